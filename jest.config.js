@@ -1,0 +1,53 @@
+// One jest run, two projects: `unit` (tests beside the code, no servers) and
+// `integration` (cross-service tests in test/, against real Postgres, NATS and
+// Kafka brought up by test/infra/run-tests.mjs). Packages are mapped to their
+// TypeScript sources so tests never depend on a stale dist/.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    // Keep import() native so ESM-only test oracles (canonicalize) load.
+    module: { type: 'commonjs', ignoreDynamic: true },
+  },
+];
+
+const workspaces = {
+  hashing: 'libs/hashing',
+  contracts: 'libs/contracts',
+  messaging: 'libs/messaging',
+  database: 'libs/database',
+  telemetry: 'libs/telemetry',
+  components: 'services/components',
+  gateway: 'services/gateway',
+  platform: 'services/platform',
+};
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(workspaces).map(([name, dir]) => [
+    `^@crucible/${name}$`,
+    `<rootDir>/${dir}/src/index.ts`,
+  ]),
+);
+
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  ],
+};

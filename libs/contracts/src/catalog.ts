@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventDataTypes, OperationTypes } from './generated/maps';
+import { DEFAULT_SCHEMAS_DIR, SchemaRegistry } from './schema-registry';
+
+export type OperationName = keyof OperationTypes;
+export type RequestOf<Op extends OperationName> = OperationTypes[Op]['request'];
+export type ReplyOf<Op extends OperationName> = OperationTypes[Op]['reply'];
+export type EventType = keyof EventDataTypes;
+export type EventDataOf<T extends EventType> = EventDataTypes[T][keyof EventDataTypes[T]];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One operation of the catalog: who answers it and the schemas of both ends. */
+export interface OperationSpec {
+  readonly name: OperationName;
+  readonly service: string;
+  readonly request: string;
+  readonly reply: string;
+  readonly http: { readonly method: HttpMethod; readonly path: string };
+  readonly readOnly: boolean;
+  readonly idempotent: boolean;
+  readonly summary: string;
+}
+
+/** One event of the catalog: its stream (topic) and its data schema per version. */
+export interface EventSpec {
+  readonly type: EventType;
+  readonly stream: string;
+  readonly name: string;
+  readonly summary: string;
+  /** schema_version -> schema file */
+  readonly versions: ReadonlyMap<number, string>;
+  readonly latestVersion: number;
+}
+
+interface CatalogFile {
+  operations: Record<string, Omit<OperationSpec, 'name'>>;
+  streams: Record<
+    string,
+    { description: string; events: Record<string, { summary: string; versions: Record<string, string> }> }
+  >;
+}
+
+/**
+ * The message catalog (schemas/catalog.json), checked against its own schema
+ * and against the schema folder: every file it names exists and compiles.
+ */
+export class Catalog {
+  readonly operations: ReadonlyMap<OperationName, OperationSpec>;
+  readonly events: ReadonlyMap<EventType, EventSpec>;
+  readonly streams: readonly string[];
+
+  constructor(readonly registry: SchemaRegistry) {
+    const raw: unknown = JSON.parse(readFileSync(join(registry.dir, 'catalog.json'), 'utf8'));
+    const error = registry.check('catalog.schema.json', raw);
+    if (error) throw new Error(`schemas/catalog.json is invalid at ${error.instancePath}: ${error.message}`);
+    const file = raw as CatalogFile;
+
+    const operations = new Map<OperationName, OperationSpec>();
+    for (const [name, spec] of Object.entries(file.operations)) {
+      for (const schema of [spec.request, spec.reply]) registry.validator(schema);
+      operations.set(name as OperationName, { ...spec, name: name as OperationName });
+    }
+    const events = new Map<EventType, EventSpec>();
+    for (const [stream, s] of Object.entries(file.streams)) {
+      for (const [name, e] of Object.entries(s.events)) {
+        const versions = new Map<number, string>();
+        for (const [v, schema] of Object.entries(e.versions)) {
+          registry.validator(schema);
+          versions.set(Number(v), schema);
+        }
+        const type = `${stream}.${name}` as EventType;
+        events.set(type, {
+          type,
+          stream,
+          name,
+          summary: e.summary,
+          versions,
+          latestVersion: Math.max(...versions.keys()),
+        });
+      }
+    }
+    this.operations = operations;
+    this.events = events;
+    this.streams = Object.keys(file.streams);
+  }
+
+  operation(name: OperationName): OperationSpec {
+    const spec = this.operations.get(name);
+    if (!spec) throw new Error(`unknown operation ${name}`);
+    return spec;
+  }
+
+  /** Whether a string names an operation (for untrusted input such as MCP tool names). */
+  isOperation(name: string): name is OperationName {
+    return this.operations.has(name as OperationName);
+  }
+
+  operationsOf(service: string): OperationSpec[] {
+    return [...this.operations.values()].filter((op) => op.service === service);
+  }
+
+  event(type: EventType): EventSpec {
+    const spec = this.events.get(type);
+    if (!spec) throw new Error(`unknown event type ${type}`);
+    return spec;
+  }
+
+  isEventType(type: string): type is EventType {
+    return this.events.has(type as EventType);
+  }
+}
+
+let shared: Catalog | undefined;
+
+/** The catalog over the repository's schemas/ folder, loaded once per process. */
+export function defaultCatalog(): Catalog {
+  shared ??= new Catalog(new SchemaRegistry(DEFAULT_SCHEMAS_DIR));
+  return shared;
+}

@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './validation';
+export * from './schema-registry';
+export * from './catalog';
+export * from './subjects';
+export type * from './generated/types';
+export type { OperationTypes, EventDataTypes } from './generated/maps';

@@ -1,0 +1,20 @@
+import { consumerGroup, deadLetterTopic, operationSubject, serviceQueue, streamTopic } from './subjects';
+
+describe('subject and topic names', () => {
+  it('builds exact strings', () => {
+    expect(operationSubject('crucible', { service: 'components', name: 'put_environment' })).toBe(
+      'crucible.components.put_environment',
+    );
+    expect(serviceQueue('components')).toBe('components');
+    expect(streamTopic('crucible', 'components')).toBe('crucible.components.events');
+    expect(deadLetterTopic('crucible', 'components')).toBe('crucible.components.events.dlq');
+    expect(consumerGroup('t1', 'scenarios', 'names_projection')).toBe('t1.scenarios.names_projection');
+  });
+
+  it('refuses tokens that would break the subject hierarchy', () => {
+    expect(() => operationSubject('a.b', { service: 'components', name: 'x' })).toThrow(/prefix/);
+    expect(() => operationSubject('p', { service: 'comp*', name: 'x' })).toThrow(/service/);
+    expect(() => streamTopic('p', '>')).toThrow(/stream/);
+    expect(() => operationSubject('', { service: 'c', name: 'x' })).toThrow(/prefix/);
+  });
+});

@@ -1,0 +1,83 @@
+import { CrucibleError } from './errors';
+import { defaultCatalog } from './catalog';
+import { assertValid, findUnstorableString, joinPointer } from './validation';
+
+function failure(file: string, value: unknown): CrucibleError {
+  try {
+    assertValid(defaultCatalog().registry, file, value);
+  } catch (error) {
+    if (error instanceof CrucibleError) return error;
+    throw error;
+  }
+  throw new Error('expected a validation failure');
+}
+
+const ENTITY = 'components/put_entity.request.v1.json';
+const PROFILE = 'components/put_cognition_profile.request.v1.json';
+const H = 'a'.repeat(64);
+
+describe('request validation', () => {
+  it('accepts a valid entity', () => {
+    expect(() =>
+      assertValid(defaultCatalog().registry, ENTITY, {
+        content: { id: 'ant', name: 'Ant', environment: 'plate', kind: { agent: { goal: 'eat', cognition_profile: 'ant' } } },
+      }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['missing field', { content: { id: 'ant', name: 'Ant' } }, '/content/environment', 'missing_field'],
+    ['unknown field', { content: { id: 'ant', name: 'Ant', environment: 'p', color: 'red' } }, '/content/color', 'unknown_field'],
+    ['wrong type', { content: { id: 'ant', name: 7, environment: 'p' } }, '/content/name', 'wrong_type'],
+    ['label grammar', { content: { id: 'Ant!', name: 'Ant', environment: 'p' } }, '/content/id', 'invalid_label'],
+    ['empty string', { content: { id: 'ant', name: '', environment: 'p' } }, '/content/name', 'empty_text'],
+    [
+      'deep oneOf branch',
+      { content: { id: 'ant', name: 'Ant', environment: 'p', kind: { agent: { goal: 1, cognition_profile: 'x' } } } },
+      '/content/kind/agent/goal',
+      'wrong_type',
+    ],
+    ['top-level not an object', [], '', 'wrong_type'],
+  ])('%s', (_name, value, path, reason) => {
+    const error = failure(ENTITY, value);
+    expect(error.code).toBe('invalid_argument');
+    expect(error.details).toMatchObject({ path, reason });
+  });
+
+  it('names hash-or-inline refs that carry both or neither key', () => {
+    const base = {
+      perceive_system: { hash: H },
+      intend_system: { inline: 'intend' },
+      adjudicate_system: { inline: 'adjudicate' },
+      adjudication_schema: { inline: { type: 'object' } },
+      adjudication_retry_budget: 2,
+    };
+    expect(failure(PROFILE, { ...base, perceive_system: { hash: H, inline: 'x' } }).details).toMatchObject({
+      path: '/perceive_system',
+      reason: 'invalid_ref',
+    });
+    expect(failure(PROFILE, { ...base, intend_system: {} }).details).toMatchObject({
+      path: '/intend_system',
+      reason: 'invalid_ref',
+    });
+    expect(failure(PROFILE, { ...base, perceive_system: { hash: 'ABC' } }).details).toMatchObject({
+      path: '/perceive_system/hash',
+      reason: 'invalid_hash',
+    });
+    expect(failure(PROFILE, { ...base, adjudication_retry_budget: 11 }).details).toMatchObject({
+      path: '/adjudication_retry_budget',
+      reason: 'retry_budget_out_of_range',
+    });
+  });
+
+  it('refuses lone surrogates and NUL in values and keys', () => {
+    expect(findUnstorableString({ a: ['ok', 'x\ud800'] })?.details).toEqual({ path: '/a/1', reason: 'invalid_unicode' });
+    expect(findUnstorableString({ 'k\udc00': 1 })?.details).toEqual({ path: '/k\udc00', reason: 'invalid_unicode' });
+    expect(findUnstorableString({ a: 'x\u0000' })?.details).toEqual({ path: '/a', reason: 'nul_character' });
+    expect(findUnstorableString({ a: 'emoji \ud83d\ude00 and accents é' })).toBeNull();
+  });
+
+  it('escapes JSON Pointer tokens', () => {
+    expect(joinPointer('', 'a/b', 'c~d', 0)).toBe('/a~1b/c~0d/0');
+  });
+});
