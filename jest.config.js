@@ -17,6 +17,7 @@ const workspaces = {
   messaging: 'libs/messaging',
   database: 'libs/database',
   telemetry: 'libs/telemetry',
+  runtime: 'libs/runtime',
   components: 'services/components',
   gateway: 'services/gateway',
   platform: 'services/platform',

@@ -35,3 +35,22 @@ describe('message catalog', () => {
     expect(run.status).toBe(0);
   });
 });
+
+describe('bundled schemas', () => {
+  it('inlines every reference and drops our annotations', () => {
+    const { bundleSchema } = jest.requireActual<typeof import('./schema-bundle')>('./schema-bundle');
+    const catalog = defaultCatalog();
+    for (const op of catalog.operations.values()) {
+      for (const file of [op.request, op.reply]) {
+        const text = JSON.stringify(bundleSchema(catalog.registry, file));
+        expect(text).not.toContain('$ref');
+        expect(text).not.toContain('x-crucible-reason');
+        expect(text).not.toContain('tsType');
+      }
+    }
+    const entity = bundleSchema(catalog.registry, 'components/put_entity.request.v1.json') as {
+      properties: { content: { properties: { id: { pattern: string } } } };
+    };
+    expect(entity.properties.content.properties.id.pattern).toBe('^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$');
+  });
+});

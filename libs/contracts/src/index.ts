@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './subjects';
 export type * from './generated/types';
 export type { OperationTypes, EventDataTypes } from './generated/maps';
+export { bundleSchema } from './schema-bundle';

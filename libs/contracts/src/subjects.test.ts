@@ -12,9 +12,9 @@ describe('subject and topic names', () => {
   });
 
   it('refuses tokens that would break the subject hierarchy', () => {
-    expect(() => operationSubject('a.b', { service: 'components', name: 'x' })).toThrow(/prefix/);
-    expect(() => operationSubject('p', { service: 'comp*', name: 'x' })).toThrow(/service/);
+    expect(() => operationSubject('a.b', { service: 'components', name: 'put_environment' })).toThrow(/prefix/);
+    expect(() => operationSubject('p', { service: 'comp*', name: 'put_environment' })).toThrow(/service/);
     expect(() => streamTopic('p', '>')).toThrow(/stream/);
-    expect(() => operationSubject('', { service: 'c', name: 'x' })).toThrow(/prefix/);
+    expect(() => operationSubject('', { service: 'c', name: 'put_environment' })).toThrow(/prefix/);
   });
 });

@@ -1,0 +1,137 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/nats-core';
+import { payloadTooLarge, unavailable } from '@crucible/contracts';
+import type { Bus, BusHandler, BusMessage, Headers, RequestOptions, ServeOptions, Subscription } from './bus';
+import { messageSize } from './message-size';
+
+export interface NatsBusOptions {
+  /** e.g. nats://127.0.0.1:4222 */
+  url: string;
+  /** Connection name shown by the server (monitoring). */
+  name: string;
+}
+
+/**
+ * The request/reply bus on a NATS server. Each operation is a queue
+ * subscription (the service name is the queue group), so replicas share the
+ * load and a request reaches exactly one of them.
+ */
+export class NatsBus implements Bus {
+  private readonly served = new Set<Subscription>();
+
+  private constructor(private readonly nc: NatsConnection) {}
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const nc = await connect({
+      servers: options.url,
+      name: options.name,
+      // Keep reconnecting while a server restarts; requests fail fast meanwhile.
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    return new NatsBus(nc);
+  }
+
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+    const size = messageSize(data, options.headers);
+    if (size > this.maxPayload) throw payloadTooLarge(this.maxPayload, size);
+    try {
+      const reply = await this.nc.request(subject, data, {
+        timeout: options.timeoutMs,
+        headers: toNatsHeaders(options.headers),
+      });
+      return { data: reply.data, headers: fromNatsHeaders(reply.headers) };
+    } catch (error) {
+      throw translateRequestError(error, subject, options.timeoutMs);
+    }
+  }
+
+  async serve(subject: string, options: ServeOptions, handler: BusHandler): Promise<Subscription> {
+    const inFlight = new Set<Promise<void>>();
+    const natsSubscription = this.nc.subscribe(subject, {
+      queue: options.queue,
+      callback: (error, msg) => {
+        if (error) return; // subscription closed; nothing to answer
+        // A reply that cannot be sent (connection closed meanwhile) leaves the
+        // requester to its timeout; it must not become an unhandled rejection.
+        const done = answer(msg, handler)
+          .catch(() => undefined)
+          .finally(() => inFlight.delete(done));
+        inFlight.add(done);
+      },
+    });
+    // Resolve only once the server has the subscription: otherwise a request
+    // sent right away from another connection can find no responders.
+    await this.nc.flush();
+    let drained: Promise<void> | undefined;
+    const subscription: Subscription = {
+      drain: () => {
+        drained ??= (async () => {
+          // Unsubscribe first so the server routes new requests to other replicas.
+          // It rejects only when the connection is already closed: nothing left to drain.
+          await natsSubscription.drain().catch(() => undefined);
+          await Promise.allSettled([...inFlight]);
+          this.served.delete(subscription);
+        })();
+        return drained;
+      },
+    };
+    this.served.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    // Our subscriptions first: nc.drain() does not wait for async handlers,
+    // and their replies would then fail on the closing connection.
+    await Promise.all([...this.served].map((s) => s.drain()));
+    await this.nc.drain().catch(() => undefined);
+  }
+}
+
+async function answer(msg: Msg, handler: BusHandler): Promise<void> {
+  const reply = await handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) });
+  msg.respond(reply.data, { headers: toNatsHeaders(reply.headers) });
+}
+
+function translateRequestError(error: unknown, subject: string, timeoutMs: number): unknown {
+  const name = error instanceof Error ? error.name : '';
+  const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;
+  const noResponders =
+    name === 'NoRespondersError' ||
+    cause?.name === 'NoRespondersError' ||
+    (typeof (error as { isNoResponders?: () => boolean }).isNoResponders === 'function' &&
+      (error as { isNoResponders: () => boolean }).isNoResponders());
+  if (noResponders) {
+    return unavailable(`no service answers ${subject}`, { reason: 'no_responders', subject });
+  }
+  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
+    return unavailable(`no answer on ${subject} within ${timeoutMs} ms`, { reason: 'timeout', subject });
+  }
+  if (name === 'ClosedConnectionError' || name === 'ConnectionError' || name === 'DrainingConnectionError') {
+    return unavailable(`NATS connection unavailable: ${(error as Error).message}`, { reason: 'connection' });
+  }
+  return error;
+}
+
+function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
+  if (!h) return undefined;
+  const entries = Object.entries(h);
+  if (entries.length === 0) return undefined;
+  const out = natsHeaders();
+  for (const [k, v] of entries) out.set(k, v);
+  return out;
+}
+
+function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
+  const out: Headers = {};
+  if (!h) return out;
+  for (const [k, values] of h) {
+    const v = values[0];
+    if (v !== undefined) out[k.toLowerCase()] = v;
+  }
+  return out;
+}

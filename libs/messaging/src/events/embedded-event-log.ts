@@ -1,0 +1,176 @@
+import { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import type { Logger } from '@crucible/telemetry';
+import type { Headers } from '../bus/bus';
+import type { ConsumedRecord, ConsumerHandle, EventLog, LogRecord, RecordHandler, SubscribeOptions } from './event-log';
+
+/** Schema holding the embedded log's tables (migrations/eventlog). */
+export const EVENT_LOG_SCHEMA = 'eventlog';
+
+export interface EmbeddedEventLogOptions {
+  knex: Knex;
+  logger: Logger;
+  /** Longest pause between polls when nothing wakes a consumer. */
+  idlePollMs?: number;
+}
+
+interface RecordRow {
+  id: string;
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Headers;
+}
+
+/**
+ * Kafka's contract on Postgres tables, for the embedded default: durable
+ * append-only topics (one partition each) and consumer groups whose position
+ * is committed after each record. Appends to one topic are serialized by a
+ * row lock on the topic, so ids commit in order and no reader skips a record.
+ */
+export class EmbeddedEventLog implements EventLog {
+  private readonly appended = new EventEmitter();
+  private readonly consumers = new Set<ConsumerHandle>();
+  private readonly activeGroups = new Set<string>();
+
+  constructor(private readonly options: EmbeddedEventLogOptions) {
+    this.appended.setMaxListeners(0);
+  }
+
+  private table(name: string, trx?: Knex.Transaction): Knex.QueryBuilder {
+    return (trx ?? this.options.knex).withSchema(EVENT_LOG_SCHEMA).table(name);
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    const rows = [...new Set(topics)].map((name) => ({ name }));
+    if (rows.length > 0) await this.table('topics').insert(rows).onConflict('name').ignore();
+  }
+
+  async publish(topic: string, records: LogRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.options.knex.transaction(async (trx) => {
+      const locked = (await this.table('topics', trx).where({ name: topic }).forUpdate().first('name')) as
+        | { name: string }
+        | undefined;
+      if (!locked) throw new Error(`topic ${topic} does not exist`);
+      await this.table('records', trx).insert(
+        records.map((r) => ({ topic, key: r.key, value: Buffer.from(r.value), headers: JSON.stringify(r.headers) })),
+      );
+    });
+    this.appended.emit('append', topic);
+  }
+
+  subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle> {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const onAppend = (topic: string): void => {
+      if (options.topics.includes(topic)) wake?.();
+    };
+    this.appended.on('append', onAppend);
+    const idle = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+
+    let ownsGroup = false;
+    const loop = (async () => {
+      let backoffMs = 100;
+      while (!stopped) {
+        // One active member per group in this process, as Kafka assigns a
+        // single-partition topic to one member.
+        if (this.activeGroups.has(options.groupId) && !ownsGroup) {
+          await idle(this.options.idlePollMs ?? 1000);
+          continue;
+        }
+        ownsGroup = true;
+        this.activeGroups.add(options.groupId);
+        try {
+          const handled = await this.pollOnce(options, handler, () => stopped);
+          backoffMs = 100;
+          if (handled === 0) await idle(this.options.idlePollMs ?? 1000);
+        } catch (error) {
+          if (stopped) break;
+          this.options.logger.warn('embedded consumer will retry', { group: options.groupId, error });
+          await idle(backoffMs);
+          backoffMs = Math.min(backoffMs * 2, 5000);
+        }
+      }
+    })();
+
+    const handle: ConsumerHandle = {
+      stop: async () => {
+        stopped = true;
+        this.appended.off('append', onAppend);
+        wake?.();
+        await loop;
+        if (ownsGroup) this.activeGroups.delete(options.groupId);
+        this.consumers.delete(handle);
+      },
+    };
+    this.consumers.add(handle);
+    return Promise.resolve(handle);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+  }
+
+  /** Delivers the next records after the group's positions; returns how many were handled. */
+  private async pollOnce(
+    options: SubscribeOptions,
+    handler: RecordHandler,
+    isStopped: () => boolean,
+  ): Promise<number> {
+    const offsets = (await this.table('group_offsets')
+      .where({ group_id: options.groupId })
+      .whereIn('topic', options.topics)
+      .select('topic', 'last_id')) as Array<{ topic: string; last_id: string }>;
+    let handled = 0;
+    for (const topic of options.topics) {
+      let lastId = offsets.find((o) => o.topic === topic)?.last_id;
+      if (lastId === undefined) {
+        lastId = options.fromBeginning === false ? await this.headOf(topic) : '0';
+        await this.commit(options.groupId, topic, lastId);
+      }
+      const rows = (await this.table('records')
+        .where({ topic })
+        .andWhere('id', '>', lastId)
+        .orderBy('id')
+        .limit(100)
+        .select('id', 'topic', 'key', 'value', 'headers')) as RecordRow[];
+      for (const row of rows) {
+        if (isStopped()) return handled;
+        const record: ConsumedRecord = {
+          topic: row.topic,
+          partition: 0,
+          offset: String(row.id),
+          key: row.key,
+          value: row.value,
+          headers: row.headers,
+        };
+        await handler(record);
+        await this.commit(options.groupId, topic, String(row.id));
+        handled++;
+      }
+    }
+    return handled;
+  }
+
+  private async headOf(topic: string): Promise<string> {
+    const row = (await this.table('records').where({ topic }).max('id as id').first()) as
+      | { id: string | null }
+      | undefined;
+    return row?.id ?? '0';
+  }
+
+  private async commit(groupId: string, topic: string, lastId: string): Promise<void> {
+    await this.table('group_offsets')
+      .insert({ group_id: groupId, topic, last_id: lastId, updated_at: this.options.knex.fn.now() })
+      .onConflict(['group_id', 'topic'])
+      .merge(['last_id', 'updated_at']);
+  }
+}

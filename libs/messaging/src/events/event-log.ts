@@ -1,0 +1,50 @@
+import type { Headers } from '../bus/bus';
+
+/** One record to append to a topic. */
+export interface LogRecord {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly headers: Headers;
+}
+
+/** One record as a consumer sees it. */
+export interface ConsumedRecord extends LogRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** Position in the partition, as a decimal string (Kafka offsets are 64-bit). */
+  readonly offset: string;
+}
+
+export interface SubscribeOptions {
+  /** Consumers sharing a group share the records; each group sees every record. */
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed position starts. Default true. */
+  fromBeginning?: boolean;
+}
+
+/**
+ * Resolving marks the record done (its offset may be committed); rejecting
+ * makes the log deliver it again later. Records of one partition are handled
+ * one at a time, in order.
+ */
+export type RecordHandler = (record: ConsumedRecord) => Promise<void>;
+
+export interface ConsumerHandle {
+  /** Stops fetching, waits for the record in hand, commits, leaves the group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * An append-only, partitioned log with consumer groups. Implemented on Kafka
+ * (`KafkaEventLog`) and on Postgres tables for the embedded default
+ * (`EmbeddedEventLog`); both pass the same contract tests.
+ */
+export interface EventLog {
+  /** Creates missing topics (consumers cannot subscribe to a topic that does not exist yet). */
+  ensureTopics(topics: string[]): Promise<void>;
+  /** Appends records in order; resolves once they are durably stored. */
+  publish(topic: string, records: LogRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle>;
+  close(): Promise<void>;
+}

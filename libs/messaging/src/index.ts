@@ -1,0 +1,28 @@
+export type { Bus, BusHandler, BusMessage, Headers, RequestOptions, ServeOptions, Subscription } from './bus/bus';
+export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
+export { InProcessBus } from './bus/in-process-bus';
+export { RpcServer, type OperationHandler, type RpcContext, type RpcServerOptions } from './rpc/rpc-server';
+export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
+export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
+export { decodeJson, encodeJson } from './rpc/codec';
+export type {
+  ConsumedRecord,
+  ConsumerHandle,
+  EventLog,
+  LogRecord,
+  RecordHandler,
+  SubscribeOptions,
+} from './events/event-log';
+export { KafkaEventLog, type KafkaEventLogOptions } from './events/kafka-event-log';
+export { EmbeddedEventLog, EVENT_LOG_SCHEMA, type EmbeddedEventLogOptions } from './events/embedded-event-log';
+export { buildEvent, type EventMeta, type TypedEnvelope } from './events/envelope';
+export { OUTBOX_TABLE, enqueueEvents, outboxRow, type OutboxRow } from './events/outbox';
+export { OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
+export {
+  EventConsumer,
+  PROCESSED_EVENTS_TABLE,
+  type DeadLetterReason,
+  type EventConsumerOptions,
+  type EventHandler,
+} from './events/event-consumer';
+export { upgradeEventData, type EventUpgrades } from './events/upgrades';

@@ -1,0 +1,37 @@
+import { CrucibleError, invalidArgument, type WireError } from '@crucible/contracts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes a value as UTF-8 JSON bytes. */
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/**
+ * Decodes UTF-8 JSON bytes. Invalid UTF-8 or JSON is invalid_argument with
+ * reason `malformed_json` (path '' : the whole message).
+ */
+export function decodeJson(data: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = decoder.decode(data);
+  } catch {
+    throw invalidArgument('', 'malformed_json', 'message is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw invalidArgument('', 'malformed_json', `message is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export type ReplyBody = { result: unknown } | { error: WireError };
+
+export function encodeResult(result: unknown): Uint8Array {
+  return encodeJson({ result });
+}
+
+export function encodeError(error: CrucibleError): Uint8Array {
+  return encodeJson({ error: error.toWire() });
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import {
+  CrucibleError,
+  assertValid,
+  internal,
+  operationSubject,
+  type Catalog,
+  type OperationName,
+  type ReplyOf,
+  type RequestOf,
+  type WireError,
+} from '@crucible/contracts';
+import type { Bus, Headers } from '../bus/bus';
+import { decodeJson, encodeJson } from './codec';
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
+
+export interface RpcClientOptions {
+  bus: Bus;
+  catalog: Catalog;
+  prefix: string;
+  /** Default time to wait for an answer. */
+  timeoutMs: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  requestId?: string;
+  correlationId?: string;
+}
+
+const tracer = trace.getTracer('@crucible/messaging');
+
+/**
+ * Calls operations of other services. The request is checked against its
+ * schema before it leaves (a bad request never reaches the wire) and the reply
+ * against its schema when it arrives. Errors come back as CrucibleError.
+ */
+export class RpcClient {
+  constructor(private readonly options: RpcClientOptions) {}
+
+  call<Op extends OperationName>(
+    operation: Op,
+    request: RequestOf<Op>,
+    options: CallOptions = {},
+  ): Promise<ReplyOf<Op>> {
+    return this.callUnchecked(operation, request, options) as Promise<ReplyOf<Op>>;
+  }
+
+  /** For untrusted input (gateway, MCP): `request` is validated here like any other. */
+  async callUnchecked(operation: OperationName, request: unknown, options: CallOptions = {}): Promise<unknown> {
+    const { catalog, bus, prefix } = this.options;
+    const spec = catalog.operation(operation);
+    assertValid(catalog.registry, spec.request, request);
+    const subject = operationSubject(prefix, spec);
+    const requestId = options.requestId ?? randomUUID();
+    return tracer.startActiveSpan(
+      `send ${subject}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': subject,
+          'rpc.method': operation,
+          'crucible.request_id': requestId,
+        },
+      },
+      async (span) => {
+        try {
+          const headers: Headers = {
+            [REQUEST_ID_HEADER]: requestId,
+            [CORRELATION_ID_HEADER]: options.correlationId ?? requestId,
+          };
+          injectTrace(headers, context.active());
+          const reply = await bus.request(subject, encodeJson(request), {
+            timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+            headers,
+          });
+          return this.decodeReply(spec.reply, reply.data);
+        } catch (error) {
+          const code = error instanceof CrucibleError ? error.code : 'internal';
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          span.setAttribute('crucible.error.code', code);
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private decodeReply(replySchema: string, data: Uint8Array): unknown {
+    const { registry } = this.options.catalog;
+    let body: unknown;
+    try {
+      body = decodeJson(data);
+      assertValid(registry, 'common/reply.v1.json', body);
+    } catch {
+      throw internal('the service sent a malformed reply', { reason: 'invalid_reply' });
+    }
+    if ('error' in (body as object)) throw CrucibleError.fromWire((body as { error: WireError }).error);
+    const result = (body as { result: unknown }).result;
+    try {
+      assertValid(registry, replySchema, result);
+    } catch {
+      throw internal('the service sent a reply that breaks its schema', { reason: 'invalid_reply' });
+    }
+    return result;
+  }
+}

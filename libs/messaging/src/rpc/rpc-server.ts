@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  assertValid,
+  internal,
+  operationSubject,
+  payloadTooLarge,
+  serviceQueue,
+  toCrucibleError,
+  type Catalog,
+  type CrucibleError,
+  type OperationName,
+  type ReplyOf,
+  type RequestOf,
+} from '@crucible/contracts';
+import type { Logger } from '@crucible/telemetry';
+import type { Bus, BusMessage, Subscription } from '../bus/bus';
+import { decodeJson, encodeError, encodeResult } from './codec';
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
+
+/** What a handler knows about the request it answers. */
+export interface RpcContext {
+  readonly operation: OperationName;
+  readonly requestId: string;
+  readonly correlationId: string;
+}
+
+export type OperationHandler<Op extends OperationName> = (
+  request: RequestOf<Op>,
+  ctx: RpcContext,
+) => Promise<ReplyOf<Op>>;
+
+export interface RpcServerOptions {
+  bus: Bus;
+  catalog: Catalog;
+  /** Subject prefix (deployment or test run). */
+  prefix: string;
+  service: { name: string; version: string };
+  logger: Logger;
+  /** Largest request accepted, in bytes (defaults to the bus limit). */
+  maxRequestBytes?: number;
+}
+
+const tracer = trace.getTracer('@crucible/messaging');
+
+/**
+ * Answers a service's operations: parse, validate, dispatch, validate the
+ * reply, answer. Every request gets a reply: a result or a wire error. A reply
+ * that breaks its own schema is a bug, answered as `internal` and logged.
+ */
+export class RpcServer {
+  private readonly handlers = new Map<OperationName, OperationHandler<OperationName>>();
+  private subscriptions: Subscription[] = [];
+
+  constructor(private readonly options: RpcServerOptions) {}
+
+  handle<Op extends OperationName>(operation: Op, handler: OperationHandler<Op>): this {
+    const spec = this.options.catalog.operation(operation);
+    if (spec.service !== this.options.service.name) {
+      throw new Error(`${operation} belongs to ${spec.service}, not ${this.options.service.name}`);
+    }
+    this.handlers.set(operation, handler as unknown as OperationHandler<OperationName>);
+    return this;
+  }
+
+  /** Subscribes every operation; refuses to start if one of the service's operations has no handler. */
+  async start(): Promise<void> {
+    const { catalog, service, prefix, bus } = this.options;
+    const missing = catalog.operationsOf(service.name).filter((op) => !this.handlers.has(op.name));
+    if (missing.length > 0) {
+      throw new Error(`${service.name} has no handler for ${missing.map((op) => op.name).join(', ')}`);
+    }
+    for (const [name, handler] of this.handlers) {
+      const spec = catalog.operation(name);
+      const subject = operationSubject(prefix, spec);
+      const subscription = await bus.serve(
+        subject,
+        { queue: serviceQueue(service.name) },
+        (message) => this.answer(name, subject, handler, message),
+      );
+      this.subscriptions.push(subscription);
+    }
+  }
+
+  /** Stops taking requests and waits for those in flight to be answered. */
+  async stop(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((s) => s.drain()));
+  }
+
+  private async answer(
+    operation: OperationName,
+    subject: string,
+    handler: OperationHandler<OperationName>,
+    message: BusMessage,
+  ): Promise<BusMessage> {
+    const requestId = message.headers[REQUEST_ID_HEADER] ?? randomUUID();
+    const correlationId = message.headers[CORRELATION_ID_HEADER] ?? requestId;
+    const spec = this.options.catalog.operation(operation);
+    return tracer.startActiveSpan(
+      `process ${subject}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': subject,
+          'rpc.method': operation,
+          'crucible.request_id': requestId,
+        },
+      },
+      extractTrace(message.headers),
+      async (span) => {
+        let body: Uint8Array;
+        try {
+          const limit = this.options.maxRequestBytes ?? this.options.bus.maxPayload;
+          if (message.data.byteLength > limit) throw payloadTooLarge(limit, message.data.byteLength);
+          const request = decodeJson(message.data);
+          assertValid(this.options.catalog.registry, spec.request, request);
+          const result = await handler(request as RequestOf<OperationName>, {
+            operation,
+            requestId,
+            correlationId,
+          });
+          body = this.encodeReply(operation, spec.reply, result);
+        } catch (thrown) {
+          const error = toCrucibleError(thrown);
+          if (error.code === 'internal') {
+            this.options.logger.error('operation failed', { operation, requestId, error: thrown });
+          }
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
+          span.setAttribute('crucible.error.code', error.code);
+          body = encodeError(error);
+        } finally {
+          span.end();
+        }
+        return { data: body, headers: { [REQUEST_ID_HEADER]: requestId } };
+      },
+    );
+  }
+
+  private encodeReply(operation: OperationName, replySchema: string, result: unknown): Uint8Array {
+    const error: CrucibleError | null = (() => {
+      try {
+        assertValid(this.options.catalog.registry, replySchema, result);
+        return null;
+      } catch (invalid) {
+        this.options.logger.error('reply breaks its schema', { operation, error: invalid });
+        return internal('the service produced an invalid reply', { reason: 'invalid_reply' });
+      }
+    })();
+    return error ? encodeError(error) : encodeResult(result);
+  }
+}

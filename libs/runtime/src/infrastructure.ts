@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { defaultCatalog, type Catalog } from '@crucible/contracts';
+import { connectPostgres, migrate, openEmbeddedPostgres, type Knex } from '@crucible/database';
+import {
+  EVENT_LOG_SCHEMA,
+  EmbeddedEventLog,
+  InProcessBus,
+  KafkaEventLog,
+  NatsBus,
+  type Bus,
+  type EventLog,
+} from '@crucible/messaging';
+import type { Logger } from '@crucible/telemetry';
+
+/** Root of the SQL migrations, one folder per schema (same depth from src/ and dist/). */
+export const MIGRATIONS_ROOT = resolve(__dirname, '../../../migrations');
+
+/** Everything a service needs from the outside world, handed to it explicitly. */
+export interface Infrastructure {
+  readonly catalog: Catalog;
+  readonly knex: Knex;
+  readonly bus: Bus;
+  readonly eventLog: EventLog;
+  /** Prefix of every subject and topic. */
+  readonly prefix: string;
+  readonly logger: Logger;
+  /** Whether migrations take a Postgres advisory lock (false on the embedded PGlite). */
+  readonly advisoryLocks: boolean;
+  close(): Promise<void>;
+}
+
+export interface RealInfrastructureConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  kafkaBrokers: string[];
+  prefix: string;
+  /** Names this process's connections (NATS connection name, Kafka client id). */
+  clientName: string;
+  logger: Logger;
+  /** Largest Postgres pool of this process. */
+  poolMax?: number;
+}
+
+/**
+ * Connects to real Postgres (with retry: 30 tries, 1 s apart), NATS and
+ * Kafka. Whatever was opened is closed again if a later step fails.
+ */
+export async function connectInfrastructure(config: RealInfrastructureConfig): Promise<Infrastructure> {
+  const { logger } = config;
+  const opened: Array<() => Promise<void>> = [];
+  try {
+    const knex = await connectPostgres(config.databaseUrl, {
+      poolMax: config.poolMax,
+      onRetry: (attempt, error) => logger.warn('Postgres not reachable yet; retrying', { attempt, error }),
+    });
+    opened.push(() => knex.destroy());
+    const bus = await NatsBus.connect({ url: config.natsUrl, name: config.clientName });
+    opened.push(() => bus.close());
+    const eventLog = new KafkaEventLog({ brokers: config.kafkaBrokers, clientId: config.clientName, logger });
+    opened.push(() => eventLog.close());
+    return {
+      catalog: defaultCatalog(),
+      knex,
+      bus,
+      eventLog,
+      prefix: config.prefix,
+      logger,
+      advisoryLocks: true,
+      close: () => closeAll(opened),
+    };
+  } catch (error) {
+    await closeAll(opened);
+    throw error;
+  }
+}
+
+export interface EmbeddedInfrastructureConfig {
+  dataDir: string;
+  prefix: string;
+  logger: Logger;
+}
+
+/**
+ * The embedded default: PGlite on a data folder (one process per folder), the
+ * in-process bus, and the event log on Postgres tables. Same interfaces, same
+ * SQL, no servers to install.
+ */
+export async function openEmbeddedInfrastructure(config: EmbeddedInfrastructureConfig): Promise<Infrastructure> {
+  const postgres = await openEmbeddedPostgres(config.dataDir);
+  const opened: Array<() => Promise<void>> = [() => postgres.close()];
+  try {
+    await migrate(postgres.knex, {
+      schema: EVENT_LOG_SCHEMA,
+      dir: resolve(MIGRATIONS_ROOT, EVENT_LOG_SCHEMA),
+      advisoryLock: false,
+    });
+    const bus = new InProcessBus();
+    const eventLog = new EmbeddedEventLog({ knex: postgres.knex, logger: config.logger });
+    opened.unshift(() => bus.close(), () => eventLog.close());
+    return {
+      catalog: defaultCatalog(),
+      knex: postgres.knex,
+      bus,
+      eventLog,
+      prefix: config.prefix,
+      logger: config.logger,
+      advisoryLocks: false,
+      close: () => closeAll(opened),
+    };
+  } catch (error) {
+    await closeAll(opened);
+    throw error;
+  }
+}
+
+async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
+  // Close in reverse order of opening; keep going if one fails.
+  for (const close of [...closers].reverse()) {
+    await close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,44 @@
+import Ajv, { type AnySchemaObject } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import { invalidArgument } from '@crucible/contracts';
+
+const DRAFT_07 = new Set(['http://json-schema.org/draft-07/schema#', 'http://json-schema.org/draft-07/schema']);
+const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+// Strict mode: unknown keywords, ambiguous types and the like are errors, so
+// a value that is not really JSON Schema is refused rather than half-obeyed.
+// No loadSchema: remote $refs cannot be fetched, so they fail to compile.
+const draft07 = new Ajv({ strict: true, allErrors: false, validateFormats: false });
+const draft2020 = new Ajv2020({ strict: true, allErrors: false, validateFormats: false });
+
+/**
+ * Checks that an adjudication schema compiles as JSON Schema (draft-07 by
+ * default, or 2020-12 when its $schema says so); throws invalid_argument with
+ * reason `invalid_json_schema` and ajv's message otherwise.
+ */
+export function checkAdjudicationSchema(schema: Record<string, unknown>, path: string): void {
+  const declared = schema.$schema;
+  let ajv: Ajv;
+  if (declared === undefined || (typeof declared === 'string' && DRAFT_07.has(declared))) ajv = draft07;
+  else if (declared === DRAFT_2020) ajv = draft2020;
+  else {
+    throw invalidArgument(
+      `${path}/$schema`,
+      'invalid_json_schema',
+      `${path}/$schema: only draft-07 and 2020-12 JSON Schemas are supported`,
+    );
+  }
+  try {
+    ajv.compile(schema as AnySchemaObject);
+  } catch (error) {
+    throw invalidArgument(
+      path,
+      'invalid_json_schema',
+      `${path}: not a usable JSON Schema: ${(error as Error).message}`,
+    );
+  } finally {
+    // Compiled schemas are cached by the instance; drop this one (a schema
+    // with an $id would otherwise also block a later schema with that $id).
+    ajv.removeSchema(schema as AnySchemaObject);
+  }
+}

@@ -1,0 +1,149 @@
+import type { ServiceDb, Knex } from '@crucible/database';
+import { OUTBOX_TABLE, type OutboxRow } from '@crucible/messaging';
+import type { ComponentKind } from '@crucible/contracts';
+import { KINDS, type ContentKind } from '../domain/component-kinds';
+import type { PreparedComponent } from '../domain/prepared-component';
+
+/** A stored text or JSON component as read back. */
+export interface ComponentRow {
+  hash: string;
+  content: string | Record<string, unknown>;
+  created_at: Date;
+}
+
+/** A stored cognition profile as read back. */
+export interface ProfileRow {
+  hash: string;
+  perceive_system_hash: string;
+  intend_system_hash: string;
+  adjudicate_system_hash: string;
+  adjudication_schema_hash: string;
+  adjudication_retry_budget: number;
+  created_at: Date;
+}
+
+export type ProfileParts = Omit<ProfileRow, 'created_at'>;
+
+type Queryable = Knex | Knex.Transaction;
+
+/**
+ * Data access of the components schema. Every write is store-or-reuse
+ * (INSERT ... ON CONFLICT DO NOTHING) and writes its outbox row in the same
+ * statement, only when the row is new: one round trip, atomic, and safe
+ * under concurrent identical writes (exactly one of them reports new).
+ */
+export class ComponentStore {
+  constructor(private readonly db: ServiceDb) {}
+
+  /** Stores a component; true when this call inserted it. */
+  async insertComponent(component: PreparedComponent, event: OutboxRow, trx?: Knex.Transaction): Promise<boolean> {
+    const { table, content } = KINDS[component.kind];
+    const cast = content === 'json' ? '?::jsonb' : '?';
+    return this.insertReturningNew(
+      trx ?? this.db.knex,
+      `insert into ?? (hash, content) values (?, ${cast}) on conflict (hash) do nothing returning hash`,
+      [this.db.qualified(table), component.hash, component.stored],
+      event,
+    );
+  }
+
+  /** Stores a profile whose four parts exist; true when this call inserted it. */
+  async insertProfile(profile: ProfileParts, event: OutboxRow, trx?: Knex.Transaction): Promise<boolean> {
+    return this.insertReturningNew(
+      trx ?? this.db.knex,
+      `insert into ?? (hash, perceive_system_hash, intend_system_hash, adjudicate_system_hash,
+                       adjudication_schema_hash, adjudication_retry_budget)
+       values (?, ?, ?, ?, ?, ?) on conflict (hash) do nothing returning hash`,
+      [
+        this.db.qualified(KINDS.cognition_profile.table),
+        profile.hash,
+        profile.perceive_system_hash,
+        profile.intend_system_hash,
+        profile.adjudicate_system_hash,
+        profile.adjudication_schema_hash,
+        profile.adjudication_retry_budget,
+      ],
+      event,
+    );
+  }
+
+  private async insertReturningNew(
+    db: Queryable,
+    insertSql: string,
+    bindings: Knex.RawBinding[],
+    event: OutboxRow,
+  ): Promise<boolean> {
+    // Data-modifying CTEs always run; the outbox insert selects from the
+    // first one, so it writes a row exactly when the component row is new.
+    const result = await db.raw<{ rows: Array<{ inserted: number }> }>(
+      `with ins as (${insertSql}),
+       ev as (
+         insert into ?? (event_id, topic, key, envelope, headers)
+         select ?, ?, ?, ?::jsonb, ?::jsonb from ins
+         returning 1)
+       select count(*)::int as inserted from ins`,
+      [
+        ...bindings,
+        this.db.qualified(OUTBOX_TABLE),
+        event.event_id,
+        event.topic,
+        event.key,
+        event.envelope,
+        event.headers,
+      ],
+    );
+    return (result.rows[0]?.inserted ?? 0) > 0;
+  }
+
+  /** The hashes among `hashes` that exist for a kind. */
+  async existing(kind: ComponentKind, hashes: string[], trx?: Knex.Transaction): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = (await this.db
+      .table(KINDS[kind].table, trx)
+      .whereIn('hash', [...new Set(hashes)])
+      .select('hash')) as Array<{ hash: string }>;
+    return new Set(rows.map((r) => r.hash));
+  }
+
+  async getComponent(kind: ContentKind, hash: string): Promise<ComponentRow | undefined> {
+    return (await this.db.table(KINDS[kind].table).where({ hash }).first('hash', 'content', 'created_at')) as
+      | ComponentRow
+      | undefined;
+  }
+
+  async getComponents(kind: ContentKind, hashes: string[]): Promise<ComponentRow[]> {
+    if (hashes.length === 0) return [];
+    return (await this.db
+      .table(KINDS[kind].table)
+      .whereIn('hash', hashes)
+      .select('hash', 'content', 'created_at')) as ComponentRow[];
+  }
+
+  async getProfile(hash: string): Promise<ProfileRow | undefined> {
+    return (await this.db.table(KINDS.cognition_profile.table).where({ hash }).first(...PROFILE_COLUMNS)) as
+      | ProfileRow
+      | undefined;
+  }
+
+  async getProfiles(hashes: string[]): Promise<ProfileRow[]> {
+    if (hashes.length === 0) return [];
+    return (await this.db
+      .table(KINDS.cognition_profile.table)
+      .whereIn('hash', hashes)
+      .select(...PROFILE_COLUMNS)) as ProfileRow[];
+  }
+
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+}
+
+const PROFILE_COLUMNS = [
+  'hash',
+  'perceive_system_hash',
+  'intend_system_hash',
+  'adjudicate_system_hash',
+  'adjudication_schema_hash',
+  'adjudication_retry_budget',
+  'created_at',
+] as const;

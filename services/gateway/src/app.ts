@@ -1,0 +1,46 @@
+import express, { type Express } from 'express';
+import type { Catalog } from '@crucible/contracts';
+import type { RpcClient } from '@crucible/messaging';
+import type { Logger } from '@crucible/telemetry';
+import { errorHandler, unknownRoute } from './http/errors';
+import { openApiDocument } from './http/openapi';
+import { operationRoutes } from './http/routes';
+import { mcpRouter } from './mcp/mcp-endpoint';
+
+export interface GatewayAppOptions {
+  catalog: Catalog;
+  rpc: RpcClient;
+  logger: Logger;
+  version: string;
+  bodyLimitBytes: number;
+  /** Whether the gateway should take traffic (false while starting or draining). */
+  isReady: () => boolean;
+}
+
+/**
+ * The gateway's HTTP application: health and readiness, the OpenAPI
+ * document, one route per operation, the MCP endpoint, and one error shape.
+ */
+export function createGatewayApp(options: GatewayAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', (_req, res) => {
+    const ready = options.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+  });
+  const openapi = openApiDocument(options.catalog, options.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  // strict: only objects and arrays at the top level; the schemas decide the rest.
+  app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/mcp', mcpRouter({ catalog: options.catalog, rpc: options.rpc, logger: options.logger, version: options.version }));
+  app.use(operationRoutes(options.catalog, options.rpc));
+  app.use(unknownRoute);
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import {
+  CrucibleError,
+  httpStatusFor,
+  internal,
+  invalidArgument,
+  notFound,
+  payloadTooLarge,
+  toCrucibleError,
+} from '@crucible/contracts';
+import type { Logger } from '@crucible/telemetry';
+
+/** Writes a CrucibleError as `{ "error": WireError }` with its HTTP status. */
+export function sendError(res: Response, error: CrucibleError): void {
+  res.status(httpStatusFor(error.code)).json({ error: error.toWire() });
+}
+
+/** Unknown routes: a structured 404, never express's HTML page. */
+export const unknownRoute: RequestHandler = (req, res) => {
+  sendError(res, notFound(`no route ${req.method} ${req.path}`, { reason: 'unknown_route' }));
+};
+
+/**
+ * The last middleware: body-parser failures become 400/413 with a reason;
+ * CrucibleErrors keep their code; anything else is a bug, logged and answered
+ * as a generic 500 with no internals.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    sendError(res, fromExpressError(error, logger));
+  };
+}
+
+function fromExpressError(error: unknown, logger: Logger): CrucibleError {
+  if (error instanceof CrucibleError) return error;
+  const type = (error as { type?: unknown }).type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return invalidArgument('', 'malformed_json', `request body is not valid JSON: ${(error as Error).message}`);
+    case 'entity.too.large': {
+      const e = error as { limit?: number; length?: number };
+      return payloadTooLarge(e.limit ?? 0, e.length ?? 0);
+    }
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return invalidArgument('', 'unsupported_encoding', 'request body must be UTF-8 JSON');
+    case 'request.aborted':
+      return invalidArgument('', 'request_aborted', 'the request body was not received completely');
+    default: {
+      const converted = toCrucibleError(error);
+      if (converted.code === 'internal') logger.error('unhandled gateway error', { error });
+      return converted.code === 'internal' ? internal() : converted;
+    }
+  }
+}

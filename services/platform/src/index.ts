@@ -1,0 +1,2 @@
+export { startPlatform, type RunningPlatform } from './platform';
+export { readConfig, type PlatformConfig } from './config';

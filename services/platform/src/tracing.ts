@@ -1,0 +1,5 @@
+// Imported first by main.ts: instrumentations patch http, express and pg
+// only when registered before those modules load.
+import { initTelemetry } from '@crucible/telemetry';
+
+initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'crucible' });
