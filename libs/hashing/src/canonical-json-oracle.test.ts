@@ -1,0 +1,167 @@
+// Property tests: our canonical JSON agrees with the reference implementation
+// (the `canonicalize` package, RFC 8785 by its authors) on generated values.
+import fc from 'fast-check';
+
+import { canonicalJson, canonicalJsonBytes } from './canonical-json';
+import { NotJsonError } from './errors';
+import { type CanonicalizeOracle, startCanonicalizeOracle } from './testing/canonicalize-oracle';
+import { isWellFormedString } from './unicode';
+
+const RUNS = 3000;
+jest.setTimeout(120_000);
+
+let oracle: CanonicalizeOracle;
+beforeAll(() => {
+  oracle = startCanonicalizeOracle();
+});
+afterAll(async () => {
+  await oracle.close();
+});
+
+function ours(value: unknown): { ok: true; text: string } | { ok: false; error: NotJsonError } {
+  try {
+    return { ok: true, text: canonicalJson(value) };
+  } catch (error) {
+    if (error instanceof NotJsonError) return { ok: false, error };
+    throw error;
+  }
+}
+
+// Same text, or both refuse. JSON text is how values reach the oracle, so
+// only JSON-expressible values are generated (lone surrogates are: JSON.parse
+// turns "\ud800" back into one).
+async function expectAgreement(value: unknown): Promise<void> {
+  const reference = await oracle.canonicalize(JSON.stringify(value));
+  const mine = ours(value);
+  if (reference.ok) {
+    expect(mine).toEqual({ ok: true, text: reference.text });
+  } else {
+    expect(mine.ok).toBe(false);
+  }
+}
+
+// One code point from each region that sorts or encodes differently: ASCII
+// (with controls), two-byte UTF-8, the BMP above the surrogates (sorts
+// after astral characters in UTF-16 order), and astral (surrogate pairs).
+const codePoint = fc.oneof(
+  fc.integer({ min: 0x00, max: 0x7f }),
+  fc.integer({ min: 0x80, max: 0x7ff }),
+  fc.integer({ min: 0x800, max: 0xd7ff }),
+  fc.integer({ min: 0xe000, max: 0xffff }),
+  fc.integer({ min: 0x10000, max: 0x10ffff }),
+);
+const unicodeText = fc
+  .array(codePoint, { maxLength: 8 })
+  .map((points) => String.fromCodePoint(...points));
+const loneSurrogate = fc
+  .integer({ min: 0xd800, max: 0xdfff })
+  .map((code) => String.fromCharCode(code));
+
+describe('canonicalJson agrees with the reference canonicalize', () => {
+  it('has a live oracle (guards against vacuous agreement)', async () => {
+    await expect(oracle.canonicalize('{"b":[1E30,-0.0],"a":"\\u20ac"}')).resolves.toEqual({
+      ok: true,
+      text: '{"a":"€","b":[1e+30,0]}',
+    });
+    await expect(oracle.canonicalize('["\\ud800"]')).resolves.toMatchObject({ ok: false });
+  });
+
+  it('on fc.jsonValue()', async () => {
+    await fc.assert(fc.asyncProperty(fc.jsonValue(), expectAgreement), { numRuns: RUNS });
+  });
+
+  it('on objects with unicode keys', async () => {
+    const unicodeObject = fc.dictionary(unicodeText, fc.jsonValue({ maxDepth: 2 }), {
+      maxKeys: 12,
+    });
+    await fc.assert(fc.asyncProperty(unicodeObject, expectAgreement), { numRuns: RUNS });
+  });
+
+  it('on nested values whose strings and keys mix every unicode region and controls', async () => {
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        unicodeText,
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.array(tie('tree'), { maxLength: 4 }),
+        fc.dictionary(unicodeText, tie('tree'), { maxKeys: 5 }),
+      ),
+    }));
+    await fc.assert(fc.asyncProperty(tree, expectAgreement), { numRuns: RUNS });
+  });
+
+  it('on every double, including subnormals and extremes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ noNaN: true, noDefaultInfinity: true }), expectAgreement),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('on strings with lone surrogates, in values and in keys (both refuse)', async () => {
+    const withLone = fc
+      .tuple(unicodeText, loneSurrogate, unicodeText)
+      .map(([before, lone, after]) => before + lone + after)
+      .filter((s) => !isWellFormedString(s));
+    await fc.assert(
+      fc.asyncProperty(withLone, async (s) => {
+        await expectAgreement({ value: s });
+        await expectAgreement({ [s]: 1 });
+        expect(ours({ [s]: 1 })).toMatchObject({
+          ok: false,
+          error: { reason: 'lone_surrogate_in_key' },
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('canonicalJson invariants', () => {
+  // Rebuilds every object with its keys inserted in reverse.
+  function reverseKeys(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(reverseKeys);
+    if (typeof value === 'object' && value !== null) {
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value).reverse()) {
+        Object.defineProperty(copy, key, {
+          value: reverseKeys((value as Record<string, unknown>)[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return copy;
+    }
+    return value;
+  }
+
+  it('is independent of key insertion order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(reverseKeys(value))).toBe(canonicalJson(value));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('is a fixed point: canonicalizing parsed canonical JSON changes nothing', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(canonicalJson(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives the same bytes from canonicalJsonBytes as UTF-8 of canonicalJson', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJsonBytes(value).equals(Buffer.from(canonicalJson(value), 'utf8'))).toBe(
+          true,
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
