@@ -24,9 +24,10 @@ const workspaces = {
 };
 
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(workspaces).map(([name, dir]) => [
-    `^@crucible/${name}$`,
-    `<rootDir>/${dir}/src/index.ts`,
+  Object.entries(workspaces).flatMap(([name, dir]) => [
+    [`^@crucible/${name}$`, `<rootDir>/${dir}/src/index.ts`],
+    // Subpath entries (e.g. @crucible/telemetry/testing) map to src/<entry>.ts.
+    [`^@crucible/${name}/([a-z-]+)$`, `<rootDir>/${dir}/src/$1.ts`],
   ]),
 );
 

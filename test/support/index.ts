@@ -1,0 +1,6 @@
+// Helpers for integration tests in test/: where the run's servers are, and
+// per-test isolation on them (own database, unique subjects and topics).
+export { testInfra, TestInfraMissing, type TestInfra } from './infra';
+export { createTestDatabase, type TestDatabase } from './database';
+export { uniqueName } from './names';
+export { createKafkaTopics, deleteKafkaTopics, type TopicSpec } from './kafka';
