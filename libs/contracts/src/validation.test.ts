@@ -1,6 +1,6 @@
 import { CrucibleError } from './errors';
 import { defaultCatalog } from './catalog';
-import { assertValid, findUnstorableString, joinPointer } from './validation';
+import { assertValid, findUnrepresentable, joinPointer } from './validation';
 
 function failure(file: string, value: unknown): CrucibleError {
   try {
@@ -71,10 +71,16 @@ describe('request validation', () => {
   });
 
   it('refuses lone surrogates and NUL in values and keys', () => {
-    expect(findUnstorableString({ a: ['ok', 'x\ud800'] })?.details).toEqual({ path: '/a/1', reason: 'invalid_unicode' });
-    expect(findUnstorableString({ 'k\udc00': 1 })?.details).toEqual({ path: '/k\udc00', reason: 'invalid_unicode' });
-    expect(findUnstorableString({ a: 'x\u0000' })?.details).toEqual({ path: '/a', reason: 'nul_character' });
-    expect(findUnstorableString({ a: 'emoji \ud83d\ude00 and accents é' })).toBeNull();
+    expect(findUnrepresentable({ a: ['ok', 'x\ud800'] })?.details).toEqual({ path: '/a/1', reason: 'invalid_unicode' });
+    expect(findUnrepresentable({ 'k\udc00': 1 })?.details).toEqual({ path: '/k\udc00', reason: 'invalid_unicode' });
+    expect(findUnrepresentable({ a: 'x\u0000' })?.details).toEqual({ path: '/a', reason: 'nul_character' });
+    expect(findUnrepresentable({ a: 'emoji \ud83d\ude00 and accents é' })).toBeNull();
+  });
+
+  it('refuses numbers outside the double range', () => {
+    expect(findUnrepresentable({ a: [1, Infinity] })?.details).toEqual({ path: '/a/1', reason: 'number_out_of_range' });
+    expect(findUnrepresentable({ a: -Infinity })?.details).toEqual({ path: '/a', reason: 'number_out_of_range' });
+    expect(findUnrepresentable({ a: 1e308, b: -0, c: 5e-324 })).toBeNull();
   });
 
   it('escapes JSON Pointer tokens', () => {

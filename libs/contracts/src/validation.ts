@@ -18,14 +18,21 @@ const SUSPECT_CHARS = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Finds the first string (value or object key) that is not storable Unicode:
- * a lone surrogate or a NUL character. Returns null when every string is fine.
+ * Finds the first value JSON cannot carry faithfully: a string (value or
+ * object key) with a lone surrogate or a NUL character, or a number outside
+ * the double range (JSON.parse reads 1e400 as Infinity, which re-serializes
+ * as null). Returns null when everything is fine.
  */
-export function findUnstorableString(value: unknown, path = ''): CrucibleError | null {
+export function findUnrepresentable(value: unknown, path = ''): CrucibleError | null {
   if (typeof value === 'string') return checkString(value, path);
+  if (typeof value === 'number') {
+    return Number.isFinite(value)
+      ? null
+      : invalidArgument(path, 'number_out_of_range', `${describe(path)}: number is outside the range JSON numbers can carry here`);
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnstorableString(value[i], joinPointer(path, i));
+      const found = findUnrepresentable(value[i], joinPointer(path, i));
       if (found) return found;
     }
     return null;
@@ -35,7 +42,7 @@ export function findUnstorableString(value: unknown, path = ''): CrucibleError |
       const keyPath = joinPointer(path, key);
       const badKey = checkString(key, keyPath);
       if (badKey) return badKey;
-      const found = findUnstorableString(item, keyPath);
+      const found = findUnrepresentable(item, keyPath);
       if (found) return found;
     }
   }
@@ -114,7 +121,7 @@ export function fromAjvError(error: ErrorObject, basePath = ''): CrucibleError {
  * offending value.
  */
 export function assertValid(registry: SchemaRegistry, file: string, value: unknown): void {
-  const unstorable = findUnstorableString(value);
+  const unstorable = findUnrepresentable(value);
   if (unstorable) throw unstorable;
   const error = registry.check(file, value);
   if (error) throw fromAjvError(error);

@@ -1,6 +1,6 @@
-import './tracing'; // first: see tracing.ts
+import { telemetry } from './tracing'; // first: see tracing.ts
 import { connectInfrastructure, runMain, type Stoppable } from '@crucible/runtime';
-import { createLogger, initTelemetry } from '@crucible/telemetry';
+import { createLogger } from '@crucible/telemetry';
 import { readConfig } from './config';
 import { SERVICE_NAME, startComponentsService } from './service';
 
@@ -23,7 +23,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stopp
       async stop() {
         await service.stop();
         await infra.close();
-        await initTelemetry({ serviceName: SERVICE_NAME }).shutdown();
+        await telemetry.shutdown();
       },
     };
   } catch (error) {

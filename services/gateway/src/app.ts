@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
+import { invalidArgument } from '@crucible/contracts';
 import type { Catalog } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
@@ -37,7 +39,18 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
     res.json(openapi);
   });
   // strict: only objects and arrays at the top level; the schemas decide the rest.
-  app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: options.bodyLimitBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // Invalid UTF-8 would be decoded with replacement characters, silently
+      // changing what gets stored and hashed: refuse it instead.
+      verify: (_req, _res, body) => {
+        if (!isUtf8(body)) throw invalidArgument('', 'invalid_utf8', 'request body is not valid UTF-8');
+      },
+    }),
+  );
   app.use('/mcp', mcpRouter({ catalog: options.catalog, rpc: options.rpc, logger: options.logger, version: options.version }));
   app.use(operationRoutes(options.catalog, options.rpc));
   app.use(unknownRoute);

@@ -1,8 +1,8 @@
-import './tracing'; // first: see tracing.ts
+import { telemetry } from './tracing'; // first: see tracing.ts
 import { defaultCatalog } from '@crucible/contracts';
 import { NatsBus } from '@crucible/messaging';
 import { runMain, type Stoppable } from '@crucible/runtime';
-import { createLogger, initTelemetry } from '@crucible/telemetry';
+import { createLogger } from '@crucible/telemetry';
 import { readConfig } from './config';
 import { SERVICE_NAME, startGateway } from './gateway';
 
@@ -25,7 +25,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stopp
       async stop() {
         await gateway.stop();
         await bus.close();
-        await initTelemetry({ serviceName: SERVICE_NAME }).shutdown();
+        await telemetry.shutdown();
       },
     };
   } catch (error) {

@@ -2,4 +2,4 @@
 // when registered before those modules load.
 import { initTelemetry } from '@crucible/telemetry';
 
-initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'gateway' });
+export const telemetry = initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME || 'gateway' });

@@ -1,6 +1,6 @@
-import './tracing'; // first: see tracing.ts
+import { telemetry } from './tracing'; // first: see tracing.ts
 import { runMain, type Stoppable } from '@crucible/runtime';
-import { createLogger, initTelemetry } from '@crucible/telemetry';
+import { createLogger } from '@crucible/telemetry';
 import { readConfig } from './config';
 import { startPlatform } from './platform';
 
@@ -19,7 +19,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stopp
   return {
     async stop() {
       await platform.stop();
-      await initTelemetry({ serviceName: 'crucible' }).shutdown();
+      await telemetry.shutdown();
     },
   };
 }

@@ -5,11 +5,19 @@ import { invalidArgument } from '@crucible/contracts';
 const DRAFT_07 = new Set(['http://json-schema.org/draft-07/schema#', 'http://json-schema.org/draft-07/schema']);
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
-// Strict mode: unknown keywords, ambiguous types and the like are errors, so
-// a value that is not really JSON Schema is refused rather than half-obeyed.
-// No loadSchema: remote $refs cannot be fetched, so they fail to compile.
-const draft07 = new Ajv({ strict: true, allErrors: false, validateFormats: false });
-const draft2020 = new Ajv2020({ strict: true, allErrors: false, validateFormats: false });
+// strictSchema: unknown keywords and malformed keyword values are errors, so a
+// value that is not really JSON Schema is refused rather than half-obeyed.
+// The stylistic strict checks (tuples, union types, required) stay off: they
+// reject valid schemas. No loadSchema: remote $refs fail to compile.
+const OPTIONS = {
+  strict: false,
+  strictSchema: true,
+  strictNumbers: true,
+  allErrors: false,
+  validateFormats: false,
+} as const;
+const draft07 = new Ajv(OPTIONS);
+const draft2020 = new Ajv2020(OPTIONS);
 
 /**
  * Checks that an adjudication schema compiles as JSON Schema (draft-07 by

@@ -71,7 +71,7 @@ describe('adjudication schemas', () => {
     expect(() =>
       prepareJson(
         'adjudication_schema',
-        { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', prefixItems: [] },
+        { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'string' }] },
         '/content',
       ),
     ).not.toThrow();

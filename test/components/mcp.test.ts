@@ -1,0 +1,5 @@
+import { describeMcp } from './mcp.suite';
+import { startEmbeddedStack, startRealStack } from './stack';
+
+describeMcp('real servers', () => startRealStack());
+describeMcp('embedded', () => startEmbeddedStack());

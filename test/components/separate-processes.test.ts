@@ -1,0 +1,56 @@
+import { textComponentHash } from '@crucible/hashing';
+import { createTestDatabase, testInfra, uniqueName, type TestDatabase } from '../support';
+import { startServiceProcess, type ServiceProcess } from './processes';
+import { http } from './stack';
+
+// The production shape: the gateway and the components service as separate
+// processes (built dist/main.js), talking over real NATS, on real Postgres and Kafka.
+describe('gateway and components as separate processes', () => {
+  let database: TestDatabase;
+  let components: ServiceProcess | undefined;
+  let gateway: ServiceProcess | undefined;
+  let url = '';
+
+  beforeAll(async () => {
+    const infra = testInfra();
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      NATS_URL: infra.natsUrl,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      CRUCIBLE_PREFIX: uniqueName('p'),
+      PORT: '0',
+      REQUEST_TIMEOUT_MS: '2000',
+    };
+    components = startServiceProcess('components', env);
+    gateway = startServiceProcess('gateway', env);
+    await components.waitForLog('ready');
+    url = String((await gateway.waitForLog('listening')).url);
+  }, 90_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await components?.stop();
+    await database?.drop();
+  });
+
+  it('round-trips a put and a get over HTTP', async () => {
+    const content = 'A room seen from two processes.';
+    const put = await http(`${url}/v1/components/environments`, 'POST', { content });
+    expect(put.body).toEqual({ hash: textComponentHash(content), was_new: true });
+    const got = await http(`${url}/v1/components/environments/${put.body.hash}`, 'GET');
+    expect(got.body.content).toBe(content);
+    expect(put.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('answers 503 quickly when the service is gone, and exits cleanly on SIGTERM', async () => {
+    expect(await components!.stop()).toBe(0);
+    const started = Date.now();
+    const response = await http(`${url}/v1/components/environments`, 'POST', { content: 'nobody home' });
+    expect(response.status).toBe(503);
+    expect(response.body.error).toMatchObject({ code: 'unavailable', retryable: true });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await http(`${url}/health`, 'GET')).status).toBe(200);
+    expect(await gateway!.stop()).toBe(0);
+  });
+});
