@@ -26,7 +26,10 @@ function build() {
 }
 
 function runEmbedded() {
-  const child = spawn(node, [join(root, 'services/platform/dist/main.js')], { cwd: root, stdio: 'inherit' });
+  const child = spawn(node, [join(root, 'services/platform/dist/main.js')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   forwardSignals([child]);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
@@ -48,14 +51,17 @@ function runDistributed() {
         stopping = true;
         for (const other of children) if (other !== child) other.kill('SIGTERM');
       }
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code ?? 1);
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
+        process.exit(code ?? 1);
     });
     children.push(child);
   }
   forwardSignals(children, () => (stopping = true));
   const port = process.env.PORT ?? '8080';
   const host = process.env.HOST ?? '127.0.0.1';
-  console.log(`Crucible services starting on real infrastructure; the gateway will listen on http://${host}:${port} (MCP at /mcp)`);
+  console.log(
+    `Crucible services starting on real infrastructure; the gateway will listen on http://${host}:${port} (MCP at /mcp)`,
+  );
 }
 
 function forwardSignals(children, onStop = () => {}) {
@@ -85,7 +91,9 @@ const set = real.filter((name) => process.env[name]);
 if (set.length === real.length) runDistributed();
 else {
   if (set.length > 0) {
-    console.error(`set all of ${real.join(', ')} to run on real infrastructure (missing: ${real.filter((n) => !process.env[n]).join(', ')})`);
+    console.error(
+      `set all of ${real.join(', ')} to run on real infrastructure (missing: ${real.filter((n) => !process.env[n]).join(', ')})`,
+    );
     process.exit(2);
   }
   runEmbedded();

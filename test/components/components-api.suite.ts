@@ -15,14 +15,23 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
       await stack?.stop();
     });
 
-    const put = (path: string, body: unknown) => http(`${stack.url}/v1/components/${path}`, 'POST', body);
+    const put = (path: string, body: unknown) =>
+      http(`${stack.url}/v1/components/${path}`, 'POST', body);
     const get = (path: string) => http(`${stack.url}/v1/components/${path}`, 'GET');
 
     it('stores each text kind once and reads it back', async () => {
-      for (const path of ['perceive-systems', 'intend-systems', 'adjudicate-systems', 'environments']) {
+      for (const path of [
+        'perceive-systems',
+        'intend-systems',
+        'adjudicate-systems',
+        'environments',
+      ]) {
         const content = `A text for ${path} \u{1F41C}`;
         const first = await put(path, { content });
-        expect(first).toMatchObject({ status: 200, body: { hash: textComponentHash(content), was_new: true } });
+        expect(first).toMatchObject({
+          status: 200,
+          body: { hash: textComponentHash(content), was_new: true },
+        });
         const again = await put(path, { content });
         expect(again.body).toEqual({ hash: first.body.hash, was_new: false });
         const read = await get(`${path}/${first.body.hash}`);
@@ -33,10 +42,18 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
     });
 
     it('stores JSON components by canonical hash, whatever the key order', async () => {
-      const schema = { type: 'object', required: ['narration'], properties: { narration: { type: 'string' } } };
+      const schema = {
+        type: 'object',
+        required: ['narration'],
+        properties: { narration: { type: 'string' } },
+      };
       const first = await put('adjudication-schemas', { content: schema });
       expect(first.body).toEqual({ hash: jsonComponentHash(schema), was_new: true });
-      const reordered = { properties: { narration: { type: 'string' } }, required: ['narration'], type: 'object' };
+      const reordered = {
+        properties: { narration: { type: 'string' } },
+        required: ['narration'],
+        type: 'object',
+      };
       expect((await put('adjudication-schemas', { content: reordered })).body).toEqual({
         hash: first.body.hash,
         was_new: false,
@@ -89,11 +106,17 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
 
       const again = await put('cognition-profiles', request);
       expect(again.body.was_new).toBe(false);
-      expect(Object.values(again.body.new_components as Record<string, number>).every((n) => n === 0)).toBe(true);
+      expect(
+        Object.values(again.body.new_components as Record<string, number>).every((n) => n === 0),
+      ).toBe(true);
       expect(await countAll(stack)).toEqual(after);
 
       const read = await get(`cognition-profiles/${first.body.hash}`);
-      expect(read.body).toMatchObject({ hash: first.body.hash, ...expected, adjudication_retry_budget: 2 });
+      expect(read.body).toMatchObject({
+        hash: first.body.hash,
+        ...expected,
+        adjudication_retry_budget: 2,
+      });
 
       // Only the budget differs: a different profile, reusing all four parts.
       const other = await put('cognition-profiles', { ...request, adjudication_retry_budget: 3 });
@@ -116,7 +139,12 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
       expect(response.body.error).toMatchObject({
         code: 'not_found',
         retryable: false,
-        details: { path: '/intend_system/hash', reason: 'component_not_found', kind: 'intend_system', hash: missing },
+        details: {
+          path: '/intend_system/hash',
+          reason: 'component_not_found',
+          kind: 'intend_system',
+          hash: missing,
+        },
       });
       expect(await countAll(stack)).toEqual(before);
     });
@@ -124,15 +152,23 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
     it('answers unknown hashes with 404 and bad hashes with 400', async () => {
       const unknown = await get(`environments/${'0'.repeat(64)}`);
       expect(unknown.status).toBe(404);
-      expect(unknown.body.error).toMatchObject({ code: 'not_found', details: { path: '/hash', reason: 'component_not_found' } });
+      expect(unknown.body.error).toMatchObject({
+        code: 'not_found',
+        details: { path: '/hash', reason: 'component_not_found' },
+      });
       const bad = await get('environments/NOT-A-HASH');
       expect(bad.status).toBe(400);
-      expect(bad.body.error).toMatchObject({ code: 'invalid_argument', details: { path: '/hash', reason: 'invalid_hash' } });
+      expect(bad.body.error).toMatchObject({
+        code: 'invalid_argument',
+        details: { path: '/hash', reason: 'invalid_hash' },
+      });
     });
 
     it('looks up many components in one request', async () => {
       const env = await put('environments', { content: 'Batch room' });
-      const entity = await put('entities', { content: { id: 'batch', name: 'Batch', environment: 'room' } });
+      const entity = await put('entities', {
+        content: { id: 'batch', name: 'Batch', environment: 'room' },
+      });
       const absent = 'e'.repeat(64);
       const response = await http(`${stack.url}/v1/components/lookup`, 'POST', {
         items: [
@@ -143,7 +179,9 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
         ],
       });
       expect(response.status).toBe(200);
-      expect(response.body.found.map((c: { kind: string; hash: string }) => [c.kind, c.hash])).toEqual([
+      expect(
+        response.body.found.map((c: { kind: string; hash: string }) => [c.kind, c.hash]),
+      ).toEqual([
         ['entity', entity.body.hash],
         ['environment', env.body.hash],
       ]);
@@ -166,7 +204,9 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
     });
 
     it('serves the operation routes as POST /v1/ops/{operation} too', async () => {
-      const response = await http(`${stack.url}/v1/ops/put_environment`, 'POST', { content: 'Ops room' });
+      const response = await http(`${stack.url}/v1/ops/put_environment`, 'POST', {
+        content: 'Ops room',
+      });
       expect(response.body).toEqual({ hash: textComponentHash('Ops room'), was_new: true });
       const unknown = await http(`${stack.url}/v1/ops/launch_missiles`, 'POST', {});
       expect(unknown.status).toBe(404);
@@ -179,9 +219,15 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
       const seen: Array<{ type: string; data: { hash: string; kind: string } }> = [];
       const topic = `${stack.infra.prefix}.components.events`;
       const consumer = await stack.infra.eventLog.subscribe(
-        { groupId: `${stack.infra.prefix}.test.${Date.now()}`, topics: [topic], fromBeginning: true },
+        {
+          groupId: `${stack.infra.prefix}.test.${Date.now()}`,
+          topics: [topic],
+          fromBeginning: true,
+        },
         (record) => {
-          const event = JSON.parse(Buffer.from(record.value).toString('utf8')) as (typeof seen)[number];
+          const event = JSON.parse(
+            Buffer.from(record.value).toString('utf8'),
+          ) as (typeof seen)[number];
           if (event.data.hash === hash) seen.push(event);
           return Promise.resolve();
         },
@@ -190,7 +236,8 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
         await put('environments', { content });
         await put('environments', { content });
         const deadline = Date.now() + 30_000;
-        while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        while (seen.length === 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
         // Give a duplicate time to show up if one were (wrongly) published.
         await new Promise((r) => setTimeout(r, 1000));
         expect(seen).toHaveLength(1);

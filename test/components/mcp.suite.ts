@@ -38,7 +38,10 @@ export function describeMcp(name: string, start: () => Promise<Stack>): void {
       const put = await client.callTool({ name: 'put_environment', arguments: { content } });
       expect(put.isError).toBeFalsy();
       expect(put.structuredContent).toEqual({ hash: textComponentHash(content), was_new: true });
-      const got = await client.callTool({ name: 'get_environment', arguments: { hash: textComponentHash(content) } });
+      const got = await client.callTool({
+        name: 'get_environment',
+        arguments: { hash: textComponentHash(content) },
+      });
       expect(got.structuredContent).toMatchObject({ hash: textComponentHash(content), content });
       const text = (got.content as Array<{ type: string; text: string }>)[0]?.text ?? '';
       expect(JSON.parse(text)).toEqual(got.structuredContent);
@@ -51,18 +54,25 @@ export function describeMcp(name: string, start: () => Promise<Stack>): void {
         arguments: { content: { id: 'Not A Label', name: 'X', environment: 'room' } },
       });
       expect(result.isError).toBe(true);
-      const body = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}') as { error: unknown };
+      const body = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}') as {
+        error: unknown;
+      };
       expect(body.error).toMatchObject({
         code: 'invalid_argument',
         details: { path: '/content/id', reason: 'invalid_label' },
       });
-      const missing = await client.callTool({ name: 'get_environment', arguments: { hash: '0'.repeat(64) } });
+      const missing = await client.callTool({
+        name: 'get_environment',
+        arguments: { hash: '0'.repeat(64) },
+      });
       expect(missing.isError).toBe(true);
       expect(await countAll(stack)).toEqual(before);
     });
 
     it('refuses unknown tools and non-POST methods', async () => {
-      await expect(client.callTool({ name: 'launch_missiles', arguments: {} })).rejects.toThrow(/Unknown tool/);
+      await expect(client.callTool({ name: 'launch_missiles', arguments: {} })).rejects.toThrow(
+        /Unknown tool/,
+      );
       const get = await http(`${stack.url}/mcp`, 'GET');
       expect(get.status).toBe(405);
     });

@@ -45,7 +45,9 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   child.once('exit', () => {
     for (const wake of waiters.splice(0)) wake();
   });
@@ -59,9 +61,13 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
       for (;;) {
         const found = lines.find((line) => line.msg === message);
         if (found) return found;
-        if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before logging "${message}":\n${output}`);
+        if (child.exitCode !== null)
+          throw new Error(
+            `${name} exited (${child.exitCode}) before logging "${message}":\n${output}`,
+          );
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`${name} did not log "${message}" within ${timeoutMs} ms:\n${output}`);
+        if (left <= 0)
+          throw new Error(`${name} did not log "${message}" within ${timeoutMs} ms:\n${output}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 500));
           waiters.push(() => {
@@ -74,9 +80,13 @@ export function startServiceProcess(name: string, env: Record<string, string>): 
     async waitForOutput(text, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes(text)) {
-        if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before printing "${text}":\n${output}`);
+        if (child.exitCode !== null)
+          throw new Error(
+            `${name} exited (${child.exitCode}) before printing "${text}":\n${output}`,
+          );
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`${name} did not print "${text}" within ${timeoutMs} ms:\n${output}`);
+        if (left <= 0)
+          throw new Error(`${name} did not print "${text}" within ${timeoutMs} ms:\n${output}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 500));
           waiters.push(() => {

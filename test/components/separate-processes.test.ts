@@ -46,7 +46,9 @@ describe('gateway and components as separate processes', () => {
   it('answers 503 quickly when the service is gone, and exits cleanly on SIGTERM', async () => {
     expect(await components!.stop()).toBe(0);
     const started = Date.now();
-    const response = await http(`${url}/v1/components/environments`, 'POST', { content: 'nobody home' });
+    const response = await http(`${url}/v1/components/environments`, 'POST', {
+      content: 'nobody home',
+    });
     expect(response.status).toBe(503);
     expect(response.body.error).toMatchObject({ code: 'unavailable', retryable: true });
     expect(Date.now() - started).toBeLessThan(3000);

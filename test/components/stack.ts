@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startComponentsService } from '@crucible/components';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
-import { connectInfrastructure, openEmbeddedInfrastructure, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import {
+  connectInfrastructure,
+  openEmbeddedInfrastructure,
+  type Infrastructure,
+  type Stoppable,
+} from '@crucible/runtime';
 import { createLogger } from '@crucible/telemetry';
 import { createTestDatabase, testInfra, uniqueName } from '../support';
 
@@ -87,7 +92,11 @@ async function startOn(
     gateway,
     url: gateway.url,
     async count(table) {
-      const row = (await infra.knex.withSchema('components').table(table).count({ n: '*' }).first()) as { n: string };
+      const row = (await infra.knex
+        .withSchema('components')
+        .table(table)
+        .count({ n: '*' })
+        .first()) as { n: string };
       return Number(row.n);
     },
     async stop() {

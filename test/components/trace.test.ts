@@ -4,7 +4,11 @@ import { defaultCatalog } from '@crucible/contracts';
 import { textComponentHash } from '@crucible/hashing';
 import { EventConsumer, KafkaEventLog } from '@crucible/messaging';
 import { createLogger, initTelemetry, type Telemetry } from '@crucible/telemetry';
-import { InMemorySpanExporter, createOtlpJsonReceiver, type OtlpJsonReceiver } from '@crucible/telemetry/testing';
+import {
+  InMemorySpanExporter,
+  createOtlpJsonReceiver,
+  type OtlpJsonReceiver,
+} from '@crucible/telemetry/testing';
 import { createTestDatabase, testInfra, uniqueName, type TestDatabase } from '../support';
 import { startServiceProcess, type ServiceProcess } from './processes';
 import { http } from './stack';
@@ -44,7 +48,11 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     await knex.raw(`create schema trace_consumer;
       create table trace_consumer.processed_events (consumer text not null, event_id uuid not null,
         processed_at timestamptz not null default now(), primary key (consumer, event_id))`);
-    eventLog = new KafkaEventLog({ brokers: [...infra.kafkaBrokers], clientId: uniqueName('trace'), logger });
+    eventLog = new KafkaEventLog({
+      brokers: [...infra.kafkaBrokers],
+      clientId: uniqueName('trace'),
+      logger,
+    });
     const received: string[] = [];
     consumer = new EventConsumer({
       name: 'trace_probe',
@@ -81,7 +89,8 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     expect(put.status).toBe(200);
 
     const deadline = Date.now() + 45_000;
-    while (!received.includes(hash) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!received.includes(hash) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(received).toContain(hash);
 
     // Stopping the services flushes their span exporters.
@@ -90,25 +99,34 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     await telemetry.forceFlush();
 
     const remote = receiver.spans();
-    const httpServer = remote.find((s) => s.serviceName === 'gateway' && s.kind === SpanKind.SERVER);
+    const httpServer = remote.find(
+      (s) => s.serviceName === 'gateway' && s.kind === SpanKind.SERVER,
+    );
     expect(httpServer).toBeDefined();
     const traceId = httpServer!.traceId;
     const inTrace = remote.filter((s) => s.traceId === traceId);
-    const names = (service: string) => inTrace.filter((s) => s.serviceName === service).map((s) => s.name);
+    const names = (service: string) =>
+      inTrace.filter((s) => s.serviceName === service).map((s) => s.name);
 
-    expect(names('gateway')).toEqual(expect.arrayContaining([`send ${prefix}.components.put_environment`]));
+    expect(names('gateway')).toEqual(
+      expect.arrayContaining([`send ${prefix}.components.put_environment`]),
+    );
     expect(names('components')).toEqual(
       expect.arrayContaining([
         `process ${prefix}.components.put_environment`,
         `publish ${prefix}.components.events`,
       ]),
     );
-    const pgSpans = inTrace.filter((s) => s.serviceName === 'components' && s.name.startsWith('pg.query'));
+    const pgSpans = inTrace.filter(
+      (s) => s.serviceName === 'components' && s.name.startsWith('pg.query'),
+    );
     expect(pgSpans.length).toBeGreaterThan(0);
 
     const consumerSpan = exporter
       .getFinishedSpans()
-      .find((s) => s.name === `process ${prefix}.components.events` && s.kind === SpanKind.CONSUMER);
+      .find(
+        (s) => s.name === `process ${prefix}.components.events` && s.kind === SpanKind.CONSUMER,
+      );
     expect(consumerSpan?.spanContext().traceId).toBe(traceId);
   }, 120_000);
 });

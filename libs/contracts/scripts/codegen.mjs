@@ -37,7 +37,12 @@ async function generateTypes(files) {
     }
     definitions[schema.title] = { $ref: `./${relative(schemasDir, file)}` };
   }
-  const rootSchema = { title: 'AllContracts', type: 'object', definitions, additionalProperties: false };
+  const rootSchema = {
+    title: 'AllContracts',
+    type: 'object',
+    definitions,
+    additionalProperties: false,
+  };
   const ts = await compile(rootSchema, 'AllContracts', {
     cwd: schemasDir,
     bannerComment: '',
@@ -62,7 +67,9 @@ function generateMaps(catalog) {
     lines.push(`  ${name}: { request: T.${titleOf(op.request)}; reply: T.${titleOf(op.reply)} };`);
   }
   lines.push('}', '');
-  lines.push('/** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */');
+  lines.push(
+    '/** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */',
+  );
   lines.push('export interface EventDataTypes {');
   for (const [stream, s] of Object.entries(catalog.streams)) {
     for (const [event, e] of Object.entries(s.events)) {

@@ -17,7 +17,9 @@ describe('message catalog', () => {
   });
 
   it('has unique HTTP routes', () => {
-    const routes = [...catalog.operations.values()].map((op) => `${op.http.method} ${op.http.path}`);
+    const routes = [...catalog.operations.values()].map(
+      (op) => `${op.http.method} ${op.http.path}`,
+    );
     expect(new Set(routes).size).toBe(routes.length);
   });
 
@@ -38,7 +40,8 @@ describe('message catalog', () => {
 
 describe('bundled schemas', () => {
   it('inlines every reference and drops our annotations', () => {
-    const { bundleSchema } = jest.requireActual<typeof import('./schema-bundle')>('./schema-bundle');
+    const { bundleSchema } =
+      jest.requireActual<typeof import('./schema-bundle')>('./schema-bundle');
     const catalog = defaultCatalog();
     for (const op of catalog.operations.values()) {
       for (const file of [op.request, op.reply]) {
@@ -51,6 +54,8 @@ describe('bundled schemas', () => {
     const entity = bundleSchema(catalog.registry, 'components/put_entity.request.v1.json') as {
       properties: { content: { properties: { id: { pattern: string } } } };
     };
-    expect(entity.properties.content.properties.id.pattern).toBe('^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$');
+    expect(entity.properties.content.properties.id.pattern).toBe(
+      '^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$',
+    );
   });
 });

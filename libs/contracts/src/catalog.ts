@@ -38,7 +38,10 @@ interface CatalogFile {
   operations: Record<string, Omit<OperationSpec, 'name'>>;
   streams: Record<
     string,
-    { description: string; events: Record<string, { summary: string; versions: Record<string, string> }> }
+    {
+      description: string;
+      events: Record<string, { summary: string; versions: Record<string, string> }>;
+    }
   >;
 }
 
@@ -54,7 +57,8 @@ export class Catalog {
   constructor(readonly registry: SchemaRegistry) {
     const raw: unknown = JSON.parse(readFileSync(join(registry.dir, 'catalog.json'), 'utf8'));
     const error = registry.check('catalog.schema.json', raw);
-    if (error) throw new Error(`schemas/catalog.json is invalid at ${error.instancePath}: ${error.message}`);
+    if (error)
+      throw new Error(`schemas/catalog.json is invalid at ${error.instancePath}: ${error.message}`);
     const file = raw as CatalogFile;
 
     const operations = new Map<OperationName, OperationSpec>();

@@ -72,7 +72,12 @@ export class CrucibleError extends Error {
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message, retryable: this.retryable, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      details: this.details,
+    };
   }
 
   static fromWire(wire: WireError): CrucibleError {
@@ -90,10 +95,7 @@ export function invalidArgument(
   return new CrucibleError('invalid_argument', message, { ...extra, path, reason });
 }
 
-export function notFound(
-  message: string,
-  details: ErrorDetails = {},
-): CrucibleError {
+export function notFound(message: string, details: ErrorDetails = {}): CrucibleError {
   return new CrucibleError('not_found', message, details);
 }
 

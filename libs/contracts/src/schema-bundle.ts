@@ -4,7 +4,14 @@ import { SCHEMA_BASE_URI } from './schema-registry';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 // Annotations for our own tooling; meaningless to OpenAPI or MCP clients.
-const DROPPED_KEYS = new Set(['$schema', '$id', 'x-crucible-reason', 'tsType', 'definitions', '$defs']);
+const DROPPED_KEYS = new Set([
+  '$schema',
+  '$id',
+  'x-crucible-reason',
+  'tsType',
+  'definitions',
+  '$defs',
+]);
 
 /**
  * A self-contained copy of a schema: every `$ref` replaced by what it points
@@ -37,11 +44,15 @@ function inline(registry: SchemaRegistry, node: Json, baseUri: string, stack: Se
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED_KEYS.has(key)) continue;
-    out[key] = key === 'properties' || key === 'patternProperties'
-      ? Object.fromEntries(
-          Object.entries(value as { [k: string]: Json }).map(([name, sub]) => [name, inline(registry, sub, baseUri, stack)]),
-        )
-      : inline(registry, value, baseUri, stack);
+    out[key] =
+      key === 'properties' || key === 'patternProperties'
+        ? Object.fromEntries(
+            Object.entries(value as { [k: string]: Json }).map(([name, sub]) => [
+              name,
+              inline(registry, sub, baseUri, stack),
+            ]),
+          )
+        : inline(registry, value, baseUri, stack);
   }
   return out;
 }

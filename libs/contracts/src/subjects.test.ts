@@ -1,4 +1,10 @@
-import { consumerGroup, deadLetterTopic, operationSubject, serviceQueue, streamTopic } from './subjects';
+import {
+  consumerGroup,
+  deadLetterTopic,
+  operationSubject,
+  serviceQueue,
+  streamTopic,
+} from './subjects';
 
 describe('subject and topic names', () => {
   it('builds exact strings', () => {
@@ -8,12 +14,18 @@ describe('subject and topic names', () => {
     expect(serviceQueue('components')).toBe('components');
     expect(streamTopic('crucible', 'components')).toBe('crucible.components.events');
     expect(deadLetterTopic('crucible', 'components')).toBe('crucible.components.events.dlq');
-    expect(consumerGroup('t1', 'scenarios', 'names_projection')).toBe('t1.scenarios.names_projection');
+    expect(consumerGroup('t1', 'scenarios', 'names_projection')).toBe(
+      't1.scenarios.names_projection',
+    );
   });
 
   it('refuses tokens that would break the subject hierarchy', () => {
-    expect(() => operationSubject('a.b', { service: 'components', name: 'put_environment' })).toThrow(/prefix/);
-    expect(() => operationSubject('p', { service: 'comp*', name: 'put_environment' })).toThrow(/service/);
+    expect(() =>
+      operationSubject('a.b', { service: 'components', name: 'put_environment' }),
+    ).toThrow(/prefix/);
+    expect(() => operationSubject('p', { service: 'comp*', name: 'put_environment' })).toThrow(
+      /service/,
+    );
     expect(() => streamTopic('p', '>')).toThrow(/stream/);
     expect(() => operationSubject('', { service: 'c', name: 'put_environment' })).toThrow(/prefix/);
   });

@@ -14,7 +14,10 @@ function checkToken(kind: string, value: string): string {
 export const DEFAULT_PREFIX = 'crucible';
 
 /** `<prefix>.<service>.<operation>`: the subject a service answers an operation on. */
-export function operationSubject(prefix: string, op: Pick<OperationSpec, 'service' | 'name'>): string {
+export function operationSubject(
+  prefix: string,
+  op: Pick<OperationSpec, 'service' | 'name'>,
+): string {
   return `${checkToken('prefix', prefix)}.${checkToken('service', op.service)}.${checkToken('operation', op.name)}`;
 }
 

@@ -20,20 +20,57 @@ describe('request validation', () => {
   it('accepts a valid entity', () => {
     expect(() =>
       assertValid(defaultCatalog().registry, ENTITY, {
-        content: { id: 'ant', name: 'Ant', environment: 'plate', kind: { agent: { goal: 'eat', cognition_profile: 'ant' } } },
+        content: {
+          id: 'ant',
+          name: 'Ant',
+          environment: 'plate',
+          kind: { agent: { goal: 'eat', cognition_profile: 'ant' } },
+        },
       }),
     ).not.toThrow();
   });
 
   it.each([
-    ['missing field', { content: { id: 'ant', name: 'Ant' } }, '/content/environment', 'missing_field'],
-    ['unknown field', { content: { id: 'ant', name: 'Ant', environment: 'p', color: 'red' } }, '/content/color', 'unknown_field'],
-    ['wrong type', { content: { id: 'ant', name: 7, environment: 'p' } }, '/content/name', 'wrong_type'],
-    ['label grammar', { content: { id: 'Ant!', name: 'Ant', environment: 'p' } }, '/content/id', 'invalid_label'],
-    ['empty string', { content: { id: 'ant', name: '', environment: 'p' } }, '/content/name', 'empty_text'],
+    [
+      'missing field',
+      { content: { id: 'ant', name: 'Ant' } },
+      '/content/environment',
+      'missing_field',
+    ],
+    [
+      'unknown field',
+      { content: { id: 'ant', name: 'Ant', environment: 'p', color: 'red' } },
+      '/content/color',
+      'unknown_field',
+    ],
+    [
+      'wrong type',
+      { content: { id: 'ant', name: 7, environment: 'p' } },
+      '/content/name',
+      'wrong_type',
+    ],
+    [
+      'label grammar',
+      { content: { id: 'Ant!', name: 'Ant', environment: 'p' } },
+      '/content/id',
+      'invalid_label',
+    ],
+    [
+      'empty string',
+      { content: { id: 'ant', name: '', environment: 'p' } },
+      '/content/name',
+      'empty_text',
+    ],
     [
       'deep oneOf branch',
-      { content: { id: 'ant', name: 'Ant', environment: 'p', kind: { agent: { goal: 1, cognition_profile: 'x' } } } },
+      {
+        content: {
+          id: 'ant',
+          name: 'Ant',
+          environment: 'p',
+          kind: { agent: { goal: 1, cognition_profile: 'x' } },
+        },
+      },
       '/content/kind/agent/goal',
       'wrong_type',
     ],
@@ -52,7 +89,9 @@ describe('request validation', () => {
       adjudication_schema: { inline: { type: 'object' } },
       adjudication_retry_budget: 2,
     };
-    expect(failure(PROFILE, { ...base, perceive_system: { hash: H, inline: 'x' } }).details).toMatchObject({
+    expect(
+      failure(PROFILE, { ...base, perceive_system: { hash: H, inline: 'x' } }).details,
+    ).toMatchObject({
       path: '/perceive_system',
       reason: 'invalid_ref',
     });
@@ -71,15 +110,30 @@ describe('request validation', () => {
   });
 
   it('refuses lone surrogates and NUL in values and keys', () => {
-    expect(findUnrepresentable({ a: ['ok', 'x\ud800'] })?.details).toEqual({ path: '/a/1', reason: 'invalid_unicode' });
-    expect(findUnrepresentable({ 'k\udc00': 1 })?.details).toEqual({ path: '/k\udc00', reason: 'invalid_unicode' });
-    expect(findUnrepresentable({ a: 'x\u0000' })?.details).toEqual({ path: '/a', reason: 'nul_character' });
+    expect(findUnrepresentable({ a: ['ok', 'x\ud800'] })?.details).toEqual({
+      path: '/a/1',
+      reason: 'invalid_unicode',
+    });
+    expect(findUnrepresentable({ 'k\udc00': 1 })?.details).toEqual({
+      path: '/k\udc00',
+      reason: 'invalid_unicode',
+    });
+    expect(findUnrepresentable({ a: 'x\u0000' })?.details).toEqual({
+      path: '/a',
+      reason: 'nul_character',
+    });
     expect(findUnrepresentable({ a: 'emoji \ud83d\ude00 and accents é' })).toBeNull();
   });
 
   it('refuses numbers outside the double range', () => {
-    expect(findUnrepresentable({ a: [1, Infinity] })?.details).toEqual({ path: '/a/1', reason: 'number_out_of_range' });
-    expect(findUnrepresentable({ a: -Infinity })?.details).toEqual({ path: '/a', reason: 'number_out_of_range' });
+    expect(findUnrepresentable({ a: [1, Infinity] })?.details).toEqual({
+      path: '/a/1',
+      reason: 'number_out_of_range',
+    });
+    expect(findUnrepresentable({ a: -Infinity })?.details).toEqual({
+      path: '/a',
+      reason: 'number_out_of_range',
+    });
     expect(findUnrepresentable({ a: 1e308, b: -0, c: 5e-324 })).toBeNull();
   });
 

@@ -14,6 +14,7 @@ export function joinPointer(base: string, ...tokens: Array<string | number>): st
 
 // Lone surrogates cannot be encoded as UTF-8 (they would all hash as U+FFFD)
 // and Postgres cannot store U+0000 in text or jsonb: both are refused up front.
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is looked for
 const SUSPECT_CHARS = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -28,7 +29,11 @@ export function findUnrepresentable(value: unknown, path = ''): CrucibleError | 
   if (typeof value === 'number') {
     return Number.isFinite(value)
       ? null
-      : invalidArgument(path, 'number_out_of_range', `${describe(path)}: number is outside the range JSON numbers can carry here`);
+      : invalidArgument(
+          path,
+          'number_out_of_range',
+          `${describe(path)}: number is outside the range JSON numbers can carry here`,
+        );
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -52,10 +57,18 @@ export function findUnrepresentable(value: unknown, path = ''): CrucibleError | 
 function checkString(s: string, path: string): CrucibleError | null {
   if (!SUSPECT_CHARS.test(s)) return null;
   if (s.includes('\u0000')) {
-    return invalidArgument(path, 'nul_character', `${describe(path)}: contains U+0000, which cannot be stored`);
+    return invalidArgument(
+      path,
+      'nul_character',
+      `${describe(path)}: contains U+0000, which cannot be stored`,
+    );
   }
   if (LONE_SURROGATE.test(s)) {
-    return invalidArgument(path, 'invalid_unicode', `${describe(path)}: contains a lone UTF-16 surrogate`);
+    return invalidArgument(
+      path,
+      'invalid_unicode',
+      `${describe(path)}: contains a lone UTF-16 surrogate`,
+    );
   }
   return null;
 }
@@ -98,10 +111,13 @@ export function fromAjvError(error: ErrorObject, basePath = ''): CrucibleError {
   ) {
     path = joinPointer(path, params.additionalProperty);
   }
-  const parent = error.parentSchema as Record<string, unknown> | undefined;
+  const parent: Record<string, unknown> | undefined = error.parentSchema;
   const annotated = parent?.['x-crucible-reason'];
   // Structural errors keep their own reason even inside an annotated schema.
-  const structural = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.keyword === 'type';
+  const structural =
+    error.keyword === 'required' ||
+    error.keyword === 'additionalProperties' ||
+    error.keyword === 'type';
   const reason =
     typeof annotated === 'string' && !structural
       ? annotated

@@ -33,7 +33,11 @@ export async function migrate(db: Knex, options: MigrateOptions): Promise<string
 
   // Session-level lock on one dedicated connection; the migrations themselves
   // run on other pool connections while it is held.
-  const connection: unknown = await db.client.acquireConnection();
+  const client = db.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<void>;
+  };
+  const connection = await client.acquireConnection();
   const key = `crucible.migrate.${options.schema}`;
   try {
     await db.raw('select pg_advisory_lock(hashtext(?))', [key]).connection(connection);
@@ -43,7 +47,7 @@ export async function migrate(db: Knex, options: MigrateOptions): Promise<string
       await db.raw('select pg_advisory_unlock(hashtext(?))', [key]).connection(connection);
     }
   } finally {
-    await db.client.releaseConnection(connection);
+    await client.releaseConnection(connection);
   }
 }
 
@@ -81,7 +85,9 @@ class SqlMigrationSource implements Knex.MigrationSource<SqlMigration> {
         await trx.raw(migration.sql);
       },
       down() {
-        return Promise.reject(new Error(`migration ${migration.name} has no down step: write a new migration instead`));
+        return Promise.reject(
+          new Error(`migration ${migration.name} has no down step: write a new migration instead`),
+        );
       },
     });
   }

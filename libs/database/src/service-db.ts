@@ -11,9 +11,13 @@ export class ServiceDb {
     readonly schema: string,
   ) {}
 
-  /** A query builder on `<schema>.<table>`, inside `trx` when given. */
-  table(name: string, trx?: Knex.Transaction): Knex.QueryBuilder {
-    return (trx ?? this.knex).withSchema(this.schema).table(name);
+  /** A query builder on `<schema>.<table>` (rows typed `TRecord`), inside `trx` when given. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- knex's own default for untyped tables
+  table<TRecord extends object = any>(
+    name: string,
+    trx?: Knex.Transaction,
+  ): Knex.QueryBuilder<TRecord> {
+    return (trx ?? this.knex).withSchema(this.schema).table<TRecord>(name);
   }
 
   /** `<schema>.<table>` for a `??` binding in raw SQL (knex quotes each part). */

@@ -39,7 +39,9 @@ export class EnvReader {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < range.min || value > range.max) {
-      this.problems.push(`${name} must be an integer in [${range.min}, ${range.max}], got ${JSON.stringify(raw)}`);
+      this.problems.push(
+        `${name} must be an integer in [${range.min}, ${range.max}], got ${JSON.stringify(raw)}`,
+      );
       return fallback;
     }
     return value;
@@ -56,7 +58,8 @@ export class EnvReader {
 
   pattern(name: string, fallback: string, pattern: RegExp, what: string): string {
     const value = this.string(name, fallback);
-    if (!pattern.test(value)) this.problems.push(`${name} must be ${what}, got ${JSON.stringify(value)}`);
+    if (!pattern.test(value))
+      this.problems.push(`${name} must be ${what}, got ${JSON.stringify(value)}`);
     return value;
   }
 

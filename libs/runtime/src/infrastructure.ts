@@ -45,18 +45,25 @@ export interface RealInfrastructureConfig {
  * Connects to real Postgres (with retry: 30 tries, 1 s apart), NATS and
  * Kafka. Whatever was opened is closed again if a later step fails.
  */
-export async function connectInfrastructure(config: RealInfrastructureConfig): Promise<Infrastructure> {
+export async function connectInfrastructure(
+  config: RealInfrastructureConfig,
+): Promise<Infrastructure> {
   const { logger } = config;
   const opened: Array<() => Promise<void>> = [];
   try {
     const knex = await connectPostgres(config.databaseUrl, {
       poolMax: config.poolMax,
-      onRetry: (attempt, error) => logger.warn('Postgres not reachable yet; retrying', { attempt, error }),
+      onRetry: (attempt, error) =>
+        logger.warn('Postgres not reachable yet; retrying', { attempt, error }),
     });
     opened.push(() => knex.destroy());
     const bus = await NatsBus.connect({ url: config.natsUrl, name: config.clientName });
     opened.push(() => bus.close());
-    const eventLog = new KafkaEventLog({ brokers: config.kafkaBrokers, clientId: config.clientName, logger });
+    const eventLog = new KafkaEventLog({
+      brokers: config.kafkaBrokers,
+      clientId: config.clientName,
+      logger,
+    });
     opened.push(() => eventLog.close());
     return {
       catalog: defaultCatalog(),
@@ -85,7 +92,9 @@ export interface EmbeddedInfrastructureConfig {
  * in-process bus, and the event log on Postgres tables. Same interfaces, same
  * SQL, no servers to install.
  */
-export async function openEmbeddedInfrastructure(config: EmbeddedInfrastructureConfig): Promise<Infrastructure> {
+export async function openEmbeddedInfrastructure(
+  config: EmbeddedInfrastructureConfig,
+): Promise<Infrastructure> {
   const postgres = await openEmbeddedPostgres(config.dataDir);
   const opened: Array<() => Promise<void>> = [() => postgres.close()];
   try {
@@ -96,7 +105,10 @@ export async function openEmbeddedInfrastructure(config: EmbeddedInfrastructureC
     });
     const bus = new InProcessBus();
     const eventLog = new EmbeddedEventLog({ knex: postgres.knex, logger: config.logger });
-    opened.unshift(() => bus.close(), () => eventLog.close());
+    opened.unshift(
+      () => bus.close(),
+      () => eventLog.close(),
+    );
     return {
       catalog: defaultCatalog(),
       knex: postgres.knex,

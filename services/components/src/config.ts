@@ -25,12 +25,18 @@ export function readConfig(env: NodeJS.ProcessEnv): ComponentsConfig {
     databaseUrl: reader.required('DATABASE_URL', 'Postgres connection URL'),
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
     kafkaBrokers: reader.list('KAFKA_BROKERS') ?? [],
-    prefix: reader.pattern('CRUCIBLE_PREFIX', 'crucible', /^[a-z][a-z0-9_]*$/, 'lowercase [a-z0-9_]'),
+    prefix: reader.pattern(
+      'CRUCIBLE_PREFIX',
+      'crucible',
+      /^[a-z][a-z0-9_]*$/,
+      'lowercase [a-z0-9_]',
+    ),
     cacheBytes: reader.int('COMPONENTS_CACHE_MB', 64, { min: 0, max: 65536 }) * 1024 * 1024,
     poolMax: reader.int('DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
     logLevel: logLevelFrom(env.LOG_LEVEL),
   };
-  if (config.kafkaBrokers.length === 0) reader.problem('KAFKA_BROKERS is required (comma-separated host:port)');
+  if (config.kafkaBrokers.length === 0)
+    reader.problem('KAFKA_BROKERS is required (comma-separated host:port)');
   reader.done();
   return config;
 }

@@ -34,7 +34,9 @@ export async function startComponentsService(
   const db = new ServiceDb(infra.knex, SERVICE_NAME);
   const relay = new OutboxRelay({ db, eventLog: infra.eventLog, logger });
   await infra.eventLog.ensureTopics(
-    infra.catalog.streams.filter((s) => s === SERVICE_NAME).map((s) => `${infra.prefix}.${s}.events`),
+    infra.catalog.streams
+      .filter((s) => s === SERVICE_NAME)
+      .map((s) => `${infra.prefix}.${s}.events`),
   );
   relay.start();
   const server = new RpcServer({

@@ -2,4 +2,6 @@
 // registered before those modules load.
 import { initTelemetry } from '@crucible/telemetry';
 
-export const telemetry = initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME || 'components' });
+export const telemetry = initTelemetry({
+  serviceName: process.env.OTEL_SERVICE_NAME || 'components',
+});

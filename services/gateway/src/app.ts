@@ -47,11 +47,20 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
       // Invalid UTF-8 would be decoded with replacement characters, silently
       // changing what gets stored and hashed: refuse it instead.
       verify: (_req, _res, body) => {
-        if (!isUtf8(body)) throw invalidArgument('', 'invalid_utf8', 'request body is not valid UTF-8');
+        if (!isUtf8(body))
+          throw invalidArgument('', 'invalid_utf8', 'request body is not valid UTF-8');
       },
     }),
   );
-  app.use('/mcp', mcpRouter({ catalog: options.catalog, rpc: options.rpc, logger: options.logger, version: options.version }));
+  app.use(
+    '/mcp',
+    mcpRouter({
+      catalog: options.catalog,
+      rpc: options.rpc,
+      logger: options.logger,
+      version: options.version,
+    }),
+  );
   app.use(operationRoutes(options.catalog, options.rpc));
   app.use(unknownRoute);
   app.use(errorHandler(options.logger));

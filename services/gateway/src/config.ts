@@ -25,7 +25,12 @@ export function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     port: reader.int('PORT', 8080, { min: 0, max: 65535 }),
     host: reader.string('HOST', '127.0.0.1'),
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
-    prefix: reader.pattern('CRUCIBLE_PREFIX', 'crucible', /^[a-z][a-z0-9_]*$/, 'lowercase [a-z0-9_]'),
+    prefix: reader.pattern(
+      'CRUCIBLE_PREFIX',
+      'crucible',
+      /^[a-z][a-z0-9_]*$/,
+      'lowercase [a-z0-9_]',
+    ),
     requestTimeoutMs: reader.int('REQUEST_TIMEOUT_MS', 5000, { min: 10, max: 600_000 }),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 1_000_000, { min: 1024, max: 1_000_000 }),
     logLevel: logLevelFrom(env.LOG_LEVEL),

@@ -1,4 +1,10 @@
-export { startGateway, SERVICE_NAME, SERVICE_VERSION, type GatewayOptions, type RunningGateway } from './gateway';
+export {
+  startGateway,
+  SERVICE_NAME,
+  SERVICE_VERSION,
+  type GatewayOptions,
+  type RunningGateway,
+} from './gateway';
 export { createGatewayApp, type GatewayAppOptions } from './app';
 export { readConfig, type GatewayConfig } from './config';
 export { openApiDocument } from './http/openapi';

@@ -10,7 +10,10 @@ import { SERVICE_NAME, startGateway } from './gateway';
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stoppable> {
   const config = readConfig(env);
   const logger = createLogger({ service: SERVICE_NAME, level: config.logLevel });
-  const bus = await NatsBus.connect({ url: config.natsUrl, name: `${SERVICE_NAME}-${process.pid}` });
+  const bus = await NatsBus.connect({
+    url: config.natsUrl,
+    name: `${SERVICE_NAME}-${process.pid}`,
+  });
   try {
     const gateway = await startGateway(
       { bus, catalog: defaultCatalog(), prefix: config.prefix, logger },

@@ -13,8 +13,15 @@ export interface RunningPlatform extends Stoppable {
  * data folder, the in-process bus and the Postgres-table event log, every
  * service, and the gateway in front. Stops in reverse order.
  */
-export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<RunningPlatform> {
-  const infra = await openEmbeddedInfrastructure({ dataDir: config.dataDir, prefix: config.prefix, logger });
+export async function startPlatform(
+  config: PlatformConfig,
+  logger: Logger,
+): Promise<RunningPlatform> {
+  const infra = await openEmbeddedInfrastructure({
+    dataDir: config.dataDir,
+    prefix: config.prefix,
+    logger,
+  });
   const started: Stoppable[] = [];
   try {
     started.push(await startComponentsService(infra));

@@ -2,4 +2,6 @@
 // only when registered before those modules load.
 import { initTelemetry } from '@crucible/telemetry';
 
-export const telemetry = initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME || 'crucible' });
+export const telemetry = initTelemetry({
+  serviceName: process.env.OTEL_SERVICE_NAME || 'crucible',
+});

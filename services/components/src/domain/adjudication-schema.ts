@@ -2,7 +2,10 @@ import Ajv, { type AnySchemaObject } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import { invalidArgument } from '@crucible/contracts';
 
-const DRAFT_07 = new Set(['http://json-schema.org/draft-07/schema#', 'http://json-schema.org/draft-07/schema']);
+const DRAFT_07 = new Set([
+  'http://json-schema.org/draft-07/schema#',
+  'http://json-schema.org/draft-07/schema',
+]);
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
 // strictSchema: unknown keywords and malformed keyword values are errors, so a
@@ -27,7 +30,8 @@ const draft2020 = new Ajv2020(OPTIONS);
 export function checkAdjudicationSchema(schema: Record<string, unknown>, path: string): void {
   const declared = schema.$schema;
   let ajv: Ajv;
-  if (declared === undefined || (typeof declared === 'string' && DRAFT_07.has(declared))) ajv = draft07;
+  if (declared === undefined || (typeof declared === 'string' && DRAFT_07.has(declared)))
+    ajv = draft07;
   else if (declared === DRAFT_2020) ajv = draft2020;
   else {
     throw invalidArgument(
@@ -47,6 +51,6 @@ export function checkAdjudicationSchema(schema: Record<string, unknown>, path: s
   } finally {
     // Compiled schemas are cached by the instance; drop this one (a schema
     // with an $id would otherwise also block a later schema with that $id).
-    ajv.removeSchema(schema as AnySchemaObject);
+    ajv.removeSchema(schema);
   }
 }

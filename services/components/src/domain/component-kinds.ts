@@ -12,9 +12,24 @@ export interface KindSpec {
 }
 
 export const KINDS: Readonly<Record<ComponentKind, KindSpec>> = {
-  perceive_system: { kind: 'perceive_system', table: 'perceive_systems', counter: 'perceive_systems', content: 'text' },
-  intend_system: { kind: 'intend_system', table: 'intend_systems', counter: 'intend_systems', content: 'text' },
-  adjudicate_system: { kind: 'adjudicate_system', table: 'adjudicate_systems', counter: 'adjudicate_systems', content: 'text' },
+  perceive_system: {
+    kind: 'perceive_system',
+    table: 'perceive_systems',
+    counter: 'perceive_systems',
+    content: 'text',
+  },
+  intend_system: {
+    kind: 'intend_system',
+    table: 'intend_systems',
+    counter: 'intend_systems',
+    content: 'text',
+  },
+  adjudicate_system: {
+    kind: 'adjudicate_system',
+    table: 'adjudicate_systems',
+    counter: 'adjudicate_systems',
+    content: 'text',
+  },
   adjudication_schema: {
     kind: 'adjudication_schema',
     table: 'adjudication_schemas',
@@ -27,7 +42,12 @@ export const KINDS: Readonly<Record<ComponentKind, KindSpec>> = {
     counter: 'cognition_profiles',
     content: 'profile',
   },
-  environment: { kind: 'environment', table: 'environments', counter: 'environments', content: 'text' },
+  environment: {
+    kind: 'environment',
+    table: 'environments',
+    counter: 'environments',
+    content: 'text',
+  },
   entity: { kind: 'entity', table: 'entities', counter: 'entities', content: 'json' },
 };
 

@@ -8,7 +8,11 @@ import { invalidArgument, type Entity } from '@crucible/contracts';
  */
 export function normalizeEntity(entity: Entity, path: string): Record<string, unknown> {
   if (entity.name.trim() === '') {
-    throw invalidArgument(`${path}/name`, 'empty_text', `${path}/name: entity name must not be blank`);
+    throw invalidArgument(
+      `${path}/name`,
+      'empty_text',
+      `${path}/name: entity name must not be blank`,
+    );
   }
   const kind = entity.kind ?? 'prop';
   return {

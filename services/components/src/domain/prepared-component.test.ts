@@ -21,7 +21,9 @@ describe('text components', () => {
   });
 
   it('refuses blank text and names the field', () => {
-    expect(rejection(() => prepareText('perceive_system', ' \n\t', '/content')).details).toMatchObject({
+    expect(
+      rejection(() => prepareText('perceive_system', ' \n\t', '/content')).details,
+    ).toMatchObject({
       path: '/content',
       reason: 'empty_text',
     });
@@ -34,31 +36,51 @@ describe('text components', () => {
       reason: 'too_large',
       limit_bytes: MAX_COMPONENT_BYTES,
     });
-    expect(() => prepareText('environment', 'é'.repeat(MAX_COMPONENT_BYTES / 2), '/content')).not.toThrow();
+    expect(() =>
+      prepareText('environment', 'é'.repeat(MAX_COMPONENT_BYTES / 2), '/content'),
+    ).not.toThrow();
   });
 });
 
 describe('entities', () => {
   it('normalizes defaults so equal meaning hashes equal', () => {
-    const short = prepareJson('entity', { id: 'crumb', name: 'Crumb', environment: 'plate' }, '/content');
+    const short = prepareJson(
+      'entity',
+      { id: 'crumb', name: 'Crumb', environment: 'plate' },
+      '/content',
+    );
     const full = prepareJson(
       'entity',
       { kind: 'prop', environment: 'plate', state: '', name: 'Crumb', id: 'crumb' },
       '/content',
     );
     expect(short.hash).toBe(full.hash);
-    expect(short.content).toEqual({ id: 'crumb', name: 'Crumb', state: '', environment: 'plate', kind: 'prop' });
+    expect(short.content).toEqual({
+      id: 'crumb',
+      name: 'Crumb',
+      state: '',
+      environment: 'plate',
+      kind: 'prop',
+    });
     const agent = prepareJson(
       'entity',
-      { id: 'ant', name: 'Ant', environment: 'plate', kind: { agent: { goal: 'eat', cognition_profile: 'ant' } } },
+      {
+        id: 'ant',
+        name: 'Ant',
+        environment: 'plate',
+        kind: { agent: { goal: 'eat', cognition_profile: 'ant' } },
+      },
       '/content',
     );
-    expect(agent.content).toMatchObject({ kind: { agent: { goal: 'eat', memory: '', cognition_profile: 'ant' } } });
+    expect(agent.content).toMatchObject({
+      kind: { agent: { goal: 'eat', memory: '', cognition_profile: 'ant' } },
+    });
   });
 
   it('refuses a blank name', () => {
     expect(
-      rejection(() => prepareJson('entity', { id: 'a', name: '  ', environment: 'p' }, '/content')).details,
+      rejection(() => prepareJson('entity', { id: 'a', name: '  ', environment: 'p' }, '/content'))
+        .details,
     ).toMatchObject({ path: '/content/name', reason: 'empty_text' });
   });
 });
@@ -66,12 +88,20 @@ describe('entities', () => {
 describe('adjudication schemas', () => {
   it('accepts draft-07 and 2020-12 schemas', () => {
     expect(() =>
-      prepareJson('adjudication_schema', { type: 'object', properties: { narration: { type: 'string' } } }, '/content'),
+      prepareJson(
+        'adjudication_schema',
+        { type: 'object', properties: { narration: { type: 'string' } } },
+        '/content',
+      ),
     ).not.toThrow();
     expect(() =>
       prepareJson(
         'adjudication_schema',
-        { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'string' }] },
+        {
+          $schema: 'https://json-schema.org/draft/2020-12/schema',
+          type: 'array',
+          prefixItems: [{ type: 'string' }],
+        },
         '/content',
       ),
     ).not.toThrow();
@@ -93,12 +123,16 @@ describe('adjudication schemas', () => {
   it('can store the same $id twice (compilation leaves nothing behind)', () => {
     const schema = { $id: 'urn:crucible:test', type: 'object' };
     expect(() => prepareJson('adjudication_schema', schema, '/content')).not.toThrow();
-    expect(() => prepareJson('adjudication_schema', { ...schema, required: [] }, '/content')).not.toThrow();
+    expect(() =>
+      prepareJson('adjudication_schema', { ...schema, required: [] }, '/content'),
+    ).not.toThrow();
   });
 
   it('refuses numbers JSON cannot carry', () => {
     expect(
-      rejection(() => prepareJson('adjudication_schema', { type: 'number', maximum: Infinity }, '/content')).details,
+      rejection(() =>
+        prepareJson('adjudication_schema', { type: 'number', maximum: Infinity }, '/content'),
+      ).details,
     ).toMatchObject({ path: '/content/maximum', reason: 'not_json' });
   });
 });

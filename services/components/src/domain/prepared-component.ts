@@ -1,4 +1,9 @@
-import { NotJsonError, canonicalJson, jsonComponentHash, textComponentHash } from '@crucible/hashing';
+import {
+  NotJsonError,
+  canonicalJson,
+  jsonComponentHash,
+  textComponentHash,
+} from '@crucible/hashing';
 import { invalidArgument, type Entity } from '@crucible/contracts';
 import type { ContentKind, JsonKind, TextKind } from './component-kinds';
 import { checkAdjudicationSchema } from './adjudication-schema';
@@ -32,7 +37,11 @@ export function prepareText(kind: TextKind, text: string, path: string): Prepare
 }
 
 /** Checks and hashes a JSON component (an adjudication schema or an entity). */
-export function prepareJson(kind: JsonKind, value: Record<string, unknown>, path: string): PreparedComponent {
+export function prepareJson(
+  kind: JsonKind,
+  value: Record<string, unknown>,
+  path: string,
+): PreparedComponent {
   const content: Record<string, unknown> =
     kind === 'entity' ? normalizeEntity(value as unknown as Entity, path) : value;
   const stored = canonicalOrInvalid(content, path);

@@ -14,7 +14,12 @@ export function componentStoredEvent(
     deps.catalog,
     'components.component_stored',
     { kind, hash, size_bytes: sizeBytes },
-    { source: 'components', key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId },
+    {
+      source: 'components',
+      key: hash,
+      causationId: ctx.requestId,
+      correlationId: ctx.correlationId,
+    },
   );
   return outboxRow(deps.catalog, deps.prefix, event);
 }

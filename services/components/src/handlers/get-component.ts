@@ -12,15 +12,28 @@ import type { ComponentRow, ProfileRow } from '../store/component-store';
 import type { ComponentsDeps } from './deps';
 
 /** get_perceive_system, get_intend_system, get_adjudicate_system, get_environment. */
-export function getText(deps: ComponentsDeps, kind: TextKind, hash: string): Promise<GetTextComponentReply> {
+export function getText(
+  deps: ComponentsDeps,
+  kind: TextKind,
+  hash: string,
+): Promise<GetTextComponentReply> {
   return cached(deps, kind, hash, async () => {
     const row = await deps.store.getComponent(kind, hash);
-    return row && { hash: row.hash, content: row.content as string, created_at: row.created_at.toISOString() };
+    return (
+      row && {
+        hash: row.hash,
+        content: row.content as string,
+        created_at: row.created_at.toISOString(),
+      }
+    );
   });
 }
 
 /** get_adjudication_schema. */
-export function getAdjudicationSchema(deps: ComponentsDeps, hash: string): Promise<GetAdjudicationSchemaReply> {
+export function getAdjudicationSchema(
+  deps: ComponentsDeps,
+  hash: string,
+): Promise<GetAdjudicationSchemaReply> {
   return cached(deps, 'adjudication_schema', hash, async () => {
     const row = await deps.store.getComponent('adjudication_schema', hash);
     return row && toJsonReply(row);
@@ -36,15 +49,26 @@ export function getEntity(deps: ComponentsDeps, hash: string): Promise<GetEntity
 }
 
 /** get_cognition_profile. */
-export function getCognitionProfile(deps: ComponentsDeps, hash: string): Promise<GetCognitionProfileReply> {
+export function getCognitionProfile(
+  deps: ComponentsDeps,
+  hash: string,
+): Promise<GetCognitionProfileReply> {
   return cached(deps, 'cognition_profile', hash, async () => {
     const row = await deps.store.getProfile(hash);
     return row && toProfileReply(row);
   });
 }
 
-export function toJsonReply(row: ComponentRow): { hash: string; content: Record<string, unknown>; created_at: string } {
-  return { hash: row.hash, content: row.content as Record<string, unknown>, created_at: row.created_at.toISOString() };
+export function toJsonReply(row: ComponentRow): {
+  hash: string;
+  content: Record<string, unknown>;
+  created_at: string;
+} {
+  return {
+    hash: row.hash,
+    content: row.content as Record<string, unknown>,
+    created_at: row.created_at.toISOString(),
+  };
 }
 
 export function toProfileReply(row: ProfileRow): GetCognitionProfileReply {
@@ -67,7 +91,12 @@ async function cached<R extends object>(
   if (hit) return hit;
   const found = await load();
   if (!found) {
-    throw notFound(`no ${kind} with hash ${hash}`, { path: '/hash', reason: 'component_not_found', kind, hash });
+    throw notFound(`no ${kind} with hash ${hash}`, {
+      path: '/hash',
+      reason: 'component_not_found',
+      kind,
+      hash,
+    });
   }
   deps.cache.set(key, found, estimateSize(found));
   return found;

@@ -5,7 +5,6 @@ import type {
   GetComponentsRequest,
   StoredComponent,
 } from '@crucible/contracts';
-import type { ContentKind } from '../domain/component-kinds';
 import type { ComponentsDeps } from './deps';
 
 /**
@@ -13,7 +12,10 @@ import type { ComponentsDeps } from './deps';
  * Found components come back in request order, duplicates collapsed; the rest
  * are listed as missing.
  */
-export async function getComponents(deps: ComponentsDeps, request: GetComponentsRequest): Promise<GetComponentsReply> {
+export async function getComponents(
+  deps: ComponentsDeps,
+  request: GetComponentsRequest,
+): Promise<GetComponentsReply> {
   const keys = dedupe(request.items);
   const byKind = new Map<ComponentKind, string[]>();
   for (const key of keys) byKind.set(key.kind, [...(byKind.get(key.kind) ?? []), key.hash]);
@@ -24,11 +26,16 @@ export async function getComponents(deps: ComponentsDeps, request: GetComponents
       if (kind === 'cognition_profile') {
         for (const row of await deps.store.getProfiles(hashes)) {
           const { hash, created_at, ...content } = row;
-          found.set(`${kind}:${hash}`, { kind, hash, content, created_at: created_at.toISOString() });
+          found.set(`${kind}:${hash}`, {
+            kind,
+            hash,
+            content,
+            created_at: created_at.toISOString(),
+          });
         }
         return;
       }
-      for (const row of await deps.store.getComponents(kind as ContentKind, hashes)) {
+      for (const row of await deps.store.getComponents(kind, hashes)) {
         found.set(`${kind}:${row.hash}`, {
           kind,
           hash: row.hash,

@@ -12,8 +12,12 @@ export function registerHandlers(server: RpcServer, deps: ComponentsDeps): void 
     .handle('put_intend_system', (r, ctx) => putText(deps, 'intend_system', r.content, ctx))
     .handle('put_adjudicate_system', (r, ctx) => putText(deps, 'adjudicate_system', r.content, ctx))
     .handle('put_environment', (r, ctx) => putText(deps, 'environment', r.content, ctx))
-    .handle('put_adjudication_schema', (r, ctx) => putJson(deps, 'adjudication_schema', r.content, ctx))
-    .handle('put_entity', (r, ctx) => putJson(deps, 'entity', r.content as unknown as Record<string, unknown>, ctx))
+    .handle('put_adjudication_schema', (r, ctx) =>
+      putJson(deps, 'adjudication_schema', r.content, ctx),
+    )
+    .handle('put_entity', (r, ctx) =>
+      putJson(deps, 'entity', r.content as unknown as Record<string, unknown>, ctx),
+    )
     .handle('put_cognition_profile', (r, ctx) => putCognitionProfile(deps, r, ctx))
     .handle('get_perceive_system', (r) => getText(deps, 'perceive_system', r.hash))
     .handle('get_intend_system', (r) => getText(deps, 'intend_system', r.hash))

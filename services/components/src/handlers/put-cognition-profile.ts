@@ -12,7 +12,12 @@ import { componentStoredEvent } from './component-events';
 import type { ComponentsDeps } from './deps';
 
 type PartName = 'perceive_system' | 'intend_system' | 'adjudicate_system' | 'adjudication_schema';
-const PARTS: readonly PartName[] = ['perceive_system', 'intend_system', 'adjudicate_system', 'adjudication_schema'];
+const PARTS: readonly PartName[] = [
+  'perceive_system',
+  'intend_system',
+  'adjudicate_system',
+  'adjudication_schema',
+];
 
 type ResolvedPart = { kind: ContentKind; path: string; hash: string; inline?: PreparedComponent };
 
@@ -53,7 +58,8 @@ export async function putCognitionProfile(
     for (const part of parts) {
       if (!part.inline) continue;
       const event = componentStoredEvent(deps, ctx, part.kind, part.hash, part.inline.sizeBytes);
-      if (await deps.store.insertComponent(part.inline, event, trx)) counts[KINDS[part.kind].counter]++;
+      if (await deps.store.insertComponent(part.inline, event, trx))
+        counts[KINDS[part.kind].counter]++;
     }
     const size = Buffer.byteLength(canonicalJson(profile), 'utf8');
     const event = componentStoredEvent(deps, ctx, 'cognition_profile', hash, size);

@@ -6,7 +6,12 @@ import { componentStoredEvent } from './component-events';
 import type { ComponentsDeps } from './deps';
 
 /** put_perceive_system, put_intend_system, put_adjudicate_system, put_environment. */
-export function putText(deps: ComponentsDeps, kind: TextKind, content: string, ctx: RpcContext): Promise<PutComponentReply> {
+export function putText(
+  deps: ComponentsDeps,
+  kind: TextKind,
+  content: string,
+  ctx: RpcContext,
+): Promise<PutComponentReply> {
   return store(deps, prepareText(kind, content, '/content'), ctx);
 }
 
@@ -20,8 +25,18 @@ export function putJson(
   return store(deps, prepareJson(kind, content, '/content'), ctx);
 }
 
-async function store(deps: ComponentsDeps, component: PreparedComponent, ctx: RpcContext): Promise<PutComponentReply> {
-  const event = componentStoredEvent(deps, ctx, component.kind, component.hash, component.sizeBytes);
+async function store(
+  deps: ComponentsDeps,
+  component: PreparedComponent,
+  ctx: RpcContext,
+): Promise<PutComponentReply> {
+  const event = componentStoredEvent(
+    deps,
+    ctx,
+    component.kind,
+    component.hash,
+    component.sizeBytes,
+  );
   const wasNew = await deps.store.insertComponent(component, event);
   if (wasNew) deps.onEventsWritten();
   return { hash: component.hash, was_new: wasNew };

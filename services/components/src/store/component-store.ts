@@ -36,7 +36,11 @@ export class ComponentStore {
   constructor(private readonly db: ServiceDb) {}
 
   /** Stores a component; true when this call inserted it. */
-  async insertComponent(component: PreparedComponent, event: OutboxRow, trx?: Knex.Transaction): Promise<boolean> {
+  async insertComponent(
+    component: PreparedComponent,
+    event: OutboxRow,
+    trx?: Knex.Transaction,
+  ): Promise<boolean> {
     const { table, content } = KINDS[component.kind];
     const cast = content === 'json' ? '?::jsonb' : '?';
     return this.insertReturningNew(
@@ -48,7 +52,11 @@ export class ComponentStore {
   }
 
   /** Stores a profile whose four parts exist; true when this call inserted it. */
-  async insertProfile(profile: ProfileParts, event: OutboxRow, trx?: Knex.Transaction): Promise<boolean> {
+  async insertProfile(
+    profile: ProfileParts,
+    event: OutboxRow,
+    trx?: Knex.Transaction,
+  ): Promise<boolean> {
     return this.insertReturningNew(
       trx ?? this.db.knex,
       `insert into ?? (hash, perceive_system_hash, intend_system_hash, adjudicate_system_hash,
@@ -96,41 +104,47 @@ export class ComponentStore {
   }
 
   /** The hashes among `hashes` that exist for a kind. */
-  async existing(kind: ComponentKind, hashes: string[], trx?: Knex.Transaction): Promise<Set<string>> {
+  async existing(
+    kind: ComponentKind,
+    hashes: string[],
+    trx?: Knex.Transaction,
+  ): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();
-    const rows = (await this.db
-      .table(KINDS[kind].table, trx)
+    const found: string[] = await this.db
+      .table<{ hash: string }>(KINDS[kind].table, trx)
       .whereIn('hash', [...new Set(hashes)])
-      .select('hash')) as Array<{ hash: string }>;
-    return new Set(rows.map((r) => r.hash));
+      .pluck('hash');
+    return new Set(found);
   }
 
   async getComponent(kind: ContentKind, hash: string): Promise<ComponentRow | undefined> {
-    return (await this.db.table(KINDS[kind].table).where({ hash }).first('hash', 'content', 'created_at')) as
-      | ComponentRow
-      | undefined;
+    return this.db
+      .table<ComponentRow>(KINDS[kind].table)
+      .where({ hash })
+      .first('hash', 'content', 'created_at');
   }
 
   async getComponents(kind: ContentKind, hashes: string[]): Promise<ComponentRow[]> {
     if (hashes.length === 0) return [];
-    return (await this.db
-      .table(KINDS[kind].table)
+    return this.db
+      .table<ComponentRow>(KINDS[kind].table)
       .whereIn('hash', hashes)
-      .select('hash', 'content', 'created_at')) as ComponentRow[];
+      .select('hash', 'content', 'created_at');
   }
 
   async getProfile(hash: string): Promise<ProfileRow | undefined> {
-    return (await this.db.table(KINDS.cognition_profile.table).where({ hash }).first(...PROFILE_COLUMNS)) as
-      | ProfileRow
-      | undefined;
+    return this.db
+      .table<ProfileRow>(KINDS.cognition_profile.table)
+      .where({ hash })
+      .first(...PROFILE_COLUMNS);
   }
 
   async getProfiles(hashes: string[]): Promise<ProfileRow[]> {
     if (hashes.length === 0) return [];
-    return (await this.db
-      .table(KINDS.cognition_profile.table)
+    return this.db
+      .table<ProfileRow>(KINDS.cognition_profile.table)
       .whereIn('hash', hashes)
-      .select(...PROFILE_COLUMNS)) as ProfileRow[];
+      .select(...PROFILE_COLUMNS);
   }
 
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {

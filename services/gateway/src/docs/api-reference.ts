@@ -36,7 +36,10 @@ export function apiReferenceMarkdown(catalog: Catalog): string {
     '',
     '| code | HTTP | retryable |',
     '| --- | --- | --- |',
-    ...ERROR_CODES.map((code) => `| \`${code}\` | ${httpStatusFor(code)} | ${isRetryableCode(code) ? 'yes' : 'no'} |`),
+    ...ERROR_CODES.map(
+      (code) =>
+        `| \`${code}\` | ${httpStatusFor(code)} | ${isRetryableCode(code) ? 'yes' : 'no'} |`,
+    ),
     '',
   ];
   const services = [...new Set([...catalog.operations.values()].map((op) => op.service))];

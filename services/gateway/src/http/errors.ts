@@ -40,7 +40,11 @@ function fromExpressError(error: unknown, logger: Logger): CrucibleError {
   const type = (error as { type?: unknown }).type;
   switch (type) {
     case 'entity.parse.failed':
-      return invalidArgument('', 'malformed_json', `request body is not valid JSON: ${(error as Error).message}`);
+      return invalidArgument(
+        '',
+        'malformed_json',
+        `request body is not valid JSON: ${(error as Error).message}`,
+      );
     case 'entity.too.large': {
       const e = error as { limit?: number; length?: number };
       return payloadTooLarge(e.limit ?? 0, e.length ?? 0);

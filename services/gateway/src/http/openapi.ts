@@ -44,9 +44,15 @@ export function openApiDocument(catalog: Catalog, version: string): Record<strin
       },
     };
     if (spec.http.method === 'POST' || spec.http.method === 'PUT') {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: request } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: request } },
+      };
     }
-    paths[spec.http.path] = { ...paths[spec.http.path], [spec.http.method.toLowerCase()]: operation };
+    paths[spec.http.path] = {
+      ...paths[spec.http.path],
+      [spec.http.method.toLowerCase()]: operation,
+    };
   }
   return {
     openapi: '3.1.0',

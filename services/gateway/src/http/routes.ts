@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { invalidArgument, notFound, type Catalog, type OperationName, type OperationSpec } from '@crucible/contracts';
+import {
+  invalidArgument,
+  notFound,
+  type Catalog,
+  type OperationName,
+  type OperationSpec,
+} from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import { sendError } from './errors';
 
@@ -42,7 +48,10 @@ export function operationRoutes(catalog: Catalog, rpc: RpcClient): Router {
   router.post('/v1/ops/:operation', async (req, res) => {
     const name = req.params.operation ?? '';
     if (!catalog.isOperation(name)) {
-      sendError(res, notFound(`no operation ${name}`, { reason: 'unknown_operation', operation: name }));
+      sendError(
+        res,
+        notFound(`no operation ${name}`, { reason: 'unknown_operation', operation: name }),
+      );
       return;
     }
     await call(rpc, name, jsonBody(req), req, res);
@@ -50,7 +59,13 @@ export function operationRoutes(catalog: Catalog, rpc: RpcClient): Router {
   return router;
 }
 
-async function call(rpc: RpcClient, operation: OperationName, request: unknown, req: Request, res: Response): Promise<void> {
+async function call(
+  rpc: RpcClient,
+  operation: OperationName,
+  request: unknown,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const requestId = requestIdOf(req);
   res.setHeader('x-request-id', requestId);
   const reply = await rpc.callUnchecked(operation, request, { requestId });
@@ -68,7 +83,11 @@ function requestFor(spec: OperationSpec, req: Request): unknown {
   for (const [key, value] of Object.entries(params)) {
     const inBody = (body as Record<string, unknown>)[key];
     if (inBody !== undefined && inBody !== value) {
-      throw invalidArgument(`/${key}`, 'path_body_mismatch', `/${key}: differs between the path and the body`);
+      throw invalidArgument(
+        `/${key}`,
+        'path_body_mismatch',
+        `/${key}: differs between the path and the body`,
+      );
     }
   }
   return { ...(body as Record<string, unknown>), ...params };
@@ -76,7 +95,11 @@ function requestFor(spec: OperationSpec, req: Request): unknown {
 
 function jsonBody(req: Request): unknown {
   if (!req.is('application/json')) {
-    throw invalidArgument('', 'unsupported_media_type', 'send the request body as application/json');
+    throw invalidArgument(
+      '',
+      'unsupported_media_type',
+      'send the request body as application/json',
+    );
   }
   return req.body as unknown;
 }

@@ -33,7 +33,10 @@ export function mcpRouter(options: McpEndpointOptions): Router {
   const router = createRouter();
   router.post('/', async (req: Request, res: Response) => {
     const server = buildServer(options, tools, requestIdOf(req));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     res.on('close', () => {
       void transport.close();
       void server.close();
@@ -43,18 +46,28 @@ export function mcpRouter(options: McpEndpointOptions): Router {
   });
   // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
   const notAllowed = (_req: Request, res: Response): void => {
-    res.status(405).set('Allow', 'POST').json({
-      jsonrpc: '2.0',
-      error: { code: -32000, message: 'Method not allowed: this MCP endpoint is stateless; use POST' },
-      id: null,
-    });
+    res
+      .status(405)
+      .set('Allow', 'POST')
+      .json({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'Method not allowed: this MCP endpoint is stateless; use POST',
+        },
+        id: null,
+      });
   };
   router.get('/', notAllowed);
   router.delete('/', notAllowed);
   return router;
 }
 
-function buildServer(options: McpEndpointOptions, tools: ReturnType<typeof toolDefinitions>, requestId: string): Server {
+function buildServer(
+  options: McpEndpointOptions,
+  tools: ReturnType<typeof toolDefinitions>,
+  requestId: string,
+): Server {
   const server = new Server(
     { name: 'crucible', version: options.version },
     { capabilities: { tools: { listChanged: false } } },
@@ -66,15 +79,21 @@ function buildServer(options: McpEndpointOptions, tools: ReturnType<typeof toolD
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
     try {
-      const reply = await options.rpc.callUnchecked(name, request.params.arguments ?? {}, { requestId });
+      const reply = await options.rpc.callUnchecked(name, request.params.arguments ?? {}, {
+        requestId,
+      });
       return {
         content: [{ type: 'text', text: JSON.stringify(reply) }],
         structuredContent: reply as Record<string, unknown>,
       };
     } catch (thrown) {
       const error = toCrucibleError(thrown);
-      if (error.code === 'internal') options.logger.error('MCP tool call failed', { tool: name, error: thrown });
-      return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: error.toWire() }) }] };
+      if (error.code === 'internal')
+        options.logger.error('MCP tool call failed', { tool: name, error: thrown });
+      return {
+        isError: true,
+        content: [{ type: 'text', text: JSON.stringify({ error: error.toWire() }) }],
+      };
     }
   });
   return server;

@@ -16,11 +16,18 @@ export function toolDefinitions(catalog: Catalog): ToolDefinition[] {
     description: spec.summary,
     inputSchema: asObjectSchema(bundleSchema(catalog.registry, spec.request), spec.name),
     outputSchema: asObjectSchema(bundleSchema(catalog.registry, spec.reply), spec.name),
-    annotations: { readOnlyHint: spec.readOnly, idempotentHint: spec.idempotent, destructiveHint: false },
+    annotations: {
+      readOnlyHint: spec.readOnly,
+      idempotentHint: spec.idempotent,
+      destructiveHint: false,
+    },
   }));
 }
 
-function asObjectSchema(schema: Record<string, unknown>, name: string): { type: 'object'; [key: string]: unknown } {
+function asObjectSchema(
+  schema: Record<string, unknown>,
+  name: string,
+): { type: 'object'; [key: string]: unknown } {
   if (schema.type !== 'object') throw new Error(`MCP tool ${name}: schemas must describe objects`);
   return schema as { type: 'object'; [key: string]: unknown };
 }
