@@ -1,7 +1,20 @@
-export type { Bus, BusHandler, BusMessage, Headers, RequestOptions, ServeOptions, Subscription } from './bus/bus';
+export type {
+  Bus,
+  BusHandler,
+  BusMessage,
+  Headers,
+  RequestOptions,
+  ServeOptions,
+  Subscription,
+} from './bus/bus';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
 export { InProcessBus } from './bus/in-process-bus';
-export { RpcServer, type OperationHandler, type RpcContext, type RpcServerOptions } from './rpc/rpc-server';
+export {
+  RpcServer,
+  type OperationHandler,
+  type RpcContext,
+  type RpcServerOptions,
+} from './rpc/rpc-server';
 export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
@@ -14,7 +27,11 @@ export type {
   SubscribeOptions,
 } from './events/event-log';
 export { KafkaEventLog, type KafkaEventLogOptions } from './events/kafka-event-log';
-export { EmbeddedEventLog, EVENT_LOG_SCHEMA, type EmbeddedEventLogOptions } from './events/embedded-event-log';
+export {
+  EmbeddedEventLog,
+  EVENT_LOG_SCHEMA,
+  type EmbeddedEventLogOptions,
+} from './events/embedded-event-log';
 export { buildEvent, type EventMeta, type TypedEnvelope } from './events/envelope';
 export { OUTBOX_TABLE, enqueueEvents, outboxRow, type OutboxRow } from './events/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';

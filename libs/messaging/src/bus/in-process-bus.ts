@@ -1,5 +1,12 @@
 import { payloadTooLarge, unavailable } from '@crucible/contracts';
-import type { Bus, BusHandler, BusMessage, RequestOptions, ServeOptions, Subscription } from './bus';
+import type {
+  Bus,
+  BusHandler,
+  BusMessage,
+  RequestOptions,
+  ServeOptions,
+  Subscription,
+} from './bus';
 import { messageSize } from './message-size';
 
 /** One serve() registration and the deliveries it has accepted but not answered yet. */
@@ -15,7 +22,9 @@ class Endpoint {
    * comes before the handler starts still waits for it.
    */
   deliver(message: BusMessage): Promise<BusMessage> {
-    const reply = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.handler(message));
+    const reply = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.handler(message),
+    );
     this.inFlight.add(reply);
     void reply.finally(() => this.inFlight.delete(reply)).catch(() => undefined);
     return reply;
@@ -48,11 +57,18 @@ export class InProcessBus implements Bus {
     }
     const endpoint = this.pick(subject);
     if (!endpoint) {
-      return Promise.reject(unavailable(`no service answers ${subject}`, { reason: 'no_responders', subject }));
+      return Promise.reject(
+        unavailable(`no service answers ${subject}`, { reason: 'no_responders', subject }),
+      );
     }
     return new Promise<BusMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(unavailable(`no answer on ${subject} within ${options.timeoutMs} ms`, { reason: 'timeout', subject }));
+        reject(
+          unavailable(`no answer on ${subject} within ${options.timeoutMs} ms`, {
+            reason: 'timeout',
+            subject,
+          }),
+        );
       }, options.timeoutMs);
       // Copies of the bytes both ways, as a network would.
       endpoint.deliver({ data: Uint8Array.from(data), headers: { ...options.headers } }).then(

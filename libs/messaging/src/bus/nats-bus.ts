@@ -1,7 +1,15 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/nats-core';
 import { payloadTooLarge, unavailable } from '@crucible/contracts';
-import type { Bus, BusHandler, BusMessage, Headers, RequestOptions, ServeOptions, Subscription } from './bus';
+import type {
+  Bus,
+  BusHandler,
+  BusMessage,
+  Headers,
+  RequestOptions,
+  ServeOptions,
+  Subscription,
+} from './bus';
 import { messageSize } from './message-size';
 
 export interface NatsBusOptions {
@@ -109,10 +117,19 @@ function translateRequestError(error: unknown, subject: string, timeoutMs: numbe
     return unavailable(`no service answers ${subject}`, { reason: 'no_responders', subject });
   }
   if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
-    return unavailable(`no answer on ${subject} within ${timeoutMs} ms`, { reason: 'timeout', subject });
+    return unavailable(`no answer on ${subject} within ${timeoutMs} ms`, {
+      reason: 'timeout',
+      subject,
+    });
   }
-  if (name === 'ClosedConnectionError' || name === 'ConnectionError' || name === 'DrainingConnectionError') {
-    return unavailable(`NATS connection unavailable: ${(error as Error).message}`, { reason: 'connection' });
+  if (
+    name === 'ClosedConnectionError' ||
+    name === 'ConnectionError' ||
+    name === 'DrainingConnectionError'
+  ) {
+    return unavailable(`NATS connection unavailable: ${(error as Error).message}`, {
+      reason: 'connection',
+    });
   }
   return error;
 }

@@ -1,8 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { Knex } from 'knex';
+import { ServiceDb, type Knex } from '@crucible/database';
 import type { Logger } from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
-import type { ConsumedRecord, ConsumerHandle, EventLog, LogRecord, RecordHandler, SubscribeOptions } from './event-log';
+import type {
+  ConsumedRecord,
+  ConsumerHandle,
+  EventLog,
+  LogRecord,
+  RecordHandler,
+  SubscribeOptions,
+} from './event-log';
 
 /** Schema holding the embedded log's tables (migrations/eventlog). */
 export const EVENT_LOG_SCHEMA = 'eventlog';
@@ -34,11 +41,17 @@ export class EmbeddedEventLog implements EventLog {
   private readonly activeGroups = new Set<string>();
 
   constructor(private readonly options: EmbeddedEventLogOptions) {
+    this.db = new ServiceDb(options.knex, EVENT_LOG_SCHEMA);
     this.appended.setMaxListeners(0);
   }
 
-  private table(name: string, trx?: Knex.Transaction): Knex.QueryBuilder {
-    return (trx ?? this.options.knex).withSchema(EVENT_LOG_SCHEMA).table(name);
+  private readonly db: ServiceDb;
+
+  private table<TRecord extends object>(
+    name: string,
+    trx?: Knex.Transaction,
+  ): Knex.QueryBuilder<TRecord> {
+    return this.db.table<TRecord>(name, trx);
   }
 
   async ensureTopics(topics: string[]): Promise<void> {
@@ -49,12 +62,18 @@ export class EmbeddedEventLog implements EventLog {
   async publish(topic: string, records: LogRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.options.knex.transaction(async (trx) => {
-      const locked = (await this.table('topics', trx).where({ name: topic }).forUpdate().first('name')) as
-        | { name: string }
-        | undefined;
+      const locked = await this.table<{ name: string }>('topics', trx)
+        .where({ name: topic })
+        .forUpdate()
+        .first<{ name: string } | undefined>('name');
       if (!locked) throw new Error(`topic ${topic} does not exist`);
       await this.table('records', trx).insert(
-        records.map((r) => ({ topic, key: r.key, value: Buffer.from(r.value), headers: JSON.stringify(r.headers) })),
+        records.map((r) => ({
+          topic,
+          key: r.key,
+          value: Buffer.from(r.value),
+          headers: JSON.stringify(r.headers),
+        })),
       );
     });
     this.appended.emit('append', topic);
@@ -63,12 +82,19 @@ export class EmbeddedEventLog implements EventLog {
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle> {
     let stopped = false;
     let wake: (() => void) | undefined;
+    // An append (or stop) that comes while a poll runs has no idle to wake yet;
+    // it must not be lost, so the next idle() returns at once instead of
+    // sleeping a whole idlePollMs.
+    let appendedSincePoll = false;
     const onAppend = (topic: string): void => {
-      if (options.topics.includes(topic)) wake?.();
+      if (!options.topics.includes(topic)) return;
+      appendedSincePoll = true;
+      wake?.();
     };
     this.appended.on('append', onAppend);
     const idle = (ms: number) =>
       new Promise<void>((resolve) => {
+        if (appendedSincePoll || stopped) return resolve();
         const timer = setTimeout(resolve, ms);
         wake = () => {
           clearTimeout(timer);
@@ -80,6 +106,7 @@ export class EmbeddedEventLog implements EventLog {
     const loop = (async () => {
       let backoffMs = 100;
       while (!stopped) {
+        appendedSincePoll = false;
         // One active member per group in this process, as Kafka assigns a
         // single-partition topic to one member.
         if (this.activeGroups.has(options.groupId) && !ownsGroup) {
@@ -94,7 +121,11 @@ export class EmbeddedEventLog implements EventLog {
           if (handled === 0) await idle(this.options.idlePollMs ?? 1000);
         } catch (error) {
           if (stopped) break;
-          this.options.logger.warn('embedded consumer will retry', { group: options.groupId, error });
+          this.options.logger.warn('embedded consumer will retry', {
+            group: options.groupId,
+            error,
+          });
+          appendedSincePoll = false; // appends seen before the failure do not cut the backoff short
           await idle(backoffMs);
           backoffMs = Math.min(backoffMs * 2, 5000);
         }
@@ -125,10 +156,12 @@ export class EmbeddedEventLog implements EventLog {
     handler: RecordHandler,
     isStopped: () => boolean,
   ): Promise<number> {
-    const offsets = (await this.table('group_offsets')
+    const offsets = await this.table<{ group_id: string; topic: string; last_id: string }>(
+      'group_offsets',
+    )
       .where({ group_id: options.groupId })
       .whereIn('topic', options.topics)
-      .select('topic', 'last_id')) as Array<{ topic: string; last_id: string }>;
+      .select<Array<{ topic: string; last_id: string }>>('topic', 'last_id');
     let handled = 0;
     for (const topic of options.topics) {
       let lastId = offsets.find((o) => o.topic === topic)?.last_id;
@@ -136,12 +169,12 @@ export class EmbeddedEventLog implements EventLog {
         lastId = options.fromBeginning === false ? await this.headOf(topic) : '0';
         await this.commit(options.groupId, topic, lastId);
       }
-      const rows = (await this.table('records')
+      const rows = await this.table<RecordRow>('records')
         .where({ topic })
         .andWhere('id', '>', lastId)
         .orderBy('id')
         .limit(100)
-        .select('id', 'topic', 'key', 'value', 'headers')) as RecordRow[];
+        .select<RecordRow[]>('id', 'topic', 'key', 'value', 'headers');
       for (const row of rows) {
         if (isStopped()) return handled;
         const record: ConsumedRecord = {
@@ -161,9 +194,12 @@ export class EmbeddedEventLog implements EventLog {
   }
 
   private async headOf(topic: string): Promise<string> {
-    const row = (await this.table('records').where({ topic }).max('id as id').first()) as
-      | { id: string | null }
-      | undefined;
+    const row: { id: string | null } | undefined = await this.db.knex
+      .withSchema(EVENT_LOG_SCHEMA)
+      .table('records')
+      .where({ topic })
+      .max<{ id: string | null }>('id as id')
+      .first();
     return row?.id ?? '0';
   }
 

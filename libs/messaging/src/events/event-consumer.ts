@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
   CrucibleError,
   assertValid,
@@ -16,6 +16,7 @@ import { extractTrace } from '../rpc/headers';
 import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
 import type { TypedEnvelope } from './envelope';
 import { upgradeEventData, type EventUpgrades } from './upgrades';
+import { messagingTracer } from '../tracer';
 
 /** Table in the consuming service's schema remembering which events each consumer applied. */
 export const PROCESSED_EVENTS_TABLE = 'processed_events';
@@ -36,17 +37,20 @@ export interface EventConsumerOptions {
   db: ServiceDb;
   logger: Logger;
   upgrades?: EventUpgrades;
-  /** Attempts of a failing handler before the event is dead-lettered (retryable errors retry forever). */
+  /**
+   * Attempts of a handler refusing an event (a non-retryable CrucibleError) before the event
+   * is dead-lettered; other failures are retried with backoff until they succeed.
+   */
   maxAttempts?: number;
 }
 
 /** Why a record went to the dead-letter topic. */
 export type DeadLetterReason =
-  | 'malformed_json'
-  | 'invalid_envelope'
-  | 'unsupported_version'
-  | 'invalid_data'
-  | 'handler_failed';
+  'malformed_json' | 'invalid_envelope' | 'unsupported_version' | 'invalid_data' | 'handler_failed';
+
+function isDeterministicRefusal(error: unknown): error is CrucibleError {
+  return error instanceof CrucibleError && !error.retryable && error.code !== 'internal';
+}
 
 class DeadLetter extends Error {
   constructor(
@@ -56,8 +60,6 @@ class DeadLetter extends Error {
     super(message);
   }
 }
-
-const tracer = trace.getTracer('@crucible/messaging');
 
 /**
  * Consumes events of some types, applying each at most once: the handler runs
@@ -82,7 +84,9 @@ export class EventConsumer {
 
   /** Topics this consumer reads (and the dead-letter topics it may write). */
   topics(): { source: string[]; deadLetter: string[] } {
-    const streams = [...new Set([...this.handlers.keys()].map((t) => this.options.catalog.event(t).stream))];
+    const streams = [
+      ...new Set([...this.handlers.keys()].map((t) => this.options.catalog.event(t).stream)),
+    ];
     return {
       source: streams.map((s) => streamTopic(this.options.prefix, s)),
       deadLetter: streams.map((s) => deadLetterTopic(this.options.prefix, s)),
@@ -107,7 +111,7 @@ export class EventConsumer {
   /** Handles one record; rejects only when the log should deliver it again. */
   async process(record: ConsumedRecord): Promise<void> {
     const parent = extractTrace(record.headers);
-    await tracer.startActiveSpan(
+    await messagingTracer().startActiveSpan(
       `process ${record.topic}`,
       {
         kind: SpanKind.CONSUMER,
@@ -115,7 +119,11 @@ export class EventConsumer {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
           'messaging.destination.name': record.topic,
-          'messaging.consumer.group.name': consumerGroup(this.options.prefix, this.options.service, this.options.name),
+          'messaging.consumer.group.name': consumerGroup(
+            this.options.prefix,
+            this.options.service,
+            this.options.name,
+          ),
           'messaging.kafka.message.key': record.key,
           'messaging.kafka.offset': record.offset,
         },
@@ -171,18 +179,35 @@ export class EventConsumer {
     } catch (error) {
       throw new DeadLetter('invalid_data', (error as Error).message);
     }
-    const data = upgradeEventData(this.options.upgrades ?? {}, envelope.type, envelope.schema_version, spec.latestVersion, envelope.data);
+    const data = upgradeEventData(
+      this.options.upgrades ?? {},
+      envelope.type,
+      envelope.schema_version,
+      spec.latestVersion,
+      envelope.data,
+    );
     if (data === undefined) {
-      throw new DeadLetter('unsupported_version', `no upgrade for ${envelope.type} v${envelope.schema_version}`);
+      throw new DeadLetter(
+        'unsupported_version',
+        `no upgrade for ${envelope.type} v${envelope.schema_version}`,
+      );
     }
     if (envelope.schema_version !== spec.latestVersion) {
       try {
         assertValid(catalog.registry, spec.versions.get(spec.latestVersion) ?? '', data);
       } catch (error) {
-        throw new DeadLetter('invalid_data', `upgraded data is invalid: ${(error as Error).message}`);
+        throw new DeadLetter(
+          'invalid_data',
+          `upgraded data is invalid: ${(error as Error).message}`,
+        );
       }
     }
-    return { ...envelope, type: envelope.type, schema_version: spec.latestVersion, data } as TypedEnvelope<EventType>;
+    return {
+      ...envelope,
+      type: envelope.type,
+      schema_version: spec.latestVersion,
+      data,
+    } as TypedEnvelope<EventType>;
   }
 
   private async apply(event: TypedEnvelope<EventType>): Promise<void> {
@@ -204,7 +229,6 @@ export class EventConsumer {
     } catch (error) {
       const attempts = (this.attempts.get(event.event_id) ?? 0) + 1;
       this.attempts.set(event.event_id, attempts);
-      const retryable = !(error instanceof CrucibleError) || error.retryable;
       const max = this.options.maxAttempts ?? 5;
       this.options.logger.warn('event handler failed', {
         consumer: name,
@@ -213,20 +237,24 @@ export class EventConsumer {
         attempts,
         error,
       });
-      if (error instanceof CrucibleError && !retryable && attempts >= max) {
+      // Only a deterministic refusal (a non-retryable CrucibleError other than
+      // `internal`) is dead-lettered: retrying cannot change it. Anything else
+      // (a database outage, an unavailable service, a bug) is retried until it
+      // succeeds, so an outage never parks good events on the DLQ.
+      if (isDeterministicRefusal(error) && attempts >= max) {
         this.attempts.delete(event.event_id);
         throw new DeadLetter('handler_failed', `${error.code}: ${error.message}`);
-      }
-      if (!(error instanceof CrucibleError) && attempts >= max) {
-        this.attempts.delete(event.event_id);
-        throw new DeadLetter('handler_failed', (error as Error).message ?? String(error));
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempts, 5000)));
       throw error;
     }
   }
 
-  private async deadLetter(record: ConsumedRecord, reason: DeadLetterReason, message: string): Promise<void> {
+  private async deadLetter(
+    record: ConsumedRecord,
+    reason: DeadLetterReason,
+    message: string,
+  ): Promise<void> {
     const { catalog, prefix, eventLog, logger, name, service } = this.options;
     const stream = catalog.streams.find((s) => streamTopic(prefix, s) === record.topic);
     if (stream === undefined) throw new Error(`no stream for topic ${record.topic}`);
@@ -244,9 +272,18 @@ export class EventConsumer {
       value: Buffer.from(text, 'utf8').equals(value) ? text : null,
       value_base64: value.toString('base64'),
     };
-    logger.warn('event dead-lettered', { reason, message, topic: record.topic, offset: record.offset });
+    logger.warn('event dead-lettered', {
+      reason,
+      message,
+      topic: record.topic,
+      offset: record.offset,
+    });
     await eventLog.publish(deadLetterTopic(prefix, stream), [
-      { key: record.key, value: Buffer.from(JSON.stringify(body)), headers: { 'crucible-dead-letter-reason': reason } },
+      {
+        key: record.key,
+        value: Buffer.from(JSON.stringify(body)),
+        headers: { 'crucible-dead-letter-reason': reason },
+      },
     ]);
   }
 }

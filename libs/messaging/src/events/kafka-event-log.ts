@@ -1,7 +1,13 @@
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import type { Logger } from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
-import type { ConsumerHandle, EventLog, LogRecord, RecordHandler, SubscribeOptions } from './event-log';
+import type {
+  ConsumerHandle,
+  EventLog,
+  LogRecord,
+  RecordHandler,
+  SubscribeOptions,
+} from './event-log';
 
 export interface KafkaEventLogOptions {
   brokers: string[];
@@ -56,7 +62,11 @@ export class KafkaEventLog implements EventLog {
     await producer.send({
       topic,
       acks: -1,
-      messages: records.map((r) => ({ key: r.key, value: Buffer.from(r.value), headers: { ...r.headers } })),
+      messages: records.map((r) => ({
+        key: r.key,
+        value: Buffer.from(r.value),
+        headers: { ...r.headers },
+      })),
     });
   }
 
@@ -66,8 +76,36 @@ export class KafkaEventLog implements EventLog {
       // Fast rebalances for a small cluster; defaults wait up to 30 s.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // stop() waits for the fetch in flight, and an idle fetch is held by the
+      // broker this long (default 5 s): keep it short so shutdown is prompt.
+      // New records still arrive at once; an idle consumer fetches once a second.
+      maxWaitTimeInMs: 1_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
+    // Tracked from the start, and disconnected if subscribing fails (e.g. a
+    // topic that does not exist): a connected consumer left behind keeps its
+    // sockets open, and the process with them.
+    this.consumers.add(consumer);
+    try {
+      await this.startConsumer(consumer, options, handler);
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  private async startConsumer(
+    consumer: Consumer,
+    options: SubscribeOptions,
+    handler: RecordHandler,
+  ): Promise<void> {
     await consumer.connect();
     for (const topic of options.topics) {
       await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
@@ -85,13 +123,6 @@ export class KafkaEventLog implements EventLog {
         });
       },
     });
-    this.consumers.add(consumer);
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
   }
 
   async close(): Promise<void> {

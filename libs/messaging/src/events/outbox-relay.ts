@@ -5,6 +5,7 @@ import type { Headers } from '../bus/bus';
 import { extractTrace, injectTrace } from '../rpc/headers';
 import type { EventLog, LogRecord } from './event-log';
 import { OUTBOX_TABLE } from './outbox';
+import { messagingTracer } from '../tracer';
 
 export interface OutboxRelayOptions {
   db: ServiceDb;
@@ -28,8 +29,6 @@ interface ClaimedRow {
   envelope: unknown;
   headers: Headers;
 }
-
-const tracer = trace.getTracer('@crucible/messaging');
 
 /**
  * Moves committed outbox rows to the event log: claim a batch (short
@@ -96,6 +95,8 @@ export class OutboxRelay {
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      // A stop() during the round found no pause to wake: do not sleep one out.
+      if (this.stopped) return resolve();
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(timer);
@@ -117,7 +118,10 @@ export class OutboxRelay {
     const { db } = this.options;
     await db
       .table(OUTBOX_TABLE)
-      .whereIn('id', rows.map((r) => r.id))
+      .whereIn(
+        'id',
+        rows.map((r) => r.id),
+      )
       .update({ published_at: db.knex.fn.now(), claimed_until: null });
     return rows.length;
   }
@@ -131,7 +135,12 @@ export class OutboxRelay {
          select id from ?? where published_at is null and (claimed_until is null or claimed_until < now())
          order by id limit ? for update skip locked)
        returning id, event_id, topic, key, envelope, headers`,
-      [db.qualified(OUTBOX_TABLE), leaseSeconds, db.qualified(OUTBOX_TABLE), this.options.batchSize ?? 100],
+      [
+        db.qualified(OUTBOX_TABLE),
+        leaseSeconds,
+        db.qualified(OUTBOX_TABLE),
+        this.options.batchSize ?? 100,
+      ],
     );
     return result.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
@@ -139,9 +148,14 @@ export class OutboxRelay {
   private async release(rows: ClaimedRow[]): Promise<void> {
     await this.options.db
       .table(OUTBOX_TABLE)
-      .whereIn('id', rows.map((r) => r.id))
+      .whereIn(
+        'id',
+        rows.map((r) => r.id),
+      )
       .update({ claimed_until: null })
-      .catch((error: unknown) => this.options.logger.warn('could not release outbox claim', { error }));
+      .catch((error: unknown) =>
+        this.options.logger.warn('could not release outbox claim', { error }),
+      );
   }
 
   /** Publishes rows grouped by topic, keeping id order within each topic. */
@@ -150,7 +164,7 @@ export class OutboxRelay {
     const spans = [];
     for (const row of rows) {
       const envelope = row.envelope as { type?: string };
-      const span = tracer.startSpan(
+      const span = messagingTracer().startSpan(
         `publish ${row.topic}`,
         {
           kind: SpanKind.PRODUCER,
@@ -178,7 +192,8 @@ export class OutboxRelay {
     try {
       for (const [topic, records] of byTopic) await this.options.eventLog.publish(topic, records);
     } catch (error) {
-      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: 'publish failed' });
+      for (const span of spans)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'publish failed' });
       throw error;
     } finally {
       for (const span of spans) span.end();

@@ -22,7 +22,11 @@ export function decodeJson(data: Uint8Array): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw invalidArgument('', 'malformed_json', `message is not valid JSON: ${(error as Error).message}`);
+    throw invalidArgument(
+      '',
+      'malformed_json',
+      `message is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 

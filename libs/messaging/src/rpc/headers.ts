@@ -1,4 +1,5 @@
-import { context, propagation, type Context } from '@opentelemetry/api';
+import { context, type Context } from '@opentelemetry/api';
+import { extractTraceContext, injectTraceContext } from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
 
 /** Header carrying the id of one request (one NATS request, or one HTTP request at the gateway). */
@@ -8,11 +9,14 @@ export const CORRELATION_ID_HEADER = 'crucible-correlation-id';
 
 /** Writes the W3C trace context (traceparent, tracestate, baggage) of `ctx` into headers. */
 export function injectTrace(headers: Headers, ctx: Context = context.active()): Headers {
-  propagation.inject(ctx, headers);
-  return headers;
+  return Object.assign(headers, injectTraceContext(ctx));
 }
 
-/** Reads the W3C trace context from headers; the result is the parent of the next span. */
+/**
+ * Reads the W3C trace context from headers, on the root context: a message
+ * without trace headers starts a new trace rather than joining whatever span
+ * happens to be active where it is handled.
+ */
 export function extractTrace(headers: Headers): Context {
-  return propagation.extract(context.active(), headers);
+  return extractTraceContext(headers);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import {
   CrucibleError,
   assertValid,
@@ -14,6 +14,7 @@ import {
 import type { Bus, Headers } from '../bus/bus';
 import { decodeJson, encodeJson } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
+import { messagingTracer } from '../tracer';
 
 export interface RpcClientOptions {
   bus: Bus;
@@ -28,8 +29,6 @@ export interface CallOptions {
   requestId?: string;
   correlationId?: string;
 }
-
-const tracer = trace.getTracer('@crucible/messaging');
 
 /**
  * Calls operations of other services. The request is checked against its
@@ -48,13 +47,17 @@ export class RpcClient {
   }
 
   /** For untrusted input (gateway, MCP): `request` is validated here like any other. */
-  async callUnchecked(operation: OperationName, request: unknown, options: CallOptions = {}): Promise<unknown> {
+  async callUnchecked(
+    operation: OperationName,
+    request: unknown,
+    options: CallOptions = {},
+  ): Promise<unknown> {
     const { catalog, bus, prefix } = this.options;
     const spec = catalog.operation(operation);
     assertValid(catalog.registry, spec.request, request);
     const subject = operationSubject(prefix, spec);
     const requestId = options.requestId ?? randomUUID();
-    return tracer.startActiveSpan(
+    return messagingTracer().startActiveSpan(
       `send ${subject}`,
       {
         kind: SpanKind.CLIENT,
@@ -99,12 +102,15 @@ export class RpcClient {
     } catch {
       throw internal('the service sent a malformed reply', { reason: 'invalid_reply' });
     }
-    if ('error' in (body as object)) throw CrucibleError.fromWire((body as { error: WireError }).error);
+    if ('error' in (body as object))
+      throw CrucibleError.fromWire((body as { error: WireError }).error);
     const result = (body as { result: unknown }).result;
     try {
       assertValid(registry, replySchema, result);
     } catch {
-      throw internal('the service sent a reply that breaks its schema', { reason: 'invalid_reply' });
+      throw internal('the service sent a reply that breaks its schema', {
+        reason: 'invalid_reply',
+      });
     }
     return result;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
   assertValid,
   internal,
@@ -17,6 +17,10 @@ import type { Logger } from '@crucible/telemetry';
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
 import { decodeJson, encodeError, encodeResult } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
+import { messagingTracer } from '../tracer';
+
+/** Room left in a message for headers (request id, trace context) next to the reply body. */
+const REPLY_HEADROOM_BYTES = 4096;
 
 /** What a handler knows about the request it answers. */
 export interface RpcContext {
@@ -40,8 +44,6 @@ export interface RpcServerOptions {
   /** Largest request accepted, in bytes (defaults to the bus limit). */
   maxRequestBytes?: number;
 }
-
-const tracer = trace.getTracer('@crucible/messaging');
 
 /**
  * Answers a service's operations: parse, validate, dispatch, validate the
@@ -68,7 +70,9 @@ export class RpcServer {
     const { catalog, service, prefix, bus } = this.options;
     const missing = catalog.operationsOf(service.name).filter((op) => !this.handlers.has(op.name));
     if (missing.length > 0) {
-      throw new Error(`${service.name} has no handler for ${missing.map((op) => op.name).join(', ')}`);
+      throw new Error(
+        `${service.name} has no handler for ${missing.map((op) => op.name).join(', ')}`,
+      );
     }
     for (const [name, handler] of this.handlers) {
       const spec = catalog.operation(name);
@@ -98,7 +102,7 @@ export class RpcServer {
     const requestId = message.headers[REQUEST_ID_HEADER] ?? randomUUID();
     const correlationId = message.headers[CORRELATION_ID_HEADER] ?? requestId;
     const spec = this.options.catalog.operation(operation);
-    return tracer.startActiveSpan(
+    return messagingTracer().startActiveSpan(
       `process ${subject}`,
       {
         kind: SpanKind.SERVER,
@@ -115,7 +119,8 @@ export class RpcServer {
         let body: Uint8Array;
         try {
           const limit = this.options.maxRequestBytes ?? this.options.bus.maxPayload;
-          if (message.data.byteLength > limit) throw payloadTooLarge(limit, message.data.byteLength);
+          if (message.data.byteLength > limit)
+            throw payloadTooLarge(limit, message.data.byteLength);
           const request = decodeJson(message.data);
           assertValid(this.options.catalog.registry, spec.request, request);
           const result = await handler(request as RequestOf<OperationName>, {
@@ -124,6 +129,18 @@ export class RpcServer {
             correlationId,
           });
           body = this.encodeReply(operation, spec.reply, result);
+          // A reply the bus cannot carry would leave the caller waiting for
+          // its timeout; answer with an error that fits instead.
+          if (body.byteLength > this.options.bus.maxPayload - REPLY_HEADROOM_BYTES) {
+            this.options.logger.error('reply too large for the bus', {
+              operation,
+              bytes: body.byteLength,
+            });
+            throw internal('the reply is too large to send', {
+              reason: 'reply_too_large',
+              bytes: body.byteLength,
+            });
+          }
         } catch (thrown) {
           const error = toCrucibleError(thrown);
           if (error.code === 'internal') {

@@ -1,0 +1,253 @@
+// The outbox path end to end: a service transaction writes an event to its
+// outbox, the relay publishes it, an EventConsumer applies it once. Run on
+// real Postgres + real Kafka, and on PGlite + the embedded event log (what
+// `npm start` uses).
+import { conflict, defaultCatalog, unavailable } from '@crucible/contracts';
+import { OutboxRelay, enqueueEvents, outboxRow } from '@crucible/messaging';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { initTelemetry, type Telemetry } from '@crucible/telemetry';
+import { runAll, within } from '../contracts/waits';
+import { openOutboxService, stackTargets, storedEvent, type Stack } from './outbox-harness';
+
+jest.setTimeout(60_000);
+
+const catalog = defaultCatalog();
+
+let telemetry: Telemetry;
+const spans = new InMemorySpanExporter();
+
+beforeAll(() => {
+  telemetry = initTelemetry({ serviceName: 'outbox-test', exporter: spans });
+});
+
+afterAll(async () => {
+  await telemetry.shutdown();
+});
+
+describe.each(stackTargets)('outbox on $name', (target) => {
+  let stack: Stack | undefined;
+  const wait = target.deliveryTimeoutMs;
+  const cleanups: Array<() => Promise<void>> = [];
+  const service = () => openOutboxService(stack!, cleanups);
+
+  beforeAll(async () => {
+    stack = await target.open();
+  });
+
+  afterEach(async () => {
+    await runAll(cleanups.splice(0));
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('publishes a committed event once the relay is kicked, and the consumer applies it once', async () => {
+    const svc = await service();
+    const event = storedEvent('committed');
+    await svc.commit([event]);
+    svc.relay.start();
+    cleanups.push(() => svc.relay.stop());
+    svc.relay.kick();
+
+    const { applied } = await svc.consume();
+    expect(await applied.until(1, wait, 'the committed event to be applied')).toEqual([
+      event.event_id,
+    ]);
+    expect(await svc.processed()).toEqual([event.event_id]);
+    const unpublished = await svc.db.table('outbox').whereNull('published_at').count({ n: '*' });
+    expect(Number(unpublished[0]?.n)).toBe(0);
+  });
+
+  it('stops the relay promptly, even right after start()', async () => {
+    const svc = await service();
+    const relay = new OutboxRelay({
+      db: svc.db,
+      eventLog: stack!.eventLog,
+      logger: svc.logger,
+      idlePollMs: 60_000,
+    });
+    relay.start();
+    await within(5_000, 'relay.stop() right after start()', relay.stop());
+  });
+
+  it('publishes nothing for a rolled-back transaction', async () => {
+    const svc = await service();
+    const rolledBack = storedEvent('rolled back');
+    await expect(
+      svc.db.transaction(async (trx) => {
+        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, rolledBack)]);
+        throw new Error('the service transaction fails after writing the outbox');
+      }),
+    ).rejects.toThrow('the service transaction fails');
+    expect(await svc.relay.drain()).toBe(0);
+
+    // The next committed event is the first record on the topic.
+    const committed = storedEvent('committed after');
+    await svc.commit([committed]);
+    expect(await svc.relay.drain()).toBe(1);
+    const records = await svc.read(svc.topics.stream);
+    const [first] = await records.until(1, wait, 'the first record on the stream');
+    expect(first!.headers['crucible-event-id']).toBe(committed.event_id);
+  });
+
+  it('applies an event once when the relay publishes it twice', async () => {
+    const svc = await service();
+    const event = storedEvent('twice');
+    await svc.commit([event]);
+    expect(await svc.relay.drain()).toBe(1);
+    // A crash between publish and mark: the row looks unpublished again.
+    await svc.db.table('outbox').where({ event_id: event.event_id }).update({ published_at: null });
+    expect(await svc.relay.drain()).toBe(1);
+    const marker = storedEvent('marker');
+    await svc.commit([marker]);
+    expect(await svc.relay.drain()).toBe(1);
+
+    const records = await svc.read(svc.topics.stream);
+    const onTopic = await records.until(3, wait, 'both copies and the marker on the stream');
+    expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual([
+      event.event_id,
+      event.event_id,
+      marker.event_id,
+    ]);
+
+    const { applied, invocations } = await svc.consume();
+    // Records are handled in order: once the marker is applied, the duplicate was seen.
+    await applied.until(2, wait, 'the event and the marker to be applied');
+    expect(invocations.items).toEqual([event.event_id, marker.event_id]);
+    expect(await svc.processed()).toEqual([event.event_id, marker.event_id].sort());
+  });
+
+  it('dead-letters records it cannot process, with the reason, and moves on', async () => {
+    const svc = await service();
+    const valid = storedEvent('valid');
+    const future = { ...storedEvent('future'), schema_version: 99 };
+    const badData = {
+      ...storedEvent('bad data'),
+      data: { kind: 'environment', hash: 'zz', size_bytes: -1 },
+    };
+    const raw = (key: string, value: string) => ({
+      key,
+      value: Buffer.from(value),
+      headers: { 'x-case': key },
+    });
+    await stack!.eventLog.publish(svc.topics.stream, [
+      raw('malformed', '{"event_id": '),
+      raw('envelope', JSON.stringify({ hello: 'world' })),
+      raw('future', JSON.stringify(future)),
+      raw('data', JSON.stringify(badData)),
+    ]);
+    await svc.commit([valid]);
+    expect(await svc.relay.drain()).toBe(1);
+
+    const { applied } = await svc.consume();
+    const dlq = await svc.read(svc.topics.dlq);
+    expect(await applied.until(1, wait, 'the valid event after the bad ones')).toEqual([
+      valid.event_id,
+    ]);
+    const parked = await dlq.until(4, wait, 'four dead letters');
+    const bodies = parked.map((r) => ({
+      key: r.key,
+      header: r.headers['crucible-dead-letter-reason'],
+      body: JSON.parse(Buffer.from(r.value).toString('utf8')) as Record<string, unknown>,
+    }));
+    expect(bodies.map((b) => [b.key, b.header, b.body.reason])).toEqual([
+      ['malformed', 'malformed_json', 'malformed_json'],
+      ['envelope', 'invalid_envelope', 'invalid_envelope'],
+      ['future', 'unsupported_version', 'unsupported_version'],
+      ['data', 'invalid_data', 'invalid_data'],
+    ]);
+    expect(bodies[0]!.body).toMatchObject({
+      value: '{"event_id": ',
+      source_topic: svc.topics.stream,
+      consumer: 'platform.projector',
+      headers: { 'x-case': 'malformed' },
+    });
+    expect(await svc.processed()).toEqual([valid.event_id]);
+  });
+
+  it('dead-letters an event whose handler keeps failing with a non-retryable error', async () => {
+    const svc = await service();
+    const poison = storedEvent('poison');
+    const after = storedEvent('after the poison');
+    await svc.commit([poison, after]);
+    expect(await svc.relay.drain()).toBe(2);
+
+    const { applied, invocations } = await svc.consume(
+      (event) =>
+        event.event_id === poison.event_id
+          ? Promise.reject(conflict('this component conflicts forever'))
+          : Promise.resolve(),
+      3,
+    );
+    const dlq = await svc.read(svc.topics.dlq);
+
+    expect(await applied.until(1, wait, 'the event after the poison')).toEqual([after.event_id]);
+    expect(invocations.items).toEqual([
+      poison.event_id,
+      poison.event_id,
+      poison.event_id,
+      after.event_id,
+    ]);
+    const [parked] = await dlq.until(1, wait, 'the poison event on the dead-letter topic');
+    const body = JSON.parse(Buffer.from(parked!.value).toString('utf8')) as Record<string, unknown>;
+    expect(body).toMatchObject({ reason: 'handler_failed', source_topic: svc.topics.stream });
+    expect(body.message).toContain('conflict');
+    expect(JSON.parse(body.value as string)).toMatchObject({ event_id: poison.event_id });
+    expect(await svc.processed()).toEqual([after.event_id]);
+  });
+
+  it('keeps retrying a handler that fails for a passing reason, never dead-letters it', async () => {
+    const svc = await service();
+    const flaky = storedEvent('flaky');
+    await svc.commit([flaky]);
+    expect(await svc.relay.drain()).toBe(1);
+
+    // Fails more often than maxAttempts (3) with errors that retrying can fix:
+    // an unexpected one (as a database outage raises) and an unavailable service.
+    let calls = 0;
+    const { applied, invocations } = await svc.consume(() => {
+      calls++;
+      if (calls <= 2) return Promise.reject(new Error('connection terminated unexpectedly'));
+      if (calls <= 4) return Promise.reject(unavailable('scenarios service not answering'));
+      return Promise.resolve();
+    }, 3);
+
+    // Dead-lettering after 3 attempts would have stopped at 3 invocations and never applied it.
+    expect(await applied.until(1, wait, 'the flaky event applied')).toEqual([flaky.event_id]);
+    expect(invocations.items).toHaveLength(5);
+    expect(await svc.processed()).toEqual([flaky.event_id]);
+  });
+
+  it('continues the trace of the request that enqueued the event', async () => {
+    const svc = await service();
+    spans.reset();
+    const event = storedEvent('traced');
+    const request = await telemetry.tracer.startActiveSpan(
+      'handle put_environment',
+      async (span) => {
+        try {
+          await svc.commit([event]);
+          return span.spanContext();
+        } finally {
+          span.end();
+        }
+      },
+    );
+    // Published and consumed outside the request's context: only the headers carry it.
+    expect(await svc.relay.drain()).toBe(1);
+    const { applied } = await svc.consume();
+    await applied.until(1, wait, 'the traced event to be applied');
+    await within(5_000, 'span export', telemetry.forceFlush());
+
+    const finished = spans.getFinishedSpans();
+    const producer = finished.find((s) => s.name === `publish ${svc.topics.stream}`);
+    const consumer = finished.find((s) => s.name === `process ${svc.topics.stream}`);
+    expect(producer).toBeDefined();
+    expect(consumer).toBeDefined();
+    expect(producer!.spanContext().traceId).toBe(request.traceId);
+    expect(producer!.parentSpanContext?.spanId).toBe(request.spanId);
+    expect(consumer!.spanContext().traceId).toBe(request.traceId);
+    expect(consumer!.parentSpanContext?.spanId).toBe(producer!.spanContext().spanId);
+  });
+});
