@@ -19,6 +19,8 @@ const workspaces = {
   telemetry: 'libs/telemetry',
   runtime: 'libs/runtime',
   components: 'services/components',
+  names: 'services/names',
+  scenarios: 'services/scenarios',
   gateway: 'services/gateway',
   platform: 'services/platform',
 };

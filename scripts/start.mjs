@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 
 // The services a real deployment runs, each its own process (gateway last).
-const SERVICES = ['components', 'gateway'];
+const SERVICES = ['components', 'names', 'scenarios', 'gateway'];
 
 function build() {
   const started = Date.now();

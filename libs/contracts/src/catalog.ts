@@ -21,6 +21,8 @@ export interface OperationSpec {
   readonly readOnly: boolean;
   readonly idempotent: boolean;
   readonly summary: string;
+  /** false: only for other services; the gateway offers no route or tool for it. */
+  readonly exposed: boolean;
 }
 
 /** One event of the catalog: its stream (topic) and its data schema per version. */
@@ -35,7 +37,7 @@ export interface EventSpec {
 }
 
 interface CatalogFile {
-  operations: Record<string, Omit<OperationSpec, 'name'>>;
+  operations: Record<string, Omit<OperationSpec, 'name' | 'exposed'> & { exposed?: boolean }>;
   streams: Record<
     string,
     {
@@ -64,7 +66,7 @@ export class Catalog {
     const operations = new Map<OperationName, OperationSpec>();
     for (const [name, spec] of Object.entries(file.operations)) {
       for (const schema of [spec.request, spec.reply]) registry.validator(schema);
-      operations.set(name as OperationName, { ...spec, name: name as OperationName });
+      operations.set(name as OperationName, { ...spec, exposed: spec.exposed ?? true, name: name as OperationName });
     }
     const events = new Map<EventType, EventSpec>();
     for (const [stream, s] of Object.entries(file.streams)) {
@@ -99,6 +101,11 @@ export class Catalog {
   /** Whether a string names an operation (for untrusted input such as MCP tool names). */
   isOperation(name: string): name is OperationName {
     return this.operations.has(name as OperationName);
+  }
+
+  /** The operations the gateway offers (HTTP routes and MCP tools). */
+  exposedOperations(): OperationSpec[] {
+    return [...this.operations.values()].filter((op) => op.exposed);
   }
 
   operationsOf(service: string): OperationSpec[] {

@@ -105,6 +105,9 @@ export function fromAjvError(error: ErrorObject, basePath = ''): CrucibleError {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     path = joinPointer(path, params.missingProperty);
+  } else if (typeof error.propertyName === 'string') {
+    // A property name broke propertyNames (e.g. a label key): point at that key.
+    path = joinPointer(path, error.propertyName);
   } else if (
     error.keyword === 'additionalProperties' &&
     typeof params.additionalProperty === 'string'

@@ -1,4 +1,6 @@
 import { startComponentsService } from '@crucible/components';
+import { startNamesService } from '@crucible/names';
+import { startScenariosService } from '@crucible/scenarios';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
 import { openEmbeddedInfrastructure, type Stoppable } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
@@ -25,6 +27,8 @@ export async function startPlatform(
   const started: Stoppable[] = [];
   try {
     started.push(await startComponentsService(infra));
+    started.push(await startNamesService(infra, { requestTimeoutMs: config.requestTimeoutMs }));
+    started.push(await startScenariosService(infra, { requestTimeoutMs: config.requestTimeoutMs }));
     const gateway = await startGateway(infra, {
       port: config.port,
       host: config.host,

@@ -19,9 +19,26 @@ export interface OperationTypes {
   get_entity: { request: T.GetEntityRequest; reply: T.GetEntityReply };
   get_cognition_profile: { request: T.GetCognitionProfileRequest; reply: T.GetCognitionProfileReply };
   get_components: { request: T.GetComponentsRequest; reply: T.GetComponentsReply };
+  resolve_components: { request: T.ResolveComponentsRequest; reply: T.ResolveComponentsReply };
+  assemble_scenario: { request: T.AssembleScenarioRequest; reply: T.AssembleScenarioReply };
+  fork_scenario: { request: T.ForkScenarioRequest; reply: T.ForkScenarioReply };
+  get_scenario: { request: T.GetScenarioRequest; reply: T.GetScenarioReply };
+  list_scenarios: { request: T.ListScenariosRequest; reply: T.ListScenariosReply };
+  lineage_of: { request: T.LineageOfRequest; reply: T.LineageOfReply };
+  get_derivation: { request: T.GetDerivationRequest; reply: T.GetDerivationReply };
+  check_scenarios: { request: T.CheckScenariosRequest; reply: T.CheckScenariosReply };
+  set_scenario_name: { request: T.SetScenarioNameRequest; reply: T.SetScenarioNameReply };
+  unset_scenario_name: { request: T.UnsetScenarioNameRequest; reply: T.UnsetScenarioNameReply };
+  resolve_name: { request: T.ResolveNameRequest; reply: T.ResolveNameReply };
+  name_history: { request: T.NameHistoryRequest; reply: T.NameHistoryReply };
+  list_names: { request: T.ListNamesRequest; reply: T.ListNamesReply };
+  update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
 export interface EventDataTypes {
   'components.component_stored': { 1: T.ComponentStoredV1 };
+  'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
+  'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1 };
+  'names.name_moved': { 1: T.NameMovedV1 };
 }

@@ -65,8 +65,60 @@ export type ReplyEnvelope =
   | {
       error: WireError;
     };
+/**
+ * "prop", or {"agent": {...}}. A prop has no cognition profile: {"prop": ...} is refused with reason prop_with_profile.
+ */
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
+/**
+ * An RFC 3339 date-time in UTC.
+ */
+export type Timestamp1 = string;
+/**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "note".
+ */
+export type Note = string | null;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex1 = string;
+/**
+ * Scenario slug: the label grammar.
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "slug".
+ */
+export type ScenarioSlug = string;
+/**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "description".
+ */
+export type ScenarioDescription = string;
+/**
+ * Simulated seconds per turn, in (0, 31536000].
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "chronon".
+ */
+export type ChrononSeconds = number;
+/**
+ * The entities, in order (at least one; at least one agent).
+ *
+ * @minItems 1
+ * @maxItems 1000
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "entityList".
+ */
+export type EntityList = [EntityRef, ...EntityRef[]];
+/**
+ * Who or what made the change (free text).
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "operator".
+ */
+export type Operator = string | null;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -413,6 +465,95 @@ export interface ComponentRefs {
   [k: string]: unknown;
 }
 /**
+ * A cognition profile by the hash of a stored one, or inline (its parts themselves hash-or-inline).
+ *
+ * This interface was referenced by `ComponentRefs`'s JSON-Schema
+ * via the `definition` "profileRef".
+ */
+export interface ProfileRef {
+  hash?: Sha256Hex;
+  inline?: CognitionProfileInput;
+}
+/**
+ * This interface was referenced by `ComponentRefs`'s JSON-Schema
+ * via the `definition` "environmentRef".
+ */
+export interface EnvironmentRef {
+  hash?: Sha256Hex;
+  inline?: NonEmptyText;
+}
+/**
+ * This interface was referenced by `ComponentRefs`'s JSON-Schema
+ * via the `definition` "entityRef".
+ */
+export interface EntityRef {
+  hash?: Sha256Hex;
+  inline?: Entity;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveComponentsReply".
+ */
+export interface ResolveComponentsReply {
+  cognition_profiles: ResolvedProfile[];
+  environments: ResolvedEnvironment[];
+  entities: ResolvedEntity[];
+  new_components: NewComponents;
+}
+export interface ResolvedProfile {
+  hash: Sha256Hex;
+  was_new: boolean;
+  perceive_system_hash: Sha256Hex;
+  intend_system_hash: Sha256Hex;
+  adjudicate_system_hash: Sha256Hex;
+  adjudication_schema_hash: Sha256Hex;
+  adjudication_retry_budget: number;
+  json_bytes: ProfilePartJsonBytes;
+}
+/**
+ * Bytes each part takes in canonical JSON (a text as a JSON string literal), for exact scenario size checks without moving the texts.
+ */
+export interface ProfilePartJsonBytes {
+  perceive_system: number;
+  intend_system: number;
+  adjudicate_system: number;
+  adjudication_schema: number;
+}
+export interface ResolvedEnvironment {
+  hash: Sha256Hex;
+  was_new: boolean;
+  json_bytes: number;
+}
+export interface ResolvedEntity {
+  hash: Sha256Hex;
+  was_new: boolean;
+  content: Entity;
+}
+/**
+ * Batch resolution for other services (scenario assembly): every reference by {hash} must exist; every {inline} one is validated and hashed, and stored when `store` is true. Answers in request order.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveComponentsRequest".
+ */
+export interface ResolveComponentsRequest {
+  /**
+   * false: validate, hash and look up only, writing nothing; true: also store the inline components (store-or-reuse).
+   */
+  store: boolean;
+  /**
+   * @maxItems 1000
+   */
+  cognition_profiles?: ProfileRef[];
+  /**
+   * @maxItems 1000
+   */
+  environments?: EnvironmentRef[];
+  /**
+   * @maxItems 1000
+   */
+  entities?: EntityRef[];
+}
+/**
  * Data of a components.component_stored event: published once, when a component row is new.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -460,4 +601,668 @@ export interface EventEnvelope {
    */
   correlation_id: string | null;
   data: JsonObject;
+}
+/**
+ * A name was set, moved or removed.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameMovedV1".
+ */
+export interface NameMovedV1 {
+  name: Label;
+  old_hash: Sha256Hex | null;
+  /**
+   * null: the name was removed.
+   */
+  new_hash: Sha256Hex | null;
+  /**
+   * Id of the history entry this move wrote. Ids grow with every move, so they order the moves of one name; across names they may commit out of order, so do not use them as a global cursor.
+   */
+  history_id: number;
+  changed_at: Timestamp;
+  note: string | null;
+}
+/**
+ * A derivation (an assembly, or a fork with its parent edges) was recorded.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DerivationRecordedV1".
+ */
+export interface DerivationRecordedV1 {
+  derivation_id: number;
+  child_hash: Sha256Hex;
+  parents: DerivationEdge[];
+  operator: string | null;
+}
+export interface DerivationEdge {
+  parent_hash: Sha256Hex;
+  role: string | null;
+}
+/**
+ * A scenario manifest was stored for the first time.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioStoredV1".
+ */
+export interface ScenarioStoredV1 {
+  hash: Sha256Hex;
+  scenario_slug: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListNamesReply".
+ */
+export interface ListNamesReply {
+  names: NameEntry[];
+  next_after: Label | null;
+}
+export interface NameEntry {
+  name: Label;
+  hash: Sha256Hex;
+  updated_at: Timestamp;
+}
+/**
+ * Names in name order.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListNamesRequest".
+ */
+export interface ListNamesRequest {
+  prefix?: string;
+  hash?: Sha256Hex;
+  limit?: number;
+  after?: Label;
+}
+/**
+ * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameChange".
+ */
+export interface NameChange {
+  name: Label;
+  hash: Sha256Hex | null;
+  previous_hash: Sha256Hex | null;
+  /**
+   * false when the name already pointed there (no history entry).
+   */
+  changed: boolean;
+  history_id: number | null;
+  changed_at: Timestamp | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameHistoryReply".
+ */
+export interface NameHistoryReply {
+  name: Label;
+  entries: NameHistoryEntry[];
+  next_before_id: number | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameHistoryEntry".
+ */
+export interface NameHistoryEntry {
+  id: number;
+  name: Label;
+  old_hash: Sha256Hex | null;
+  new_hash: Sha256Hex | null;
+  note: string | null;
+  changed_at: Timestamp;
+}
+/**
+ * Moves of a name, newest first.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameHistoryRequest".
+ */
+export interface NameHistoryRequest {
+  name: Label;
+  limit?: number;
+  before_id?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveNameReply".
+ */
+export interface ResolveNameReply {
+  name: Label;
+  hash: Sha256Hex;
+  history_id: number;
+  since: Timestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveNameRequest".
+ */
+export interface ResolveNameRequest {
+  name: Label;
+  at?: Timestamp1;
+}
+/**
+ * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetScenarioNameReply".
+ */
+export interface SetScenarioNameReply {
+  name: Label;
+  hash: Sha256Hex | null;
+  previous_hash: Sha256Hex | null;
+  /**
+   * false when the name already pointed there (no history entry).
+   */
+  changed: boolean;
+  history_id: number | null;
+  changed_at: Timestamp | null;
+}
+/**
+ * Point a name at a scenario (which must exist).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetScenarioNameRequest".
+ */
+export interface SetScenarioNameRequest {
+  name: Label;
+  hash: Sha256Hex;
+  /**
+   * Compare-and-swap: the hash the name must point at now (null: the name must not be set). Omit to move unconditionally.
+   */
+  expected_current_hash?: Sha256Hex | null;
+  note?: Note;
+}
+/**
+ * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnsetScenarioNameReply".
+ */
+export interface UnsetScenarioNameReply {
+  name: Label;
+  hash: Sha256Hex | null;
+  previous_hash: Sha256Hex | null;
+  /**
+   * false when the name already pointed there (no history entry).
+   */
+  changed: boolean;
+  history_id: number | null;
+  changed_at: Timestamp | null;
+}
+/**
+ * Remove a name, writing a tombstone (new_hash null) to its history.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnsetScenarioNameRequest".
+ */
+export interface UnsetScenarioNameRequest {
+  name: Label;
+  expected_current_hash?: Sha256Hex1;
+  note?: Note;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateScenarioNamesReply".
+ */
+export interface UpdateScenarioNamesReply {
+  changes: NameChange[];
+}
+/**
+ * Move several names in one transaction: every compare-and-swap holds and all move, or none does (like git update-ref --stdin).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateScenarioNamesRequest".
+ */
+export interface UpdateScenarioNamesRequest {
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  updates: [NameUpdate, ...NameUpdate[]];
+  note?: Note;
+}
+export interface NameUpdate {
+  name: Label;
+  /**
+   * null removes the name.
+   */
+  hash: Sha256Hex | null;
+  /**
+   * Compare-and-swap: the hash the name must point at now (null: the name must not be set). Omit to move unconditionally.
+   */
+  expected_current_hash?: Sha256Hex | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "AssembleScenarioReply".
+ */
+export interface AssembleScenarioReply {
+  scenario_hash: Sha256Hex;
+  was_new_scenario: boolean;
+  cognition_profile_hashes: LabelHashMap;
+  environment_hashes: LabelHashMap;
+  entity_hashes: Sha256Hex[];
+  new_components: NewComponents;
+  derivation_id: number;
+  was_new_derivation: boolean;
+  name: NameResult | null;
+  /**
+   * Set when the scenario was stored but setting the name failed; retrying the same call is safe.
+   */
+  name_error: WireError | null;
+}
+/**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "hashMap".
+ */
+export interface LabelHashMap {
+  [k: string]: Sha256Hex;
+}
+/**
+ * The name set by this call.
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "newName".
+ */
+export interface NameResult {
+  name: Label;
+  hash: Sha256Hex;
+  /**
+   * null when the name already pointed at the hash (nothing changed).
+   */
+  history_id: number | null;
+}
+/**
+ * Assemble a scenario from labeled bindings; every profile, environment and entity is {hash} of a stored component or {inline} content (store-or-reuse).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "AssembleScenarioRequest".
+ */
+export interface AssembleScenarioRequest {
+  scenario_slug: ScenarioSlug;
+  description: ScenarioDescription;
+  chronon_seconds: ChrononSeconds;
+  cognition_profiles: ProfileBindings;
+  environments: EnvironmentBindings;
+  entities: EntityList;
+  operator?: Operator;
+  note?: Note;
+  metadata?: JsonObject;
+  name?: Label;
+  /**
+   * Legacy field: not accepted.
+   */
+  cognition?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Legacy field: not accepted.
+   */
+  adjudicate_user_template?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Legacy field: not accepted.
+   */
+  adjudicate_corrective_template?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Legacy field: not accepted.
+   */
+  environment?: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * Cognition profiles by label (at least one).
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "profileBindings".
+ */
+export interface ProfileBindings {
+  [k: string]: ProfileRef;
+}
+/**
+ * Environments by label (at least one).
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "environmentBindings".
+ */
+export interface EnvironmentBindings {
+  [k: string]: EnvironmentRef;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CheckScenariosReply".
+ */
+export interface CheckScenariosReply {
+  found: Sha256Hex[];
+  missing: Sha256Hex[];
+}
+/**
+ * Which of these scenario hashes exist (for other services).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CheckScenariosRequest".
+ */
+export interface CheckScenariosRequest {
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  hashes: [Sha256Hex, ...Sha256Hex[]];
+}
+/**
+ * Grammars shared by scenario messages.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioDefinitions".
+ */
+export interface ScenarioDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * A scenario by name or by hash.
+ *
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "scenarioRef".
+ */
+export interface ScenarioRef {
+  name?: Label;
+  hash?: Sha256Hex;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ForkScenarioReply".
+ */
+export interface ForkScenarioReply {
+  scenario_hash: Sha256Hex;
+  was_new_scenario: boolean;
+  cognition_profile_hashes: LabelHashMap;
+  environment_hashes: LabelHashMap;
+  entity_hashes: Sha256Hex[];
+  new_components: NewComponents;
+  derivation_id: number;
+  was_new_derivation: boolean;
+  name: NameResult | null;
+  /**
+   * Set when the scenario was stored but setting the name failed; retrying the same call is safe.
+   */
+  name_error: WireError | null;
+  /**
+   * Primary parent first, then the additional parents.
+   */
+  parent_hashes: Sha256Hex[];
+  touched_components: TouchedComponent[];
+}
+/**
+ * One difference between the primary parent and the child of a fork, recorded in the derivation metadata as touched_components. Scalars carry their values; components their hashes; a changed profile also lists its changed parts.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TouchedComponent".
+ */
+export interface TouchedComponent {
+  kind:
+    | "scenario_slug"
+    | "description"
+    | "chronon_seconds"
+    | "cognition_profile"
+    | "perceive_system"
+    | "intend_system"
+    | "adjudicate_system"
+    | "adjudication_schema"
+    | "adjudication_retry_budget"
+    | "environment"
+    | "entity";
+  /**
+   * The profile or environment label (absent for scalars and entities).
+   */
+  label?: string;
+  /**
+   * The entity position (entities only).
+   */
+  index?: number;
+  /**
+   * Hash (or scalar) in the primary parent; null when added.
+   */
+  from: string | number | null;
+  /**
+   * Hash (or scalar) in the child; null when removed.
+   */
+  to: string | number | null;
+}
+/**
+ * Derive a new scenario from a parent: the primary parent (role "primary") plus optional additional parents with roles.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ForkScenarioRequest".
+ */
+export interface ForkScenarioRequest {
+  primary_parent: ScenarioRef;
+  changes: ScenarioChanges;
+  /**
+   * @maxItems 100
+   */
+  additional_parents?: DerivationParentInput[];
+  operator?: Operator;
+  note?: Note;
+  metadata_extra?: JsonObject;
+  name?: Label;
+}
+/**
+ * What differs from the primary parent; everything not mentioned is inherited. `entities` replaces the whole list.
+ */
+export interface ScenarioChanges {
+  scenario_slug?: ScenarioSlug;
+  description?: ScenarioDescription;
+  chronon_seconds?: ChrononSeconds;
+  cognition_profile_upserts?: {
+    [k: string]: ProfileRef;
+  };
+  /**
+   * @maxItems 1000
+   */
+  cognition_profile_removals?: Label[];
+  environment_upserts?: {
+    [k: string]: EnvironmentRef;
+  };
+  /**
+   * @maxItems 1000
+   */
+  environment_removals?: Label[];
+  entities?: EntityList;
+}
+export interface DerivationParentInput {
+  parent_hash: Sha256Hex;
+  role?: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDerivationReply".
+ */
+export interface GetDerivationReply {
+  id: number;
+  child_hash: Sha256Hex;
+  operator: string | null;
+  note: string | null;
+  metadata: JsonObject;
+  created_at: Timestamp;
+  parents: DerivationParent[];
+}
+export interface DerivationParent {
+  parent_hash: Sha256Hex;
+  parent_index: number;
+  role: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDerivationRequest".
+ */
+export interface GetDerivationRequest {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetScenarioReply".
+ */
+export interface GetScenarioReply {
+  hash: Sha256Hex;
+  scenario_slug: string;
+  created_at: Timestamp;
+  names: Label[];
+  child_count: number;
+  world_count: number;
+  has_parents: boolean;
+  scenario: Scenario;
+  cognition_profile_hashes: LabelHashMap;
+  environment_hashes: LabelHashMap;
+  entity_hashes: Sha256Hex[];
+}
+/**
+ * A scenario in full (seed 003 section 5): every component by content, as stored.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Scenario".
+ */
+export interface Scenario {
+  scenario_slug: ScenarioSlug;
+  description: string;
+  chronon_seconds: number;
+  cognition_profiles: {
+    [k: string]: CognitionProfileContent;
+  };
+  environments: {
+    [k: string]: string;
+  };
+  entities: Entity[];
+}
+export interface CognitionProfileContent {
+  perceive_system: string;
+  intend_system: string;
+  adjudicate_system: string;
+  adjudication_schema: JsonObject;
+  adjudication_retry_budget: number;
+}
+/**
+ * A scenario by name (resolved now) or by hash.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetScenarioRequest".
+ */
+export interface GetScenarioRequest {
+  name?: Label;
+  hash?: Sha256Hex;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LineageNode".
+ */
+export interface LineageNode {
+  hash: Sha256Hex;
+  scenario_slug: string;
+  created_at: Timestamp;
+  /**
+   * Derivation steps from the scenario asked about (longest path for ancestors).
+   */
+  distance: number;
+  /**
+   * Direct parents (edges), primary first.
+   */
+  parent_hashes: Sha256Hex[];
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LineageOfReply".
+ */
+export interface LineageOfReply {
+  hash: Sha256Hex;
+  /**
+   * Ancestors oldest first, then the scenario itself.
+   */
+  lineage: LineageNode[];
+  /**
+   * Descendants nearest first.
+   */
+  descendants: LineageNode[];
+  /**
+   * true when max_depth stopped the walk.
+   */
+  truncated: boolean;
+}
+/**
+ * Ancestors and descendants of a scenario, by name or by hash (exactly one of the two).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LineageOfRequest".
+ */
+export interface LineageOfRequest {
+  name?: Label;
+  hash?: Sha256Hex;
+  /**
+   * Largest distance followed each way (default 10000).
+   */
+  max_depth?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenariosReply".
+ */
+export interface ListScenariosReply {
+  scenarios: ScenarioSummary[];
+  next_cursor: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioSummary".
+ */
+export interface ScenarioSummary {
+  hash: Sha256Hex;
+  scenario_slug: string;
+  created_at: Timestamp;
+  names: Label[];
+  child_count: number;
+  world_count: number;
+  has_parents: boolean;
+}
+/**
+ * Scenarios newest first, filtered.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenariosRequest".
+ */
+export interface ListScenariosRequest {
+  filter?: ScenarioFilter;
+  page?: Page;
+}
+/**
+ * All given conditions must hold.
+ */
+export interface ScenarioFilter {
+  created_after?: Timestamp;
+  created_before?: Timestamp;
+  has_name?: boolean;
+  has_parents?: boolean;
+  scenario_slug?: ScenarioSlug;
+  uses_perceive_system_hash?: Sha256Hex;
+  uses_intend_system_hash?: Sha256Hex;
+  uses_adjudicate_system_hash?: Sha256Hex;
+  uses_adjudication_schema_hash?: Sha256Hex;
+  uses_cognition_profile_hash?: Sha256Hex;
+  uses_environment_hash?: Sha256Hex;
+  uses_entity_hash?: Sha256Hex;
+}
+export interface Page {
+  /**
+   * Default 50.
+   */
+  limit?: number;
+  /**
+   * Skip this many (prefer cursor for deep pages).
+   */
+  offset?: number;
+  /**
+   * next_cursor of the previous page.
+   */
+  cursor?: string;
 }

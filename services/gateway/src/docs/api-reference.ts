@@ -42,10 +42,12 @@ export function apiReferenceMarkdown(catalog: Catalog): string {
     ),
     '',
   ];
-  const services = [...new Set([...catalog.operations.values()].map((op) => op.service))];
+  const services = [...new Set(catalog.exposedOperations().map((op) => op.service))];
   for (const service of services) {
     out.push(`## ${service}`, '');
-    for (const op of catalog.operationsOf(service)) out.push(...operationSection(catalog, op));
+    for (const op of catalog.operationsOf(service).filter((o) => o.exposed)) {
+      out.push(...operationSection(catalog, op));
+    }
   }
   return out.join('\n');
 }

@@ -20,7 +20,7 @@ export function openApiDocument(catalog: Catalog, version: string): Record<strin
     ]),
   );
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const spec of catalog.operations.values()) {
+  for (const spec of catalog.exposedOperations()) {
     const request = bundleSchema(catalog.registry, spec.request) as {
       properties?: Record<string, unknown>;
     };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import {
+  bundleSchema,
   invalidArgument,
   notFound,
   type Catalog,
@@ -25,10 +26,11 @@ export function requestIdOf(req: Request): string {
  */
 export function operationRoutes(catalog: Catalog, rpc: RpcClient): Router {
   const router = Router();
-  for (const spec of catalog.operations.values()) {
+  for (const spec of catalog.exposedOperations()) {
     const path = spec.http.path.replace(/\{([a-z_]+)\}/g, ':$1');
+    const types = fieldTypes(bundleSchema(catalog.registry, spec.request));
     const handler = async (req: Request, res: Response): Promise<void> => {
-      await call(rpc, spec.name, requestFor(spec, req), req, res);
+      await call(rpc, spec.name, requestFor(spec, types, req), req, res);
     };
     switch (spec.http.method) {
       case 'GET':
@@ -47,7 +49,7 @@ export function operationRoutes(catalog: Catalog, rpc: RpcClient): Router {
   }
   router.post('/v1/ops/:operation', async (req, res) => {
     const name = req.params.operation ?? '';
-    if (!catalog.isOperation(name)) {
+    if (!catalog.isOperation(name) || !catalog.operation(name).exposed) {
       sendError(
         res,
         notFound(`no operation ${name}`, { reason: 'unknown_operation', operation: name }),
@@ -72,11 +74,38 @@ async function call(
   res.status(200).json(reply);
 }
 
+/** The JSON type of each top-level request field, for reading path and query strings. */
+function fieldTypes(schema: Record<string, unknown>): Map<string, string> {
+  const types = new Map<string, string>();
+  const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  for (const [name, property] of Object.entries(properties)) {
+    if (typeof property.type === 'string') types.set(name, property.type);
+  }
+  return types;
+}
+
+/**
+ * Path and query values arrive as strings; a field the schema types as an
+ * integer, number or boolean is read as one when it is spelled as one (else
+ * it stays a string and the schema check names it).
+ */
+function fromStrings(values: Record<string, unknown>, types: Map<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const type = types.get(name);
+    if (typeof value !== 'string') out[name] = value;
+    else if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) out[name] = Number(value);
+    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true';
+    else out[name] = value;
+  }
+  return out;
+}
+
 /** The operation's request: path parameters, plus the JSON body (POST/PUT) or the query string (GET/DELETE). */
-function requestFor(spec: OperationSpec, req: Request): unknown {
-  const params: Record<string, string> = { ...(req.params as Record<string, string>) };
+function requestFor(spec: OperationSpec, types: Map<string, string>, req: Request): unknown {
+  const params = fromStrings({ ...(req.params as Record<string, string>) }, types);
   if (spec.http.method === 'GET' || spec.http.method === 'DELETE') {
-    return { ...(req.query as Record<string, unknown>), ...params };
+    return { ...fromStrings(req.query as Record<string, unknown>, types), ...params };
   }
   const body = jsonBody(req);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;

@@ -75,7 +75,7 @@ function buildServer(
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const name = request.params.name;
-    if (!options.catalog.isOperation(name)) {
+    if (!options.catalog.isOperation(name) || !options.catalog.operation(name).exposed) {
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
     try {

@@ -11,7 +11,7 @@ export interface ToolDefinition {
 
 /** One tool per catalog operation, named after it, carrying the operation's own JSON Schemas. */
 export function toolDefinitions(catalog: Catalog): ToolDefinition[] {
-  return [...catalog.operations.values()].map((spec) => ({
+  return catalog.exposedOperations().map((spec) => ({
     name: spec.name,
     description: spec.summary,
     inputSchema: asObjectSchema(bundleSchema(catalog.registry, spec.request), spec.name),

@@ -1,0 +1,19 @@
+import type { RpcServer } from '@crucible/messaging';
+import type { NamesDeps } from './deps';
+import { listNames } from './list-names';
+import { nameHistory } from './name-history';
+import { resolveName } from './resolve-name';
+import { setScenarioName } from './set-scenario-name';
+import { unsetScenarioName } from './unset-scenario-name';
+import { updateScenarioNames } from './update-scenario-names';
+
+/** Binds every operation of the names service to its handler. */
+export function registerHandlers(server: RpcServer, deps: NamesDeps): void {
+  server
+    .handle('set_scenario_name', (r, ctx) => setScenarioName(deps, r, ctx))
+    .handle('unset_scenario_name', (r, ctx) => unsetScenarioName(deps, r, ctx))
+    .handle('update_scenario_names', (r, ctx) => updateScenarioNames(deps, r, ctx))
+    .handle('resolve_name', (r) => resolveName(deps, r))
+    .handle('name_history', (r) => nameHistory(deps, r))
+    .handle('list_names', (r) => listNames(deps, r));
+}

@@ -1,0 +1,104 @@
+import type { NameChange } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import { scenarioNotFound } from '../domain/name-errors';
+import { targetHashes } from '../domain/name-intents';
+import { decideMoves, type AcceptedMove, type NameIntent } from '../domain/name-move';
+import type { NamesDeps } from './deps';
+import { nameMovedEvent } from './name-events';
+
+/**
+ * The write path of set, unset and update: every intent moves its name, or
+ * none does. In order:
+ *
+ * 1. Target hashes must be stored scenarios: asked of the scenarios service
+ *    before any transaction opens (no transaction may wait on the bus; on
+ *    the embedded default all services share one connection). Scenarios are
+ *    never deleted, so the answer still holds at commit.
+ * 2. One transaction: lock the names, read where they point, decide every
+ *    compare-and-swap (all must hold), then write history rows, the names
+ *    and one `name_moved` outbox row per moved name, all at one time.
+ * 3. After the commit, kick the outbox relay.
+ */
+export async function moveNames(
+  deps: NamesDeps,
+  intents: readonly NameIntent[],
+  note: string | null,
+  ctx: RpcContext,
+): Promise<NameChange[]> {
+  const targets = targetHashes(intents);
+  if (targets.size > 0) {
+    const missing = await deps.scenarios.missing([...targets.keys()], ctx.correlationId);
+    for (const [hash, path] of targets) if (missing.has(hash)) throw scenarioNotFound(hash, path);
+  }
+
+  const names = intents.map((intent) => intent.name);
+  const changes = await deps.store.transaction(async (trx) => {
+    await deps.store.lockNames(trx, names);
+    const accepted = decideMoves(intents, await deps.store.currentHashes(trx, names));
+    const moves = accepted.filter(isMove);
+    const at = await deps.store.moveTime(trx);
+    const ids = await deps.store.insertHistory(
+      trx,
+      moves.map((m) => ({ name: m.name, old_hash: m.from, new_hash: m.to, note, changed_at: at })),
+    );
+    await deps.store.upsertNames(
+      trx,
+      moves.flatMap((m) => (m.to === null ? [] : [{ name: m.name, hash: m.to, updated_at: at }])),
+    );
+    await deps.store.deleteNames(
+      trx,
+      moves.filter((m) => m.to === null).map((m) => m.name),
+    );
+    await deps.store.enqueue(
+      trx,
+      moves.map((m) =>
+        nameMovedEvent(deps, ctx, {
+          name: m.name,
+          old_hash: m.from,
+          new_hash: m.to,
+          history_id: historyId(ids, m.name),
+          changed_at: at.toISOString(),
+          note,
+        }),
+      ),
+    );
+    return accepted.map((move) =>
+      move.kind === 'move'
+        ? {
+            name: move.name,
+            hash: move.to,
+            previous_hash: move.from,
+            changed: true,
+            history_id: historyId(ids, move.name),
+            changed_at: at.toISOString(),
+          }
+        : unchanged(move.name, move.current),
+    );
+  });
+  if (changes.some((change) => change.changed)) deps.onEventsWritten();
+  return changes;
+}
+
+type Move = Extract<AcceptedMove, { kind: 'move' }>;
+
+function isMove(move: AcceptedMove): move is Move {
+  return move.kind === 'move';
+}
+
+// A move to where the name already is: no history row, no event.
+function unchanged(name: string, current: string | null): NameChange {
+  return {
+    name,
+    hash: current,
+    previous_hash: current,
+    changed: false,
+    history_id: null,
+    changed_at: null,
+  };
+}
+
+function historyId(ids: ReadonlyMap<string, string>, name: string): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new Error(`no history row written for ${name}`);
+  return Number(id);
+}

@@ -1,0 +1,187 @@
+import type { Knex, ServiceDb } from '@crucible/database';
+import { enqueueEvents, type OutboxRow } from '@crucible/messaging';
+
+const NAMES = 'scenario_names';
+const HISTORY = 'scenario_name_history';
+
+/**
+ * First key of the two-key advisory locks on names: keeps them apart from
+ * any other advisory lock in the database ('name' in ASCII).
+ */
+const NAME_LOCK_SPACE = 0x6e616d65;
+
+/** A row of scenario_names. */
+export interface NameRow {
+  name: string;
+  hash: string;
+  updated_at: Date;
+}
+
+/** A row of scenario_name_history (`id` is a BIGSERIAL, read as a string). */
+export interface HistoryRow {
+  id: string;
+  name: string;
+  old_hash: string | null;
+  /** null: a tombstone (the name was removed). */
+  new_hash: string | null;
+  note: string | null;
+  changed_at: Date;
+}
+
+export type NewHistoryRow = Omit<HistoryRow, 'id'>;
+
+/** Where a name points now, with the history row that put it there. */
+export interface CurrentName {
+  name: string;
+  hash: string;
+  history_id: string;
+  changed_at: Date;
+}
+
+export interface ListFilter {
+  /** A LIKE pattern (escape character `\`). */
+  like?: string;
+  hash?: string;
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Data access of the names schema. Writes take a transaction (`moveNames` in
+ * the handlers runs them in one); reads run on their own.
+ */
+export class NameStore {
+  constructor(private readonly db: ServiceDb) {}
+
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  /**
+   * Takes the write lock of every name until the transaction ends: one
+   * advisory lock per name, so a name with no row yet is covered too (two
+   * create-only moves of one new name cannot both pass). Taken in key order,
+   * so transactions sharing names wait for each other and never deadlock
+   * (the outer select calls the function row by row in the subquery's order).
+   */
+  async lockNames(trx: Knex.Transaction, names: readonly string[]): Promise<void> {
+    await trx.raw(
+      `select pg_advisory_xact_lock(?, k)
+         from (select distinct hashtext(n) as k from unnest(?::text[]) as n order by k) as keys`,
+      [NAME_LOCK_SPACE, [...names]],
+    );
+  }
+
+  /**
+   * The time of this transaction's moves: read after the locks are held, so
+   * a later move of a name never gets an earlier time; millisecond precision,
+   * so the times callers see (RFC 3339, milliseconds) are exactly the stored ones.
+   */
+  async moveTime(trx: Knex.Transaction): Promise<Date> {
+    const result = await trx.raw<{ rows: Array<{ now: Date }> }>(
+      `select date_trunc('milliseconds', clock_timestamp()) as now`,
+    );
+    const now = result.rows[0]?.now;
+    if (now === undefined) throw new Error('clock_timestamp() returned no row');
+    return now;
+  }
+
+  /** Where each of `names` points now; names not set are absent. */
+  async currentHashes(
+    trx: Knex.Transaction,
+    names: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = await this.db
+      .table<NameRow>(NAMES, trx)
+      .select<Array<Pick<NameRow, 'name' | 'hash'>>>('name', 'hash')
+      .whereIn('name', [...names]);
+    return new Map(rows.map((row) => [row.name, row.hash]));
+  }
+
+  /** Appends history rows; their ids by name. */
+  async insertHistory(
+    trx: Knex.Transaction,
+    rows: readonly NewHistoryRow[],
+  ): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map();
+    const inserted = await this.db
+      .table<HistoryRow>(HISTORY, trx)
+      .insert([...rows])
+      .returning<Array<Pick<HistoryRow, 'id' | 'name'>>>(['id', 'name']);
+    return new Map(inserted.map((row) => [row.name, String(row.id)]));
+  }
+
+  /** Points names at hashes (creating the rows that do not exist). */
+  async upsertNames(trx: Knex.Transaction, rows: readonly NameRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .table<NameRow>(NAMES, trx)
+      .insert([...rows])
+      .onConflict('name')
+      .merge(['hash', 'updated_at']);
+  }
+
+  async deleteNames(trx: Knex.Transaction, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.db
+      .table<NameRow>(NAMES, trx)
+      .whereIn('name', [...names])
+      .delete();
+  }
+
+  async enqueue(trx: Knex.Transaction, events: OutboxRow[]): Promise<void> {
+    await enqueueEvents(this.db, trx, events);
+  }
+
+  /** Where a name points now, or undefined when it is not set. */
+  async current(name: string): Promise<CurrentName | undefined> {
+    // The latest history row of a set name is the move that set it (both are
+    // written in one transaction).
+    const result = await this.db.knex.raw<{ rows: CurrentName[] }>(
+      `select n.name, n.hash, h.id as history_id, h.changed_at
+         from ?? as n
+         join lateral (select id, changed_at from ?? as h
+                        where h.name = n.name order by h.id desc limit 1) as h on true
+        where n.name = ?`,
+      [this.db.qualified(NAMES), this.db.qualified(HISTORY), name],
+    );
+    return result.rows[0];
+  }
+
+  /** The latest move of a name at or before `at`, if any. */
+  async lastMoveAt(name: string, at: Date): Promise<HistoryRow | undefined> {
+    return this.db
+      .table<HistoryRow>(HISTORY)
+      .where('name', name)
+      .andWhere('changed_at', '<=', at)
+      .orderBy([
+        { column: 'changed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first(...HISTORY_COLUMNS);
+  }
+
+  /** Moves of a name, newest first, with ids below `beforeId` when given. */
+  async history(name: string, limit: number, beforeId?: number): Promise<HistoryRow[]> {
+    const query = this.db.table<HistoryRow>(HISTORY).where('name', name);
+    if (beforeId !== undefined) query.andWhere('id', '<', String(beforeId));
+    return query
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .select<HistoryRow[]>(...HISTORY_COLUMNS);
+  }
+
+  /** Names in name order (byte order: the columns are COLLATE "C"). */
+  async list(filter: ListFilter): Promise<NameRow[]> {
+    const query = this.db.table<NameRow>(NAMES);
+    if (filter.like !== undefined) query.whereRaw(`name like ? escape '\\'`, [filter.like]);
+    if (filter.hash !== undefined) query.andWhere('hash', filter.hash);
+    if (filter.after !== undefined) query.andWhere('name', '>', filter.after);
+    return query
+      .orderBy('name')
+      .limit(filter.limit)
+      .select<NameRow[]>('name', 'hash', 'updated_at');
+  }
+}
+
+const HISTORY_COLUMNS = ['id', 'name', 'old_hash', 'new_hash', 'note', 'changed_at'] as const;

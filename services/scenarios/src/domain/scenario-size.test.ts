@@ -1,0 +1,46 @@
+import { canonicalJson } from '@crucible/hashing';
+import { scenarioCanonicalBytes } from './scenario-size';
+import { agent, h, prop, profile, resolvedDraft } from './test-fixtures';
+
+describe('scenario canonical size', () => {
+  it('equals the byte length of the full scenario canonical JSON', () => {
+    const texts = {
+      perceive_system: 'Perceive "carefully".\n\t\u0001 caf\u00e9 \u{1F41C}',
+      intend_system: 'Intend\\',
+      adjudicate_system: 'Adjudicate \u2028 now',
+      adjudication_schema: { type: 'object', properties: { narration: { type: 'string' } } },
+    };
+    const environment = 'A windowless room. \u00fc\u00f1\u00ee';
+    const bytes = (v: unknown) => Buffer.byteLength(canonicalJson(v), 'utf8');
+    const base = resolvedDraft([agent('subject'), prop('machine')]);
+    const resolved = {
+      ...base,
+      profiles: new Map([
+        [
+          'subject',
+          {
+            ...profile(h('a'), 3),
+            json_bytes: {
+              perceive_system: bytes(texts.perceive_system),
+              intend_system: bytes(texts.intend_system),
+              adjudicate_system: bytes(texts.adjudicate_system),
+              adjudication_schema: bytes(texts.adjudication_schema),
+            },
+          },
+        ],
+      ]),
+      environments: new Map([
+        ['room', { hash: h('b'), was_new: false, json_bytes: bytes(environment) }],
+      ]),
+    };
+    const full = {
+      scenario_slug: 'room',
+      description: 'A room.',
+      chronon_seconds: 60,
+      cognition_profiles: { subject: { ...texts, adjudication_retry_budget: 3 } },
+      environments: { room: environment },
+      entities: resolved.entities.map((e) => e.content),
+    };
+    expect(scenarioCanonicalBytes(resolved)).toBe(bytes(full));
+  });
+});

@@ -1,0 +1,49 @@
+import { canonicalJson } from '@crucible/hashing';
+import type { ResolvedDraft } from './draft';
+
+// Stands in for a text or schema whose canonical size the components service
+// reported: two bytes, like the empty string it replaces.
+const PLACEHOLDER = '';
+const PLACEHOLDER_BYTES = 2;
+
+/**
+ * The exact byte length of the scenario's canonical JSON (the Scenario shape
+ * of seed 003 section 5), without having its texts: the skeleton is
+ * serialized with every text and schema replaced by a 2-byte placeholder, and
+ * the canonical sizes reported by the components service are added back.
+ * Labels and entity contents are known here and serialized as they are.
+ */
+export function scenarioCanonicalBytes(resolved: ResolvedDraft): number {
+  let extra = 0;
+  const profiles: Record<string, unknown> = {};
+  for (const [label, profile] of resolved.profiles) {
+    profiles[label] = {
+      perceive_system: PLACEHOLDER,
+      intend_system: PLACEHOLDER,
+      adjudicate_system: PLACEHOLDER,
+      adjudication_schema: PLACEHOLDER,
+      adjudication_retry_budget: profile.adjudication_retry_budget,
+    };
+    const parts = profile.json_bytes;
+    extra +=
+      parts.perceive_system +
+      parts.intend_system +
+      parts.adjudicate_system +
+      parts.adjudication_schema -
+      4 * PLACEHOLDER_BYTES;
+  }
+  const environments: Record<string, unknown> = {};
+  for (const [label, environment] of resolved.environments) {
+    environments[label] = PLACEHOLDER;
+    extra += environment.json_bytes - PLACEHOLDER_BYTES;
+  }
+  const skeleton = {
+    scenario_slug: resolved.draft.scenario_slug,
+    description: resolved.draft.description,
+    chronon_seconds: resolved.draft.chronon_seconds,
+    cognition_profiles: profiles,
+    environments,
+    entities: resolved.entities.map((e) => e.content),
+  };
+  return Buffer.byteLength(canonicalJson(skeleton), 'utf8') + extra;
+}

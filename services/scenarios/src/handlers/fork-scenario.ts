@@ -1,0 +1,70 @@
+import { notFound, type ForkScenarioReply, type ForkScenarioRequest } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import { applyChanges } from '../domain/fork-changes';
+import { touchedComponents } from '../domain/touched-components';
+import type { ScenariosDeps } from './deps';
+import { scenarioHashOf } from './scenario-ref';
+import { storeDraft } from './store-draft';
+
+/**
+ * fork_scenario: the primary parent (by name or hash) with the changes
+ * applied; parent edges (primary first, role "primary" unless given, then the
+ * additional parents) and the touched components recorded in the derivation.
+ */
+export async function forkScenario(
+  deps: ScenariosDeps,
+  request: ForkScenarioRequest,
+  ctx: RpcContext,
+): Promise<ForkScenarioReply> {
+  const parentHash = await scenarioHashOf(deps, request.primary_parent, '/primary_parent', ctx);
+  const additional = request.additional_parents ?? [];
+  const existing = await deps.store.existing(additional.map((p) => p.parent_hash));
+  additional.forEach((p, index) => {
+    if (!existing.has(p.parent_hash)) {
+      throw notFound(`no scenario with hash ${p.parent_hash}`, {
+        path: `/additional_parents/${index}/parent_hash`,
+        reason: 'scenario_not_found',
+        hash: p.parent_hash,
+      });
+    }
+  });
+  const parent = await deps.store.bindings(parentHash);
+  if (!parent)
+    throw notFound(`no scenario with hash ${parentHash}`, {
+      path: '/primary_parent',
+      reason: 'scenario_not_found',
+    });
+  const parentProfiles = await deps.store.profileParts([...parent.cognition_profiles.values()]);
+  const draft = applyChanges(parent, request.changes);
+  const parents = [
+    { parent_hash: parentHash, role: 'primary' },
+    ...additional.map((p) => ({ parent_hash: p.parent_hash, role: p.role ?? null })),
+  ];
+  const { reply, metadata } = await storeDraft(
+    deps,
+    draft,
+    {
+      parents,
+      operator: request.operator ?? null,
+      note: request.note ?? null,
+      metadata: (resolved) => ({
+        ...(request.metadata_extra ?? {}),
+        touched_components: touchedComponents(parent, parentProfiles, {
+          scenario_slug: draft.scenario_slug,
+          description: draft.description,
+          chronon_seconds: draft.chronon_seconds,
+          cognition_profiles: resolved.profiles,
+          environments: resolved.environments,
+          entity_hashes: resolved.entities.map((e) => e.hash),
+        }),
+      }),
+      ...(request.name === undefined ? {} : { name: request.name }),
+    },
+    ctx,
+  );
+  return {
+    ...reply,
+    parent_hashes: parents.map((p) => p.parent_hash),
+    touched_components: metadata.touched_components as ForkScenarioReply['touched_components'],
+  };
+}

@@ -1,0 +1,68 @@
+import {
+  invalidArgument,
+  type ListScenariosReply,
+  type ListScenariosRequest,
+} from '@crucible/contracts';
+import { listScenarios as listRows } from '../store/scenario-list';
+import type { ScenariosDeps } from './deps';
+
+const DEFAULT_LIMIT = 50;
+
+/**
+ * list_scenarios: newest first, filtered, paged by offset (seed) or, better
+ * for deep pages, by the opaque cursor of the previous page.
+ */
+export async function listScenarios(
+  deps: ScenariosDeps,
+  request: ListScenariosRequest,
+): Promise<ListScenariosReply> {
+  const limit = request.page?.limit ?? DEFAULT_LIMIT;
+  const cursor = request.page?.cursor;
+  const rows = await listRows(deps.db, {
+    filter: request.filter ?? {},
+    limit,
+    offset: request.page?.offset ?? 0,
+    ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
+  });
+  const last = rows[rows.length - 1];
+  return {
+    scenarios: rows.map((r) => ({
+      hash: r.hash,
+      scenario_slug: r.scenario_slug,
+      created_at: r.created_at.toISOString(),
+      names: r.names,
+      child_count: r.child_count,
+      // No worlds service yet: see get_scenario.
+      world_count: 0,
+      has_parents: r.has_parents,
+    })),
+    next_cursor: rows.length === limit && last ? encodeCursor(last.cursor_at, last.hash) : null,
+  };
+}
+
+function encodeCursor(createdAt: string, hash: string): string {
+  return Buffer.from(JSON.stringify([createdAt, hash]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { created_at: string; hash: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f]{64}$/.test(value[1])
+    ) {
+      return { created_at: value[0], hash: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidArgument(
+    '/page/cursor',
+    'invalid_cursor',
+    '/page/cursor: not a cursor this service issued',
+  );
+}

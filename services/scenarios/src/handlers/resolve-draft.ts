@@ -1,0 +1,93 @@
+import {
+  CrucibleError,
+  type NewComponents,
+  type ResolveComponentsReply,
+  type ResolveComponentsRequest,
+} from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import type { Bound, ResolvedDraft, ScenarioDraft } from '../domain/draft';
+import type { ScenariosDeps } from './deps';
+
+export interface Resolution {
+  readonly resolved: ResolvedDraft;
+  readonly newComponents: NewComponents;
+}
+
+/**
+ * Resolves every reference of a draft in one request to the components
+ * service: {hash} ones must exist, {inline} ones are validated and hashed, and
+ * stored when `store` is true. Errors come back pointing into the
+ * components request; they are re-pointed at the scenario request.
+ */
+export async function resolveDraft(
+  deps: ScenariosDeps,
+  draft: ScenarioDraft,
+  store: boolean,
+  ctx: RpcContext,
+): Promise<Resolution> {
+  const profileLabels = [...draft.cognition_profiles.keys()];
+  const environmentLabels = [...draft.environments.keys()];
+  const profiles = profileLabels.map((label) => bound(draft.cognition_profiles.get(label)));
+  const environments = environmentLabels.map((label) => bound(draft.environments.get(label)));
+  const request: ResolveComponentsRequest = {
+    store,
+    cognition_profiles: profiles.map((b) => b.ref),
+    environments: environments.map((b) => b.ref),
+    entities: draft.entities.map((b) => b.ref),
+  };
+  let reply: ResolveComponentsReply;
+  try {
+    reply = await deps.rpc.call('resolve_components', request, {
+      correlationId: ctx.correlationId,
+    });
+  } catch (error) {
+    throw repoint(error, { cognition_profiles: profiles, environments, entities: draft.entities });
+  }
+  return {
+    resolved: {
+      draft,
+      profiles: zip(profileLabels, reply.cognition_profiles),
+      environments: zip(environmentLabels, reply.environments),
+      entities: reply.entities,
+    },
+    newComponents: reply.new_components,
+  };
+}
+
+/** Whether storing the draft can write components (anything given inline). */
+export function hasInline(draft: ScenarioDraft): boolean {
+  const inline = (b: Bound<{ inline?: unknown }>) => b.ref.inline !== undefined;
+  return (
+    [...draft.cognition_profiles.values()].some(inline) ||
+    [...draft.environments.values()].some(inline) ||
+    draft.entities.some(inline)
+  );
+}
+
+function bound<R>(value: Bound<R> | undefined): Bound<R> {
+  if (!value) throw new Error('binding disappeared');
+  return value;
+}
+
+function zip<T>(labels: string[], values: T[]): Map<string, T> {
+  if (labels.length !== values.length)
+    throw new Error('components service answered a different number of items');
+  return new Map(labels.map((label, i) => [label, values[i] as T]));
+}
+
+/** `/entities/3/inline/name` in the components request -> the entity's own path in ours. */
+function repoint(error: unknown, lists: Record<string, ReadonlyArray<Bound<unknown>>>): unknown {
+  if (!(error instanceof CrucibleError) || typeof error.details.path !== 'string') return error;
+  const match = /^\/(cognition_profiles|environments|entities)\/(\d+)(\/.*)?$/.exec(
+    error.details.path,
+  );
+  if (!match) return error;
+  const [, list = '', index = '', rest = ''] = match;
+  const item = lists[list]?.[Number(index)];
+  const base = item?.path ?? '/changes';
+  const path = base + (item?.path ? rest : '');
+  const message = error.message.startsWith(error.details.path)
+    ? path + error.message.slice(error.details.path.length)
+    : error.message;
+  return new CrucibleError(error.code, message, { ...error.details, path }, error.retryable);
+}

@@ -1,0 +1,52 @@
+import { CrucibleError, invalidArgument, notFound } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import type { ScenariosDeps } from './deps';
+
+/**
+ * The hash a {name} or {hash} reference stands for. A name is resolved now by
+ * the names service (its not_found comes back as is); a hash must be a stored
+ * scenario. `path` is where the reference sits in the request.
+ */
+export async function scenarioHashOf(
+  deps: ScenariosDeps,
+  ref: { name?: string; hash?: string },
+  path: string,
+  ctx: RpcContext,
+): Promise<string> {
+  if ((ref.name === undefined) === (ref.hash === undefined)) {
+    throw invalidArgument(
+      path,
+      'invalid_ref',
+      `${path || 'request'}: give exactly one of name and hash`,
+    );
+  }
+  if (ref.name !== undefined) {
+    try {
+      const resolved = await deps.rpc.call(
+        'resolve_name',
+        { name: ref.name },
+        { correlationId: ctx.correlationId },
+      );
+      return resolved.hash;
+    } catch (error) {
+      // The names service points into its own request; point at the name in ours.
+      if (error instanceof CrucibleError && error.code === 'not_found') {
+        throw new CrucibleError(error.code, `${path}/name: ${error.message}`, {
+          ...error.details,
+          path: `${path}/name`,
+        });
+      }
+      throw error;
+    }
+  }
+  const hash = ref.hash as string;
+  const found = await deps.store.existing([hash]);
+  if (!found.has(hash)) {
+    throw notFound(`no scenario with hash ${hash}`, {
+      path: `${path}/hash`,
+      reason: 'scenario_not_found',
+      hash,
+    });
+  }
+  return hash;
+}

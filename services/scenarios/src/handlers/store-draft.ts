@@ -1,0 +1,193 @@
+import { scenarioManifestHash } from '@crucible/hashing';
+import {
+  toCrucibleError,
+  type AssembleScenarioReply,
+  type NewComponents,
+  type WireError,
+} from '@crucible/contracts';
+import { buildEvent, outboxRow, type OutboxRow, type RpcContext } from '@crucible/messaging';
+import type { ResolvedDraft, ScenarioDraft } from '../domain/draft';
+import { checkScenarioRules } from '../domain/scenario-rules';
+import type { WriteOutcome } from '../store/scenario-store';
+import type { ScenariosDeps } from './deps';
+import { hasInline, resolveDraft } from './resolve-draft';
+
+export interface StoreOptions {
+  readonly parents: ReadonlyArray<{ parent_hash: string; role: string | null }>;
+  readonly operator: string | null;
+  readonly note: string | null;
+  /** The derivation's metadata, once the draft is resolved (a fork adds touched_components). */
+  readonly metadata: (resolved: ResolvedDraft) => Record<string, unknown>;
+  readonly name?: string;
+}
+
+export interface StoredDraft {
+  readonly reply: AssembleScenarioReply;
+  readonly resolved: ResolvedDraft;
+  /** The derivation's metadata as stored. */
+  readonly metadata: Record<string, unknown>;
+}
+
+/**
+ * The path every assembly and fork takes:
+ * 1. resolve all references without writing (components service) and check
+ *    the scenario rules, so a bad scenario writes nothing anywhere;
+ * 2. store the inline components (store-or-reuse; an orphan component, if the
+ *    next step fails, is legal: components are immutable);
+ * 3. commit manifest, bindings, derivation and events in one transaction;
+ * 4. set the name, if asked, through the names service. If that fails the
+ *    reply still reports the stored scenario, with `name_error`; retrying the
+ *    whole call is safe (steps 2 and 3 are store-or-reuse, and setting a name
+ *    to where it already points changes nothing).
+ */
+export async function storeDraft(
+  deps: ScenariosDeps,
+  draft: ScenarioDraft,
+  options: StoreOptions,
+  ctx: RpcContext,
+): Promise<StoredDraft> {
+  const { resolved } = await resolveDraft(deps, draft, false, ctx);
+  checkScenarioRules(resolved);
+  const cognition_profile_hashes = Object.fromEntries(
+    [...resolved.profiles].map(([label, p]) => [label, p.hash]),
+  );
+  const environment_hashes = Object.fromEntries(
+    [...resolved.environments].map(([label, e]) => [label, e.hash]),
+  );
+  const entity_hashes = resolved.entities.map((e) => e.hash);
+  const hash = scenarioManifestHash({
+    scenario_slug: draft.scenario_slug,
+    description: draft.description,
+    chronon_seconds: draft.chronon_seconds,
+    cognition_profiles: cognition_profile_hashes,
+    environments: environment_hashes,
+    entity_hashes,
+  });
+  const newComponents: NewComponents = hasInline(draft)
+    ? (await resolveDraft(deps, draft, true, ctx)).newComponents
+    : zeroCounts();
+  const metadata = options.metadata(resolved);
+  const outcome = await deps.store.write(
+    {
+      hash,
+      scenario_slug: draft.scenario_slug,
+      description: draft.description,
+      chronon_seconds: draft.chronon_seconds,
+      cognition_profiles: new Map(Object.entries(cognition_profile_hashes)),
+      environments: new Map(Object.entries(environment_hashes)),
+      entity_hashes,
+      profile_parts: new Map(
+        [...resolved.profiles.values()].map((p) => [
+          p.hash,
+          {
+            perceive_system_hash: p.perceive_system_hash,
+            intend_system_hash: p.intend_system_hash,
+            adjudicate_system_hash: p.adjudicate_system_hash,
+            adjudication_schema_hash: p.adjudication_schema_hash,
+            adjudication_retry_budget: p.adjudication_retry_budget,
+          },
+        ]),
+      ),
+      parents: options.parents,
+      operator: options.operator,
+      note: options.note,
+      metadata,
+    },
+    (result) => events(deps, ctx, hash, draft.scenario_slug, options, result),
+  );
+  if (outcome.wasNewScenario || outcome.wasNewDerivation) deps.onEventsWritten();
+  const naming =
+    options.name === undefined
+      ? { name: null, name_error: null }
+      : await setName(deps, options.name, hash, ctx);
+  const reply: AssembleScenarioReply = {
+    scenario_hash: hash,
+    was_new_scenario: outcome.wasNewScenario,
+    cognition_profile_hashes,
+    environment_hashes,
+    entity_hashes,
+    new_components: newComponents,
+    derivation_id: outcome.derivationId,
+    was_new_derivation: outcome.wasNewDerivation,
+    ...naming,
+  };
+  return { reply, resolved, metadata };
+}
+
+function events(
+  deps: ScenariosDeps,
+  ctx: RpcContext,
+  hash: string,
+  slug: string,
+  options: StoreOptions,
+  outcome: WriteOutcome,
+): OutboxRow[] {
+  const meta = {
+    source: 'scenarios',
+    causationId: ctx.requestId,
+    correlationId: ctx.correlationId,
+  };
+  const rows: OutboxRow[] = [];
+  if (outcome.wasNewScenario) {
+    const event = buildEvent(
+      deps.catalog,
+      'scenarios.scenario_stored',
+      { hash, scenario_slug: slug },
+      { ...meta, key: hash },
+    );
+    rows.push(outboxRow(deps.catalog, deps.prefix, event));
+  }
+  if (outcome.wasNewDerivation) {
+    const event = buildEvent(
+      deps.catalog,
+      'scenarios.derivation_recorded',
+      {
+        derivation_id: outcome.derivationId,
+        child_hash: hash,
+        parents: [...options.parents],
+        operator: options.operator,
+      },
+      { ...meta, key: hash },
+    );
+    rows.push(outboxRow(deps.catalog, deps.prefix, event));
+  }
+  return rows;
+}
+
+async function setName(
+  deps: ScenariosDeps,
+  name: string,
+  hash: string,
+  ctx: RpcContext,
+): Promise<{ name: AssembleScenarioReply['name']; name_error: WireError | null }> {
+  try {
+    const moved = await deps.rpc.call(
+      'set_scenario_name',
+      { name, hash },
+      { correlationId: ctx.correlationId },
+    );
+    // Read-your-writes for names set here; the name_moved event brings the same change later.
+    if (moved.history_id !== null)
+      await deps.store.projectNameMove({ name, hash, history_id: moved.history_id });
+    return { name: { name, hash, history_id: moved.history_id }, name_error: null };
+  } catch (error) {
+    const wire = toCrucibleError(error);
+    deps.logger.warn('scenario stored but its name was not set', { name, hash, error });
+    return {
+      name: null,
+      name_error: { ...wire.toWire(), details: { ...wire.details, path: '/name' } },
+    };
+  }
+}
+
+function zeroCounts(): NewComponents {
+  return {
+    perceive_systems: 0,
+    intend_systems: 0,
+    adjudicate_systems: 0,
+    adjudication_schemas: 0,
+    cognition_profiles: 0,
+    environments: 0,
+    entities: 0,
+  };
+}

@@ -1,0 +1,45 @@
+import type { ServiceDb } from '@crucible/database';
+
+export interface DerivationRow {
+  id: number;
+  child_hash: string;
+  operator: string | null;
+  note: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  parents: Array<{ parent_hash: string; parent_index: number; role: string | null }>;
+}
+
+/** A derivation with its parent edges, or undefined. */
+export async function getDerivation(db: ServiceDb, id: number): Promise<DerivationRow | undefined> {
+  const row = await db
+    .table<{
+      id: string;
+      child_hash: string;
+      operator: string | null;
+      note: string | null;
+      metadata: Record<string, unknown>;
+      created_at: Date;
+    }>('scenario_derivations')
+    .where({ id: String(id) })
+    .first<(Omit<DerivationRow, 'id' | 'parents'> & { id: string }) | undefined>(
+      'id',
+      'child_hash',
+      'operator',
+      'note',
+      'metadata',
+      'created_at',
+    );
+  if (!row) return undefined;
+  const parents = await db
+    .table<{
+      derivation_id: string;
+      parent_hash: string;
+      parent_index: number;
+      role: string | null;
+    }>('scenario_derivation_parents')
+    .where({ derivation_id: String(id) })
+    .orderBy('parent_index')
+    .select<DerivationRow['parents']>('parent_hash', 'parent_index', 'role');
+  return { ...row, id: Number(row.id), parents };
+}

@@ -1,0 +1,5 @@
+import { startEmbeddedPlatform, startRealPlatform } from '../platform/stack';
+import { describeValidation } from './validation.suite';
+
+describeValidation('real servers', () => startRealPlatform());
+describeValidation('embedded', () => startEmbeddedPlatform());
