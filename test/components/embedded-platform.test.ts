@@ -31,6 +31,39 @@ describe('the embedded platform process', () => {
     const put = await http(`${first.url}/v1/components/environments`, 'POST', { content });
     expect(put.body).toEqual({ hash: textComponentHash(content), was_new: true });
 
+    const scenario = await http(`${first.url}/v1/scenarios`, 'POST', {
+      scenario_slug: 'embedded_room',
+      description: 'Stored by the embedded platform.',
+      chronon_seconds: 60,
+      cognition_profiles: {
+        subject: {
+          inline: {
+            perceive_system: { inline: 'Perceive.' },
+            intend_system: { inline: 'Intend.' },
+            adjudicate_system: { inline: 'Adjudicate.' },
+            adjudication_schema: { inline: { type: 'object' } },
+            adjudication_retry_budget: 1,
+          },
+        },
+      },
+      environments: { room: { hash: put.body.hash } },
+      entities: [
+        {
+          inline: {
+            id: 'subject',
+            name: 'Subject',
+            environment: 'room',
+            kind: { agent: { goal: 'Stay.', cognition_profile: 'subject' } },
+          },
+        },
+      ],
+      name: 'embedded-room',
+    });
+    expect(scenario.body).toMatchObject({
+      was_new_scenario: true,
+      name: { name: 'embedded-room' },
+    });
+
     // A second process on the same folder must refuse to start.
     const intruder = startServiceProcess('platform', { CRUCIBLE_DATA_DIR: dataDir, PORT: '0' });
     running.push(intruder);
@@ -42,6 +75,11 @@ describe('the embedded platform process', () => {
     expect(got.body.content).toBe(content);
     const again = await http(`${second.url}/v1/components/environments`, 'POST', { content });
     expect(again.body.was_new).toBe(false);
+    const named = await http(`${second.url}/v1/scenarios/lookup?name=embedded-room`, 'GET');
+    expect(named.body).toMatchObject({
+      hash: scenario.body.scenario_hash,
+      names: ['embedded-room'],
+    });
     expect(await second.process.stop()).toBe(0);
   }, 120_000);
 });

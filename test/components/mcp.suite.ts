@@ -22,7 +22,13 @@ export function describeMcp(name: string, start: () => Promise<Stack>): void {
     it('lists one tool per operation, carrying the operation schemas', async () => {
       const { tools } = await client.listTools();
       const catalog = defaultCatalog();
-      expect(tools.map((t) => t.name).sort()).toEqual([...catalog.operations.keys()].sort());
+      expect(tools.map((t) => t.name).sort()).toEqual(
+        catalog
+          .exposedOperations()
+          .map((op) => op.name)
+          .sort(),
+      );
+      expect(tools.map((t) => t.name)).not.toContain('resolve_components');
       const putEntity = tools.find((t) => t.name === 'put_entity');
       expect(putEntity?.inputSchema).toMatchObject({
         type: 'object',

@@ -4,6 +4,7 @@ import { getAdjudicationSchema, getCognitionProfile, getEntity, getText } from '
 import { getComponents } from './get-components';
 import { putCognitionProfile } from './put-cognition-profile';
 import { putJson, putText } from './put-component';
+import { resolveComponents } from './resolve-components';
 
 /** Binds every operation of the components service to its handler. */
 export function registerHandlers(server: RpcServer, deps: ComponentsDeps): void {
@@ -26,5 +27,6 @@ export function registerHandlers(server: RpcServer, deps: ComponentsDeps): void 
     .handle('get_adjudication_schema', (r) => getAdjudicationSchema(deps, r.hash))
     .handle('get_entity', (r) => getEntity(deps, r.hash))
     .handle('get_cognition_profile', (r) => getCognitionProfile(deps, r.hash))
-    .handle('get_components', (r) => getComponents(deps, r));
+    .handle('get_components', (r) => getComponents(deps, r))
+    .handle('resolve_components', (r, ctx) => resolveComponents(deps, r, ctx));
 }

@@ -124,10 +124,14 @@ export class ComponentStore {
       .first('hash', 'content', 'created_at');
   }
 
-  async getComponents(kind: ContentKind, hashes: string[]): Promise<ComponentRow[]> {
+  async getComponents(
+    kind: ContentKind,
+    hashes: string[],
+    trx?: Knex.Transaction,
+  ): Promise<ComponentRow[]> {
     if (hashes.length === 0) return [];
     return this.db
-      .table<ComponentRow>(KINDS[kind].table)
+      .table<ComponentRow>(KINDS[kind].table, trx)
       .whereIn('hash', hashes)
       .select('hash', 'content', 'created_at');
   }
@@ -139,10 +143,10 @@ export class ComponentStore {
       .first(...PROFILE_COLUMNS);
   }
 
-  async getProfiles(hashes: string[]): Promise<ProfileRow[]> {
+  async getProfiles(hashes: string[], trx?: Knex.Transaction): Promise<ProfileRow[]> {
     if (hashes.length === 0) return [];
     return this.db
-      .table<ProfileRow>(KINDS.cognition_profile.table)
+      .table<ProfileRow>(KINDS.cognition_profile.table, trx)
       .whereIn('hash', hashes)
       .select(...PROFILE_COLUMNS);
   }

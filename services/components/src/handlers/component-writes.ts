@@ -1,0 +1,74 @@
+import type { Knex } from '@crucible/database';
+import type { ComponentKind, NewComponents } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import { KINDS, zeroCounts } from '../domain/component-kinds';
+import { componentNotFound, firstMissing, type HashRef } from '../domain/hash-refs';
+import { componentKey, inWriteOrder, type InlineWrite } from '../domain/inline-writes';
+import { componentStoredEvent } from './component-events';
+import type { ComponentsDeps } from './deps';
+
+/** What a batch of inline writes changed. */
+export interface StoredInline {
+  /** `<kind>:<hash>` of every row this call inserted. */
+  readonly inserted: ReadonlySet<string>;
+  /** Rows inserted per table. */
+  readonly counts: NewComponents;
+}
+
+/**
+ * Stores inline components store-or-reuse inside `trx`, each once, in
+ * WRITE_ORDER (see inline-writes.ts), each with its component_stored event in
+ * the same statement when new. The caller commits, then calls
+ * `announceEvents`.
+ */
+export async function storeInline(
+  deps: ComponentsDeps,
+  ctx: RpcContext,
+  writes: Iterable<InlineWrite>,
+  trx: Knex.Transaction,
+): Promise<StoredInline> {
+  const inserted = new Set<string>();
+  const counts = zeroCounts();
+  for (const write of inWriteOrder(writes)) {
+    const isNew =
+      write.kind === 'cognition_profile'
+        ? await deps.store.insertProfile(
+            write.profile.row,
+            componentStoredEvent(deps, ctx, write.kind, write.hash, write.profile.sizeBytes),
+            trx,
+          )
+        : await deps.store.insertComponent(
+            write.component,
+            componentStoredEvent(deps, ctx, write.kind, write.hash, write.component.sizeBytes),
+            trx,
+          );
+    if (!isNew) continue;
+    inserted.add(componentKey(write.kind, write.hash));
+    counts[KINDS[write.kind].counter]++;
+  }
+  return { inserted, counts };
+}
+
+/** After the commit: wakes the outbox relay when the writes produced events. */
+export function announceEvents(deps: ComponentsDeps, stored: StoredInline): void {
+  if (stored.inserted.size > 0) deps.onEventsWritten();
+}
+
+/**
+ * Throws not_found for the first reference (in the order given) that is not
+ * stored; one query per kind, inside `trx`.
+ */
+export async function checkRefsExist(
+  deps: ComponentsDeps,
+  refs: readonly HashRef[],
+  trx: Knex.Transaction,
+): Promise<void> {
+  const byKind = new Map<ComponentKind, string[]>();
+  for (const ref of refs) byKind.set(ref.kind, [...(byKind.get(ref.kind) ?? []), ref.hash]);
+  const found = new Set<string>();
+  for (const [kind, hashes] of byKind)
+    for (const hash of await deps.store.existing(kind, hashes, trx))
+      found.add(componentKey(kind, hash));
+  const missing = firstMissing(refs, (kind, hash) => found.has(componentKey(kind, hash)));
+  if (missing) throw componentNotFound(missing);
+}
