@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startComponentsService } from '@crucible/components';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
+import type { Infrastructure, Stoppable } from '@crucible/runtime';
 import {
-  connectInfrastructure,
-  openEmbeddedInfrastructure,
-  type Infrastructure,
-  type Stoppable,
-} from '@crucible/runtime';
-import { createLogger } from '@crucible/telemetry';
-import { createTestDatabase, testInfra, uniqueName } from '../support';
+  openEmbeddedTestInfrastructure,
+  openRealTestInfrastructure,
+  type TestInfrastructure,
+} from '../support';
+
+export { http } from '../support';
 
 /** The components service and the gateway, started in this process on some infrastructure. */
 export interface Stack {
@@ -23,8 +20,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const logger = createLogger({ service: 'test', level: 'error' });
-
 export interface StackOptions {
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
@@ -32,109 +27,51 @@ export interface StackOptions {
 
 /** Real Postgres (own database), NATS and Kafka (own prefix for subjects and topics). */
 export async function startRealStack(options: StackOptions = {}): Promise<Stack> {
-  const env = testInfra();
-  const database = await createTestDatabase();
-  let infra: Infrastructure | undefined;
-  try {
-    infra = await connectInfrastructure({
-      databaseUrl: database.url,
-      natsUrl: env.natsUrl,
-      kafkaBrokers: [...env.kafkaBrokers],
-      prefix: uniqueName('t'),
-      clientName: uniqueName('test'),
-      logger,
-    });
-    return await startOn('real', infra, options, async () => {
-      await database.drop();
-    });
-  } catch (error) {
-    await infra?.close();
-    await database.drop();
-    throw error;
-  }
+  return startOn(await openRealTestInfrastructure(), options);
 }
 
 /** The embedded default: PGlite in a temporary folder, in-process bus, Postgres-table event log. */
 export async function startEmbeddedStack(options: StackOptions = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crucible-test-'));
-  let infra: Infrastructure | undefined;
+  return startOn(await openEmbeddedTestInfrastructure(), options);
+}
+
+async function startOn(test: TestInfrastructure, options: StackOptions): Promise<Stack> {
+  const { infra } = test;
+  const parts: Stoppable[] = [];
   try {
-    infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'crucible', logger });
-    return await startOn('embedded', infra, options, () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      return Promise.resolve();
+    parts.push(await startComponentsService(infra));
+    const gateway = await startGateway(infra, {
+      port: 0,
+      host: '127.0.0.1',
+      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+      bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
     });
+    parts.push(gateway);
+    return {
+      kind: test.kind,
+      infra,
+      gateway,
+      url: gateway.url,
+      async count(table) {
+        const rows = await infra.knex
+          .withSchema('components')
+          .table(table)
+          .count<Array<{ n: string }>>({ n: '*' });
+        return Number(rows[0]?.n ?? 0);
+      },
+      async stop() {
+        try {
+          for (const part of parts.reverse()) await part.stop();
+        } finally {
+          await test.close();
+        }
+      },
+    };
   } catch (error) {
-    await infra?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const part of parts.reverse()) await part.stop().catch(() => undefined);
+    await test.close();
     throw error;
   }
-}
-
-async function startOn(
-  kind: Stack['kind'],
-  infra: Infrastructure,
-  options: StackOptions,
-  cleanup: () => Promise<void>,
-): Promise<Stack> {
-  const parts: Stoppable[] = [];
-  parts.push(await startComponentsService(infra));
-  const gateway = await startGateway(infra, {
-    port: 0,
-    host: '127.0.0.1',
-    requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-    bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
-  });
-  parts.push(gateway);
-  return {
-    kind,
-    infra,
-    gateway,
-    url: gateway.url,
-    async count(table) {
-      const row = (await infra.knex
-        .withSchema('components')
-        .table(table)
-        .count({ n: '*' })
-        .first()) as { n: string };
-      return Number(row.n);
-    },
-    async stop() {
-      try {
-        for (const part of parts.reverse()) await part.stop();
-      } finally {
-        await infra.close();
-        await cleanup();
-      }
-    },
-  };
-}
-
-/** POSTs or GETs JSON; returns status and parsed body. */
-export async function http(
-  url: string,
-  method: 'GET' | 'POST',
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body:
-      body === undefined
-        ? undefined
-        : typeof body === 'string' || body instanceof Uint8Array
-          ? body
-          : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 /** Every table of the components schema (for "nothing was written" checks). */

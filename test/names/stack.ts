@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CrucibleError } from '@crucible/contracts';
 import { startGateway } from '@crucible/gateway';
 import { RpcClient } from '@crucible/messaging';
 import { startNamesService } from '@crucible/names';
+import type { Infrastructure, Stoppable } from '@crucible/runtime';
 import {
-  connectInfrastructure,
-  openEmbeddedInfrastructure,
-  type Infrastructure,
-  type Stoppable,
-} from '@crucible/runtime';
-import { createLogger } from '@crucible/telemetry';
-import { createTestDatabase, testInfra, uniqueName } from '../support';
+  openEmbeddedTestInfrastructure,
+  openRealTestInfrastructure,
+  type TestInfrastructure,
+} from '../support';
+
+export { http } from '../support';
 import { ScenariosStandIn } from './scenarios-stand-in';
 
 /** The names service, a stand-in scenarios service and the gateway, in this process. */
@@ -52,52 +49,18 @@ export interface HistoryRow {
 /** How long the names service waits for the scenarios service in these tests. */
 export const SCENARIOS_TIMEOUT_MS = 1500;
 
-const logger = createLogger({ service: 'test', level: 'error' });
-
 /** Real Postgres (own database), NATS and Kafka (own prefix for subjects and topics). */
 export async function startRealStack(): Promise<NamesStack> {
-  const env = testInfra();
-  const database = await createTestDatabase();
-  let infra: Infrastructure | undefined;
-  try {
-    infra = await connectInfrastructure({
-      databaseUrl: database.url,
-      natsUrl: env.natsUrl,
-      kafkaBrokers: [...env.kafkaBrokers],
-      prefix: uniqueName('t'),
-      clientName: uniqueName('test'),
-      logger,
-    });
-    return await startOn('real', infra, () => database.drop());
-  } catch (error) {
-    await infra?.close();
-    await database.drop();
-    throw error;
-  }
+  return startOn(await openRealTestInfrastructure());
 }
 
 /** The embedded default: PGlite in a temporary folder, in-process bus, Postgres-table event log. */
 export async function startEmbeddedStack(): Promise<NamesStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crucible-names-'));
-  let infra: Infrastructure | undefined;
-  try {
-    infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'crucible', logger });
-    return await startOn('embedded', infra, () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      return Promise.resolve();
-    });
-  } catch (error) {
-    await infra?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+  return startOn(await openEmbeddedTestInfrastructure());
 }
 
-async function startOn(
-  kind: NamesStack['kind'],
-  infra: Infrastructure,
-  cleanup: () => Promise<void>,
-): Promise<NamesStack> {
+async function startOn(test: TestInfrastructure): Promise<NamesStack> {
+  const { kind, infra } = test;
   const parts: Stoppable[] = [];
   const scenarios = new ScenariosStandIn(infra);
   try {
@@ -155,14 +118,13 @@ async function startOn(
         try {
           for (const part of parts.reverse()) await part.stop();
         } finally {
-          await infra.close();
-          await cleanup();
+          await test.close();
         }
       },
     };
   } catch (error) {
-    // The caller closes the infrastructure and cleans up.
     for (const part of parts.reverse()) await part.stop().catch(() => undefined);
+    await test.close();
     throw error;
   }
 }
@@ -181,27 +143,6 @@ export async function failure(call: Promise<unknown>): Promise<CrucibleError> {
     throw error;
   }
   throw new Error('expected the call to fail');
-}
-
-/** An HTTP request with a JSON body; status and parsed body. */
-export async function http(
-  url: string,
-  method: 'GET' | 'POST' | 'PUT',
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed };
 }
 
 /** A list the schema requires to be non-empty (minItems 1), typed as such. */

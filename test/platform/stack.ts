@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startComponentsService } from '@crucible/components';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
 import { startNamesService } from '@crucible/names';
-import {
-  connectInfrastructure,
-  openEmbeddedInfrastructure,
-  type Infrastructure,
-  type Stoppable,
-} from '@crucible/runtime';
+import type { Infrastructure, Stoppable } from '@crucible/runtime';
 import { startScenariosService } from '@crucible/scenarios';
-import { createLogger } from '@crucible/telemetry';
-import { createTestDatabase, testInfra, uniqueName } from '../support';
+import {
+  openEmbeddedTestInfrastructure,
+  openRealTestInfrastructure,
+  type TestInfrastructure,
+} from '../support';
 
 /** Every service and the gateway, started in this process on some infrastructure. */
 export interface PlatformStack {
@@ -44,53 +39,18 @@ export interface PlatformOptions {
   requestTimeoutMs?: number;
 }
 
-const logger = createLogger({ service: 'test', level: 'error' });
-
 /** Real Postgres (own database), NATS and Kafka (own prefix). */
 export async function startRealPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
-  const env = testInfra();
-  const database = await createTestDatabase();
-  let infra: Infrastructure | undefined;
-  try {
-    infra = await connectInfrastructure({
-      databaseUrl: database.url,
-      natsUrl: env.natsUrl,
-      kafkaBrokers: [...env.kafkaBrokers],
-      prefix: uniqueName('p'),
-      clientName: uniqueName('test'),
-      logger,
-    });
-    return await startOn('real', infra, options, () => database.drop());
-  } catch (error) {
-    await infra?.close();
-    await database.drop();
-    throw error;
-  }
+  return startOn(await openRealTestInfrastructure(), options);
 }
 
 /** The embedded default: PGlite in a temporary folder, in-process bus, Postgres-table event log. */
 export async function startEmbeddedPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crucible-platform-'));
-  let infra: Infrastructure | undefined;
-  try {
-    infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'crucible', logger });
-    return await startOn('embedded', infra, options, () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      return Promise.resolve();
-    });
-  } catch (error) {
-    await infra?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+  return startOn(await openEmbeddedTestInfrastructure(), options);
 }
 
-async function startOn(
-  kind: PlatformStack['kind'],
-  infra: Infrastructure,
-  options: PlatformOptions,
-  cleanup: () => Promise<void>,
-): Promise<PlatformStack> {
+async function startOn(test: TestInfrastructure, options: PlatformOptions): Promise<PlatformStack> {
+  const { kind, infra } = test;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const services = new Map<ServiceName, Stoppable>();
   const stopAll = async () => {
@@ -134,14 +94,14 @@ async function startOn(
           await running.stop();
           await stopAll();
         } finally {
-          await infra.close();
-          await cleanup();
+          await test.close();
         }
       },
     };
   } catch (error) {
     await gateway?.stop().catch(() => undefined);
     await stopAll().catch(() => undefined);
+    await test.close();
     throw error;
   }
 }

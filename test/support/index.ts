@@ -4,3 +4,9 @@ export { testInfra, TestInfraMissing, type TestInfra } from './infra';
 export { createTestDatabase, type TestDatabase } from './database';
 export { uniqueName } from './names';
 export { createKafkaTopics, deleteKafkaTopics, type TopicSpec } from './kafka';
+export {
+  openEmbeddedTestInfrastructure,
+  openRealTestInfrastructure,
+  type TestInfrastructure,
+} from './infrastructure';
+export { http } from './http';

@@ -66,7 +66,11 @@ export class Catalog {
     const operations = new Map<OperationName, OperationSpec>();
     for (const [name, spec] of Object.entries(file.operations)) {
       for (const schema of [spec.request, spec.reply]) registry.validator(schema);
-      operations.set(name as OperationName, { ...spec, exposed: spec.exposed ?? true, name: name as OperationName });
+      operations.set(name as OperationName, {
+        ...spec,
+        exposed: spec.exposed ?? true,
+        name: name as OperationName,
+      });
     }
     const events = new Map<EventType, EventSpec>();
     for (const [stream, s] of Object.entries(file.streams)) {

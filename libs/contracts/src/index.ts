@@ -6,3 +6,4 @@ export * from './subjects';
 export type * from './generated/types';
 export type { OperationTypes, EventDataTypes } from './generated/maps';
 export { bundleSchema } from './schema-bundle';
+export { noNewComponents } from './new-components';

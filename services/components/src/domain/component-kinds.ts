@@ -55,15 +55,3 @@ export const KINDS: Readonly<Record<ComponentKind, KindSpec>> = {
 export type ContentKind = Exclude<ComponentKind, 'cognition_profile'>;
 export type TextKind = 'perceive_system' | 'intend_system' | 'adjudicate_system' | 'environment';
 export type JsonKind = 'adjudication_schema' | 'entity';
-
-export function zeroCounts(): NewComponents {
-  return {
-    perceive_systems: 0,
-    intend_systems: 0,
-    adjudicate_systems: 0,
-    adjudication_schemas: 0,
-    cognition_profiles: 0,
-    environments: 0,
-    entities: 0,
-  };
-}

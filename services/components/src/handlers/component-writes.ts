@@ -1,7 +1,7 @@
 import type { Knex } from '@crucible/database';
-import type { ComponentKind, NewComponents } from '@crucible/contracts';
+import { noNewComponents, type ComponentKind, type NewComponents } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import { KINDS, zeroCounts } from '../domain/component-kinds';
+import { KINDS } from '../domain/component-kinds';
 import { componentNotFound, firstMissing, type HashRef } from '../domain/hash-refs';
 import { componentKey, inWriteOrder, type InlineWrite } from '../domain/inline-writes';
 import { componentStoredEvent } from './component-events';
@@ -28,7 +28,7 @@ export async function storeInline(
   trx: Knex.Transaction,
 ): Promise<StoredInline> {
   const inserted = new Set<string>();
-  const counts = zeroCounts();
+  const counts = noNewComponents();
   for (const write of inWriteOrder(writes)) {
     const isNew =
       write.kind === 'cognition_profile'

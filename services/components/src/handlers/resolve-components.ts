@@ -1,14 +1,15 @@
-import type {
-  Entity,
-  ProfilePartJsonBytes,
-  ResolveComponentsReply,
-  ResolveComponentsRequest,
-  ResolvedEntity,
-  ResolvedEnvironment,
-  ResolvedProfile,
+import {
+  noNewComponents,
+  type Entity,
+  type ProfilePartJsonBytes,
+  type ResolveComponentsReply,
+  type ResolveComponentsRequest,
+  type ResolvedEntity,
+  type ResolvedEnvironment,
+  type ResolvedProfile,
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import { zeroCounts, type ContentKind } from '../domain/component-kinds';
+import type { ContentKind } from '../domain/component-kinds';
 import { componentNotFound, firstMissing } from '../domain/hash-refs';
 import { NewRowClaims, componentKey } from '../domain/inline-writes';
 import { jsonBytes } from '../domain/json-bytes';
@@ -19,7 +20,7 @@ import { announceEvents, storeInline, type StoredInline } from './component-writ
 import type { ComponentsDeps } from './deps';
 import { isFound, lookUpReferences, type FoundComponents } from './resolve-lookups';
 
-const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: zeroCounts() };
+const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewComponents() };
 
 /**
  * resolve_components (for other services, not at the gateway): checks and

@@ -89,13 +89,18 @@ function fieldTypes(schema: Record<string, unknown>): Map<string, string> {
  * integer, number or boolean is read as one when it is spelled as one (else
  * it stays a string and the schema check names it).
  */
-function fromStrings(values: Record<string, unknown>, types: Map<string, string>): Record<string, unknown> {
+function fromStrings(
+  values: Record<string, unknown>,
+  types: Map<string, string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     const type = types.get(name);
     if (typeof value !== 'string') out[name] = value;
-    else if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) out[name] = Number(value);
-    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true';
+    else if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value))
+      out[name] = Number(value);
+    else if (type === 'boolean' && (value === 'true' || value === 'false'))
+      out[name] = value === 'true';
     else out[name] = value;
   }
   return out;
@@ -105,7 +110,7 @@ function fromStrings(values: Record<string, unknown>, types: Map<string, string>
 function requestFor(spec: OperationSpec, types: Map<string, string>, req: Request): unknown {
   const params = fromStrings({ ...(req.params as Record<string, string>) }, types);
   if (spec.http.method === 'GET' || spec.http.method === 'DELETE') {
-    return { ...fromStrings(req.query as Record<string, unknown>, types), ...params };
+    return { ...fromStrings(req.query, types), ...params };
   }
   const body = jsonBody(req);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;

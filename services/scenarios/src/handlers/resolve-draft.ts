@@ -45,7 +45,11 @@ export async function resolveDraft(
     // The reply carries the entities' contents; one too large for the bus
     // means they alone are far over the scenario size limit.
     if (error instanceof CrucibleError && error.details.reason === 'reply_too_large') {
-      throw invalidArgument('', 'scenario_too_large', 'the scenario is far over the 256 KB limit of canonical JSON');
+      throw invalidArgument(
+        '',
+        'scenario_too_large',
+        'the scenario is far over the 256 KB limit of canonical JSON',
+      );
     }
     throw repoint(error, { cognition_profiles: profiles, environments, entities: draft.entities });
   }

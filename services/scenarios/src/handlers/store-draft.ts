@@ -1,5 +1,6 @@
 import { scenarioManifestHash } from '@crucible/hashing';
 import {
+  noNewComponents,
   toCrucibleError,
   type AssembleScenarioReply,
   type NewComponents,
@@ -65,7 +66,7 @@ export async function storeDraft(
   });
   const newComponents: NewComponents = hasInline(draft)
     ? (await resolveDraft(deps, draft, true, ctx)).newComponents
-    : zeroCounts();
+    : noNewComponents();
   const metadata = options.metadata(resolved);
   const outcome = await deps.store.write(
     {
@@ -178,16 +179,4 @@ async function setName(
       name_error: { ...wire.toWire(), details: { ...wire.details, path: '/name' } },
     };
   }
-}
-
-function zeroCounts(): NewComponents {
-  return {
-    perceive_systems: 0,
-    intend_systems: 0,
-    adjudicate_systems: 0,
-    adjudication_schemas: 0,
-    cognition_profiles: 0,
-    environments: 0,
-    entities: 0,
-  };
 }

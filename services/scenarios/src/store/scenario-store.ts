@@ -142,15 +142,13 @@ export class ScenarioStore {
         })),
       );
     }
-    await this.db
-      .table('scenario_entities', trx)
-      .insert(
-        input.entity_hashes.map((entity_hash, entity_index) => ({
-          scenario_hash: input.hash,
-          entity_index,
-          entity_hash,
-        })),
-      );
+    await this.db.table('scenario_entities', trx).insert(
+      input.entity_hashes.map((entity_hash, entity_index) => ({
+        scenario_hash: input.hash,
+        entity_index,
+        entity_hash,
+      })),
+    );
   }
 
   /** The hashes among `hashes` that are stored scenarios. */
