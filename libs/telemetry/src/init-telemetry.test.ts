@@ -56,14 +56,23 @@ describe('initTelemetry', () => {
     expect(span?.resource.attributes['service.instance.id']).toEqual(expect.any(String));
   });
 
-  it('without any exporter still creates trace ids and propagates them', () => {
-    const telemetry = init({ serviceName: 'quiet', env: {} });
-    const span = telemetry.tracer.startSpan('request');
-    const headers = injectTraceContext(trace.setSpan(extractTraceContext({}), span));
+  it('installs nothing when no exporter would receive spans, and everything once one arrives', async () => {
+    const quiet = init({ serviceName: 'quiet', env: {} });
+    const span = quiet.tracer.startSpan('request');
+    expect(span.isRecording()).toBe(false);
     span.end();
-    expect(headers['traceparent']).toBe(
-      `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`,
-    );
+    expect(propagation.fields()).toEqual([]);
+    expect(init({ serviceName: 'quiet', env: {} })).toBe(quiet);
+
+    const exporter = new InMemorySpanExporter();
+    const loud = init({ serviceName: 'quiet', exporter, env: {} });
+    expect(loud).not.toBe(quiet);
+    const recorded = loud.tracer.startSpan('recorded');
+    recorded.end();
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['recorded']);
+    const headers = injectTraceContext(trace.setSpan(extractTraceContext({}), recorded));
+    expect(headers['traceparent']).toContain(recorded.spanContext().traceId);
+    await loud.shutdown();
   });
 
   it('gives a child span in another "process" the parent trace id', async () => {

@@ -6,6 +6,7 @@ import {
   TraceFlags,
   type SpanContext,
 } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from './init-telemetry';
 import {
   extractTraceContext,
@@ -15,10 +16,11 @@ import {
   type HeaderWriter,
 } from './trace-context';
 
-// The helpers go through the global propagator and context manager: install the real ones.
+// The helpers go through the global propagator and context manager: install
+// the real ones (an exporter makes initTelemetry install the SDK).
 let telemetry: Telemetry;
 beforeAll(() => {
-  telemetry = initTelemetry({ serviceName: 'trace-context-test', env: {} });
+  telemetry = initTelemetry({ serviceName: 'trace-context-test', exporter: new InMemorySpanExporter(), env: {} });
 });
 afterAll(() => telemetry.shutdown());
 

@@ -26,6 +26,8 @@ export interface GatewayAppOptions {
 export function createGatewayApp(options: GatewayAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No weak ETags: hashing every reply costs CPU and API clients do not revalidate.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
