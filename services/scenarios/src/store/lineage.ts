@@ -117,12 +117,13 @@ async function nodeData(
           select p.parent_hash, min(d.id * 1000 + p.parent_index) as first_seen
             from ?? d join ?? p on p.derivation_id = d.id
            where d.child_hash = s.hash group by p.parent_hash) x), '{}'::text[]) as parent_hashes
-     from ?? s where s.hash = any(?)`,
+     from unnest(?::text[]) as h(hash) join ?? s on s.hash = h.hash`,
+    // unnest + join: an index lookup per lineage node, never a scan of the store.
     [
       t('scenario_derivations'),
       t('scenario_derivation_parents'),
-      t('scenarios'),
       [...new Set(hashes)],
+      t('scenarios'),
     ],
   );
   return new Map(result.rows.map((r) => [r.hash, r]));

@@ -97,7 +97,11 @@ export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<Su
       coalesce((select array_agg(n.name::text order by n.name) from ?? n where n.hash = s.hash), '{}'::text[]) as names,
       (select count(distinct d.child_hash)::int from ?? p join ?? d on d.id = p.derivation_id
         where p.parent_hash = s.hash) as child_count,
-      ${hasParents} as has_parents
+      -- Not exists(): in the select list Postgres turns that into a hashed
+      -- subplan that reads every derivation on each call (measured: grows
+      -- with the store); limit 1 keeps it one index probe per returned row.
+      coalesce((select true from ?? d join ?? p on p.derivation_id = d.id
+                where d.child_hash = s.hash limit 1), false) as has_parents
     from ?? s
     ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
     order by s.created_at desc, s.hash desc

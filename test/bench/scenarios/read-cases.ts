@@ -1,0 +1,137 @@
+// list_scenarios and lineage_of, each beside its main query run raw: the very
+// statement the service issued for the same request (captured on its knex),
+// so the baseline is the store's SQL with the same parameters and nothing
+// around it.
+import type { ListScenariosRequest, ScenarioFilter } from '@crucible/contracts';
+import type { BenchPlatform } from './platform';
+import { captureQueries, type CapturedQuery } from './captured-query';
+import type { Call } from './measure';
+import { SEEDED } from './seed-store';
+
+/** One read measured at each store size. */
+export interface ReadCase {
+  /** e.g. `list.selective.first_page`, `lineage.tip_ancestors`. */
+  name: string;
+  ours: Call;
+  baseline: Call;
+  /** The baseline statement (EXPLAINed on the large store). */
+  query: CapturedQuery;
+  /** Rows the operation returned (scenarios listed, lineage nodes). */
+  rows: number;
+  /** Every statement the call issued on the scenarios schema, the baseline's included. */
+  statements: CapturedQuery[];
+}
+
+// Statements of the operation itself, not of the relays and consumers sharing the knex.
+function operationStatements(queries: readonly CapturedQuery[]): CapturedQuery[] {
+  return queries.filter(
+    (q) => q.sql.includes('"scenarios".') && !/outbox|processed_events/.test(q.sql),
+  );
+}
+
+// Two conditions each. On the bulk data: 90% have no parents and a quarter
+// bind the common environment (22.5% match), 10% have parents (2.5% match),
+// 1% bind the entity (0.1% match: fewer than a page on 10k).
+export const LIST_FILTERS: ReadonlyArray<{ name: string; filter: ScenarioFilter }> = [
+  {
+    name: 'unselective',
+    filter: { has_parents: false, uses_environment_hash: SEEDED.commonEnvironmentHash },
+  },
+  {
+    name: 'selective',
+    filter: { has_parents: true, uses_environment_hash: SEEDED.commonEnvironmentHash },
+  },
+  {
+    name: 'rare',
+    filter: { has_parents: true, uses_entity_hash: SEEDED.onePercentEntityHash },
+  },
+];
+
+/** A first page per filter, and the page after it when there is one. */
+export async function listCases(platform: BenchPlatform, limit: number): Promise<ReadCase[]> {
+  const cases: ReadCase[] = [];
+  for (const { name, filter } of LIST_FILTERS) {
+    const first = await listCase(platform, `list.${name}.first_page`, { filter, page: { limit } });
+    cases.push(first.case);
+    if (first.nextCursor !== null) {
+      const next = await listCase(platform, `list.${name}.cursor_page`, {
+        filter,
+        page: { limit, cursor: first.nextCursor },
+      });
+      cases.push(next.case);
+    }
+  }
+  return cases;
+}
+
+async function listCase(
+  platform: BenchPlatform,
+  name: string,
+  request: ListScenariosRequest,
+): Promise<{ case: ReadCase; nextCursor: string | null }> {
+  const { rpc, pg, infra } = platform;
+  const { result: reply, queries } = await captureQueries(infra.knex, () =>
+    rpc.call('list_scenarios', request),
+  );
+  // The one statement of store/scenario-list.ts: newest first.
+  const matching = queries.filter((q) => /order by s\.created_at desc/i.test(q.sql));
+  const query = matching[0];
+  if (matching.length !== 1 || query === undefined)
+    throw new Error(`${name}: expected one list statement, saw ${matching.length}`);
+  const raw = await pg.query<{ hash: string }>(query.sql, [...query.bindings]);
+  const ours = reply.scenarios.map((s) => s.hash).join();
+  if (raw.rows.map((r) => r.hash).join() !== ours)
+    throw new Error(`${name}: the raw statement lists other scenarios than the service`);
+  return {
+    case: {
+      name,
+      ours: () => rpc.call('list_scenarios', request),
+      baseline: () => pg.query(query.sql, [...query.bindings]),
+      query,
+      rows: reply.scenarios.length,
+      statements: operationStatements(queries),
+    },
+    nextCursor: reply.next_cursor,
+  };
+}
+
+/**
+ * lineage_of the chain's tip (its ancestors) and root (its descendants); the
+ * baseline is the recursive walk that finds them (of the two walks lineage_of
+ * runs, the one returning rows).
+ */
+export async function lineageCases(
+  platform: BenchPlatform,
+  chain: { root: string; tip: string; depth: number },
+): Promise<ReadCase[]> {
+  const cases: ReadCase[] = [];
+  for (const [name, hash, side] of [
+    ['lineage.tip_ancestors', chain.tip, 'lineage'],
+    ['lineage.root_descendants', chain.root, 'descendants'],
+  ] as const) {
+    const { rpc, pg, infra } = platform;
+    const { result: reply, queries } = await captureQueries(infra.knex, () =>
+      rpc.call('lineage_of', { hash }),
+    );
+    const found = side === 'lineage' ? reply.lineage.length - 1 : reply.descendants.length;
+    if (found !== chain.depth)
+      throw new Error(`${name}: expected ${chain.depth} ${side} nodes, got ${found}`);
+    let walk: { query: CapturedQuery; rows: number } | undefined;
+    for (const query of queries.filter((q) => /with recursive/i.test(q.sql))) {
+      const rows = (await pg.query(query.sql, [...query.bindings])).rows.length;
+      if (walk === undefined || rows > walk.rows) walk = { query, rows };
+    }
+    if (walk === undefined || walk.rows !== chain.depth)
+      throw new Error(`${name}: no recursive statement found the ${chain.depth} nodes`);
+    const { query } = walk;
+    cases.push({
+      name,
+      ours: () => rpc.call('lineage_of', { hash }),
+      baseline: () => pg.query(query.sql, [...query.bindings]),
+      query,
+      rows: found,
+      statements: operationStatements(queries),
+    });
+  }
+  return cases;
+}

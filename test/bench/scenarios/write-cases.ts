@@ -1,0 +1,70 @@
+// assemble_scenario, fork_scenario and get_scenario, each beside the raw
+// statements of its store step (raw-statements.ts says what that leaves out).
+import type { BenchPlatform } from './platform';
+import { newManifestRows, rawBindings, rawWrite } from './raw-statements';
+import { inlineAssembly, oneComponentFork } from './requests';
+import type { Call } from './measure';
+
+export interface WriteCase {
+  name: string;
+  ours: Call;
+  baseline: Call;
+}
+
+/**
+ * The cases in the order they must run: get reads the scenarios the first
+ * case assembled. `tag` keeps this run's content apart from any other's.
+ */
+export async function writeCases(platform: BenchPlatform, tag: string): Promise<WriteCase[]> {
+  const { rpc, pg } = platform;
+  const assembled: string[] = [];
+  const reuseMarker = `${tag}-reuse`;
+  const parent = await rpc.call('assemble_scenario', inlineAssembly(reuseMarker));
+  const reuseRows = newManifestRows();
+  await rawWrite(pg, reuseRows);
+  const nth = (i: number): string => {
+    const hash = assembled[i % assembled.length];
+    if (hash === undefined) throw new Error('get_scenario ran before anything was assembled');
+    return hash;
+  };
+  return [
+    {
+      // 13 new components and a new manifest each call.
+      name: 'assemble.inline_new',
+      ours: async (i) => {
+        const reply = await rpc.call('assemble_scenario', inlineAssembly(`${tag}-new-${i}`));
+        if (!reply.was_new_scenario) throw new Error('assemble.inline_new: scenario not new');
+        assembled.push(reply.scenario_hash);
+      },
+      baseline: () => rawWrite(pg, newManifestRows()),
+    },
+    {
+      // The same request again: every component, the manifest and the derivation reused.
+      name: 'assemble.inline_reuse',
+      ours: async () => {
+        const reply = await rpc.call('assemble_scenario', inlineAssembly(reuseMarker));
+        if (reply.was_new_scenario || reply.was_new_derivation)
+          throw new Error('assemble.inline_reuse: something was new');
+      },
+      baseline: () => rawWrite(pg, reuseRows),
+    },
+    {
+      // One new adjudicate text: one new component, one new profile, one new manifest.
+      name: 'fork.one_component',
+      ours: async (i) => {
+        const reply = await rpc.call(
+          'fork_scenario',
+          oneComponentFork(parent.scenario_hash, reuseMarker, `${tag}-fork-${i}`),
+        );
+        if (!reply.was_new_scenario) throw new Error('fork.one_component: scenario not new');
+      },
+      baseline: () => rawWrite(pg, newManifestRows(parent.scenario_hash)),
+    },
+    {
+      // Rebuilt in full: includes the components service's lookup of 13 contents.
+      name: 'get.by_hash',
+      ours: (i) => rpc.call('get_scenario', { hash: nth(i) }),
+      baseline: (i) => rawBindings(pg, nth(i)),
+    },
+  ];
+}

@@ -1,0 +1,44 @@
+import type { Better, Figure } from './figures';
+
+/** A goal for a figure's ratio to its baseline. */
+export interface Target {
+  better: Better;
+  ratio: number;
+}
+
+export interface Verdict {
+  target: Target | undefined;
+  /** undefined when the figure has no target. */
+  met: boolean | undefined;
+}
+
+// Every target of the bench, in one place (from the brief). Figures without
+// one are printed for information.
+const TARGETS: ReadonlyArray<{ pattern: RegExp; target: Target }> = [
+  // Canonical hashing throughput, against canonicalize + node:crypto.
+  { pattern: /^hashing\.[a-z_0-9]+\.[a-z_0-9]+$/, target: { better: 'higher', ratio: 1.5 } },
+  // Gateway put and get throughput, against the bare pipeline, any concurrency.
+  {
+    pattern: /^gateway\.[a-z-]+\.[a-z_]+\.c\d+\.throughput$/,
+    target: { better: 'higher', ratio: 0.7 },
+  },
+  // Gateway latency at concurrency 1 (the median), against the bare pipeline.
+  {
+    pattern: /^gateway\.[a-z-]+\.[a-z_]+\.c1\.latency_p50$/,
+    target: { better: 'lower', ratio: 1.3 },
+  },
+];
+
+/** The target of a figure, if it has one, and whether this run meets it. */
+export function judge(figure: Figure): Verdict {
+  const target = TARGETS.find((entry) => entry.pattern.test(figure.name))?.target;
+  if (target === undefined) return { target, met: undefined };
+  if (target.better !== figure.better) {
+    throw new Error(
+      `target of ${figure.name} says ${target.better} is better, the figure says ${figure.better}`,
+    );
+  }
+  const met =
+    target.better === 'higher' ? figure.ratio >= target.ratio : figure.ratio <= target.ratio;
+  return { target, met };
+}
