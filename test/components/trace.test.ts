@@ -103,6 +103,8 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
       (s) => s.serviceName === 'gateway' && s.kind === SpanKind.SERVER,
     );
     expect(httpServer).toBeDefined();
+    // The gateway's catalog router names the route, as express's route layers did.
+    expect(httpServer!.name).toBe('POST /v1/components/environments');
     const traceId = httpServer!.traceId;
     const inTrace = remote.filter((s) => s.traceId === traceId);
     const names = (service: string) =>

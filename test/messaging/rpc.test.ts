@@ -276,6 +276,42 @@ describe.each(targets)('RPC over $name', (target) => {
     expect(error).toMatchObject({ code: 'internal', details: { reason: 'invalid_reply' } });
   });
 
+  it('checks replies in the client too, for call and callForwarding', async () => {
+    // A responder that is not an RpcServer: nothing checked its replies before sending.
+    const replies = [
+      encodeJson({ result: { hash: 'not-a-sha256', was_new: true } }),
+      encodeJson({ result: { hash: 'a'.repeat(64), was_new: true, extra: 1 } }),
+      new TextEncoder().encode('{"result":'),
+    ];
+    let next = 0;
+    const subscription = await buses.server.serve(putSubject(prefix), { queue: 'raw' }, () =>
+      Promise.resolve({ data: replies[next++ % replies.length]!, headers: {} }),
+    );
+    try {
+      const client = new RpcClient({ bus: buses.client, catalog, prefix, timeoutMs: TIMEOUT_MS });
+      for (let i = 0; i < replies.length; i++) {
+        for (const error of [
+          await rejectionOf(client.call('put_environment', { content: 'x' })),
+          await rejectionOf(client.callForwarding('put_environment', { content: 'x' })),
+        ]) {
+          expect(error).toMatchObject({ code: 'internal', details: { reason: 'invalid_reply' } });
+        }
+      }
+    } finally {
+      await subscription.drain();
+    }
+  });
+
+  it('forwards a valid reply as the bytes of its result', async () => {
+    const { client } = await start();
+    const { hash } = (await client.call('put_environment', { content: 'fwd' })) as {
+      hash: string;
+    };
+    const forwarded = await client.callForwarding('get_environment', { hash });
+    expect(decodeJson(forwarded)).toEqual(await client.call('get_environment', { hash }));
+    expect(decodeJson(forwarded)).toMatchObject({ hash, content: 'fwd' });
+  });
+
   it('answers a reply too large for the bus with an error at once, not a timeout', async () => {
     const hash = sha256('huge');
     const { client } = await start({

@@ -12,6 +12,7 @@ export {
   type HeaderWriter,
   type TraceCarrier,
 } from './trace-context';
+export { recordHttpRoute } from './http-route';
 export { recordSpanError, withSpan, type WithSpanOptions } from './with-span';
 export {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,

@@ -167,7 +167,11 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   return telemetry;
 }
 
-function addExporter(registration: Registration, processors: SpanProcessorSet, exporter: SpanExporter): void {
+function addExporter(
+  registration: Registration,
+  processors: SpanProcessorSet,
+  exporter: SpanExporter,
+): void {
   if (registration.exporters.has(exporter)) return;
   registration.exporters.add(exporter);
   processors.add(new SimpleSpanProcessor(exporter));

@@ -20,7 +20,11 @@ import {
 // the real ones (an exporter makes initTelemetry install the SDK).
 let telemetry: Telemetry;
 beforeAll(() => {
-  telemetry = initTelemetry({ serviceName: 'trace-context-test', exporter: new InMemorySpanExporter(), env: {} });
+  telemetry = initTelemetry({
+    serviceName: 'trace-context-test',
+    exporter: new InMemorySpanExporter(),
+    env: {},
+  });
 });
 afterAll(() => telemetry.shutdown());
 

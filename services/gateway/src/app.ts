@@ -1,10 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
-import { invalidArgument } from '@crucible/contracts';
 import type { Catalog } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import { errorHandler, unknownRoute } from './http/errors';
+import { expressJsonParser } from './http/json-body';
 import { openApiDocument } from './http/openapi';
 import { operationRoutes } from './http/routes';
 import { mcpRouter } from './mcp/mcp-endpoint';
@@ -29,6 +28,8 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   // No weak ETags: hashing every reply costs CPU and API clients do not revalidate.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // First: an operation request walks no other layer (see operationRoutes).
+  app.use(operationRoutes(options.catalog, options.rpc, options.bodyLimitBytes));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -40,20 +41,8 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  // strict: only objects and arrays at the top level; the schemas decide the rest.
-  app.use(
-    express.json({
-      limit: options.bodyLimitBytes,
-      strict: true,
-      type: ['application/json', 'application/*+json'],
-      // Invalid UTF-8 would be decoded with replacement characters, silently
-      // changing what gets stored and hashed: refuse it instead.
-      verify: (_req, _res, body) => {
-        if (!isUtf8(body))
-          throw invalidArgument('', 'invalid_utf8', 'request body is not valid UTF-8');
-      },
-    }),
-  );
+  // For /mcp and unknown routes (operations read their own bodies).
+  app.use(expressJsonParser(options.bodyLimitBytes));
   app.use(
     '/mcp',
     mcpRouter({
@@ -63,7 +52,6 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
       version: options.version,
     }),
   );
-  app.use(operationRoutes(options.catalog, options.rpc));
   app.use(unknownRoute);
   app.use(errorHandler(options.logger));
   return app;

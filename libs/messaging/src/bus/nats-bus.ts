@@ -11,6 +11,7 @@ import type {
   Subscription,
 } from './bus';
 import { messageSize } from './message-size';
+import { ReplyInbox } from './reply-inbox';
 
 export interface NatsBusOptions {
   /** e.g. nats://127.0.0.1:4222 */
@@ -27,7 +28,11 @@ export interface NatsBusOptions {
 export class NatsBus implements Bus {
   private readonly served = new Set<Subscription>();
 
-  private constructor(private readonly nc: NatsConnection) {}
+  private readonly replies: ReplyInbox;
+
+  private constructor(private readonly nc: NatsConnection) {
+    this.replies = new ReplyInbox(nc);
+  }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const nc = await connect({
@@ -50,13 +55,13 @@ export class NatsBus implements Bus {
     const size = messageSize(data, options.headers);
     if (size > this.maxPayload) throw payloadTooLarge(this.maxPayload, size);
     try {
-      const reply = await this.nc.request(subject, data, {
-        timeout: options.timeoutMs,
+      const reply = await this.replies.request(subject, data, {
+        timeoutMs: options.timeoutMs,
         headers: toNatsHeaders(options.headers),
       });
       return { data: reply.data, headers: fromNatsHeaders(reply.headers) };
     } catch (error) {
-      throw translateRequestError(error, subject, options.timeoutMs);
+      throw translateRequestError(error);
     }
   }
 
@@ -107,23 +112,9 @@ async function answer(msg: Msg, handler: BusHandler): Promise<void> {
   msg.respond(reply.data, { headers: toNatsHeaders(reply.headers) });
 }
 
-function translateRequestError(error: unknown, subject: string, timeoutMs: number): unknown {
+/** Publish failures (ReplyInbox already answers timeouts and no responders with CrucibleErrors). */
+function translateRequestError(error: unknown): unknown {
   const name = error instanceof Error ? error.name : '';
-  const cause = error instanceof Error ? (error.cause as Error | undefined) : undefined;
-  const noResponders =
-    name === 'NoRespondersError' ||
-    cause?.name === 'NoRespondersError' ||
-    (typeof (error as { isNoResponders?: () => boolean }).isNoResponders === 'function' &&
-      (error as { isNoResponders: () => boolean }).isNoResponders());
-  if (noResponders) {
-    return unavailable(`no service answers ${subject}`, { reason: 'no_responders', subject });
-  }
-  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') {
-    return unavailable(`no answer on ${subject} within ${timeoutMs} ms`, {
-      reason: 'timeout',
-      subject,
-    });
-  }
   if (
     name === 'ClosedConnectionError' ||
     name === 'ConnectionError' ||

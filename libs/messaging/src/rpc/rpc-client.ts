@@ -12,7 +12,7 @@ import {
   type WireError,
 } from '@crucible/contracts';
 import type { Bus, Headers } from '../bus/bus';
-import { decodeJson, encodeJson } from './codec';
+import { decodeJson, encodeJson, resultJson } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { messagingTracer } from '../tracer';
 
@@ -28,6 +28,13 @@ export interface CallOptions {
   timeoutMs?: number;
   requestId?: string;
   correlationId?: string;
+  /**
+   * `request` as UTF-8 JSON, when the caller holds the bytes it decoded
+   * `request` from (the gateway: the HTTP body). Sent as they are instead of
+   * encoding `request` again (measured: ~20 us of the gateway's CPU per put);
+   * `request` is still what is validated.
+   */
+  encodedRequest?: Uint8Array;
 }
 
 /**
@@ -52,6 +59,35 @@ export class RpcClient {
     request: unknown,
     options: CallOptions = {},
   ): Promise<unknown> {
+    const { reply } = this.options.catalog.operation(operation);
+    return this.send(operation, request, options, (data) => this.decodeReply(reply, data));
+  }
+
+  /**
+   * As `callUnchecked`, but the result comes back as the UTF-8 JSON the
+   * service encoded, for a caller that only forwards it (the gateway's HTTP
+   * routes). The reply is still decoded and checked against its schema (both
+   * ends check every message); only the encoding again is saved.
+   */
+  async callForwarding(
+    operation: OperationName,
+    request: unknown,
+    options: CallOptions = {},
+  ): Promise<Uint8Array> {
+    const { reply } = this.options.catalog.operation(operation);
+    return this.send(operation, request, options, (data) => {
+      const result = this.decodeReply(reply, data);
+      return resultJson(data) ?? encodeJson(result);
+    });
+  }
+
+  /** Sends the request and reads the reply with `read`, inside the CLIENT span (which records an error reply's code). */
+  private async send<T>(
+    operation: OperationName,
+    request: unknown,
+    options: CallOptions,
+    read: (reply: Uint8Array) => T,
+  ): Promise<T> {
     const { catalog, bus, prefix } = this.options;
     const spec = catalog.operation(operation);
     assertValid(catalog.registry, spec.request, request);
@@ -76,11 +112,11 @@ export class RpcClient {
             [CORRELATION_ID_HEADER]: options.correlationId ?? requestId,
           };
           injectTrace(headers, context.active());
-          const reply = await bus.request(subject, encodeJson(request), {
+          const reply = await bus.request(subject, options.encodedRequest ?? encodeJson(request), {
             timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
             headers,
           });
-          return this.decodeReply(spec.reply, reply.data);
+          return read(reply.data);
         } catch (error) {
           const code = error instanceof CrucibleError ? error.code : 'internal';
           span.setStatus({ code: SpanStatusCode.ERROR, message: code });
@@ -93,7 +129,8 @@ export class RpcClient {
     );
   }
 
-  private decodeReply(replySchema: string, data: Uint8Array): unknown {
+  /** The result of a reply (checked against `replySchema` unless null), or its error thrown. */
+  private decodeReply(replySchema: string | null, data: Uint8Array): unknown {
     const { registry } = this.options.catalog;
     let body: unknown;
     try {
@@ -105,6 +142,7 @@ export class RpcClient {
     if ('error' in (body as object))
       throw CrucibleError.fromWire((body as { error: WireError }).error);
     const result = (body as { result: unknown }).result;
+    if (replySchema === null) return result;
     try {
       assertValid(registry, replySchema, result);
     } catch {

@@ -1,4 +1,4 @@
-import type { ServiceDb, Knex } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import { OUTBOX_TABLE, type OutboxRow } from '@crucible/messaging';
 import type { ComponentKind } from '@crucible/contracts';
 import { KINDS, type ContentKind } from '../domain/component-kinds';
@@ -24,8 +24,6 @@ export interface ProfileRow {
 
 export type ProfileParts = Omit<ProfileRow, 'created_at'>;
 
-type Queryable = Knex | Knex.Transaction;
-
 /**
  * Data access of the components schema. Every write is store-or-reuse
  * (INSERT ... ON CONFLICT DO NOTHING) and writes its outbox row in the same
@@ -33,7 +31,26 @@ type Queryable = Knex | Knex.Transaction;
  * under concurrent identical writes (exactly one of them reports new).
  */
 export class ComponentStore {
-  constructor(private readonly db: ServiceDb) {}
+  private readonly inserts: ReadonlyMap<ComponentKind, NamedStatement>;
+
+  constructor(private readonly db: ServiceDb) {
+    const inserts = new Map<ComponentKind, NamedStatement>();
+    for (const spec of Object.values(KINDS)) {
+      const insert =
+        spec.content === 'profile'
+          ? `insert into ${db.quotedTable(spec.table)} (hash, perceive_system_hash, intend_system_hash,
+               adjudicate_system_hash, adjudication_schema_hash, adjudication_retry_budget)
+             values ($1, $2, $3, $4, $5, $6) on conflict (hash) do nothing returning hash`
+          : `insert into ${db.quotedTable(spec.table)} (hash, content)
+             values ($1, $2${spec.content === 'json' ? '::jsonb' : ''}) on conflict (hash) do nothing returning hash`;
+      const valueCount = spec.content === 'profile' ? 6 : 2;
+      inserts.set(
+        spec.kind,
+        db.statement(`insert_${spec.table}`, withOutboxRow(db, insert, valueCount)),
+      );
+    }
+    this.inserts = inserts;
+  }
 
   /** Stores a component; true when this call inserted it. */
   async insertComponent(
@@ -41,14 +58,7 @@ export class ComponentStore {
     event: OutboxRow,
     trx?: Knex.Transaction,
   ): Promise<boolean> {
-    const { table, content } = KINDS[component.kind];
-    const cast = content === 'json' ? '?::jsonb' : '?';
-    return this.insertReturningNew(
-      trx ?? this.db.knex,
-      `insert into ?? (hash, content) values (?, ${cast}) on conflict (hash) do nothing returning hash`,
-      [this.db.qualified(table), component.hash, component.stored],
-      event,
-    );
+    return this.insertReturningNew(component.kind, [component.hash, component.stored], event, trx);
   }
 
   /** Stores a profile whose four parts exist; true when this call inserted it. */
@@ -58,12 +68,8 @@ export class ComponentStore {
     trx?: Knex.Transaction,
   ): Promise<boolean> {
     return this.insertReturningNew(
-      trx ?? this.db.knex,
-      `insert into ?? (hash, perceive_system_hash, intend_system_hash, adjudicate_system_hash,
-                       adjudication_schema_hash, adjudication_retry_budget)
-       values (?, ?, ?, ?, ?, ?) on conflict (hash) do nothing returning hash`,
+      'cognition_profile',
       [
-        this.db.qualified(KINDS.cognition_profile.table),
         profile.hash,
         profile.perceive_system_hash,
         profile.intend_system_hash,
@@ -72,35 +78,24 @@ export class ComponentStore {
         profile.adjudication_retry_budget,
       ],
       event,
+      trx,
     );
   }
 
   private async insertReturningNew(
-    db: Queryable,
-    insertSql: string,
-    bindings: Knex.RawBinding[],
+    kind: ComponentKind,
+    bindings: unknown[],
     event: OutboxRow,
+    trx?: Knex.Transaction,
   ): Promise<boolean> {
-    // Data-modifying CTEs always run; the outbox insert selects from the
-    // first one, so it writes a row exactly when the component row is new.
-    const result = await db.raw<{ rows: Array<{ inserted: number }> }>(
-      `with ins as (${insertSql}),
-       ev as (
-         insert into ?? (event_id, topic, key, envelope, headers)
-         select ?, ?, ?, ?::jsonb, ?::jsonb from ins
-         returning 1)
-       select count(*)::int as inserted from ins`,
-      [
-        ...bindings,
-        this.db.qualified(OUTBOX_TABLE),
-        event.event_id,
-        event.topic,
-        event.key,
-        event.envelope,
-        event.headers,
-      ],
+    const statement = this.inserts.get(kind);
+    if (statement === undefined) throw new Error(`no insert statement for ${kind}`);
+    const rows = await this.db.run<{ inserted: number }>(
+      statement,
+      [...bindings, event.event_id, event.topic, event.key, event.envelope, event.headers],
+      trx,
     );
-    return (result.rows[0]?.inserted ?? 0) > 0;
+    return (rows[0]?.inserted ?? 0) > 0;
   }
 
   /** The hashes among `hashes` that exist for a kind. */
@@ -154,6 +149,22 @@ export class ComponentStore {
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
   }
+}
+
+/**
+ * Wraps a store-or-reuse insert so the outbox row is written in the same
+ * statement, only when the row is new. Data-modifying CTEs always run; the
+ * outbox insert selects from the first one, so it writes a row exactly when
+ * the component row is new. Its five values follow the insert's `valueCount`.
+ */
+function withOutboxRow(db: ServiceDb, insertSql: string, valueCount: number): string {
+  const [id, topic, key, envelope, headers] = [1, 2, 3, 4, 5].map((i) => `$${valueCount + i}`);
+  return `with ins as (${insertSql}),
+    ev as (
+      insert into ${db.quotedTable(OUTBOX_TABLE)} (event_id, topic, key, envelope, headers)
+      select ${id}, ${topic}, ${key}, ${envelope}::jsonb, ${headers}::jsonb from ins
+      returning 1)
+    select count(*)::int as inserted from ins`;
 }
 
 const PROFILE_COLUMNS = [

@@ -15,6 +15,11 @@ export function sendError(res: Response, error: CrucibleError): void {
   res.status(httpStatusFor(error.code)).json({ error: error.toWire() });
 }
 
+/** A request body that is not JSON (or not an object or array at the top level). */
+export function malformedJson(parserMessage: string): CrucibleError {
+  return invalidArgument('', 'malformed_json', `request body is not valid JSON: ${parserMessage}`);
+}
+
 /** Unknown routes: a structured 404, never express's HTML page. */
 export const unknownRoute: RequestHandler = (req, res) => {
   sendError(res, notFound(`no route ${req.method} ${req.path}`, { reason: 'unknown_route' }));
@@ -40,11 +45,7 @@ function fromExpressError(error: unknown, logger: Logger): CrucibleError {
   const type = (error as { type?: unknown }).type;
   switch (type) {
     case 'entity.parse.failed':
-      return invalidArgument(
-        '',
-        'malformed_json',
-        `request body is not valid JSON: ${(error as Error).message}`,
-      );
+      return malformedJson((error as Error).message);
     case 'entity.too.large': {
       const e = error as { limit?: number; length?: number };
       return payloadTooLarge(e.limit ?? 0, e.length ?? 0);
@@ -55,6 +56,11 @@ function fromExpressError(error: unknown, logger: Logger): CrucibleError {
     case 'request.aborted':
       return invalidArgument('', 'request_aborted', 'the request body was not received completely');
     default: {
+      // Any other client error express or body-parser reports (http-errors with a 4xx status).
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500 && status !== 413) {
+        return invalidArgument('', 'bad_request', (error as Error).message);
+      }
       const converted = toCrucibleError(error);
       if (converted.code === 'internal') logger.error('unhandled gateway error', { error });
       return converted.code === 'internal' ? internal() : converted;
