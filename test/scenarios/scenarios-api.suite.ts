@@ -253,6 +253,98 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect(offsetPage.scenarios.map((s: { hash: string }) => s.hash)).toEqual(seen.slice(3, 6));
     });
 
+    it('filters by every component kind, each scenario once however many labels bind the component', async () => {
+      const tag = `uses ${stack.kind} ${Date.now()}`;
+      const room = `A room seen twice (${tag}).`;
+      const profile = {
+        inline: {
+          perceive_system: { inline: `Perceive (${tag}).` },
+          intend_system: { inline: `Intend (${tag}).` },
+          adjudicate_system: { inline: `Adjudicate (${tag}).` },
+          adjudication_schema: { inline: { type: 'object', title: tag } },
+          adjudication_retry_budget: 2,
+        },
+      };
+      const made: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        // The same environment under both labels, the same profile under two labels.
+        const reply = await ok(
+          stack,
+          'assemble_scenario',
+          validRequest({
+            scenario_slug: 'uses_once',
+            description: `Uses ${i} (${tag})`,
+            environments: { dome: { inline: room }, stairwell: { inline: room } },
+            cognition_profiles: { keeper: profile, spare: profile },
+          }),
+        );
+        made.push(reply.scenario_hash);
+      }
+      const newestFirst = [...made].reverse();
+      const scenario = await ok(stack, 'get_scenario', { hash: made[0] });
+      const profileHash = scenario.cognition_profile_hashes.keeper as string;
+      const parts = await ok(stack, 'get_cognition_profile', { hash: profileHash });
+      const list = async (filter: Record<string, unknown>, page?: Record<string, unknown>) =>
+        ok(stack, 'list_scenarios', { filter, ...(page ? { page } : {}) });
+      const hashesOf = (reply: { scenarios: Array<{ hash: string }> }) =>
+        reply.scenarios.map((s) => s.hash);
+
+      const byKind: Record<string, string> = {
+        uses_environment_hash: textComponentHash(room),
+        uses_cognition_profile_hash: profileHash,
+        uses_perceive_system_hash: parts.perceive_system_hash,
+        uses_intend_system_hash: parts.intend_system_hash,
+        uses_adjudicate_system_hash: parts.adjudicate_system_hash,
+        uses_adjudication_schema_hash: parts.adjudication_schema_hash,
+      };
+      for (const [key, hash] of Object.entries(byKind)) {
+        expect([key, hashesOf(await list({ [key]: hash }))]).toEqual([key, newestFirst]);
+      }
+      // Two component filters together, and one that matches nothing.
+      expect(
+        hashesOf(await list({ ...byKind, uses_entity_hash: jsonComponentHash(ENTITIES[0]) })),
+      ).toEqual(newestFirst);
+      expect(
+        hashesOf(await list({ ...byKind, uses_entity_hash: textComponentHash(`none ${tag}`) })),
+      ).toEqual([]);
+      // A component's text as another kind is another component.
+      expect(hashesOf(await list({ uses_perceive_system_hash: textComponentHash(room) }))).toEqual(
+        [],
+      );
+
+      // Cursor pages of a component-driven list cover it exactly once, in order.
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { scenarios: Array<{ hash: string }>; next_cursor: string | null } = await list(
+          { uses_environment_hash: byKind.uses_environment_hash },
+          { limit: 2, ...(cursor ? { cursor } : {}) },
+        );
+        seen.push(...hashesOf(page));
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(newestFirst);
+      const all = (await list({ uses_environment_hash: byKind.uses_environment_hash }))
+        .scenarios as Array<{ hash: string; created_at: string }>;
+      const middle = all[2]!.created_at;
+      expect(
+        hashesOf(
+          await list({
+            uses_environment_hash: byKind.uses_environment_hash,
+            created_before: middle,
+          }),
+        ),
+      ).toEqual(all.filter((s) => s.created_at < middle).map((s) => s.hash));
+      expect(
+        hashesOf(
+          await list(
+            { uses_environment_hash: byKind.uses_environment_hash },
+            { limit: 2, offset: 2 },
+          ),
+        ),
+      ).toEqual(newestFirst.slice(2, 4));
+    });
+
     it('reports a stored scenario and the name error when the names service cannot be reached', async () => {
       await stack.stopService('names');
       try {

@@ -73,8 +73,8 @@ async function listCase(
   const { result: reply, queries } = await captureQueries(infra.knex, () =>
     rpc.call('list_scenarios', request),
   );
-  // The one statement of store/scenario-list.ts: newest first.
-  const matching = queries.filter((q) => /order by s\.created_at desc/i.test(q.sql));
+  // The one statement of store/scenario-list.ts: newest first (by the scenario's or its use's copy).
+  const matching = queries.filter((q) => /order by [su]\.created_at desc/i.test(q.sql));
   const query = matching[0];
   if (matching.length !== 1 || query === undefined)
     throw new Error(`${name}: expected one list statement, saw ${matching.length}`);

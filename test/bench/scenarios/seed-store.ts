@@ -80,6 +80,11 @@ const BULK_SQL: ReadonlyArray<{ sql: string; params: readonly string[] }> = [
     params: [],
   },
   {
+    // The list filters' index (migration 0002), by the service's own definition.
+    sql: `select scenarios.record_component_uses(array(select hash from bench_batch))`,
+    params: [],
+  },
+  {
     sql: `with d as (
      insert into scenarios.scenario_derivations (child_hash, operator, note, metadata, parent_key)
      select hash, 'bench', null,
@@ -194,6 +199,7 @@ export async function seedChain(
          select h, b.i - 1, b.e from unnest($1::text[]) as h, unnest($2::text[]) with ordinality as b(e, i)`,
       [column('hash'), root.entity_hashes],
     );
+    await pg.query('select scenarios.record_component_uses($1::text[])', [column('hash')]);
     await pg.query(
       `with d as (
          insert into scenarios.scenario_derivations (child_hash, operator, note, metadata, parent_key)
@@ -215,7 +221,7 @@ export async function seedChain(
 export async function vacuumAnalyze(pg: Client): Promise<void> {
   await pg.query(
     `vacuum (analyze) scenarios.scenarios, scenarios.scenario_cognition_profiles,
-       scenarios.scenario_environments, scenarios.scenario_entities, scenarios.profile_parts,
+       scenarios.scenario_environments, scenarios.scenario_entities, scenarios.profile_parts, scenarios.scenario_component_uses,
        scenarios.scenario_derivations, scenarios.scenario_derivation_parents, scenarios.names_projection`,
   );
 }

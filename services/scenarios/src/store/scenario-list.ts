@@ -21,19 +21,28 @@ export interface ListQuery {
   after?: { created_at: string; hash: string };
 }
 
-// The binding table and column each uses_<kind>_hash filter looks in.
+// Each uses_<kind>_hash filter and the kind it names in scenario_component_uses.
 const USES: ReadonlyArray<[keyof ScenarioFilter, string]> = [
-  ['uses_cognition_profile_hash', 'b.profile_hash'],
-  ['uses_perceive_system_hash', 'pp.perceive_system_hash'],
-  ['uses_intend_system_hash', 'pp.intend_system_hash'],
-  ['uses_adjudicate_system_hash', 'pp.adjudicate_system_hash'],
-  ['uses_adjudication_schema_hash', 'pp.adjudication_schema_hash'],
+  ['uses_entity_hash', 'entity'],
+  ['uses_environment_hash', 'environment'],
+  ['uses_cognition_profile_hash', 'cognition_profile'],
+  ['uses_adjudicate_system_hash', 'adjudicate_system'],
+  ['uses_perceive_system_hash', 'perceive_system'],
+  ['uses_intend_system_hash', 'intend_system'],
+  ['uses_adjudication_schema_hash', 'adjudication_schema'],
 ];
 
 /**
  * list_scenarios: newest first (created_at, then hash), every filter an
  * indexed predicate, names/child_count/has_parents computed per returned row
  * only. One statement.
+ *
+ * With a uses_<kind>_hash filter, the page is read from that component's
+ * rows of scenario_component_uses, already in list order (the first filter
+ * of USES drives: entities, then environments, are the likeliest to be
+ * rare), so it stops after `limit` matches however large the store; other
+ * uses filters are one primary-key probe per candidate. Without one, the
+ * scenarios' (created_at, hash) index drives.
  */
 export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<SummaryRow[]> {
   const t = (name: string) => db.qualified(name);
@@ -44,10 +53,33 @@ export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<Su
     bindings.push(...values);
   };
   const f = query.filter;
+  const uses = USES.flatMap(([key, kind]) => {
+    const hash = f[key];
+    return hash === undefined ? [] : [{ kind, hash }];
+  });
+  const driver = uses[0];
+  // The order (and range) columns: the driving uses row's copy when there is one.
+  const [at, hash] = driver ? ['u.created_at', 'u.scenario_hash'] : ['s.created_at', 's.hash'];
+  const from = driver
+    ? {
+        sql: '?? u join ?? s on s.hash = u.scenario_hash',
+        tables: [t('scenario_component_uses'), t('scenarios')],
+      }
+    : { sql: '?? s', tables: [t('scenarios')] };
+  if (driver) add('u.kind = ? and u.component_hash = ?', driver.kind, driver.hash);
+  for (const use of uses.slice(1)) {
+    add(
+      `exists (select 1 from ?? x where x.kind = ? and x.component_hash = ?
+               and x.created_at = s.created_at and x.scenario_hash = s.hash)`,
+      t('scenario_component_uses'),
+      use.kind,
+      use.hash,
+    );
+  }
   const hasParents = `exists (select 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = s.hash)`;
   const hasParentsBindings = [t('scenario_derivations'), t('scenario_derivation_parents')];
-  if (f.created_after !== undefined) add('s.created_at > ?', f.created_after);
-  if (f.created_before !== undefined) add('s.created_at < ?', f.created_before);
+  if (f.created_after !== undefined) add(`${at} > ?`, f.created_after);
+  if (f.created_before !== undefined) add(`${at} < ?`, f.created_before);
   if (f.scenario_slug !== undefined) add('s.scenario_slug = ?', f.scenario_slug);
   if (f.has_name !== undefined) {
     add(
@@ -57,41 +89,8 @@ export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<Su
   }
   if (f.has_parents !== undefined)
     add(`${f.has_parents ? '' : 'not '}${hasParents}`, ...hasParentsBindings);
-  if (f.uses_environment_hash !== undefined) {
-    add(
-      'exists (select 1 from ?? b where b.scenario_hash = s.hash and b.environment_hash = ?)',
-      t('scenario_environments'),
-      f.uses_environment_hash,
-    );
-  }
-  if (f.uses_entity_hash !== undefined) {
-    add(
-      'exists (select 1 from ?? b where b.scenario_hash = s.hash and b.entity_hash = ?)',
-      t('scenario_entities'),
-      f.uses_entity_hash,
-    );
-  }
-  for (const [key, column] of USES) {
-    const value = f[key];
-    if (value === undefined) continue;
-    if (key === 'uses_cognition_profile_hash') {
-      add(
-        `exists (select 1 from ?? b where b.scenario_hash = s.hash and ${column} = ?)`,
-        t('scenario_cognition_profiles'),
-        value,
-      );
-    } else {
-      add(
-        `exists (select 1 from ?? b join ?? pp on pp.profile_hash = b.profile_hash
-                 where b.scenario_hash = s.hash and ${column} = ?)`,
-        t('scenario_cognition_profiles'),
-        t('profile_parts'),
-        value,
-      );
-    }
-  }
   if (query.after)
-    add('(s.created_at, s.hash) < (?::timestamptz, ?)', query.after.created_at, query.after.hash);
+    add(`(${at}, ${hash}) < (?::timestamptz, ?)`, query.after.created_at, query.after.hash);
   const sql = `
     select s.hash, s.scenario_slug, s.created_at, s.created_at::text as cursor_at,
       coalesce((select array_agg(n.name::text order by n.name) from ?? n where n.hash = s.hash), '{}'::text[]) as names,
@@ -102,16 +101,16 @@ export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<Su
       -- with the store); limit 1 keeps it one index probe per returned row.
       coalesce((select true from ?? d join ?? p on p.derivation_id = d.id
                 where d.child_hash = s.hash limit 1), false) as has_parents
-    from ?? s
+    from ${from.sql}
     ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
-    order by s.created_at desc, s.hash desc
+    order by ${at} desc, ${hash} desc
     limit ? offset ?`;
   const result = await db.knex.raw<{ rows: SummaryRow[] }>(sql, [
     t('names_projection'),
     t('scenario_derivation_parents'),
     t('scenario_derivations'),
     ...hasParentsBindings,
-    t('scenarios'),
+    ...from.tables,
     ...bindings,
     query.limit,
     query.offset,

@@ -83,6 +83,13 @@ export class ScenarioStore {
           .onConflict('profile_hash')
           .ignore();
       }
+      // After the bindings and the profiles' compositions it reads (migration 0002).
+      if (wasNewScenario) {
+        await trx.raw('select ??(?::text[])', [
+          this.db.qualified('record_component_uses'),
+          [input.hash],
+        ]);
+      }
       const created = await this.db
         .table<DerivationRecord>('scenario_derivations', trx)
         .insert({
