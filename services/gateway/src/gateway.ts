@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RpcClient } from '@crucible/messaging';
 import type { Infrastructure } from '@crucible/runtime';
@@ -46,6 +46,19 @@ export async function startGateway(
   // A client that never finishes sending cannot hold a socket forever.
   server.requestTimeout = options.requestTimeoutMs + 10_000;
   server.headersTimeout = 15_000;
+  // Draining: every response still to be written says `Connection: close`,
+  // so a keep-alive client cannot hold the gateway open.
+  let draining = false;
+  const unanswered = new Set<ServerResponse>();
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    if (draining) {
+      res.setHeader('connection', 'close');
+      return;
+    }
+    unanswered.add(res);
+    // 'close' comes after the response is sent, or when its connection ends first.
+    res.once('close', () => unanswered.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -60,10 +73,27 @@ export async function startGateway(
   return {
     url,
     port,
+    /**
+     * Stops taking connections, finishes the requests in flight (their
+     * responses close their connections), closes idle keep-alive connections
+     * as they go idle, and cuts whatever is left after the request timeout.
+     */
     async stop() {
       ready = false;
+      draining = true;
+      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+      unanswered.clear();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const cut = setTimeout(
+          () => server.closeAllConnections(),
+          options.requestTimeoutMs + 1_000,
+        );
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       });
     },
