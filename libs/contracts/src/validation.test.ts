@@ -125,6 +125,19 @@ describe('request validation', () => {
     expect(findUnrepresentable({ a: 'emoji \ud83d\ude00 and accents é' })).toBeNull();
   });
 
+  it('finds the first problem deep inside, with its path, and passes clean nesting', () => {
+    const clean = { 'k\ud83d\ude00': [{ x: ['a', { y: 'b\ud83d\ude00' }] }, 2, null, true] };
+    expect(findUnrepresentable(clean)).toBeNull();
+    expect(
+      findUnrepresentable({ ok: clean, list: [{ x: ['a', { 'a/b': 'ok', 'n\u0000': 1 }] }] })
+        ?.details,
+    ).toEqual({ path: '/list/0/x/1/n\u0000', reason: 'nul_character' });
+    expect(findUnrepresentable([[[{ z: 'late \udfff' }]]])?.details).toEqual({
+      path: '/0/0/0/z',
+      reason: 'invalid_unicode',
+    });
+  });
+
   it('refuses numbers outside the double range', () => {
     expect(findUnrepresentable({ a: [1, Infinity] })?.details).toEqual({
       path: '/a/1',

@@ -25,6 +25,34 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * as null). Returns null when everything is fine.
  */
 export function findUnrepresentable(value: unknown, path = ''): CrucibleError | null {
+  // Every message is checked: walk it without building paths, and only look
+  // for where the problem is when there is one.
+  return representable(value) ? null : locateUnrepresentable(value, path);
+}
+
+function representable(value: unknown): boolean {
+  if (typeof value === 'string') return !SUSPECT_CHARS.test(value) || cleanSuspect(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!representable(value[i])) return false;
+    return true;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (SUSPECT_CHARS.test(key) && !cleanSuspect(key)) return false;
+      if (!representable((value as Record<string, unknown>)[key])) return false;
+    }
+  }
+  return true;
+}
+
+/** A string with a surrogate: fine when it has no NUL and every surrogate is paired. */
+function cleanSuspect(s: string): boolean {
+  return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+}
+
+function locateUnrepresentable(value: unknown, path: string): CrucibleError | null {
   if (typeof value === 'string') return checkString(value, path);
   if (typeof value === 'number') {
     return Number.isFinite(value)
@@ -37,7 +65,7 @@ export function findUnrepresentable(value: unknown, path = ''): CrucibleError | 
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnrepresentable(value[i], joinPointer(path, i));
+      const found = locateUnrepresentable(value[i], joinPointer(path, i));
       if (found) return found;
     }
     return null;
@@ -47,7 +75,7 @@ export function findUnrepresentable(value: unknown, path = ''): CrucibleError | 
       const keyPath = joinPointer(path, key);
       const badKey = checkString(key, keyPath);
       if (badKey) return badKey;
-      const found = findUnrepresentable(item, keyPath);
+      const found = locateUnrepresentable(item, keyPath);
       if (found) return found;
     }
   }
