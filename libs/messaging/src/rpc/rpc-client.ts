@@ -129,8 +129,8 @@ export class RpcClient {
     );
   }
 
-  /** The result of a reply (checked against `replySchema` unless null), or its error thrown. */
-  private decodeReply(replySchema: string | null, data: Uint8Array): unknown {
+  /** The result of a reply, checked against `replySchema`, or its error thrown. */
+  private decodeReply(replySchema: string, data: Uint8Array): unknown {
     const { registry } = this.options.catalog;
     let body: unknown;
     try {
@@ -142,7 +142,6 @@ export class RpcClient {
     if ('error' in (body as object))
       throw CrucibleError.fromWire((body as { error: WireError }).error);
     const result = (body as { result: unknown }).result;
-    if (replySchema === null) return result;
     try {
       assertValid(registry, replySchema, result);
     } catch {

@@ -130,25 +130,12 @@ function parseStrict(body: Buffer): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length === 0) return {};
   const first = FIRST_NON_WHITESPACE.exec(text)?.[1] ?? '';
-  if (first !== '{' && first !== '[') throw malformedJson(strictViolationMessage(text, first));
+  if (first !== '{' && first !== '[')
+    throw malformedJson('the top level must be an object or an array');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw malformedJson((error as Error).message);
-  }
-}
-
-/** body-parser's message for a top-level value that is not an object or an array. */
-function strictViolationMessage(text: string, first: string): string {
-  const index = first === '' ? -1 : text.indexOf(first);
-  const partial = index === -1 ? '' : text.slice(0, index) + '#'.repeat(text.length - index);
-  try {
-    JSON.parse(partial);
-    return 'strict violation';
-  } catch (error) {
-    return (error as Error).message.replace(/#+/g, (placeholder) =>
-      text.substring(index, index + placeholder.length),
-    );
   }
 }
 
