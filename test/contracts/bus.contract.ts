@@ -259,6 +259,32 @@ export function describeBusContract(target: BusTarget): void {
       await within(5_000, 'close() to resolve', closed);
       expect(events).toEqual(['handler finished', 'closed']);
     });
+
+    it('close() answers every one of many concurrent requests before it resolves', async () => {
+      const server = await network.connect();
+      const client = await network.connect();
+      const release = gate();
+      const received = new Collector<string>();
+      await server.serve(subject, { queue: 'contract' }, async (message) => {
+        received.push(text(message.data));
+        await release.opened;
+        return { data: bytes(`${text(message.data)}:answered`), headers: {} };
+      });
+
+      // Sent in one turn and answered in one turn: what NatsBus batches.
+      const requests = Array.from({ length: 25 }, (_, i) => `req-${i}`);
+      const replies = Promise.all(
+        requests.map((r) => client.request(subject, bytes(r), { timeoutMs: 10_000 })),
+      );
+      await received.until(requests.length, 5_000, 'every request to reach the handler');
+      const closed = server.close();
+      release.open();
+
+      expect((await within(5_000, 'the replies', replies)).map((r) => text(r.data))).toEqual(
+        requests.map((r) => `${r}:answered`),
+      );
+      await within(5_000, 'close() to resolve', closed);
+    });
   });
 }
 

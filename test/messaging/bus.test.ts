@@ -3,6 +3,7 @@
 import { InProcessBus, NatsBus, type Bus } from '@crucible/messaging';
 import { describeBusContract, type BusNetwork } from '../contracts/bus.contract';
 import { testInfra, uniqueName } from '../support';
+import { rejectionOf, within } from '../contracts/waits';
 
 jest.setTimeout(30_000);
 
@@ -29,3 +30,22 @@ function inProcessNetwork(): Promise<BusNetwork> {
 
 describeBusContract({ name: 'NatsBus (real NATS)', network: natsNetwork });
 describeBusContract({ name: 'InProcessBus', network: inProcessNetwork });
+
+describe('NatsBus on a closed connection', () => {
+  it('rejects requests with unavailable/connection at once, alone or several in one turn', async () => {
+    const bus = await NatsBus.connect({ url: natsUrl, name: uniqueName('bus_closed') });
+    await bus.close();
+    const subject = `${uniqueName('bus')}.op`;
+    const request = () => bus.request(subject, new Uint8Array([1]), { timeoutMs: 10_000 });
+
+    const alone = await within(2_000, 'a lone request to fail', rejectionOf(request()));
+    const several = await within(
+      2_000,
+      'requests of one turn to fail',
+      Promise.all([request(), request(), request()].map(rejectionOf)),
+    );
+
+    for (const error of [alone, ...several])
+      expect(error).toMatchObject({ code: 'unavailable', details: { reason: 'connection' } });
+  });
+});

@@ -11,6 +11,7 @@ import type {
   Subscription,
 } from './bus';
 import { messageSize } from './message-size';
+import { PublishBatch } from './publish-batch';
 import { ReplyInbox } from './reply-inbox';
 
 export interface NatsBusOptions {
@@ -30,8 +31,12 @@ export class NatsBus implements Bus {
 
   private readonly replies: ReplyInbox;
 
+  /** Requests and replies go out through one batch per connection (see PublishBatch). */
+  private readonly publisher: PublishBatch;
+
   private constructor(private readonly nc: NatsConnection) {
-    this.replies = new ReplyInbox(nc);
+    this.publisher = new PublishBatch(nc);
+    this.replies = new ReplyInbox(nc, this.publisher);
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
@@ -73,7 +78,7 @@ export class NatsBus implements Bus {
         if (error) return; // subscription closed; nothing to answer
         // A reply that cannot be sent (connection closed meanwhile) leaves the
         // requester to its timeout; it must not become an unhandled rejection.
-        const done = answer(msg, handler)
+        const done = answer(msg, handler, this.publisher, () => inFlight.size === 1)
           .catch(() => undefined)
           .finally(() => inFlight.delete(done));
         inFlight.add(done);
@@ -103,13 +108,29 @@ export class NatsBus implements Bus {
     // Our subscriptions first: nc.drain() does not wait for async handlers,
     // and their replies would then fail on the closing connection.
     await Promise.all([...this.served].map((s) => s.drain()));
+    this.publisher.flush();
     await this.nc.drain().catch(() => undefined);
   }
 }
 
-async function answer(msg: Msg, handler: BusHandler): Promise<void> {
+/**
+ * Resolves once the reply is handed to nats.js, so a drain waits for it.
+ * `alone`: whether this is the only request of the subscription in flight
+ * (then there is nothing to batch its reply with).
+ */
+async function answer(
+  msg: Msg,
+  handler: BusHandler,
+  publisher: PublishBatch,
+  alone: () => boolean,
+): Promise<void> {
   const reply = await handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) });
-  msg.respond(reply.data, { headers: toNatsHeaders(reply.headers) });
+  // What msg.respond does: publish to the reply subject, when the request has one.
+  if (!msg.reply) return;
+  const options = { headers: toNatsHeaders(reply.headers) };
+  await (alone()
+    ? publisher.publishNow(msg.reply, reply.data, options)
+    : publisher.publish(msg.reply, reply.data, options));
 }
 
 /** Publish failures (ReplyInbox already answers timeouts and no responders with CrucibleErrors). */

@@ -1,5 +1,6 @@
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { unavailable } from '@crucible/contracts';
+import type { PublishBatch } from './publish-batch';
 
 interface Pending {
   resolve(reply: Msg): void;
@@ -21,7 +22,10 @@ export class ReplyInbox {
   private readonly pending = new Map<string, Pending>();
   private nextToken = 0;
 
-  constructor(private readonly nc: NatsConnection) {
+  constructor(
+    nc: NatsConnection,
+    private readonly publisher: PublishBatch,
+  ) {
     this.prefix = `${createInbox()}.`;
     nc.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
@@ -32,8 +36,8 @@ export class ReplyInbox {
     void nc.closed().then(() => this.failAll(new Error('connection closed')));
   }
 
-  /** Publishes `data` with a reply subject and waits for the first reply. Publish errors are thrown as nats.js throws them. */
-  async request(
+  /** Publishes `data` with a reply subject and waits for the first reply. Publish errors reject as nats.js throws them. */
+  request(
     subject: string,
     data: Uint8Array,
     options: { timeoutMs: number; headers: MsgHdrs | undefined },
@@ -57,14 +61,20 @@ export class ReplyInbox {
         timer,
       });
     });
-    try {
-      this.nc.publish(subject, data, { reply: this.prefix + token, headers: options.headers });
-    } catch (error) {
-      // Nothing was sent: the reply promise is dropped unsettled.
-      clearTimeout(this.pending.get(token)?.timer);
+    // With no other request in flight there is nothing to batch with.
+    const alone = this.pending.size === 1;
+    const publishOptions = { reply: this.prefix + token, headers: options.headers };
+    (alone
+      ? this.publisher.publishNow(subject, data, publishOptions)
+      : this.publisher.publish(subject, data, publishOptions)
+    ).catch((error: unknown) => {
+      // Nothing was sent: no reply can come.
+      const pending = this.pending.get(token);
+      if (pending === undefined) return;
       this.pending.delete(token);
-      throw error;
-    }
+      clearTimeout(pending.timer);
+      pending.reject(error as Error);
+    });
     return reply;
   }
 

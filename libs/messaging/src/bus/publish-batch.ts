@@ -1,0 +1,81 @@
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
+
+interface Queued {
+  subject: string;
+  data: Uint8Array;
+  options: { reply?: string; headers?: MsgHdrs };
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Publishes on one NATS connection in batches: what is published during one
+ * turn of the event loop goes out together in its check phase (setImmediate),
+ * where nats.js writes the whole batch to the socket at once.
+ *
+ * nats.js itself writes once per microtask checkpoint, and Node runs one after
+ * every socket callback, so requests read from different HTTP connections in
+ * the same turn each paid a socket write of their own. On loopback a write
+ * also pays the receiver's TCP processing and wake-up: the largest single cost
+ * of every process of the put path (see docs/messaging.md, "Batched
+ * publishes"). A batch costs the rest of the turn in latency, a few
+ * microseconds; a caller with nothing else in flight has nothing to batch
+ * with and publishes at once (`publishNow`).
+ */
+export class PublishBatch {
+  private queue: Queued[] = [];
+  private scheduled = false;
+
+  constructor(private readonly nc: NatsConnection) {}
+
+  /**
+   * Queues the message for this turn's batch. Resolves once nats.js has taken
+   * it (as `nc.publish` returning does), rejects with what `nc.publish` threw
+   * (connection closed or draining, bad subject, ...).
+   */
+  publish(
+    subject: string,
+    data: Uint8Array,
+    options: { reply?: string; headers?: MsgHdrs | undefined },
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const queued: Queued = { subject, data, options: {}, resolve, reject };
+      if (options.reply !== undefined) queued.options.reply = options.reply;
+      if (options.headers !== undefined) queued.options.headers = options.headers;
+      this.queue.push(queued);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
+      }
+    });
+  }
+
+  /** Publishes now, after whatever is queued; as `publish` otherwise. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async: what nc.publish throws becomes the rejection
+  async publishNow(
+    subject: string,
+    data: Uint8Array,
+    options: { reply?: string; headers?: MsgHdrs | undefined },
+  ): Promise<void> {
+    if (this.queue.length > 0) this.flush();
+    this.nc.publish(subject, data, {
+      ...(options.reply !== undefined && { reply: options.reply }),
+      ...(options.headers !== undefined && { headers: options.headers }),
+    });
+  }
+
+  /** Hands everything queued to nats.js now (before a drain or a close). */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    for (const queued of batch) {
+      try {
+        this.nc.publish(queued.subject, queued.data, queued.options);
+        queued.resolve();
+      } catch (error) {
+        queued.reject(error);
+      }
+    }
+  };
+}
