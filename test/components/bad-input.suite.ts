@@ -356,6 +356,16 @@ const CASES: BadCase[] = [
     at: '',
   },
   {
+    name: 'a JSON media type other than application/json',
+    path: 'environments',
+    body: '{"content":"x"}',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    status: 400,
+    code: 'invalid_argument',
+    reason: 'unsupported_media_type',
+    at: '',
+  },
+  {
     name: 'unknown route',
     path: 'dragons',
     body: {},

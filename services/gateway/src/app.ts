@@ -5,7 +5,6 @@ import type { Logger } from '@crucible/telemetry';
 import { errorHandler, unknownRoute } from './http/errors';
 import { expressJsonParser } from './http/json-body';
 import { openApiDocument } from './http/openapi';
-import { operationRoutes } from './http/routes';
 import { mcpRouter } from './mcp/mcp-endpoint';
 
 export interface GatewayAppOptions {
@@ -19,8 +18,9 @@ export interface GatewayAppOptions {
 }
 
 /**
- * The gateway's HTTP application: health and readiness, the OpenAPI
- * document, one route per operation, the MCP endpoint, and one error shape.
+ * The gateway's express application: health and readiness, the OpenAPI
+ * document, the MCP endpoint, and one error shape for what matches nothing.
+ * The operations' routes are served in front of it (`operationRouter`).
  */
 export function createGatewayApp(options: GatewayAppOptions): Express {
   const app = express();
@@ -28,8 +28,6 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   // No weak ETags: hashing every reply costs CPU and API clients do not revalidate.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  // First: an operation request walks no other layer (see operationRoutes).
-  app.use(operationRoutes(options.catalog, options.rpc, options.bodyLimitBytes));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -41,7 +39,7 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  // For /mcp and unknown routes (operations read their own bodies).
+  // For /mcp and unknown routes.
   app.use(expressJsonParser(options.bodyLimitBytes));
   app.use(
     '/mcp',

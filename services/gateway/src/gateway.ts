@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RpcClient } from '@crucible/messaging';
 import type { Infrastructure } from '@crucible/runtime';
 import { createGatewayApp } from './app';
+import { operationRouter } from './http/routes';
 
 export const SERVICE_NAME = 'gateway';
 export const SERVICE_VERSION = '0.1.0';
@@ -42,7 +43,10 @@ export async function startGateway(
     bodyLimitBytes: options.bodyLimitBytes,
     isReady: () => ready,
   });
-  const server: Server = createServer(app);
+  const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, logger);
+  const server: Server = createServer((req, res) => {
+    if (!operations(req, res)) app(req, res);
+  });
   // A client that never finishes sending cannot hold a socket forever.
   server.requestTimeout = options.requestTimeoutMs + 10_000;
   server.headersTimeout = 15_000;

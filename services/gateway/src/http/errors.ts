@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   CrucibleError,
   httpStatusFor,
@@ -10,9 +11,13 @@ import {
 } from '@crucible/contracts';
 import type { Logger } from '@crucible/telemetry';
 
-/** Writes a CrucibleError as `{ "error": WireError }` with its HTTP status. */
-export function sendError(res: Response, error: CrucibleError): void {
-  res.status(httpStatusFor(error.code)).json({ error: error.toWire() });
+/** Writes a CrucibleError as `{ "error": WireError }` with its HTTP status (as express's res.json would). */
+export function sendError(res: ServerResponse, error: CrucibleError): void {
+  const body = Buffer.from(JSON.stringify({ error: error.toWire() }));
+  res.statusCode = httpStatusFor(error.code);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', body.byteLength);
+  res.end(body);
 }
 
 /** A request body that is not JSON (or not an object or array at the top level). */
@@ -25,22 +30,24 @@ export const unknownRoute: RequestHandler = (req, res) => {
   sendError(res, notFound(`no route ${req.method} ${req.path}`, { reason: 'unknown_route' }));
 };
 
-/**
- * The last middleware: body-parser failures become 400/413 with a reason;
- * CrucibleErrors keep their code; anything else is a bug, logged and answered
- * as a generic 500 with no internals.
- */
+/** The last middleware of the express app: answers what went wrong with `toHttpError`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    sendError(res, fromExpressError(error, logger));
+    sendError(res, toHttpError(error, logger));
   };
 }
 
-function fromExpressError(error: unknown, logger: Logger): CrucibleError {
+/**
+ * What a failed request is answered with: body-parser failures become
+ * 400/413 with a reason, CrucibleErrors keep their code, other client errors
+ * that express reports are 400, and anything else is a bug, logged and
+ * answered as a generic `internal`.
+ */
+export function toHttpError(error: unknown, logger: Logger): CrucibleError {
   if (error instanceof CrucibleError) return error;
   const type = (error as { type?: unknown }).type;
   switch (type) {

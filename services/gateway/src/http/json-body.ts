@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { invalidArgument } from '@crucible/contracts';
 import { malformedJson } from './errors';
@@ -25,15 +26,17 @@ export type JsonBody =
  */
 export function jsonBodyReader(
   limitBytes: number,
-): (req: Request, res: Response) => Promise<JsonBody> {
+): (req: IncomingMessage, res: ServerResponse) => Promise<JsonBody> {
   const parser = expressJsonParser(limitBytes);
-  const general = (req: Request, res: Response): Promise<JsonBody> =>
+  const general = (req: IncomingMessage, res: ServerResponse): Promise<JsonBody> =>
     new Promise((resolve, reject) => {
-      // body-parser calls next() or next(error) with an http-errors Error.
-      parser(req, res, (error?: unknown) => {
+      // body-parser only reads the node request (headers, stream) and sets
+      // req.body; it calls next() or next(error) with an http-errors Error.
+      const parsed = req as IncomingMessage & { body?: unknown };
+      parser(parsed as Request, res as Response, (error?: unknown) => {
         if (error instanceof Error) reject(error);
-        else if (req.body !== undefined && req.is('application/json'))
-          resolve({ json: true, value: req.body as unknown });
+        else if (parsed.body !== undefined && mediaType(req) === 'application/json')
+          resolve({ json: true, value: parsed.body });
         else resolve({ json: false });
       });
     });
@@ -47,7 +50,12 @@ export function jsonBodyReader(
   };
 }
 
-async function readPlain(req: Request): Promise<JsonBody> {
+/** The request's media type, lowercase, without parameters (`application/json`). */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+async function readPlain(req: IncomingMessage): Promise<JsonBody> {
   const utf8 = await readAll(req);
   const value = parseStrict(utf8);
   // An empty body reads as {} (as body-parser does): its bytes are not that JSON.
@@ -74,7 +82,7 @@ export function expressJsonParser(limitBytes: number): RequestHandler {
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 /** The Content-Length of a plain (identity-encoded, UTF-8) application/json body, else undefined. */
-function plainJsonLength(req: Request): number | undefined {
+function plainJsonLength(req: IncomingMessage): number | undefined {
   const { headers } = req;
   const type = headers['content-type'];
   const length = headers['content-length'];
@@ -86,7 +94,7 @@ function plainJsonLength(req: Request): number | undefined {
   return Number(length);
 }
 
-function readAll(req: Request): Promise<Buffer> {
+function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const onData = (chunk: Buffer): void => {
