@@ -50,6 +50,11 @@ export interface StackTarget {
   readonly name: string;
   /** Bound for a new consumer to get a record (Kafka group joins take seconds). */
   readonly deliveryTimeoutMs: number;
+  /**
+   * Whether a transaction can stay open while other statements run. PGlite
+   * has one session: a statement outside an open transaction waits for it.
+   */
+  readonly concurrentTransactions: boolean;
   open(): Promise<Stack>;
 }
 
@@ -57,6 +62,7 @@ export const stackTargets: StackTarget[] = [
   {
     name: 'Postgres + Kafka',
     deliveryTimeoutMs: 30_000,
+    concurrentTransactions: true,
     async open() {
       const database = await openTestPostgres();
       const kafka = openKafkaEventLog(memoryLogger('kafka'));
@@ -77,6 +83,7 @@ export const stackTargets: StackTarget[] = [
   {
     name: 'PGlite + EmbeddedEventLog',
     deliveryTimeoutMs: 10_000,
+    concurrentTransactions: false,
     async open() {
       const database = await openTestPglite();
       let eventLog: EmbeddedEventLog;
@@ -105,11 +112,17 @@ export const stackTargets: StackTarget[] = [
 
 // The tables every producing/consuming service has in its migrations.
 const SERVICE_DDL = `
-CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, event_id UUID NOT NULL UNIQUE, topic TEXT NOT NULL,
-  key TEXT NOT NULL, envelope JSONB NOT NULL, headers JSONB NOT NULL DEFAULT '{}'::jsonb,
-  created_at TIMESTAMPTZ NOT NULL DEFAULT now(), claimed_until TIMESTAMPTZ,
-  attempts INT NOT NULL DEFAULT 0, published_at TIMESTAMPTZ);
-CREATE INDEX outbox_unpublished_idx ON outbox(id) WHERE published_at IS NULL;
+CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, event_id UUID NOT NULL, topic TEXT NOT NULL,
+  key TEXT NOT NULL, envelope JSON NOT NULL, headers JSON NOT NULL DEFAULT '{}'::json,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(), tx XID8 NOT NULL DEFAULT pg_current_xact_id());
+CREATE INDEX outbox_order_idx ON outbox (tx, id);
+CREATE TABLE outbox_relay (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+  last_tx XID8 NOT NULL, last_id BIGINT NOT NULL, published BIGINT NOT NULL DEFAULT 0,
+  moved_at TIMESTAMPTZ NOT NULL DEFAULT now(), holder TEXT, lease_until TIMESTAMPTZ);
+INSERT INTO outbox_relay (last_tx, last_id) VALUES ('0', 0);
+CREATE VIEW outbox_pending AS
+  SELECT * FROM outbox
+  WHERE (tx, id) > ((SELECT last_tx FROM outbox_relay), (SELECT last_id FROM outbox_relay));
 CREATE TABLE processed_events (consumer TEXT NOT NULL, event_id UUID NOT NULL,
   processed_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id));
 `;

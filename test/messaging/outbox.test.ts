@@ -6,7 +6,7 @@ import { conflict, defaultCatalog, unavailable } from '@crucible/contracts';
 import { OutboxRelay, enqueueEvents, outboxRow } from '@crucible/messaging';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from '@crucible/telemetry';
-import { runAll, within } from '../contracts/waits';
+import { gate, runAll, within } from '../contracts/waits';
 import { openOutboxService, stackTargets, storedEvent, type Stack } from './outbox-harness';
 
 jest.setTimeout(60_000);
@@ -55,8 +55,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       event.event_id,
     ]);
     expect(await svc.processed()).toEqual([event.event_id]);
-    const unpublished = await svc.db.table('outbox').whereNull('published_at').count({ n: '*' });
-    expect(Number(unpublished[0]?.n)).toBe(0);
+    const pending = await svc.db.table('outbox_pending').count({ n: '*' });
+    expect(Number(pending[0]?.n)).toBe(0);
   });
 
   it('stops the relay promptly, even right after start()', async () => {
@@ -69,6 +69,92 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     });
     relay.start();
     await within(5_000, 'relay.stop() right after start()', relay.stop());
+  });
+
+  it('publishes in write order and moves its cursor past what it published', async () => {
+    const svc = await service();
+    const events = ['first', 'second', 'third'].map(storedEvent);
+    await svc.commit(events.slice(0, 2));
+    await svc.commit(events.slice(2));
+    expect(await svc.relay.drain()).toBe(3);
+    expect(await svc.relay.drain()).toBe(0);
+
+    const records = await svc.read(svc.topics.stream);
+    const onTopic = await records.until(3, wait, 'the three events on the stream');
+    expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual(
+      events.map((e) => e.event_id),
+    );
+    expect(onTopic.map((r) => r.headers['crucible-event-type'])).toEqual(
+      events.map(() => 'components.component_stored'),
+    );
+    // The record is the envelope as the service wrote it.
+    expect(JSON.parse(Buffer.from(onTopic[0]!.value).toString('utf8'))).toEqual(events[0]);
+    const [relayRow] = await svc.db.table('outbox_relay').select('published');
+    expect(Number(relayRow.published)).toBe(3);
+    expect(Number((await svc.db.table('outbox').count({ n: '*' }))[0]?.n)).toBe(3);
+  });
+
+  (target.concurrentTransactions ? it : it.skip)(
+    'holds back a later commit while an earlier transaction is open, so nothing is skipped',
+    // Skipped on PGlite (one session): no statement runs while a transaction is open.
+    async () => {
+      const svc = await service();
+      const early = storedEvent('written first, committed last');
+      const late = storedEvent('written second, committed first');
+      const written = gate();
+      const commitEarly = gate();
+      const earlyCommitted = svc.db.transaction(async (trx) => {
+        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, early)]);
+        written.open();
+        await commitEarly.opened;
+      });
+      try {
+        await within(5_000, 'the early row to be written', written.opened);
+        await svc.commit([late]);
+        // The late row is committed but behind an open transaction: not yet final.
+        expect(await svc.relay.drain()).toBe(0);
+      } finally {
+        commitEarly.open();
+        await earlyCommitted;
+      }
+      expect(await svc.relay.drain()).toBe(2);
+      const records = await svc.read(svc.topics.stream);
+      const onTopic = await records.until(2, wait, 'both events on the stream');
+      expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual([
+        early.event_id,
+        late.event_id,
+      ]);
+    },
+  );
+
+  it('lets one relay publish at a time: a second waits until the first gives its lease up', async () => {
+    const svc = await service();
+    const second = new OutboxRelay({ db: svc.db, eventLog: stack!.eventLog, logger: svc.logger });
+    await svc.commit([storedEvent('to the first relay')]);
+    expect(await svc.relay.drain()).toBe(1);
+    await svc.commit([storedEvent('while the first holds the lease')]);
+    expect(await second.drain()).toBe(0);
+
+    await svc.relay.stop();
+    expect(await second.drain()).toBe(1);
+    await second.stop();
+  });
+
+  it('takes the lease over from a relay that stopped without giving it up, once it expires', async () => {
+    const svc = await service();
+    const options = { db: svc.db, eventLog: stack!.eventLog, logger: svc.logger, leaseMs: 300 };
+    const dead = new OutboxRelay(options);
+    const heir = new OutboxRelay(options);
+    await svc.commit([storedEvent('before the crash')]);
+    expect(await dead.drain()).toBe(1);
+    // `dead` never runs again and never calls stop().
+    await svc.commit([storedEvent('after the crash')]);
+    expect(await heir.drain()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await heir.drain()).toBe(1);
+    const [lease] = await svc.db.table('outbox_relay').select('holder');
+    expect(lease.holder).toBe(heir.holder);
+    await heir.stop();
   });
 
   it('publishes nothing for a rolled-back transaction', async () => {
@@ -96,8 +182,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const event = storedEvent('twice');
     await svc.commit([event]);
     expect(await svc.relay.drain()).toBe(1);
-    // A crash between publish and mark: the row looks unpublished again.
-    await svc.db.table('outbox').where({ event_id: event.event_id }).update({ published_at: null });
+    // A crash between publishing and moving the cursor: the cursor is where it was.
+    await svc.db.table('outbox_relay').update({ last_tx: '0', last_id: 0 });
     expect(await svc.relay.drain()).toBe(1);
     const marker = storedEvent('marker');
     await svc.commit([marker]);

@@ -47,9 +47,9 @@ describe('scenarios migration 0002 (component uses) on existing data', () => {
         ('${h('a')}', 0, '${h('7')}'), ('${h('a')}', 1, '${h('8')}'), ('${h('b')}', 0, '${h('7')}');
     `);
 
-    expect(await migrate(knex, { schema: 'scenarios', dir: MIGRATIONS })).toEqual([
+    expect(await migrate(knex, { schema: 'scenarios', dir: MIGRATIONS })).toContain(
       '0002_component_uses.sql',
-    ]);
+    );
 
     const rows = await knex('scenarios.scenario_component_uses')
       .select('kind', 'component_hash', 'scenario_hash')

@@ -34,7 +34,7 @@ export {
 } from './events/embedded-event-log';
 export { buildEvent, type EventMeta, type TypedEnvelope } from './events/envelope';
 export { OUTBOX_TABLE, enqueueEvents, outboxRow, type OutboxRow } from './events/outbox';
-export { OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
+export { OUTBOX_RELAY_TABLE, OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
 export {
   EventConsumer,
   PROCESSED_EVENTS_TABLE,

@@ -149,7 +149,7 @@ async function otherDatabasesBackends(db: Client): Promise<number[]> {
 
 async function unpublished(db: Client): Promise<number> {
   const result = await db.query<{ n: number }>(
-    'select count(*)::int as n from components.outbox where published_at is null',
+    'select count(*)::int as n from components.outbox_pending',
   );
   return result.rows[0]?.n ?? 0;
 }

@@ -162,7 +162,7 @@ function withOutboxRow(db: ServiceDb, insertSql: string, valueCount: number): st
   return `with ins as (${insertSql}),
     ev as (
       insert into ${db.quotedTable(OUTBOX_TABLE)} (event_id, topic, key, envelope, headers)
-      select ${id}, ${topic}, ${key}, ${envelope}::jsonb, ${headers}::jsonb from ins
+      select ${id}, ${topic}, ${key}, ${envelope}::json, ${headers}::json from ins
       returning 1)
     select count(*)::int as inserted from ins`;
 }
