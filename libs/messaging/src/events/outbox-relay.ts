@@ -18,9 +18,12 @@ export interface OutboxRelayOptions {
   /** Longest pause between rounds when nothing kicks the relay. */
   idlePollMs?: number;
   /**
-   * How long the relay's lease lasts without a renewal (default 30 s): a
-   * replica that dies holding it is replaced after this. Renewed by every
-   * round that publishes, and by an idle round once half of it is gone.
+   * How long the relay's lease lasts without a renewal (default 10 s): a
+   * replica that dies holding it delays events by up to this much before
+   * another takes over (one that stops gives it up at once). Renewed by every
+   * round that publishes, and by any round once half of it is gone; longer
+   * than the longest retry backoff (5 s), so a relay waiting out a Kafka
+   * outage keeps it.
    */
   leaseMs?: number;
   /** Published rows older than this are deleted. */
@@ -185,7 +188,7 @@ export class OutboxRelay {
   }
 
   private leaseSeconds(): number {
-    return (this.options.leaseMs ?? 30_000) / 1000;
+    return (this.options.leaseMs ?? 10_000) / 1000;
   }
 
   /** Publishes rows grouped by topic, keeping their order within each topic. */
