@@ -8,7 +8,7 @@
 //   --only hashing,gateway        which benches (default: all)
 //   --topology processes|in-process|both   gateway topology (default processes)
 //   --measure-ms N                gateway: measured ms per side and scenario (default 5000)
-//   --warmup-ms N                 gateway: warm-up ms per round (default 500)
+//   --warmup-ms N                 gateway: warm-up ms per round (default 250)
 //   --scenarios put_new.c50,...   gateway: only these scenarios (default: all four)
 //   --cpu-prof DIR                gateway, processes topology: V8 CPU profiles of each server process
 import { resolve } from 'node:path';
