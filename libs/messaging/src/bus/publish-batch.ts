@@ -1,11 +1,27 @@
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 
+/** What nc.publish takes: only the options that are set. */
+type NatsPublishOptions = { reply?: string; headers?: MsgHdrs };
+
+/** What a caller passes; undefined means not set. */
+export interface PublishOptions {
+  reply?: string | undefined;
+  headers?: MsgHdrs | undefined;
+}
+
 interface Queued {
   subject: string;
   data: Uint8Array;
-  options: { reply?: string; headers?: MsgHdrs };
+  options: NatsPublishOptions;
   resolve(): void;
   reject(error: unknown): void;
+}
+
+function natsOptions(options: PublishOptions): NatsPublishOptions {
+  const out: NatsPublishOptions = {};
+  if (options.reply !== undefined) out.reply = options.reply;
+  if (options.headers !== undefined) out.headers = options.headers;
+  return out;
 }
 
 /**
@@ -33,16 +49,9 @@ export class PublishBatch {
    * it (as `nc.publish` returning does), rejects with what `nc.publish` threw
    * (connection closed or draining, bad subject, ...).
    */
-  publish(
-    subject: string,
-    data: Uint8Array,
-    options: { reply?: string; headers?: MsgHdrs | undefined },
-  ): Promise<void> {
+  publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const queued: Queued = { subject, data, options: {}, resolve, reject };
-      if (options.reply !== undefined) queued.options.reply = options.reply;
-      if (options.headers !== undefined) queued.options.headers = options.headers;
-      this.queue.push(queued);
+      this.queue.push({ subject, data, options: natsOptions(options), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(this.flush);
@@ -52,16 +61,9 @@ export class PublishBatch {
 
   /** Publishes now, after whatever is queued; as `publish` otherwise. */
   // eslint-disable-next-line @typescript-eslint/require-await -- async: what nc.publish throws becomes the rejection
-  async publishNow(
-    subject: string,
-    data: Uint8Array,
-    options: { reply?: string; headers?: MsgHdrs | undefined },
-  ): Promise<void> {
+  async publishNow(subject: string, data: Uint8Array, options: PublishOptions): Promise<void> {
     if (this.queue.length > 0) this.flush();
-    this.nc.publish(subject, data, {
-      ...(options.reply !== undefined && { reply: options.reply }),
-      ...(options.headers !== undefined && { headers: options.headers }),
-    });
+    this.nc.publish(subject, data, natsOptions(options));
   }
 
   /** Hands everything queued to nats.js now (before a drain or a close). */
