@@ -1,5 +1,6 @@
 import { canonicalJson } from './canonical-json';
 import {
+  canonicalJsonComponent,
   componentHash,
   JSON_COMPONENT_KINDS,
   jsonComponentHash,
@@ -65,6 +66,15 @@ describe('jsonComponentHash', () => {
 
   it('is the SHA-256 of the canonical JSON', () => {
     expect(jsonComponentHash(entity)).toBe(sha256Hex(canonicalJson(entity)));
+  });
+
+  it('agrees with canonicalJsonComponent, which also returns the canonical JSON', () => {
+    const reordered = { ...entity, state: 'Caf\u00e9 \u{1F41C} "quoted"\n' };
+    expect(canonicalJsonComponent(reordered)).toEqual({
+      canonical: canonicalJson(reordered),
+      hash: jsonComponentHash(reordered),
+    });
+    expect(() => canonicalJsonComponent({ bad: Number.NaN })).toThrow(NotJsonError);
   });
 
   it('does not depend on key order', () => {

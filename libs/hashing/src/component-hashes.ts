@@ -1,4 +1,4 @@
-import { withCanonicalJsonBytes } from './canonical-json';
+import { canonicalJson, withCanonicalJsonBytes } from './canonical-json';
 import { requireText } from './input-checks';
 import { sha256Hex } from './sha256';
 
@@ -36,6 +36,16 @@ export function textComponentHash(text: string): string {
 export function jsonComponentHash(value: unknown): string {
   // Hash the canonical bytes in place: no string, no copy.
   return withCanonicalJsonBytes(value, sha256Hex);
+}
+
+/**
+ * A JSON component's canonical JSON and its hash (`jsonComponentHash`) from
+ * one serialization, for a caller that stores the canonical JSON too. Throws
+ * what canonicalJson throws.
+ */
+export function canonicalJsonComponent(value: unknown): { canonical: string; hash: string } {
+  const canonical = canonicalJson(value);
+  return { canonical, hash: sha256Hex(canonical) };
 }
 
 function assertNever(kind: never): never {

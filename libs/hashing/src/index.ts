@@ -10,6 +10,7 @@ export {
   type CognitionProfileHashInput,
 } from './cognition-profile-hash';
 export {
+  canonicalJsonComponent,
   componentHash,
   JSON_COMPONENT_KINDS,
   jsonComponentHash,

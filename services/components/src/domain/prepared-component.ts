@@ -1,9 +1,4 @@
-import {
-  NotJsonError,
-  canonicalJson,
-  jsonComponentHash,
-  textComponentHash,
-} from '@crucible/hashing';
+import { NotJsonError, canonicalJsonComponent, textComponentHash } from '@crucible/hashing';
 import { invalidArgument, type Entity } from '@crucible/contracts';
 import type { ContentKind, JsonKind, TextKind } from './component-kinds';
 import { checkAdjudicationSchema } from './adjudication-schema';
@@ -44,11 +39,12 @@ export function prepareJson(
 ): PreparedComponent {
   const content: Record<string, unknown> =
     kind === 'entity' ? normalizeEntity(value as unknown as Entity, path) : value;
-  const stored = canonicalOrInvalid(content, path);
+  // Serialized once: what is stored is what is hashed.
+  const { canonical: stored, hash } = canonicalOrInvalid(content, path);
   const sizeBytes = Buffer.byteLength(stored, 'utf8');
   checkSize(kind, sizeBytes, path);
   if (kind === 'adjudication_schema') checkAdjudicationSchema(content, path);
-  return { kind, hash: jsonComponentHash(content), content, stored, sizeBytes };
+  return { kind, hash, content, stored, sizeBytes };
 }
 
 function checkSize(kind: ContentKind, sizeBytes: number, path: string): void {
@@ -63,9 +59,9 @@ function checkSize(kind: ContentKind, sizeBytes: number, path: string): void {
 }
 
 /** Canonical JSON, or invalid_argument naming the value that is not JSON (e.g. 1e400, which parses as Infinity). */
-function canonicalOrInvalid(value: unknown, path: string): string {
+function canonicalOrInvalid(value: unknown, path: string): { canonical: string; hash: string } {
   try {
-    return canonicalJson(value);
+    return canonicalJsonComponent(value);
   } catch (error) {
     if (error instanceof NotJsonError) {
       const at = path + error.path;
