@@ -108,7 +108,10 @@ export class OutboxRelay {
       );
   }
 
-  /** Runs rounds until the outbox is empty; for tests and shutdown. Returns rows published. */
+  /**
+   * Runs rounds until nothing is left to publish, or another relay holds the
+   * lease (then it publishes nothing); for tests. Returns rows published.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {

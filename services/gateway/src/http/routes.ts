@@ -131,9 +131,10 @@ export function operationRouter(
 }
 
 /**
- * The raw path and query string of a request target, as express's parseurl
- * reads them (origin form `/path?query`, or an absolute URL); undefined for
- * anything else (`*`, garbage), which is then no operation's.
+ * The path and query string of a request target: raw for the origin form
+ * (`/path?query`, as express's parseurl reads it), as WHATWG URL normalizes
+ * them for an absolute URL (rare: proxies); undefined for anything else
+ * (`*`, garbage), which is then no operation's.
  */
 function requestTarget(url: string): { pathname: string; query: string } | undefined {
   if (url.charCodeAt(0) === 0x2f) {
