@@ -6,8 +6,8 @@ import { SCENARIOS_EXAMPLES } from './scenarios';
 export type { OperationExample } from './example';
 
 /**
- * One example per exposed operation, in the order they run: each may use what
- * the ones before it stored. docs/api.md and the OpenAPI document show them;
+ * One example per exposed operation, in the catalog's order, which is the
+ * order they run in: each may use what the ones before it stored. docs/api.md and the OpenAPI document show them;
  * test/gateway runs them against a real platform.
  */
 export const OPERATION_EXAMPLES: readonly OperationExample[] = [

@@ -144,7 +144,7 @@ export const SCENARIOS_EXAMPLES: readonly OperationExample[] = [
         {
           hash: H.LOCKED_ROOM_HARD,
           scenario_slug: 'locked_room',
-          created_at: '2026-03-14T09:30:56.096Z',
+          created_at: '2026-03-14T09:31:03.233Z',
           names: ['locked-room-hard'],
           child_count: 0,
           world_count: 0,
@@ -179,7 +179,7 @@ export const SCENARIOS_EXAMPLES: readonly OperationExample[] = [
         {
           hash: H.LOCKED_ROOM_HARD,
           scenario_slug: 'locked_room',
-          created_at: '2026-03-14T09:30:56.096Z',
+          created_at: '2026-03-14T09:31:03.233Z',
           parent_hashes: [H.LOCKED_ROOM],
           distance: 0,
         },
@@ -202,7 +202,7 @@ export const SCENARIOS_EXAMPLES: readonly OperationExample[] = [
           { to: H.ROOM_WITHOUT_KEY, from: H.ROOM, kind: 'environment', label: 'room' },
         ],
       },
-      created_at: '2026-03-14T09:30:56.096Z',
+      created_at: '2026-03-14T09:31:03.233Z',
       parents: [{ parent_hash: H.LOCKED_ROOM, parent_index: 0, role: 'primary' }],
     },
   }),
