@@ -17,6 +17,13 @@ export class DocumentedValues {
     return this.map(value) as T;
   }
 
+  /** `text` (a URL, a JSON body) with every bound stand-in replaced by its instant. */
+  substituteText(text: string): string {
+    let out = text;
+    for (const [standIn, instant] of this.instants) out = out.split(standIn).join(instant);
+    return out;
+  }
+
   /** Where `actual` differs from the documented reply, as JSON Pointers and values; [] when it matches. */
   differences(documented: unknown, actual: unknown, path = ''): string[] {
     if (typeof documented === 'string' && TIMESTAMP.test(documented)) {
