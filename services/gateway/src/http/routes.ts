@@ -72,8 +72,9 @@ export type OperationRouter = (req: IncomingMessage, res: ServerResponse) => boo
  * is written with node's own response methods. Measured on the put path
  * (one request at a time): express's app, router and response helpers cost
  * the gateway ~70 us per request, a tenth of the whole pipeline's latency.
- * Everything else (health, readiness, OpenAPI, MCP, unknown routes) is the
- * express app's.
+ * A path of these routes asked with another method is answered here too (405
+ * with Allow). Everything else (home, operation index, health, readiness,
+ * OpenAPI, MCP, unknown routes) is the express app's.
  */
 export function operationRouter(
   catalog: Catalog,
