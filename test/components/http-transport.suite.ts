@@ -1,40 +1,6 @@
-import { request as httpRequest } from 'node:http';
 import { textComponentHash } from '@crucible/hashing';
+import { rawHttp as raw } from '../support';
 import { countAll, type Stack } from './stack';
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One request with node:http, so that the request target and the framing are exactly as given. */
-function raw(
-  url: string,
-  options: { method: string; path: string; headers?: Record<string, string>; chunks?: string[] },
-): Promise<RawResponse> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { hostname, port, method: options.method, path: options.path, headers: options.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    for (const chunk of options.chunks ?? []) req.write(chunk);
-    req.end();
-  });
-}
 
 /**
  * How the gateway reads HTTP requests for the operations' routes, which it

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 /**
  * An HTTP request; a string or bytes body is sent as is, anything else as
  * JSON. Resolves with the status, the body (parsed when it is JSON) and the
@@ -24,4 +26,44 @@ export async function http(
     // not JSON: keep the text
   }
   return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** What `rawHttp` received: status, headers and the body as text. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One request with node:http, so that the request target, the headers and
+ * the framing are exactly as given (fetch adds a content type and a length).
+ * No `chunks`: no body and no framing headers; with `chunks` and no
+ * Content-Length: chunked.
+ */
+export function rawHttp(
+  url: string,
+  options: { method: string; path: string; headers?: Record<string, string>; chunks?: string[] },
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { hostname, port, method: options.method, path: options.path, headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    for (const chunk of options.chunks ?? []) req.write(chunk);
+    req.end();
+  });
 }

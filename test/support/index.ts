@@ -9,4 +9,4 @@ export {
   openRealTestInfrastructure,
   type TestInfrastructure,
 } from './infrastructure';
-export { http } from './http';
+export { http, rawHttp, type RawResponse } from './http';

@@ -27,6 +27,8 @@ export class SchemaRegistry {
     addFormats(this.ajv);
     // Annotations our schemas carry for error reasons and type generation.
     this.ajv.addKeyword({ keyword: 'x-crucible-reason', schemaType: 'string' });
+    // What a refused legacy field was replaced by (named in its error message).
+    this.ajv.addKeyword({ keyword: 'x-crucible-replaced-by', schemaType: 'string' });
     this.ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
     const files = new Set<string>();
     for (const file of listJsonFiles(dir)) {

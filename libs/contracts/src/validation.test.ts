@@ -109,6 +109,25 @@ describe('request validation', () => {
     });
   });
 
+  it('names what replaced a refused legacy field', () => {
+    const error = failure('scenarios/assemble_scenario.request.v1.json', {
+      scenario_slug: 'room',
+      description: 'A room.',
+      chronon_seconds: 60,
+      cognition_profiles: { subject: { hash: H } },
+      environments: { room: { hash: H } },
+      entities: [{ hash: H }],
+      environment: 'A room.',
+    });
+    expect(error.code).toBe('invalid_argument');
+    expect(error.details).toMatchObject({
+      path: '/environment',
+      reason: 'legacy_field',
+      replaced_by: 'environments',
+    });
+    expect(error.message).toBe('/environment: no longer accepted; replaced by environments');
+  });
+
   it('refuses lone surrogates and NUL in values and keys', () => {
     expect(findUnrepresentable({ a: ['ok', 'x\ud800'] })?.details).toEqual({
       path: '/a/1',

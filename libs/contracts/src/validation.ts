@@ -153,6 +153,19 @@ export function fromAjvError(error: ErrorObject, basePath = ''): CrucibleError {
     typeof annotated === 'string' && !structural
       ? annotated
       : (KEYWORD_REASONS[error.keyword] ?? 'invalid_value');
+  const replacedBy = parent?.['x-crucible-replaced-by'];
+  if (error.keyword === 'not' && typeof replacedBy === 'string') {
+    // A refused legacy field: say what to send instead.
+    return invalidArgument(
+      path,
+      reason,
+      `${describe(path)}: no longer accepted; replaced by ${replacedBy}`,
+      {
+        keyword: error.keyword,
+        replaced_by: replacedBy,
+      },
+    );
+  }
   const detail =
     error.keyword === 'additionalProperties'
       ? 'unknown field'

@@ -2,7 +2,8 @@ import express, { type Express } from 'express';
 import type { Catalog } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
-import { errorHandler, unknownRoute } from './http/errors';
+import { errorHandler, otherMethods, unknownRoute } from './http/errors';
+import { apiIndex, homePage } from './http/home';
 import { expressJsonParser } from './http/json-body';
 import { openApiDocument } from './http/openapi';
 import { mcpRouter } from './mcp/mcp-endpoint';
@@ -18,8 +19,9 @@ export interface GatewayAppOptions {
 }
 
 /**
- * The gateway's express application: health and readiness, the OpenAPI
- * document, the MCP endpoint, and one error shape for what matches nothing.
+ * The gateway's express application: the home page and the operation index,
+ * health and readiness, the OpenAPI document, the MCP endpoint, and one error
+ * shape for what matches nothing (404) or a known path's other methods (405).
  * The operations' routes are served in front of it (`operationRouter`).
  */
 export function createGatewayApp(options: GatewayAppOptions): Express {
@@ -28,17 +30,30 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   // No weak ETags: hashing every reply costs CPU and API clients do not revalidate.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/ready', (_req, res) => {
-    const ready = options.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
-  });
-  const openapi = openApiDocument(options.catalog, options.version);
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
+  const readOnly = otherMethods(['GET', 'HEAD']);
+  app.route('/').get(homePage(options.version)).all(readOnly);
+  app.route('/v1').get(apiIndex(options.catalog)).all(readOnly);
+  app
+    .route('/health')
+    .get((_req, res) => {
+      res.json({ status: 'ok' });
+    })
+    .all(readOnly);
+  app
+    .route('/ready')
+    .get((_req, res) => {
+      const ready = options.isReady();
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+    })
+    .all(readOnly);
+  // Serialized once: the document is large and never changes while running.
+  const openapi = JSON.stringify(openApiDocument(options.catalog, options.version));
+  app
+    .route('/openapi.json')
+    .get((_req, res) => {
+      res.type('json').send(openapi);
+    })
+    .all(readOnly);
   // For /mcp and unknown routes.
   app.use(expressJsonParser(options.bodyLimitBytes));
   app.use(

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RpcClient } from '@crucible/messaging';
 import type { Infrastructure } from '@crucible/runtime';
 import { createGatewayApp } from './app';
-import { operationRouter } from './http/routes';
+import { assignRequestId, operationRouter } from './http/routes';
 
 export const SERVICE_NAME = 'gateway';
 export const SERVICE_VERSION = '0.1.0';
@@ -45,6 +45,7 @@ export async function startGateway(
   });
   const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, logger);
   const server: Server = createServer((req, res) => {
+    assignRequestId(req, res);
     if (!operations(req, res)) app(req, res);
   });
   // A client that never finishes sending cannot hold a socket forever.

@@ -9,3 +9,4 @@ export { createGatewayApp, type GatewayAppOptions } from './app';
 export { readConfig, type GatewayConfig } from './config';
 export { openApiDocument } from './http/openapi';
 export { toolDefinitions } from './mcp/tools';
+export { OPERATION_EXAMPLES, type OperationExample } from './docs/examples';

@@ -71,6 +71,14 @@ export type ReplyEnvelope =
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
 /**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex1 = string;
+/**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ */
+export type Label1 = string;
+/**
  * An RFC 3339 date-time in UTC.
  */
 export type Timestamp1 = string;
@@ -82,7 +90,7 @@ export type Note = string | null;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex1 = string;
+export type Sha256Hex2 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -119,6 +127,14 @@ export type EntityList = [EntityRef, ...EntityRef[]];
  * via the `definition` "operator".
  */
 export type Operator = string | null;
+/**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ */
+export type Label2 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex3 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -668,10 +684,16 @@ export interface NameEntry {
  * via the `definition` "ListNamesRequest".
  */
 export interface ListNamesRequest {
+  /**
+   * Only names that start with this.
+   */
   prefix?: string;
-  hash?: Sha256Hex;
+  hash?: Sha256Hex1;
+  /**
+   * Most names in one page (default 100).
+   */
   limit?: number;
-  after?: Label;
+  after?: Label1;
 }
 /**
  * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
@@ -719,7 +741,13 @@ export interface NameHistoryEntry {
  */
 export interface NameHistoryRequest {
   name: Label;
+  /**
+   * Most entries in one page (default 100).
+   */
   limit?: number;
+  /**
+   * The previous page's next_before_id: entries older than this one.
+   */
   before_id?: number;
 }
 /**
@@ -797,7 +825,7 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex1;
+  expected_current_hash?: Sha256Hex2;
   note?: Note;
 }
 /**
@@ -890,25 +918,25 @@ export interface AssembleScenarioRequest {
   metadata?: JsonObject;
   name?: Label;
   /**
-   * Legacy field: not accepted.
+   * Refused (legacy): the one cognition block became cognition_profiles, cognition profiles by label; each agent names its profile in kind.agent.cognition_profile.
    */
   cognition?: {
     [k: string]: unknown;
   };
   /**
-   * Legacy field: not accepted.
+   * Refused (legacy): the template's rules now belong in the adjudicate_system prompt of each cognition profile.
    */
   adjudicate_user_template?: {
     [k: string]: unknown;
   };
   /**
-   * Legacy field: not accepted.
+   * Refused (legacy): the corrective template is gone; the adjudicate_system prompt of each cognition profile carries the rules, and adjudication_retry_budget bounds the retries.
    */
   adjudicate_corrective_template?: {
     [k: string]: unknown;
   };
   /**
-   * Legacy field: not accepted.
+   * Refused (legacy): the one environment text became environments, environments by label; each entity names its environment.
    */
   environment?: {
     [k: string]: unknown;
@@ -1100,6 +1128,9 @@ export interface DerivationParent {
  * via the `definition` "GetDerivationRequest".
  */
 export interface GetDerivationRequest {
+  /**
+   * The derivation_id that assemble_scenario or fork_scenario answered.
+   */
   id: number;
 }
 /**
@@ -1151,8 +1182,8 @@ export interface CognitionProfileContent {
  * via the `definition` "GetScenarioRequest".
  */
 export interface GetScenarioRequest {
-  name?: Label;
-  hash?: Sha256Hex;
+  name?: Label2;
+  hash?: Sha256Hex3;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

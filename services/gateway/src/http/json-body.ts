@@ -15,8 +15,10 @@ export type JsonBody =
 
 /**
  * Reads request bodies the way `express.json({ strict: true })` with a UTF-8
- * check did: a JSON object or array (an empty body is `{}`), over the limit is
- * 413, invalid UTF-8 is `invalid_utf8`, bad JSON is `malformed_json`.
+ * check did: a JSON object or array, over the limit is 413, invalid UTF-8 is
+ * `invalid_utf8`, bad JSON is `malformed_json`. No body at all (no framing, or
+ * `Content-Length: 0`, whatever the media type) is `{}`: an operation whose
+ * fields are all optional needs none (docs/api.md).
  *
  * The common request (`application/json`, a Content-Length within the limit,
  * no Content-Encoding) is read directly: body-parser, raw-body, iconv and
@@ -43,8 +45,10 @@ export function jsonBodyReader(
   return (req, res) => {
     // As type-is decides for body-parser: no Transfer-Encoding and no numeric Content-Length, no body.
     const { headers } = req;
-    if (headers['transfer-encoding'] === undefined && isNaN(Number(headers['content-length'])))
-      return Promise.resolve({ json: false });
+    if (headers['transfer-encoding'] === undefined) {
+      const declared = Number(headers['content-length']);
+      if (isNaN(declared) || declared === 0) return Promise.resolve({ json: true, value: {} });
+    }
     const length = plainJsonLength(req);
     return length === undefined || length > limitBytes ? general(req, res) : readPlain(req);
   };

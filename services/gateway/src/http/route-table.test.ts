@@ -38,6 +38,14 @@ describe('RouteTable', () => {
     expect(table.match('GET', '/v1/names/other')?.target).toBe('by name');
   });
 
+  it('names the methods served at a path, for 405 answers', () => {
+    expect(table.methodsAt('/v1/components/environments')).toEqual(['POST']);
+    expect(table.methodsAt('/V1/components/environments/abc/')).toEqual(['GET', 'HEAD']);
+    expect(table.methodsAt('/v1/names/x/history')).toEqual(['GET', 'HEAD']);
+    expect(table.methodsAt('/v1/dragons')).toEqual([]);
+    expect(table.methodsAt('v1/names/x')).toEqual([]);
+  });
+
   it('refuses a malformed escape as invalid_argument at the parameter', () => {
     expect(() => table.match('GET', '/v1/names/%zz')).toThrow(
       expect.objectContaining({

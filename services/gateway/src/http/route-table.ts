@@ -30,9 +30,11 @@ interface Route<T> {
  */
 export class RouteTable<T> {
   private readonly routes = new Map<string, Array<Route<T>>>();
+  private readonly methods = new Set<HttpMethod>();
 
   constructor(specs: Iterable<RouteSpec<T>>) {
     for (const spec of specs) {
+      this.methods.add(spec.method);
       const parts = spec.path.split('/').slice(1);
       const route: Route<T> = {
         segments: parts.map((part) => (isParameter(part) ? null : part.toLowerCase())),
@@ -51,22 +53,46 @@ export class RouteTable<T> {
    * the parameter's path, as a request field.
    */
   match(method: string, pathname: string): RouteMatch<T> | undefined {
-    if (pathname.charCodeAt(0) !== 0x2f) return undefined;
-    const parts = pathname.split('/');
-    parts.shift();
-    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-    const candidates = this.routes.get(`${method === 'HEAD' ? 'GET' : method} ${parts.length}`);
-    if (candidates === undefined) return undefined;
-    for (const route of candidates) {
-      if (!matches(route, parts)) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        if (name !== null) params[name] = decodeParam(name, parts[i] ?? '');
-      });
-      return { target: route.target, params };
-    }
-    return undefined;
+    const parts = segmentsOf(pathname);
+    if (parts === undefined) return undefined;
+    const route = this.find(method === 'HEAD' ? 'GET' : method, parts);
+    if (route === undefined) return undefined;
+    const params: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      if (name !== null) params[name] = decodeParam(name, parts[i] ?? '');
+    });
+    return { target: route.target, params };
   }
+
+  /**
+   * The methods some route serves at `pathname` (HEAD with GET), sorted; empty
+   * when no route has this path. For 405 answers and their Allow header.
+   */
+  methodsAt(pathname: string): string[] {
+    const parts = segmentsOf(pathname);
+    if (parts === undefined) return [];
+    const found: string[] = [];
+    for (const method of this.methods) {
+      if (this.find(method, parts) === undefined) continue;
+      found.push(method);
+      if (method === 'GET') found.push('HEAD');
+    }
+    return found.sort();
+  }
+
+  private find(method: string, parts: readonly string[]): Route<T> | undefined {
+    const candidates = this.routes.get(`${method} ${parts.length}`);
+    return candidates?.find((route) => matches(route, parts));
+  }
+}
+
+/** The segments of a raw path, without one trailing slash; undefined without a leading slash. */
+function segmentsOf(pathname: string): string[] | undefined {
+  if (pathname.charCodeAt(0) !== 0x2f) return undefined;
+  const parts = pathname.split('/');
+  parts.shift();
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
 }
 
 function isParameter(part: string): boolean {

@@ -11,20 +11,35 @@ import {
 } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import { recordHttpRoute, type Logger } from '@crucible/telemetry';
-import { sendError, toHttpError } from './errors';
+import { answerOtherMethod, sendError, toHttpError, unsupportedMediaType } from './errors';
 import { jsonBodyReader, type JsonBody } from './json-body';
+import { requestLayout, type RequestLayout } from './request-layout';
 import { RouteTable } from './route-table';
+import { fieldReaders, type FieldReader } from './string-fields';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request id of an HTTP request: the caller's X-Request-Id when sane, else a new one. */
-export function requestIdOf(req: IncomingMessage): string {
+/**
+ * Gives an HTTP exchange its request id, first thing, so that every answer
+ * (operation, error, health, MCP) carries it: the caller's X-Request-Id when
+ * sane, else a new one. Read back with `requestIdOf`.
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): void {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader(
+    'x-request-id',
+    typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(),
+  );
 }
 
-/** An operation (with its fields' JSON types), or `/v1/ops/{operation}`. */
-type Operation = { spec: OperationSpec; types: Map<string, string> } | 'ops';
+/** The request id `assignRequestId` gave the exchange. */
+export function requestIdOf(res: ServerResponse): string {
+  return String(res.getHeader('x-request-id'));
+}
+
+/** An operation (where its fields travel, how to read them from strings), or `/v1/ops/{operation}`. */
+type Operation =
+  { spec: OperationSpec; layout: RequestLayout; readers: Map<string, FieldReader> } | 'ops';
 
 /** What a route leads to; `route` names it in traces. */
 interface Target {
@@ -32,7 +47,8 @@ interface Target {
   readonly operation: Operation;
 }
 
-const OPS_PATH = '/v1/ops/{operation}';
+/** Every operation, by name, with the request as the JSON body. */
+export const OPS_PATH = '/v1/ops/{operation}';
 
 /** The route as express's instrumentation named it for traces, e.g. `/v1/names/:name`. */
 function expressRoute(path: string): string {
@@ -56,8 +72,9 @@ export type OperationRouter = (req: IncomingMessage, res: ServerResponse) => boo
  * is written with node's own response methods. Measured on the put path
  * (one request at a time): express's app, router and response helpers cost
  * the gateway ~70 us per request, a tenth of the whole pipeline's latency.
- * Everything else (health, readiness, OpenAPI, MCP, unknown routes) is the
- * express app's.
+ * A path of these routes asked with another method is answered here too (405
+ * with Allow). Everything else (home, operation index, health, readiness,
+ * OpenAPI, MCP, unknown routes) is the express app's.
  */
 export function operationRouter(
   catalog: Catalog,
@@ -66,14 +83,17 @@ export function operationRouter(
   logger: Logger,
 ): OperationRouter {
   const routes = new RouteTable<Target>([
-    ...catalog.exposedOperations().map((spec) => ({
-      method: spec.http.method,
-      path: spec.http.path,
-      target: {
-        route: expressRoute(spec.http.path),
-        operation: { spec, types: fieldTypes(bundleSchema(catalog.registry, spec.request)) },
-      },
-    })),
+    ...catalog.exposedOperations().map((spec) => {
+      const request = bundleSchema(catalog.registry, spec.request);
+      return {
+        method: spec.http.method,
+        path: spec.http.path,
+        target: {
+          route: expressRoute(spec.http.path),
+          operation: { spec, layout: requestLayout(spec, request), readers: fieldReaders(request) },
+        },
+      };
+    }),
     { method: 'POST', path: OPS_PATH, target: { route: expressRoute(OPS_PATH), operation: 'ops' } },
   ]);
   const readBody = jsonBodyReader(bodyLimitBytes);
@@ -86,13 +106,11 @@ export function operationRouter(
   ): Promise<void> => {
     const body = await readBody(req, res);
     if (target !== 'ops') {
-      const request = requestFor(target.spec, target.types, params, query, body);
+      const request = requestFor(target, params, query, body);
       // With no path parameters, a POST or PUT request is the body itself.
       const asReceived =
-        hasBody(target.spec) && Object.keys(params).length === 0 && body.json
-          ? body.utf8
-          : undefined;
-      await call(rpc, target.spec.name, request, asReceived, req, res);
+        target.layout.body && target.layout.path.length === 0 && body.json ? body.utf8 : undefined;
+      await call(rpc, target.spec.name, request, asReceived, res);
       return;
     }
     const name = params.operation ?? '';
@@ -103,7 +121,7 @@ export function operationRouter(
       );
       return;
     }
-    await call(rpc, name, jsonBody(body), body.json ? body.utf8 : undefined, req, res);
+    await call(rpc, name, jsonBody(body), body.json ? body.utf8 : undefined, res);
   };
   const fail = (res: ServerResponse, error: unknown): void => {
     const answer = toHttpError(error, logger);
@@ -121,7 +139,12 @@ export function operationRouter(
       fail(res, error);
       return true;
     }
-    if (found === undefined) return false;
+    if (found === undefined) {
+      const allowed = routes.methodsAt(target.pathname);
+      if (allowed.length === 0) return false;
+      answerOtherMethod(res, req.method ?? '', target.pathname, allowed);
+      return true;
+    }
     recordHttpRoute(found.target.route);
     dispatch(found.target.operation, found.params, target.query, req, res).catch((error: unknown) =>
       fail(res, error),
@@ -157,11 +180,9 @@ async function call(
   operation: OperationName,
   request: unknown,
   asReceived: Uint8Array | undefined,
-  req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const requestId = requestIdOf(req);
-  res.setHeader('x-request-id', requestId);
+  const requestId = requestIdOf(res);
   const result = await rpc.callForwarding(operation, request, {
     requestId,
     ...(asReceived && { encodedRequest: asReceived }),
@@ -175,54 +196,31 @@ async function call(
   res.end(result);
 }
 
-function hasBody(spec: OperationSpec): boolean {
-  return spec.http.method === 'POST' || spec.http.method === 'PUT';
-}
-
-/** The JSON type of each top-level request field, for reading path and query strings. */
-function fieldTypes(schema: Record<string, unknown>): Map<string, string> {
-  const types = new Map<string, string>();
-  const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
-  for (const [name, property] of Object.entries(properties)) {
-    if (typeof property.type === 'string') types.set(name, property.type);
-  }
-  return types;
-}
-
-/**
- * Path and query values arrive as strings; a field the schema types as an
- * integer, number or boolean is read as one when it is spelled as one (else
- * it stays a string and the schema check names it).
- */
+/** Path and query values, read as their fields' schema types them. */
 function fromStrings(
-  values: Record<string, unknown>,
-  types: Map<string, string>,
+  values: Record<string, string | string[] | undefined>,
+  readers: Map<string, FieldReader>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    const type = types.get(name);
-    if (typeof value !== 'string') out[name] = value;
-    else if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value))
-      out[name] = Number(value);
-    else if (type === 'boolean' && (value === 'true' || value === 'false'))
-      out[name] = value === 'true';
-    else out[name] = value;
+    if (value === undefined) continue;
+    const read = readers.get(name);
+    out[name] = read === undefined ? value : read(value);
   }
   return out;
 }
 
 /** The operation's request: path parameters, plus the JSON body (POST/PUT) or the query string (GET/DELETE). */
 function requestFor(
-  spec: OperationSpec,
-  types: Map<string, string>,
+  operation: Exclude<Operation, 'ops'>,
   pathParams: Record<string, string>,
   query: string,
   jsonOrNot: JsonBody,
 ): unknown {
-  const params = fromStrings(pathParams, types);
-  if (spec.http.method === 'GET' || spec.http.method === 'DELETE') {
+  const params = fromStrings(pathParams, operation.readers);
+  if (!operation.layout.body) {
     // querystring.parse: what express's 'simple' query parser used (a repeated key is an array).
-    return { ...fromStrings(parseQuery(query), types), ...params };
+    return { ...fromStrings(parseQuery(query), operation.readers), ...params };
   }
   const body = jsonBody(jsonOrNot);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
@@ -240,12 +238,6 @@ function requestFor(
 }
 
 function jsonBody(body: JsonBody): unknown {
-  if (!body.json) {
-    throw invalidArgument(
-      '',
-      'unsupported_media_type',
-      'send the request body as application/json',
-    );
-  }
+  if (!body.json) throw unsupportedMediaType();
   return body.value;
 }

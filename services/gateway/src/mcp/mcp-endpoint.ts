@@ -32,7 +32,7 @@ export function mcpRouter(options: McpEndpointOptions): Router {
   const tools = toolDefinitions(options.catalog);
   const router = createRouter();
   router.post('/', async (req: Request, res: Response) => {
-    const server = buildServer(options, tools, requestIdOf(req));
+    const server = buildServer(options, tools, requestIdOf(res));
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -44,7 +44,8 @@ export function mcpRouter(options: McpEndpointOptions): Router {
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
   });
-  // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
+  // Stateless: no server-initiated stream (GET), no session to end (DELETE),
+  // and nothing else but POST.
   const notAllowed = (_req: Request, res: Response): void => {
     res
       .status(405)
@@ -58,8 +59,7 @@ export function mcpRouter(options: McpEndpointOptions): Router {
         id: null,
       });
   };
-  router.get('/', notAllowed);
-  router.delete('/', notAllowed);
+  router.all('/', notAllowed);
   return router;
 }
 
