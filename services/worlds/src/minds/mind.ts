@@ -89,3 +89,29 @@ export interface Mind {
    */
   complete(request: MindRequest, signal?: AbortSignal): Promise<MindResponse>;
 }
+
+/**
+ * A world's `mind` (schemas/worlds/mind.v1.json). Absent or `offline`: the
+ * deterministic offline mind. `openai-compatible`: chat completions through
+ * the official `openai` client; unset fields fall back to that client's usual
+ * environment variables (`OPENAI_BASE_URL`, `OPENAI_API_KEY`) and the
+ * service's defaults. The key itself is never stored: `api_key_env` names the
+ * variable that holds it.
+ */
+export type MindConfig =
+  | { readonly provider: 'offline'; readonly params?: SamplingParams }
+  | {
+      readonly provider: 'openai-compatible';
+      readonly base_url?: string;
+      readonly model?: string;
+      readonly api_key_env?: string;
+      readonly params?: SamplingParams;
+      readonly timeout_ms?: number;
+      readonly max_retries?: number;
+      readonly max_concurrency?: number;
+      /** How to ask for schema-valid JSON: `json_schema` (default) where the server supports it. */
+      readonly structured_output?: 'json_schema' | 'json_object' | 'none';
+    };
+
+/** Builds (or reuses) the mind for a world's config; given to the kernel by the service. */
+export type MindFactory = (config: MindConfig | undefined) => Mind;
