@@ -49,6 +49,11 @@ export interface MindRequest {
 export interface TokenUsage {
   readonly input_tokens: number;
   readonly output_tokens: number;
+  /**
+   * False when the server sent no usage (some local servers do not): both
+   * counts are then 0, not measured. Absent otherwise.
+   */
+  readonly reported?: false;
 }
 
 export interface MindResponse {
