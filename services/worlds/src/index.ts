@@ -1,0 +1,30 @@
+// Public entry of @crucible/worlds.
+
+// The minds: the LLM side of the turn kernel (src/minds/index.ts lists them).
+export {
+  MindError,
+  NO_KEY_PLACEHOLDER,
+  OPENAI_COMPATIBLE_PROVIDER,
+  OpenAiCompatibleMind,
+  ProviderRegistry,
+  isMindError,
+  isRetryableFailure,
+  providerKey,
+  type BackoffPolicy,
+  type ChatMessage,
+  type Mind,
+  type MindConfig,
+  type MindFactory,
+  type MindFailure,
+  type MindFailureKind,
+  type MindRequest,
+  type MindResponse,
+  type OpenAiCompatibleMindDeps,
+  type OpenAiCompatibleMindOptions,
+  type ProviderIdentity,
+  type ProviderState,
+  type ResponseFormat,
+  type SamplingParams,
+  type StructuredOutputMode,
+  type TokenUsage,
+} from './minds';
