@@ -12,6 +12,16 @@ export type {
   TokenUsage,
 } from './mind';
 export { MindError, isMindError, isRetryableFailure, type MindFailure } from './mind-error';
+export { mindRequestCanonicalJson, mindRequestHash } from './mind-request-hash';
+export { createMindFactory, type MindFactoryOptions } from './mind-factory';
+export { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from './mind-defaults';
+export {
+  MindConfigError,
+  OPENAI_DEFAULT_BASE_URL,
+  compileOpenAiMindOptions,
+  isMindConfigError,
+} from './compile-mind-options';
+export { OFFLINE_MODEL, OFFLINE_PROVIDER, OfflineMind, type OfflineMindDeps } from './offline-mind';
 export {
   NO_KEY_PLACEHOLDER,
   OPENAI_COMPATIBLE_PROVIDER,
@@ -26,4 +36,5 @@ export {
   type ProviderState,
 } from './provider-state';
 export type { BackoffPolicy } from './retry-policy';
+export { SchemaCompileError, SchemaValidators, type SchemaCheck } from './schema-validators';
 export type { StructuredOutputMode } from './structured-output';
