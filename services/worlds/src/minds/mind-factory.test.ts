@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { isMindConfigError } from './compile-mind-options';
 import { MIND_DEFAULTS } from './mind-defaults';
 import { createMindFactory } from './mind-factory';
@@ -27,10 +28,11 @@ describe('createMindFactory', () => {
     const mind = factory(local);
     expect(mind).toBeInstanceOf(OpenAiCompatibleMind);
     expect(mind.provider).toBe('openai-compatible');
-    expect((mind as OpenAiCompatibleMind).options).toMatchObject({
+    expect((mind as OpenAiCompatibleMind).settings).toMatchObject({
       baseUrl: 'http://127.0.0.1:9/v1',
       model: 'llama',
       maxConcurrency: 3,
+      hasApiKey: false,
     });
     expect(factory({ ...local })).toBe(mind);
     // Sampling parameters are the requests' business, not the mind's.
@@ -43,6 +45,8 @@ describe('createMindFactory', () => {
     const a = factory({ ...local, api_key_env: 'KEY_A' });
     const b = factory({ ...local, api_key_env: 'KEY_B' });
     expect(a).not.toBe(b);
+    expect(JSON.stringify(a)).not.toContain('sk-a');
+    expect(inspect(a, { depth: 10, showHidden: true })).not.toContain('sk-a');
     expect(factory({ ...local, api_key_env: 'KEY_A' })).toBe(a);
   });
 

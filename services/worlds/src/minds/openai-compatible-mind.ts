@@ -1,6 +1,8 @@
 import { SpanKind, trace, type Span, type Tracer } from '@opentelemetry/api';
 import OpenAI from 'openai';
+import { assertNever } from '@crucible/contracts';
 import type { Logger } from '@crucible/telemetry';
+import { AbortScope, abortableSleep } from './abort-scope';
 import { classifyAttemptFailure, type AttemptFailure } from './attempt-failure';
 import { readChatReply, type ChatReply } from './chat-reply';
 import { chatRequestBody } from './chat-request';
@@ -85,16 +87,20 @@ const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
  */
 export class OpenAiCompatibleMind implements Mind {
   readonly provider = OPENAI_COMPATIBLE_PROVIDER;
-  private readonly client: OpenAI;
+  // ES private (#): the key lives in these, and logging or inspecting the
+  // mind must never print it.
+  readonly #client: OpenAI;
+  readonly #options: OpenAiCompatibleMindOptions;
   private readonly tracer: Tracer;
   private readonly state: ProviderState;
   private readonly random: () => number;
 
   constructor(
-    readonly options: OpenAiCompatibleMindOptions,
+    options: OpenAiCompatibleMindOptions,
     private readonly deps: OpenAiCompatibleMindDeps = {},
   ) {
-    this.client = new OpenAI({
+    this.#options = options;
+    this.#client = new OpenAI({
       baseURL: options.baseUrl,
       apiKey: options.apiKey ?? NO_KEY_PLACEHOLDER,
       timeout: options.timeoutMs,
@@ -111,19 +117,29 @@ export class OpenAiCompatibleMind implements Mind {
   }
 
   get baseUrl(): string {
-    return this.options.baseUrl;
+    return this.#options.baseUrl;
+  }
+
+  /** The options, without the key (safe to log). */
+  get settings(): Omit<OpenAiCompatibleMindOptions, 'apiKey'> & { readonly hasApiKey: boolean } {
+    const { apiKey, ...rest } = this.#options;
+    return { ...rest, hasApiKey: apiKey !== undefined };
+  }
+
+  toJSON(): object {
+    return { provider: this.provider, ...this.settings };
   }
 
   /** The default model: what a request with an empty `model` is sent as. */
   get model(): string {
-    return this.options.model;
+    return this.#options.model;
   }
 
   complete(request: MindRequest, signal?: AbortSignal): Promise<MindResponse> {
-    const model = request.model === '' ? this.options.model : request.model;
+    const model = request.model === '' ? this.#options.model : request.model;
     const attributes = {
       ...chatRequestAttributes(GEN_AI_PROVIDER_OPENAI, model, request),
-      ...serverAttributes(this.options.baseUrl),
+      ...serverAttributes(this.#options.baseUrl),
       [ATTR_OPENAI_API_TYPE]: 'chat_completions',
     };
     return withChatSpan(
@@ -168,133 +184,158 @@ export class OpenAiCompatibleMind implements Mind {
     model: string,
     span: Span,
     signal: AbortSignal | undefined,
-  ): Promise<{ response: MindResponse; reply: ChatReply }> {
+  ): Promise<Answered> {
     const started = performance.now();
-    const { deadlineMs } = this.options;
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), deadlineMs);
-    const callSignal =
-      signal === undefined ? deadline.signal : AbortSignal.any([signal, deadline.signal]);
-    const remaining = (): number => deadlineMs - (performance.now() - started);
-    const isJson = request.response_format.type === 'json_schema';
-    let mode = weakerMode(
-      this.options.structuredOutput,
-      this.state.structuredOutput ?? 'json_schema',
+    const call = new AbortScope(signal).abortAfter(
+      this.#options.deadlineMs,
+      new DeadlineExceeded(),
     );
-    let tries = 0;
+    const attempts: Attempts = {
+      request,
+      model,
+      signal,
+      call,
+      started,
+      tries: 0,
+      mode: weakerMode(
+        this.#options.structuredOutput,
+        this.state.structuredOutput ?? 'json_schema',
+      ),
+    };
     let retriesMade = 0;
     try {
       for (;;) {
-        tries += 1;
-        if (isJson) span.setAttribute(ATTR_CRUCIBLE_MIND_STRUCTURED_OUTPUT, mode);
-        const body = chatRequestBody(
-          request,
-          model,
-          wireFormat(request.response_format, mode, request.messages),
-        );
-        let failure: AttemptFailure;
-        // Our own timer, not only the client's: the client's timeout stops at
-        // the response headers, and a server can stall in the body too.
-        const attempt = new AbortController();
-        const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, Math.floor(remaining())));
-        const attemptTimer = setTimeout(() => attempt.abort(new AttemptTimedOut()), timeoutMs);
-        try {
-          const completion: unknown = await this.client.chat.completions.create(body, {
-            signal: AbortSignal.any([callSignal, attempt.signal]),
-            // A backstop only: ours fires first and says which limit it was.
-            timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
-          });
-          const read = readChatReply(completion, model, request.response_format);
-          if (!read.ok) {
-            throw new MindError({
-              kind: 'invalid_response',
-              message: read.problem,
-              tries,
-              status: 200,
-            });
-          }
-          const response: MindResponse = {
-            content: read.reply.content,
-            usage: read.reply.usage,
-            provider: this.provider,
-            model: read.reply.model,
-            finish_reason: read.reply.finishReason,
-            latency_ms: Math.round(performance.now() - started),
-            tries,
-          };
-          return { response, reply: read.reply };
-        } catch (error: unknown) {
-          if (isMindError(error)) throw error;
-          failure = this.classify(error, signal, deadline.signal, attempt.signal);
-        } finally {
-          clearTimeout(attemptTimer);
+        attempts.tries += 1;
+        if (request.response_format.type === 'json_schema') {
+          span.setAttribute(ATTR_CRUCIBLE_MIND_STRUCTURED_OUTPUT, attempts.mode);
         }
-
-        if (failure.formatRefusal && isJson) {
-          const weaker = fallbackMode(mode);
-          if (weaker !== undefined) {
-            // Not a retry of the same request: a different one, once per provider.
-            this.deps.logger?.warn('LLM server refused the structured output mode; falling back', {
-              base_url: this.options.baseUrl,
-              model,
-              refused: mode,
-              next: weaker,
-              error: failure.message,
-            });
-            mode = weaker;
-            this.state.structuredOutput = weakerMode(mode, this.state.structuredOutput ?? mode);
-            continue;
-          }
-        }
-        if (!failure.transient) throw this.failed(failure, tries, model);
+        const outcome = await this.attempt(attempts);
+        if ('response' in outcome) return outcome;
+        const { failure } = outcome;
+        if (this.fallBack(failure, attempts)) continue;
+        if (!failure.transient) throw this.failed(failure, attempts.tries, model);
         const decision = decideRetry(
           {
             retriesMade,
-            maxRetries: this.options.maxRetries,
+            maxRetries: this.#options.maxRetries,
             retryAfterMs: failure.retryAfterMs,
-            remainingMs: remaining(),
+            remainingMs: this.remainingMs(started),
           },
-          this.options.backoff,
+          this.#options.backoff,
           this.random,
         );
-        if (!decision.retry) throw this.failed(failure, tries, model, decision);
-        span.addEvent('gen_ai.retry', {
-          'crucible.mind.try': tries,
-          'crucible.mind.wait_ms': decision.waitMs,
-          'error.type': failure.kind,
-          ...(failure.status === undefined ? {} : { 'http.response.status_code': failure.status }),
-        });
-        this.deps.logger?.info('LLM call failed; retrying', {
-          model,
-          kind: failure.kind,
-          status: failure.status,
-          try: tries,
-          wait_ms: decision.waitMs,
-        });
+        if (!decision.retry) throw this.failed(failure, attempts.tries, model, decision);
+        this.noteRetry(span, failure, attempts, decision.waitMs);
         try {
-          await sleep(decision.waitMs, callSignal);
+          await abortableSleep(decision.waitMs, call.signal);
         } catch (error: unknown) {
-          throw this.failed(this.classify(error, signal, deadline.signal), tries, model);
+          throw this.failed(this.classify(error, attempts), attempts.tries, model);
         }
         retriesMade += 1;
       }
     } finally {
-      clearTimeout(timer);
+      call.close();
     }
   }
 
-  private classify(
-    error: unknown,
-    signal: AbortSignal | undefined,
-    deadline: AbortSignal,
-    attempt?: AbortSignal,
-  ): AttemptFailure {
+  /** One HTTP attempt: an answer, or why it failed. A broken reply throws invalid_response. */
+  private async attempt(attempts: Attempts): Promise<Answered | { failure: AttemptFailure }> {
+    const { request, model, mode, tries } = attempts;
+    const body = chatRequestBody(
+      request,
+      model,
+      wireFormat(request.response_format, mode, request.messages),
+    );
+    // Our own timer, not only the client's: the client's timeout stops at
+    // the response headers, and a server can stall in the body too.
+    const timeoutMs = Math.max(
+      1,
+      Math.min(this.#options.timeoutMs, Math.floor(this.remainingMs(attempts.started))),
+    );
+    const scope = new AbortScope(attempts.call.signal).abortAfter(timeoutMs, new AttemptTimedOut());
+    try {
+      const completion: unknown = await this.#client.chat.completions.create(body, {
+        signal: scope.signal,
+        // A backstop only: ours fires first and says which limit it was.
+        timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+      });
+      const read = readChatReply(completion, model, request.response_format);
+      if (!read.ok) {
+        throw new MindError({
+          kind: 'invalid_response',
+          message: read.problem,
+          tries,
+          status: 200,
+        });
+      }
+      const response: MindResponse = {
+        content: read.reply.content,
+        usage: read.reply.usage,
+        provider: this.provider,
+        model: read.reply.model,
+        finish_reason: read.reply.finishReason,
+        latency_ms: Math.round(performance.now() - attempts.started),
+        tries,
+      };
+      return { response, reply: read.reply };
+    } catch (error: unknown) {
+      if (isMindError(error)) throw error;
+      return { failure: this.classify(error, attempts, scope.signal) };
+    } finally {
+      scope.close();
+    }
+  }
+
+  /**
+   * After a refusal of the structured output mode, moves to the next one and
+   * remembers it for the provider. Not a retry of the same request: a
+   * different one, so it does not spend the retry budget.
+   */
+  private fallBack(failure: AttemptFailure, attempts: Attempts): boolean {
+    if (!failure.formatRefusal || attempts.request.response_format.type !== 'json_schema') {
+      return false;
+    }
+    const weaker = fallbackMode(attempts.mode);
+    if (weaker === undefined) return false;
+    this.deps.logger?.warn('LLM server refused the structured output mode; falling back', {
+      base_url: this.#options.baseUrl,
+      model: attempts.model,
+      refused: attempts.mode,
+      next: weaker,
+      error: failure.message,
+    });
+    attempts.mode = weaker;
+    this.state.structuredOutput = weakerMode(weaker, this.state.structuredOutput ?? weaker);
+    return true;
+  }
+
+  private noteRetry(span: Span, failure: AttemptFailure, attempts: Attempts, waitMs: number): void {
+    span.addEvent('gen_ai.retry', {
+      'crucible.mind.try': attempts.tries,
+      'crucible.mind.wait_ms': waitMs,
+      'error.type': failure.kind,
+      ...(failure.status === undefined ? {} : { 'http.response.status_code': failure.status }),
+    });
+    this.deps.logger?.info('LLM call failed; retrying', {
+      model: attempts.model,
+      kind: failure.kind,
+      status: failure.status,
+      try: attempts.tries,
+      wait_ms: waitMs,
+    });
+  }
+
+  private remainingMs(started: number): number {
+    return this.#options.deadlineMs - (performance.now() - started);
+  }
+
+  private classify(error: unknown, attempts: Attempts, attempt?: AbortSignal): AttemptFailure {
     return classifyAttemptFailure(error, {
-      aborted: signal?.aborted === true,
-      deadlineExceeded: deadline.aborted,
-      attemptTimedOut: attempt?.aborted === true,
-      deadlineMs: this.options.deadlineMs,
-      timeoutMs: this.options.timeoutMs,
+      aborted: attempts.signal?.aborted === true,
+      deadlineExceeded: attempts.call.signal.reason instanceof DeadlineExceeded,
+      attemptTimedOut: attempt?.reason instanceof AttemptTimedOut,
+      deadlineMs: this.#options.deadlineMs,
+      timeoutMs: this.#options.timeoutMs,
       now: Date.now(),
     });
   }
@@ -305,36 +346,49 @@ export class OpenAiCompatibleMind implements Mind {
     model: string,
     decision?: Extract<RetryDecision, { retry: false }>,
   ): MindError {
-    const why =
-      decision === undefined
-        ? ''
-        : decision.reason === 'retries_exhausted'
-          ? ` (gave up after ${tries} ${tries === 1 ? 'try' : 'tries'})`
-          : decision.reason === 'retry_after_too_long'
-            ? ` (the server asked to wait ${failure.retryAfterMs} ms, more than the ${this.options.backoff.maxRetryAfterMs} ms the mind waits)`
-            : ` (no time left before the deadline for another try)`;
     return new MindError({
       kind: failure.kind,
-      message: `${model} at ${this.options.baseUrl}: ${failure.message}${why}`,
+      message: `${model} at ${this.#options.baseUrl}: ${failure.message}${this.whyStopped(failure, tries, decision)}`,
       tries,
       ...(failure.status === undefined ? {} : { status: failure.status }),
       ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
     });
   }
+
+  private whyStopped(
+    failure: AttemptFailure,
+    tries: number,
+    decision: Extract<RetryDecision, { retry: false }> | undefined,
+  ): string {
+    if (decision === undefined) return '';
+    switch (decision.reason) {
+      case 'retries_exhausted':
+        return ` (gave up after ${tries} ${tries === 1 ? 'try' : 'tries'})`;
+      case 'retry_after_too_long':
+        return ` (the server asked to wait ${failure.retryAfterMs} ms, more than the ${this.#options.backoff.maxRetryAfterMs} ms the mind waits)`;
+      case 'deadline':
+        return ' (no time left before the deadline for another try)';
+      default:
+        return assertNever(decision.reason);
+    }
+  }
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** An answered call: the response, and the reply's ids for the span. */
+interface Answered {
+  readonly response: MindResponse;
+  readonly reply: ChatReply;
+}
+
+/** The state of one call across its attempts. */
+interface Attempts {
+  readonly request: MindRequest;
+  readonly model: string;
+  /** The caller's signal. */
+  readonly signal: AbortSignal | undefined;
+  /** Aborts with the caller, or at the deadline. */
+  readonly call: AbortScope;
+  readonly started: number;
+  tries: number;
+  mode: StructuredOutputMode;
 }
