@@ -54,6 +54,13 @@ describe('readChatReply', () => {
       ok: false,
       problem: 'the content is not JSON: Sure! {"a":1}',
     });
+    const cut = completion('{"narration": "The ant wa');
+    cut.choices[0]!.finish_reason = 'length';
+    expect(readChatReply(cut, 'm', json)).toEqual({
+      ok: false,
+      problem:
+        'the content is not JSON (cut off at max_tokens: finish_reason is length): {"narration": "The ant wa',
+    });
     // Text requests keep their text as it came.
     expect(readChatReply(completion('```json\n{}\n```'), 'm', text)).toMatchObject({
       ok: true,

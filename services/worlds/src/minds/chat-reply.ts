@@ -43,12 +43,16 @@ export function readChatReply(
   if (typeof raw !== 'string' || raw.trim() === '') {
     return problem('the first choice has no text content');
   }
+  const finish = isRecord(choice) ? choice['finish_reason'] : undefined;
   let content = raw;
   if (format.type === 'json_schema') {
     content = withoutCodeFence(raw);
-    if (!isJson(content)) return problem(`the content is not JSON: ${preview(raw)}`);
+    if (!isJson(content)) {
+      // The usual cause of half a JSON document: the answer hit max_tokens.
+      const cut = finish === 'length' ? ' (cut off at max_tokens: finish_reason is length)' : '';
+      return problem(`the content is not JSON${cut}: ${preview(raw)}`);
+    }
   }
-  const finish = isRecord(choice) ? choice['finish_reason'] : undefined;
   const model = body['model'];
   const usage = readUsage(body['usage']);
   return {
