@@ -23,6 +23,7 @@ const workspaces = {
   scenarios: 'services/scenarios',
   gateway: 'services/gateway',
   platform: 'services/platform',
+  worlds: 'services/worlds',
 };
 
 const moduleNameMapper = Object.fromEntries(

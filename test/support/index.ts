@@ -10,3 +10,12 @@ export {
   type TestInfrastructure,
 } from './infrastructure';
 export { http, rawHttp, type RawResponse } from './http';
+export {
+  answer,
+  createLlmServer,
+  type LlmAnswer,
+  type LlmHandler,
+  type LlmServer,
+  type LlmServerOptions,
+  type ReceivedChatRequest,
+} from './llm-server';

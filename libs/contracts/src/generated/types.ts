@@ -135,6 +135,28 @@ export type Label2 = string;
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex3 = string;
+/**
+ * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Mind".
+ */
+export type Mind =
+  | {
+      provider: "offline";
+      params?: Params;
+    }
+  | {
+      provider: "openai-compatible";
+      base_url?: string;
+      model?: string;
+      api_key_env?: string;
+      params?: Params;
+      timeout_ms?: number;
+      max_retries?: number;
+      max_concurrency?: number;
+      structured_output?: "json_schema" | "json_object" | "none";
+    };
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -1296,4 +1318,16 @@ export interface Page {
    * next_cursor of the previous page.
    */
   cursor?: string;
+}
+export interface Params {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  /**
+   * @maxItems 4
+   */
+  stop?: [] | [string] | [string, string] | [string, string, string] | [string, string, string, string];
 }

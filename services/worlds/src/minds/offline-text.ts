@@ -1,0 +1,201 @@
+import type { ChatMessage } from './mind';
+import { pick } from './seeded-random';
+
+/**
+ * What the offline mind reads from the kernel's user message: "Header:"
+ * lines opening blocks ("Environment (kitchen):", "Focus agent:",
+ * "Intent:"...), each running to the next header after a blank line.
+ */
+export interface KernelFacts {
+  /** The focus or acting agent's name (the start of its first line). */
+  readonly agent: string;
+  /** The rest of the agent's first line: its state, as rendered. */
+  readonly agentState: string;
+  readonly environmentLabel: string | undefined;
+  readonly environment: string | undefined;
+  /** Names of the other entities listed with the agent. */
+  readonly others: readonly string[];
+  readonly perception: string | undefined;
+  readonly intent: string | undefined;
+  readonly turn: string | undefined;
+  /** The message's last line (the kernel's instruction). */
+  readonly instruction: string;
+}
+
+const HEADER = /^([A-Z][A-Za-z ]{0,60}?)(?: \(([^)\n]{1,120})\))?:\s*(.*)$/;
+
+/** The blocks of a message by header, in order; a header seen twice keeps the first. */
+export function messageSections(text: string): Map<string, { label?: string; body: string }> {
+  const sections = new Map<string, { label?: string; body: string }>();
+  let current: { name: string; label?: string; lines: string[] } | undefined;
+  let previousBlank = true;
+  const close = (): void => {
+    if (current !== undefined && !sections.has(current.name)) {
+      sections.set(current.name, {
+        ...(current.label === undefined ? {} : { label: current.label }),
+        body: current.lines.join('\n').trim(),
+      });
+    }
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const header: RegExpExecArray | null = previousBlank ? HEADER.exec(line) : null;
+    if (header !== null) {
+      close();
+      const [, name, label, inline] = header;
+      current = {
+        name: name!.trim(),
+        ...(label === undefined ? {} : { label }),
+        lines: inline ? [inline] : [],
+      };
+    } else if (current !== undefined) {
+      current.lines.push(line);
+    }
+    // After a one-line field ("World turn: 3") another header may follow at once;
+    // after a block header ("Focus agent:") the next line is its body.
+    previousBlank = line.trim() === '' || (header !== null && (header[3] ?? '') !== '');
+  }
+  close();
+  return sections;
+}
+
+/** Reads the kernel facts out of the last user message. */
+export function kernelFacts(messages: readonly ChatMessage[]): KernelFacts {
+  const user = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  // The kernel ends with a one-line instruction after a blank line: not part of the last block.
+  const paragraphs = user.trim().split(/\r?\n\s*\r?\n/);
+  const last = paragraphs.at(-1) ?? '';
+  const endsWithInstruction =
+    paragraphs.length > 1 && !last.includes('\n') && HEADER.exec(last) === null;
+  const sections = messageSections(
+    endsWithInstruction ? paragraphs.slice(0, -1).join('\n\n') : user,
+  );
+  const find = (prefix: string): { label?: string; body: string } | undefined => {
+    for (const [name, section] of sections) if (name.startsWith(prefix)) return section;
+    return undefined;
+  };
+  const agentLine = firstLine((find('Focus agent') ?? find('Acting agent'))?.body ?? '');
+  const { name, rest } = splitName(agentLine);
+  const environment = find('Environment');
+  const others = find('Other entities')?.body ?? '';
+  const lines = user.trim().split(/\r?\n/);
+  return {
+    agent: name,
+    agentState: rest,
+    environmentLabel: environment?.label,
+    environment: environment?.body,
+    others: others
+      .split(/\r?\n/)
+      .map((line) => splitName(line.replace(/^[-*]\s*/, '')).name)
+      .filter((other) => other !== 'The agent' && !/^\(?none\)?$/i.test(other)),
+    perception: find('Perception')?.body,
+    intent: find('Intent')?.body,
+    turn: find('World turn')?.body,
+    instruction: lines.at(-1)?.trim() ?? '',
+  };
+}
+
+/**
+ * Free text for a perceive or intend request: what the agent notices in its
+ * environment, or what it sets out to do about it. Which one, the kernel's
+ * instruction says; anything else gets a neutral line about the agent.
+ */
+export function offlineText(facts: KernelFacts, random: () => number): string {
+  const instruction = facts.instruction.toLowerCase();
+  if (
+    /intent|intend|plan|decide what/.test(instruction) ||
+    (facts.perception !== undefined && facts.intent === undefined)
+  ) {
+    return intention(facts, random);
+  }
+  if (/percep|perceive|notice|sense/.test(instruction) || facts.environment !== undefined) {
+    return perception(facts, random);
+  }
+  return `${facts.agent} ${pick(['waits', 'pauses', 'takes stock'], random)} and considers the situation.`;
+}
+
+function perception(facts: KernelFacts, random: () => number): string {
+  const place =
+    facts.environmentLabel === undefined ? 'its surroundings' : `the ${facts.environmentLabel}`;
+  const scene = firstSentence(facts.environment ?? '');
+  const opening = `${facts.agent} ${pick(['takes in', 'looks over', 'senses'], random)} ${place}${
+    scene === '' || scene === '(empty)' ? '.' : `: ${scene}`
+  }`;
+  const nearby =
+    facts.others.length === 0
+      ? ` ${pick(['Nothing else is in sight.', 'It seems to be alone here.'], random)}`
+      : ` ${pick(['Nearby', 'Close by', 'Within reach'], random)}: ${facts.others.join(', ')}.`;
+  return `${opening}${nearby}`;
+}
+
+function intention(facts: KernelFacts, random: () => number): string {
+  const target =
+    facts.others[0] ?? mentionedTarget(facts.perception ?? '') ?? 'what it has just noticed';
+  return `${facts.agent} ${pick(['decides to', 'intends to', 'resolves to'], random)} ${pick(
+    ['approach', 'examine', 'investigate'],
+    random,
+  )} ${target} ${pick(['carefully', 'without haste', 'at once'], random)}.`;
+}
+
+/**
+ * Text for the string fields of an adjudication: the agent attempts its
+ * intent and nothing else changes (the instance generator leaves the
+ * mutation lists empty, so no entity or label is ever made up).
+ */
+export function adjudicationText(
+  facts: KernelFacts,
+  random: () => number,
+): (field: string | undefined) => string | undefined {
+  const attempt = intentClause(facts);
+  const turn = facts.turn === undefined ? '' : `Turn ${firstLine(facts.turn)}: `;
+  const texts: Record<string, string> = {
+    narration: `${facts.agent} tries to ${attempt}. ${pick(
+      ['It goes as planned', 'Nothing stands in the way', 'The turn passes without surprise'],
+      random,
+    )}; nothing else in the world changes.`,
+    agent_state_after: facts.agentState === '' ? 'Unchanged.' : facts.agentState,
+    agent_memory_append: `${turn}I tried to ${attempt}.`,
+  };
+  return (field) => (field !== undefined && Object.hasOwn(texts, field) ? texts[field] : undefined);
+}
+
+function intentClause(facts: KernelFacts): string {
+  let clause = firstSentence(facts.intent ?? '').replace(/[.!?]+$/, '');
+  const agent = facts.agent.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  clause = clause
+    .replace(
+      new RegExp(
+        `^(?:the\\s+)?(${agent}|I|agent)\\s+(decides|intends|resolves|wants|will|plans)(\\s+to)?\\s+`,
+        'i',
+      ),
+      '',
+    )
+    .replace(/^(to|will)\s+/i, '');
+  if (clause === '') return 'act';
+  clause = clause.charAt(0).toLowerCase() + clause.slice(1);
+  return clause.length > 200 ? `${clause.slice(0, 200).trimEnd()}…` : clause;
+}
+
+function splitName(line: string): { name: string; rest: string } {
+  const trimmed = line.trim();
+  const match = /^([^:(,\n]{1,60}?)\s*(?:[:(,]|\s-\s)\s*(.*)$/.exec(trimmed);
+  if (match !== null && match[1]!.trim() !== '') {
+    return { name: match[1]!.trim(), rest: match[2]!.replace(/\)\s*$/, '').trim() };
+  }
+  if (trimmed !== '' && trimmed.length <= 60) return { name: trimmed, rest: '' };
+  return { name: 'The agent', rest: trimmed };
+}
+
+function mentionedTarget(text: string): string | undefined {
+  const listed = /(?:Nearby|Close by|Within reach):\s*([^,.\n]+)/.exec(text);
+  return listed?.[1]?.trim();
+}
+
+function firstLine(text: string): string {
+  return text.trim().split(/\r?\n/)[0]?.trim() ?? '';
+}
+
+function firstSentence(text: string): string {
+  const line = firstLine(text);
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(line)?.[1] ?? line;
+  return sentence.length > 240 ? `${sentence.slice(0, 240).trimEnd()}…` : sentence;
+}
