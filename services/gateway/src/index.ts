@@ -6,6 +6,11 @@ export {
   type RunningGateway,
 } from './gateway';
 export { createGatewayApp, type GatewayAppOptions } from './app';
-export { readConfig, type GatewayConfig } from './config';
+export {
+  readConfig,
+  readGatewaySettings,
+  type GatewayConfig,
+  type GatewaySettings,
+} from './config';
 export { openApiDocument } from './http/openapi';
 export { toolDefinitions } from './mcp/tools';
