@@ -118,5 +118,10 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // CommonJS configuration (jest.config.js): require is how it imports.
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );
