@@ -6,7 +6,7 @@ import {
   type ResolveComponentsReply,
   type ResolveComponentsRequest,
 } from '@crucible/contracts';
-import { rejectionOf } from '@crucible/contracts/testing';
+import { rejectedWith } from '@crucible/contracts/testing';
 import {
   canonicalJson,
   cognitionProfileHash,
@@ -141,7 +141,7 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       ]);
 
       // A dry run leaves nothing behind: a {hash} reference to it is still missing.
-      const missing = await rejectionOf(
+      const missing = await rejectedWith(
         resolve({ store: false, environments: [{ hash: textComponentHash(environment) }] }),
         CrucibleError,
       );
@@ -429,7 +429,7 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       const before = await countAll(stack);
       for (const [what, request, path, kind, hash] of cases) {
         for (const store of [true, false]) {
-          const error = await rejectionOf(resolve({ ...request, store }), CrucibleError);
+          const error = await rejectedWith(resolve({ ...request, store }), CrucibleError);
           expect({
             what,
             code: error.code,
@@ -526,7 +526,7 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       const before = await countAll(stack);
       for (const [what, request, path, reason] of cases) {
         for (const store of [true, false]) {
-          const error = await rejectionOf(resolve({ store, ...request }), CrucibleError);
+          const error = await rejectedWith(resolve({ store, ...request }), CrucibleError);
           expect({
             what,
             code: error.code,

@@ -1,5 +1,5 @@
 import { CrucibleError } from '@crucible/contracts';
-import { rejectionOf } from '@crucible/contracts/testing';
+import { rejectedWith } from '@crucible/contracts/testing';
 import { label, nonEmpty, type NamesStack } from './stack';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -42,7 +42,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
 
       const unset = await s.rpc.call('unset_scenario_name', { name, note: 'gone' });
       expect(unset).toMatchObject({ name, hash: null, previous_hash: b, changed: true });
-      const gone = await rejectionOf(s.rpc.call('resolve_name', { name }), CrucibleError);
+      const gone = await rejectedWith(s.rpc.call('resolve_name', { name }), CrucibleError);
       expect(gone.code).toBe('not_found');
       expect(gone.details).toMatchObject({ reason: 'name_not_found', path: '/name', name });
       expect((await s.rpc.call('list_names', { prefix: name })).names).toEqual([]);
@@ -99,7 +99,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(rollforward).toMatchObject({ hash: child, previous_hash: parent, changed: true });
 
       const before = await s.counts();
-      const stale = await rejectionOf(
+      const stale = await rejectedWith(
         s.rpc.call('set_scenario_name', { name, hash: parent, expected_current_hash: parent }),
         CrucibleError,
       );
@@ -125,7 +125,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
         expected_current_hash: null,
       });
       expect(created).toMatchObject({ hash: a, previous_hash: null, changed: true });
-      const again = await rejectionOf(
+      const again = await rejectedWith(
         s.rpc.call('set_scenario_name', { name, hash: b, expected_current_hash: null }),
         CrucibleError,
       );
@@ -161,7 +161,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
       const name = label('unset');
       const [a, b] = [s.scenario(), s.scenario()];
       await s.rpc.call('set_scenario_name', { name, hash: a });
-      const stale = await rejectionOf(
+      const stale = await rejectedWith(
         s.rpc.call('unset_scenario_name', { name, expected_current_hash: b }),
         CrucibleError,
       );
@@ -169,10 +169,13 @@ export function describeNamesApi(stack: () => NamesStack): void {
       await s.rpc.call('unset_scenario_name', { name, expected_current_hash: a });
 
       const before = await s.counts();
-      const missing = await rejectionOf(s.rpc.call('unset_scenario_name', { name }), CrucibleError);
+      const missing = await rejectedWith(
+        s.rpc.call('unset_scenario_name', { name }),
+        CrucibleError,
+      );
       expect(missing.code).toBe('not_found');
       expect(missing.details).toMatchObject({ reason: 'name_not_found', path: '/name', name });
-      const expectedSomething = await rejectionOf(
+      const expectedSomething = await rejectedWith(
         s.rpc.call('unset_scenario_name', { name, expected_current_hash: a }),
         CrucibleError,
       );
@@ -213,9 +216,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(new Set(changes.slice(0, 3).map((c) => c.history_id)).size).toBe(3);
       expect((await s.rpc.call('resolve_name', { name: x })).hash).toBe(b);
       expect((await s.rpc.call('resolve_name', { name: z })).hash).toBe(b);
-      expect((await rejectionOf(s.rpc.call('resolve_name', { name: y }), CrucibleError)).code).toBe(
-        'not_found',
-      );
+      expect(
+        (await rejectedWith(s.rpc.call('resolve_name', { name: y }), CrucibleError)).code,
+      ).toBe('not_found');
       expect((await s.historyRows(y)).at(-1)).toMatchObject({ new_hash: null, note: 'release' });
     });
 
@@ -229,7 +232,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
         ],
       });
       const before = await s.counts();
-      const error = await rejectionOf(
+      const error = await rejectedWith(
         s.rpc.call('update_scenario_names', {
           updates: [
             { name: x, hash: c, expected_current_hash: a },
@@ -248,9 +251,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(await s.counts()).toEqual(before);
       expect((await s.rpc.call('resolve_name', { name: x })).hash).toBe(a);
       expect((await s.rpc.call('resolve_name', { name: y })).hash).toBe(b);
-      expect((await rejectionOf(s.rpc.call('resolve_name', { name: z }), CrucibleError)).code).toBe(
-        'not_found',
-      );
+      expect(
+        (await rejectedWith(s.rpc.call('resolve_name', { name: z }), CrucibleError)).code,
+      ).toBe('not_found');
     });
 
     it('travels in time: where a name pointed at each moment of its history', async () => {
@@ -268,7 +271,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
         const last = rows.filter((r) => r.changed_at <= t).at(-1);
         const at = t.toISOString();
         if (last === undefined || last.new_hash === null) {
-          const error = await rejectionOf(s.rpc.call('resolve_name', { name, at }), CrucibleError);
+          const error = await rejectedWith(s.rpc.call('resolve_name', { name, at }), CrucibleError);
           expect(error.code).toBe('not_found');
           expect(error.details).toMatchObject({ reason: 'name_not_set_at', path: '/at' });
         } else {

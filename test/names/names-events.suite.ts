@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CrucibleError, type NameChange, type NameMovedV1 } from '@crucible/contracts';
-import { rejectionOf } from '@crucible/contracts/testing';
+import { rejectedWith } from '@crucible/contracts/testing';
 import { label, type NamesStack } from './stack';
 
 interface SeenEvent {
@@ -44,7 +44,7 @@ export function describeNamesEvents(stack: () => NamesStack): void {
         changes.push(
           await s.rpc.call('set_scenario_name', { name: one, hash: b, expected_current_hash: a }),
         );
-        await rejectionOf(
+        await rejectedWith(
           s.rpc.call('set_scenario_name', { name: one, hash: a, expected_current_hash: a }),
           CrucibleError,
         );

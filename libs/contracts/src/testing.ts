@@ -4,41 +4,38 @@
 export type ErrorClass<E> = abstract new (...args: never[]) => E;
 
 /**
- * What `fn` throws. With `type`, only an error of that class is returned and
- * anything else is rethrown as it is, so the test shows the real failure.
- * Fails the test when `fn` returns.
+ * The `type` error `fn` throws. Anything else it throws is rethrown as it is,
+ * so the test shows the real failure; fails the test when `fn` returns.
  */
-export function thrownBy(fn: () => unknown): unknown;
-export function thrownBy<E>(fn: () => unknown, type: ErrorClass<E>): E;
-export function thrownBy<E>(fn: () => unknown, type?: ErrorClass<E>): unknown {
+export function thrownBy<E>(fn: () => unknown, type: ErrorClass<E>): E {
   try {
     fn();
   } catch (error) {
-    return accepted(error, type);
+    if (error instanceof type) return error;
+    throw error;
   }
-  throw new Error(`expected a ${type?.name ?? 'throw'}, but the call returned`);
+  throw new Error(`expected a ${type.name}, but the call returned`);
 }
 
 /**
- * What `promise` rejects with. With `type`, only an error of that class is
- * returned and anything else is rethrown as it is. Fails the test when the
- * promise resolves.
+ * What `promise` rejects with, whatever it is; fails the test when it
+ * resolves. One parameter, so it can be mapped over promises.
  */
-export function rejectionOf(promise: Promise<unknown>): Promise<unknown>;
-export function rejectionOf<E>(promise: Promise<unknown>, type: ErrorClass<E>): Promise<E>;
-export async function rejectionOf<E>(
-  promise: Promise<unknown>,
-  type?: ErrorClass<E>,
-): Promise<unknown> {
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
   } catch (error) {
-    return accepted(error, type);
+    return error;
   }
-  throw new Error(`expected a ${type?.name ?? 'rejection'}, but the promise resolved`);
+  throw new Error('expected a rejection, but the promise resolved');
 }
 
-function accepted<E>(error: unknown, type: ErrorClass<E> | undefined): unknown {
-  if (type === undefined || error instanceof type) return error;
+/**
+ * The `type` error `promise` rejects with. Anything else is rethrown as it
+ * is; fails the test when the promise resolves.
+ */
+export async function rejectedWith<E>(promise: Promise<unknown>, type: ErrorClass<E>): Promise<E> {
+  const error = await rejectionOf(promise);
+  if (error instanceof type) return error;
   throw error;
 }
