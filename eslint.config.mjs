@@ -1,8 +1,54 @@
 // @ts-check
+import { existsSync, readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 import prettier from 'eslint-config-prettier';
+
+/** The workspace packages in a folder (`libs`, `services`), by folder name. */
+function packagesIn(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${dir}/${entry.name}/package.json`))
+    .map((entry) => entry.name);
+}
+
+const SERVICES = packagesIn('services');
+
+// A package is used through its exports map (its public entry, ./testing):
+// never by its files, whose layout is its own business.
+const DEEP_IMPORTS = {
+  group: ['@crucible/*/src', '@crucible/*/src/**', '@crucible/*/dist', '@crucible/*/dist/**'],
+  message: 'Import the package through its exports map (e.g. @crucible/x or @crucible/x/testing).',
+};
+
+/** no-restricted-imports: no deep imports, and none of `services` (with why). */
+function restrictedImports(services = [], why = '') {
+  const patterns = [DEEP_IMPORTS];
+  if (services.length > 0)
+    patterns.push({ group: services.map((name) => `@crucible/${name}`), message: why });
+  return ['error', { patterns }];
+}
+
+// Services talk through messages only (docs/architecture.md): a service never
+// imports another (the platform, which runs them all, may), and a lib none.
+const packageBoundaries = [
+  { files: ['**/*.ts'], rules: { 'no-restricted-imports': restrictedImports() } },
+  {
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrictedImports(SERVICES, 'A lib never imports a service.'),
+    },
+  },
+  ...SERVICES.filter((name) => name !== 'platform').map((name) => ({
+    files: [`services/${name}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': restrictedImports(
+        SERVICES.filter((other) => other !== name),
+        'A service never imports another: call it through the catalog (NATS) or read its events.',
+      ),
+    },
+  })),
+];
 
 export default tseslint.config(
   {
@@ -22,7 +68,11 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { import: importPlugin },
-    settings: { 'import/resolver': { node: true }, 'import/ignore': ['node_modules'] },
+    settings: {
+      // .ts too, so that import rules follow relative imports between sources.
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.json'] } },
+      'import/ignore': ['node_modules'],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -32,8 +82,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'import/no-cycle': 'error',
+      // A relative path into another package skips its exports map.
+      'import/no-relative-packages': 'error',
     },
   },
+  ...packageBoundaries,
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
@@ -64,6 +117,11 @@ export default tseslint.config(
         Buffer: 'readonly',
       },
     },
+  },
+  {
+    // CommonJS configuration (jest.config.js): require is how it imports.
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

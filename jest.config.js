@@ -1,7 +1,11 @@
 // One jest run, two projects: `unit` (tests beside the code, no servers) and
 // `integration` (cross-service tests in test/, against real Postgres, NATS and
 // Kafka brought up by test/infra/run-tests.mjs). Packages are mapped to their
-// TypeScript sources so tests never depend on a stale dist/.
+// TypeScript sources so tests never depend on a stale dist/: each entry of a
+// package's exports map, and only those (as Node resolves them).
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
 const swc = [
   '@swc/jest',
   {
@@ -11,28 +15,40 @@ const swc = [
   },
 ];
 
-const workspaces = {
-  hashing: 'libs/hashing',
-  contracts: 'libs/contracts',
-  messaging: 'libs/messaging',
-  database: 'libs/database',
-  telemetry: 'libs/telemetry',
-  runtime: 'libs/runtime',
-  components: 'services/components',
-  names: 'services/names',
-  scenarios: 'services/scenarios',
-  gateway: 'services/gateway',
-  platform: 'services/platform',
-  worlds: 'services/worlds',
-};
+/**
+ * Every workspace package with TypeScript sources, found from package.json's
+ * `workspaces` (so a new lib or service needs no entry here): its folder and
+ * its package.json.
+ */
+function workspacePackages() {
+  const { workspaces } = require('./package.json');
+  return workspaces
+    .flatMap((pattern) =>
+      pattern.endsWith('/*')
+        ? readdirSync(path.join(__dirname, pattern.slice(0, -2))).map((name) =>
+            path.posix.join(pattern.slice(0, -2), name),
+          )
+        : [pattern],
+    )
+    .filter((dir) => existsSync(path.join(__dirname, dir, 'src', 'index.ts')))
+    .map((dir) => ({
+      dir,
+      manifest: JSON.parse(readFileSync(path.join(__dirname, dir, 'package.json'), 'utf8')),
+    }));
+}
 
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(workspaces).flatMap(([name, dir]) => [
-    [`^@crucible/${name}$`, `<rootDir>/${dir}/src/index.ts`],
-    // Subpath entries (e.g. @crucible/telemetry/testing) map to src/<entry>.ts.
-    [`^@crucible/${name}/([a-z-]+)$`, `<rootDir>/${dir}/src/$1.ts`],
-  ]),
-);
+/** `@crucible/x` and each `@crucible/x/<entry>` of its exports map, to the entry's source. */
+function sourceEntries({ dir, manifest }) {
+  return Object.entries(manifest.exports ?? { '.': { default: './dist/index.js' } })
+    .filter(([, target]) => typeof target === 'object')
+    .map(([entry, target]) => [
+      `^${manifest.name}${entry === '.' ? '' : entry.slice(1)}$`,
+      // ./dist/<entry>.js is built from src/<entry>.ts
+      `<rootDir>/${dir}/${target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')}`,
+    ]);
+}
+
+const moduleNameMapper = Object.fromEntries(workspacePackages().flatMap(sourceEntries));
 
 const common = {
   rootDir: __dirname,

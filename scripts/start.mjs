@@ -1,76 +1,123 @@
 #!/usr/bin/env node
 // `npm start`. Builds what changed, then:
-// - with DATABASE_URL, NATS_URL and KAFKA_BROKERS set: every service as its own
-//   process on that infrastructure, the gateway in front;
+// - with DATABASE_URL, NATS_URL and KAFKA_BROKERS set: every service listed in
+//   services/registry.json as its own process on that infrastructure, the
+//   gateway in front;
 // - otherwise: the whole platform in one process on the embedded default
 //   (PGlite in CRUCIBLE_DATA_DIR, in-process bus and event log).
-import { spawn, spawnSync } from 'node:child_process';
+//
+// SIGINT or SIGTERM, to this process or to the npm running it, stops every
+// child gracefully and then exits (0 when each stopped cleanly). npm hands
+// its signal to its child: package.json `exec`s node, so that child is this
+// process and not a shell that would die and leave us running. A child still
+// running STOP_GRACE_MS after the signal is killed.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 
-// The services a real deployment runs, each its own process (gateway last).
-const SERVICES = ['components', 'names', 'scenarios', 'gateway'];
+// A service drains within 15 s (runMain in libs/runtime); then a few to exit.
+const STOP_GRACE_MS = 20_000;
 
-function build() {
+/** The running children and their names (tsc while building, then the services). */
+const children = new Map();
+let stopSignal;
+let failed = false;
+
+/** The services a real deployment runs, each its own process, in registry order. */
+function registeredServices() {
+  const file = join(root, 'services', 'registry.json');
+  return JSON.parse(readFileSync(file, 'utf8')).services.map((entry) => entry.name);
+}
+
+function spawnChild(name, args, options) {
+  const child = spawn(node, args, { cwd: root, ...options });
+  children.set(child, name);
+  const exited = new Promise((resolve) =>
+    child.once('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, exited };
+}
+
+/** Asks every child to stop; kills those still running after the grace period. */
+function stopAll(signal) {
+  if (stopSignal) return;
+  stopSignal = signal;
+  for (const child of children.keys()) child.kill(signal);
+  setTimeout(() => {
+    for (const [child, name] of children) {
+      console.error(`${name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+      child.kill('SIGKILL');
+    }
+  }, STOP_GRACE_MS).unref();
+}
+
+// A Ctrl+C in a terminal reaches us twice (from the terminal, and from npm);
+// the children got it from the terminal too and ignore repeats while draining.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopAll(signal);
+    if (children.size === 0) process.exit(128 + constants.signals[signal]);
+  });
+}
+
+async function build() {
   const started = Date.now();
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(node, [tsc, '-b'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
+  const { exited } = spawnChild('tsc', [tsc, '-b'], { stdio: 'inherit' });
+  const { code } = await exited;
+  if (stopSignal) process.exit(128 + constants.signals[stopSignal]);
+  if (code !== 0) {
     console.error('build failed; see the errors above');
-    process.exit(result.status ?? 1);
+    process.exit(code ?? 1);
   }
   console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** Exits once every child has: 0 if each stopped cleanly when asked, 1 otherwise. */
+function supervise(name, exited) {
+  void exited.then(({ code, signal }) => {
+    if (!stopSignal) {
+      console.error(`${name} exited (${signal ?? code}); stopping the others`);
+      failed = true;
+      stopAll('SIGTERM');
+    } else if (code !== 0) {
+      console.error(`${name} stopped with ${signal ?? `exit code ${code}`}`);
+      failed = true;
+    }
+    if (children.size === 0) process.exit(failed ? 1 : 0);
+  });
+}
+
 function runEmbedded() {
-  const child = spawn(node, [join(root, 'services/platform/dist/main.js')], {
-    cwd: root,
+  const { exited } = spawnChild('platform', [join(root, 'services/platform/dist/main.js')], {
     stdio: 'inherit',
   });
-  forwardSignals([child]);
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  supervise('platform', exited);
 }
 
 function runDistributed() {
-  const children = [];
-  let stopping = false;
-  for (const name of SERVICES) {
-    const child = spawn(node, [join(root, `services/${name}/dist/main.js`)], {
-      cwd: root,
+  for (const name of [...registeredServices(), 'gateway']) {
+    const { child, exited } = spawnChild(name, [join(root, `services/${name}/dist/main.js`)], {
       env: { ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     prefixLines(child.stdout, process.stdout, name);
     prefixLines(child.stderr, process.stderr, name);
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`${name} exited (${signal ?? code}); stopping the others`);
-        stopping = true;
-        for (const other of children) if (other !== child) other.kill('SIGTERM');
-      }
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
-        process.exit(code ?? 1);
-    });
-    children.push(child);
+    supervise(name, exited);
   }
-  forwardSignals(children, () => (stopping = true));
   const port = process.env.PORT ?? '8080';
   const host = process.env.HOST ?? '127.0.0.1';
   console.log(
     `Crucible services starting on real infrastructure; the gateway will listen on http://${host}:${port} (MCP at /mcp)`,
   );
-}
-
-function forwardSignals(children, onStop = () => {}) {
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => {
-      onStop();
-      for (const child of children) child.kill(signal);
-    });
-  }
 }
 
 function prefixLines(from, to, name) {
@@ -85,7 +132,7 @@ function prefixLines(from, to, name) {
   from.on('end', () => pending && to.write(`[${name}] ${pending}\n`));
 }
 
-build();
+await build();
 const real = ['DATABASE_URL', 'NATS_URL', 'KAFKA_BROKERS'];
 const set = real.filter((name) => process.env[name]);
 if (set.length === real.length) runDistributed();

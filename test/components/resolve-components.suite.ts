@@ -6,6 +6,7 @@ import {
   type ResolveComponentsReply,
   type ResolveComponentsRequest,
 } from '@crucible/contracts';
+import { rejectedWith } from '@crucible/contracts/testing';
 import {
   canonicalJson,
   cognitionProfileHash,
@@ -36,16 +37,6 @@ function delta(before: RowCounts, after: RowCounts): Partial<RowCounts> {
     if (change !== 0) out[table] = change;
   }
   return out;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<CrucibleError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /**
@@ -150,8 +141,9 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       ]);
 
       // A dry run leaves nothing behind: a {hash} reference to it is still missing.
-      const missing = await rejectionOf(
+      const missing = await rejectedWith(
         resolve({ store: false, environments: [{ hash: textComponentHash(environment) }] }),
+        CrucibleError,
       );
       expect(missing.code).toBe('not_found');
 
@@ -437,7 +429,7 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       const before = await countAll(stack);
       for (const [what, request, path, kind, hash] of cases) {
         for (const store of [true, false]) {
-          const error = await rejectionOf(resolve({ ...request, store }));
+          const error = await rejectedWith(resolve({ ...request, store }), CrucibleError);
           expect({
             what,
             code: error.code,
@@ -534,7 +526,7 @@ export function describeResolveComponents(name: string, start: () => Promise<Sta
       const before = await countAll(stack);
       for (const [what, request, path, reason] of cases) {
         for (const store of [true, false]) {
-          const error = await rejectionOf(resolve({ store, ...request }));
+          const error = await rejectedWith(resolve({ store, ...request }), CrucibleError);
           expect({
             what,
             code: error.code,

@@ -1,6 +1,8 @@
 // Bounded waits for integration tests: every wait has a deadline and says
 // what it was waiting for, so a hang fails fast with a readable message.
 
+export { rejectionOf } from '@crucible/contracts/testing';
+
 /** Resolves like `promise`, or rejects naming `what` if it has not settled within `ms`. */
 export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -43,16 +45,6 @@ export function gate(): Gate {
     open = resolve;
   });
   return { opened, open };
-}
-
-/** What a promise rejected with; fails the test if it resolved instead. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, but the promise resolved');
 }
 
 /** Collects items pushed by handlers and lets the test wait for a count. */

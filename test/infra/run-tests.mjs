@@ -8,7 +8,11 @@
 //                                       running for later runs (stop it with
 //                                       `npm run infra:down`)
 //   CRUCIBLE_TEST_RUN_TIMEOUT_MINUTES   deadline for jest (default 60)
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+//
+// Jest's JSON results of the last KEPT_RESULTS runs stay in
+// .cache/infra/jest-results-<runId>.json (every test, its status and failure
+// messages), for reading a failure after the output has scrolled away.
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { infraStateDir, repoRoot } from './paths.mjs';
 import { runForeground } from './processes.mjs';
@@ -19,6 +23,8 @@ import { buildAll, exitCodeOf, jestBin } from './toolchain.mjs';
 
 const jestArgs = process.argv.slice(2);
 const jestTimeoutMs = Number(process.env.CRUCIBLE_TEST_RUN_TIMEOUT_MINUTES ?? 60) * 60_000;
+const KEPT_RESULTS = 10;
+const RESULTS_FILE = /^jest-results-[a-z0-9]+\.json$/;
 
 /** False when `--selectProjects` names only projects that need no servers. */
 function needsInfrastructure(args) {
@@ -56,17 +62,26 @@ function wantsSummary(args) {
 }
 
 function printSummary(resultsFile) {
+  const shown = path.relative(process.cwd(), resultsFile);
   try {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     const skipped = results.numPendingTests + results.numTodoTests;
     process.stdout.write(
-      `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`,
+      `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped (results kept in ${shown})\n`,
     );
   } catch {
     log('jest wrote no results file: no summary line');
-  } finally {
-    rmSync(resultsFile, { force: true });
   }
+}
+
+/** Deletes the results files of all but the newest KEPT_RESULTS runs. */
+function pruneResults() {
+  const files = readdirSync(infraStateDir)
+    .filter((name) => RESULTS_FILE.test(name))
+    .map((name) => path.join(infraStateDir, name))
+    .map((file) => ({ file, mtime: statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of files.slice(KEPT_RESULTS)) rmSync(file, { force: true });
 }
 
 await new Session().run(async (session) => {
@@ -110,6 +125,9 @@ await new Session().run(async (session) => {
   );
   if (result.timedOut)
     log(`jest overran its ${jestTimeoutMs / 60_000} min deadline and was stopped`);
-  if (summary) printSummary(resultsFile);
+  if (summary) {
+    printSummary(resultsFile);
+    pruneResults();
+  }
   return exitCodeOf(result);
 });

@@ -1,4 +1,6 @@
-import { failure, label, nonEmpty, type NamesStack } from './stack';
+import { CrucibleError } from '@crucible/contracts';
+import { rejectedWith } from '@crucible/contracts/testing';
+import { label, nonEmpty, type NamesStack } from './stack';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -40,7 +42,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
 
       const unset = await s.rpc.call('unset_scenario_name', { name, note: 'gone' });
       expect(unset).toMatchObject({ name, hash: null, previous_hash: b, changed: true });
-      const gone = await failure(s.rpc.call('resolve_name', { name }));
+      const gone = await rejectedWith(s.rpc.call('resolve_name', { name }), CrucibleError);
       expect(gone.code).toBe('not_found');
       expect(gone.details).toMatchObject({ reason: 'name_not_found', path: '/name', name });
       expect((await s.rpc.call('list_names', { prefix: name })).names).toEqual([]);
@@ -97,8 +99,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(rollforward).toMatchObject({ hash: child, previous_hash: parent, changed: true });
 
       const before = await s.counts();
-      const stale = await failure(
+      const stale = await rejectedWith(
         s.rpc.call('set_scenario_name', { name, hash: parent, expected_current_hash: parent }),
+        CrucibleError,
       );
       expect(stale.code).toBe('conflict');
       expect(stale.retryable).toBe(false);
@@ -122,8 +125,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
         expected_current_hash: null,
       });
       expect(created).toMatchObject({ hash: a, previous_hash: null, changed: true });
-      const again = await failure(
+      const again = await rejectedWith(
         s.rpc.call('set_scenario_name', { name, hash: b, expected_current_hash: null }),
+        CrucibleError,
       );
       expect(again.code).toBe('conflict');
       expect(again.details).toMatchObject({ reason: 'cas_failed', expected: null, current: a });
@@ -157,18 +161,23 @@ export function describeNamesApi(stack: () => NamesStack): void {
       const name = label('unset');
       const [a, b] = [s.scenario(), s.scenario()];
       await s.rpc.call('set_scenario_name', { name, hash: a });
-      const stale = await failure(
+      const stale = await rejectedWith(
         s.rpc.call('unset_scenario_name', { name, expected_current_hash: b }),
+        CrucibleError,
       );
       expect(stale.details).toMatchObject({ reason: 'cas_failed', expected: b, current: a });
       await s.rpc.call('unset_scenario_name', { name, expected_current_hash: a });
 
       const before = await s.counts();
-      const missing = await failure(s.rpc.call('unset_scenario_name', { name }));
+      const missing = await rejectedWith(
+        s.rpc.call('unset_scenario_name', { name }),
+        CrucibleError,
+      );
       expect(missing.code).toBe('not_found');
       expect(missing.details).toMatchObject({ reason: 'name_not_found', path: '/name', name });
-      const expectedSomething = await failure(
+      const expectedSomething = await rejectedWith(
         s.rpc.call('unset_scenario_name', { name, expected_current_hash: a }),
+        CrucibleError,
       );
       expect(expectedSomething.details).toMatchObject({
         reason: 'cas_failed',
@@ -207,7 +216,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(new Set(changes.slice(0, 3).map((c) => c.history_id)).size).toBe(3);
       expect((await s.rpc.call('resolve_name', { name: x })).hash).toBe(b);
       expect((await s.rpc.call('resolve_name', { name: z })).hash).toBe(b);
-      expect((await failure(s.rpc.call('resolve_name', { name: y }))).code).toBe('not_found');
+      expect(
+        (await rejectedWith(s.rpc.call('resolve_name', { name: y }), CrucibleError)).code,
+      ).toBe('not_found');
       expect((await s.historyRows(y)).at(-1)).toMatchObject({ new_hash: null, note: 'release' });
     });
 
@@ -221,7 +232,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
         ],
       });
       const before = await s.counts();
-      const error = await failure(
+      const error = await rejectedWith(
         s.rpc.call('update_scenario_names', {
           updates: [
             { name: x, hash: c, expected_current_hash: a },
@@ -229,6 +240,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
             { name: y, hash: c, expected_current_hash: a },
           ],
         }),
+        CrucibleError,
       );
       expect(error.code).toBe('conflict');
       expect(error.details).toMatchObject({
@@ -239,7 +251,9 @@ export function describeNamesApi(stack: () => NamesStack): void {
       expect(await s.counts()).toEqual(before);
       expect((await s.rpc.call('resolve_name', { name: x })).hash).toBe(a);
       expect((await s.rpc.call('resolve_name', { name: y })).hash).toBe(b);
-      expect((await failure(s.rpc.call('resolve_name', { name: z }))).code).toBe('not_found');
+      expect(
+        (await rejectedWith(s.rpc.call('resolve_name', { name: z }), CrucibleError)).code,
+      ).toBe('not_found');
     });
 
     it('travels in time: where a name pointed at each moment of its history', async () => {
@@ -257,7 +271,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
         const last = rows.filter((r) => r.changed_at <= t).at(-1);
         const at = t.toISOString();
         if (last === undefined || last.new_hash === null) {
-          const error = await failure(s.rpc.call('resolve_name', { name, at }));
+          const error = await rejectedWith(s.rpc.call('resolve_name', { name, at }), CrucibleError);
           expect(error.code).toBe('not_found');
           expect(error.details).toMatchObject({ reason: 'name_not_set_at', path: '/at' });
         } else {

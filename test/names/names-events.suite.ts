@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { NameChange, NameMovedV1 } from '@crucible/contracts';
-import { failure, label, type NamesStack } from './stack';
+import { CrucibleError, type NameChange, type NameMovedV1 } from '@crucible/contracts';
+import { rejectedWith } from '@crucible/contracts/testing';
+import { label, type NamesStack } from './stack';
 
 interface SeenEvent {
   event_id: string;
@@ -43,8 +44,9 @@ export function describeNamesEvents(stack: () => NamesStack): void {
         changes.push(
           await s.rpc.call('set_scenario_name', { name: one, hash: b, expected_current_hash: a }),
         );
-        await failure(
+        await rejectedWith(
           s.rpc.call('set_scenario_name', { name: one, hash: a, expected_current_hash: a }),
+          CrucibleError,
         );
         changes.push(await s.rpc.call('unset_scenario_name', { name: one }));
         const batch = await s.rpc.call('update_scenario_names', {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { CrucibleError } from '@crucible/contracts';
 import { startGateway } from '@crucible/gateway';
 import { RpcClient } from '@crucible/messaging';
 import { startNamesService } from '@crucible/names';
@@ -132,17 +131,6 @@ async function startOn(test: TestInfrastructure): Promise<NamesStack> {
 /** A fresh valid label, unique to this call: `<prefix>-<10 hex>`. */
 export function label(prefix = 'n'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
-}
-
-/** The CrucibleError a call rejects with (fails the test if it resolves). */
-export async function failure(call: Promise<unknown>): Promise<CrucibleError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** A list the schema requires to be non-empty (minItems 1), typed as such. */

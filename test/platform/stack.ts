@@ -1,15 +1,18 @@
-import { startComponentsService } from '@crucible/components';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
-import { startNamesService } from '@crucible/names';
-import type { Infrastructure, Stoppable } from '@crucible/runtime';
-import { startScenariosService } from '@crucible/scenarios';
+import { loadServiceDefinitions } from '@crucible/platform';
+import {
+  EnvReader,
+  type ConfiguredService,
+  type Infrastructure,
+  type Stoppable,
+} from '@crucible/runtime';
 import {
   openEmbeddedTestInfrastructure,
   openRealTestInfrastructure,
   type TestInfrastructure,
 } from '../support';
 
-/** Every service and the gateway, started in this process on some infrastructure. */
+/** Every registered service and the gateway, started in this process on some infrastructure. */
 export interface PlatformStack {
   readonly kind: 'real' | 'embedded';
   readonly infra: Infrastructure;
@@ -18,25 +21,25 @@ export interface PlatformStack {
   /** Rows of `<schema>.<table>`. */
   count(schema: string, table: string): Promise<number>;
   /** Stops one service (to test how the others cope); `startService` brings it back. */
-  stopService(name: ServiceName): Promise<void>;
+  stopService(name: string): Promise<void>;
   /** Starts a stopped service again (a no-op when it runs). */
-  startService(name: ServiceName): Promise<void>;
+  startService(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export type ServiceName = 'components' | 'names' | 'scenarios';
-
-const STARTERS: Record<
-  ServiceName,
-  (infra: Infrastructure, timeoutMs: number) => Promise<Stoppable>
-> = {
-  components: (infra) => startComponentsService(infra),
-  names: (infra, timeoutMs) => startNamesService(infra, { requestTimeoutMs: timeoutMs }),
-  scenarios: (infra, timeoutMs) => startScenariosService(infra, { requestTimeoutMs: timeoutMs }),
-};
-
 export interface PlatformOptions {
   requestTimeoutMs?: number;
+}
+
+/**
+ * Every service of services/registry.json, in its order, configured as its
+ * own process would be with REQUEST_TIMEOUT_MS set (the rest defaulted).
+ */
+function configuredServices(requestTimeoutMs: number): ConfiguredService[] {
+  const reader = new EnvReader({ REQUEST_TIMEOUT_MS: String(requestTimeoutMs) });
+  const services = loadServiceDefinitions().map((definition) => definition.configure(reader));
+  reader.done();
+  return services;
 }
 
 /** Real Postgres (own database), NATS and Kafka (own prefix). */
@@ -52,29 +55,36 @@ export async function startEmbeddedPlatform(options: PlatformOptions = {}): Prom
 async function startOn(test: TestInfrastructure, options: PlatformOptions): Promise<PlatformStack> {
   const { kind, infra } = test;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const services = new Map<ServiceName, Stoppable>();
+  const configured = new Map(
+    configuredServices(timeoutMs).map((service) => [service.name, service]),
+  );
+  const running = new Map<string, Stoppable>();
   const stopAll = async () => {
-    for (const name of ['scenarios', 'names', 'components'] as const) {
-      await services.get(name)?.stop();
-      services.delete(name);
+    for (const name of [...configured.keys()].reverse()) {
+      await running.get(name)?.stop();
+      running.delete(name);
     }
+  };
+  const startService = async (name: string) => {
+    const service = configured.get(name);
+    if (!service) throw new Error(`no registered service ${name}`);
+    if (!running.has(name)) running.set(name, await service.start(infra));
   };
   let gateway: RunningGateway | undefined;
   try {
-    for (const name of ['components', 'names', 'scenarios'] as const)
-      services.set(name, await STARTERS[name](infra, timeoutMs));
+    for (const name of configured.keys()) await startService(name);
     gateway = await startGateway(infra, {
       port: 0,
       host: '127.0.0.1',
       requestTimeoutMs: timeoutMs,
       bodyLimitBytes: 1_000_000,
     });
-    const running = gateway;
+    const front = gateway;
     return {
       kind,
       infra,
-      gateway: running,
-      url: running.url,
+      gateway: front,
+      url: front.url,
       async count(schema, table) {
         const row = await infra.knex
           .withSchema(schema)
@@ -83,15 +93,13 @@ async function startOn(test: TestInfrastructure, options: PlatformOptions): Prom
         return Number(row[0]?.n ?? 0);
       },
       async stopService(name) {
-        await services.get(name)?.stop();
-        services.delete(name);
+        await running.get(name)?.stop();
+        running.delete(name);
       },
-      async startService(name) {
-        if (!services.has(name)) services.set(name, await STARTERS[name](infra, timeoutMs));
-      },
+      startService,
       async stop() {
         try {
-          await running.stop();
+          await front.stop();
           await stopAll();
         } finally {
           await test.close();

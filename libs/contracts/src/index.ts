@@ -1,9 +1,47 @@
-export * from './errors';
-export * from './validation';
-export * from './schema-registry';
-export * from './catalog';
-export * from './subjects';
+// Public entry of @crucible/contracts: the message catalog, its schemas and
+// validation, the wire error, and the types generated from schemas/.
+// Test helpers are in the `./testing` entry.
+export {
+  assertNever,
+  conflict,
+  CrucibleError,
+  ERROR_CODES,
+  httpStatusFor,
+  internal,
+  invalidArgument,
+  isRetryableCode,
+  notFound,
+  payloadTooLarge,
+  toCrucibleError,
+  unavailable,
+  type ErrorCode,
+  type ErrorDetails,
+  type WireError,
+} from './errors';
+export { assertValid, joinPointer } from './validation';
+export { DEFAULT_SCHEMAS_DIR, SCHEMA_BASE_URI, SchemaRegistry } from './schema-registry';
+export {
+  Catalog,
+  defaultCatalog,
+  type EventDataOf,
+  type EventSpec,
+  type EventType,
+  type HttpMethod,
+  type OperationName,
+  type OperationSpec,
+  type ReplyOf,
+  type RequestOf,
+} from './catalog';
+export {
+  consumerGroup,
+  deadLetterTopic,
+  operationSubject,
+  serviceQueue,
+  streamTopic,
+} from './subjects';
+// One type per schema, named by codegen (npm run codegen): listing them here
+// by hand would be a second copy of schemas/ to keep in step.
 export type * from './generated/types';
-export type { OperationTypes, EventDataTypes } from './generated/maps';
+export type { EventDataTypes, OperationTypes } from './generated/maps';
 export { bundleSchema } from './schema-bundle';
 export { noNewComponents } from './new-components';

@@ -1,15 +1,10 @@
 import { CrucibleError } from './errors';
 import { defaultCatalog } from './catalog';
+import { thrownBy } from './testing';
 import { assertValid, findUnrepresentable, joinPointer } from './validation';
 
 function failure(file: string, value: unknown): CrucibleError {
-  try {
-    assertValid(defaultCatalog().registry, file, value);
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a validation failure');
+  return thrownBy(() => assertValid(defaultCatalog().registry, file, value), CrucibleError);
 }
 
 const ENTITY = 'components/put_entity.request.v1.json';

@@ -1,15 +1,10 @@
+import { thrownBy } from '@crucible/contracts/testing';
 import { canonicalJson, canonicalJsonBytes, MAX_JSON_DEPTH } from './canonical-json';
 import { jsonComponentHash } from './component-hashes';
 import { NotJsonError, type NotJsonReason } from './errors';
 
 function rejection(value: unknown): NotJsonError {
-  try {
-    canonicalJson(value);
-  } catch (error) {
-    if (error instanceof NotJsonError) return error;
-    throw error;
-  }
-  throw new Error('expected canonicalJson to throw NotJsonError');
+  return thrownBy(() => canonicalJson(value), NotJsonError);
 }
 
 // Every entry point refuses the same values with the same reason and path.

@@ -11,7 +11,9 @@ export class ConfigError extends Error {
  * stopping at the first; `done()` throws a ConfigError listing them.
  */
 export class EnvReader {
-  private readonly problems: string[] = [];
+  // A Set: in the all-in-one process several readers share one variable
+  // (REQUEST_TIMEOUT_MS), and a bad value is one problem, not one per reader.
+  private readonly problems = new Set<string>();
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
@@ -28,7 +30,7 @@ export class EnvReader {
   required(name: string, what: string): string {
     const value = this.optional(name);
     if (value === undefined) {
-      this.problems.push(`${name} is required (${what})`);
+      this.problems.add(`${name} is required (${what})`);
       return '';
     }
     return value;
@@ -39,7 +41,7 @@ export class EnvReader {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < range.min || value > range.max) {
-      this.problems.push(
+      this.problems.add(
         `${name} must be an integer in [${range.min}, ${range.max}], got ${JSON.stringify(raw)}`,
       );
       return fallback;
@@ -59,15 +61,15 @@ export class EnvReader {
   pattern(name: string, fallback: string, pattern: RegExp, what: string): string {
     const value = this.string(name, fallback);
     if (!pattern.test(value))
-      this.problems.push(`${name} must be ${what}, got ${JSON.stringify(value)}`);
+      this.problems.add(`${name} must be ${what}, got ${JSON.stringify(value)}`);
     return value;
   }
 
   problem(message: string): void {
-    this.problems.push(message);
+    this.problems.add(message);
   }
 
   done(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
+    if (this.problems.size > 0) throw new ConfigError([...this.problems]);
   }
 }

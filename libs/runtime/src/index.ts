@@ -1,3 +1,4 @@
+export { readCommonEnv, type CommonEnv } from './common-env';
 export { ConfigError, EnvReader } from './env';
 export {
   MIGRATIONS_ROOT,
@@ -9,4 +10,17 @@ export {
 } from './infrastructure';
 export { runMain, type Stoppable } from './run-main';
 export { prepareService, serve, type ServiceCore, type Startable } from './service-core';
-export { readServiceEnv, startServiceProcess, type ServiceEnv } from './service-process';
+export {
+  defineService,
+  isServiceDefinition,
+  type ConfiguredService,
+  type ServiceDefinition,
+  type ServiceSpec,
+} from './service-definition';
+export {
+  readServiceEnv,
+  readServiceProcessConfig,
+  startServiceProcess,
+  type ServiceEnv,
+  type ServiceProcessConfig,
+} from './service-process';

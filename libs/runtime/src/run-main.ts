@@ -32,8 +32,11 @@ export function runMain(start: () => Promise<Stoppable>, logger: Logger, graceMs
         },
       );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: under `npm start` a Ctrl+C arrives twice (from the
+  // terminal and forwarded by scripts/start.mjs); with the handler gone, the
+  // second would kill the process in the middle of its drain.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   started.catch((error: unknown) => {
     logger.error('failed to start', { error });
     process.exit(1);

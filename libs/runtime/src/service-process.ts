@@ -1,70 +1,83 @@
-import { createLogger, logLevelFrom, type LogLevel } from '@crucible/telemetry';
-import type { EnvReader } from './env';
-import { connectInfrastructure, type Infrastructure } from './infrastructure';
+import { createLogger } from '@crucible/telemetry';
+import { readCommonEnv, type CommonEnv } from './common-env';
+import { EnvReader } from './env';
+import { connectInfrastructure } from './infrastructure';
 import type { Stoppable } from './run-main';
+import type { ConfiguredService, ServiceDefinition } from './service-definition';
 
-/** The variables every service process reads to reach its infrastructure. */
-export interface ServiceEnv {
+/** What a service reads to reach its infrastructure when it runs as its own process. */
+export interface ServiceEnv extends CommonEnv {
   /** DATABASE_URL: Postgres (the service uses its own schema). */
-  databaseUrl: string;
+  readonly databaseUrl: string;
   /** NATS_URL: where requests arrive and other services answer. */
-  natsUrl: string;
+  readonly natsUrl: string;
   /** KAFKA_BROKERS: comma-separated host:port list. */
-  kafkaBrokers: string[];
-  /** CRUCIBLE_PREFIX: prefix of every subject and topic (default `crucible`); isolates deployments. */
-  prefix: string;
+  readonly kafkaBrokers: string[];
   /** DATABASE_POOL_MAX: Postgres connections of this process (default 10). */
-  poolMax: number;
-  /** LOG_LEVEL: debug, info (default), warn or error. */
-  logLevel: LogLevel;
+  readonly poolMax: number;
 }
 
 /** Reads the ServiceEnv variables (problems are collected by the reader). */
-export function readServiceEnv(reader: EnvReader, env: NodeJS.ProcessEnv): ServiceEnv {
+export function readServiceEnv(reader: EnvReader): ServiceEnv {
   const kafkaBrokers = reader.list('KAFKA_BROKERS') ?? [];
   if (kafkaBrokers.length === 0)
     reader.problem('KAFKA_BROKERS is required (comma-separated host:port)');
   return {
+    ...readCommonEnv(reader),
     databaseUrl: reader.required('DATABASE_URL', 'Postgres connection URL'),
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
     kafkaBrokers,
-    prefix: reader.pattern(
-      'CRUCIBLE_PREFIX',
-      'crucible',
-      /^[a-z][a-z0-9_]*$/,
-      'lowercase [a-z0-9_]',
-    ),
     poolMax: reader.int('DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
-    logLevel: logLevelFrom(env.LOG_LEVEL),
   };
 }
 
+/** A service process's configuration: how to reach the infrastructure, and the service's own settings. */
+export interface ServiceProcessConfig {
+  readonly env: ServiceEnv;
+  readonly service: ConfiguredService;
+}
+
 /**
- * A service as its own process: connect to real Postgres, NATS and Kafka,
- * start the service on them; `stop` stops the service, closes the
- * connections, then runs `afterStop` (e.g. flushing telemetry).
+ * Reads a service process's whole configuration once; throws a ConfigError
+ * listing every missing or malformed variable, its own and the shared ones.
+ */
+export function readServiceProcessConfig(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv,
+): ServiceProcessConfig {
+  const reader = new EnvReader(env);
+  const config = { env: readServiceEnv(reader), service: definition.configure(reader) };
+  reader.done();
+  return config;
+}
+
+/**
+ * A service as its own process: read its configuration, connect to real
+ * Postgres, NATS and Kafka, start the service on them; `stop` stops the
+ * service, closes the connections, then runs `afterStop` (e.g. flushing
+ * telemetry).
  */
 export async function startServiceProcess(
-  name: string,
-  env: ServiceEnv,
-  startService: (infra: Infrastructure) => Promise<Stoppable>,
+  definition: ServiceDefinition,
+  processEnv: NodeJS.ProcessEnv,
   afterStop: () => Promise<void> = () => Promise.resolve(),
 ): Promise<Stoppable> {
-  const logger = createLogger({ service: name, level: env.logLevel });
+  const { env, service } = readServiceProcessConfig(definition, processEnv);
+  const logger = createLogger({ service: definition.name, level: env.logLevel });
   const infra = await connectInfrastructure({
     databaseUrl: env.databaseUrl,
     natsUrl: env.natsUrl,
     kafkaBrokers: env.kafkaBrokers,
     prefix: env.prefix,
-    clientName: `${name}-${process.pid}`,
+    clientName: `${definition.name}-${process.pid}`,
     logger,
     poolMax: env.poolMax,
   });
   try {
-    const service = await startService(infra);
+    const running = await service.start(infra);
     return {
       async stop() {
-        await service.stop();
+        await running.stop();
         await infra.close();
         await afterStop();
       },

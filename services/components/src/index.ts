@@ -1,8 +1,8 @@
+export { service } from './definition';
+export { startComponentsService, SERVICE_NAME, SERVICE_VERSION } from './service';
 export {
-  startComponentsService,
-  SERVICE_NAME,
-  SERVICE_VERSION,
-  type ComponentsServiceOptions,
-} from './service';
-export { readConfig, type ComponentsConfig } from './config';
+  DEFAULT_COMPONENTS_SETTINGS,
+  readComponentsSettings,
+  type ComponentsSettings,
+} from './config';
 export { MAX_COMPONENT_BYTES } from './domain/prepared-component';

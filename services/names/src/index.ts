@@ -1,7 +1,3 @@
-export {
-  startNamesService,
-  SERVICE_NAME,
-  SERVICE_VERSION,
-  type NamesServiceOptions,
-} from './service';
-export { readConfig, type NamesConfig } from './config';
+export { service } from './definition';
+export { startNamesService, SERVICE_NAME, SERVICE_VERSION } from './service';
+export { DEFAULT_NAMES_SETTINGS, readNamesSettings, type NamesSettings } from './config';

@@ -1,6 +1,3 @@
-import { startComponentsService } from '@crucible/components';
-import { startNamesService } from '@crucible/names';
-import { startScenariosService } from '@crucible/scenarios';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
 import { openEmbeddedInfrastructure, type Stoppable } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
@@ -13,7 +10,8 @@ export interface RunningPlatform extends Stoppable {
 /**
  * The whole platform in one process on the embedded default: PGlite on the
  * data folder, the in-process bus and the Postgres-table event log, every
- * service, and the gateway in front. Stops in reverse order.
+ * registered service in registry order, and the gateway in front. Stops in
+ * reverse order.
  */
 export async function startPlatform(
   config: PlatformConfig,
@@ -26,15 +24,8 @@ export async function startPlatform(
   });
   const started: Stoppable[] = [];
   try {
-    started.push(await startComponentsService(infra));
-    started.push(await startNamesService(infra, { requestTimeoutMs: config.requestTimeoutMs }));
-    started.push(await startScenariosService(infra, { requestTimeoutMs: config.requestTimeoutMs }));
-    const gateway = await startGateway(infra, {
-      port: config.port,
-      host: config.host,
-      requestTimeoutMs: config.requestTimeoutMs,
-      bodyLimitBytes: config.bodyLimitBytes,
-    });
+    for (const service of config.services) started.push(await service.start(infra));
+    const gateway = await startGateway(infra, config.gateway);
     started.push(gateway);
     return {
       gateway,

@@ -1,8 +1,8 @@
+export { service } from './definition';
+export { startScenariosService, SERVICE_NAME, SERVICE_VERSION } from './service';
 export {
-  startScenariosService,
-  SERVICE_NAME,
-  SERVICE_VERSION,
-  type ScenariosServiceOptions,
-} from './service';
-export { readConfig, type ScenariosConfig } from './config';
+  DEFAULT_SCENARIOS_SETTINGS,
+  readScenariosSettings,
+  type ScenariosSettings,
+} from './config';
 export { MAX_SCENARIO_BYTES } from './domain/scenario-rules';

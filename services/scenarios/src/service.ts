@@ -1,4 +1,5 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { DEFAULT_SCENARIOS_SETTINGS, type ScenariosSettings } from './config';
 import { namesProjection } from './consumers/names-projection';
 import { registerHandlers } from './handlers';
 import { ScenarioStore } from './store/scenario-store';
@@ -6,22 +7,17 @@ import { ScenarioStore } from './store/scenario-store';
 export const SERVICE_NAME = 'scenarios';
 export const SERVICE_VERSION = '0.1.0';
 
-export interface ScenariosServiceOptions {
-  /** How long to wait for the components and names services (default 5000 ms). */
-  requestTimeoutMs?: number;
-}
-
 /** Starts the scenarios service and its names projection (see prepareService and serve). */
 export async function startScenariosService(
   infra: Infrastructure,
-  options: ScenariosServiceOptions = {},
+  settings: ScenariosSettings = DEFAULT_SCENARIOS_SETTINGS,
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   const store = new ScenarioStore(core.db);
   registerHandlers(core.server, {
     store,
     db: core.db,
-    rpc: core.client(options.requestTimeoutMs ?? 5000),
+    rpc: core.client(settings.requestTimeoutMs),
     catalog: infra.catalog,
     prefix: infra.prefix,
     logger: core.logger,

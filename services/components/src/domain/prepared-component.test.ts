@@ -1,15 +1,6 @@
 import { CrucibleError } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { MAX_COMPONENT_BYTES, prepareJson, prepareText } from './prepared-component';
-
-function rejection(fn: () => unknown): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('text components', () => {
   it('hashes the exact bytes', () => {
@@ -22,7 +13,7 @@ describe('text components', () => {
 
   it('refuses blank text and names the field', () => {
     expect(
-      rejection(() => prepareText('perceive_system', ' \n\t', '/content')).details,
+      thrownBy(() => prepareText('perceive_system', ' \n\t', '/content'), CrucibleError).details,
     ).toMatchObject({
       path: '/content',
       reason: 'empty_text',
@@ -31,7 +22,9 @@ describe('text components', () => {
 
   it('refuses text over the size limit, counting UTF-8 bytes', () => {
     const text = 'é'.repeat(MAX_COMPONENT_BYTES / 2 + 1); // 2 bytes each
-    expect(rejection(() => prepareText('environment', text, '/content')).details).toMatchObject({
+    expect(
+      thrownBy(() => prepareText('environment', text, '/content'), CrucibleError).details,
+    ).toMatchObject({
       path: '/content',
       reason: 'too_large',
       limit_bytes: MAX_COMPONENT_BYTES,
@@ -79,8 +72,10 @@ describe('entities', () => {
 
   it('refuses a blank name', () => {
     expect(
-      rejection(() => prepareJson('entity', { id: 'a', name: '  ', environment: 'p' }, '/content'))
-        .details,
+      thrownBy(
+        () => prepareJson('entity', { id: 'a', name: '  ', environment: 'p' }, '/content'),
+        CrucibleError,
+      ).details,
     ).toMatchObject({ path: '/content/name', reason: 'empty_text' });
   });
 });
@@ -114,7 +109,10 @@ describe('adjudication schemas', () => {
     ['remote reference', { $ref: 'https://example.com/schema.json' }],
     ['unsupported draft', { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' }],
   ])('refuses %s', (_name, schema) => {
-    const error = rejection(() => prepareJson('adjudication_schema', schema, '/content'));
+    const error = thrownBy(
+      () => prepareJson('adjudication_schema', schema, '/content'),
+      CrucibleError,
+    );
     expect(error.code).toBe('invalid_argument');
     expect(error.details.reason).toBe('invalid_json_schema');
     expect(error.details.path).toMatch(/^\/content/);
@@ -130,8 +128,9 @@ describe('adjudication schemas', () => {
 
   it('refuses numbers JSON cannot carry', () => {
     expect(
-      rejection(() =>
-        prepareJson('adjudication_schema', { type: 'number', maximum: Infinity }, '/content'),
+      thrownBy(
+        () => prepareJson('adjudication_schema', { type: 'number', maximum: Infinity }, '/content'),
+        CrucibleError,
       ).details,
     ).toMatchObject({ path: '/content/maximum', reason: 'not_json' });
   });

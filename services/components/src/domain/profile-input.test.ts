@@ -1,18 +1,9 @@
 import { CrucibleError } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { cognitionProfileHash, jsonComponentHash, textComponentHash } from '@crucible/hashing';
 import { prepareProfile } from './profile-input';
 
 const H = 'a'.repeat(64);
-
-function rejection(fn: () => unknown): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('prepareProfile', () => {
   const input = {
@@ -63,22 +54,26 @@ describe('prepareProfile', () => {
 
   it('reports a bad inline part at its path', () => {
     expect(
-      rejection(() =>
-        prepareProfile(
-          { ...input, adjudicate_system: { inline: '  ' }, adjudication_schema: { inline: {} } },
-          '/cognition_profiles/0/inline',
-        ),
+      thrownBy(
+        () =>
+          prepareProfile(
+            { ...input, adjudicate_system: { inline: '  ' }, adjudication_schema: { inline: {} } },
+            '/cognition_profiles/0/inline',
+          ),
+        CrucibleError,
       ).details,
     ).toMatchObject({
       path: '/cognition_profiles/0/inline/adjudicate_system/inline',
       reason: 'empty_text',
     });
     expect(
-      rejection(() =>
-        prepareProfile(
-          { ...input, adjudication_schema: { inline: { type: 'banana' } } },
-          '/cognition_profiles/0/inline',
-        ),
+      thrownBy(
+        () =>
+          prepareProfile(
+            { ...input, adjudication_schema: { inline: { type: 'banana' } } },
+            '/cognition_profiles/0/inline',
+          ),
+        CrucibleError,
       ).details,
     ).toMatchObject({
       path: '/cognition_profiles/0/inline/adjudication_schema/inline',

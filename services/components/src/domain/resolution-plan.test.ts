@@ -1,4 +1,5 @@
 import { CrucibleError, type ResolveComponentsRequest } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { textComponentHash } from '@crucible/hashing';
 import { componentNotFound, firstMissing } from './hash-refs';
 import { MAX_COMPONENT_BYTES } from './prepared-component';
@@ -16,16 +17,6 @@ const inlineProfile = {
   adjudication_schema: { hash: H3 },
   adjudication_retry_budget: 1,
 };
-
-function rejection(fn: () => unknown): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('planResolution', () => {
   const request: ResolveComponentsRequest = {
@@ -134,18 +125,20 @@ describe('planResolution', () => {
       'invalid_json_schema',
     ],
   ])('refuses %s at its path in the request', (_name, bad, path, reason) => {
-    const error = rejection(() => planResolution(bad));
+    const error = thrownBy(() => planResolution(bad), CrucibleError);
     expect(error.code).toBe('invalid_argument');
     expect(error.details).toMatchObject({ path, reason });
   });
 
   it('reports the first bad item in request order (profiles before environments)', () => {
-    const error = rejection(() =>
-      planResolution({
-        store: false,
-        environments: [{ inline: ' ' }],
-        cognition_profiles: [{ inline: { ...inlineProfile, perceive_system: { inline: ' ' } } }],
-      }),
+    const error = thrownBy(
+      () =>
+        planResolution({
+          store: false,
+          environments: [{ inline: ' ' }],
+          cognition_profiles: [{ inline: { ...inlineProfile, perceive_system: { inline: ' ' } } }],
+        }),
+      CrucibleError,
     );
     expect(error.details.path).toBe('/cognition_profiles/0/inline/perceive_system/inline');
   });

@@ -1,4 +1,5 @@
 import { CrucibleError } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { decideMove, decideMoves, type NameIntent } from './name-move';
 
 const A = 'a'.repeat(64);
@@ -7,16 +8,6 @@ const C = 'c'.repeat(64);
 
 function intent(target: string | null, expected?: string | null, name = 'x'): NameIntent {
   return expected === undefined ? { name, target, path: '' } : { name, target, expected, path: '' };
-}
-
-function rejection(fn: () => unknown): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('decideMove', () => {
@@ -85,15 +76,17 @@ describe('decideMoves', () => {
   });
 
   it('lists every failed compare-and-swap in one conflict', () => {
-    const error = rejection(() =>
-      decideMoves(
-        [
-          { name: 'x', target: C, expected: B, path: '/updates/0' },
-          { name: 'y', target: C, expected: B, path: '/updates/1' },
-          { name: 'z', target: C, expected: A, path: '/updates/2' },
-        ],
-        current,
-      ),
+    const error = thrownBy(
+      () =>
+        decideMoves(
+          [
+            { name: 'x', target: C, expected: B, path: '/updates/0' },
+            { name: 'y', target: C, expected: B, path: '/updates/1' },
+            { name: 'z', target: C, expected: A, path: '/updates/2' },
+          ],
+          current,
+        ),
+      CrucibleError,
     );
     expect(error.code).toBe('conflict');
     expect(error.details).toEqual({
@@ -110,7 +103,7 @@ describe('decideMoves', () => {
   });
 
   it('reports a single CAS failure at the request root', () => {
-    const error = rejection(() => decideMoves([intent(C, B)], current));
+    const error = thrownBy(() => decideMoves([intent(C, B)], current), CrucibleError);
     expect(error.details).toMatchObject({
       reason: 'cas_failed',
       path: '/expected_current_hash',
@@ -120,14 +113,16 @@ describe('decideMoves', () => {
   });
 
   it('puts removing an unset name before compare-and-swap failures', () => {
-    const error = rejection(() =>
-      decideMoves(
-        [
-          { name: 'x', target: C, expected: B, path: '/updates/0' },
-          { name: 'nope', target: null, path: '/updates/1' },
-        ],
-        current,
-      ),
+    const error = thrownBy(
+      () =>
+        decideMoves(
+          [
+            { name: 'x', target: C, expected: B, path: '/updates/0' },
+            { name: 'nope', target: null, path: '/updates/1' },
+          ],
+          current,
+        ),
+      CrucibleError,
     );
     expect(error.code).toBe('not_found');
     expect(error.details).toEqual({

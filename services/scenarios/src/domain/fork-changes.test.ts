@@ -1,4 +1,5 @@
 import { CrucibleError } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { applyChanges } from './fork-changes';
 import type { StoredBindings } from './parent-scenario';
 import { h } from './test-fixtures';
@@ -15,16 +16,6 @@ const parent: StoredBindings = {
   environments: new Map([['room', h('b')]]),
   entity_hashes: [h('d'), h('e')],
 };
-
-function failure(fn: () => void): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('fork changes', () => {
   it('inherits everything not mentioned, as {hash} references', () => {
@@ -62,11 +53,13 @@ describe('fork changes', () => {
   });
 
   it('refuses the same label in an upsert and a removal', () => {
-    const error = failure(() =>
-      applyChanges(parent, {
-        environment_upserts: { room: { inline: 'x' } },
-        environment_removals: ['room'],
-      }),
+    const error = thrownBy(
+      () =>
+        applyChanges(parent, {
+          environment_upserts: { room: { inline: 'x' } },
+          environment_removals: ['room'],
+        }),
+      CrucibleError,
     );
     expect(error.details).toMatchObject({
       path: '/changes/environment_removals/0',
@@ -78,7 +71,8 @@ describe('fork changes', () => {
 
   it('refuses to remove a label the parent does not bind', () => {
     expect(
-      failure(() => applyChanges(parent, { cognition_profile_removals: ['ghost'] })).details,
+      thrownBy(() => applyChanges(parent, { cognition_profile_removals: ['ghost'] }), CrucibleError)
+        .details,
     ).toMatchObject({
       path: '/changes/cognition_profile_removals/0',
       reason: 'label_not_found',

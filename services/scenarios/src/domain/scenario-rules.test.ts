@@ -1,16 +1,7 @@
 import { CrucibleError } from '@crucible/contracts';
+import { thrownBy } from '@crucible/contracts/testing';
 import { MAX_SCENARIO_BYTES, checkScenarioRules } from './scenario-rules';
 import { agent, prop, resolvedDraft } from './test-fixtures';
-
-function failure(fn: () => void): CrucibleError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CrucibleError) return error;
-    throw error;
-  }
-  throw new Error('expected a rule to fail');
-}
 
 describe('scenario rules', () => {
   it('accepts a scenario with one agent, a prop, an uninhabited environment and an unbound profile', () => {
@@ -20,7 +11,7 @@ describe('scenario rules', () => {
 
   it('needs at least one agent', () => {
     expect(
-      failure(() => checkScenarioRules(resolvedDraft([prop('machine')]))).details,
+      thrownBy(() => checkScenarioRules(resolvedDraft([prop('machine')])), CrucibleError).details,
     ).toMatchObject({
       path: '/entities',
       reason: 'no_agent',
@@ -30,7 +21,7 @@ describe('scenario rules', () => {
   it('refuses a blank description', () => {
     const resolved = resolvedDraft([agent('a')]);
     const blank = { ...resolved, draft: { ...resolved.draft, description: '  \n' } };
-    expect(failure(() => checkScenarioRules(blank)).details).toMatchObject({
+    expect(thrownBy(() => checkScenarioRules(blank), CrucibleError).details).toMatchObject({
       path: '/description',
       reason: 'empty_description',
     });
@@ -38,7 +29,10 @@ describe('scenario rules', () => {
 
   it('needs every entity in a bound environment', () => {
     expect(
-      failure(() => checkScenarioRules(resolvedDraft([agent('a'), prop('b', 'hall')]))).details,
+      thrownBy(
+        () => checkScenarioRules(resolvedDraft([agent('a'), prop('b', 'hall')])),
+        CrucibleError,
+      ).details,
     ).toMatchObject({
       path: '/entities/1/inline/environment',
       reason: 'unknown_environment',
@@ -48,7 +42,10 @@ describe('scenario rules', () => {
 
   it('needs every agent to use a bound profile', () => {
     expect(
-      failure(() => checkScenarioRules(resolvedDraft([agent('a', 'room', 'ghost')]))).details,
+      thrownBy(
+        () => checkScenarioRules(resolvedDraft([agent('a', 'room', 'ghost')])),
+        CrucibleError,
+      ).details,
     ).toMatchObject({
       path: '/entities/0/inline/kind/agent/cognition_profile',
       reason: 'unknown_cognition_profile',
@@ -69,7 +66,7 @@ describe('scenario rules', () => {
         },
       },
     };
-    expect(failure(() => checkScenarioRules(inherited)).details).toMatchObject({
+    expect(thrownBy(() => checkScenarioRules(inherited), CrucibleError).details).toMatchObject({
       path: '/changes/environment_removals/0',
       reason: 'unknown_environment',
     });
@@ -77,7 +74,10 @@ describe('scenario rules', () => {
 
   it('refuses duplicate entity ids, naming the first', () => {
     expect(
-      failure(() => checkScenarioRules(resolvedDraft([agent('a'), prop('b'), prop('a')]))).details,
+      thrownBy(
+        () => checkScenarioRules(resolvedDraft([agent('a'), prop('b'), prop('a')])),
+        CrucibleError,
+      ).details,
     ).toMatchObject({
       path: '/entities/2',
       reason: 'duplicate_entity_id',
@@ -94,7 +94,7 @@ describe('scenario rules', () => {
         ['room', { hash: 'b'.repeat(64), was_new: false, json_bytes: MAX_SCENARIO_BYTES }],
       ]),
     };
-    expect(failure(() => checkScenarioRules(huge)).details).toMatchObject({
+    expect(thrownBy(() => checkScenarioRules(huge), CrucibleError).details).toMatchObject({
       path: '',
       reason: 'scenario_too_large',
     });
