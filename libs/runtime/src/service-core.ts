@@ -69,14 +69,33 @@ export interface Startable {
 /**
  * Starts the extras, then answers requests. The returned `stop` reverses it:
  * stop answering (draining requests in flight), stop the extras, stop the
- * relay. A failed start undoes what had started.
+ * relay; a step that fails is logged and the later ones still run, and the
+ * first failure is what `stop` rejects with. A failed start undoes what had
+ * started.
  */
 export async function serve(core: ServiceCore, extras: Startable[] = []): Promise<Stoppable> {
   const started: Startable[] = [];
   const stop = async (): Promise<void> => {
-    await core.server.stop();
-    for (const extra of started.reverse()) await extra.stop();
-    await core.relay.stop();
+    const steps: Array<[string, () => Promise<void>]> = [
+      ['RPC server', () => core.server.stop()],
+      ...[...started]
+        .reverse()
+        .map((extra): [string, () => Promise<void>] => [
+          extra.constructor.name,
+          () => extra.stop(),
+        ]),
+      ['outbox relay', () => core.relay.stop()],
+    ];
+    let failure: Error | undefined;
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        core.logger.error(`could not stop the ${what}`, { error });
+        failure ??= error instanceof Error ? error : new Error(String(error), { cause: error });
+      }
+    }
+    if (failure !== undefined) throw failure;
   };
   try {
     for (const extra of extras) {
@@ -85,6 +104,7 @@ export async function serve(core: ServiceCore, extras: Startable[] = []): Promis
     }
     await core.server.start();
   } catch (error) {
+    // The start's error is the one to report; the undoing's failures are logged by stop.
     await stop().catch(() => undefined);
     throw error;
   }

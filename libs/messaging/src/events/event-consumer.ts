@@ -1,11 +1,12 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
-  CrucibleError,
   assertValid,
+  isCrucibleError,
   consumerGroup,
   deadLetterTopic,
   streamTopic,
   type Catalog,
+  type CrucibleError,
   type EventEnvelope,
   type EventType,
 } from '@crucible/contracts';
@@ -49,7 +50,7 @@ export type DeadLetterReason =
   'malformed_json' | 'invalid_envelope' | 'unsupported_version' | 'invalid_data' | 'handler_failed';
 
 function isDeterministicRefusal(error: unknown): error is CrucibleError {
-  return error instanceof CrucibleError && !error.retryable && error.code !== 'internal';
+  return isCrucibleError(error) && !error.retryable && error.code !== 'internal';
 }
 
 class DeadLetter extends Error {

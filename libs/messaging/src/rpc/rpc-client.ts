@@ -4,6 +4,7 @@ import {
   CrucibleError,
   assertValid,
   internal,
+  isCrucibleError,
   operationSubject,
   type Catalog,
   type OperationName,
@@ -118,7 +119,7 @@ export class RpcClient {
           });
           return read(reply.data);
         } catch (error) {
-          const code = error instanceof CrucibleError ? error.code : 'internal';
+          const code = isCrucibleError(error) ? error.code : 'internal';
           span.setStatus({ code: SpanStatusCode.ERROR, message: code });
           span.setAttribute('crucible.error.code', code);
           throw error;

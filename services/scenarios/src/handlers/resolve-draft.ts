@@ -1,6 +1,7 @@
 import {
   CrucibleError,
   invalidArgument,
+  isCrucibleError,
   type NewComponents,
   type ResolveComponentsReply,
   type ResolveComponentsRequest,
@@ -44,7 +45,7 @@ export async function resolveDraft(
   } catch (error) {
     // The reply carries the entities' contents; one too large for the bus
     // means they alone are far over the scenario size limit.
-    if (error instanceof CrucibleError && error.details.reason === 'reply_too_large') {
+    if (isCrucibleError(error) && error.details.reason === 'reply_too_large') {
       throw invalidArgument(
         '',
         'scenario_too_large',
@@ -87,7 +88,7 @@ function zip<T>(labels: string[], values: T[]): Map<string, T> {
 
 /** `/entities/3/inline/name` in the components request -> the entity's own path in ours. */
 function repoint(error: unknown, lists: Record<string, ReadonlyArray<Bound<unknown>>>): unknown {
-  if (!(error instanceof CrucibleError) || typeof error.details.path !== 'string') return error;
+  if (!isCrucibleError(error) || typeof error.details.path !== 'string') return error;
   const match = /^\/(cognition_profiles|environments|entities)\/(\d+)(\/.*)?$/.exec(
     error.details.path,
   );
@@ -99,5 +100,10 @@ function repoint(error: unknown, lists: Record<string, ReadonlyArray<Bound<unkno
   const message = error.message.startsWith(error.details.path)
     ? path + error.message.slice(error.details.path.length)
     : error.message;
-  return new CrucibleError(error.code, message, { ...error.details, path }, error.retryable);
+  return new CrucibleError(
+    error.code,
+    message,
+    { ...error.details, path },
+    { retryable: error.retryable, cause: error },
+  );
 }

@@ -1,4 +1,4 @@
-import { CrucibleError, invalidArgument, notFound } from '@crucible/contracts';
+import { CrucibleError, invalidArgument, isCrucibleError, notFound } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenariosDeps } from './deps';
 
@@ -30,11 +30,13 @@ export async function scenarioHashOf(
       return resolved.hash;
     } catch (error) {
       // The names service points into its own request; point at the name in ours.
-      if (error instanceof CrucibleError && error.code === 'not_found') {
-        throw new CrucibleError(error.code, `${path}/name: ${error.message}`, {
-          ...error.details,
-          path: `${path}/name`,
-        });
+      if (isCrucibleError(error) && error.code === 'not_found') {
+        throw new CrucibleError(
+          error.code,
+          `${path}/name: ${error.message}`,
+          { ...error.details, path: `${path}/name` },
+          { cause: error },
+        );
       }
       throw error;
     }
