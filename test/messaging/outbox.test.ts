@@ -4,6 +4,7 @@
 // `npm start` uses).
 import { conflict, defaultCatalog, unavailable } from '@crucible/contracts';
 import { OutboxRelay, enqueueEvents, outboxRow } from '@crucible/messaging';
+import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from '@crucible/telemetry';
 import { gate, runAll, within } from '../contracts/waits';
@@ -327,10 +328,34 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     await within(5_000, 'span export', telemetry.forceFlush());
 
     const finished = spans.getFinishedSpans();
-    const producer = finished.find((s) => s.name === `publish ${svc.topics.stream}`);
+    const producer = finished.find((s) => s.name === `send ${svc.topics.stream}`);
     const consumer = finished.find((s) => s.name === `process ${svc.topics.stream}`);
     expect(producer).toBeDefined();
     expect(consumer).toBeDefined();
+    // The messaging conventions' attributes (docs/telemetry.md, "Messaging attributes").
+    expect(producer!.kind).toBe(SpanKind.PRODUCER);
+    expect(producer!.attributes).toEqual({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': svc.topics.stream,
+      'messaging.message.id': event.event_id,
+      'messaging.kafka.message.key': event.key,
+      'crucible.event.type': 'components.component_stored',
+    });
+    expect(consumer!.kind).toBe(SpanKind.CONSUMER);
+    expect(consumer!.attributes).toEqual({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': svc.topics.stream,
+      'messaging.consumer.group.name': expect.stringMatching(/\.platform\.projector$/),
+      'messaging.destination.partition.id': expect.stringMatching(/^\d+$/),
+      'messaging.kafka.message.key': event.key,
+      'messaging.kafka.offset': expect.any(Number),
+      'messaging.message.id': event.event_id,
+      'crucible.event.type': 'components.component_stored',
+    });
     expect(producer!.spanContext().traceId).toBe(request.traceId);
     expect(producer!.parentSpanContext?.spanId).toBe(request.spanId);
     expect(consumer!.spanContext().traceId).toBe(request.traceId);

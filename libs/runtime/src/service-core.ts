@@ -13,7 +13,7 @@ export interface ServiceCore {
   readonly db: ServiceDb;
   readonly relay: OutboxRelay;
   readonly server: RpcServer;
-  /** A client for calling other services. */
+  /** A client for the calls to other services that the catalog declares for this one. */
   client(timeoutMs: number): RpcClient;
 }
 
@@ -56,7 +56,13 @@ export async function prepareService(
     relay,
     server,
     client: (timeoutMs) =>
-      new RpcClient({ bus: infra.bus, catalog: infra.catalog, prefix: infra.prefix, timeoutMs }),
+      new RpcClient({
+        bus: infra.bus,
+        catalog: infra.catalog,
+        prefix: infra.prefix,
+        timeoutMs,
+        caller: { service: identity.name, logger },
+      }),
   };
 }
 

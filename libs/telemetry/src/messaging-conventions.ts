@@ -22,7 +22,11 @@ export const ATTR_MESSAGING_DESTINATION_PARTITION_ID: typeof semconv.ATTR_MESSAG
   'messaging.destination.partition.id';
 export const ATTR_MESSAGING_OPERATION_TYPE: typeof semconv.ATTR_MESSAGING_OPERATION_TYPE =
   'messaging.operation.type';
-/** System-specific operation: 'publish', 'request', 'respond' for NATS; 'send', 'process' for Kafka. */
+/**
+ * The system-specific name of the operation, first word of the span name:
+ * 'request' and 'process' for a NATS request and its handling, 'send' and
+ * 'process' for a Kafka produce and its consumption (docs/telemetry.md).
+ */
 export const ATTR_MESSAGING_OPERATION_NAME: typeof semconv.ATTR_MESSAGING_OPERATION_NAME =
   'messaging.operation.name';
 export const ATTR_MESSAGING_MESSAGE_ID: typeof semconv.ATTR_MESSAGING_MESSAGE_ID =
@@ -50,12 +54,14 @@ export type MessagingOperationType =
   | typeof semconv.MESSAGING_OPERATION_TYPE_VALUE_RECEIVE
   | typeof semconv.MESSAGING_OPERATION_TYPE_VALUE_PROCESS;
 
+/** Values of messaging.operation.name we emit (see ATTR_MESSAGING_OPERATION_NAME). */
+export type MessagingOperationName = 'request' | 'send' | 'process';
+
 /** What a messaging span is about; undefined fields are left out. */
 export interface MessagingSpanFacts {
   readonly system: MessagingSystem;
   readonly operationType: MessagingOperationType;
-  /** e.g. 'publish', 'request', 'respond', 'send', 'process'. */
-  readonly operationName: string;
+  readonly operationName: MessagingOperationName;
   /** Subject or topic, exactly as on the wire. */
   readonly destination: string;
   /** Low-cardinality pattern of `destination`; used in the span name when given. */

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import {
   assertValid,
   isCrucibleError,
@@ -12,7 +12,14 @@ import {
 } from '@crucible/contracts';
 import type { Knex } from 'knex';
 import type { ServiceDb } from '@crucible/database';
-import type { Logger } from '@crucible/telemetry';
+import {
+  ATTR_MESSAGING_MESSAGE_ID,
+  messagingAttributes,
+  messagingSpanName,
+  recordSpanError,
+  type Logger,
+  type MessagingSpanFacts,
+} from '@crucible/telemetry';
 import { extractTrace } from '../rpc/headers';
 import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
 import type { TypedEnvelope } from './envelope';
@@ -112,29 +119,25 @@ export class EventConsumer {
   /** Handles one record; rejects only when the log should deliver it again. */
   async process(record: ConsumedRecord): Promise<void> {
     const parent = extractTrace(record.headers);
+    const facts: MessagingSpanFacts = {
+      system: 'kafka',
+      operationType: 'process',
+      operationName: 'process',
+      destination: record.topic,
+      consumerGroup: consumerGroup(this.options.prefix, this.options.service, this.options.name),
+      partition: record.partition,
+      kafkaKey: record.key,
+      kafkaOffset: Number(record.offset),
+    };
     await messagingTracer().startActiveSpan(
-      `process ${record.topic}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': record.topic,
-          'messaging.consumer.group.name': consumerGroup(
-            this.options.prefix,
-            this.options.service,
-            this.options.name,
-          ),
-          'messaging.kafka.message.key': record.key,
-          'messaging.kafka.offset': record.offset,
-        },
-      },
+      messagingSpanName(facts),
+      { kind: SpanKind.CONSUMER, attributes: messagingAttributes(facts) },
       parent,
       async (span) => {
         try {
           const event = this.decode(record);
           if (!event) return; // a type this consumer does not handle
-          span.setAttribute('messaging.message.id', event.event_id);
+          span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, event.event_id);
           span.setAttribute('crucible.event.type', event.type);
           await this.apply(event);
         } catch (error) {
@@ -143,7 +146,8 @@ export class EventConsumer {
             await this.deadLetter(record, error.reason, error.message);
             return;
           }
-          span.setStatus({ code: SpanStatusCode.ERROR, message: 'will be redelivered' });
+          // Rejected: the log delivers the record again.
+          recordSpanError(span, error);
           throw error;
         } finally {
           span.end();
