@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ServiceDb, connectPostgres, type Knex } from '@crucible/database';
 import { defaultCatalog } from '@crucible/contracts';
 import { textComponentHash } from '@crucible/hashing';
-import { EventConsumer, KafkaEventLog } from '@crucible/messaging';
+import { EventConsumer, KafkaEventLog, Outbox, migrateMessagingTables } from '@crucible/messaging';
 import { createLogger, initTelemetry, type Telemetry } from '@crucible/telemetry';
 import {
   InMemorySpanExporter,
@@ -43,11 +43,9 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     telemetry = initTelemetry({ serviceName: 'trace-test-consumer', exporter, env: {} });
     const logger = createLogger({ service: 'test', level: 'error' });
 
-    // The consumer: a real EventConsumer with its own schema and processed_events table.
+    // The consumer: a real EventConsumer with a schema of its own holding the messaging tables.
     knex = await connectPostgres(database.url, { attempts: 5, delayMs: 200 });
-    await knex.raw(`create schema trace_consumer;
-      create table trace_consumer.processed_events (consumer text not null, event_id uuid not null,
-        processed_at timestamptz not null default now(), primary key (consumer, event_id))`);
+    await migrateMessagingTables(knex, { schema: 'trace_consumer' });
     eventLog = new KafkaEventLog({
       brokers: [...infra.kafkaBrokers],
       clientId: uniqueName('trace'),
@@ -60,7 +58,13 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
       prefix,
       catalog: defaultCatalog(),
       eventLog,
-      db: new ServiceDb(knex, 'trace_consumer'),
+      outbox: new Outbox({
+        db: new ServiceDb(knex, 'trace_consumer'),
+        catalog: defaultCatalog(),
+        prefix,
+        service: 'trace_consumer',
+        onCommitted: () => undefined,
+      }),
       logger,
     }).on('components.component_stored', (event) => {
       received.push(event.data.hash);

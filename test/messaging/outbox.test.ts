@@ -2,8 +2,8 @@
 // outbox, the relay publishes it, an EventConsumer applies it once. Run on
 // real Postgres + real Kafka, and on PGlite + the embedded event log (what
 // `npm start` uses).
-import { conflict, defaultCatalog, unavailable } from '@crucible/contracts';
-import { OutboxRelay, enqueueEvents, outboxRow } from '@crucible/messaging';
+import { conflict, unavailable } from '@crucible/contracts';
+import { OutboxRelay } from '@crucible/messaging';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from '@crucible/telemetry';
@@ -11,8 +11,6 @@ import { gate, runAll, within } from '../contracts/waits';
 import { openOutboxService, stackTargets, storedEvent, type Stack } from './outbox-harness';
 
 jest.setTimeout(60_000);
-
-const catalog = defaultCatalog();
 
 let telemetry: Telemetry;
 const spans = new InMemorySpanExporter();
@@ -60,6 +58,73 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     expect(Number(pending[0]?.n)).toBe(0);
   });
 
+  it('wakes the relay once after a commit that wrote events, never for one that wrote none or rolled back', async () => {
+    const svc = await service();
+    const [first, second, own, lost] = ['first', 'second', 'own', 'lost'].map(storedEvent);
+    await svc.outbox.transaction(() => Promise.resolve());
+    expect(svc.wakes.count).toBe(0);
+    await expect(
+      svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(lost!)], trx);
+        throw new Error('rolled back after writing');
+      }),
+    ).rejects.toThrow('rolled back after writing');
+    expect(svc.wakes.count).toBe(0);
+
+    let wakesInside = -1;
+    await svc.outbox.transaction(async (trx) => {
+      await svc.outbox.write([svc.outbox.row(first!)], trx);
+      await svc.outbox.write([svc.outbox.row(second!)], trx);
+      wakesInside = svc.wakes.count;
+    });
+    expect({ wakesInside, after: svc.wakes.count }).toEqual({ wakesInside: 0, after: 1 });
+    // Outside a transaction, one statement that commits on its own.
+    await svc.outbox.write([svc.outbox.row(own!)]);
+    expect(svc.wakes.count).toBe(2);
+
+    expect(await svc.relay.drain()).toBe(3);
+    const records = await svc.read(svc.topics.stream);
+    const onTopic = await records.until(3, wait, 'the three committed events');
+    expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual(
+      [first, second, own].map((e) => e!.event_id),
+    );
+  });
+
+  it('refuses outbox rows in a transaction it did not open, writing nothing', async () => {
+    const svc = await service();
+    await expect(
+      svc.db.transaction((trx) => svc.outbox.write([svc.outbox.row(storedEvent('stray'))], trx)),
+    ).rejects.toThrow('written in a transaction Outbox.transaction did not open');
+    expect(Number((await svc.db.table('outbox').count({ n: '*' }))[0]?.n)).toBe(0);
+    expect(svc.wakes.count).toBe(0);
+  });
+
+  it('writes a row and its event in one statement, the event only when the row is new', async () => {
+    const svc = await service();
+    await svc.db.knex.raw('create table ?? (id text primary key)', [svc.db.qualified('things')]);
+    const insert = svc.outbox.withEvent(
+      'insert_thing',
+      `insert into ${svc.db.quotedTable('things')} (id) values ($1)
+       on conflict (id) do nothing returning id`,
+      1,
+    );
+    const [a, again, b] = ['a', 'a again', 'b'].map(storedEvent);
+    expect(await svc.outbox.run(insert, ['a'], svc.outbox.row(a!))).toBe(1);
+    expect(svc.wakes.count).toBe(1);
+    expect(await svc.outbox.run(insert, ['a'], svc.outbox.row(again!))).toBe(0);
+    expect(svc.wakes.count).toBe(1);
+    await svc.outbox.transaction(async (trx) => {
+      expect(await svc.outbox.run(insert, ['b'], svc.outbox.row(b!), trx)).toBe(1);
+      expect(svc.wakes.count).toBe(1);
+    });
+    expect(svc.wakes.count).toBe(2);
+    const pending: Array<{ event_id: string }> = await svc.db
+      .table('outbox_pending')
+      .orderBy('id')
+      .select('event_id');
+    expect(pending.map((r) => r.event_id)).toEqual([a!.event_id, b!.event_id]);
+  });
+
   it('stops the relay promptly, even right after start()', async () => {
     const svc = await service();
     const relay = new OutboxRelay({
@@ -104,8 +169,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       const late = storedEvent('written second, committed first');
       const written = gate();
       const commitEarly = gate();
-      const earlyCommitted = svc.db.transaction(async (trx) => {
-        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, early)]);
+      const earlyCommitted = svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(early)], trx);
         written.open();
         await commitEarly.opened;
       });
@@ -162,8 +227,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const svc = await service();
     const rolledBack = storedEvent('rolled back');
     await expect(
-      svc.db.transaction(async (trx) => {
-        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, rolledBack)]);
+      svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(rolledBack)], trx);
         throw new Error('the service transaction fails after writing the outbox');
       }),
     ).rejects.toThrow('the service transaction fails');

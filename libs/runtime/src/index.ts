@@ -8,5 +8,12 @@ export {
   type RealInfrastructureConfig,
 } from './infrastructure';
 export { runMain, type Stoppable } from './run-main';
-export { prepareService, serve, type ServiceCore, type Startable } from './service-core';
+export {
+  migrateServiceSchema,
+  prepareService,
+  serve,
+  type ServiceCore,
+  type ServiceSchema,
+  type Startable,
+} from './service-core';
 export { readServiceEnv, startServiceProcess, type ServiceEnv } from './service-process';

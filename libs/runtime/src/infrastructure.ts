@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { defaultCatalog, type Catalog } from '@crucible/contracts';
-import { connectPostgres, migrate, openEmbeddedPostgres, type Knex } from '@crucible/database';
+import {
+  connectPostgres,
+  migrate,
+  openEmbeddedPostgres,
+  sqlMigrations,
+  type Knex,
+} from '@crucible/database';
 import {
   EVENT_LOG_SCHEMA,
   EmbeddedEventLog,
@@ -100,7 +106,7 @@ export async function openEmbeddedInfrastructure(
   try {
     await migrate(postgres.knex, {
       schema: EVENT_LOG_SCHEMA,
-      dir: resolve(MIGRATIONS_ROOT, EVENT_LOG_SCHEMA),
+      migrations: sqlMigrations(resolve(MIGRATIONS_ROOT, EVENT_LOG_SCHEMA)),
       advisoryLock: false,
     });
     const bus = new InProcessBus();

@@ -18,12 +18,10 @@ export async function startNamesService(
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   registerHandlers(core.server, {
-    store: new NameStore(core.db),
+    store: new NameStore(core.db, core.outbox),
     scenarios: new RpcScenarioDirectory(core.client(options.requestTimeoutMs ?? 5000), core.logger),
-    catalog: infra.catalog,
-    prefix: infra.prefix,
+    events: core.outbox,
     logger: core.logger,
-    onEventsWritten: () => core.relay.kick(),
   });
   return serve(core);
 }

@@ -11,7 +11,6 @@ import {
   type EventType,
 } from '@crucible/contracts';
 import type { Knex } from 'knex';
-import type { ServiceDb } from '@crucible/database';
 import {
   ATTR_MESSAGING_MESSAGE_ID,
   messagingAttributes,
@@ -23,10 +22,11 @@ import {
 import { extractTrace } from '../rpc/headers';
 import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
 import type { TypedEnvelope } from './envelope';
+import type { Outbox } from './outbox';
 import { upgradeEventData, type EventUpgrades } from './upgrades';
 import { messagingTracer } from '../tracer';
 
-/** Table in the consuming service's schema remembering which events each consumer applied. */
+/** Table in every service's schema (made by this lib's migrations) remembering which events each consumer applied. */
 export const PROCESSED_EVENTS_TABLE = 'processed_events';
 
 export type EventHandler<T extends EventType> = (
@@ -41,8 +41,12 @@ export interface EventConsumerOptions {
   prefix: string;
   catalog: Catalog;
   eventLog: EventLog;
-  /** The service's database: handlers run in a transaction that also records the event id. */
-  db: ServiceDb;
+  /**
+   * The service's outbox: each event is applied in one of its transactions,
+   * which also records the event id, so events the handler writes leave
+   * once it commits.
+   */
+  outbox: Outbox;
   logger: Logger;
   upgrades?: EventUpgrades;
   /**
@@ -218,10 +222,10 @@ export class EventConsumer {
   private async apply(event: TypedEnvelope<EventType>): Promise<void> {
     const handler = this.handlers.get(event.type);
     if (!handler) return;
-    const { db, name } = this.options;
+    const { outbox, name } = this.options;
     try {
-      await db.transaction(async (trx) => {
-        const inserted = (await db
+      await outbox.transaction(async (trx) => {
+        const inserted = (await outbox.db
           .table(PROCESSED_EVENTS_TABLE, trx)
           .insert({ consumer: name, event_id: event.event_id })
           .onConflict(['consumer', 'event_id'])

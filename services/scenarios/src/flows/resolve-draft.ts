@@ -8,7 +8,7 @@ import {
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { Bound, ResolvedDraft, ScenarioDraft } from '../domain/draft';
-import type { ScenariosDeps } from './deps';
+import type { ScenariosDeps } from '../handlers/deps';
 
 export interface Resolution {
   readonly resolved: ResolvedDraft;
@@ -18,13 +18,13 @@ export interface Resolution {
 /**
  * Resolves every reference of a draft in one request to the components
  * service: {hash} ones must exist, {inline} ones are validated and hashed, and
- * stored when `store` is true. Errors come back pointing into the
- * components request; they are re-pointed at the scenario request.
+ * stored with `store`. Errors come back pointing into the components request;
+ * they are re-pointed at the scenario request.
  */
 export async function resolveDraft(
   deps: ScenariosDeps,
   draft: ScenarioDraft,
-  store: boolean,
+  options: { store: boolean },
   ctx: RpcContext,
 ): Promise<Resolution> {
   const profileLabels = [...draft.cognition_profiles.keys()];
@@ -32,16 +32,14 @@ export async function resolveDraft(
   const profiles = profileLabels.map((label) => bound(draft.cognition_profiles.get(label)));
   const environments = environmentLabels.map((label) => bound(draft.environments.get(label)));
   const request: ResolveComponentsRequest = {
-    store,
+    store: options.store,
     cognition_profiles: profiles.map((b) => b.ref),
     environments: environments.map((b) => b.ref),
     entities: draft.entities.map((b) => b.ref),
   };
   let reply: ResolveComponentsReply;
   try {
-    reply = await deps.rpc.call('resolve_components', request, {
-      correlationId: ctx.correlationId,
-    });
+    reply = await deps.components.resolve(request, ctx);
   } catch (error) {
     // The reply carries the entities' contents; one too large for the bus
     // means they alone are far over the scenario size limit.

@@ -6,11 +6,11 @@ import {
   type NewComponents,
   type WireError,
 } from '@crucible/contracts';
-import { buildEvent, outboxRow, type OutboxRow, type RpcContext } from '@crucible/messaging';
+import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import type { ResolvedDraft, ScenarioDraft } from '../domain/draft';
 import { checkScenarioRules } from '../domain/scenario-rules';
+import type { ScenariosDeps } from '../handlers/deps';
 import type { WriteOutcome } from '../store/scenario-store';
-import type { ScenariosDeps } from './deps';
 import { hasInline, resolveDraft } from './resolve-draft';
 
 export interface StoreOptions {
@@ -47,7 +47,7 @@ export async function storeDraft(
   options: StoreOptions,
   ctx: RpcContext,
 ): Promise<StoredDraft> {
-  const { resolved } = await resolveDraft(deps, draft, false, ctx);
+  const { resolved } = await resolveDraft(deps, draft, { store: false }, ctx);
   checkScenarioRules(resolved);
   const cognition_profile_hashes = Object.fromEntries(
     [...resolved.profiles].map(([label, p]) => [label, p.hash]),
@@ -65,7 +65,7 @@ export async function storeDraft(
     entity_hashes,
   });
   const newComponents: NewComponents = hasInline(draft)
-    ? (await resolveDraft(deps, draft, true, ctx)).newComponents
+    ? (await resolveDraft(deps, draft, { store: true }, ctx)).newComponents
     : noNewComponents();
   const metadata = options.metadata(resolved);
   const outcome = await deps.store.write(
@@ -96,7 +96,6 @@ export async function storeDraft(
     },
     (result) => events(deps, ctx, hash, draft.scenario_slug, options, result),
   );
-  if (outcome.wasNewScenario || outcome.wasNewDerivation) deps.onEventsWritten();
   const naming =
     options.name === undefined
       ? { name: null, name_error: null }
@@ -115,6 +114,7 @@ export async function storeDraft(
   return { reply, resolved, metadata };
 }
 
+/** The events of a write: what it made new. */
 function events(
   deps: ScenariosDeps,
   ctx: RpcContext,
@@ -123,34 +123,24 @@ function events(
   options: StoreOptions,
   outcome: WriteOutcome,
 ): OutboxRow[] {
-  const meta = {
-    source: 'scenarios',
-    causationId: ctx.requestId,
-    correlationId: ctx.correlationId,
-  };
+  const meta = { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId };
   const rows: OutboxRow[] = [];
   if (outcome.wasNewScenario) {
-    const event = buildEvent(
-      deps.catalog,
-      'scenarios.scenario_stored',
-      { hash, scenario_slug: slug },
-      { ...meta, key: hash },
-    );
-    rows.push(outboxRow(deps.catalog, deps.prefix, event));
+    rows.push(deps.events.event('scenarios.scenario_stored', { hash, scenario_slug: slug }, meta));
   }
   if (outcome.wasNewDerivation) {
-    const event = buildEvent(
-      deps.catalog,
-      'scenarios.derivation_recorded',
-      {
-        derivation_id: outcome.derivationId,
-        child_hash: hash,
-        parents: [...options.parents],
-        operator: options.operator,
-      },
-      { ...meta, key: hash },
+    rows.push(
+      deps.events.event(
+        'scenarios.derivation_recorded',
+        {
+          derivation_id: outcome.derivationId,
+          child_hash: hash,
+          parents: [...options.parents],
+          operator: options.operator,
+        },
+        meta,
+      ),
     );
-    rows.push(outboxRow(deps.catalog, deps.prefix, event));
   }
   return rows;
 }
@@ -162,11 +152,7 @@ async function setName(
   ctx: RpcContext,
 ): Promise<{ name: AssembleScenarioReply['name']; name_error: WireError | null }> {
   try {
-    const moved = await deps.rpc.call(
-      'set_scenario_name',
-      { name, hash },
-      { correlationId: ctx.correlationId },
-    );
+    const moved = await deps.names.set(name, hash, ctx);
     // Read-your-writes for names set here; the name_moved event brings the same change later.
     if (moved.history_id !== null)
       await deps.store.projectNameMove({ name, hash, history_id: moved.history_id });
