@@ -6,6 +6,7 @@ import {
 import type { RpcContext } from '@crucible/messaging';
 import { componentNotFound, firstMissing } from '../domain/hash-refs';
 import { planResolution, type ResolutionPlan } from '../domain/resolution-plan';
+import { meetsScenarioTerms } from '../domain/scenario-terms';
 import { storeInline, type StoredInline } from '../flows/component-writes';
 import { isFound, lookUpReferences, type FoundComponents } from '../flows/resolve-lookups';
 import { resolvedReply } from '../flows/resolved-reply';
@@ -19,7 +20,9 @@ const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewCompone
  * `store` stores the inline items; answers one entry per request item, in
  * request order. With `store` and something inline, everything from the
  * lookups to the last insert is one transaction, so a missing reference
- * writes nothing; without, nothing is written at all.
+ * writes nothing; without, nothing is written at all. With
+ * `store_if_scenario`, the items are stored only when they make a valid
+ * scenario under its terms (`stored` says whether they were).
  */
 export async function resolveComponents(
   deps: ComponentsDeps,
@@ -27,16 +30,23 @@ export async function resolveComponents(
   ctx: RpcContext,
 ): Promise<ResolveComponentsReply> {
   const plan = planResolution(request);
+  const terms = request.store_if_scenario;
   if (!request.store || plan.writes.length === 0) {
     const found = await lookUpReferences(deps, plan);
     assertAllFound(plan, found);
-    return resolvedReply(plan, found, NOTHING_STORED);
+    const reply = resolvedReply(plan, found, NOTHING_STORED);
+    return terms ? { ...reply, stored: request.store && meetsScenarioTerms(terms, reply) } : reply;
   }
   // Queries only inside: the embedded default has one connection for all.
   return deps.store.transaction(async (trx) => {
     const found = await lookUpReferences(deps, plan, trx);
     assertAllFound(plan, found);
-    return resolvedReply(plan, found, await storeInline(deps, ctx, plan.writes, trx));
+    if (terms) {
+      const unstored = resolvedReply(plan, found, NOTHING_STORED);
+      if (!meetsScenarioTerms(terms, unstored)) return { ...unstored, stored: false };
+    }
+    const reply = resolvedReply(plan, found, await storeInline(deps, ctx, plan.writes, trx));
+    return terms ? { ...reply, stored: true } : reply;
   });
 }
 

@@ -1,9 +1,8 @@
 import { scenarioManifestHash } from '@crucible/hashing';
 import {
-  noNewComponents,
+  internal,
   toCrucibleError,
   type AssembleScenarioReply,
-  type NewComponents,
   type WireError,
 } from '@crucible/contracts';
 import type { OutboxRow, RpcContext } from '@crucible/messaging';
@@ -31,14 +30,17 @@ export interface StoredDraft {
 
 /**
  * The path every assembly and fork takes:
- * 1. resolve all references without writing (components service) and check
- *    the scenario rules, so a bad scenario writes nothing anywhere;
- * 2. store the inline components (store-or-reuse; an orphan component, if the
- *    next step fails, is legal: components are immutable);
- * 3. commit manifest, bindings, derivation and events in one transaction;
- * 4. set the name, if asked, through the names service. If that fails the
+ * 1. one resolve_components request resolves every reference and stores the
+ *    inline components (store-or-reuse), but only if the scenario passes the
+ *    rules that need their content, which the components service checks
+ *    before writing (see resolve-draft.ts); the scenario rules are then
+ *    checked here and report any failure. A bad scenario writes nothing
+ *    anywhere. An orphan component, if the next step fails, is legal:
+ *    components are immutable, and the retry reuses it;
+ * 2. commit manifest, bindings, derivation and events in one transaction;
+ * 3. set the name, if asked, through the names service. If that fails the
  *    reply still reports the stored scenario, with `name_error`; retrying the
- *    whole call is safe (steps 2 and 3 are store-or-reuse, and setting a name
+ *    whole call is safe (steps 1 and 2 are store-or-reuse, and setting a name
  *    to where it already points changes nothing).
  */
 export async function storeDraft(
@@ -47,8 +49,24 @@ export async function storeDraft(
   options: StoreOptions,
   ctx: RpcContext,
 ): Promise<StoredDraft> {
-  const { resolved } = await resolveDraft(deps, draft, { store: false }, ctx);
-  checkScenarioRules(resolved);
+  // A blank description is the one rule the terms sent cannot carry: known
+  // here, and reported below after the components service's own checks.
+  const store = hasInline(draft) && draft.description.trim() !== '';
+  const { resolved, newComponents, stored } = await resolveDraft(deps, draft, { store }, ctx);
+  try {
+    checkScenarioRules(resolved);
+  } catch (error) {
+    if (stored) {
+      deps.logger.error('components were stored for a scenario its rules refuse', { error });
+    }
+    throw error;
+  }
+  if (store && !stored) {
+    // The terms refused what the rules accept: storing the scenario would
+    // bind components that are not stored.
+    deps.logger.error('the components service did not store the components of a valid scenario');
+    throw internal();
+  }
   const cognition_profile_hashes = Object.fromEntries(
     [...resolved.profiles].map(([label, p]) => [label, p.hash]),
   );
@@ -64,9 +82,6 @@ export async function storeDraft(
     environments: environment_hashes,
     entity_hashes,
   });
-  const newComponents: NewComponents = hasInline(draft)
-    ? (await resolveDraft(deps, draft, { store: true }, ctx)).newComponents
-    : noNewComponents();
   const metadata = options.metadata(resolved);
   const outcome = await deps.store.write(
     {
