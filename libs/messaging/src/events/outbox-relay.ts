@@ -216,12 +216,11 @@ export class OutboxRelay {
         messageId: row.event_id,
         kafkaKey: row.key,
       };
+      const attributes = messagingAttributes(facts);
+      attributes['crucible.event.type'] = type;
       const span = messagingTracer().startSpan(
         messagingSpanName(facts),
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: { ...messagingAttributes(facts), 'crucible.event.type': type },
-        },
+        { kind: SpanKind.PRODUCER, attributes },
         extractTrace(JSON.parse(row.headers) as Headers),
       );
       spans.push(span);

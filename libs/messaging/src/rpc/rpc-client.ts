@@ -120,16 +120,13 @@ export class RpcClient {
       conversationId: correlationId,
       bodySize: body.byteLength,
     };
+    // Added to, not spread: spreading the attributes costs microseconds a request.
+    const attributes = messagingAttributes(facts);
+    attributes['rpc.method'] = operation;
+    attributes['crucible.request_id'] = requestId;
     return messagingTracer().startActiveSpan(
       messagingSpanName(facts),
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          ...messagingAttributes(facts),
-          'rpc.method': operation,
-          'crucible.request_id': requestId,
-        },
-      },
+      { kind: SpanKind.CLIENT, attributes },
       async (span) => {
         try {
           const headers: Headers = {

@@ -116,16 +116,13 @@ export class RpcServer {
       conversationId: correlationId,
       bodySize: message.data.byteLength,
     };
+    // Added to, not spread: spreading the attributes costs microseconds a request.
+    const attributes = messagingAttributes(facts);
+    attributes['rpc.method'] = operation;
+    attributes['crucible.request_id'] = requestId;
     return messagingTracer().startActiveSpan(
       messagingSpanName(facts),
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          ...messagingAttributes(facts),
-          'rpc.method': operation,
-          'crucible.request_id': requestId,
-        },
-      },
+      { kind: SpanKind.SERVER, attributes },
       extractTrace(message.headers),
       async (span) => {
         let body: Uint8Array;
