@@ -213,3 +213,26 @@ export async function openOutboxService(stack: Stack, cleanups: Array<() => Prom
 
   return { db, outbox, wakes, prefix, topics, relay, logger, commit, consume, read, processed };
 }
+
+/**
+ * Runs `relay` until it has published `expected` rows, or `timeoutMs` has
+ * passed; returns how many it published (more than `expected` comes back as
+ * is, and fails the test). The relay publishes only rows of transactions
+ * older than every transaction running on the whole Postgres server
+ * (docs/messaging.md), and the test server is shared with other test runs:
+ * a transaction open there for a moment holds committed rows back, so a test
+ * waits for them rather than expecting them from the first round.
+ */
+export async function drainCount(
+  relay: OutboxRelay,
+  expected: number,
+  timeoutMs = 15_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let total = 0;
+  for (;;) {
+    total += await relay.drain();
+    if (total >= expected || Date.now() >= deadline) return total;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

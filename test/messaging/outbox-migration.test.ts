@@ -17,6 +17,7 @@ import { MIGRATIONS_ROOT, migrateServiceSchema } from '@crucible/runtime';
 import { memoryLogger } from '@crucible/telemetry';
 import { createTestDatabase } from '../support';
 import { migrateEventLog, openPgliteFolder, type OpenedDatabase } from './backends';
+import { drainCount } from './outbox-harness';
 
 jest.setTimeout(60_000);
 
@@ -286,7 +287,8 @@ async function publishedKeys(database: OpenedDatabase, db: ServiceDb): Promise<s
   const relay = new OutboxRelay({ db, eventLog, logger });
   try {
     await eventLog.ensureTopics([topicOf(db.schema)]);
-    await relay.drain();
+    // Waits for them: see drainCount.
+    await drainCount(relay, (await pendingOf(db)).length);
     const records: Array<{ key: string; value: Buffer }> = await database
       .knex(`${EVENT_LOG_SCHEMA}.records`)
       .where({ topic: topicOf(db.schema) })
