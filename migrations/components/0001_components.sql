@@ -1,6 +1,11 @@
 -- The components service's tables (seed 003 section 2): immutable,
 -- content-addressed building blocks, each keyed by the sha256 of its content.
 -- Runs with search_path set to the components schema.
+--
+-- The outbox and processed_events tables are not here: @crucible/messaging
+-- keeps them in every service's schema (libs/messaging/migrations). Schemas
+-- made before it did got them from an earlier version of this file, and the
+-- lib takes them over as they are (libs/messaging/src/events/legacy-outbox.ts).
 
 CREATE DOMAIN sha256_hex AS TEXT
 CHECK (VALUE ~ '^[0-9a-f]{64}$');
@@ -55,18 +60,3 @@ CREATE TABLE entities (
     created_at TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 CREATE INDEX entities_id_idx ON entities((content ->> 'id'));
-
--- Transactional outbox: events leave with the write that caused them.
-CREATE TABLE outbox (
-    id            BIGSERIAL    PRIMARY KEY,
-    event_id      UUID         NOT NULL UNIQUE,
-    topic         TEXT         NOT NULL,
-    key           TEXT         NOT NULL,
-    envelope      JSONB        NOT NULL,
-    headers       JSONB        NOT NULL DEFAULT '{}'::jsonb,
-    created_at    TIMESTAMPTZ  NOT NULL DEFAULT now(),
-    claimed_until TIMESTAMPTZ,
-    attempts      INT          NOT NULL DEFAULT 0,
-    published_at  TIMESTAMPTZ
-);
-CREATE INDEX outbox_unpublished_idx ON outbox(id) WHERE published_at IS NULL;

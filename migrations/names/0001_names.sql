@@ -5,6 +5,11 @@
 -- No foreign keys to scenarios: they live in another service's schema, so the
 -- service asks the scenarios service (check_scenarios) before pointing a name
 -- at a hash. Scenarios are immutable and never deleted, so the check stays true.
+--
+-- The outbox and processed_events tables are not here: @crucible/messaging
+-- keeps them in every service's schema (libs/messaging/migrations). Schemas
+-- made before it did got them from an earlier version of this file, and the
+-- lib takes them over as they are (libs/messaging/src/events/legacy-outbox.ts).
 
 CREATE DOMAIN sha256_hex AS TEXT
 CHECK (VALUE ~ '^[0-9a-f]{64}$');
@@ -35,18 +40,3 @@ CREATE TABLE scenario_name_history (
 );
 CREATE INDEX scenario_name_history_name_idx    ON scenario_name_history(name, changed_at DESC);
 CREATE INDEX scenario_name_history_name_id_idx ON scenario_name_history(name, id DESC);
-
--- Transactional outbox: events leave with the write that caused them.
-CREATE TABLE outbox (
-    id            BIGSERIAL    PRIMARY KEY,
-    event_id      UUID         NOT NULL UNIQUE,
-    topic         TEXT         NOT NULL,
-    key           TEXT         NOT NULL,
-    envelope      JSONB        NOT NULL,
-    headers       JSONB        NOT NULL DEFAULT '{}'::jsonb,
-    created_at    TIMESTAMPTZ  NOT NULL DEFAULT now(),
-    claimed_until TIMESTAMPTZ,
-    attempts      INT          NOT NULL DEFAULT 0,
-    published_at  TIMESTAMPTZ
-);
-CREATE INDEX outbox_unpublished_idx ON outbox(id) WHERE published_at IS NULL;

@@ -3,6 +3,11 @@
 -- the components service (another schema): their hashes are checked by
 -- request at assembly, never by foreign key. Runs with search_path set to the
 -- scenarios schema.
+--
+-- The outbox and processed_events tables are not here: @crucible/messaging
+-- keeps them in every service's schema (libs/messaging/migrations). Schemas
+-- made before it did got them from an earlier version of this file, and the
+-- lib takes them over as they are (libs/messaging/src/events/legacy-outbox.ts).
 
 CREATE DOMAIN sha256_hex AS TEXT
 CHECK (VALUE ~ '^[0-9a-f]{64}$');
@@ -99,26 +104,3 @@ CREATE TABLE names_projection (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX names_projection_hash_idx ON names_projection(hash) WHERE hash IS NOT NULL;
-
--- Transactional outbox (events leave with the write that caused them)
-CREATE TABLE outbox (
-    id            BIGSERIAL    PRIMARY KEY,
-    event_id      UUID         NOT NULL UNIQUE,
-    topic         TEXT         NOT NULL,
-    key           TEXT         NOT NULL,
-    envelope      JSONB        NOT NULL,
-    headers       JSONB        NOT NULL DEFAULT '{}'::jsonb,
-    created_at    TIMESTAMPTZ  NOT NULL DEFAULT now(),
-    claimed_until TIMESTAMPTZ,
-    attempts      INT          NOT NULL DEFAULT 0,
-    published_at  TIMESTAMPTZ
-);
-CREATE INDEX outbox_unpublished_idx ON outbox(id) WHERE published_at IS NULL;
-
--- Events this service has applied (idempotent consumers)
-CREATE TABLE processed_events (
-    consumer     TEXT        NOT NULL,
-    event_id     UUID        NOT NULL,
-    processed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (consumer, event_id)
-);

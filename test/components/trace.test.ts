@@ -2,7 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ServiceDb, connectPostgres, type Knex } from '@crucible/database';
 import { defaultCatalog } from '@crucible/contracts';
 import { textComponentHash } from '@crucible/hashing';
-import { EventConsumer, KafkaEventLog } from '@crucible/messaging';
+import { EventConsumer, KafkaEventLog, Outbox, migrateMessagingTables } from '@crucible/messaging';
 import { createLogger, initTelemetry, type Telemetry } from '@crucible/telemetry';
 import {
   InMemorySpanExporter,
@@ -43,11 +43,9 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     telemetry = initTelemetry({ serviceName: 'trace-test-consumer', exporter, env: {} });
     const logger = createLogger({ service: 'test', level: 'error' });
 
-    // The consumer: a real EventConsumer with its own schema and processed_events table.
+    // The consumer: a real EventConsumer with a schema of its own holding the messaging tables.
     knex = await connectPostgres(database.url, { attempts: 5, delayMs: 200 });
-    await knex.raw(`create schema trace_consumer;
-      create table trace_consumer.processed_events (consumer text not null, event_id uuid not null,
-        processed_at timestamptz not null default now(), primary key (consumer, event_id))`);
+    await migrateMessagingTables(knex, { schema: 'trace_consumer' });
     eventLog = new KafkaEventLog({
       brokers: [...infra.kafkaBrokers],
       clientId: uniqueName('trace'),
@@ -60,7 +58,13 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
       prefix,
       catalog: defaultCatalog(),
       eventLog,
-      db: new ServiceDb(knex, 'trace_consumer'),
+      outbox: new Outbox({
+        db: new ServiceDb(knex, 'trace_consumer'),
+        catalog: defaultCatalog(),
+        prefix,
+        service: 'trace_consumer',
+        onCommitted: () => undefined,
+      }),
       logger,
     }).on('components.component_stored', (event) => {
       received.push(event.data.hash);
@@ -110,15 +114,48 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
     const names = (service: string) =>
       inTrace.filter((s) => s.serviceName === service).map((s) => s.name);
 
-    expect(names('gateway')).toEqual(
-      expect.arrayContaining([`send ${prefix}.components.put_environment`]),
-    );
-    expect(names('components')).toEqual(
-      expect.arrayContaining([
-        `process ${prefix}.components.put_environment`,
-        `publish ${prefix}.components.events`,
-      ]),
-    );
+    // Span names and attributes follow the messaging conventions (docs/telemetry.md).
+    const subject = `${prefix}.components.put_environment`;
+    const topic = `${prefix}.components.events`;
+    const span = (service: string, name: string) => {
+      const found = inTrace.find((s) => s.serviceName === service && s.name === name);
+      if (!found)
+        throw new Error(`no span "${name}" of ${service} in [${names(service).join(', ')}]`);
+      return found;
+    };
+    const client = span('gateway', `request ${subject}`);
+    expect(client.kind).toBe(SpanKind.CLIENT);
+    expect(client.attributes).toMatchObject({
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'request',
+      'messaging.destination.name': subject,
+      'messaging.message.conversation_id': expect.any(String),
+      'messaging.message.body.size': expect.any(Number),
+      'rpc.method': 'put_environment',
+    });
+    const server = span('components', `process ${subject}`);
+    expect(server.kind).toBe(SpanKind.SERVER);
+    expect(server.parentSpanId).toBe(client.spanId);
+    expect(server.attributes).toMatchObject({
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': subject,
+      'messaging.message.conversation_id': client.attributes['messaging.message.conversation_id'],
+      'rpc.method': 'put_environment',
+    });
+    const producer = span('components', `send ${topic}`);
+    expect(producer.kind).toBe(SpanKind.PRODUCER);
+    expect(producer.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': topic,
+      'messaging.message.id': expect.any(String),
+      'messaging.kafka.message.key': hash,
+      'crucible.event.type': 'components.component_stored',
+    });
     const pgSpans = inTrace.filter(
       (s) => s.serviceName === 'components' && s.name.startsWith('pg.query'),
     );
@@ -126,9 +163,16 @@ describe('one trace across gateway, components, Postgres and a Kafka consumer', 
 
     const consumerSpan = exporter
       .getFinishedSpans()
-      .find(
-        (s) => s.name === `process ${prefix}.components.events` && s.kind === SpanKind.CONSUMER,
-      );
+      .find((s) => s.name === `process ${topic}` && s.kind === SpanKind.CONSUMER);
     expect(consumerSpan?.spanContext().traceId).toBe(traceId);
+    expect(consumerSpan?.parentSpanContext?.spanId).toBe(producer.spanId);
+    expect(consumerSpan?.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': `${prefix}.trace_consumer.trace_probe`,
+      'messaging.message.id': producer.attributes['messaging.message.id'],
+    });
   }, 120_000);
 });

@@ -4,7 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectPostgres, migrate, openEmbeddedPostgres, type Knex } from '@crucible/database';
+import {
+  connectPostgres,
+  migrate,
+  openEmbeddedPostgres,
+  sqlMigrations,
+  type Knex,
+} from '@crucible/database';
 import { EVENT_LOG_SCHEMA, KafkaEventLog } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import { createTestDatabase, deleteKafkaTopics, testInfra, uniqueName } from '../support';
@@ -41,27 +47,32 @@ export async function openTestPostgres(): Promise<OpenedDatabase> {
 
 /** PGlite on a fresh temporary folder, opened as `npm start` does; close() removes the folder. */
 export async function openTestPglite(): Promise<OpenedDatabase> {
-  await assertJestAllowsDynamicImport();
   const dataDir = mkdtempSync(join(tmpdir(), 'crucible-pglite-'));
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
-  let pg: Awaited<ReturnType<typeof openEmbeddedPostgres>>;
+  let opened: OpenedDatabase;
   try {
-    pg = await openEmbeddedPostgres(dataDir);
+    opened = await openPgliteFolder(dataDir);
   } catch (error) {
     removeDir();
     throw error;
   }
   return {
-    knex: pg.knex,
-    advisoryLock: false,
+    ...opened,
     async close() {
       try {
-        await pg.close();
+        await opened.close();
       } finally {
         removeDir();
       }
     },
   };
+}
+
+/** PGlite on an existing (or new) data folder, as `npm start` opens it; close() keeps the folder. */
+export async function openPgliteFolder(dataDir: string): Promise<OpenedDatabase> {
+  await assertJestAllowsDynamicImport();
+  const pg = await openEmbeddedPostgres(dataDir);
+  return { knex: pg.knex, advisoryLock: false, close: () => pg.close() };
 }
 
 const EVENT_LOG_MIGRATIONS = join(__dirname, '../../migrations/eventlog');
@@ -70,7 +81,7 @@ const EVENT_LOG_MIGRATIONS = join(__dirname, '../../migrations/eventlog');
 export async function migrateEventLog(database: OpenedDatabase): Promise<void> {
   await migrate(database.knex, {
     schema: EVENT_LOG_SCHEMA,
-    dir: EVENT_LOG_MIGRATIONS,
+    migrations: sqlMigrations(EVENT_LOG_MIGRATIONS),
     advisoryLock: database.advisoryLock,
   });
 }

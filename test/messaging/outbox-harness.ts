@@ -1,7 +1,6 @@
 // What the outbox suite runs on: a database + event log pair per target
 // (real Postgres + Kafka, PGlite + the embedded log), and a stand-in service
-// with the outbox and processed_events tables services have in their
-// migrations.
+// whose schema holds the messaging lib's tables, as prepareService makes them.
 import { createHash } from 'node:crypto';
 import {
   deadLetterTopic,
@@ -13,10 +12,10 @@ import { ServiceDb } from '@crucible/database';
 import {
   EmbeddedEventLog,
   EventConsumer,
+  Outbox,
   OutboxRelay,
   buildEvent,
-  enqueueEvents,
-  outboxRow,
+  migrateMessagingTables,
   type ConsumedRecord,
   type EventLog,
   type EventHandler,
@@ -110,23 +109,6 @@ export const stackTargets: StackTarget[] = [
   },
 ];
 
-// The tables every producing/consuming service has in its migrations.
-const SERVICE_DDL = `
-CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, event_id UUID NOT NULL, topic TEXT NOT NULL,
-  key TEXT NOT NULL, envelope JSON NOT NULL, headers JSON NOT NULL DEFAULT '{}'::json,
-  created_at TIMESTAMPTZ NOT NULL DEFAULT now(), tx XID8 NOT NULL DEFAULT pg_current_xact_id());
-CREATE INDEX outbox_order_idx ON outbox (tx, id);
-CREATE TABLE outbox_relay (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
-  last_tx XID8 NOT NULL, last_id BIGINT NOT NULL, published BIGINT NOT NULL DEFAULT 0,
-  moved_at TIMESTAMPTZ NOT NULL DEFAULT now(), holder TEXT, lease_until TIMESTAMPTZ);
-INSERT INTO outbox_relay (last_tx, last_id) VALUES ('0', 0);
-CREATE VIEW outbox_pending AS
-  SELECT * FROM outbox
-  WHERE (tx, id) > ((SELECT last_tx FROM outbox_relay), (SELECT last_id FROM outbox_relay));
-CREATE TABLE processed_events (consumer TEXT NOT NULL, event_id UUID NOT NULL,
-  processed_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id));
-`;
-
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** A valid component_stored event at the latest version; `label` makes it unique. */
@@ -140,19 +122,17 @@ export function storedEvent(label: string): Stored {
 }
 
 /**
- * A producing and consuming service on `stack`: a schema of its own with
- * outbox + processed_events, a topic prefix of its own, a relay, and helpers
- * to commit events, start a consumer and read a topic. Whatever it starts is
- * stopped by the functions it pushes onto `cleanups`.
+ * A producing and consuming service on `stack`: a schema of its own with the
+ * messaging lib's tables, a topic prefix of its own, an outbox, a relay, and
+ * helpers to commit events, start a consumer and read a topic. `wakes`
+ * counts the outbox's wake-ups of the relay (the relay is only woken by its
+ * own `kick` when a test starts it). Whatever it starts is stopped by the
+ * functions it pushes onto `cleanups`.
  */
 export async function openOutboxService(stack: Stack, cleanups: Array<() => Promise<void>>) {
   const { database, eventLog, own } = stack;
   const schema = uniqueName('svc');
-  await database.knex.transaction(async (trx) => {
-    await trx.raw('CREATE SCHEMA ??', [schema]);
-    await trx.raw(`SET LOCAL search_path TO "${schema}"`);
-    await trx.raw(SERVICE_DDL);
-  });
+  await migrateMessagingTables(database.knex, { schema, advisoryLock: database.advisoryLock });
   const db = new ServiceDb(database.knex, schema);
   const prefix = uniqueName('ob');
   const topics = {
@@ -163,14 +143,24 @@ export async function openOutboxService(stack: Stack, cleanups: Array<() => Prom
   await eventLog.ensureTopics([topics.stream, topics.dlq]);
   const logger = memoryLogger('components');
   const relay = new OutboxRelay({ db, eventLog, logger, idlePollMs: 5_000 });
+  const wakes = { count: 0 };
+  const outbox = new Outbox({
+    db,
+    catalog,
+    prefix,
+    service: 'components',
+    onCommitted: () => {
+      wakes.count++;
+      relay.kick();
+    },
+  });
 
   /** Commits `events` to the outbox in one service transaction. */
   const commit = (events: Stored[]) =>
-    db.transaction((trx) =>
-      enqueueEvents(
-        db,
+    outbox.transaction((trx) =>
+      outbox.write(
+        events.map((e) => outbox.row(e)),
         trx,
-        events.map((e) => outboxRow(catalog, prefix, e)),
       ),
     );
 
@@ -184,7 +174,7 @@ export async function openOutboxService(stack: Stack, cleanups: Array<() => Prom
       prefix,
       catalog,
       eventLog,
-      db,
+      outbox,
       logger,
       ...(maxAttempts === undefined ? {} : { maxAttempts }),
     }).on(STORED, async (event, trx) => {
@@ -221,5 +211,28 @@ export async function openOutboxService(stack: Stack, cleanups: Array<() => Prom
     return rows.map((r) => r.event_id).sort();
   };
 
-  return { db, prefix, topics, relay, logger, commit, consume, read, processed };
+  return { db, outbox, wakes, prefix, topics, relay, logger, commit, consume, read, processed };
+}
+
+/**
+ * Runs `relay` until it has published `expected` rows, or `timeoutMs` has
+ * passed; returns how many it published (more than `expected` comes back as
+ * is, and fails the test). The relay publishes only rows of transactions
+ * older than every transaction running on the whole Postgres server
+ * (docs/messaging.md), and the test server is shared with other test runs:
+ * a transaction open there for a moment holds committed rows back, so a test
+ * waits for them rather than expecting them from the first round.
+ */
+export async function drainCount(
+  relay: OutboxRelay,
+  expected: number,
+  timeoutMs = 15_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let total = 0;
+  for (;;) {
+    total += await relay.drain();
+    if (total >= expected || Date.now() >= deadline) return total;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -2,16 +2,21 @@
 // outbox, the relay publishes it, an EventConsumer applies it once. Run on
 // real Postgres + real Kafka, and on PGlite + the embedded event log (what
 // `npm start` uses).
-import { conflict, defaultCatalog, unavailable } from '@crucible/contracts';
-import { OutboxRelay, enqueueEvents, outboxRow } from '@crucible/messaging';
+import { conflict, unavailable } from '@crucible/contracts';
+import { OutboxRelay } from '@crucible/messaging';
+import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from '@crucible/telemetry';
 import { gate, runAll, within } from '../contracts/waits';
-import { openOutboxService, stackTargets, storedEvent, type Stack } from './outbox-harness';
+import {
+  drainCount,
+  openOutboxService,
+  stackTargets,
+  storedEvent,
+  type Stack,
+} from './outbox-harness';
 
 jest.setTimeout(60_000);
-
-const catalog = defaultCatalog();
 
 let telemetry: Telemetry;
 const spans = new InMemorySpanExporter();
@@ -59,6 +64,73 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     expect(Number(pending[0]?.n)).toBe(0);
   });
 
+  it('wakes the relay once after a commit that wrote events, never for one that wrote none or rolled back', async () => {
+    const svc = await service();
+    const [first, second, own, lost] = ['first', 'second', 'own', 'lost'].map(storedEvent);
+    await svc.outbox.transaction(() => Promise.resolve());
+    expect(svc.wakes.count).toBe(0);
+    await expect(
+      svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(lost!)], trx);
+        throw new Error('rolled back after writing');
+      }),
+    ).rejects.toThrow('rolled back after writing');
+    expect(svc.wakes.count).toBe(0);
+
+    let wakesInside = -1;
+    await svc.outbox.transaction(async (trx) => {
+      await svc.outbox.write([svc.outbox.row(first!)], trx);
+      await svc.outbox.write([svc.outbox.row(second!)], trx);
+      wakesInside = svc.wakes.count;
+    });
+    expect({ wakesInside, after: svc.wakes.count }).toEqual({ wakesInside: 0, after: 1 });
+    // Outside a transaction, one statement that commits on its own.
+    await svc.outbox.write([svc.outbox.row(own!)]);
+    expect(svc.wakes.count).toBe(2);
+
+    expect(await drainCount(svc.relay, 3)).toBe(3);
+    const records = await svc.read(svc.topics.stream);
+    const onTopic = await records.until(3, wait, 'the three committed events');
+    expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual(
+      [first, second, own].map((e) => e!.event_id),
+    );
+  });
+
+  it('refuses outbox rows in a transaction it did not open, writing nothing', async () => {
+    const svc = await service();
+    await expect(
+      svc.db.transaction((trx) => svc.outbox.write([svc.outbox.row(storedEvent('stray'))], trx)),
+    ).rejects.toThrow('written in a transaction Outbox.transaction did not open');
+    expect(Number((await svc.db.table('outbox').count({ n: '*' }))[0]?.n)).toBe(0);
+    expect(svc.wakes.count).toBe(0);
+  });
+
+  it('writes a row and its event in one statement, the event only when the row is new', async () => {
+    const svc = await service();
+    await svc.db.knex.raw('create table ?? (id text primary key)', [svc.db.qualified('things')]);
+    const insert = svc.outbox.withEvent(
+      'insert_thing',
+      `insert into ${svc.db.quotedTable('things')} (id) values ($1)
+       on conflict (id) do nothing returning id`,
+      1,
+    );
+    const [a, again, b] = ['a', 'a again', 'b'].map(storedEvent);
+    expect(await svc.outbox.run(insert, ['a'], svc.outbox.row(a!))).toBe(1);
+    expect(svc.wakes.count).toBe(1);
+    expect(await svc.outbox.run(insert, ['a'], svc.outbox.row(again!))).toBe(0);
+    expect(svc.wakes.count).toBe(1);
+    await svc.outbox.transaction(async (trx) => {
+      expect(await svc.outbox.run(insert, ['b'], svc.outbox.row(b!), trx)).toBe(1);
+      expect(svc.wakes.count).toBe(1);
+    });
+    expect(svc.wakes.count).toBe(2);
+    const pending: Array<{ event_id: string }> = await svc.db
+      .table('outbox_pending')
+      .orderBy('id')
+      .select('event_id');
+    expect(pending.map((r) => r.event_id)).toEqual([a!.event_id, b!.event_id]);
+  });
+
   it('stops the relay promptly, even right after start()', async () => {
     const svc = await service();
     const relay = new OutboxRelay({
@@ -76,7 +148,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const events = ['first', 'second', 'third'].map(storedEvent);
     await svc.commit(events.slice(0, 2));
     await svc.commit(events.slice(2));
-    expect(await svc.relay.drain()).toBe(3);
+    expect(await drainCount(svc.relay, 3)).toBe(3);
     expect(await svc.relay.drain()).toBe(0);
 
     const records = await svc.read(svc.topics.stream);
@@ -103,8 +175,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       const late = storedEvent('written second, committed first');
       const written = gate();
       const commitEarly = gate();
-      const earlyCommitted = svc.db.transaction(async (trx) => {
-        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, early)]);
+      const earlyCommitted = svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(early)], trx);
         written.open();
         await commitEarly.opened;
       });
@@ -117,7 +189,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
         commitEarly.open();
         await earlyCommitted;
       }
-      expect(await svc.relay.drain()).toBe(2);
+      expect(await drainCount(svc.relay, 2)).toBe(2);
       const records = await svc.read(svc.topics.stream);
       const onTopic = await records.until(2, wait, 'both events on the stream');
       expect(onTopic.map((r) => r.headers['crucible-event-id'])).toEqual([
@@ -131,12 +203,12 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const svc = await service();
     const second = new OutboxRelay({ db: svc.db, eventLog: stack!.eventLog, logger: svc.logger });
     await svc.commit([storedEvent('to the first relay')]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
     await svc.commit([storedEvent('while the first holds the lease')]);
     expect(await second.drain()).toBe(0);
 
     await svc.relay.stop();
-    expect(await second.drain()).toBe(1);
+    expect(await drainCount(second, 1)).toBe(1);
     await second.stop();
   });
 
@@ -146,12 +218,12 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const dead = new OutboxRelay(options);
     const heir = new OutboxRelay(options);
     await svc.commit([storedEvent('before the crash')]);
-    expect(await dead.drain()).toBe(1);
+    expect(await drainCount(dead, 1)).toBe(1);
     // `dead` never runs again and never calls stop().
     await svc.commit([storedEvent('after the crash')]);
     expect(await heir.drain()).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await heir.drain()).toBe(1);
+    expect(await drainCount(heir, 1)).toBe(1);
     const [lease] = await svc.db.table('outbox_relay').select('holder');
     expect(lease.holder).toBe(heir.holder);
     await heir.stop();
@@ -161,8 +233,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const svc = await service();
     const rolledBack = storedEvent('rolled back');
     await expect(
-      svc.db.transaction(async (trx) => {
-        await enqueueEvents(svc.db, trx, [outboxRow(catalog, svc.prefix, rolledBack)]);
+      svc.outbox.transaction(async (trx) => {
+        await svc.outbox.write([svc.outbox.row(rolledBack)], trx);
         throw new Error('the service transaction fails after writing the outbox');
       }),
     ).rejects.toThrow('the service transaction fails');
@@ -171,7 +243,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     // The next committed event is the first record on the topic.
     const committed = storedEvent('committed after');
     await svc.commit([committed]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
     const records = await svc.read(svc.topics.stream);
     const [first] = await records.until(1, wait, 'the first record on the stream');
     expect(first!.headers['crucible-event-id']).toBe(committed.event_id);
@@ -181,13 +253,13 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const svc = await service();
     const event = storedEvent('twice');
     await svc.commit([event]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
     // A crash between publishing and moving the cursor: the cursor is where it was.
     await svc.db.table('outbox_relay').update({ last_tx: '0', last_id: 0 });
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
     const marker = storedEvent('marker');
     await svc.commit([marker]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
 
     const records = await svc.read(svc.topics.stream);
     const onTopic = await records.until(3, wait, 'both copies and the marker on the stream');
@@ -224,7 +296,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       raw('data', JSON.stringify(badData)),
     ]);
     await svc.commit([valid]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
 
     const { applied } = await svc.consume();
     const dlq = await svc.read(svc.topics.dlq);
@@ -257,7 +329,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const poison = storedEvent('poison');
     const after = storedEvent('after the poison');
     await svc.commit([poison, after]);
-    expect(await svc.relay.drain()).toBe(2);
+    expect(await drainCount(svc.relay, 2)).toBe(2);
 
     const { applied, invocations } = await svc.consume(
       (event) =>
@@ -287,7 +359,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     const svc = await service();
     const flaky = storedEvent('flaky');
     await svc.commit([flaky]);
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
 
     // Fails more often than maxAttempts (3) with errors that retrying can fix:
     // an unexpected one (as a database outage raises) and an unavailable service.
@@ -321,16 +393,40 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       },
     );
     // Published and consumed outside the request's context: only the headers carry it.
-    expect(await svc.relay.drain()).toBe(1);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
     const { applied } = await svc.consume();
     await applied.until(1, wait, 'the traced event to be applied');
     await within(5_000, 'span export', telemetry.forceFlush());
 
     const finished = spans.getFinishedSpans();
-    const producer = finished.find((s) => s.name === `publish ${svc.topics.stream}`);
+    const producer = finished.find((s) => s.name === `send ${svc.topics.stream}`);
     const consumer = finished.find((s) => s.name === `process ${svc.topics.stream}`);
     expect(producer).toBeDefined();
     expect(consumer).toBeDefined();
+    // The messaging conventions' attributes (docs/telemetry.md, "Messaging attributes").
+    expect(producer!.kind).toBe(SpanKind.PRODUCER);
+    expect(producer!.attributes).toEqual({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': svc.topics.stream,
+      'messaging.message.id': event.event_id,
+      'messaging.kafka.message.key': event.key,
+      'crucible.event.type': 'components.component_stored',
+    });
+    expect(consumer!.kind).toBe(SpanKind.CONSUMER);
+    expect(consumer!.attributes).toEqual({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': svc.topics.stream,
+      'messaging.consumer.group.name': expect.stringMatching(/\.platform\.projector$/),
+      'messaging.destination.partition.id': expect.stringMatching(/^\d+$/),
+      'messaging.kafka.message.key': event.key,
+      'messaging.kafka.offset': expect.any(Number),
+      'messaging.message.id': event.event_id,
+      'crucible.event.type': 'components.component_stored',
+    });
     expect(producer!.spanContext().traceId).toBe(request.traceId);
     expect(producer!.parentSpanContext?.spanId).toBe(request.spanId);
     expect(consumer!.spanContext().traceId).toBe(request.traceId);

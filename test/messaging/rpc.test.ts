@@ -2,7 +2,7 @@
 // the real catalog: a stand-in "components" service answers every operation
 // of the catalog's components service with plain functions.
 import { createHash } from 'node:crypto';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import {
   defaultCatalog,
@@ -346,7 +346,7 @@ describe.each(targets)('RPC over $name', (target) => {
 
     const subject = putSubject(prefix);
     const finished = spans.getFinishedSpans();
-    const clientSpan = finished.find((s) => s.name === `send ${subject}`);
+    const clientSpan = finished.find((s) => s.name === `request ${subject}`);
     const serverSpan = finished.find((s) => s.name === `process ${subject}`);
     expect(clientSpan?.kind).toBe(SpanKind.CLIENT);
     expect(serverSpan?.kind).toBe(SpanKind.SERVER);
@@ -354,5 +354,47 @@ describe.each(targets)('RPC over $name', (target) => {
     expect(clientSpan!.parentSpanContext?.spanId).toBe(root.spanId);
     expect(serverSpan!.spanContext().traceId).toBe(root.traceId);
     expect(serverSpan!.parentSpanContext?.spanId).toBe(clientSpan!.spanContext().spanId);
+    // The messaging conventions' attributes (docs/telemetry.md, "Messaging attributes").
+    const body = encodeJson({ content: 'traced' }).byteLength;
+    expect(clientSpan!.attributes).toEqual({
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'request',
+      'messaging.destination.name': subject,
+      'messaging.message.conversation_id': expect.any(String),
+      'messaging.message.body.size': body,
+      'rpc.method': 'put_environment',
+      'crucible.request_id': expect.any(String),
+    });
+    expect(serverSpan!.attributes).toEqual({
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': subject,
+      'messaging.message.conversation_id':
+        clientSpan!.attributes['messaging.message.conversation_id'],
+      'messaging.message.body.size': body,
+      'rpc.method': 'put_environment',
+      'crucible.request_id': clientSpan!.attributes['crucible.request_id'],
+    });
+  });
+
+  it('records an error reply on both spans: ERROR status and error.type = its code', async () => {
+    const { client } = await start();
+    spans.reset();
+    await expect(client.call('get_environment', { hash: sha256('absent') })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await telemetry.forceFlush();
+    const subject = operationSubject(prefix, catalog.operation('get_environment'));
+    const finished = spans.getFinishedSpans();
+    for (const name of [`request ${subject}`, `process ${subject}`]) {
+      const span = finished.find((s) => s.name === name);
+      expect({ name, status: span?.status.code, type: span?.attributes['error.type'] }).toEqual({
+        name,
+        status: SpanStatusCode.ERROR,
+        type: 'not_found',
+      });
+    }
   });
 });

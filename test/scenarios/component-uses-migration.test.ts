@@ -3,7 +3,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectPostgres, migrate, type Knex } from '@crucible/database';
+import { connectPostgres, migrate, sqlMigrations, type Knex } from '@crucible/database';
 import { createTestDatabase, type TestDatabase } from '../support';
 
 const MIGRATIONS = join(__dirname, '../../migrations/scenarios');
@@ -31,7 +31,7 @@ describe('scenarios migration 0002 (component uses) on existing data', () => {
   });
 
   it('backfills one row per (kind, component, scenario)', async () => {
-    await migrate(knex, { schema: 'scenarios', dir: onlyFirst });
+    await migrate(knex, { schema: 'scenarios', migrations: sqlMigrations(onlyFirst) });
     await knex.raw(`
       insert into scenarios.scenarios (hash, scenario_slug, description, chronon_seconds, created_at)
         values ('${h('a')}', 'old', 'Old one.', 60, '2026-01-01T00:00:00Z'),
@@ -47,9 +47,9 @@ describe('scenarios migration 0002 (component uses) on existing data', () => {
         ('${h('a')}', 0, '${h('7')}'), ('${h('a')}', 1, '${h('8')}'), ('${h('b')}', 0, '${h('7')}');
     `);
 
-    expect(await migrate(knex, { schema: 'scenarios', dir: MIGRATIONS })).toContain(
-      '0002_component_uses.sql',
-    );
+    expect(
+      await migrate(knex, { schema: 'scenarios', migrations: sqlMigrations(MIGRATIONS) }),
+    ).toContain('0002_component_uses.sql');
 
     const rows = await knex('scenarios.scenario_component_uses')
       .select('kind', 'component_hash', 'scenario_hash')

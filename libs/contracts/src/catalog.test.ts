@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultCatalog } from './catalog';
+import { Catalog, defaultCatalog } from './catalog';
+import { DEFAULT_SCHEMAS_DIR, SchemaRegistry } from './schema-registry';
 
 describe('message catalog', () => {
   const catalog = defaultCatalog();
@@ -21,6 +24,51 @@ describe('message catalog', () => {
       (op) => `${op.http.method} ${op.http.path}`,
     );
     expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('declares which service calls which operation', () => {
+    expect(catalog.mayCall('scenarios', 'resolve_components')).toBe(true);
+    expect(catalog.mayCall('names', 'check_scenarios')).toBe(true);
+    expect(catalog.mayCall('names', 'resolve_components')).toBe(false);
+    expect(catalog.mayCall('components', 'check_scenarios')).toBe(false);
+    // An operation only for other services names who calls it.
+    for (const op of catalog.operations.values())
+      if (!op.exposed)
+        expect({ op: op.name, callers: op.callers.length > 0 }).toEqual({
+          op: op.name,
+          callers: true,
+        });
+  });
+
+  it('refuses a catalog whose callers name no service of it', () => {
+    const file = JSON.parse(readFileSync(join(DEFAULT_SCHEMAS_DIR, 'catalog.json'), 'utf8'));
+    /** What building a catalog from an edited copy of ours throws. */
+    const failureWith = (
+      edit: (ops: Record<string, { callers?: string[]; exposed?: boolean }>) => void,
+    ): unknown => {
+      const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+      try {
+        cpSync(DEFAULT_SCHEMAS_DIR, dir, { recursive: true });
+        const copy = structuredClone(file);
+        edit(copy.operations);
+        writeFileSync(join(dir, 'catalog.json'), JSON.stringify(copy));
+        new Catalog(new SchemaRegistry(dir));
+        return undefined;
+      } catch (error) {
+        return error;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(failureWith((ops) => (ops.check_scenarios!.callers = ['nmaes']))).toEqual(
+      new Error('schemas/catalog.json: check_scenarios lists nmaes, which is no service'),
+    );
+    expect(failureWith((ops) => (ops.check_scenarios!.callers = ['scenarios']))).toEqual(
+      new Error('schemas/catalog.json: check_scenarios lists its own service as a caller'),
+    );
+    expect(String(failureWith((ops) => delete ops.check_scenarios!.callers))).toContain(
+      'schemas/catalog.json is invalid',
+    );
   });
 
   it('knows event versions', () => {

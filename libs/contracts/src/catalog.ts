@@ -23,6 +23,12 @@ export interface OperationSpec {
   readonly summary: string;
   /** false: only for other services; the gateway offers no route or tool for it. */
   readonly exposed: boolean;
+  /**
+   * The services that call it over the bus (the gateway, which calls every
+   * exposed operation, is not listed). A dependency between services is
+   * declared here or it does not exist: see `mayCall`.
+   */
+  readonly callers: readonly string[];
 }
 
 /** One event of the catalog: its stream (topic) and its data schema per version. */
@@ -37,7 +43,10 @@ export interface EventSpec {
 }
 
 interface CatalogFile {
-  operations: Record<string, Omit<OperationSpec, 'name' | 'exposed'> & { exposed?: boolean }>;
+  operations: Record<
+    string,
+    Omit<OperationSpec, 'name' | 'exposed' | 'callers'> & { exposed?: boolean; callers?: string[] }
+  >;
   streams: Record<
     string,
     {
@@ -69,9 +78,11 @@ export class Catalog {
       operations.set(name as OperationName, {
         ...spec,
         exposed: spec.exposed ?? true,
+        callers: spec.callers ?? [],
         name: name as OperationName,
       });
     }
+    checkCallers(operations);
     const events = new Map<EventType, EventSpec>();
     for (const [stream, s] of Object.entries(file.streams)) {
       for (const [name, e] of Object.entries(s.events)) {
@@ -116,6 +127,11 @@ export class Catalog {
     return [...this.operations.values()].filter((op) => op.service === service);
   }
 
+  /** Whether the catalog declares that `service` calls `operation` (see `OperationSpec.callers`). */
+  mayCall(service: string, operation: OperationName): boolean {
+    return this.operation(operation).callers.includes(service);
+  }
+
   event(type: EventType): EventSpec {
     const spec = this.events.get(type);
     if (!spec) throw new Error(`unknown event type ${type}`);
@@ -124,6 +140,19 @@ export class Catalog {
 
   isEventType(type: string): type is EventType {
     return this.events.has(type as EventType);
+  }
+}
+
+/** Every caller is another service of the catalog: a typo must not grant nothing silently. */
+function checkCallers(operations: ReadonlyMap<OperationName, OperationSpec>): void {
+  const services = new Set([...operations.values()].map((op) => op.service));
+  for (const op of operations.values()) {
+    for (const caller of op.callers) {
+      if (caller === op.service)
+        throw new Error(`schemas/catalog.json: ${op.name} lists its own service as a caller`);
+      if (!services.has(caller))
+        throw new Error(`schemas/catalog.json: ${op.name} lists ${caller}, which is no service`);
+    }
   }
 }
 

@@ -53,22 +53,44 @@ export function httpStatusFor(code: ErrorCode): number {
   }
 }
 
+/** What a CrucibleError carries besides its code and message. */
+export interface CrucibleErrorOptions {
+  /** Whether retrying the same request can succeed (default: from the code, see `isRetryableCode`). */
+  readonly retryable?: boolean;
+  /** The failure this one translates (logged with it, never sent on the wire). */
+  readonly cause?: unknown;
+}
+
+/**
+ * The brand of every CrucibleError, shared by every copy of this package in a
+ * process (`Symbol.for`): two builds of the class are two classes, so
+ * `instanceof` misses errors made by the other; `isCrucibleError` does not.
+ */
+const CRUCIBLE_ERROR = Symbol.for('crucible.error');
+
 /**
  * The one error type that crosses process boundaries. Inside a process it is
- * thrown; on the wire it travels as {@link WireError} (`toWire`/`fromWire`).
- * Callers check `code`, never `instanceof` across packages.
+ * thrown; on the wire it travels as {@link WireError} (`toWire`/`fromWire`),
+ * without its `cause`. Callers recognise it with `isCrucibleError` and check
+ * `code`, never `instanceof` across packages.
  */
 export class CrucibleError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly details: ErrorDetails;
+  readonly [CRUCIBLE_ERROR] = true;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, retryable?: boolean) {
-    super(message);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    options: CrucibleErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CrucibleError';
     this.code = code;
     this.details = details;
-    this.retryable = retryable ?? isRetryableCode(code);
+    this.retryable = options.retryable ?? isRetryableCode(code);
   }
 
   toWire(): WireError {
@@ -81,8 +103,17 @@ export class CrucibleError extends Error {
   }
 
   static fromWire(wire: WireError): CrucibleError {
-    return new CrucibleError(wire.code, wire.message, wire.details, wire.retryable);
+    return new CrucibleError(wire.code, wire.message, wire.details, { retryable: wire.retryable });
   }
+}
+
+/** Whether `value` is a CrucibleError, whichever copy of this package made it. */
+export function isCrucibleError(value: unknown): value is CrucibleError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [CRUCIBLE_ERROR]?: unknown })[CRUCIBLE_ERROR] === true
+  );
 }
 
 /** A field broke a rule; `path` is a JSON Pointer into the request. */
@@ -116,15 +147,22 @@ export function unavailable(message: string, details: ErrorDetails = {}): Crucib
 }
 
 /** A bug or an unexpected failure; the message is generic, the cause stays in logs. */
-export function internal(message = 'internal error', details: ErrorDetails = {}): CrucibleError {
-  return new CrucibleError('internal', message, details);
+export function internal(
+  message = 'internal error',
+  details: ErrorDetails = {},
+  options: { cause?: unknown } = {},
+): CrucibleError {
+  return new CrucibleError('internal', message, details, options);
 }
 
-/** Turns anything thrown into a CrucibleError (unknown errors become `internal`). */
+/**
+ * Turns anything thrown into a CrucibleError: itself, one rebuilt from a wire
+ * error, or `internal` with the unknown error as its cause.
+ */
 export function toCrucibleError(error: unknown): CrucibleError {
-  if (error instanceof CrucibleError) return error;
+  if (isCrucibleError(error)) return error;
   if (isWireErrorLike(error)) return CrucibleError.fromWire(error);
-  return internal();
+  return internal(undefined, {}, { cause: error });
 }
 
 function isWireErrorLike(value: unknown): value is WireError {

@@ -33,7 +33,19 @@ export {
   type EmbeddedEventLogOptions,
 } from './events/embedded-event-log';
 export { buildEvent, type EventMeta, type TypedEnvelope } from './events/envelope';
-export { OUTBOX_TABLE, enqueueEvents, outboxRow, type OutboxRow } from './events/outbox';
+export {
+  OUTBOX_TABLE,
+  Outbox,
+  type EventStatement,
+  type OutboxOptions,
+  type OutboxRow,
+} from './events/outbox';
+export {
+  MESSAGING_MIGRATIONS_TABLE,
+  migrateMessagingTables,
+  type MessagingTablesOptions,
+} from './events/messaging-tables';
+export { RETIRED_OUTBOX_MIGRATIONS } from './events/legacy-outbox';
 export { OUTBOX_RELAY_TABLE, OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
 export {
   EventConsumer,

@@ -9,7 +9,14 @@ export {
   type RealInfrastructureConfig,
 } from './infrastructure';
 export { runMain, type Stoppable } from './run-main';
-export { prepareService, serve, type ServiceCore, type Startable } from './service-core';
+export {
+  migrateServiceSchema,
+  prepareService,
+  serve,
+  type ServiceCore,
+  type ServiceSchema,
+  type Startable,
+} from './service-core';
 export {
   defineService,
   isServiceDefinition,

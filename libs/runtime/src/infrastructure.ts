@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { defaultCatalog, type Catalog } from '@crucible/contracts';
-import { connectPostgres, migrate, openEmbeddedPostgres, type Knex } from '@crucible/database';
+import {
+  connectPostgres,
+  migrate,
+  openEmbeddedPostgres,
+  sqlMigrations,
+  type Knex,
+} from '@crucible/database';
 import {
   EVENT_LOG_SCHEMA,
   EmbeddedEventLog,
@@ -49,22 +55,22 @@ export async function connectInfrastructure(
   config: RealInfrastructureConfig,
 ): Promise<Infrastructure> {
   const { logger } = config;
-  const opened: Array<() => Promise<void>> = [];
+  const opened: Closer[] = [];
   try {
     const knex = await connectPostgres(config.databaseUrl, {
       poolMax: config.poolMax,
       onRetry: (attempt, error) =>
         logger.warn('Postgres not reachable yet; retrying', { attempt, error }),
     });
-    opened.push(() => knex.destroy());
+    opened.push({ what: 'Postgres pool', close: () => knex.destroy() });
     const bus = await NatsBus.connect({ url: config.natsUrl, name: config.clientName });
-    opened.push(() => bus.close());
+    opened.push({ what: 'NATS connection', close: () => bus.close() });
     const eventLog = new KafkaEventLog({
       brokers: config.kafkaBrokers,
       clientId: config.clientName,
       logger,
     });
-    opened.push(() => eventLog.close());
+    opened.push({ what: 'Kafka clients', close: () => eventLog.close() });
     return {
       catalog: defaultCatalog(),
       knex,
@@ -73,10 +79,10 @@ export async function connectInfrastructure(
       prefix: config.prefix,
       logger,
       advisoryLocks: true,
-      close: () => closeAll(opened),
+      close: () => closeAll(opened, logger),
     };
   } catch (error) {
-    await closeAll(opened);
+    await closeAll(opened, logger);
     throw error;
   }
 }
@@ -96,18 +102,18 @@ export async function openEmbeddedInfrastructure(
   config: EmbeddedInfrastructureConfig,
 ): Promise<Infrastructure> {
   const postgres = await openEmbeddedPostgres(config.dataDir);
-  const opened: Array<() => Promise<void>> = [() => postgres.close()];
+  const opened: Closer[] = [{ what: 'embedded Postgres', close: () => postgres.close() }];
   try {
     await migrate(postgres.knex, {
       schema: EVENT_LOG_SCHEMA,
-      dir: resolve(MIGRATIONS_ROOT, EVENT_LOG_SCHEMA),
+      migrations: sqlMigrations(resolve(MIGRATIONS_ROOT, EVENT_LOG_SCHEMA)),
       advisoryLock: false,
     });
     const bus = new InProcessBus();
     const eventLog = new EmbeddedEventLog({ knex: postgres.knex, logger: config.logger });
-    opened.unshift(
-      () => bus.close(),
-      () => eventLog.close(),
+    opened.push(
+      { what: 'embedded event log', close: () => eventLog.close() },
+      { what: 'in-process bus', close: () => bus.close() },
     );
     return {
       catalog: defaultCatalog(),
@@ -117,17 +123,26 @@ export async function openEmbeddedInfrastructure(
       prefix: config.prefix,
       logger: config.logger,
       advisoryLocks: false,
-      close: () => closeAll(opened),
+      close: () => closeAll(opened, config.logger),
     };
   } catch (error) {
-    await closeAll(opened);
+    await closeAll(opened, config.logger);
     throw error;
   }
 }
 
-async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
-  // Close in reverse order of opening; keep going if one fails.
-  for (const close of [...closers].reverse()) {
-    await close().catch(() => undefined);
+/** Something opened, and how to close it. */
+interface Closer {
+  readonly what: string;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Closes in reverse order of opening. One that fails is logged and the rest
+ * are still closed: a stuck Kafka client must not keep the pool open.
+ */
+async function closeAll(closers: readonly Closer[], logger: Logger): Promise<void> {
+  for (const { what, close } of [...closers].reverse()) {
+    await close().catch((error: unknown) => logger.error(`could not close the ${what}`, { error }));
   }
 }

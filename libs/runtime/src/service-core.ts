@@ -1,46 +1,68 @@
 import { resolve } from 'node:path';
 import { deadLetterTopic, streamTopic } from '@crucible/contracts';
-import { ServiceDb, migrate } from '@crucible/database';
-import { OutboxRelay, RpcClient, RpcServer } from '@crucible/messaging';
+import { ServiceDb, migrate, sqlMigrations, type Knex } from '@crucible/database';
+import {
+  EventConsumer,
+  Outbox,
+  OutboxRelay,
+  RETIRED_OUTBOX_MIGRATIONS,
+  RpcClient,
+  RpcServer,
+  migrateMessagingTables,
+} from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import { MIGRATIONS_ROOT, type Infrastructure } from './infrastructure';
 import type { Stoppable } from './run-main';
 
-/** What every service builds on: its schema, its outbox relay, its RPC server. */
+/** What every service builds on: its schema, its outbox and relay, its RPC server. */
 export interface ServiceCore {
   readonly name: string;
   readonly logger: Logger;
   readonly db: ServiceDb;
+  /** Writes the service's events and wakes its relay after they commit (see Outbox). */
+  readonly outbox: Outbox;
   readonly relay: OutboxRelay;
   readonly server: RpcServer;
-  /** A client for calling other services. */
+  /** A client for the calls to other services that the catalog declares for this one. */
   client(timeoutMs: number): RpcClient;
+  /** An event consumer of this service, applying events in its outbox's transactions. */
+  consumer(name: string): EventConsumer;
 }
 
 /**
- * The start-up every service shares, in order: migrate its schema (under an
- * advisory lock on real Postgres), create its event topics, start its outbox
- * relay, and prepare (not yet start) its RPC server. Register handlers and
- * consumers on the result, then call `serve`.
+ * The start-up every service shares, in order: bring the messaging tables
+ * of its schema (outbox, relay cursor, processed events) up to the
+ * messaging lib's version, migrate its own tables (`migrations/<service>/`),
+ * both under an advisory lock on real Postgres; create its event topics;
+ * start its outbox relay; and prepare (not yet start) its RPC server.
+ * Register handlers and consumers on the result, then call `serve`.
  */
 export async function prepareService(
   infra: Infrastructure,
   identity: { name: string; version: string },
 ): Promise<ServiceCore> {
-  const logger = infra.logger.child({ component: identity.name });
-  await migrate(infra.knex, {
-    schema: identity.name,
-    dir: resolve(MIGRATIONS_ROOT, identity.name),
+  const { name } = identity;
+  const logger = infra.logger.child({ component: name });
+  await migrateServiceSchema(infra.knex, {
+    schema: name,
+    migrationsDir: resolve(MIGRATIONS_ROOT, name),
     advisoryLock: infra.advisoryLocks,
   });
-  if (infra.catalog.streams.includes(identity.name)) {
+  if (infra.catalog.streams.includes(name)) {
     await infra.eventLog.ensureTopics([
-      streamTopic(infra.prefix, identity.name),
-      deadLetterTopic(infra.prefix, identity.name),
+      streamTopic(infra.prefix, name),
+      deadLetterTopic(infra.prefix, name),
     ]);
   }
-  const db = new ServiceDb(infra.knex, identity.name);
+  const db = new ServiceDb(infra.knex, name);
   const relay = new OutboxRelay({ db, eventLog: infra.eventLog, logger });
+  const outbox = new Outbox({
+    db,
+    catalog: infra.catalog,
+    prefix: infra.prefix,
+    service: name,
+    onCommitted: () => relay.kick(),
+  });
   relay.start();
   const server = new RpcServer({
     bus: infra.bus,
@@ -50,14 +72,61 @@ export async function prepareService(
     logger,
   });
   return {
-    name: identity.name,
+    name,
     logger,
     db,
+    outbox,
     relay,
     server,
     client: (timeoutMs) =>
-      new RpcClient({ bus: infra.bus, catalog: infra.catalog, prefix: infra.prefix, timeoutMs }),
+      new RpcClient({
+        bus: infra.bus,
+        catalog: infra.catalog,
+        prefix: infra.prefix,
+        timeoutMs,
+        caller: { service: name, logger },
+      }),
+    consumer: (consumerName) =>
+      new EventConsumer({
+        name: consumerName,
+        service: name,
+        prefix: infra.prefix,
+        catalog: infra.catalog,
+        eventLog: infra.eventLog,
+        outbox,
+        logger: logger.child({ consumer: consumerName }),
+      }),
   };
+}
+
+/** What `migrateServiceSchema` migrates. */
+export interface ServiceSchema {
+  /** The service's schema (its name). */
+  schema: string;
+  /** The service's own migrations (`migrations/<service>/`). */
+  migrationsDir: string;
+  /** Hold the schema's migration lock (false on the embedded PGlite). */
+  advisoryLock: boolean;
+}
+
+/**
+ * Brings a service's schema up to this version, as every start does: first
+ * the messaging lib's tables (outbox, relay cursor, processed events; this
+ * also takes over an outbox the service's own migrations made before the
+ * lib owned it), then the service's own tables, whose history may still
+ * record the outbox migrations the lib took over (retired, not missing).
+ * Returns the names applied, the lib's first.
+ */
+export async function migrateServiceSchema(knex: Knex, options: ServiceSchema): Promise<string[]> {
+  const { schema, advisoryLock } = options;
+  const messaging = await migrateMessagingTables(knex, { schema, advisoryLock });
+  const own = await migrate(knex, {
+    schema,
+    migrations: sqlMigrations(options.migrationsDir),
+    retired: RETIRED_OUTBOX_MIGRATIONS,
+    advisoryLock,
+  });
+  return [...messaging, ...own];
 }
 
 /** Something started alongside the server (e.g. an event consumer). */
@@ -69,14 +138,33 @@ export interface Startable {
 /**
  * Starts the extras, then answers requests. The returned `stop` reverses it:
  * stop answering (draining requests in flight), stop the extras, stop the
- * relay. A failed start undoes what had started.
+ * relay; a step that fails is logged and the later ones still run, and the
+ * first failure is what `stop` rejects with. A failed start undoes what had
+ * started.
  */
 export async function serve(core: ServiceCore, extras: Startable[] = []): Promise<Stoppable> {
   const started: Startable[] = [];
   const stop = async (): Promise<void> => {
-    await core.server.stop();
-    for (const extra of started.reverse()) await extra.stop();
-    await core.relay.stop();
+    const steps: Array<[string, () => Promise<void>]> = [
+      ['RPC server', () => core.server.stop()],
+      ...[...started]
+        .reverse()
+        .map((extra): [string, () => Promise<void>] => [
+          extra.constructor.name,
+          () => extra.stop(),
+        ]),
+      ['outbox relay', () => core.relay.stop()],
+    ];
+    let failure: Error | undefined;
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        core.logger.error(`could not stop the ${what}`, { error });
+        failure ??= error instanceof Error ? error : new Error(String(error), { cause: error });
+      }
+    }
+    if (failure !== undefined) throw failure;
   };
   try {
     for (const extra of extras) {
@@ -85,6 +173,7 @@ export async function serve(core: ServiceCore, extras: Startable[] = []): Promis
     }
     await core.server.start();
   } catch (error) {
+    // The start's error is the one to report; the undoing's failures are logged by stop.
     await stop().catch(() => undefined);
     throw error;
   }

@@ -29,6 +29,7 @@ export {
   ATTR_MESSAGING_SYSTEM,
   messagingAttributes,
   messagingSpanName,
+  type MessagingOperationName,
   type MessagingOperationType,
   type MessagingSpanFacts,
   type MessagingSystem,

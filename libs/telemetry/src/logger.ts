@@ -27,7 +27,7 @@ export interface LoggerOptions {
 /**
  * A JSON-lines logger. Each line carries time, level, service, message, the
  * active trace and span ids (to join logs with traces) and the fields; errors
- * are flattened to name, message, code and stack.
+ * are flattened to name, message, code, stack and cause.
  */
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const min = RANK[options.level ?? 'info'];
@@ -74,11 +74,15 @@ export function memoryLogger(service = 'test'): Logger & { lines: LogFields[] } 
   return Object.assign(logger, { lines });
 }
 
-function serializeError(error: Error): LogFields {
+/** An error as log fields, with its chain of causes (an error translated from another keeps it). */
+function serializeError(error: Error, depth = 0): LogFields {
   const out: LogFields = { name: error.name, message: error.message };
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) out.code = code;
   if (error.stack) out.stack = error.stack;
+  const { cause } = error;
+  if (cause !== undefined && depth < 5)
+    out.cause = cause instanceof Error ? serializeError(cause, depth + 1) : cause;
   return out;
 }
 

@@ -1,3 +1,4 @@
+import * as conventions from './messaging-conventions';
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -64,5 +65,26 @@ describe('messaging conventions', () => {
       'request sim.*.step',
     );
     expect(messagingAttributes(facts)).not.toHaveProperty('messaging.destination.template');
+  });
+
+  it('writes exactly the typed attribute names, each of them when every fact is known', () => {
+    const all = messagingAttributes({
+      system: 'kafka',
+      operationType: 'process',
+      operationName: 'process',
+      destination: 'sim.run-17.events',
+      destinationTemplate: 'sim.*.events',
+      messageId: 'e-1',
+      conversationId: 'c-1',
+      bodySize: 12,
+      consumerGroup: 'judge',
+      partition: 0,
+      kafkaKey: 'run-17',
+      kafkaOffset: 7,
+    });
+    const typed = Object.entries(conventions)
+      .filter(([name]) => name.startsWith('ATTR_'))
+      .map(([, value]) => value as string);
+    expect(Object.keys(all).sort()).toEqual(typed.sort());
   });
 });

@@ -14,12 +14,10 @@ export async function startComponentsService(
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   registerHandlers(core.server, {
-    store: new ComponentStore(core.db),
-    catalog: infra.catalog,
-    prefix: infra.prefix,
+    store: new ComponentStore(core.db, core.outbox),
+    events: core.outbox,
     cache: new ReadCache(settings.cacheBytes),
     logger: core.logger,
-    onEventsWritten: () => core.relay.kick(),
   });
   return serve(core);
 }

@@ -14,12 +14,10 @@ export async function startNamesService(
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   registerHandlers(core.server, {
-    store: new NameStore(core.db),
+    store: new NameStore(core.db, core.outbox),
     scenarios: new RpcScenarioDirectory(core.client(settings.requestTimeoutMs), core.logger),
-    catalog: infra.catalog,
-    prefix: infra.prefix,
+    events: core.outbox,
     logger: core.logger,
-    onEventsWritten: () => core.relay.kick(),
   });
   return serve(core);
 }

@@ -30,13 +30,32 @@ export async function startPlatform(
     return {
       gateway,
       async stop() {
-        for (const part of started.reverse()) await part.stop();
+        const failure = await stopAll(started, logger);
         await infra.close();
+        if (failure !== undefined) throw failure;
       },
     };
   } catch (error) {
-    for (const part of started.reverse()) await part.stop().catch(() => undefined);
+    // The start's error is the one to report; stopAll logs the undoing's failures.
+    await stopAll(started, logger);
     await infra.close();
     throw error;
   }
+}
+
+/**
+ * Stops the parts in reverse order, every one even when one fails (each
+ * failure is logged); returns the first failure.
+ */
+async function stopAll(parts: readonly Stoppable[], logger: Logger): Promise<Error | undefined> {
+  let failure: Error | undefined;
+  for (const part of [...parts].reverse()) {
+    try {
+      await part.stop();
+    } catch (error) {
+      logger.error('could not stop a part of the platform', { error });
+      failure ??= error instanceof Error ? error : new Error(String(error), { cause: error });
+    }
+  }
+  return failure;
 }

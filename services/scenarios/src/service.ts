@@ -1,5 +1,7 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
 import { DEFAULT_SCENARIOS_SETTINGS, type ScenariosSettings } from './config';
+import { ComponentsClient } from './clients/components-client';
+import { NamesClient } from './clients/names-client';
 import { namesProjection } from './consumers/names-projection';
 import { registerHandlers } from './handlers';
 import { ScenarioStore } from './store/scenario-store';
@@ -13,15 +15,14 @@ export async function startScenariosService(
   settings: ScenariosSettings = DEFAULT_SCENARIOS_SETTINGS,
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
-  const store = new ScenarioStore(core.db);
+  const store = new ScenarioStore(core.db, core.outbox);
+  const rpc = core.client(settings.requestTimeoutMs);
   registerHandlers(core.server, {
     store,
-    db: core.db,
-    rpc: core.client(settings.requestTimeoutMs),
-    catalog: infra.catalog,
-    prefix: infra.prefix,
+    components: new ComponentsClient(rpc),
+    names: new NamesClient(rpc),
+    events: core.outbox,
     logger: core.logger,
-    onEventsWritten: () => core.relay.kick(),
   });
-  return serve(core, [namesProjection(infra, core.db, store)]);
+  return serve(core, [namesProjection(core, store)]);
 }

@@ -537,6 +537,10 @@ export interface ResolveComponentsReply {
   environments: ResolvedEnvironment[];
   entities: ResolvedEntity[];
   new_components: NewComponents;
+  /**
+   * Only when the request gave store_if_scenario: whether the inline items were stored (store true and the scenario terms held); false means nothing was written.
+   */
+  stored?: boolean;
 }
 export interface ResolvedProfile {
   hash: Sha256Hex;
@@ -568,7 +572,7 @@ export interface ResolvedEntity {
   content: Entity;
 }
 /**
- * Batch resolution for other services (scenario assembly): every reference by {hash} must exist; every {inline} one is validated and hashed, and stored when `store` is true. Answers in request order.
+ * Batch resolution for other services (scenario assembly): every reference by {hash} must exist; every {inline} one is validated and hashed, and stored when `store` is true. Answers in request order. With store_if_scenario, the inline items are stored only if they make a valid scenario.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ResolveComponentsRequest".
@@ -590,6 +594,32 @@ export interface ResolveComponentsRequest {
    * @maxItems 1000
    */
   entities?: EntityRef[];
+  store_if_scenario?: ScenarioStoreTerms;
+}
+/**
+ * With store true: store only when the resolved items make a valid scenario (every entity's environment and every agent's cognition profile among the labels given, at least one agent, unique entity ids, the scenario's canonical JSON at most max_bytes); otherwise write nothing and answer as with store false. The reply's `stored` says which. Lets scenario assembly check and store in one request: the scenario rules that need resolved content are checked here before anything is written.
+ */
+export interface ScenarioStoreTerms {
+  /**
+   * The scenario's environment labels.
+   *
+   * @maxItems 1000
+   */
+  environment_labels: Label[];
+  /**
+   * The scenario's cognition profile labels.
+   *
+   * @maxItems 1000
+   */
+  cognition_profile_labels: Label[];
+  /**
+   * The scenario's canonical JSON size with every text, schema and entity written as "" and every adjudication_retry_budget as 0, in the order of this request's items; each item's actual size is added to it.
+   */
+  base_bytes: number;
+  /**
+   * The largest canonical JSON size of a scenario.
+   */
+  max_bytes: number;
 }
 /**
  * Data of a components.component_stored event: published once, when a component row is new.

@@ -1,24 +1,32 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import {
-  CrucibleError,
   assertValid,
+  isCrucibleError,
   consumerGroup,
   deadLetterTopic,
   streamTopic,
   type Catalog,
+  type CrucibleError,
   type EventEnvelope,
   type EventType,
 } from '@crucible/contracts';
 import type { Knex } from 'knex';
-import type { ServiceDb } from '@crucible/database';
-import type { Logger } from '@crucible/telemetry';
+import {
+  ATTR_MESSAGING_MESSAGE_ID,
+  messagingAttributes,
+  messagingSpanName,
+  recordSpanError,
+  type Logger,
+  type MessagingSpanFacts,
+} from '@crucible/telemetry';
 import { extractTrace } from '../rpc/headers';
 import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
 import type { TypedEnvelope } from './envelope';
+import type { Outbox } from './outbox';
 import { upgradeEventData, type EventUpgrades } from './upgrades';
 import { messagingTracer } from '../tracer';
 
-/** Table in the consuming service's schema remembering which events each consumer applied. */
+/** Table in every service's schema (made by this lib's migrations) remembering which events each consumer applied. */
 export const PROCESSED_EVENTS_TABLE = 'processed_events';
 
 export type EventHandler<T extends EventType> = (
@@ -33,8 +41,12 @@ export interface EventConsumerOptions {
   prefix: string;
   catalog: Catalog;
   eventLog: EventLog;
-  /** The service's database: handlers run in a transaction that also records the event id. */
-  db: ServiceDb;
+  /**
+   * The service's outbox: each event is applied in one of its transactions,
+   * which also records the event id, so events the handler writes leave
+   * once it commits.
+   */
+  outbox: Outbox;
   logger: Logger;
   upgrades?: EventUpgrades;
   /**
@@ -49,7 +61,7 @@ export type DeadLetterReason =
   'malformed_json' | 'invalid_envelope' | 'unsupported_version' | 'invalid_data' | 'handler_failed';
 
 function isDeterministicRefusal(error: unknown): error is CrucibleError {
-  return error instanceof CrucibleError && !error.retryable && error.code !== 'internal';
+  return isCrucibleError(error) && !error.retryable && error.code !== 'internal';
 }
 
 class DeadLetter extends Error {
@@ -111,29 +123,25 @@ export class EventConsumer {
   /** Handles one record; rejects only when the log should deliver it again. */
   async process(record: ConsumedRecord): Promise<void> {
     const parent = extractTrace(record.headers);
+    const facts: MessagingSpanFacts = {
+      system: 'kafka',
+      operationType: 'process',
+      operationName: 'process',
+      destination: record.topic,
+      consumerGroup: consumerGroup(this.options.prefix, this.options.service, this.options.name),
+      partition: record.partition,
+      kafkaKey: record.key,
+      kafkaOffset: Number(record.offset),
+    };
     await messagingTracer().startActiveSpan(
-      `process ${record.topic}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': record.topic,
-          'messaging.consumer.group.name': consumerGroup(
-            this.options.prefix,
-            this.options.service,
-            this.options.name,
-          ),
-          'messaging.kafka.message.key': record.key,
-          'messaging.kafka.offset': record.offset,
-        },
-      },
+      messagingSpanName(facts),
+      { kind: SpanKind.CONSUMER, attributes: messagingAttributes(facts) },
       parent,
       async (span) => {
         try {
           const event = this.decode(record);
           if (!event) return; // a type this consumer does not handle
-          span.setAttribute('messaging.message.id', event.event_id);
+          span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, event.event_id);
           span.setAttribute('crucible.event.type', event.type);
           await this.apply(event);
         } catch (error) {
@@ -142,7 +150,8 @@ export class EventConsumer {
             await this.deadLetter(record, error.reason, error.message);
             return;
           }
-          span.setStatus({ code: SpanStatusCode.ERROR, message: 'will be redelivered' });
+          // Rejected: the log delivers the record again.
+          recordSpanError(span, error);
           throw error;
         } finally {
           span.end();
@@ -213,10 +222,10 @@ export class EventConsumer {
   private async apply(event: TypedEnvelope<EventType>): Promise<void> {
     const handler = this.handlers.get(event.type);
     if (!handler) return;
-    const { db, name } = this.options;
+    const { outbox, name } = this.options;
     try {
-      await db.transaction(async (trx) => {
-        const inserted = (await db
+      await outbox.transaction(async (trx) => {
+        const inserted = (await outbox.db
           .table(PROCESSED_EVENTS_TABLE, trx)
           .insert({ consumer: name, event_id: event.event_id })
           .onConflict(['consumer', 'event_id'])

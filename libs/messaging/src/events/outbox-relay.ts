@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { SpanKind, SpanStatusCode, trace, context } from '@opentelemetry/api';
+import { SpanKind, trace, context } from '@opentelemetry/api';
 import type { NamedStatement, ServiceDb } from '@crucible/database';
-import type { Logger } from '@crucible/telemetry';
+import {
+  messagingAttributes,
+  messagingSpanName,
+  recordSpanError,
+  type Logger,
+  type MessagingSpanFacts,
+} from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
 import { extractTrace, injectTrace } from '../rpc/headers';
 import type { EventLog, LogRecord } from './event-log';
@@ -200,19 +206,21 @@ export class OutboxRelay {
     const spans = [];
     for (const row of rows) {
       const type = row.type ?? '';
+      // One PRODUCER span per event, child of the request that wrote it; its
+      // context is the event's creation context (docs/telemetry.md).
+      const facts: MessagingSpanFacts = {
+        system: 'kafka',
+        operationType: 'send',
+        operationName: 'send',
+        destination: row.topic,
+        messageId: row.event_id,
+        kafkaKey: row.key,
+      };
+      const attributes = messagingAttributes(facts);
+      attributes['crucible.event.type'] = type;
       const span = messagingTracer().startSpan(
-        `publish ${row.topic}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'publish',
-            'messaging.destination.name': row.topic,
-            'messaging.message.id': row.event_id,
-            'messaging.kafka.message.key': row.key,
-            'crucible.event.type': type,
-          },
-        },
+        messagingSpanName(facts),
+        { kind: SpanKind.PRODUCER, attributes },
         extractTrace(JSON.parse(row.headers) as Headers),
       );
       spans.push(span);
@@ -229,8 +237,7 @@ export class OutboxRelay {
     try {
       for (const [topic, records] of byTopic) await this.options.eventLog.publish(topic, records);
     } catch (error) {
-      for (const span of spans)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: 'publish failed' });
+      for (const span of spans) recordSpanError(span, error);
       throw error;
     } finally {
       for (const span of spans) span.end();
@@ -246,7 +253,7 @@ export class OutboxRelay {
   }
 }
 
-/** Name of the relay's table (cursor and lease, one row) in every producing service's schema. */
+/** Name of the relay's table (cursor and lease, one row) in every service's schema. */
 export const OUTBOX_RELAY_TABLE = 'outbox_relay';
 
 /** The relay's statements, prepared once per connection (they run several times a second). */

@@ -1,49 +1,222 @@
 import { context } from '@opentelemetry/api';
-import { streamTopic, type Catalog, type EventEnvelope, type EventType } from '@crucible/contracts';
-import type { Knex } from 'knex';
-import type { ServiceDb } from '@crucible/database';
+import {
+  streamTopic,
+  type Catalog,
+  type EventDataOf,
+  type EventEnvelope,
+  type EventType,
+} from '@crucible/contracts';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { Headers } from '../bus/bus';
 import { injectTrace } from '../rpc/headers';
+import { buildEvent, type EventMeta } from './envelope';
 
-/** Name of the outbox table in every producing service's schema (see docs/messaging.md for its DDL). */
+/** Name of the outbox table in every service's schema (made by this lib's migrations). */
 export const OUTBOX_TABLE = 'outbox';
 
 /** A row of the outbox, ready to insert. JSON columns are pre-serialized. */
 export interface OutboxRow {
-  event_id: string;
-  topic: string;
-  key: string;
-  envelope: string;
-  headers: string;
+  readonly event_id: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly envelope: string;
+  readonly headers: string;
+}
+
+/** A statement built by `Outbox.withEvent`: a service's insert that also writes its event. */
+export interface EventStatement {
+  readonly statement: NamedStatement;
+  /** How many values the wrapped insert takes; the event's follow. */
+  readonly valueCount: number;
+}
+
+export interface OutboxOptions {
+  /** The service's schema. */
+  db: ServiceDb;
+  catalog: Catalog;
+  /** Topic prefix. */
+  prefix: string;
+  /** The producing service: the `source` of its events. */
+  service: string;
+  /** Called after a commit that wrote outbox rows: the relay's kick. */
+  onCommitted: () => void;
+}
+
+/** Whether a transaction opened by `Outbox.transaction` has written outbox rows. */
+interface OpenTransaction {
+  wrote: boolean;
 }
 
 /**
- * The outbox row for an event: its topic (from the event's stream), and the
- * W3C trace context of the current request, so the relay can continue the
- * trace when it produces the event long after the request ended.
+ * A service's outbox: the one way its events are written, and the one place
+ * that wakes its relay.
+ *
+ * - `event` builds an event's row (checked against its schemas, with the
+ *   current trace context, so the relay can continue the trace).
+ * - `write` and `run` are the only writers of outbox rows. Both run SQL that
+ *   `outboxInsert` builds: `write` inserts rows; `run` runs a statement
+ *   `withEvent` built, which inserts a service's row and its event in one
+ *   statement (one round trip), the event only when the row is new.
+ * - `transaction` is the transaction helper for writes that produce events:
+ *   when the transaction wrote outbox rows, the relay is woken once it has
+ *   committed. Rows written outside a transaction (one statement, its own
+ *   commit) wake it as soon as the statement returns. Writing rows inside a
+ *   transaction this helper did not open is refused: nothing would wake the
+ *   relay after its commit (the rows would wait for its next poll).
  */
-export function outboxRow(
-  catalog: Catalog,
-  prefix: string,
-  event: Omit<EventEnvelope, 'data'> & { data: object },
-): OutboxRow {
-  const { stream } = catalog.event(event.type as EventType);
-  const headers: Headers = {};
-  injectTrace(headers, context.active());
-  return {
-    event_id: event.event_id,
-    topic: streamTopic(prefix, stream),
-    key: event.key,
-    envelope: JSON.stringify(event),
-    headers: JSON.stringify(headers),
-  };
+export class Outbox {
+  readonly db: ServiceDb;
+  private readonly open = new WeakMap<Knex.Transaction, OpenTransaction>();
+  private readonly insertRows: NamedStatement;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.db = options.db;
+    this.insertRows = options.db.statement(
+      'outbox_insert',
+      outboxInsert(
+        options.db,
+        `unnest($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[])
+           with ordinality as e(event_id, topic, key, envelope, headers, n)`,
+        'e.event_id, e.topic, e.key, e.envelope, e.headers',
+        // In the order given: ids, and so publication order, follow it.
+        'order by e.n',
+      ),
+    );
+  }
+
+  /** The outbox row of a new event of `type` from this service, built and checked by `buildEvent`. */
+  event<T extends EventType>(
+    type: T,
+    data: EventDataOf<T>,
+    meta: Omit<EventMeta, 'source'>,
+  ): OutboxRow {
+    return this.row(
+      buildEvent(this.options.catalog, type, data, { ...meta, source: this.options.service }),
+    );
+  }
+
+  /**
+   * The outbox row of a built event: its topic (from the event's stream), and
+   * the W3C trace context of the current request, so the relay can continue
+   * the trace when it publishes the event long after the request ended.
+   */
+  row(event: Omit<EventEnvelope, 'data'> & { data: unknown }): OutboxRow {
+    const { catalog, prefix } = this.options;
+    const { stream } = catalog.event(event.type as EventType);
+    const headers: Headers = {};
+    injectTrace(headers, context.active());
+    return {
+      event_id: event.event_id,
+      topic: streamTopic(prefix, stream),
+      key: event.key,
+      envelope: JSON.stringify(event),
+      headers: JSON.stringify(headers),
+    };
+  }
+
+  /**
+   * Runs `fn` in one transaction of the service's schema and, when it wrote
+   * outbox rows, wakes the relay after the commit. Do not await other I/O
+   * inside it (see embedded.ts in @crucible/database).
+   */
+  async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const state: OpenTransaction = { wrote: false };
+    const result = await this.db.transaction((trx) => {
+      this.open.set(trx, state);
+      return fn(trx);
+    });
+    if (state.wrote) this.options.onCommitted();
+    return result;
+  }
+
+  /** Inserts `rows` in the order given: inside `trx` (from `transaction`), or as one statement of its own. */
+  async write(rows: readonly OutboxRow[], trx?: Knex.Transaction): Promise<void> {
+    if (rows.length === 0) return;
+    const state = this.stateOf(trx);
+    await this.db.run(
+      this.insertRows,
+      [
+        rows.map((r) => r.event_id),
+        rows.map((r) => r.topic),
+        rows.map((r) => r.key),
+        rows.map((r) => r.envelope),
+        rows.map((r) => r.headers),
+      ],
+      trx,
+    );
+    this.wrote(state);
+  }
+
+  /**
+   * A statement that runs `insertSql` (an INSERT ... RETURNING, of at most
+   * one row, taking `valueCount` values) and, in the same statement, writes
+   * an event to the outbox when it returned a row. Data-modifying CTEs always
+   * run; the outbox insert selects from the service's, so it writes a row
+   * exactly when the service's row is new, and exactly one of several
+   * identical concurrent writes reports it. Build it once (it is prepared
+   * once per connection); run it with `run`.
+   */
+  withEvent(name: string, insertSql: string, valueCount: number): EventStatement {
+    const [id, topic, key, envelope, headers] = [1, 2, 3, 4, 5].map((i) => `$${valueCount + i}`);
+    const sql = `with ins as (${insertSql}),
+      ev as (${outboxInsert(
+        this.db,
+        '(select from ins limit 1) as new_row',
+        `${id}, ${topic}, ${key}, ${envelope}::json, ${headers}::json`,
+      )} returning 1)
+      select count(*)::int as inserted from ins`;
+    return { statement: this.db.statement(name, sql), valueCount };
+  }
+
+  /**
+   * Runs a `withEvent` statement with the insert's `values` and `event`:
+   * inside `trx` (from `transaction`), or as one statement of its own.
+   * Returns how many rows the insert returned (0: nothing new, no event).
+   */
+  async run(
+    statement: EventStatement,
+    values: readonly unknown[],
+    event: OutboxRow,
+    trx?: Knex.Transaction,
+  ): Promise<number> {
+    if (values.length !== statement.valueCount)
+      throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
+    const state = this.stateOf(trx);
+    const rows = await this.db.run<{ inserted: number }>(
+      statement.statement,
+      [...values, event.event_id, event.topic, event.key, event.envelope, event.headers],
+      trx,
+    );
+    const inserted = rows[0]?.inserted ?? 0;
+    if (inserted > 0) this.wrote(state);
+    return inserted;
+  }
+
+  /** The open transaction `trx` belongs to (undefined: a statement of its own). */
+  private stateOf(trx: Knex.Transaction | undefined): OpenTransaction | undefined {
+    if (trx === undefined) return undefined;
+    const state = this.open.get(trx);
+    if (state === undefined) {
+      throw new Error(
+        `outbox rows of ${this.db.schema} written in a transaction Outbox.transaction did not open`,
+      );
+    }
+    return state;
+  }
+
+  private wrote(state: OpenTransaction | undefined): void {
+    if (state) state.wrote = true;
+    // A statement of its own has committed already.
+    else this.options.onCommitted();
+  }
 }
 
-/** Inserts events into the service's outbox inside the caller's transaction. */
-export async function enqueueEvents(
-  db: ServiceDb,
-  trx: Knex.Transaction,
-  rows: OutboxRow[],
-): Promise<void> {
-  if (rows.length > 0) await db.table(OUTBOX_TABLE, trx).insert(rows);
+/**
+ * The one INSERT into an outbox: a row per row of `source`, whose columns
+ * are the `values` expressions. `write` and `withEvent` build their SQL
+ * with it, and nothing else writes outbox rows.
+ */
+function outboxInsert(db: ServiceDb, source: string, values: string, orderBy = ''): string {
+  return `insert into ${db.quotedTable(OUTBOX_TABLE)} (event_id, topic, key, envelope, headers)
+    select ${values} from ${source} ${orderBy}`;
 }

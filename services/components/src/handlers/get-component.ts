@@ -5,7 +5,13 @@ import type {
   GetTextComponentReply,
 } from '@crucible/contracts';
 import type { TextKind } from '../domain/component-kinds';
-import { cachedOne, entityReply, profileReply, schemaReply, textReply } from './cached-reads';
+import {
+  cachedOne,
+  entityReply,
+  profileReply,
+  schemaReply,
+  textReply,
+} from '../flows/cached-reads';
 import type { ComponentsDeps } from './deps';
 
 // A repeated get costs one NATS round trip and no query: see cached-reads.ts.

@@ -3,7 +3,7 @@ import type { RpcContext } from '@crucible/messaging';
 import type { HashRef } from '../domain/hash-refs';
 import { componentKey, profileWrites } from '../domain/inline-writes';
 import { prepareProfile } from '../domain/profile-input';
-import { announceEvents, checkRefsExist, storeInline } from './component-writes';
+import { checkRefsExist, storeInline } from '../flows/component-writes';
 import type { ComponentsDeps } from './deps';
 
 /**
@@ -24,7 +24,6 @@ export async function putCognitionProfile(
     await checkRefsExist(deps, refs, trx);
     return storeInline(deps, ctx, profileWrites(profile), trx);
   });
-  announceEvents(deps, stored);
   const { hash, adjudication_retry_budget: _budget, ...partHashes } = profile.row;
   return {
     hash,

@@ -1,24 +1,16 @@
 import {
   noNewComponents,
-  type Entity,
-  type ProfilePartJsonBytes,
   type ResolveComponentsReply,
   type ResolveComponentsRequest,
-  type ResolvedEntity,
-  type ResolvedEnvironment,
-  type ResolvedProfile,
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import type { ContentKind } from '../domain/component-kinds';
 import { componentNotFound, firstMissing } from '../domain/hash-refs';
-import { NewRowClaims, componentKey } from '../domain/inline-writes';
-import { jsonBytes } from '../domain/json-bytes';
-import type { PreparedComponent } from '../domain/prepared-component';
-import type { PreparedProfile } from '../domain/profile-input';
-import { planResolution, type PlannedItem, type ResolutionPlan } from '../domain/resolution-plan';
-import { announceEvents, storeInline, type StoredInline } from './component-writes';
+import { planResolution, type ResolutionPlan } from '../domain/resolution-plan';
+import { meetsScenarioTerms } from '../domain/scenario-terms';
+import { storeInline, type StoredInline } from '../flows/component-writes';
+import { isFound, lookUpReferences, type FoundComponents } from '../flows/resolve-lookups';
+import { resolvedReply } from '../flows/resolved-reply';
 import type { ComponentsDeps } from './deps';
-import { isFound, lookUpReferences, type FoundComponents } from './resolve-lookups';
 
 const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewComponents() };
 
@@ -28,7 +20,9 @@ const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewCompone
  * `store` stores the inline items; answers one entry per request item, in
  * request order. With `store` and something inline, everything from the
  * lookups to the last insert is one transaction, so a missing reference
- * writes nothing; without, nothing is written at all.
+ * writes nothing; without, nothing is written at all. With
+ * `store_if_scenario`, the items are stored only when they make a valid
+ * scenario under its terms (`stored` says whether they were).
  */
 export async function resolveComponents(
   deps: ComponentsDeps,
@@ -36,134 +30,27 @@ export async function resolveComponents(
   ctx: RpcContext,
 ): Promise<ResolveComponentsReply> {
   const plan = planResolution(request);
+  const terms = request.store_if_scenario;
   if (!request.store || plan.writes.length === 0) {
     const found = await lookUpReferences(deps, plan);
     assertAllFound(plan, found);
-    return resolvedReply(plan, found, NOTHING_STORED);
+    const reply = resolvedReply(plan, found, NOTHING_STORED);
+    return terms ? { ...reply, stored: request.store && meetsScenarioTerms(terms, reply) } : reply;
   }
   // Queries only inside: the embedded default has one connection for all.
-  const { found, stored } = await deps.store.transaction(async (trx) => {
+  return deps.store.transaction(async (trx) => {
     const found = await lookUpReferences(deps, plan, trx);
     assertAllFound(plan, found);
-    return { found, stored: await storeInline(deps, ctx, plan.writes, trx) };
+    if (terms) {
+      const unstored = resolvedReply(plan, found, NOTHING_STORED);
+      if (!meetsScenarioTerms(terms, unstored)) return { ...unstored, stored: false };
+    }
+    const reply = resolvedReply(plan, found, await storeInline(deps, ctx, plan.writes, trx));
+    return terms ? { ...reply, stored: true } : reply;
   });
-  announceEvents(deps, stored);
-  return resolvedReply(plan, found, stored);
 }
 
 function assertAllFound(plan: ResolutionPlan, found: FoundComponents): void {
   const missing = firstMissing(plan.hashRefs, (kind, hash) => isFound(found, kind, hash));
   if (missing) throw componentNotFound(missing);
-}
-
-function resolvedReply(
-  plan: ResolutionPlan,
-  found: FoundComponents,
-  stored: StoredInline,
-): ResolveComponentsReply {
-  const claims = new NewRowClaims(stored.inserted);
-  const sizes = new JsonSizes(found);
-  return {
-    cognition_profiles: plan.profiles.map((item) => resolvedProfile(item, found, claims, sizes)),
-    environments: plan.environments.map((item): ResolvedEnvironment => {
-      if (item.by === 'hash') {
-        const { hash } = item.ref;
-        return { hash, was_new: false, json_bytes: sizes.stored('environment', hash) };
-      }
-      const { hash } = item.inline;
-      return {
-        hash,
-        was_new: claims.claim('environment', hash),
-        json_bytes: sizes.inline(item.inline),
-      };
-    }),
-    entities: plan.entities.map((item): ResolvedEntity => {
-      if (item.by === 'hash') {
-        const { hash } = item.ref;
-        const entity = found.entities.get(hash);
-        if (!entity) throw new Error(`entity ${hash} was found but is not in the lookups`);
-        return { hash, was_new: false, content: entity.content };
-      }
-      const { hash } = item.inline;
-      return {
-        hash,
-        was_new: claims.claim('entity', hash),
-        content: item.inline.content as unknown as Entity,
-      };
-    }),
-    new_components: stored.counts,
-  };
-}
-
-function resolvedProfile(
-  item: PlannedItem<PreparedProfile>,
-  found: FoundComponents,
-  claims: NewRowClaims,
-  sizes: JsonSizes,
-): ResolvedProfile {
-  if (item.by === 'hash') {
-    const row = found.profiles.get(item.ref.hash);
-    if (!row) throw new Error(`profile ${item.ref.hash} was found but is not in the lookups`);
-    return {
-      hash: row.hash,
-      was_new: false,
-      perceive_system_hash: row.perceive_system_hash,
-      intend_system_hash: row.intend_system_hash,
-      adjudicate_system_hash: row.adjudicate_system_hash,
-      adjudication_schema_hash: row.adjudication_schema_hash,
-      adjudication_retry_budget: row.adjudication_retry_budget,
-      json_bytes: {
-        perceive_system: sizes.stored('perceive_system', row.perceive_system_hash),
-        intend_system: sizes.stored('intend_system', row.intend_system_hash),
-        adjudicate_system: sizes.stored('adjudicate_system', row.adjudicate_system_hash),
-        adjudication_schema: sizes.stored('adjudication_schema', row.adjudication_schema_hash),
-      },
-    };
-  }
-  const profile = item.inline;
-  const json_bytes = {} as ProfilePartJsonBytes;
-  for (const part of profile.parts)
-    json_bytes[part.kind] = part.inline
-      ? sizes.inline(part.inline)
-      : sizes.stored(part.kind, part.hash);
-  return {
-    ...profile.row,
-    was_new: claims.claim('cognition_profile', profile.hash),
-    json_bytes,
-  };
-}
-
-/** json_bytes of each component, computed once per component however often it appears. */
-class JsonSizes {
-  private readonly known = new Map<string, number>();
-
-  constructor(private readonly found: FoundComponents) {}
-
-  inline(component: PreparedComponent): number {
-    return this.memo(component.kind, component.hash, () => jsonBytes(component.content));
-  }
-
-  stored(kind: ContentKind, hash: string): number {
-    return this.memo(kind, hash, () => {
-      const content =
-        kind === 'adjudication_schema'
-          ? this.found.schemas.get(hash)?.content
-          : kind === 'entity'
-            ? this.found.entities.get(hash)?.content
-            : this.found.texts[kind].get(hash)?.content;
-      if (content === undefined)
-        throw new Error(`${kind} ${hash} was found but is not in the lookups`);
-      return jsonBytes(content as string | Record<string, unknown>);
-    });
-  }
-
-  private memo(kind: ContentKind, hash: string, compute: () => number): number {
-    const key = componentKey(kind, hash);
-    let bytes = this.known.get(key);
-    if (bytes === undefined) {
-      bytes = compute();
-      this.known.set(key, bytes);
-    }
-    return bytes;
-  }
 }

@@ -1,5 +1,5 @@
-import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
-import { OUTBOX_TABLE, type OutboxRow } from '@crucible/messaging';
+import type { Knex, ServiceDb } from '@crucible/database';
+import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import type { ComponentKind } from '@crucible/contracts';
 import { KINDS, type ContentKind } from '../domain/component-kinds';
 import type { PreparedComponent } from '../domain/prepared-component';
@@ -25,16 +25,21 @@ export interface ProfileRow {
 export type ProfileParts = Omit<ProfileRow, 'created_at'>;
 
 /**
- * Data access of the components schema. Every write is store-or-reuse
- * (INSERT ... ON CONFLICT DO NOTHING) and writes its outbox row in the same
- * statement, only when the row is new: one round trip, atomic, and safe
- * under concurrent identical writes (exactly one of them reports new).
+ * Data access of the components schema; every method takes its optional
+ * transaction last. Every write is store-or-reuse (INSERT ... ON CONFLICT DO
+ * NOTHING) and writes its event in the same statement, only when the row is
+ * new (`Outbox.withEvent`): one round trip, atomic, and safe under
+ * concurrent identical writes (exactly one of them reports new). Without a
+ * transaction that statement commits on its own and wakes the relay.
  */
 export class ComponentStore {
-  private readonly inserts: ReadonlyMap<ComponentKind, NamedStatement>;
+  private readonly inserts: ReadonlyMap<ComponentKind, EventStatement>;
 
-  constructor(private readonly db: ServiceDb) {
-    const inserts = new Map<ComponentKind, NamedStatement>();
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly outbox: Outbox,
+  ) {
+    const inserts = new Map<ComponentKind, EventStatement>();
     for (const spec of Object.values(KINDS)) {
       const insert =
         spec.content === 'profile'
@@ -44,10 +49,7 @@ export class ComponentStore {
           : `insert into ${db.quotedTable(spec.table)} (hash, content)
              values ($1, $2${spec.content === 'json' ? '::jsonb' : ''}) on conflict (hash) do nothing returning hash`;
       const valueCount = spec.content === 'profile' ? 6 : 2;
-      inserts.set(
-        spec.kind,
-        db.statement(`insert_${spec.table}`, withOutboxRow(db, insert, valueCount)),
-      );
+      inserts.set(spec.kind, outbox.withEvent(`insert_${spec.table}`, insert, valueCount));
     }
     this.inserts = inserts;
   }
@@ -90,12 +92,7 @@ export class ComponentStore {
   ): Promise<boolean> {
     const statement = this.inserts.get(kind);
     if (statement === undefined) throw new Error(`no insert statement for ${kind}`);
-    const rows = await this.db.run<{ inserted: number }>(
-      statement,
-      [...bindings, event.event_id, event.topic, event.key, event.envelope, event.headers],
-      trx,
-    );
-    return (rows[0]?.inserted ?? 0) > 0;
+    return (await this.outbox.run(statement, bindings, event, trx)) > 0;
   }
 
   /** The hashes among `hashes` that exist for a kind. */
@@ -112,9 +109,13 @@ export class ComponentStore {
     return new Set(found);
   }
 
-  async getComponent(kind: ContentKind, hash: string): Promise<ComponentRow | undefined> {
+  async getComponent(
+    kind: ContentKind,
+    hash: string,
+    trx?: Knex.Transaction,
+  ): Promise<ComponentRow | undefined> {
     return this.db
-      .table<ComponentRow>(KINDS[kind].table)
+      .table<ComponentRow>(KINDS[kind].table, trx)
       .where({ hash })
       .first('hash', 'content', 'created_at');
   }
@@ -131,9 +132,9 @@ export class ComponentStore {
       .select('hash', 'content', 'created_at');
   }
 
-  async getProfile(hash: string): Promise<ProfileRow | undefined> {
+  async getProfile(hash: string, trx?: Knex.Transaction): Promise<ProfileRow | undefined> {
     return this.db
-      .table<ProfileRow>(KINDS.cognition_profile.table)
+      .table<ProfileRow>(KINDS.cognition_profile.table, trx)
       .where({ hash })
       .first(...PROFILE_COLUMNS);
   }
@@ -146,25 +147,10 @@ export class ComponentStore {
       .select(...PROFILE_COLUMNS);
   }
 
+  /** One transaction for several writes; the relay is woken after it commits if it wrote events. */
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+    return this.outbox.transaction(fn);
   }
-}
-
-/**
- * Wraps a store-or-reuse insert so the outbox row is written in the same
- * statement, only when the row is new. Data-modifying CTEs always run; the
- * outbox insert selects from the first one, so it writes a row exactly when
- * the component row is new. Its five values follow the insert's `valueCount`.
- */
-function withOutboxRow(db: ServiceDb, insertSql: string, valueCount: number): string {
-  const [id, topic, key, envelope, headers] = [1, 2, 3, 4, 5].map((i) => `$${valueCount + i}`);
-  return `with ins as (${insertSql}),
-    ev as (
-      insert into ${db.quotedTable(OUTBOX_TABLE)} (event_id, topic, key, envelope, headers)
-      select ${id}, ${topic}, ${key}, ${envelope}::json, ${headers}::json from ins
-      returning 1)
-    select count(*)::int as inserted from ins`;
 }
 
 const PROFILE_COLUMNS = [

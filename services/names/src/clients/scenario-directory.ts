@@ -1,4 +1,4 @@
-import { internal, toCrucibleError, unavailable, type CrucibleError } from '@crucible/contracts';
+import { CrucibleError, internal, toCrucibleError } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 
@@ -40,12 +40,14 @@ export class RpcScenarioDirectory implements ScenarioDirectory {
   private dependencyFailure(error: unknown): CrucibleError {
     const failure = toCrucibleError(error);
     if (failure.code === 'unavailable') {
-      return unavailable('the scenarios service did not answer; nothing was changed', {
-        reason: failure.details.reason ?? 'no_responders',
-        service: 'scenarios',
-      });
+      return new CrucibleError(
+        'unavailable',
+        'the scenarios service did not answer; nothing was changed',
+        { reason: failure.details.reason ?? 'no_responders', service: 'scenarios' },
+        { cause: error },
+      );
     }
     this.logger.error('check_scenarios failed', { error });
-    return internal();
+    return internal(undefined, {}, { cause: error });
   }
 }

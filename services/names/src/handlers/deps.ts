@@ -1,17 +1,15 @@
-import type { Catalog } from '@crucible/contracts';
+import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import type { ScenarioDirectory } from '../clients/scenario-directory';
 import type { NameStore } from '../store/name-store';
 
-/** What every handler of the names service is given. */
+/** What every handler (and flow) of the names service is given. */
 export interface NamesDeps {
+  /** The only way to the database. */
   readonly store: NameStore;
   /** Whether target hashes are stored scenarios (the scenarios service). */
   readonly scenarios: ScenarioDirectory;
-  readonly catalog: Catalog;
-  /** Subject and topic prefix. */
-  readonly prefix: string;
+  /** Builds the rows of the service's events (the store writes them). */
+  readonly events: Pick<Outbox, 'event'>;
   readonly logger: Logger;
-  /** Called after a commit that wrote outbox rows, so the relay runs now. */
-  readonly onEventsWritten: () => void;
 }

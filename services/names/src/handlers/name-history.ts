@@ -8,7 +8,10 @@ export async function nameHistory(
   request: NameHistoryRequest,
 ): Promise<NameHistoryReply> {
   const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
-  const rows = await deps.store.history(request.name, limit + 1, request.before_id);
+  const rows = await deps.store.history(request.name, {
+    limit: limit + 1,
+    beforeId: request.before_id,
+  });
   const { items, last } = pageOf(rows, limit);
   return {
     name: request.name,

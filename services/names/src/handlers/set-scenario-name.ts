@@ -2,7 +2,7 @@ import type { SetScenarioNameReply, SetScenarioNameRequest } from '@crucible/con
 import type { RpcContext } from '@crucible/messaging';
 import { setIntent } from '../domain/name-intents';
 import type { NamesDeps } from './deps';
-import { moveNames } from './move-names';
+import { moveNames } from '../flows/move-names';
 
 /** set_scenario_name: point a name at a stored scenario, optionally compare-and-swap. */
 export async function setScenarioName(

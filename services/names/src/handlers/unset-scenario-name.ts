@@ -2,7 +2,7 @@ import type { UnsetScenarioNameReply, UnsetScenarioNameRequest } from '@crucible
 import type { RpcContext } from '@crucible/messaging';
 import { unsetIntent } from '../domain/name-intents';
 import type { NamesDeps } from './deps';
-import { moveNames } from './move-names';
+import { moveNames } from '../flows/move-names';
 
 /** unset_scenario_name: remove a name, leaving a tombstone in its history. */
 export async function unsetScenarioName(

@@ -2,7 +2,7 @@ import type { UpdateScenarioNamesReply, UpdateScenarioNamesRequest } from '@cruc
 import type { RpcContext } from '@crucible/messaging';
 import { batchIntents } from '../domain/name-intents';
 import type { NamesDeps } from './deps';
-import { moveNames } from './move-names';
+import { moveNames } from '../flows/move-names';
 
 /** update_scenario_names: several moves in one transaction, all or none. */
 export async function updateScenarioNames(

@@ -1,5 +1,5 @@
 import type { Knex, ServiceDb } from '@crucible/database';
-import { enqueueEvents, type OutboxRow } from '@crucible/messaging';
+import type { Outbox, OutboxRow } from '@crucible/messaging';
 
 const NAMES = 'scenario_names';
 const HISTORY = 'scenario_name_history';
@@ -47,14 +47,19 @@ export interface ListFilter {
 }
 
 /**
- * Data access of the names schema. Writes take a transaction (`moveNames` in
- * the handlers runs them in one); reads run on their own.
+ * Data access of the names schema; every method takes its transaction last.
+ * Writes need one (`moveNames` runs them in one `transaction`); reads run on
+ * their own unless given one.
  */
 export class NameStore {
-  constructor(private readonly db: ServiceDb) {}
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly outbox: Outbox,
+  ) {}
 
+  /** One transaction for a move; the relay is woken after it commits if it wrote events. */
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+    return this.outbox.transaction(fn);
   }
 
   /**
@@ -64,7 +69,7 @@ export class NameStore {
    * so transactions sharing names wait for each other and never deadlock
    * (the outer select calls the function row by row in the subquery's order).
    */
-  async lockNames(trx: Knex.Transaction, names: readonly string[]): Promise<void> {
+  async lockNames(names: readonly string[], trx: Knex.Transaction): Promise<void> {
     await trx.raw(
       `select pg_advisory_xact_lock(?, k)
          from (select distinct hashtext(n) as k from unnest(?::text[]) as n order by k) as keys`,
@@ -88,8 +93,8 @@ export class NameStore {
 
   /** Where each of `names` points now; names not set are absent. */
   async currentHashes(
-    trx: Knex.Transaction,
     names: readonly string[],
+    trx?: Knex.Transaction,
   ): Promise<Map<string, string>> {
     const rows = await this.db
       .table<NameRow>(NAMES, trx)
@@ -100,8 +105,8 @@ export class NameStore {
 
   /** Appends history rows; their ids by name. */
   async insertHistory(
-    trx: Knex.Transaction,
     rows: readonly NewHistoryRow[],
+    trx: Knex.Transaction,
   ): Promise<Map<string, string>> {
     if (rows.length === 0) return new Map();
     const inserted = await this.db
@@ -112,7 +117,7 @@ export class NameStore {
   }
 
   /** Points names at hashes (creating the rows that do not exist). */
-  async upsertNames(trx: Knex.Transaction, rows: readonly NameRow[]): Promise<void> {
+  async upsertNames(rows: readonly NameRow[], trx: Knex.Transaction): Promise<void> {
     if (rows.length === 0) return;
     await this.db
       .table<NameRow>(NAMES, trx)
@@ -121,7 +126,7 @@ export class NameStore {
       .merge(['hash', 'updated_at']);
   }
 
-  async deleteNames(trx: Knex.Transaction, names: readonly string[]): Promise<void> {
+  async deleteNames(names: readonly string[], trx: Knex.Transaction): Promise<void> {
     if (names.length === 0) return;
     await this.db
       .table<NameRow>(NAMES, trx)
@@ -129,15 +134,16 @@ export class NameStore {
       .delete();
   }
 
-  async enqueue(trx: Knex.Transaction, events: OutboxRow[]): Promise<void> {
-    await enqueueEvents(this.db, trx, events);
+  /** Writes the moves' events, in order, in the move's transaction. */
+  async enqueue(events: readonly OutboxRow[], trx: Knex.Transaction): Promise<void> {
+    await this.outbox.write(events, trx);
   }
 
   /** Where a name points now, or undefined when it is not set. */
-  async current(name: string): Promise<CurrentName | undefined> {
+  async current(name: string, trx?: Knex.Transaction): Promise<CurrentName | undefined> {
     // The latest history row of a set name is the move that set it (both are
     // written in one transaction).
-    const result = await this.db.knex.raw<{ rows: CurrentName[] }>(
+    const result = await (trx ?? this.db.knex).raw<{ rows: CurrentName[] }>(
       `select n.name, n.hash, h.id as history_id, h.changed_at
          from ?? as n
          join lateral (select id, changed_at from ?? as h
@@ -149,9 +155,13 @@ export class NameStore {
   }
 
   /** The latest move of a name at or before `at`, if any. */
-  async lastMoveAt(name: string, at: Date): Promise<HistoryRow | undefined> {
+  async lastMoveAt(
+    name: string,
+    at: Date,
+    trx?: Knex.Transaction,
+  ): Promise<HistoryRow | undefined> {
     return this.db
-      .table<HistoryRow>(HISTORY)
+      .table<HistoryRow>(HISTORY, trx)
       .where('name', name)
       .andWhere('changed_at', '<=', at)
       .orderBy([
@@ -162,8 +172,13 @@ export class NameStore {
   }
 
   /** Moves of a name, newest first, with ids below `beforeId` when given. */
-  async history(name: string, limit: number, beforeId?: number): Promise<HistoryRow[]> {
-    const query = this.db.table<HistoryRow>(HISTORY).where('name', name);
+  async history(
+    name: string,
+    page: { limit: number; beforeId?: number },
+    trx?: Knex.Transaction,
+  ): Promise<HistoryRow[]> {
+    const { limit, beforeId } = page;
+    const query = this.db.table<HistoryRow>(HISTORY, trx).where('name', name);
     if (beforeId !== undefined) query.andWhere('id', '<', String(beforeId));
     return query
       .orderBy('id', 'desc')
@@ -172,8 +187,8 @@ export class NameStore {
   }
 
   /** Names in name order (byte order: the columns are COLLATE "C"). */
-  async list(filter: ListFilter): Promise<NameRow[]> {
-    const query = this.db.table<NameRow>(NAMES);
+  async list(filter: ListFilter, trx?: Knex.Transaction): Promise<NameRow[]> {
+    const query = this.db.table<NameRow>(NAMES, trx);
     if (filter.like !== undefined) query.whereRaw(`name like ? escape '\\'`, [filter.like]);
     if (filter.hash !== undefined) query.andWhere('hash', filter.hash);
     if (filter.after !== undefined) query.andWhere('name', '>', filter.after);

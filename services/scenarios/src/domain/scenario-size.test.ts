@@ -1,5 +1,5 @@
 import { canonicalJson } from '@crucible/hashing';
-import { scenarioCanonicalBytes } from './scenario-size';
+import { scenarioCanonicalBytes, scenarioSkeletonBytes } from './scenario-size';
 import { agent, h, prop, profile, resolvedDraft } from './test-fixtures';
 
 describe('scenario canonical size', () => {
@@ -42,5 +42,22 @@ describe('scenario canonical size', () => {
       entities: resolved.entities.map((e) => e.content),
     };
     expect(scenarioCanonicalBytes(resolved)).toBe(bytes(full));
+  });
+
+  it('is the skeleton sent to the components service plus each item actual size', () => {
+    const bytes = (v: unknown) => Buffer.byteLength(canonicalJson(v), 'utf8');
+    const resolved = resolvedDraft([agent('subject'), prop('machine'), agent('other')]);
+    // What the components service adds to it (see ScenarioStoreTerms.base_bytes):
+    // each "" and each 0 replaced by the actual value.
+    let added = 0;
+    for (const p of resolved.profiles.values()) {
+      const parts = p.json_bytes;
+      added += parts.perceive_system + parts.intend_system + parts.adjudicate_system;
+      added += parts.adjudication_schema - 4 * 2;
+      added += bytes(p.adjudication_retry_budget) - 1;
+    }
+    for (const e of resolved.environments.values()) added += e.json_bytes - 2;
+    for (const e of resolved.entities) added += bytes(e.content) - 2;
+    expect(scenarioSkeletonBytes(resolved.draft) + added).toBe(scenarioCanonicalBytes(resolved));
   });
 });

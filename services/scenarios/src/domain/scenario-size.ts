@@ -1,5 +1,5 @@
 import { canonicalJson } from '@crucible/hashing';
-import type { ResolvedDraft } from './draft';
+import type { ResolvedDraft, ScenarioDraft } from './draft';
 
 // Stands in for a text or schema whose canonical size the components service
 // reported: two bytes, like the empty string it replaces.
@@ -46,4 +46,37 @@ export function scenarioCanonicalBytes(resolved: ResolvedDraft): number {
     entities: resolved.entities.map((e) => e.content),
   };
   return Buffer.byteLength(canonicalJson(skeleton), 'utf8') + extra;
+}
+
+/**
+ * The canonical size of the draft's scenario before anything is resolved:
+ * every text, schema and entity written as "" and every retry budget as 0
+ * (`base_bytes` of the terms the components service stores under, see
+ * resolve-draft.ts). It adds each item's actual size, so that the sum is
+ * exactly `scenarioCanonicalBytes` of the resolved draft.
+ */
+export function scenarioSkeletonBytes(draft: ScenarioDraft): number {
+  const profiles: Record<string, unknown> = {};
+  for (const label of draft.cognition_profiles.keys()) {
+    profiles[label] = {
+      perceive_system: PLACEHOLDER,
+      intend_system: PLACEHOLDER,
+      adjudicate_system: PLACEHOLDER,
+      adjudication_schema: PLACEHOLDER,
+      adjudication_retry_budget: 0,
+    };
+  }
+  const environments: Record<string, unknown> = {};
+  for (const label of draft.environments.keys()) environments[label] = PLACEHOLDER;
+  return Buffer.byteLength(
+    canonicalJson({
+      scenario_slug: draft.scenario_slug,
+      description: draft.description,
+      chronon_seconds: draft.chronon_seconds,
+      cognition_profiles: profiles,
+      environments,
+      entities: draft.entities.map(() => PLACEHOLDER),
+    }),
+    'utf8',
+  );
 }

@@ -2,7 +2,7 @@ import type { AssembleScenarioReply, AssembleScenarioRequest } from '@crucible/c
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenarioDraft } from '../domain/draft';
 import type { ScenariosDeps } from './deps';
-import { storeDraft } from './store-draft';
+import { storeDraft } from '../flows/store-draft';
 
 /** assemble_scenario: a scenario from labeled bindings; a derivation with no parents. */
 export async function assembleScenario(

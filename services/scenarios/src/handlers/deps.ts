@@ -1,18 +1,18 @@
-import type { Catalog } from '@crucible/contracts';
-import type { ServiceDb } from '@crucible/database';
-import type { RpcClient } from '@crucible/messaging';
+import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import type { ComponentsClient } from '../clients/components-client';
+import type { NamesClient } from '../clients/names-client';
 import type { ScenarioStore } from '../store/scenario-store';
 
-/** What every handler of the scenarios service is given. */
+/** What every handler (and flow) of the scenarios service is given. */
 export interface ScenariosDeps {
+  /** The only way to the database. */
   readonly store: ScenarioStore;
-  readonly db: ServiceDb;
-  /** Calls to the components and names services. */
-  readonly rpc: RpcClient;
-  readonly catalog: Catalog;
-  readonly prefix: string;
+  /** Calls to the components service. */
+  readonly components: ComponentsClient;
+  /** Calls to the names service. */
+  readonly names: NamesClient;
+  /** Builds the rows of the service's events (the store writes them). */
+  readonly events: Pick<Outbox, 'event'>;
   readonly logger: Logger;
-  /** Called after a commit that wrote outbox rows, so the relay runs now. */
-  readonly onEventsWritten: () => void;
 }

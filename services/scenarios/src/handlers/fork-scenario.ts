@@ -3,8 +3,8 @@ import type { RpcContext } from '@crucible/messaging';
 import { applyChanges } from '../domain/fork-changes';
 import { touchedComponents } from '../domain/touched-components';
 import type { ScenariosDeps } from './deps';
-import { scenarioHashOf } from './scenario-ref';
-import { storeDraft } from './store-draft';
+import { scenarioHashOf } from '../flows/scenario-ref';
+import { storeDraft } from '../flows/store-draft';
 
 /**
  * fork_scenario: the primary parent (by name or hash) with the changes

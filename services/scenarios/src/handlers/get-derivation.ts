@@ -1,5 +1,4 @@
 import { notFound, type GetDerivationReply, type GetDerivationRequest } from '@crucible/contracts';
-import { getDerivation as load } from '../store/derivations';
 import type { ScenariosDeps } from './deps';
 
 /** get_derivation: one derivation with its parent edges. */
@@ -7,7 +6,7 @@ export async function getDerivation(
   deps: ScenariosDeps,
   request: GetDerivationRequest,
 ): Promise<GetDerivationReply> {
-  const row = await load(deps.db, request.id);
+  const row = await deps.store.derivation(request.id);
   if (!row)
     throw notFound(`no derivation ${request.id}`, {
       path: '/id',

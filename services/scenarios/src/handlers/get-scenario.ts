@@ -4,13 +4,10 @@ import {
   type Entity,
   type GetScenarioReply,
   type GetScenarioRequest,
-  type StoredComponent,
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenariosDeps } from './deps';
-import { scenarioHashOf } from './scenario-ref';
-
-const BATCH = 1000; // get_components takes at most this many keys
+import { scenarioHashOf } from '../flows/scenario-ref';
 
 /**
  * get_scenario: the manifest rebuilt in full from the components service (one
@@ -42,23 +39,7 @@ export async function getScenario(
       { kind: 'adjudication_schema' as const, hash: p.adjudication_schema_hash },
     ]),
   ];
-  const contents = new Map<string, StoredComponent['content']>();
-  for (let start = 0; start < keys.length; start += BATCH) {
-    const [first, ...rest] = keys.slice(start, start + BATCH);
-    if (!first) break;
-    const reply = await deps.rpc.call(
-      'get_components',
-      { items: [first, ...rest] },
-      { correlationId: ctx.correlationId },
-    );
-    for (const found of reply.found) contents.set(`${found.kind}:${found.hash}`, found.content);
-    if (reply.missing[0]) {
-      // Components are immutable and never deleted: this is a broken invariant, not bad input.
-      throw new Error(
-        `scenario ${hash} binds ${reply.missing[0].kind} ${reply.missing[0].hash}, which is missing`,
-      );
-    }
-  }
+  const contents = await deps.components.contents(keys, `scenario ${hash}`, ctx);
   const content = <T>(kind: string, h: string): T => {
     const value = contents.get(`${kind}:${h}`);
     if (value === undefined) throw new Error(`no content for ${kind} ${h}`);

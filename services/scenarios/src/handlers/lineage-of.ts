@@ -1,8 +1,8 @@
 import { notFound, type LineageOfReply, type LineageOfRequest } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import { lineageOf as walk, type LineageRow } from '../store/lineage';
+import type { LineageRow } from '../store/lineage';
 import type { ScenariosDeps } from './deps';
-import { scenarioHashOf } from './scenario-ref';
+import { scenarioHashOf } from '../flows/scenario-ref';
 
 const DEFAULT_MAX_DEPTH = 10_000;
 
@@ -17,7 +17,7 @@ export async function lineageOf(
     ...(request.hash === undefined ? {} : { hash: request.hash }),
   };
   const hash = await scenarioHashOf(deps, ref, '', ctx);
-  const found = await walk(deps.db, hash, request.max_depth ?? DEFAULT_MAX_DEPTH);
+  const found = await deps.store.lineage(hash, request.max_depth ?? DEFAULT_MAX_DEPTH);
   if (!found)
     throw notFound(`no scenario with hash ${hash}`, {
       path: '/hash',

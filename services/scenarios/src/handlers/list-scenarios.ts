@@ -3,7 +3,6 @@ import {
   type ListScenariosReply,
   type ListScenariosRequest,
 } from '@crucible/contracts';
-import { listScenarios as listRows } from '../store/scenario-list';
 import type { ScenariosDeps } from './deps';
 
 const DEFAULT_LIMIT = 50;
@@ -18,7 +17,7 @@ export async function listScenarios(
 ): Promise<ListScenariosReply> {
   const limit = request.page?.limit ?? DEFAULT_LIMIT;
   const cursor = request.page?.cursor;
-  const rows = await listRows(deps.db, {
+  const rows = await deps.store.list({
     filter: request.filter ?? {},
     limit,
     offset: request.page?.offset ?? 0,

@@ -1,4 +1,4 @@
-import type { ServiceDb } from '@crucible/database';
+import type { Knex, ServiceDb } from '@crucible/database';
 
 export interface DerivationRow {
   id: number;
@@ -10,8 +10,12 @@ export interface DerivationRow {
   parents: Array<{ parent_hash: string; parent_index: number; role: string | null }>;
 }
 
-/** A derivation with its parent edges, or undefined. */
-export async function getDerivation(db: ServiceDb, id: number): Promise<DerivationRow | undefined> {
+/** A derivation with its parent edges, or undefined (for ScenarioStore.derivation). */
+export async function readDerivation(
+  db: ServiceDb,
+  id: number,
+  trx?: Knex.Transaction,
+): Promise<DerivationRow | undefined> {
   const row = await db
     .table<{
       id: string;
@@ -20,7 +24,7 @@ export async function getDerivation(db: ServiceDb, id: number): Promise<Derivati
       note: string | null;
       metadata: Record<string, unknown>;
       created_at: Date;
-    }>('scenario_derivations')
+    }>('scenario_derivations', trx)
     .where({ id: String(id) })
     .first<(Omit<DerivationRow, 'id' | 'parents'> & { id: string }) | undefined>(
       'id',
@@ -37,7 +41,7 @@ export async function getDerivation(db: ServiceDb, id: number): Promise<Derivati
       parent_hash: string;
       parent_index: number;
       role: string | null;
-    }>('scenario_derivation_parents')
+    }>('scenario_derivation_parents', trx)
     .where({ derivation_id: String(id) })
     .orderBy('parent_index')
     .select<DerivationRow['parents']>('parent_hash', 'parent_index', 'role');

@@ -1,4 +1,4 @@
-import type { ServiceDb } from '@crucible/database';
+import type { Knex, ServiceDb } from '@crucible/database';
 
 export interface LineageRow {
   hash: string;
@@ -20,15 +20,17 @@ export interface Lineage {
  * Ancestors and descendants through derivation parent edges: two recursive
  * walks bounded by `maxDepth` (a derivation graph can hold cycles: a fork may
  * recreate an ancestor's exact content), then one query for the nodes' data.
- * Returns undefined when the scenario does not exist.
+ * Returns undefined when the scenario does not exist (for ScenarioStore.lineage).
  */
-export async function lineageOf(
+export async function readLineage(
   db: ServiceDb,
   hash: string,
   maxDepth: number,
+  trx?: Knex.Transaction,
 ): Promise<Lineage | undefined> {
   const t = (name: string) => db.qualified(name);
-  const up = await db.knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
+  const knex = trx ?? db.knex;
+  const up = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
     `with recursive walk(hash, distance) as (
        select p.parent_hash, 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = ?
        union
@@ -46,7 +48,7 @@ export async function lineageOf(
       hash,
     ],
   );
-  const down = await db.knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
+  const down = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
     `with recursive walk(hash, distance) as (
        select d.child_hash, 1 from ?? p join ?? d on d.id = p.derivation_id where p.parent_hash = ?
        union
@@ -66,11 +68,11 @@ export async function lineageOf(
   );
   const distances = new Map<string, number>();
   for (const row of up.rows) distances.set(row.hash, row.distance);
-  const nodes = await nodeData(db, [
-    hash,
-    ...up.rows.map((r) => r.hash),
-    ...down.rows.map((r) => r.hash),
-  ]);
+  const nodes = await nodeData(
+    db,
+    [hash, ...up.rows.map((r) => r.hash), ...down.rows.map((r) => r.hash)],
+    trx,
+  );
   const self = nodes.get(hash);
   if (!self) return undefined;
   const row = (h: string, distance: number): LineageRow => {
@@ -102,6 +104,7 @@ export async function lineageOf(
       (await hasChildren(
         db,
         lowest.map((d) => d.hash),
+        trx,
       )));
   return { lineage: [...ancestors, { ...self, distance: 0 }], descendants, truncated };
 }
@@ -109,9 +112,10 @@ export async function lineageOf(
 async function nodeData(
   db: ServiceDb,
   hashes: string[],
+  trx?: Knex.Transaction,
 ): Promise<Map<string, Omit<LineageRow, 'distance'>>> {
   const t = (name: string) => db.qualified(name);
-  const result = await db.knex.raw<{ rows: Array<Omit<LineageRow, 'distance'>> }>(
+  const result = await (trx ?? db.knex).raw<{ rows: Array<Omit<LineageRow, 'distance'>> }>(
     `select s.hash, s.scenario_slug, s.created_at,
        coalesce((select array_agg(x.parent_hash::text order by x.first_seen) from (
           select p.parent_hash, min(d.id * 1000 + p.parent_index) as first_seen
@@ -129,9 +133,13 @@ async function nodeData(
   return new Map(result.rows.map((r) => [r.hash, r]));
 }
 
-async function hasChildren(db: ServiceDb, hashes: string[]): Promise<boolean> {
+async function hasChildren(
+  db: ServiceDb,
+  hashes: string[],
+  trx?: Knex.Transaction,
+): Promise<boolean> {
   const found = await db
-    .table<{ parent_hash: string }>('scenario_derivation_parents')
+    .table<{ parent_hash: string }>('scenario_derivation_parents', trx)
     .whereIn('parent_hash', hashes)
     .first<{ parent_hash: string } | undefined>('parent_hash');
   return found !== undefined;

@@ -42,9 +42,13 @@ const USES: ReadonlyArray<[keyof ScenarioFilter, string]> = [
  * of USES drives: entities, then environments, are the likeliest to be
  * rare), so it stops after `limit` matches however large the store; other
  * uses filters are one primary-key probe per candidate. Without one, the
- * scenarios' (created_at, hash) index drives.
+ * scenarios' (created_at, hash) index drives. For ScenarioStore.list.
  */
-export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<SummaryRow[]> {
+export async function readScenarioList(
+  db: ServiceDb,
+  query: ListQuery,
+  trx?: Knex.Transaction,
+): Promise<SummaryRow[]> {
   const t = (name: string) => db.qualified(name);
   const where: string[] = [];
   const bindings: Knex.RawBinding[] = [];
@@ -105,7 +109,7 @@ export async function listScenarios(db: ServiceDb, query: ListQuery): Promise<Su
     ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
     order by ${at} desc, ${hash} desc
     limit ? offset ?`;
-  const result = await db.knex.raw<{ rows: SummaryRow[] }>(sql, [
+  const result = await (trx ?? db.knex).raw<{ rows: SummaryRow[] }>(sql, [
     t('names_projection'),
     t('scenario_derivation_parents'),
     t('scenario_derivations'),

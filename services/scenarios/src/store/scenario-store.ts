@@ -1,38 +1,12 @@
 import type { Knex, ServiceDb } from '@crucible/database';
-import { enqueueEvents, type OutboxRow } from '@crucible/messaging';
+import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { ProfileComposition, StoredBindings } from '../domain/parent-scenario';
+import { readDerivation, type DerivationRow } from './derivations';
+import { readLineage, type Lineage } from './lineage';
+import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
+import { writeScenario, type ScenarioWrite, type WriteOutcome } from './scenario-write';
 
-/** Everything one assembly or fork writes to the scenarios schema. */
-export interface ScenarioWrite {
-  readonly hash: string;
-  readonly scenario_slug: string;
-  readonly description: string;
-  readonly chronon_seconds: number;
-  readonly cognition_profiles: ReadonlyMap<string, string>;
-  readonly environments: ReadonlyMap<string, string>;
-  readonly entity_hashes: readonly string[];
-  /** Compositions of the bound profiles (kept for filters on their parts). */
-  readonly profile_parts: ReadonlyMap<string, ProfileComposition>;
-  readonly parents: ReadonlyArray<{ parent_hash: string; role: string | null }>;
-  readonly operator: string | null;
-  readonly note: string | null;
-  readonly metadata: Record<string, unknown>;
-}
-
-export interface WriteOutcome {
-  readonly wasNewScenario: boolean;
-  readonly derivationId: number;
-  readonly wasNewDerivation: boolean;
-}
-
-interface DerivationRecord {
-  id: string;
-  child_hash: string;
-  operator: string | null;
-  note: string | null;
-  metadata: string;
-  parent_key: string;
-}
+export type { ScenarioWrite, WriteOutcome } from './scenario-write';
 
 interface ManifestRow {
   hash: string;
@@ -43,135 +17,48 @@ interface ManifestRow {
 }
 
 /**
- * Data access of the scenarios schema. A manifest, its bindings, its
+ * Data access of the scenarios schema, the handlers' only way to it; every
+ * method takes its optional transaction last. A manifest, its bindings, its
  * derivation and their events commit in one transaction; writes are
  * store-or-reuse, so retries and concurrent identical calls converge on one
  * manifest and one derivation.
  */
 export class ScenarioStore {
-  constructor(private readonly db: ServiceDb) {}
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly outbox: Outbox,
+  ) {}
 
   /**
-   * Writes a scenario and its derivation; `events` builds the outbox rows from
-   * the outcome (inside the transaction, no I/O).
+   * Writes a scenario and its derivation, in `trx` or in a transaction of
+   * its own; `events` builds the outbox rows from the outcome (no I/O).
    */
-  async write(
+  write(
     input: ScenarioWrite,
     events: (outcome: WriteOutcome) => OutboxRow[],
+    trx?: Knex.Transaction,
   ): Promise<WriteOutcome> {
-    const parentKey = input.parents.map((p) => `${p.parent_hash}:${p.role ?? ''}`).join('|');
-    return this.db.transaction(async (trx) => {
-      const inserted = await this.db
-        .table<ManifestRow>('scenarios', trx)
-        .insert({
-          hash: input.hash,
-          scenario_slug: input.scenario_slug,
-          description: input.description,
-          chronon_seconds: input.chronon_seconds,
-        })
-        .onConflict('hash')
-        .ignore()
-        .returning('hash');
-      const wasNewScenario = inserted.length > 0;
-      if (wasNewScenario) await this.writeBindings(input, trx);
-      if (input.profile_parts.size > 0) {
-        await this.db
-          .table('profile_parts', trx)
-          .insert(
-            [...input.profile_parts].map(([profile_hash, parts]) => ({ profile_hash, ...parts })),
-          )
-          .onConflict('profile_hash')
-          .ignore();
-      }
-      // After the bindings and the profiles' compositions it reads (migration 0002).
-      if (wasNewScenario) {
-        await trx.raw('select ??(?::text[])', [
-          this.db.qualified('record_component_uses'),
-          [input.hash],
-        ]);
-      }
-      const created = await this.db
-        .table<DerivationRecord>('scenario_derivations', trx)
-        .insert({
-          child_hash: input.hash,
-          operator: input.operator,
-          note: input.note,
-          metadata: JSON.stringify(input.metadata),
-          parent_key: parentKey,
-        })
-        .onConflict(['child_hash', 'parent_key'])
-        .ignore()
-        .returning('id');
-      let derivationId: number;
-      const wasNewDerivation = created.length > 0;
-      if (created[0]) {
-        derivationId = Number(created[0].id);
-        if (input.parents.length > 0) {
-          await this.db.table('scenario_derivation_parents', trx).insert(
-            input.parents.map((p, index) => ({
-              derivation_id: derivationId,
-              parent_hash: p.parent_hash,
-              parent_index: index,
-              role: p.role,
-            })),
-          );
-        }
-      } else {
-        const existing = await this.db
-          .table<DerivationRecord>('scenario_derivations', trx)
-          .where({ child_hash: input.hash, parent_key: parentKey })
-          .first<{ id: string } | undefined>('id');
-        if (!existing) throw new Error('derivation vanished inside its transaction');
-        derivationId = Number(existing.id);
-      }
-      const outcome = { wasNewScenario, derivationId, wasNewDerivation };
-      await enqueueEvents(this.db, trx, events(outcome));
-      return outcome;
-    });
-  }
-
-  private async writeBindings(input: ScenarioWrite, trx: Knex.Transaction): Promise<void> {
-    if (input.cognition_profiles.size > 0) {
-      await this.db.table('scenario_cognition_profiles', trx).insert(
-        [...input.cognition_profiles].map(([profile_label, profile_hash]) => ({
-          scenario_hash: input.hash,
-          profile_label,
-          profile_hash,
-        })),
-      );
-    }
-    if (input.environments.size > 0) {
-      await this.db.table('scenario_environments', trx).insert(
-        [...input.environments].map(([environment_label, environment_hash]) => ({
-          scenario_hash: input.hash,
-          environment_label,
-          environment_hash,
-        })),
-      );
-    }
-    await this.db.table('scenario_entities', trx).insert(
-      input.entity_hashes.map((entity_hash, entity_index) => ({
-        scenario_hash: input.hash,
-        entity_index,
-        entity_hash,
-      })),
-    );
+    const write = (t: Knex.Transaction) => writeScenario(this.db, this.outbox, input, events, t);
+    return trx ? write(trx) : this.outbox.transaction(write);
   }
 
   /** The hashes among `hashes` that are stored scenarios. */
-  async existing(hashes: readonly string[]): Promise<Set<string>> {
+  async existing(hashes: readonly string[], trx?: Knex.Transaction): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();
     const found: string[] = await this.db
-      .table<{ hash: string }>('scenarios')
+      .table<{ hash: string }>('scenarios', trx)
       .whereIn('hash', [...new Set(hashes)])
       .pluck('hash');
     return new Set(found);
   }
 
   /** A stored scenario's scalars and bindings, or undefined. */
-  async bindings(hash: string): Promise<(StoredBindings & { created_at: Date }) | undefined> {
+  async bindings(
+    hash: string,
+    trx?: Knex.Transaction,
+  ): Promise<(StoredBindings & { created_at: Date }) | undefined> {
     const manifest = await this.db
-      .table<ManifestRow>('scenarios')
+      .table<ManifestRow>('scenarios', trx)
       .where({ hash })
       .first<ManifestRow | undefined>(
         'hash',
@@ -181,35 +68,42 @@ export class ScenarioStore {
         'created_at',
       );
     if (!manifest) return undefined;
-    const [profiles, environments, entities] = await Promise.all([
-      this.db
-        .table<{ scenario_hash: string; profile_label: string; profile_hash: string }>(
-          'scenario_cognition_profiles',
-        )
-        .where({ scenario_hash: hash })
-        .orderBy('profile_label')
-        .select<Array<{ profile_label: string; profile_hash: string }>>(
-          'profile_label',
-          'profile_hash',
-        ),
-      this.db
-        .table<{ scenario_hash: string; environment_label: string; environment_hash: string }>(
-          'scenario_environments',
-        )
-        .where({ scenario_hash: hash })
-        .orderBy('environment_label')
-        .select<Array<{ environment_label: string; environment_hash: string }>>(
-          'environment_label',
-          'environment_hash',
-        ),
-      this.db
-        .table<{ scenario_hash: string; entity_index: number; entity_hash: string }>(
-          'scenario_entities',
-        )
-        .where({ scenario_hash: hash })
-        .orderBy('entity_index')
-        .select<Array<{ entity_hash: string }>>('entity_hash'),
-    ]);
+    // Side by side on the pool; one after another on a transaction's one connection.
+    const [profiles, environments, entities] = await readAll(trx, [
+      () =>
+        this.db
+          .table<{ scenario_hash: string; profile_label: string; profile_hash: string }>(
+            'scenario_cognition_profiles',
+            trx,
+          )
+          .where({ scenario_hash: hash })
+          .orderBy('profile_label')
+          .select<Array<{ profile_label: string; profile_hash: string }>>(
+            'profile_label',
+            'profile_hash',
+          ),
+      () =>
+        this.db
+          .table<{ scenario_hash: string; environment_label: string; environment_hash: string }>(
+            'scenario_environments',
+            trx,
+          )
+          .where({ scenario_hash: hash })
+          .orderBy('environment_label')
+          .select<Array<{ environment_label: string; environment_hash: string }>>(
+            'environment_label',
+            'environment_hash',
+          ),
+      () =>
+        this.db
+          .table<{ scenario_hash: string; entity_index: number; entity_hash: string }>(
+            'scenario_entities',
+            trx,
+          )
+          .where({ scenario_hash: hash })
+          .orderBy('entity_index')
+          .select<Array<{ entity_hash: string }>>('entity_hash'),
+    ] as const);
     return {
       ...manifest,
       cognition_profiles: new Map(profiles.map((r) => [r.profile_label, r.profile_hash])),
@@ -219,10 +113,13 @@ export class ScenarioStore {
   }
 
   /** Compositions of profiles, as recorded when scenarios binding them were stored. */
-  async profileParts(hashes: readonly string[]): Promise<Map<string, ProfileComposition>> {
+  async profileParts(
+    hashes: readonly string[],
+    trx?: Knex.Transaction,
+  ): Promise<Map<string, ProfileComposition>> {
     if (hashes.length === 0) return new Map();
     const rows = await this.db
-      .table<ProfileComposition & { profile_hash: string }>('profile_parts')
+      .table<ProfileComposition & { profile_hash: string }>('profile_parts', trx)
       .whereIn('profile_hash', [...new Set(hashes)])
       .select<Array<ProfileComposition & { profile_hash: string }>>(
         'profile_hash',
@@ -238,9 +135,9 @@ export class ScenarioStore {
   /** Names pointing at a scenario (from the names projection), child count and whether it has parents. */
   async relations(
     hash: string,
+    trx?: Knex.Transaction,
   ): Promise<{ names: string[]; child_count: number; has_parents: boolean }> {
-    const { knex } = this.db;
-    const result = await knex.raw<{
+    const result = await (trx ?? this.db.knex).raw<{
       rows: Array<{ names: string[]; child_count: number; has_parents: boolean }>;
     }>(
       `select
@@ -277,11 +174,35 @@ export class ScenarioStore {
     );
   }
 
-  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /** list_scenarios' page (see scenario-list.ts). */
+  list(query: ListQuery, trx?: Knex.Transaction): Promise<SummaryRow[]> {
+    return readScenarioList(this.db, query, trx);
   }
 
-  get service(): ServiceDb {
-    return this.db;
+  /** Ancestors and descendants of a scenario, or undefined when it does not exist (see lineage.ts). */
+  lineage(hash: string, maxDepth: number, trx?: Knex.Transaction): Promise<Lineage | undefined> {
+    return readLineage(this.db, hash, maxDepth, trx);
   }
+
+  /** A derivation with its parent edges, or undefined. */
+  derivation(id: number, trx?: Knex.Transaction): Promise<DerivationRow | undefined> {
+    return readDerivation(this.db, id, trx);
+  }
+
+  /** One transaction for several writes; the relay is woken after it commits if it wrote events. */
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.outbox.transaction(fn);
+  }
+}
+
+/** Runs reads side by side on the pool, or one after another on a transaction's connection. */
+async function readAll<T extends readonly unknown[]>(
+  trx: Knex.Transaction | undefined,
+  reads: { readonly [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  const run = reads as readonly (() => Promise<unknown>)[];
+  if (!trx) return (await Promise.all(run.map((read) => read()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const read of run) results.push(await read());
+  return results as unknown as T;
 }

@@ -1,6 +1,6 @@
-import { buildEvent, outboxRow, type OutboxRow, type RpcContext } from '@crucible/messaging';
 import type { ComponentKind } from '@crucible/contracts';
-import type { ComponentsDeps } from './deps';
+import type { OutboxRow, RpcContext } from '@crucible/messaging';
+import type { ComponentsDeps } from '../handlers/deps';
 
 /** The outbox row of the `components.component_stored` event for one component. */
 export function componentStoredEvent(
@@ -10,16 +10,9 @@ export function componentStoredEvent(
   hash: string,
   sizeBytes: number,
 ): OutboxRow {
-  const event = buildEvent(
-    deps.catalog,
+  return deps.events.event(
     'components.component_stored',
     { kind, hash, size_bytes: sizeBytes },
-    {
-      source: 'components',
-      key: hash,
-      causationId: ctx.requestId,
-      correlationId: ctx.correlationId,
-    },
+    { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId },
   );
-  return outboxRow(deps.catalog, deps.prefix, event);
 }

@@ -1,16 +1,15 @@
 import { scenarioManifestHash } from '@crucible/hashing';
 import {
-  noNewComponents,
+  internal,
   toCrucibleError,
   type AssembleScenarioReply,
-  type NewComponents,
   type WireError,
 } from '@crucible/contracts';
-import { buildEvent, outboxRow, type OutboxRow, type RpcContext } from '@crucible/messaging';
+import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import type { ResolvedDraft, ScenarioDraft } from '../domain/draft';
 import { checkScenarioRules } from '../domain/scenario-rules';
+import type { ScenariosDeps } from '../handlers/deps';
 import type { WriteOutcome } from '../store/scenario-store';
-import type { ScenariosDeps } from './deps';
 import { hasInline, resolveDraft } from './resolve-draft';
 
 export interface StoreOptions {
@@ -31,14 +30,17 @@ export interface StoredDraft {
 
 /**
  * The path every assembly and fork takes:
- * 1. resolve all references without writing (components service) and check
- *    the scenario rules, so a bad scenario writes nothing anywhere;
- * 2. store the inline components (store-or-reuse; an orphan component, if the
- *    next step fails, is legal: components are immutable);
- * 3. commit manifest, bindings, derivation and events in one transaction;
- * 4. set the name, if asked, through the names service. If that fails the
+ * 1. one resolve_components request resolves every reference and stores the
+ *    inline components (store-or-reuse), but only if the scenario passes the
+ *    rules that need their content, which the components service checks
+ *    before writing (see resolve-draft.ts); the scenario rules are then
+ *    checked here and report any failure. A bad scenario writes nothing
+ *    anywhere. An orphan component, if the next step fails, is legal:
+ *    components are immutable, and the retry reuses it;
+ * 2. commit manifest, bindings, derivation and events in one transaction;
+ * 3. set the name, if asked, through the names service. If that fails the
  *    reply still reports the stored scenario, with `name_error`; retrying the
- *    whole call is safe (steps 2 and 3 are store-or-reuse, and setting a name
+ *    whole call is safe (steps 1 and 2 are store-or-reuse, and setting a name
  *    to where it already points changes nothing).
  */
 export async function storeDraft(
@@ -47,8 +49,24 @@ export async function storeDraft(
   options: StoreOptions,
   ctx: RpcContext,
 ): Promise<StoredDraft> {
-  const { resolved } = await resolveDraft(deps, draft, false, ctx);
-  checkScenarioRules(resolved);
+  // A blank description is the one rule the terms sent cannot carry: known
+  // here, and reported below after the components service's own checks.
+  const store = hasInline(draft) && draft.description.trim() !== '';
+  const { resolved, newComponents, stored } = await resolveDraft(deps, draft, { store }, ctx);
+  try {
+    checkScenarioRules(resolved);
+  } catch (error) {
+    if (stored) {
+      deps.logger.error('components were stored for a scenario its rules refuse', { error });
+    }
+    throw error;
+  }
+  if (store && !stored) {
+    // The terms refused what the rules accept: storing the scenario would
+    // bind components that are not stored.
+    deps.logger.error('the components service did not store the components of a valid scenario');
+    throw internal();
+  }
   const cognition_profile_hashes = Object.fromEntries(
     [...resolved.profiles].map(([label, p]) => [label, p.hash]),
   );
@@ -64,9 +82,6 @@ export async function storeDraft(
     environments: environment_hashes,
     entity_hashes,
   });
-  const newComponents: NewComponents = hasInline(draft)
-    ? (await resolveDraft(deps, draft, true, ctx)).newComponents
-    : noNewComponents();
   const metadata = options.metadata(resolved);
   const outcome = await deps.store.write(
     {
@@ -96,7 +111,6 @@ export async function storeDraft(
     },
     (result) => events(deps, ctx, hash, draft.scenario_slug, options, result),
   );
-  if (outcome.wasNewScenario || outcome.wasNewDerivation) deps.onEventsWritten();
   const naming =
     options.name === undefined
       ? { name: null, name_error: null }
@@ -115,6 +129,7 @@ export async function storeDraft(
   return { reply, resolved, metadata };
 }
 
+/** The events of a write: what it made new. */
 function events(
   deps: ScenariosDeps,
   ctx: RpcContext,
@@ -123,34 +138,24 @@ function events(
   options: StoreOptions,
   outcome: WriteOutcome,
 ): OutboxRow[] {
-  const meta = {
-    source: 'scenarios',
-    causationId: ctx.requestId,
-    correlationId: ctx.correlationId,
-  };
+  const meta = { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId };
   const rows: OutboxRow[] = [];
   if (outcome.wasNewScenario) {
-    const event = buildEvent(
-      deps.catalog,
-      'scenarios.scenario_stored',
-      { hash, scenario_slug: slug },
-      { ...meta, key: hash },
-    );
-    rows.push(outboxRow(deps.catalog, deps.prefix, event));
+    rows.push(deps.events.event('scenarios.scenario_stored', { hash, scenario_slug: slug }, meta));
   }
   if (outcome.wasNewDerivation) {
-    const event = buildEvent(
-      deps.catalog,
-      'scenarios.derivation_recorded',
-      {
-        derivation_id: outcome.derivationId,
-        child_hash: hash,
-        parents: [...options.parents],
-        operator: options.operator,
-      },
-      { ...meta, key: hash },
+    rows.push(
+      deps.events.event(
+        'scenarios.derivation_recorded',
+        {
+          derivation_id: outcome.derivationId,
+          child_hash: hash,
+          parents: [...options.parents],
+          operator: options.operator,
+        },
+        meta,
+      ),
     );
-    rows.push(outboxRow(deps.catalog, deps.prefix, event));
   }
   return rows;
 }
@@ -162,11 +167,7 @@ async function setName(
   ctx: RpcContext,
 ): Promise<{ name: AssembleScenarioReply['name']; name_error: WireError | null }> {
   try {
-    const moved = await deps.rpc.call(
-      'set_scenario_name',
-      { name, hash },
-      { correlationId: ctx.correlationId },
-    );
+    const moved = await deps.names.set(name, hash, ctx);
     // Read-your-writes for names set here; the name_moved event brings the same change later.
     if (moved.history_id !== null)
       await deps.store.projectNameMove({ name, hash, history_id: moved.history_id });

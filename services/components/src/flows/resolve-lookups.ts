@@ -12,7 +12,7 @@ import type { HashRef } from '../domain/hash-refs';
 import type { PartName } from '../domain/profile-input';
 import type { ResolutionPlan } from '../domain/resolution-plan';
 import { cachedMany, entityReply, profileReply, schemaReply, textReply } from './cached-reads';
-import type { ComponentsDeps } from './deps';
+import type { ComponentsDeps } from '../handlers/deps';
 
 type PartTextKind = Exclude<TextKind, 'environment'>;
 

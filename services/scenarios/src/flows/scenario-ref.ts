@@ -1,11 +1,12 @@
-import { CrucibleError, invalidArgument, notFound } from '@crucible/contracts';
+import { CrucibleError, invalidArgument, isCrucibleError, notFound } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import type { ScenariosDeps } from './deps';
+import type { ScenariosDeps } from '../handlers/deps';
 
 /**
  * The hash a {name} or {hash} reference stands for. A name is resolved now by
- * the names service (its not_found comes back as is); a hash must be a stored
- * scenario. `path` is where the reference sits in the request.
+ * the names service (its not_found comes back as is, pointed at the name in
+ * our request); a hash must be a stored scenario. `path` is where the
+ * reference sits in the request.
  */
 export async function scenarioHashOf(
   deps: ScenariosDeps,
@@ -22,19 +23,16 @@ export async function scenarioHashOf(
   }
   if (ref.name !== undefined) {
     try {
-      const resolved = await deps.rpc.call(
-        'resolve_name',
-        { name: ref.name },
-        { correlationId: ctx.correlationId },
-      );
-      return resolved.hash;
+      return (await deps.names.resolve(ref.name, ctx)).hash;
     } catch (error) {
       // The names service points into its own request; point at the name in ours.
-      if (error instanceof CrucibleError && error.code === 'not_found') {
-        throw new CrucibleError(error.code, `${path}/name: ${error.message}`, {
-          ...error.details,
-          path: `${path}/name`,
-        });
+      if (isCrucibleError(error) && error.code === 'not_found') {
+        throw new CrucibleError(
+          error.code,
+          `${path}/name: ${error.message}`,
+          { ...error.details, path: `${path}/name` },
+          { cause: error },
+        );
       }
       throw error;
     }

@@ -9,7 +9,7 @@ import {
 } from '@crucible/contracts';
 import { componentKey } from '../domain/inline-writes';
 import type { ComponentRow, ProfileRow } from '../store/component-store';
-import type { ComponentsDeps } from './deps';
+import type { ComponentsDeps } from '../handlers/deps';
 
 // Components never change once stored, so a found one is cached under
 // `<kind>:<hash>`, always in the shape of its get_<kind> reply (whoever read

@@ -5,7 +5,7 @@ import { KINDS } from '../domain/component-kinds';
 import { componentNotFound, firstMissing, type HashRef } from '../domain/hash-refs';
 import { componentKey, inWriteOrder, type InlineWrite } from '../domain/inline-writes';
 import { componentStoredEvent } from './component-events';
-import type { ComponentsDeps } from './deps';
+import type { ComponentsDeps } from '../handlers/deps';
 
 /** What a batch of inline writes changed. */
 export interface StoredInline {
@@ -16,10 +16,10 @@ export interface StoredInline {
 }
 
 /**
- * Stores inline components store-or-reuse inside `trx`, each once, in
- * WRITE_ORDER (see inline-writes.ts), each with its component_stored event in
- * the same statement when new. The caller commits, then calls
- * `announceEvents`.
+ * Stores inline components store-or-reuse inside `trx` (opened by
+ * `store.transaction`, which wakes the outbox relay after the commit), each
+ * once, in WRITE_ORDER (see inline-writes.ts), each with its component_stored
+ * event in the same statement when new.
  */
 export async function storeInline(
   deps: ComponentsDeps,
@@ -47,11 +47,6 @@ export async function storeInline(
     counts[KINDS[write.kind].counter]++;
   }
   return { inserted, counts };
-}
-
-/** After the commit: wakes the outbox relay when the writes produced events. */
-export function announceEvents(deps: ComponentsDeps, stored: StoredInline): void {
-  if (stored.inserted.size > 0) deps.onEventsWritten();
 }
 
 /**

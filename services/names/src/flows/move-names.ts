@@ -3,7 +3,7 @@ import type { RpcContext } from '@crucible/messaging';
 import { scenarioNotFound } from '../domain/name-errors';
 import { targetHashes } from '../domain/name-intents';
 import { decideMoves, type AcceptedMove, type NameIntent } from '../domain/name-move';
-import type { NamesDeps } from './deps';
+import type { NamesDeps } from '../handlers/deps';
 import { nameMovedEvent } from './name-events';
 
 /**
@@ -16,8 +16,8 @@ import { nameMovedEvent } from './name-events';
  *    never deleted, so the answer still holds at commit.
  * 2. One transaction: lock the names, read where they point, decide every
  *    compare-and-swap (all must hold), then write history rows, the names
- *    and one `name_moved` outbox row per moved name, all at one time.
- * 3. After the commit, kick the outbox relay.
+ *    and one `name_moved` outbox row per moved name, all at one time. The
+ *    store's transaction wakes the outbox relay once it has committed.
  */
 export async function moveNames(
   deps: NamesDeps,
@@ -32,25 +32,24 @@ export async function moveNames(
   }
 
   const names = intents.map((intent) => intent.name);
-  const changes = await deps.store.transaction(async (trx) => {
-    await deps.store.lockNames(trx, names);
-    const accepted = decideMoves(intents, await deps.store.currentHashes(trx, names));
+  return deps.store.transaction(async (trx) => {
+    await deps.store.lockNames(names, trx);
+    const accepted = decideMoves(intents, await deps.store.currentHashes(names, trx));
     const moves = accepted.filter(isMove);
     const at = await deps.store.moveTime(trx);
     const ids = await deps.store.insertHistory(
-      trx,
       moves.map((m) => ({ name: m.name, old_hash: m.from, new_hash: m.to, note, changed_at: at })),
+      trx,
     );
     await deps.store.upsertNames(
-      trx,
       moves.flatMap((m) => (m.to === null ? [] : [{ name: m.name, hash: m.to, updated_at: at }])),
+      trx,
     );
     await deps.store.deleteNames(
-      trx,
       moves.filter((m) => m.to === null).map((m) => m.name),
+      trx,
     );
     await deps.store.enqueue(
-      trx,
       moves.map((m) =>
         nameMovedEvent(deps, ctx, {
           name: m.name,
@@ -61,6 +60,7 @@ export async function moveNames(
           note,
         }),
       ),
+      trx,
     );
     return accepted.map((move) =>
       move.kind === 'move'
@@ -75,8 +75,6 @@ export async function moveNames(
         : unchanged(move.name, move.current),
     );
   });
-  if (changes.some((change) => change.changed)) deps.onEventsWritten();
-  return changes;
 }
 
 type Move = Extract<AcceptedMove, { kind: 'move' }>;

@@ -1,0 +1,51 @@
+import type {
+  ComponentKey,
+  ResolveComponentsReply,
+  ResolveComponentsRequest,
+  StoredComponent,
+} from '@crucible/contracts';
+import type { RpcClient, RpcContext } from '@crucible/messaging';
+
+/** get_components takes at most this many keys. */
+const GET_COMPONENTS_BATCH = 1000;
+
+/**
+ * The scenarios service's calls to the components service (declared in the
+ * catalog: resolve_components, get_components). Its errors come back as the
+ * components service sent them, pointing into its own request.
+ */
+export class ComponentsClient {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** resolve_components: one request for every reference of a draft. */
+  resolve(request: ResolveComponentsRequest, ctx: RpcContext): Promise<ResolveComponentsReply> {
+    return this.rpc.call('resolve_components', request, { correlationId: ctx.correlationId });
+  }
+
+  /**
+   * The contents of components by key, in batches of get_components; throws
+   * when one is missing (components are never deleted: a broken invariant,
+   * not bad input). `what` names the scenario in that error.
+   */
+  async contents(
+    keys: readonly ComponentKey[],
+    what: string,
+    ctx: RpcContext,
+  ): Promise<Map<string, StoredComponent['content']>> {
+    const contents = new Map<string, StoredComponent['content']>();
+    for (let start = 0; start < keys.length; start += GET_COMPONENTS_BATCH) {
+      const [first, ...rest] = keys.slice(start, start + GET_COMPONENTS_BATCH);
+      if (!first) break;
+      const reply = await this.rpc.call(
+        'get_components',
+        { items: [first, ...rest] },
+        { correlationId: ctx.correlationId },
+      );
+      for (const found of reply.found) contents.set(`${found.kind}:${found.hash}`, found.content);
+      const missing = reply.missing[0];
+      if (missing)
+        throw new Error(`${what} binds ${missing.kind} ${missing.hash}, which is missing`);
+    }
+    return contents;
+  }
+}

@@ -1,0 +1,96 @@
+// The start-up every service shares (prepareService, serve) on the embedded
+// default: the client it hands a service sends only the calls the catalog
+// declares for it, and a stop that fails is logged and reported, never
+// swallowed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isCrucibleError } from '@crucible/contracts';
+import {
+  openEmbeddedInfrastructure,
+  prepareService,
+  serve,
+  type Infrastructure,
+} from '@crucible/runtime';
+import { memoryLogger } from '@crucible/telemetry';
+
+jest.setTimeout(60_000);
+
+describe('prepareService and serve', () => {
+  const logger = memoryLogger('service-core');
+  let dataDir: string;
+  let infra: Infrastructure;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'crucible-core-'));
+    infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'core', logger });
+  });
+
+  afterAll(async () => {
+    try {
+      await infra?.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a service a client that refuses calls the catalog does not declare for it', async () => {
+    const core = await prepareService(infra, { name: 'names', version: '0.0.0-test' });
+    try {
+      const client = core.client(1_000);
+      const refused: unknown = await client.call('resolve_components', { store: false }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isCrucibleError(refused) && refused.toWire()).toEqual({
+        code: 'internal',
+        message: 'internal error',
+        retryable: false,
+        details: { reason: 'undeclared_call' },
+      });
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          msg: 'call not declared in the catalog; refused',
+          caller: 'names',
+          operation: 'resolve_components',
+        }),
+      );
+      // A declared call is sent: with no scenarios service running, nobody answers it.
+      await expect(
+        client.call('check_scenarios', { hashes: ['a'.repeat(64)] }),
+      ).rejects.toMatchObject({ code: 'unavailable', details: { reason: 'no_responders' } });
+    } finally {
+      await core.relay.stop();
+    }
+  });
+
+  it('stops every part when one fails to stop, logs it, and rejects with it', async () => {
+    const core = await prepareService(infra, { name: 'components', version: '0.0.0-test' });
+    // Every operation answered, so the server starts.
+    for (const op of infra.catalog.operationsOf('components'))
+      core.server.handle(op.name, () => Promise.reject(new Error('not part of this test')));
+    const failure = new Error('the consumer would not stop');
+    const stopped: string[] = [];
+    const running = await serve(core, [
+      {
+        start: () => Promise.resolve(),
+        stop: () => {
+          stopped.push('first');
+          return Promise.resolve();
+        },
+      },
+      { start: () => Promise.resolve(), stop: () => Promise.reject(failure) },
+    ]);
+    await expect(running.stop()).rejects.toBe(failure);
+    // The extra started first is stopped after the one that failed, and so is the relay.
+    expect(stopped).toEqual(['first']);
+    expect(await core.db.table('outbox_relay').pluck('holder')).toEqual([null]);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        error: expect.objectContaining({ message: 'the consumer would not stop' }),
+      }),
+    );
+  });
+});
