@@ -10,3 +10,17 @@ export {
   type TestInfrastructure,
 } from './infrastructure';
 export { http } from './http';
+export {
+  countRows,
+  listTables,
+  rowCountChanges,
+  settledRowCounts,
+  type RowCountChanges,
+  type RowCounts,
+} from './row-counts';
+export {
+  openEventLogStreamReader,
+  openKafkaStreamReader,
+  type StreamReader,
+  type StreamRecord,
+} from './stream-reader';
