@@ -24,3 +24,10 @@ export {
   type StreamReader,
   type StreamRecord,
 } from './stream-reader';
+export {
+  crashInvariantViolations,
+  runCrash,
+  type CrashOptions,
+  type CrashReport,
+  type CrashWorkload,
+} from './crash-harness';
