@@ -91,7 +91,12 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
             break;
           }
         }
-        await reader.waitFor(`the ${stream} barrier ${key}`, (record) => record.key === key);
+        // Generous: the first read also waits for the reader to join its group.
+        await reader.waitFor(
+          `the ${stream} barrier ${key}`,
+          (record) => record.key === key,
+          60_000,
+        );
       }
 
       return {

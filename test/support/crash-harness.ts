@@ -142,6 +142,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
     // The load: writers loop until told to stop or the budget is spent.
     const acknowledged: string[] = [];
     const unacknowledged: string[] = [];
+    let lastAcknowledgedSeq = -1;
     let next = 0;
     let inFlight = 0;
     let stopping = false;
@@ -154,6 +155,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
         try {
           await workload.write(rpc, run, seq);
           acknowledged.push(key);
+          lastAcknowledgedSeq = Math.max(lastAcknowledgedSeq, seq);
         } catch {
           unacknowledged.push(key);
         } finally {
@@ -170,9 +172,11 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
     // From here on the victim's relay can publish nothing newer.
     await hold.query('BEGIN');
     await hold.query('SELECT pg_current_xact_id()');
-    const heldAt = acknowledged.length;
+    // A write sent from now on takes a transaction id after the hold's, so
+    // its event stays in the outbox until the hold ends.
+    const firstHeldSeq = next;
     await waitUntil('a write acknowledged behind the hold', 30_000, () =>
-      Promise.resolve(acknowledged.length > heldAt),
+      Promise.resolve(lastAcknowledgedSeq >= firstHeldSeq),
     );
     const [low, high] = options.killWindowMs ?? [200, 1500];
     await new Promise((resolve) => setTimeout(resolve, randomInt(low, high + 1)));
