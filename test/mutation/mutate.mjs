@@ -30,12 +30,17 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
+// In the order asked for (each folder once), or every folder.
 const targets =
   wanted.length === 0
     ? TARGETS
-    : TARGETS.filter((t) =>
-        wanted.some((arg) => t.folder === arg || t.folder.startsWith(`${arg}/`)),
-      );
+    : [
+        ...new Set(
+          wanted.flatMap((arg) =>
+            TARGETS.filter((t) => t.folder === arg || t.folder.startsWith(`${arg}/`)),
+          ),
+        ),
+      ];
 
 const concurrency = process.env.STRYKER_CONCURRENCY ?? '1';
 mkdirSync(join(ROOT, REPORTS), { recursive: true });
@@ -58,9 +63,10 @@ if (existsSync(LOCK)) {
   }
 }
 writeFileSync(LOCK, String(process.pid), { flag: 'w' });
-const unlock = () => rmSync(LOCK, { force: true });
-process.on('exit', unlock);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+// Removed on exit; a lock whose process is gone (killed) is taken over above.
+// (No signal handlers: spawnSync keeps the event loop from running them, and
+// Ctrl-C reaches Stryker itself through the terminal's process group.)
+process.on('exit', () => rmSync(LOCK, { force: true }));
 
 /** Mutation score of a json report: killed + timeout over all valid mutants (Stryker's definition). */
 function score(reportFile) {
