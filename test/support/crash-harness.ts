@@ -83,9 +83,8 @@ async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<b
 /**
  * Kill -9 under load, then recovery: starts the services as separate
  * processes on a database of their own, drives concurrent writes through
- * NATS, holds the victim's outbox back with a transaction left open on the
- * server (a relay publishes only rows older than every running transaction),
- * kills the victim with SIGKILL at a random moment once writes are
+ * NATS, stalls the victim's outbox relay by locking its lease-and-cursor
+ * table, kills the victim with SIGKILL at a random moment once writes are
  * acknowledged behind that hold (so its outbox holds unpublished events and
  * requests are in flight), lets the hold go, starts the victim again, waits
  * until the stream has an event for every committed write (through the
@@ -169,11 +168,24 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
       Promise.resolve(acknowledged.length >= 20 || next >= maxWrites),
     );
 
-    // From here on the victim's relay can publish nothing newer.
+    // Stall the victim's relay, and only it: lock its lease-and-cursor table
+    // against writes. Every relay round starts with a statement that may take
+    // or renew the lease, so the next round waits, while the service's writes
+    // (which never touch that table) go on. The lock takes no transaction id:
+    // a transaction holding one (a row lock, a write) would hold back every
+    // relay on the Postgres server, whose snapshots are server-wide, other
+    // test files' included.
     await hold.query('BEGIN');
-    await hold.query('SELECT pg_current_xact_id()');
-    // A write sent from now on takes a transaction id after the hold's, so
-    // its event stays in the outbox until the hold ends.
+    await hold.query(`LOCK TABLE ${quoted(victim)}.outbox_relay IN EXCLUSIVE MODE`);
+    await waitUntil("the victim's relay waits for the lock", 30_000, async () => {
+      const waiting = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      return (waiting.rows[0]?.n ?? 0) > 0;
+    });
+    // A write sent from now on commits while the relay is stuck, so its event
+    // stays in the outbox until the relay gets the row back.
     const firstHeldSeq = next;
     await waitUntil('a write acknowledged behind the hold', 30_000, () =>
       Promise.resolve(lastAcknowledgedSeq >= firstHeldSeq),
