@@ -1,4 +1,5 @@
 import { op, ok, type PlatformStack } from '../platform/stack';
+import { countRows, rowCountChanges, settledRowCounts, type RowCountChanges } from '../support';
 import {
   ADJUDICATE_SYSTEM,
   ADJUDICATION_SCHEMA,
@@ -42,6 +43,7 @@ interface Case {
   name: string;
   request: Record<string, unknown>;
   status: number;
+  code: string;
   reason: string;
   path: string;
 }
@@ -51,6 +53,7 @@ const CASES: Case[] = [
     name: 'slug grammar',
     request: validRequest({ scenario_slug: 'Night Observatory' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_slug',
     path: '/scenario_slug',
   },
@@ -58,6 +61,7 @@ const CASES: Case[] = [
     name: 'chronon zero',
     request: validRequest({ chronon_seconds: 0 }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'chronon_out_of_range',
     path: '/chronon_seconds',
   },
@@ -65,6 +69,7 @@ const CASES: Case[] = [
     name: 'chronon over a year',
     request: validRequest({ chronon_seconds: 31_536_001 }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'chronon_out_of_range',
     path: '/chronon_seconds',
   },
@@ -72,6 +77,7 @@ const CASES: Case[] = [
     name: 'chronon not an integer',
     request: validRequest({ chronon_seconds: 1.5 }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'wrong_type',
     path: '/chronon_seconds',
   },
@@ -79,6 +85,7 @@ const CASES: Case[] = [
     name: 'empty description',
     request: validRequest({ description: '' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_description',
     path: '/description',
   },
@@ -86,6 +93,7 @@ const CASES: Case[] = [
     name: 'blank description',
     request: validRequest({ description: '   ' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_description',
     path: '/description',
   },
@@ -93,6 +101,7 @@ const CASES: Case[] = [
     name: 'no cognition profiles',
     request: validRequest({ cognition_profiles: {} }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'no_cognition_profiles',
     path: '/cognition_profiles',
   },
@@ -100,6 +109,7 @@ const CASES: Case[] = [
     name: 'profile label grammar',
     request: validRequest({ cognition_profiles: { 'Keeper!': inlineProfile } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_label',
     path: '/cognition_profiles/Keeper!',
   },
@@ -107,6 +117,7 @@ const CASES: Case[] = [
     name: 'no environments',
     request: validRequest({ environments: {} }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'no_environments',
     path: '/environments',
   },
@@ -114,6 +125,7 @@ const CASES: Case[] = [
     name: 'environment label grammar',
     request: validRequest({ environments: { _dome: { inline: 'x' } } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_label',
     path: '/environments/_dome',
   },
@@ -121,6 +133,7 @@ const CASES: Case[] = [
     name: 'empty environment',
     request: validRequest({ environments: { dome: { inline: '' }, stairwell: { inline: 'x' } } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_text',
     path: '/environments/dome/inline',
   },
@@ -128,6 +141,7 @@ const CASES: Case[] = [
     name: 'blank environment',
     request: validRequest({ environments: { dome: { inline: '  ' }, stairwell: { inline: 'x' } } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_text',
     path: '/environments/dome/inline',
   },
@@ -139,6 +153,7 @@ const CASES: Case[] = [
       },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_text',
     path: '/cognition_profiles/keeper/inline/intend_system/inline',
   },
@@ -152,6 +167,7 @@ const CASES: Case[] = [
       },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_json_schema',
     path: '/cognition_profiles/keeper/inline/adjudication_schema/inline',
   },
@@ -163,6 +179,7 @@ const CASES: Case[] = [
       },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'retry_budget_out_of_range',
     path: '/cognition_profiles/keeper/inline/adjudication_retry_budget',
   },
@@ -170,6 +187,7 @@ const CASES: Case[] = [
     name: 'no entities',
     request: validRequest({ entities: [] }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'no_entities',
     path: '/entities',
   },
@@ -177,6 +195,7 @@ const CASES: Case[] = [
     name: 'no agent',
     request: validRequest({ entities: [{ inline: telescope }, { inline: logbook }] }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'no_agent',
     path: '/entities',
   },
@@ -184,6 +203,7 @@ const CASES: Case[] = [
     name: 'entity id grammar',
     request: validRequest({ entities: [{ inline: { ...elder, id: 'Elder Keeper' } }] }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_label',
     path: '/entities/0/inline/id',
   },
@@ -191,6 +211,7 @@ const CASES: Case[] = [
     name: 'blank entity name',
     request: validRequest({ entities: [{ inline: { ...elder, name: ' ' } }] }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'empty_text',
     path: '/entities/0/inline/name',
   },
@@ -200,6 +221,7 @@ const CASES: Case[] = [
       entities: [{ inline: elder }, { inline: { ...telescope, environment: 'cellar' } }],
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_environment',
     path: '/entities/1/inline/environment',
   },
@@ -211,6 +233,7 @@ const CASES: Case[] = [
       ],
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_cognition_profile',
     path: '/entities/0/inline/kind/agent/cognition_profile',
   },
@@ -223,6 +246,7 @@ const CASES: Case[] = [
       ],
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'prop_with_profile',
     path: '/entities/1/inline/kind',
   },
@@ -236,6 +260,7 @@ const CASES: Case[] = [
       ],
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'duplicate_entity_id',
     path: '/entities/2',
   },
@@ -251,6 +276,7 @@ const CASES: Case[] = [
       },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'scenario_too_large',
     path: '',
   },
@@ -258,6 +284,7 @@ const CASES: Case[] = [
     name: 'legacy cognition block',
     request: validRequest({ cognition: { perceive_system: 'x' } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'legacy_field',
     path: '/cognition',
   },
@@ -265,6 +292,7 @@ const CASES: Case[] = [
     name: 'legacy singular environment',
     request: validRequest({ environment: 'A room.' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'legacy_field',
     path: '/environment',
   },
@@ -272,6 +300,7 @@ const CASES: Case[] = [
     name: 'legacy user template',
     request: validRequest({ adjudicate_user_template: '{world}' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'legacy_field',
     path: '/adjudicate_user_template',
   },
@@ -279,6 +308,7 @@ const CASES: Case[] = [
     name: 'legacy corrective template',
     request: validRequest({ adjudicate_corrective_template: '{complaint}' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'legacy_field',
     path: '/adjudicate_corrective_template',
   },
@@ -286,6 +316,7 @@ const CASES: Case[] = [
     name: 'unknown field',
     request: validRequest({ colour: 'red' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_field',
     path: '/colour',
   },
@@ -293,6 +324,7 @@ const CASES: Case[] = [
     name: 'ref with both hash and inline',
     request: validRequest({ environments: { dome: { hash: H, inline: 'x' } } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_ref',
     path: '/environments/dome',
   },
@@ -300,6 +332,7 @@ const CASES: Case[] = [
     name: 'malformed hash',
     request: validRequest({ environments: { dome: { hash: 'xyz' }, stairwell: { inline: 'x' } } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_hash',
     path: '/environments/dome/hash',
   },
@@ -307,6 +340,7 @@ const CASES: Case[] = [
     name: 'unknown entity hash',
     request: validRequest({ entities: [{ inline: elder }, { hash: H }] }),
     status: 404,
+    code: 'not_found',
     reason: 'component_not_found',
     path: '/entities/1/hash',
   },
@@ -314,6 +348,7 @@ const CASES: Case[] = [
     name: 'unknown profile hash',
     request: validRequest({ cognition_profiles: { keeper: { hash: H } } }),
     status: 404,
+    code: 'not_found',
     reason: 'component_not_found',
     path: '/cognition_profiles/keeper/hash',
   },
@@ -325,6 +360,7 @@ const CASES: Case[] = [
       },
     }),
     status: 404,
+    code: 'not_found',
     reason: 'component_not_found',
     path: '/cognition_profiles/keeper/inline/perceive_system/hash',
   },
@@ -332,6 +368,7 @@ const CASES: Case[] = [
     name: 'name grammar',
     request: validRequest({ name: 'Night Observatory' }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_label',
     path: '/name',
   },
@@ -341,6 +378,7 @@ const FORK_CASES: Array<{
   name: string;
   request: (parent: string) => Record<string, unknown>;
   status: number;
+  code: string;
   reason: string;
   path: string;
 }> = [
@@ -348,6 +386,7 @@ const FORK_CASES: Array<{
     name: 'unknown parent hash',
     request: () => ({ primary_parent: { hash: H }, changes: {} }),
     status: 404,
+    code: 'not_found',
     reason: 'scenario_not_found',
     path: '/primary_parent/hash',
   },
@@ -355,6 +394,7 @@ const FORK_CASES: Array<{
     name: 'unknown parent name',
     request: () => ({ primary_parent: { name: 'no-such-name' }, changes: {} }),
     status: 404,
+    code: 'not_found',
     reason: 'name_not_found',
     path: '/primary_parent/name',
   },
@@ -362,6 +402,7 @@ const FORK_CASES: Array<{
     name: 'malformed parent hash',
     request: () => ({ primary_parent: { hash: 'zz' }, changes: {} }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_hash',
     path: '/primary_parent/hash',
   },
@@ -369,6 +410,7 @@ const FORK_CASES: Array<{
     name: 'parent by both name and hash',
     request: (p) => ({ primary_parent: { hash: p, name: 'x' }, changes: {} }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'invalid_ref',
     path: '/primary_parent',
   },
@@ -380,6 +422,7 @@ const FORK_CASES: Array<{
       additional_parents: [{ parent_hash: H, role: 'donor' }],
     }),
     status: 404,
+    code: 'not_found',
     reason: 'scenario_not_found',
     path: '/additional_parents/0/parent_hash',
   },
@@ -393,6 +436,7 @@ const FORK_CASES: Array<{
       },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'conflicting_label_ops',
     path: '/changes/environment_removals/0',
   },
@@ -403,6 +447,7 @@ const FORK_CASES: Array<{
       changes: { cognition_profile_removals: ['ghost'] },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'label_not_found',
     path: '/changes/cognition_profile_removals/0',
   },
@@ -413,6 +458,7 @@ const FORK_CASES: Array<{
       changes: { environment_removals: ['stairwell'] },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_environment',
     path: '/changes/environment_removals/0',
   },
@@ -423,6 +469,7 @@ const FORK_CASES: Array<{
       changes: { cognition_profile_removals: ['keeper'] },
     }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_cognition_profile',
     path: '/changes/cognition_profile_removals/0',
   },
@@ -430,6 +477,7 @@ const FORK_CASES: Array<{
     name: 'chronon out of range',
     request: (p) => ({ primary_parent: { hash: p }, changes: { chronon_seconds: -5 } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'chronon_out_of_range',
     path: '/changes/chronon_seconds',
   },
@@ -437,26 +485,42 @@ const FORK_CASES: Array<{
     name: 'unknown change field',
     request: (p) => ({ primary_parent: { hash: p }, changes: { environment: 'x' } }),
     status: 400,
+    code: 'invalid_argument',
     reason: 'unknown_field',
     path: '/changes/environment',
   },
 ];
 
-const WRITE_TABLES: ReadonlyArray<[string, string]> = [
-  ['components', 'perceive_systems'],
-  ['components', 'adjudicate_systems'],
-  ['components', 'environments'],
-  ['components', 'entities'],
-  ['components', 'cognition_profiles'],
-  ['components', 'outbox'],
-  ['scenarios', 'scenarios'],
-  ['scenarios', 'scenario_derivations'],
-  ['scenarios', 'outbox'],
-  ['names', 'scenario_names'],
+// Tables a valid assembly or fork writes: the helper must see them all (a
+// guard against a count that silently misses a schema; the counts themselves
+// cover every table the catalog lists, these included).
+const WRITTEN_BY_A_STORE = [
+  'components.perceive_systems',
+  'components.intend_systems',
+  'components.adjudicate_systems',
+  'components.adjudication_schemas',
+  'components.cognition_profiles',
+  'components.environments',
+  'components.entities',
+  'components.outbox',
+  'scenarios.scenarios',
+  'scenarios.scenario_cognition_profiles',
+  'scenarios.scenario_environments',
+  'scenarios.scenario_entities',
+  'scenarios.profile_parts',
+  'scenarios.scenario_component_uses',
+  'scenarios.scenario_derivations',
+  'scenarios.outbox',
 ];
 
-async function snapshot(stack: PlatformStack): Promise<number[]> {
-  return Promise.all(WRITE_TABLES.map(([schema, table]) => stack.count(schema, table)));
+/** Status, code, reason and path of a refusal, as one comparable value. */
+function refusal(status: number, body: any): Record<string, unknown> {
+  return {
+    status,
+    code: body.error?.code,
+    reason: body.error?.details?.reason,
+    path: body.error?.details?.path,
+  };
 }
 
 /** Every validation rule and bad reference, each failing with its own reason and path, writing nothing anywhere. */
@@ -464,42 +528,48 @@ export function describeValidation(name: string, start: () => Promise<PlatformSt
   describe(`scenario validation (${name})`, () => {
     let stack: PlatformStack;
     let parent = '';
+    let parentWrote: RowCountChanges = {};
     beforeAll(async () => {
       stack = await start();
+      const before = await settledRowCounts(stack.infra.knex);
       parent = (await ok(stack, 'assemble_scenario', validRequest())).scenario_hash as string;
+      parentWrote = rowCountChanges(before, await settledRowCounts(stack.infra.knex));
     }, 90_000);
     afterAll(async () => {
       await stack?.stop();
     });
 
+    it('counts every table a store writes (the counts below can see a write)', () => {
+      // The embedded event log keeps its records in Postgres too.
+      const expected =
+        stack.kind === 'embedded'
+          ? [...WRITTEN_BY_A_STORE, 'eventlog.records']
+          : [...WRITTEN_BY_A_STORE];
+      expect(Object.keys(parentWrote).sort()).toEqual(expected.sort());
+    });
+
     it.each(CASES.map((c) => [c.name, c] as const))('assemble: %s', async (_name, c) => {
-      const before = await snapshot(stack);
+      const before = await settledRowCounts(stack.infra.knex);
       const { status, body } = await op(stack, 'assemble_scenario', c.request);
-      expect({
-        status,
-        reason: body.error?.details?.reason,
-        path: body.error?.details?.path,
-      }).toEqual({
+      expect(refusal(status, body)).toEqual({
         status: c.status,
+        code: c.code,
         reason: c.reason,
         path: c.path,
       });
-      expect(await snapshot(stack)).toEqual(before);
+      expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
     });
 
     it.each(FORK_CASES.map((c) => [c.name, c] as const))('fork: %s', async (_name, c) => {
-      const before = await snapshot(stack);
+      const before = await settledRowCounts(stack.infra.knex);
       const { status, body } = await op(stack, 'fork_scenario', c.request(parent));
-      expect({
-        status,
-        reason: body.error?.details?.reason,
-        path: body.error?.details?.path,
-      }).toEqual({
+      expect(refusal(status, body)).toEqual({
         status: c.status,
+        code: c.code,
         reason: c.reason,
         path: c.path,
       });
-      expect(await snapshot(stack)).toEqual(before);
+      expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
     });
 
     it('reads: unknown and malformed references are 4xx', async () => {

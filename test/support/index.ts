@@ -19,3 +19,24 @@ export {
   type LlmServerOptions,
   type ReceivedChatRequest,
 } from './llm-server';
+export {
+  countRows,
+  listTables,
+  rowCountChanges,
+  settledRowCounts,
+  type RowCountChanges,
+  type RowCounts,
+} from './row-counts';
+export {
+  openEventLogStreamReader,
+  openKafkaStreamReader,
+  type StreamReader,
+  type StreamRecord,
+} from './stream-reader';
+export {
+  crashInvariantViolations,
+  runCrash,
+  type CrashOptions,
+  type CrashReport,
+  type CrashWorkload,
+} from './crash-harness';

@@ -53,6 +53,17 @@ const codePoint = fc.oneof(
 const unicodeText = fc
   .array(codePoint, { maxLength: 8 })
   .map((points) => String.fromCodePoint(...points));
+// Keys for large objects: short, so that many share prefixes, drawn from
+// letters of both cases and the regions above.
+const mixedKey = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...'aAbBzZ_09'.split('').map((c) => c.codePointAt(0) as number)),
+      codePoint,
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((points) => String.fromCodePoint(...points));
 const loneSurrogate = fc
   .integer({ min: 0xd800, max: 0xdfff })
   .map((code) => String.fromCharCode(code));
@@ -75,6 +86,31 @@ describe('canonicalJson agrees with the reference canonicalize', () => {
       maxKeys: 12,
     });
     await fc.assert(fc.asyncProperty(unicodeObject, expectAgreement), { numRuns: RUNS });
+  });
+
+  // Objects past INSERTION_SORT_MAX (16) keys take another sorting branch;
+  // keys mixing case, two-byte, high-BMP and astral characters are where a
+  // code-unit sort and a locale-aware or code-point one disagree.
+  it('on large objects (17 to 300 keys) with mixed-case, non-ASCII and astral keys', async () => {
+    const largeObject = fc.dictionary(mixedKey, fc.oneof(fc.integer(), unicodeText), {
+      minKeys: 17,
+      maxKeys: 300,
+      // fast-check's default size keeps collections within ~10 of their minimum.
+      size: 'max',
+    });
+    await fc.assert(fc.asyncProperty(largeObject, expectAgreement), { numRuns: 300 });
+  });
+
+  it('on a large object whose keys differ only in case, accents and surrogate pairs', async () => {
+    const stems = ['a', 'A', 'b', 'B', 'z', 'Z', '_', '0', 'é', 'É', 'ß', 'ﬀ', '\uffff', '😀', '𝔸'];
+    const keys = stems.flatMap((x) => stems.map((y) => x + y));
+    const value = (order: string[]) =>
+      Object.fromEntries(order.map((key) => [key, [...key].length]));
+    expect(keys.length).toBeGreaterThan(200);
+    const reference = await oracle.canonicalize(JSON.stringify(value(keys)));
+    expect(reference.ok).toBe(true);
+    expect(ours(value(keys))).toEqual(reference);
+    expect(ours(value([...keys].reverse()))).toEqual(reference);
   });
 
   it('on nested values whose strings and keys mix every unicode region and controls', async () => {

@@ -1,0 +1,132 @@
+import { streamTopic, type EventType } from '@crucible/contracts';
+import { textComponentHash } from '@crucible/hashing';
+import type { PlatformStack } from '../platform/stack';
+import {
+  http,
+  openEventLogStreamReader,
+  openKafkaStreamReader,
+  testInfra,
+  type StreamReader,
+} from '../support';
+import {
+  checkRecord,
+  requestId,
+  type Call,
+  type EventTest,
+  type EventTestContext,
+  type SeenEvent,
+  type StreamName,
+} from './event-test';
+import { EVENT_TESTS } from './event-tests';
+import { scenarioRequest, tag } from './fixtures';
+
+const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names'];
+
+/**
+ * Every entry of EVENT_TESTS on one platform stack: on real servers the
+ * streams are read from Kafka with a plain kafkajs consumer, embedded from
+ * the event log's Postgres tables.
+ */
+export function describeEventTests(kind: string, start: () => Promise<PlatformStack>): void {
+  describe(`events of every stream (${kind})`, () => {
+    let stack: PlatformStack | undefined;
+    const readers = new Map<StreamName, StreamReader>();
+    let barrierScenario: string | undefined;
+
+    beforeAll(async () => {
+      stack = await start();
+      for (const stream of STREAMS) {
+        const topics = [streamTopic(stack.infra.prefix, stream)];
+        readers.set(
+          stream,
+          stack.kind === 'real'
+            ? await openKafkaStreamReader(testInfra().kafkaBrokers, topics)
+            : await openEventLogStreamReader(stack.infra.eventLog, topics),
+        );
+      }
+    }, 90_000);
+
+    afterAll(async () => {
+      for (const reader of readers.values()) await reader.stop();
+      await stack?.stop();
+    }, 60_000);
+
+    function context(covered: Set<EventType>): EventTestContext {
+      if (!stack) throw new Error('the stack did not start');
+      const s = stack;
+      const call = async (operation: string, request: unknown): Promise<Call> => {
+        const id = requestId();
+        const { status, body } = await http(`${s.url}/v1/ops/${operation}`, 'POST', request, {
+          'x-request-id': id,
+        });
+        return { status, body, requestId: id };
+      };
+      const ok = async (operation: string, request: unknown): Promise<Call> => {
+        const result = await call(operation, request);
+        if (result.status !== 200)
+          throw new Error(`${operation} answered ${result.status}: ${JSON.stringify(result.body)}`);
+        return result;
+      };
+
+      /** A write through `stream`'s service whose event must arrive; resolves once it has. */
+      async function barrier(stream: StreamName): Promise<void> {
+        const reader = readers.get(stream);
+        if (!reader) throw new Error(`no reader for ${stream}`);
+        let key: string;
+        switch (stream) {
+          case 'components': {
+            const content = `Barrier room ${tag()}.`;
+            await ok('put_environment', { content });
+            key = textComponentHash(content);
+            break;
+          }
+          case 'scenarios':
+            key = (await ok('assemble_scenario', scenarioRequest(tag()))).body.scenario_hash;
+            break;
+          case 'names': {
+            barrierScenario ??= (await ok('assemble_scenario', scenarioRequest(tag()))).body
+              .scenario_hash as string;
+            key = `barrier-${tag()}`;
+            await ok('set_scenario_name', { name: key, hash: barrierScenario });
+            break;
+          }
+        }
+        // Generous: the first read also waits for the reader to join its group.
+        await reader.waitFor(
+          `the ${stream} barrier ${key}`,
+          (record) => record.key === key,
+          60_000,
+        );
+      }
+
+      return {
+        stack: s,
+        call,
+        ok,
+        async events(stream, pick) {
+          await barrier(stream);
+          const reader = readers.get(stream);
+          if (!reader) throw new Error(`no reader for ${stream}`);
+          const picked: SeenEvent[] = [];
+          for (const record of reader.records()) {
+            const event = checkRecord(stream, record);
+            if (pick(event)) picked.push(event);
+          }
+          for (const event of picked) covered.add(event.envelope.type as EventType);
+          return picked;
+        },
+      };
+    }
+
+    it.each(EVENT_TESTS.map((test) => [`${test.type}: ${test.title}`, test] as const))(
+      '%s',
+      async (_title, test: EventTest) => {
+        const covered = new Set<EventType>();
+        await test.run(context(covered));
+        // A test covers its type only if it read events of that type.
+        expect([...covered]).toContain(test.type);
+      },
+      90_000,
+    );
+  });
+}
