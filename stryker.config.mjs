@@ -1,7 +1,7 @@
 // @ts-check
 // StrykerJS over the pure code: libs/hashing, libs/contracts and every
 // service's domain/ folder, one folder per run (docs/testing.md, "Mutation
-// testing"). `npm run mutate` (test/mutation/mutate.mjs) runs the folders one
+// testing"). `npm run mutate` (scripts/mutate.mjs) runs the folders one
 // after another, setting CRUCIBLE_MUTATE_FOLDER; a bare `npx stryker run`
 // mutates libs/hashing.
 
@@ -67,7 +67,7 @@ export default {
   // contracts differ from what codegen writes (a test compares them).
   disableTypeChecks: false,
   coverageAnalysis: 'perTest',
-  // The machine is shared: one test runner (test/mutation/mutate.mjs passes
+  // The machine is shared: one test runner (scripts/mutate.mjs passes
   // STRYKER_CONCURRENCY on as --concurrency).
   concurrency: 1,
   incremental: true,

@@ -1,7 +1,6 @@
 // The jest configuration Stryker runs: the unit project alone (tests beside
 // the code, no servers), so a mutant never waits on Postgres, NATS or Kafka.
 // See docs/testing.md, "Mutation testing".
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS, like jest.config.js
 const { projects } = require('./jest.config.js');
 
 const unit = projects.find((project) => project.displayName === 'unit');

@@ -15,9 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TARGETS, reportStem } from '../../stryker.config.mjs';
+import { TARGETS, reportStem } from '../stryker.config.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join('reports', 'mutation');
 
 const wanted = process.argv.slice(2).map((arg) => arg.replace(/\/+$/, ''));
