@@ -23,6 +23,14 @@ describe('messageSections', () => {
     });
     expect(sections.get('Other entities in kitchen')!.body).toContain('spider (resting)');
   });
+
+  it('reads a header naming a label with digits, underscores and hyphens', () => {
+    const sections = messageSections(
+      'Environment (kitchen_plate-2):\nA plate.\n\nOther entities in kitchen_plate-2:\ncrumb: a crumb',
+    );
+    expect([...sections.keys()]).toEqual(['Environment', 'Other entities in kitchen_plate-2']);
+    expect(sections.get('Other entities in kitchen_plate-2')).toEqual({ body: 'crumb: a crumb' });
+  });
 });
 
 describe('kernelFacts', () => {

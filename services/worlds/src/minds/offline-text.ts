@@ -22,7 +22,9 @@ export interface KernelFacts {
   readonly instruction: string;
 }
 
-const HEADER = /^([A-Z][A-Za-z ]{0,60}?)(?: \(([^)\n]{1,120})\))?:\s*(.*)$/;
+// The name may hold a label ("Other entities in kitchen_plate"): labels
+// have digits, '_' and '-' (schemas/common/defs.v1.json).
+const HEADER = /^([A-Z][A-Za-z0-9_ -]{0,80}?)(?: \(([^)\n]{1,120})\))?:\s*(.*)$/;
 
 /** The blocks of a message by header, in order; a header seen twice keeps the first. */
 export function messageSections(text: string): Map<string, { label?: string; body: string }> {
