@@ -6,7 +6,7 @@ import {
   perceiveMessage,
 } from './kernel-messages';
 import { antAndCrumbScenario } from './kernel-test-fixtures';
-import { indexByEnvironment, renderEntity, renderWorld } from './render';
+import { WorldRenderer, indexByEnvironment, renderEntity, renderWorld } from './render';
 import { seedWorld, type WorldState } from './world-state';
 
 function world(): WorldState {
@@ -157,5 +157,35 @@ describe('rendering', () => {
     const before = renderEntity(state.entities.ant!);
     const changed = { ...state.entities.ant!, state: 'Fed.' };
     expect(renderEntity(changed)).toBe(before.replace('Hungry, at the rim of the plate.', 'Fed.'));
+  });
+});
+
+describe('WorldRenderer', () => {
+  it('renders each later state exactly as renderWorld does, reusing unchanged sections', () => {
+    const state = world();
+    const index = indexByEnvironment(state);
+    const renderer = new WorldRenderer(index);
+    expect(renderer.render(state)).toBe(renderWorld(state, index));
+    const fed: WorldState = {
+      ...state,
+      entities: { ...state.entities, crumb: { ...state.entities.crumb!, state: 'Gone.' } },
+    };
+    expect(renderer.render(fed)).toBe(renderWorld(fed, index));
+    expect(renderer.render(fed)).toContain('- Crumb (id: crumb, prop): Gone.');
+    const wet: WorldState = { ...fed, environments: { ...fed.environments, pantry: 'Wet.' } };
+    expect(renderer.render(wet)).toBe(renderWorld(wet, index));
+    expect(renderer.render(state)).toBe(renderWorld(state, index));
+  });
+
+  it('does not trust an entity changed in place (not frozen)', () => {
+    const state = JSON.parse(JSON.stringify(world())) as {
+      entities: Record<string, { state: string }>;
+    };
+    const live = state as unknown as WorldState;
+    const index = indexByEnvironment(live);
+    const renderer = new WorldRenderer(index);
+    renderer.render(live);
+    state.entities.jar!.state = 'Shattered.';
+    expect(renderer.render(live)).toContain('- Jar (id: jar, prop): Shattered.');
   });
 });

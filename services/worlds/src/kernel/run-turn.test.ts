@@ -1,4 +1,5 @@
 import { MindError, OfflineMind, mindRequestHash, type Mind, type MindRequest } from '../minds';
+import { callHash } from './call-hash';
 import { correctiveMessage } from './kernel-messages';
 import {
   ADJUDICATION_SCHEMA,
@@ -155,6 +156,10 @@ describe('runTurn (sequential)', () => {
       { role: 'user', content: correctiveMessage(event.complaints[0]!) },
     ]);
     expect(event.call_hashes).toEqual([mindRequestHash(first!), mindRequestHash(second!)]);
+    // The requests the mind got are sealed: callHash answers from the kernel's hash.
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first!.messages)).toBe(true);
+    expect(callHash(second!)).toBe(event.call_hashes[1]);
     // The first request was not changed by the retry.
     expect(first!.messages).toHaveLength(2);
   });
