@@ -1,5 +1,5 @@
 import { AdjudicationValidators } from './adjudication-validators';
-import { ADJUDICATION_SCHEMA } from './kernel-test-fixtures';
+import { ADJUDICATION_SCHEMA } from './test-fixtures';
 
 describe('AdjudicationValidators', () => {
   it('compiles a schema once, by content (key order does not matter)', () => {

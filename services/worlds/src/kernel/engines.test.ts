@@ -5,7 +5,7 @@ import {
   adjudicationReply,
   antAndCrumbScenario,
   crowdScenario,
-} from './kernel-test-fixtures';
+} from './test-fixtures';
 import { runTurn } from './run-turn';
 import type { KernelOptions } from './turn-context';
 import type { TurnOutcome } from './turn-outcome';

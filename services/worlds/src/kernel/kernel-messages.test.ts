@@ -5,7 +5,7 @@ import {
   normalizeText,
   perceiveMessage,
 } from './kernel-messages';
-import { antAndCrumbScenario } from './kernel-test-fixtures';
+import { antAndCrumbScenario } from './test-fixtures';
 import { WorldRenderer, indexByEnvironment, renderEntity, renderWorld } from './render';
 import { seedWorld, type WorldState } from './world-state';
 

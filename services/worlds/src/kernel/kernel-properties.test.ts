@@ -1,6 +1,6 @@
 import type { Scenario } from '@crucible/contracts';
 import fc from 'fast-check';
-import { ScriptedMind, adjudicationReply, antAndCrumbScenario } from './kernel-test-fixtures';
+import { ScriptedMind, adjudicationReply, antAndCrumbScenario } from './test-fixtures';
 import { runTurn } from './run-turn';
 import type { Engine } from './turn-context';
 import { assembleWorld, worldPieces } from './world-pieces';

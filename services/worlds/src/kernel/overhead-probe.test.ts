@@ -1,4 +1,4 @@
-import { crowdScenario } from './kernel-test-fixtures';
+import { crowdScenario } from './test-fixtures';
 import { kernelOverheadProbe } from './overhead-probe';
 import { seedWorld } from './world-state';
 

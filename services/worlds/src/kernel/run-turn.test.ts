@@ -8,7 +8,7 @@ import {
   ScriptedMind,
   adjudicationReply,
   antAndCrumbScenario,
-} from './kernel-test-fixtures';
+} from './test-fixtures';
 import { runTurn } from './run-turn';
 import type { KernelOptions } from './turn-context';
 import type { IntentAdjudicated, TurnOutcome } from './turn-outcome';

@@ -1,5 +1,5 @@
 import { canonicalJson, jsonComponentHash, sha256Hex } from '@crucible/hashing';
-import { ScriptedMind, adjudicationReply, antAndCrumbScenario } from './kernel-test-fixtures';
+import { ScriptedMind, adjudicationReply, antAndCrumbScenario } from './test-fixtures';
 import { runTurn } from './run-turn';
 import {
   assembleWorld,

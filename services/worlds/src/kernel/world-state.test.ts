@@ -1,4 +1,4 @@
-import { antAndCrumbScenario } from './kernel-test-fixtures';
+import { antAndCrumbScenario } from './test-fixtures';
 import {
   DEFAULT_SIMULATION_START,
   WorldSeedError,
