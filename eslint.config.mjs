@@ -86,6 +86,23 @@ export default tseslint.config(
       'import/no-relative-packages': 'error',
     },
   },
+  {
+    // Unit tests beside the code are outside the packages' own tsconfig.json
+    // (dist/ ships no tests); tsconfig.tests.json is their project.
+    files: [
+      'libs/*/src/**/*.test.ts',
+      'services/*/src/**/*.test.ts',
+      'libs/*/src/**/test-fixtures.ts',
+      'services/*/src/**/test-fixtures.ts',
+    ],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.tests.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
   ...packageBoundaries,
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
