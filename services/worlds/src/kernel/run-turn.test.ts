@@ -508,6 +508,19 @@ describe('runTurn (sequential)', () => {
     expect(first).toContain('"turn":3');
   });
 
+  it('with the offline mind, keeps an agent state stable over turns, whatever its name', async () => {
+    const scenario = antAndCrumbScenario();
+    scenario.entities[0] = { ...scenario.entities[0]!, name: 'Ant, the worker (small)' };
+    let state = seedWorld({ slug: 'w', scenario });
+    for (let turn = 0; turn < 3; turn += 1) {
+      state = committed(await runTurn(state, new OfflineMind(), OPTIONS)).state;
+    }
+    expect(state.entities.ant!.state).toBe('Hungry, at the rim of the plate.');
+    expect(
+      (state.entities.ant!.kind as { agent: { memory: string } }).agent.memory.split('\n'),
+    ).toHaveLength(3);
+  });
+
   it('never changes its input, and returns a frozen state', async () => {
     const start = world();
     const copy = JSON.parse(JSON.stringify(start)) as WorldState;
