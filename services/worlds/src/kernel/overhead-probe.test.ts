@@ -14,6 +14,7 @@ describe('kernelOverheadProbe', () => {
     expect(overhead.agent_turns).toBe(10);
     for (const ms of [
       overhead.kernel_ms_per_agent_turn,
+      overhead.kernel_cpu_ms_per_agent_turn,
       overhead.mind_ms_per_agent_turn,
       overhead.pieces_ms_per_agent_turn,
     ]) {
