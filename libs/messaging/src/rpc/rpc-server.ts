@@ -21,7 +21,7 @@ import {
   type MessagingSpanFacts,
 } from '@crucible/telemetry';
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
-import { decodeJson, encodeError, encodeResult } from './codec';
+import { decodeMessage, encodeError, encodeMessage, encodeResult } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
 import { messagingTracer } from '../tracer';
 
@@ -130,8 +130,8 @@ export class RpcServer {
           const limit = this.options.maxRequestBytes ?? this.options.bus.maxPayload;
           if (message.data.byteLength > limit)
             throw payloadTooLarge(limit, message.data.byteLength);
-          const request = decodeJson(message.data);
-          assertValid(this.options.catalog.registry, spec.request, request);
+          const { value: request, known } = decodeMessage(message.data);
+          assertValid(this.options.catalog.registry, spec.request, request, known);
           const result = await handler(request as RequestOf<OperationName>, {
             operation,
             requestId,
@@ -167,15 +167,18 @@ export class RpcServer {
   }
 
   private encodeReply(operation: OperationName, replySchema: string, result: unknown): Uint8Array {
+    // Encoded first: its text tells whether the strings need searching (cleanStringsIn).
+    const encoded = encodeMessage({ result });
     const error: CrucibleError | null = (() => {
       try {
-        assertValid(this.options.catalog.registry, replySchema, result);
+        assertValid(this.options.catalog.registry, replySchema, result, encoded?.known);
         return null;
       } catch (invalid) {
         this.options.logger.error('reply breaks its schema', { operation, error: invalid });
         return internal('the service produced an invalid reply', { reason: 'invalid_reply' });
       }
     })();
-    return error ? encodeError(error) : encodeResult(result);
+    if (error) return encodeError(error);
+    return encoded?.bytes ?? encodeResult(result);
   }
 }
