@@ -64,7 +64,7 @@ export class NatsBus implements Bus {
         timeoutMs: options.timeoutMs,
         headers: toNatsHeaders(options.headers),
       });
-      return { data: reply.data, headers: fromNatsHeaders(reply.headers) };
+      return new NatsReply(reply);
     } catch (error) {
       throw translateRequestError(error);
     }
@@ -131,6 +131,25 @@ async function answer(
   await (alone()
     ? publisher.publishNow(msg.reply, reply.data, options)
     : publisher.publish(msg.reply, reply.data, options));
+}
+
+/**
+ * A reply as a BusMessage whose headers are converted when first read: the
+ * RPC client reads only the data (converting them cost ~1% of a caller's
+ * CPU per request).
+ */
+class NatsReply implements BusMessage {
+  private converted: Headers | undefined;
+
+  constructor(private readonly msg: Msg) {}
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): Headers {
+    return (this.converted ??= fromNatsHeaders(this.msg.headers));
+  }
 }
 
 /** Publish failures (ReplyInbox already answers timeouts and no responders with CrucibleErrors). */
