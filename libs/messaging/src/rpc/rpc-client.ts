@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind, context } from '@opentelemetry/api';
+import { SpanKind, context, type Span } from '@opentelemetry/api';
 import {
   CrucibleError,
   assertRepresentable,
@@ -23,7 +23,7 @@ import {
 import type { Bus, Headers } from '../bus/bus';
 import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
-import { messagingTracer } from '../tracer';
+import { recordingMessagingTracer } from '../tracer';
 
 export interface RpcClientOptions {
   bus: Bus;
@@ -112,6 +112,27 @@ export class RpcClient {
     const subject = operationSubject(prefix, spec);
     const requestId = options.requestId ?? randomUUID();
     const correlationId = options.correlationId ?? requestId;
+    const exchange = async (span: Span | undefined): Promise<T> => {
+      try {
+        const headers: Headers = {
+          [REQUEST_ID_HEADER]: requestId,
+          [CORRELATION_ID_HEADER]: correlationId,
+        };
+        injectTrace(headers, context.active());
+        const reply = await bus.request(subject, body, {
+          timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+          headers,
+        });
+        return read(reply.data);
+      } catch (error) {
+        if (span) recordSpanError(span, error);
+        throw error;
+      } finally {
+        span?.end();
+      }
+    };
+    const tracer = recordingMessagingTracer();
+    if (tracer === undefined) return exchange(undefined);
     // A request that waits for its reply: CLIENT here, SERVER at the responder (docs/telemetry.md).
     const facts: MessagingSpanFacts = {
       system: 'nats',
@@ -125,28 +146,10 @@ export class RpcClient {
     const attributes = messagingAttributes(facts);
     attributes['rpc.method'] = operation;
     attributes['crucible.request_id'] = requestId;
-    return messagingTracer().startActiveSpan(
+    return tracer.startActiveSpan(
       messagingSpanName(facts),
       { kind: SpanKind.CLIENT, attributes },
-      async (span) => {
-        try {
-          const headers: Headers = {
-            [REQUEST_ID_HEADER]: requestId,
-            [CORRELATION_ID_HEADER]: correlationId,
-          };
-          injectTrace(headers, context.active());
-          const reply = await bus.request(subject, body, {
-            timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
-            headers,
-          });
-          return read(reply.data);
-        } catch (error) {
-          recordSpanError(span, error);
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
+      exchange,
     );
   }
 
