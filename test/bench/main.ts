@@ -122,7 +122,7 @@ async function main(): Promise<number> {
   const noise = machineNoise(figures);
   if (noise > NOISY_CORES) {
     console.log(
-      `WARNING: unrelated processes used up to ${noise.toFixed(2)} cores while the gateway bench ran; ` +
+      `WARNING: unrelated processes used up to ${noise.toFixed(2)} cores while the gateway or peer bench ran; ` +
         'rerun on a quiet machine before trusting its ratios.',
     );
   }
