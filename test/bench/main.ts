@@ -10,7 +10,7 @@
 //   --measure-ms N                gateway: measured ms per side and scenario (default 5000)
 //   --warmup-ms N                 gateway: warm-up ms per round (default 250)
 //   --scenarios put_new.c50,...   gateway: only these scenarios (default: all four)
-//   --cpu-prof DIR                gateway, processes topology: V8 CPU profiles of each server process
+//   --cpu-prof DIR                gateway (processes topology) and peer: V8 CPU profiles of each child process
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testInfra } from '../support';
@@ -18,6 +18,7 @@ import { collectHeader, formatHeader } from './bench-header';
 import { fromHashingFigures, type Figure } from './figures';
 import { benchGateway, GATEWAY_BENCH_DEFAULTS, type Topology } from './gateway.bench';
 import { benchHashing } from './hashing.bench';
+import { benchPeer } from './peer.bench';
 import { benchScenarios } from './scenarios.bench';
 import { writeResults } from './results-file';
 import { formatTable } from './results-table';
@@ -64,6 +65,16 @@ async function main(): Promise<number> {
         }),
     },
     { name: 'scenarios', run: () => benchScenarios() },
+    {
+      name: 'peer',
+      run: () =>
+        benchPeer({
+          measureMs,
+          warmupMs,
+          cpuProfileDir:
+            values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof'], 'peer'),
+        }),
+    },
   ];
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !modules.some((m) => m.name === name)) ?? [];
@@ -111,7 +122,7 @@ async function main(): Promise<number> {
   const noise = machineNoise(figures);
   if (noise > NOISY_CORES) {
     console.log(
-      `WARNING: unrelated processes used up to ${noise.toFixed(2)} cores while the gateway bench ran; ` +
+      `WARNING: unrelated processes used up to ${noise.toFixed(2)} cores while the gateway or peer bench ran; ` +
         'rerun on a quiet machine before trusting its ratios.',
     );
   }

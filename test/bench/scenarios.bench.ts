@@ -24,13 +24,22 @@
 // (`detail.statement_<n>_raw_p50_ms`), and on the large store the EXPLAIN
 // (ANALYZE, BUFFERS) of its main statement (`plan`).
 import { randomBytes } from 'node:crypto';
+import { testInfra } from '../support';
 import type { Figure } from './figures';
 import { explainQuery, type PlanSummary } from './scenarios/explain';
-import { latencyFigures, measureOne, measurePair, stats } from './scenarios/measure';
+import {
+  latencyFigures,
+  measureOne,
+  measurePair,
+  overheadFigure,
+  stats,
+  type Pair,
+} from './scenarios/measure';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
 import { lineageCases, listCases } from './scenarios/read-cases';
 import { readFigures, type ReadResult } from './scenarios/read-figures';
 import { inlineAssembly } from './scenarios/requests';
+import { startRoundTrips, type RoundTrips } from './scenarios/round-trips';
 import { countScenarios, seedBulk, seedChain, vacuumAnalyze } from './scenarios/seed-store';
 import { writeCases } from './scenarios/write-cases';
 
@@ -128,20 +137,51 @@ async function run(platform: BenchPlatform, settings: Settings): Promise<Figure[
   await checkRealForkOnTip(platform, chainRef.tip, settings.chainDepth);
 
   const writeFigures: Figure[] = [];
-  for (const writeCase of await writeCases(platform, tag)) {
-    const iterations =
-      writeCase.name === 'get.by_hash' ? settings.getIterations : settings.writeIterations;
-    const pair = await measurePair(writeCase.ours, writeCase.baseline, {
-      warmup: settings.warmup,
-      iterations,
-      rounds: settings.rounds,
-    });
-    writeFigures.push(
-      ...latencyFigures(`scenarios.${writeCase.name}`, pair, { store_scenarios: large }),
-    );
+  const overheads: Figure[] = [];
+  const roundTrips = await startRoundTrips(testInfra().natsUrl, `bench-rt-${tag}`);
+  try {
+    for (const writeCase of await writeCases(platform, tag)) {
+      const iterations =
+        writeCase.name === 'get.by_hash' ? settings.getIterations : settings.writeIterations;
+      const pair = await measurePair(writeCase.ours, writeCase.baseline, {
+        warmup: settings.warmup,
+        iterations,
+        rounds: settings.rounds,
+      });
+      writeFigures.push(
+        ...latencyFigures(`scenarios.${writeCase.name}`, pair, { store_scenarios: large }),
+      );
+      overheads.push(
+        await overhead(roundTrips, `scenarios.${writeCase.name}`, pair, writeCase.roundTrips),
+      );
+    }
+    // Lineage needs one round trip, carrying its large reply.
+    for (const { readCase, pair } of largeReads.results.filter((r) =>
+      r.readCase.name.startsWith('lineage.'),
+    )) {
+      overheads.push(
+        await overhead(roundTrips, `scenarios.${readCase.name}`, pair, 1, readCase.replyBytes),
+      );
+    }
+  } finally {
+    await roundTrips.stop();
   }
   log(`writes and gets: done at ${elapsed()}`);
-  return [...writeFigures, ...readFigures(smallReads, largeReads, plans)];
+  return [...writeFigures, ...readFigures(smallReads, largeReads, plans), ...overheads];
+}
+
+// A write's or get's reply is a few KB; the round trips are measured with 4 KB replies.
+const SMALL_REPLY_BYTES = 4_096;
+
+async function overhead(
+  roundTrips: RoundTrips,
+  name: string,
+  pair: Pair,
+  count: number,
+  replyBytes = SMALL_REPLY_BYTES,
+): Promise<Figure> {
+  const p50Ms = await roundTrips.p50(replyBytes);
+  return overheadFigure(name, pair, { count, p50Ms, replyBytes });
 }
 
 async function measureReads(

@@ -27,6 +27,14 @@ const TARGETS: ReadonlyArray<{ pattern: RegExp; target: Target }> = [
     pattern: /^gateway\.[a-z-]+\.[a-z_]+\.c1\.latency_p50$/,
     target: { better: 'lower', ratio: 1.3 },
   },
+  // A scenarios operation against its SQL run raw plus the NATS round trips it needs.
+  { pattern: /^scenarios\.[a-z_.0-9]+\.overhead_p50$/, target: { better: 'lower', ratio: 3 } },
+  // Our request/reply against Moleculer's (peer bench): at least as fast, no more CPU.
+  { pattern: /^peer\.moleculer\.c\d+\.throughput$/, target: { better: 'higher', ratio: 1.0 } },
+  {
+    pattern: /^peer\.moleculer\.c\d+\.cpu_per_request$/,
+    target: { better: 'lower', ratio: 1.0 },
+  },
 ];
 
 /** The target of a figure, if it has one, and whether this run meets it. */

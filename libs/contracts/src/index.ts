@@ -20,7 +20,14 @@ export {
   type ErrorDetails,
   type WireError,
 } from './errors';
-export { assertValid, joinPointer } from './validation';
+export {
+  assertRepresentable,
+  assertSchema,
+  assertValid,
+  cleanStringsIn,
+  joinPointer,
+  type KnownOfValue,
+} from './validation';
 export { DEFAULT_SCHEMAS_DIR, SCHEMA_BASE_URI, SchemaRegistry } from './schema-registry';
 export {
   Catalog,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { useStringLengthKeywords } from './string-length-keywords';
 
 /** Base of every schema `$id`; a schema's id is this plus its path under schemas/. */
 export const SCHEMA_BASE_URI = 'https://schemas.crucible.dev/';
@@ -25,6 +26,9 @@ export class SchemaRegistry {
     // a hostile payload cannot make validation expensive.
     this.ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: false, verbose: true });
     addFormats(this.ajv);
+    // Same checks and errors as ajv's, without counting code points when the
+    // UTF-16 length decides (string-length-keywords.ts).
+    useStringLengthKeywords(this.ajv);
     // Annotations our schemas carry for error reasons and type generation.
     this.ajv.addKeyword({ keyword: 'x-crucible-reason', schemaType: 'string' });
     // What a refused legacy field was replaced by (named in its error message).

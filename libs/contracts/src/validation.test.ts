@@ -1,7 +1,7 @@
 import { CrucibleError } from './errors';
 import { defaultCatalog } from './catalog';
 import { thrownBy } from './testing';
-import { assertValid, findUnrepresentable, joinPointer } from './validation';
+import { assertValid, cleanStringsIn, findUnrepresentable, joinPointer } from './validation';
 
 function failure(file: string, value: unknown): CrucibleError {
   return thrownBy(() => assertValid(defaultCatalog().registry, file, value), CrucibleError);
@@ -166,5 +166,23 @@ describe('request validation', () => {
 
   it('escapes JSON Pointer tokens', () => {
     expect(joinPointer('', 'a/b', 'c~d', 0)).toBe('/a~1b/c~0d/0');
+  });
+});
+
+describe('findUnrepresentable with clean strings known', () => {
+  it('skips searching strings but still finds numbers JSON cannot carry', () => {
+    expect(findUnrepresentable({ a: 'nul \u0000' }, '', { cleanStrings: true })).toBeNull();
+    expect(findUnrepresentable({ a: [1, Infinity] }, '', { cleanStrings: true })?.details).toEqual(
+      expect.objectContaining({ reason: 'number_out_of_range', path: '/a/1' }),
+    );
+    expect(findUnrepresentable({ a: 'nul \u0000' }, '', {})?.details).toEqual(
+      expect.objectContaining({ reason: 'nul_character', path: '/a' }),
+    );
+  });
+
+  it('cleanStringsIn: a text without \\u escapes', () => {
+    expect(cleanStringsIn('{"a":"“x”\\n"}')).toBe(true);
+    expect(cleanStringsIn(JSON.stringify({ a: '\ud800' }))).toBe(false);
+    expect(cleanStringsIn(JSON.stringify({ a: '\u0000' }))).toBe(false);
   });
 });

@@ -128,3 +128,23 @@ function row(name: string, value: number, baseline: number, detail: Record<strin
     detail,
   } satisfies Figure;
 }
+
+/**
+ * The operation's overhead: ours (median) beside its SQL run raw plus the
+ * NATS round trips it truly needs, each measured bare (round-trips.ts).
+ * The target (targets.ts) is 3x.
+ */
+export function overheadFigure(
+  name: string,
+  pair: Pair,
+  roundTrips: { count: number; p50Ms: number; replyBytes: number },
+): Figure {
+  const ours = stats(pair.ours).p50;
+  const sql = stats(pair.baseline).p50;
+  return row(`${name}.overhead_p50`, ours, sql + roundTrips.count * roundTrips.p50Ms, {
+    sql_p50_ms: sql,
+    round_trips: roundTrips.count,
+    round_trip_p50_ms: roundTrips.p50Ms,
+    reply_bytes: roundTrips.replyBytes,
+  });
+}

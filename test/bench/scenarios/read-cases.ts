@@ -20,6 +20,8 @@ export interface ReadCase {
   rows: number;
   /** Every statement the call issued on the scenarios schema, the baseline's included. */
   statements: CapturedQuery[];
+  /** Size of the reply's result as JSON (what its round trip carries). */
+  replyBytes: number;
 }
 
 // Statements of the operation itself, not of the relays and consumers sharing the knex.
@@ -90,6 +92,7 @@ async function listCase(
       query,
       rows: reply.scenarios.length,
       statements: operationStatements(queries),
+      replyBytes: Buffer.byteLength(JSON.stringify(reply)),
     },
     nextCursor: reply.next_cursor,
   };
@@ -131,6 +134,7 @@ export async function lineageCases(
       query,
       rows: found,
       statements: operationStatements(queries),
+      replyBytes: Buffer.byteLength(JSON.stringify(reply)),
     });
   }
   return cases;

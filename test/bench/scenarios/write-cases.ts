@@ -9,6 +9,11 @@ export interface WriteCase {
   name: string;
   ours: Call;
   baseline: Call;
+  /**
+   * NATS round trips the operation needs: the caller's, and its one
+   * request to the components service (resolve_components or get_components).
+   */
+  roundTrips: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
         assembled.push(reply.scenario_hash);
       },
       baseline: () => rawWrite(pg, newManifestRows()),
+      roundTrips: 2,
     },
     {
       // The same request again: every component, the manifest and the derivation reused.
@@ -47,6 +53,7 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
           throw new Error('assemble.inline_reuse: something was new');
       },
       baseline: () => rawWrite(pg, reuseRows),
+      roundTrips: 2,
     },
     {
       // One new adjudicate text: one new component, one new profile, one new manifest.
@@ -59,12 +66,14 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
         if (!reply.was_new_scenario) throw new Error('fork.one_component: scenario not new');
       },
       baseline: () => rawWrite(pg, newManifestRows(parent.scenario_hash)),
+      roundTrips: 2,
     },
     {
       // Rebuilt in full: includes the components service's lookup of 13 contents.
       name: 'get.by_hash',
       ours: (i) => rpc.call('get_scenario', { hash: nth(i) }),
       baseline: (i) => rawBindings(pg, nth(i)),
+      roundTrips: 2,
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/nats-core';
+import type { Msg, MsgHdrs } from '@nats-io/nats-core';
 import { payloadTooLarge, unavailable } from '@crucible/contracts';
 import type {
   Bus,
@@ -10,6 +10,7 @@ import type {
   ServeOptions,
   Subscription,
 } from './bus';
+import { encodeHeaders } from './header-block';
 import { messageSize } from './message-size';
 import { PublishBatch } from './publish-batch';
 import { ReplyInbox } from './reply-inbox';
@@ -62,9 +63,9 @@ export class NatsBus implements Bus {
     try {
       const reply = await this.replies.request(subject, data, {
         timeoutMs: options.timeoutMs,
-        headers: toNatsHeaders(options.headers),
+        headers: encodeHeaders(options.headers),
       });
-      return { data: reply.data, headers: fromNatsHeaders(reply.headers) };
+      return new NatsReply(reply);
     } catch (error) {
       throw translateRequestError(error);
     }
@@ -127,10 +128,29 @@ async function answer(
   const reply = await handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) });
   // What msg.respond does: publish to the reply subject, when the request has one.
   if (!msg.reply) return;
-  const options = { headers: toNatsHeaders(reply.headers) };
+  const options = { headers: encodeHeaders(reply.headers) };
   await (alone()
     ? publisher.publishNow(msg.reply, reply.data, options)
     : publisher.publish(msg.reply, reply.data, options));
+}
+
+/**
+ * A reply as a BusMessage whose headers are converted when first read: the
+ * RPC client reads only the data (converting them cost ~1% of a caller's
+ * CPU per request).
+ */
+class NatsReply implements BusMessage {
+  private converted: Headers | undefined;
+
+  constructor(private readonly msg: Msg) {}
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): Headers {
+    return (this.converted ??= fromNatsHeaders(this.msg.headers));
+  }
 }
 
 /** Publish failures (ReplyInbox already answers timeouts and no responders with CrucibleErrors). */
@@ -146,15 +166,6 @@ function translateRequestError(error: unknown): unknown {
     });
   }
   return error;
-}
-
-function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
-  if (!h) return undefined;
-  const entries = Object.entries(h);
-  if (entries.length === 0) return undefined;
-  const out = natsHeaders();
-  for (const [k, v] of entries) out.set(k, v);
-  return out;
 }
 
 function fromNatsHeaders(h: MsgHdrs | undefined): Headers {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind, context } from '@opentelemetry/api';
+import { SpanKind, context, type Span } from '@opentelemetry/api';
 import {
   CrucibleError,
+  assertRepresentable,
+  assertSchema,
   assertValid,
   internal,
   operationSubject,
@@ -19,9 +21,9 @@ import {
   type MessagingSpanFacts,
 } from '@crucible/telemetry';
 import type { Bus, Headers } from '../bus/bus';
-import { decodeJson, encodeJson, resultJson } from './codec';
+import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
-import { messagingTracer } from '../tracer';
+import { recordingMessagingTracer } from '../tracer';
 
 export interface RpcClientOptions {
   bus: Bus;
@@ -106,11 +108,31 @@ export class RpcClient {
     const { catalog, bus, prefix } = this.options;
     const spec = catalog.operation(operation);
     this.checkDeclared(operation);
-    assertValid(catalog.registry, spec.request, request);
+    const body = this.checkedRequest(spec.request, request, options.encodedRequest);
     const subject = operationSubject(prefix, spec);
     const requestId = options.requestId ?? randomUUID();
     const correlationId = options.correlationId ?? requestId;
-    const body = options.encodedRequest ?? encodeJson(request);
+    const exchange = async (span: Span | undefined): Promise<T> => {
+      try {
+        const headers: Headers = {
+          [REQUEST_ID_HEADER]: requestId,
+          [CORRELATION_ID_HEADER]: correlationId,
+        };
+        injectTrace(headers, context.active());
+        const reply = await bus.request(subject, body, {
+          timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+          headers,
+        });
+        return read(reply.data);
+      } catch (error) {
+        if (span) recordSpanError(span, error);
+        throw error;
+      } finally {
+        span?.end();
+      }
+    };
+    const tracer = recordingMessagingTracer();
+    if (tracer === undefined) return exchange(undefined);
     // A request that waits for its reply: CLIENT here, SERVER at the responder (docs/telemetry.md).
     const facts: MessagingSpanFacts = {
       system: 'nats',
@@ -124,29 +146,23 @@ export class RpcClient {
     const attributes = messagingAttributes(facts);
     attributes['rpc.method'] = operation;
     attributes['crucible.request_id'] = requestId;
-    return messagingTracer().startActiveSpan(
+    return tracer.startActiveSpan(
       messagingSpanName(facts),
       { kind: SpanKind.CLIENT, attributes },
-      async (span) => {
-        try {
-          const headers: Headers = {
-            [REQUEST_ID_HEADER]: requestId,
-            [CORRELATION_ID_HEADER]: correlationId,
-          };
-          injectTrace(headers, context.active());
-          const reply = await bus.request(subject, body, {
-            timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
-            headers,
-          });
-          return read(reply.data);
-        } catch (error) {
-          recordSpanError(span, error);
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
+      exchange,
     );
+  }
+
+  /**
+   * The request checked against its schema, and its bytes: `encoded` when
+   * given, else encoded here first, so that its text tells whether the
+   * strings need searching for NULs and lone surrogates (`cleanStringsIn`).
+   */
+  private checkedRequest(schema: string, request: unknown, encoded?: Uint8Array): Uint8Array {
+    const { registry } = this.options.catalog;
+    const message = encoded === undefined ? encodeMessage(request) : undefined;
+    assertValid(registry, schema, request, message?.known);
+    return encoded ?? message?.bytes ?? encodeJson(request);
   }
 
   /** Refuses a call the catalog does not declare for the calling service. */
@@ -165,8 +181,11 @@ export class RpcClient {
     const { registry } = this.options.catalog;
     let body: unknown;
     try {
-      body = decodeJson(data);
-      assertValid(registry, 'common/reply.v1.json', body);
+      const decoded = decodeMessage(data);
+      body = decoded.value;
+      // The whole reply once; the result below is part of it.
+      assertRepresentable(body, decoded.known);
+      assertSchema(registry, 'common/reply.v1.json', body);
     } catch {
       throw internal('the service sent a malformed reply', { reason: 'invalid_reply' });
     }
@@ -174,7 +193,7 @@ export class RpcClient {
       throw CrucibleError.fromWire((body as { error: WireError }).error);
     const result = (body as { result: unknown }).result;
     try {
-      assertValid(registry, replySchema, result);
+      assertSchema(registry, replySchema, result);
     } catch {
       throw internal('the service sent a reply that breaks its schema', {
         reason: 'invalid_reply',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Span } from '@opentelemetry/api';
 import {
   assertValid,
   internal,
@@ -21,9 +21,9 @@ import {
   type MessagingSpanFacts,
 } from '@crucible/telemetry';
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
-import { decodeJson, encodeError, encodeResult } from './codec';
+import { decodeMessage, encodeError, encodeMessage, encodeResult } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
-import { messagingTracer } from '../tracer';
+import { recordingMessagingTracer } from '../tracer';
 
 /** Room left in a message for headers (request id, trace context) next to the reply body. */
 const REPLY_HEADROOM_BYTES = 4096;
@@ -108,6 +108,46 @@ export class RpcServer {
     const requestId = message.headers[REQUEST_ID_HEADER] ?? randomUUID();
     const correlationId = message.headers[CORRELATION_ID_HEADER] ?? requestId;
     const spec = this.options.catalog.operation(operation);
+    const respond = async (span: Span | undefined): Promise<BusMessage> => {
+      let body: Uint8Array;
+      try {
+        const limit = this.options.maxRequestBytes ?? this.options.bus.maxPayload;
+        if (message.data.byteLength > limit) throw payloadTooLarge(limit, message.data.byteLength);
+        const { value: request, known } = decodeMessage(message.data);
+        assertValid(this.options.catalog.registry, spec.request, request, known);
+        const result = await handler(request as RequestOf<OperationName>, {
+          operation,
+          requestId,
+          correlationId,
+        });
+        body = this.encodeReply(operation, spec.reply, result);
+        // A reply the bus cannot carry would leave the caller waiting for
+        // its timeout; answer with an error that fits instead.
+        if (body.byteLength > this.options.bus.maxPayload - REPLY_HEADROOM_BYTES) {
+          this.options.logger.error('reply too large for the bus', {
+            operation,
+            bytes: body.byteLength,
+          });
+          throw internal('the reply is too large to send', {
+            reason: 'reply_too_large',
+            bytes: body.byteLength,
+          });
+        }
+      } catch (thrown) {
+        const error = toCrucibleError(thrown);
+        if (error.code === 'internal') {
+          this.options.logger.error('operation failed', { operation, requestId, error: thrown });
+        }
+        // Answered, not thrown: the span records the wire error (error.type = its code).
+        if (span) recordSpanError(span, error);
+        body = encodeError(error);
+      } finally {
+        span?.end();
+      }
+      return { data: body, headers: { [REQUEST_ID_HEADER]: requestId } };
+    };
+    const tracer = recordingMessagingTracer();
+    if (tracer === undefined) return respond(undefined);
     const facts: MessagingSpanFacts = {
       system: 'nats',
       operationType: 'process',
@@ -120,62 +160,27 @@ export class RpcServer {
     const attributes = messagingAttributes(facts);
     attributes['rpc.method'] = operation;
     attributes['crucible.request_id'] = requestId;
-    return messagingTracer().startActiveSpan(
+    return tracer.startActiveSpan(
       messagingSpanName(facts),
       { kind: SpanKind.SERVER, attributes },
       extractTrace(message.headers),
-      async (span) => {
-        let body: Uint8Array;
-        try {
-          const limit = this.options.maxRequestBytes ?? this.options.bus.maxPayload;
-          if (message.data.byteLength > limit)
-            throw payloadTooLarge(limit, message.data.byteLength);
-          const request = decodeJson(message.data);
-          assertValid(this.options.catalog.registry, spec.request, request);
-          const result = await handler(request as RequestOf<OperationName>, {
-            operation,
-            requestId,
-            correlationId,
-          });
-          body = this.encodeReply(operation, spec.reply, result);
-          // A reply the bus cannot carry would leave the caller waiting for
-          // its timeout; answer with an error that fits instead.
-          if (body.byteLength > this.options.bus.maxPayload - REPLY_HEADROOM_BYTES) {
-            this.options.logger.error('reply too large for the bus', {
-              operation,
-              bytes: body.byteLength,
-            });
-            throw internal('the reply is too large to send', {
-              reason: 'reply_too_large',
-              bytes: body.byteLength,
-            });
-          }
-        } catch (thrown) {
-          const error = toCrucibleError(thrown);
-          if (error.code === 'internal') {
-            this.options.logger.error('operation failed', { operation, requestId, error: thrown });
-          }
-          // Answered, not thrown: the span records the wire error (error.type = its code).
-          recordSpanError(span, error);
-          body = encodeError(error);
-        } finally {
-          span.end();
-        }
-        return { data: body, headers: { [REQUEST_ID_HEADER]: requestId } };
-      },
+      respond,
     );
   }
 
   private encodeReply(operation: OperationName, replySchema: string, result: unknown): Uint8Array {
+    // Encoded first: its text tells whether the strings need searching (cleanStringsIn).
+    const encoded = encodeMessage({ result });
     const error: CrucibleError | null = (() => {
       try {
-        assertValid(this.options.catalog.registry, replySchema, result);
+        assertValid(this.options.catalog.registry, replySchema, result, encoded?.known);
         return null;
       } catch (invalid) {
         this.options.logger.error('reply breaks its schema', { operation, error: invalid });
         return internal('the service produced an invalid reply', { reason: 'invalid_reply' });
       }
     })();
-    return error ? encodeError(error) : encodeResult(result);
+    if (error) return encodeError(error);
+    return encoded?.bytes ?? encodeResult(result);
   }
 }

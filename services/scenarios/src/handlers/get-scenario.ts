@@ -21,14 +21,15 @@ export async function getScenario(
   ctx: RpcContext,
 ): Promise<GetScenarioReply> {
   const hash = await scenarioHashOf(deps, request, '', ctx);
-  const stored = await deps.store.bindings(hash);
-  if (!stored)
+  // One round trip for everything of this service's (store/scenario-read.ts).
+  const read = await deps.store.read(hash);
+  if (!read)
     throw notFound(`no scenario with hash ${hash}`, {
       path: '/hash',
       reason: 'scenario_not_found',
       hash,
     });
-  const parts = await deps.store.profileParts([...stored.cognition_profiles.values()]);
+  const { bindings: stored, parts, relations } = read;
   const keys: ComponentKey[] = [
     ...[...stored.environments.values()].map((h) => ({ kind: 'environment' as const, hash: h })),
     ...stored.entity_hashes.map((h) => ({ kind: 'entity' as const, hash: h })),
@@ -60,7 +61,6 @@ export async function getScenario(
       adjudication_retry_budget: p.adjudication_retry_budget,
     };
   }
-  const relations = await deps.store.relations(hash);
   return {
     hash,
     scenario_slug: stored.scenario_slug,

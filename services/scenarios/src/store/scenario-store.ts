@@ -3,6 +3,7 @@ import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { ProfileComposition, StoredBindings } from '../domain/parent-scenario';
 import { readDerivation, type DerivationRow } from './derivations';
 import { readLineage, type Lineage } from './lineage';
+import { readScenario, type ScenarioRead } from './scenario-read';
 import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
 import { writeScenario, type ScenarioWrite, type WriteOutcome } from './scenario-write';
 
@@ -110,6 +111,11 @@ export class ScenarioStore {
       environments: new Map(environments.map((r) => [r.environment_label, r.environment_hash])),
       entity_hashes: entities.map((r) => r.entity_hash),
     };
+  }
+
+  /** Manifest, bindings, profile compositions and relations in one round trip (get_scenario). */
+  read(hash: string, trx?: Knex.Transaction): Promise<ScenarioRead | undefined> {
+    return readScenario(this.db, hash, trx);
   }
 
   /** Compositions of profiles, as recorded when scenarios binding them were stored. */

@@ -1,0 +1,42 @@
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import type { Headers } from './bus';
+import { encodeHeaders } from './header-block';
+
+/** MsgHdrs's type leaves encode() out; nats.js's publish calls it. */
+const bytesOf = (h: unknown): Buffer => Buffer.from((h as { encode(): Uint8Array }).encode());
+
+/** The block nats.js's own MsgHdrs writes for the same headers. */
+function natsBlock(h: Headers): Buffer {
+  const out = natsHeaders();
+  for (const [k, v] of Object.entries(h)) out.set(k, v);
+  return bytesOf(out);
+}
+
+describe('encodeHeaders', () => {
+  it.each<Headers>([
+    { 'crucible-request-id': '6f1c2a9e-0000-4000-8000-000000000000' },
+    {
+      'crucible-request-id': 'a',
+      'crucible-correlation-id': 'b',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'k=v',
+      baggage: 'user=“é”',
+    },
+    { 'Mixed-Case': 'kept as given' },
+    // Not plain: trimmed, or a key nats.js keeps as it is, by nats.js itself.
+    { 'crucible-request-id': '  padded  ' },
+    { '': 'empty key' },
+  ])('writes what nats.js writes: %j', (h) => {
+    expect(bytesOf(encodeHeaders(h))).toEqual(natsBlock(h));
+  });
+
+  it('none for no headers', () => {
+    expect(encodeHeaders(undefined)).toBeUndefined();
+    expect(encodeHeaders({})).toBeUndefined();
+  });
+
+  it('refuses what nats.js refuses', () => {
+    expect(() => encodeHeaders({ k: 'a\r\nb' })).toThrow('values cannot contain');
+    expect(() => encodeHeaders({ 'bad key': 'v' })).toThrow('not a valid character');
+  });
+});

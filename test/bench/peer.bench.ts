@@ -1,0 +1,246 @@
+// Our request/reply against the framework a user would most likely pick for
+// Node.js microservices, Moleculer (0.14, the newest line whose engines
+// include Node 20.19), measured side by side in one run on the same
+// nats-server (docs/messaging.md, "Against a peer").
+//
+// Each side is two processes of its own, a server and a calling client
+// (peer/peer-process.ts). The server validates `{content: <2 KB text>}`
+// and replies with the content's sha256. Ours: RpcServer and RpcClient on a
+// NatsBus, everything our services do per call (request checked on both
+// ends, reply checked on both ends, request and correlation ids, trace
+// headers, size limits). Moleculer: two ServiceBrokers on its NATS
+// transporter, params checked by its default validator on the server.
+//
+// Load: the client runs `concurrency` loops with one call in flight each, a
+// warm-up then a window, sides in alternating rounds (ours first in even
+// rounds). Throughput: calls completed in the windows per second. Latency:
+// per call, in the client. CPU per request: server + client process CPU
+// from /proc over each round (warm-up included) divided by the calls
+// completed in it; nats-server's share is in the figure's detail.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { testInfra } from '../support';
+import type { Figure } from './figures';
+import { cpuSnapshot, cpuUsedBetween } from './gateway/cpu-accounting';
+import type { LoadResult } from './gateway/load-protocol';
+import { environmentText } from './gateway/workload';
+import { mean, percentile } from './latency-stats';
+import { writeBenchCatalog } from './peer/bench-catalog';
+import { PeerChild } from './peer/peer-child';
+import type { PeerConfig } from './peer/peer-protocol';
+
+export interface PeerBenchOptions {
+  concurrencies?: readonly number[];
+  warmupMs?: number;
+  /** Measured time per side and concurrency, split over the rounds. */
+  measureMs?: number;
+  rounds?: number;
+  contentBytes?: number;
+  /** Each child writes a V8 CPU profile under <dir>/<role>/ when it exits. */
+  cpuProfileDir?: string;
+  log?: (line: string) => void;
+}
+
+export const PEER_BENCH_DEFAULTS = {
+  concurrencies: [1, 50],
+  warmupMs: 250,
+  measureMs: 5_000,
+  rounds: 10,
+  contentBytes: 2_048,
+} as const;
+
+type Side = 'ours' | 'moleculer';
+
+interface SideTotals {
+  requests: number;
+  completed: number;
+  windowMs: number;
+  latencies: Float64Array[];
+  cpuSeconds: Map<string, number>;
+  wallSeconds: number;
+}
+
+/** Throughput, p50, p99 and CPU per request at each concurrency, ours / Moleculer. */
+export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[]> {
+  const settings = {
+    concurrencies: options.concurrencies ?? PEER_BENCH_DEFAULTS.concurrencies,
+    warmupMs: options.warmupMs ?? PEER_BENCH_DEFAULTS.warmupMs,
+    measureMs: options.measureMs ?? PEER_BENCH_DEFAULTS.measureMs,
+    rounds: options.rounds ?? PEER_BENCH_DEFAULTS.rounds,
+    contentBytes: options.contentBytes ?? PEER_BENCH_DEFAULTS.contentBytes,
+    cpuProfileDir: options.cpuProfileDir,
+    log: options.log ?? ((line: string) => console.error(`[peer] ${line}`)),
+  };
+  const catalog = writeBenchCatalog();
+  const children: PeerChild[] = [];
+  try {
+    const config: PeerConfig = {
+      natsUrl: testInfra().natsUrl,
+      prefix: `peer${randomBytes(4).toString('hex')}`,
+      catalogDir: catalog.dir,
+      baseText: environmentText(settings.contentBytes),
+    };
+    const nodeOptions = (role: string): string[] =>
+      settings.cpuProfileDir === undefined
+        ? []
+        : ['--cpu-prof', '--cpu-prof-dir', `${settings.cpuProfileDir}/${role}`];
+    const start = async (role: PeerChild['role']): Promise<PeerChild> => {
+      const child = await PeerChild.start(role, config, nodeOptions(role));
+      children.push(child);
+      return child;
+    };
+    const sides: Record<Side, { server: PeerChild; client: PeerChild }> = {
+      ours: { server: await start('ours-server'), client: await start('ours-client') },
+      moleculer: {
+        server: await start('moleculer-server'),
+        client: await start('moleculer-client'),
+      },
+    };
+    // Both answer the same call with the same hash.
+    const probe = `${config.baseText}\n#probe`;
+    const [ourHash, theirHash] = [
+      await sides.ours.client.probe(probe),
+      await sides.moleculer.client.probe(probe),
+    ];
+    if (ourHash !== theirHash || !/^[0-9a-f]{64}$/.test(ourHash))
+      throw new Error(`the two sides answer differently: ${ourHash} vs ${theirHash}`);
+
+    const figures: Figure[] = [];
+    for (const concurrency of settings.concurrencies) {
+      const totals: Record<Side, SideTotals> = { ours: emptyTotals(), moleculer: emptyTotals() };
+      const roundMs = Math.round(settings.measureMs / settings.rounds);
+      for (let round = 0; round < settings.rounds; round++) {
+        const order: Side[] = round % 2 === 0 ? ['ours', 'moleculer'] : ['moleculer', 'ours'];
+        for (const side of order) {
+          const { server, client } = sides[side];
+          const roles = new Map<number, string>([
+            [server.pid ?? -1, 'server'],
+            [client.pid ?? -1, 'client'],
+            [process.pid, 'bench'],
+          ]);
+          const before = cpuSnapshot();
+          const startedAt = performance.now();
+          const result = await client.run({
+            concurrency,
+            warmupMs: settings.warmupMs,
+            measureMs: roundMs,
+          });
+          const wallSeconds = (performance.now() - startedAt) / 1000;
+          const cpu = cpuUsedBetween(before, cpuSnapshot(), roles);
+          if (result.errors > 0)
+            throw new Error(
+              `${side} c=${concurrency}: ${result.errors} failed calls, the first: ${result.firstError ?? '?'}`,
+            );
+          add(totals[side], result, cpu, wallSeconds);
+        }
+      }
+      figures.push(...peerFigures(concurrency, totals.ours, totals.moleculer));
+      settings.log(describe(concurrency, totals));
+    }
+    return figures;
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    catalog.remove();
+  }
+}
+
+function emptyTotals(): SideTotals {
+  return {
+    requests: 0,
+    completed: 0,
+    windowMs: 0,
+    latencies: [],
+    cpuSeconds: new Map(),
+    wallSeconds: 0,
+  };
+}
+
+function add(
+  totals: SideTotals,
+  result: LoadResult,
+  cpu: ReadonlyMap<string, number>,
+  wallSeconds: number,
+): void {
+  totals.requests += result.requests;
+  totals.completed += result.completed;
+  totals.windowMs += result.windowMs;
+  totals.latencies.push(result.latenciesMs);
+  totals.wallSeconds += wallSeconds;
+  for (const [group, seconds] of cpu)
+    totals.cpuSeconds.set(group, (totals.cpuSeconds.get(group) ?? 0) + seconds);
+}
+
+function rate(t: SideTotals): number {
+  return t.requests / (t.windowMs / 1000);
+}
+
+/** CPU microseconds per completed call of a process group. */
+function cpuUs(t: SideTotals, group: string): number {
+  return ((t.cpuSeconds.get(group) ?? 0) * 1e6) / Math.max(1, t.completed);
+}
+
+function otherCores(t: SideTotals): number {
+  return (t.cpuSeconds.get('other') ?? 0) / Math.max(t.wallSeconds, 1e-9);
+}
+
+function peerFigures(concurrency: number, ours: SideTotals, theirs: SideTotals): Figure[] {
+  const base = `peer.moleculer.c${concurrency}`;
+  const [a, b] = [concat(ours.latencies), concat(theirs.latencies)];
+  const figure = (
+    name: string,
+    unit: string,
+    better: Figure['better'],
+    value: number,
+    baseline: number,
+    detail?: Record<string, number>,
+  ): Figure => ({
+    name: `${base}.${name}`,
+    unit,
+    value,
+    baseline,
+    ratio: value / baseline,
+    better,
+    ...(detail === undefined ? {} : { detail }),
+  });
+  const work = (t: SideTotals): number => cpuUs(t, 'server') + cpuUs(t, 'client');
+  return [
+    figure('throughput', 'req/s', 'higher', rate(ours), rate(theirs), {
+      requests: ours.requests,
+      baseline_requests: theirs.requests,
+      other_cpu_cores: otherCores(ours),
+      baseline_other_cpu_cores: otherCores(theirs),
+    }),
+    figure('latency_p50', 'ms', 'lower', percentile(a, 50), percentile(b, 50), {
+      mean_ms: mean(a),
+      baseline_mean_ms: mean(b),
+    }),
+    figure('latency_p99', 'ms', 'lower', percentile(a, 99), percentile(b, 99)),
+    figure('cpu_per_request', 'us', 'lower', work(ours), work(theirs), {
+      'cpu_us.server': cpuUs(ours, 'server'),
+      'cpu_us.client': cpuUs(ours, 'client'),
+      'cpu_us.nats-server': cpuUs(ours, 'nats-server'),
+      'baseline_cpu_us.server': cpuUs(theirs, 'server'),
+      'baseline_cpu_us.client': cpuUs(theirs, 'client'),
+      'baseline_cpu_us.nats-server': cpuUs(theirs, 'nats-server'),
+    }),
+  ];
+}
+
+function describe(concurrency: number, totals: Record<Side, SideTotals>): string {
+  const side = (t: SideTotals): string =>
+    `${Math.round(rate(t))} req/s, cpu us/call server ${Math.round(cpuUs(t, 'server'))} client ${Math.round(cpuUs(t, 'client'))} nats ${Math.round(cpuUs(t, 'nats-server'))}`;
+  const noise = Math.max(otherCores(totals.ours), otherCores(totals.moleculer));
+  const warning =
+    noise > 0.1 ? `\n  WARNING: other processes used ${noise.toFixed(2)} cores meanwhile` : '';
+  return `c=${concurrency}\n  ours      ${side(totals.ours)}\n  moleculer ${side(totals.moleculer)}${warning}`;
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
