@@ -5,6 +5,7 @@ import {
   openEmbeddedTestInfrastructure,
   openRealTestInfrastructure,
   type TestInfrastructure,
+  testGatewaySettings,
 } from '../support';
 
 export { http } from '../support';
@@ -40,12 +41,13 @@ async function startOn(test: TestInfrastructure, options: StackOptions): Promise
   const parts: Stoppable[] = [];
   try {
     parts.push(await startComponentsService(infra));
-    const gateway = await startGateway(infra, {
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-      bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
-    });
+    const gateway = await startGateway(
+      infra,
+      testGatewaySettings({
+        requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+        bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
+      }),
+    );
     parts.push(gateway);
     return {
       kind: test.kind,

@@ -50,7 +50,15 @@ export type ComponentKind =
  */
 export type JsonObject = {[key: string]: unknown};
 export type ErrorCode =
-  "invalid_argument" | "not_found" | "conflict" | "payload_too_large" | "unavailable" | "internal";
+  | "invalid_argument"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unauthenticated"
+  | "permission_denied"
+  | "resource_exhausted"
+  | "unavailable"
+  | "internal";
 export type ErrorDetails = {path?: string; reason?: string; [key: string]: unknown};
 /**
  * Every NATS reply: exactly one of `result` (checked against the operation's reply schema) or `error`.

@@ -20,7 +20,7 @@ import {
 } from '@crucible/telemetry';
 import type { Bus, Headers } from '../bus/bus';
 import { decodeJson, encodeJson, resultJson } from './codec';
-import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
+import { CORRELATION_ID_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { messagingTracer } from '../tracer';
 
 export interface RpcClientOptions {
@@ -43,6 +43,8 @@ export interface CallOptions {
   timeoutMs?: number;
   requestId?: string;
   correlationId?: string;
+  /** Who asked (the gateway's authenticated principal), sent as PRINCIPAL_HEADER. */
+  principal?: string;
   /**
    * `request` as UTF-8 JSON, when the caller holds the bytes it decoded
    * `request` from (the gateway: the HTTP body). Sent as they are instead of
@@ -133,6 +135,7 @@ export class RpcClient {
             [REQUEST_ID_HEADER]: requestId,
             [CORRELATION_ID_HEADER]: correlationId,
           };
+          if (options.principal !== undefined) headers[PRINCIPAL_HEADER] = options.principal;
           injectTrace(headers, context.active());
           const reply = await bus.request(subject, body, {
             timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
