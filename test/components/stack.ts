@@ -24,6 +24,8 @@ export interface Stack {
 export interface StackOptions {
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
+  /** Gateway variables besides the tests' defaults (support/auth.ts). */
+  gatewayEnv?: Record<string, string>;
 }
 
 /** Real Postgres (own database), NATS and Kafka (own prefix for subjects and topics). */
@@ -43,10 +45,13 @@ async function startOn(test: TestInfrastructure, options: StackOptions): Promise
     parts.push(await startComponentsService(infra));
     const gateway = await startGateway(
       infra,
-      testGatewaySettings({
-        requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-        bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
-      }),
+      testGatewaySettings(
+        {
+          requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+          bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
+        },
+        options.gatewayEnv,
+      ),
     );
     parts.push(gateway);
     return {
