@@ -43,6 +43,7 @@ export interface HistoryRow {
   old_hash: string | null;
   new_hash: string | null;
   note: string | null;
+  actor: string | null;
   changed_at: Date;
 }
 

@@ -52,4 +52,5 @@ export {
 export type * from './generated/types';
 export type { EventDataTypes, OperationTypes } from './generated/maps';
 export { bundleSchema } from './schema-bundle';
+export { EVENT_UPGRADES, type EventDataUpgrades } from './event-upgrades';
 export { noNewComponents } from './new-components';

@@ -699,6 +699,30 @@ export interface NameMovedV1 {
   note: string | null;
 }
 /**
+ * A name was set, moved or removed. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameMovedV2".
+ */
+export interface NameMovedV2 {
+  name: Label;
+  old_hash: Sha256Hex | null;
+  /**
+   * null: the name was removed.
+   */
+  new_hash: Sha256Hex | null;
+  /**
+   * Id of the history entry this move wrote. Ids grow with every move, so they order the moves of one name; across names they may commit out of order, so do not use them as a global cursor.
+   */
+  history_id: number;
+  changed_at: Timestamp;
+  note: string | null;
+  /**
+   * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A derivation (an assembly, or a fork with its parent edges) was recorded.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -790,7 +814,14 @@ export interface NameHistoryEntry {
   name: Label;
   old_hash: Sha256Hex | null;
   new_hash: Sha256Hex | null;
+  /**
+   * What the caller said about the move (free text, not checked).
+   */
   note: string | null;
+  /**
+   * Who moved the name: the principal the gateway authenticated (docs/security.md); null for moves recorded before actors were.
+   */
+  actor?: string | null;
   changed_at: Timestamp;
 }
 /**

@@ -25,6 +25,8 @@ export interface HistoryRow {
   /** null: a tombstone (the name was removed). */
   new_hash: string | null;
   note: string | null;
+  /** Who moved it (the authenticated principal); null before actors were recorded. */
+  actor: string | null;
   changed_at: Date;
 }
 
