@@ -13,4 +13,5 @@ export type EventDataUpgrades = Partial<
  */
 export const EVENT_UPGRADES: EventDataUpgrades = {
   'names.name_moved': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'scenarios.derivation_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

@@ -39,6 +39,6 @@ export interface OperationTypes {
 export interface EventDataTypes {
   'components.component_stored': { 1: T.ComponentStoredV1 };
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
-  'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1 };
+  'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
 }

@@ -129,7 +129,7 @@ export type ChrononSeconds = number;
  */
 export type EntityList = [EntityRef, ...EntityRef[]];
 /**
- * Who or what made the change (free text).
+ * Who or what made the change, in the caller's words (free text, kept as a note; who really asked is recorded as the derivation's actor, docs/security.md).
  *
  * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
  * via the `definition` "operator".
@@ -739,6 +739,29 @@ export interface DerivationEdge {
   role: string | null;
 }
 /**
+ * A derivation (an assembly, or a fork with its parent edges) was recorded. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DerivationRecordedV2".
+ */
+export interface DerivationRecordedV2 {
+  derivation_id: number;
+  child_hash: Sha256Hex;
+  parents: DerivationEdge1[];
+  /**
+   * What the caller said operated (its own word, a note; not checked).
+   */
+  operator: string | null;
+  /**
+   * Who recorded it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+export interface DerivationEdge1 {
+  parent_hash: Sha256Hex;
+  role: string | null;
+}
+/**
  * A scenario manifest was stored for the first time.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1203,7 +1226,14 @@ export interface DerivationParentInput {
 export interface GetDerivationReply {
   id: number;
   child_hash: Sha256Hex;
+  /**
+   * What the caller said made the change: its own word, kept as a note (not checked).
+   */
   operator: string | null;
+  /**
+   * Who recorded the derivation: the principal the gateway authenticated (docs/security.md); null for derivations recorded before actors were.
+   */
+  actor?: string | null;
   note: string | null;
   metadata: JsonObject;
   created_at: Timestamp;
