@@ -13,4 +13,6 @@ if (!principal || !/^[\x21-\x7e]{1,128}$/.test(principal) || !SCOPES.includes(sc
 const key = `crucible_${randomBytes(32).toString('base64url')}`;
 const sha256 = createHash('sha256').update(key, 'utf8').digest('hex');
 console.log(`key (give it to the client; it is not stored anywhere):\n  ${key}`);
-console.log(`entry for CRUCIBLE_API_KEYS_FILE's "keys":\n  ${JSON.stringify({ principal, sha256, scopes: [scope] })}`);
+console.log(
+  `entry for CRUCIBLE_API_KEYS_FILE's "keys":\n  ${JSON.stringify({ principal, sha256, scopes: [scope] })}`,
+);

@@ -204,8 +204,13 @@ function routePath(spec: OperationSpec, path: Record<string, string>, query: str
   return query === '' ? filled : `${filled}?${query}`;
 }
 
+/** A path or query value as the router reads it: JSON text for objects, else the value's own text. */
 const encode = (value: unknown): string =>
-  encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  encodeURIComponent(
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value),
+  );
 
 /**
  * Every malformed request of the corpus, generated from the catalog and the
