@@ -12,6 +12,7 @@ export type EventDataUpgrades = Partial<
  * written before it name nobody.
  */
 export const EVENT_UPGRADES: EventDataUpgrades = {
+  'components.component_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
   'names.name_moved': { 1: (data) => ({ ...(data as object), actor: null }) },
   'scenarios.derivation_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

@@ -644,6 +644,24 @@ export interface ComponentStoredV1 {
   size_bytes: number;
 }
 /**
+ * Data of a components.component_stored event: published once, when a component row is new. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ComponentStoredV2".
+ */
+export interface ComponentStoredV2 {
+  kind: ComponentKind;
+  hash: Sha256Hex;
+  /**
+   * UTF-8 bytes of the text or of the canonical JSON that was hashed.
+   */
+  size_bytes: number;
+  /**
+   * Who stored it: the principal the gateway authenticated (docs/security.md), passed on by a service storing components for its caller; null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * Every Kafka event. `data` is checked against the schema registered for (type, schema_version); older versions are upgraded on consume, unknown versions go to the dead-letter topic.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
