@@ -102,8 +102,6 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
         changes,
         additional_parents: [{ parent_hash: donor, role: 'donor' }],
         operator: 'grace',
-        // The principal of the tests' admin token; `operator` is the caller's word.
-        actor: 'admin',
       };
       const first = await ctx.ok('fork_scenario', fork);
       const repeat = await ctx.ok('fork_scenario', fork);

@@ -403,6 +403,32 @@ describe('gateway security (real servers)', () => {
       expect(metadata.body.authorization_servers).toEqual([issuer]);
     });
 
+    it('answers 503 jwks_unavailable, not 401, when the key set cannot be fetched', async () => {
+      // A port that refuses connections: the identity provider is down.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise((resolve) => closed.close(resolve));
+      const gateway = await gatewayWith({
+        CRUCIBLE_JWT_ISSUER: issuer,
+        CRUCIBLE_JWT_AUDIENCE: audience,
+        CRUCIBLE_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+      });
+      const token = await sign({ sub: 'a', scope: 'write' });
+      const response = await http(
+        `${gateway.url}${ENVIRONMENTS}`,
+        'POST',
+        { content: 'x' },
+        bearer(token),
+      );
+      expect([
+        response.status,
+        response.body.error?.code,
+        response.body.error?.details.reason,
+      ]).toEqual([503, 'unavailable', 'jwks_unavailable']);
+      expect(response.body.error.retryable).toBe(true);
+    });
+
     it('refuses expired, foreign, unsigned and subject-less tokens, and missing scopes', async () => {
       const cases: Array<[string, string, number, string]> = [
         ['expired', await sign({ sub: 'a', scope: 'write' }, { exp: '-5m' }), 401, 'expired_token'],

@@ -130,7 +130,8 @@ export class AccessControl {
     error: CrucibleError,
     resource: ResourcePath,
   ): void {
-    res.setHeader('www-authenticate', this.challenge(req, error, resource));
+    if (error.code === 'unauthenticated' || error.code === 'permission_denied')
+      res.setHeader('www-authenticate', this.challenge(req, error, resource));
     sendError(res, error);
   }
 

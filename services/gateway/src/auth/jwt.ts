@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { OPERATION_SCOPES, unauthenticated, type OperationScope } from '@crucible/contracts';
+import {
+  OPERATION_SCOPES,
+  unauthenticated,
+  unavailable,
+  type OperationScope,
+} from '@crucible/contracts';
 import type { JwtSettings } from '../config';
 import { PRINCIPAL_ID, type Principal } from './principal';
 
@@ -59,8 +64,11 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<JwtVerif
       const code = (error as { code?: unknown }).code;
       if (code === 'ERR_JWT_EXPIRED')
         throw unauthenticated('expired_token', 'the token has expired');
-      if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC')
-        throw unauthenticated('invalid_token', 'the token could not be verified');
+      // The provider's key set could not be fetched: not the token's fault, and retrying may work.
+      if (code === 'ERR_JWKS_TIMEOUT' || (code === undefined && error instanceof TypeError))
+        throw unavailable("the identity provider's key set could not be fetched", {
+          reason: 'jwks_unavailable',
+        });
       throw unauthenticated('invalid_token', 'the token is not valid for this gateway');
     }
     if (typeof payload.sub !== 'string' || !PRINCIPAL_ID.test(payload.sub))
