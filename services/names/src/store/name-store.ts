@@ -201,4 +201,12 @@ export class NameStore {
   }
 }
 
-const HISTORY_COLUMNS = ['id', 'name', 'old_hash', 'new_hash', 'note', 'actor', 'changed_at'] as const;
+const HISTORY_COLUMNS = [
+  'id',
+  'name',
+  'old_hash',
+  'new_hash',
+  'note',
+  'actor',
+  'changed_at',
+] as const;
