@@ -64,8 +64,12 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<JwtVerif
       const code = (error as { code?: unknown }).code;
       if (code === 'ERR_JWT_EXPIRED')
         throw unauthenticated('expired_token', 'the token has expired');
-      // The provider's key set could not be fetched: not the token's fault, and retrying may work.
-      if (code === 'ERR_JWKS_TIMEOUT' || (code === undefined && error instanceof TypeError))
+      // The provider's key set could not be fetched (fetch's TypeError, by name: it may come from
+      // another realm): not the token's fault, and retrying may work.
+      if (
+        code === 'ERR_JWKS_TIMEOUT' ||
+        (code === undefined && (error as Error).name === 'TypeError')
+      )
         throw unavailable("the identity provider's key set could not be fetched", {
           reason: 'jwks_unavailable',
         });
