@@ -12,7 +12,8 @@
 // process and not a shell that would die and leave us running. A child still
 // running STOP_GRACE_MS after the signal is killed.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +133,35 @@ function prefixLines(from, to, name) {
   from.on('end', () => pending && to.write(`[${name}] ${pending}\n`));
 }
 
+/**
+ * The gateway's admin token (docs/security.md): CRUCIBLE_ADMIN_TOKEN when
+ * set, else the one kept in the data folder, else a new one written there
+ * (readable by this user only). Either way the children get it in their
+ * environment and the user is told where it is.
+ */
+function adminToken() {
+  const given = process.env.CRUCIBLE_ADMIN_TOKEN?.trim();
+  if (given) {
+    console.log('Admin token: from CRUCIBLE_ADMIN_TOKEN');
+    return given;
+  }
+  const dataDir = process.env.CRUCIBLE_DATA_DIR?.trim() || join(root, '.data');
+  const file = join(dataDir, 'admin-token');
+  let token = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!token) {
+    token = `crucible_${randomBytes(32).toString('base64url')}`;
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  }
+  console.log(
+    `Admin token (kept in ${file}): ${token}\n` +
+      `  for the examples: export CRUCIBLE_TOKEN=$(cat ${file})`,
+  );
+  return token;
+}
+
 await build();
+process.env.CRUCIBLE_ADMIN_TOKEN = adminToken();
 const real = ['DATABASE_URL', 'NATS_URL', 'KAFKA_BROKERS'];
 const set = real.filter((name) => process.env[name]);
 if (set.length === real.length) runDistributed();

@@ -243,10 +243,15 @@ export function describeComponentsApi(name: string, start: () => Promise<Stack>)
         expect(seen).toHaveLength(1);
         expect(seen[0]).toMatchObject({
           type: 'components.component_stored',
-          schema_version: 1,
+          schema_version: 2,
           source: 'components',
           key: hash,
-          data: { kind: 'environment', hash, size_bytes: Buffer.byteLength(content) },
+          data: {
+            kind: 'environment',
+            hash,
+            size_bytes: Buffer.byteLength(content),
+            actor: 'admin',
+          },
         });
       } finally {
         await consumer.stop();

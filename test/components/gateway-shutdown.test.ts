@@ -3,7 +3,7 @@ import { defaultCatalog, operationSubject } from '@crucible/contracts';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
 import { NatsBus, encodeJson, type Subscription } from '@crucible/messaging';
 import { createLogger } from '@crucible/telemetry';
-import { testInfra, uniqueName } from '../support';
+import { TEST_AUTH_HEADERS, testGatewaySettings, testInfra, uniqueName } from '../support';
 
 interface Reply {
   status: number;
@@ -21,8 +21,12 @@ function send(agent: Agent, url: string, method: string, body?: unknown): Promis
         method,
         agent,
         headers: data
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
-          : {},
+          ? {
+              ...TEST_AUTH_HEADERS,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(data),
+            }
+          : TEST_AUTH_HEADERS,
       },
       (res) => {
         let text = '';
@@ -65,7 +69,7 @@ describe('gateway stop with keep-alive clients', () => {
     );
     gateway = await startGateway(
       { bus, catalog, prefix, logger: createLogger({ service: 'test', level: 'error' }) },
-      { port: 0, host: '127.0.0.1', requestTimeoutMs: 5_000, bodyLimitBytes: 100_000 },
+      testGatewaySettings({ requestTimeoutMs: 5_000, bodyLimitBytes: 100_000 }),
     );
   });
 

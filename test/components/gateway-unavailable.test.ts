@@ -2,7 +2,7 @@ import { defaultCatalog, operationSubject } from '@crucible/contracts';
 import { startGateway, type RunningGateway } from '@crucible/gateway';
 import { NatsBus, encodeJson, type Subscription } from '@crucible/messaging';
 import { createLogger } from '@crucible/telemetry';
-import { testInfra, uniqueName } from '../support';
+import { testGatewaySettings, testInfra, uniqueName } from '../support';
 import { http } from './stack';
 
 // A gateway in front of services that are missing or too slow: 503 within the
@@ -30,7 +30,7 @@ describe('gateway with unavailable services', () => {
     );
     gateway = await startGateway(
       { bus, catalog, prefix, logger: createLogger({ service: 'test', level: 'error' }) },
-      { port: 0, host: '127.0.0.1', requestTimeoutMs: 300, bodyLimitBytes: 100_000 },
+      testGatewaySettings({ requestTimeoutMs: 300, bodyLimitBytes: 100_000 }),
     );
   });
 

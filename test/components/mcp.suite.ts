@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { defaultCatalog } from '@crucible/contracts';
 import { textComponentHash } from '@crucible/hashing';
+import { TEST_AUTH_HEADERS } from '../support';
 import { countAll, http, type Stack } from './stack';
 
 /** The MCP endpoint, driven by the official SDK client. */
@@ -12,7 +13,11 @@ export function describeMcp(name: string, start: () => Promise<Stack>): void {
     beforeAll(async () => {
       stack = await start();
       client = new Client({ name: 'crucible-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp`)));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp`), {
+          requestInit: { headers: TEST_AUTH_HEADERS },
+        }),
+      );
     }, 60_000);
     afterAll(async () => {
       await client?.close();

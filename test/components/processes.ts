@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { TEST_GATEWAY_ENV } from '../support';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,7 +22,7 @@ export interface ServiceProcess {
 export function startServiceProcess(name: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [join(ROOT, 'services', name, 'dist', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...TEST_GATEWAY_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,6 +5,7 @@ import {
   openEmbeddedTestInfrastructure,
   openRealTestInfrastructure,
   type TestInfrastructure,
+  testGatewaySettings,
 } from '../support';
 
 export { http } from '../support';
@@ -23,6 +24,8 @@ export interface Stack {
 export interface StackOptions {
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
+  /** Gateway variables besides the tests' defaults (support/auth.ts). */
+  gatewayEnv?: Record<string, string>;
 }
 
 /** Real Postgres (own database), NATS and Kafka (own prefix for subjects and topics). */
@@ -40,12 +43,16 @@ async function startOn(test: TestInfrastructure, options: StackOptions): Promise
   const parts: Stoppable[] = [];
   try {
     parts.push(await startComponentsService(infra));
-    const gateway = await startGateway(infra, {
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-      bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
-    });
+    const gateway = await startGateway(
+      infra,
+      testGatewaySettings(
+        {
+          requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+          bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
+        },
+        options.gatewayEnv,
+      ),
+    );
     parts.push(gateway);
     return {
       kind: test.kind,

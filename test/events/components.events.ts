@@ -91,9 +91,10 @@ export const COMPONENTS_EVENT_TESTS: readonly EventTest[] = [
       ).toEqual(
         expected.map(([kind, hash, size_bytes], i) => ({
           type: 'components.component_stored',
-          schema_version: 1,
+          schema_version: 2,
           key: hash,
-          data: { kind, hash, size_bytes },
+          // Stored through the gateway with the tests' admin token.
+          data: { kind, hash, size_bytes, actor: 'admin' },
           causation_id: writes[i]!.requestId,
           correlation_id: writes[i]!.requestId,
         })),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defaultCatalog, streamTopic, type NameMovedV1 } from '@crucible/contracts';
+import { defaultCatalog, streamTopic, type NameMovedV2 } from '@crucible/contracts';
 import { buildEvent } from '@crucible/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { ok, type PlatformStack } from '../platform/stack';
@@ -10,11 +10,14 @@ const catalog = defaultCatalog();
 const CONSUMER = 'names_projection';
 
 /** A names.name_moved envelope as the names service would write it (event id overridable). */
-function nameMoved(data: Omit<NameMovedV1, 'changed_at' | 'note'>, eventId = randomUUID()) {
+function nameMoved(
+  data: Omit<NameMovedV2, 'changed_at' | 'note' | 'actor'>,
+  eventId = randomUUID(),
+) {
   const event = buildEvent(
     catalog,
     'names.name_moved',
-    { ...data, changed_at: new Date().toISOString(), note: null },
+    { ...data, changed_at: new Date().toISOString(), note: null, actor: null },
     { source: 'names', key: data.name },
   );
   return { ...event, event_id: eventId };

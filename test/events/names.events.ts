@@ -18,6 +18,8 @@ function moved(change: Change, note: string | null) {
     history_id: change.history_id,
     changed_at: change.changed_at,
     note,
+    // Every call here is made with the tests' admin token (support/auth.ts).
+    actor: 'admin',
   };
 }
 
@@ -79,7 +81,7 @@ export const NAMES_EVENT_TESTS: readonly EventTest[] = [
           .map(([call, change, note]) => ({
             key: change.name,
             type: 'names.name_moved',
-            schema_version: 1,
+            schema_version: 2,
             data: moved(change, note),
             causation_id: call.requestId,
             occurred_at: change.changed_at,

@@ -46,13 +46,15 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
         },
         {
           type: 'scenarios.derivation_recorded',
-          schema_version: 1,
+          schema_version: 2,
           key: hash,
           data: {
             derivation_id: first.body.derivation_id,
             child_hash: hash,
             parents: [],
             operator: 'ada',
+            // The principal of the tests' admin token; `operator` is the caller's word.
+            actor: 'admin',
           },
           causation_id: first.requestId,
         },
@@ -130,7 +132,7 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
         },
         {
           type: 'scenarios.derivation_recorded',
-          schema_version: 1,
+          schema_version: 2,
           key: child,
           data: {
             derivation_id: first.body.derivation_id,
@@ -140,18 +142,22 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
               { parent_hash: donor, role: 'donor' },
             ],
             operator: 'grace',
+            // The principal of the tests' admin token; `operator` is the caller's word.
+            actor: 'admin',
           },
           causation_id: first.requestId,
         },
         {
           type: 'scenarios.derivation_recorded',
-          schema_version: 1,
+          schema_version: 2,
           key: child,
           data: {
             derivation_id: alone.body.derivation_id,
             child_hash: child,
             parents: [{ parent_hash: parent, role: 'primary' }],
             operator: null,
+            // The principal of the tests' admin token; `operator` is the caller's word.
+            actor: 'admin',
           },
           causation_id: alone.requestId,
         },

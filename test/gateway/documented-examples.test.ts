@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRealPlatform, type PlatformStack } from '../platform/stack';
+import { TEST_ADMIN_TOKEN } from '../support';
 import { documentedSteps, parseCurl, shellWords, type DocumentedStep } from './curl-commands';
 import { DocumentedValues } from './documented-reply';
 
 const ROOT = join(__dirname, '../..');
 const DOCUMENTED_BASE = /^(http:\/\/)?localhost:8080(?=\/)/;
+/** The token every documented command sends, as `npm start` tells to set it (docs/security.md). */
+const DOCUMENTED_AUTH = 'Bearer $CRUCIBLE_TOKEN';
 
 /**
  * Runs documented curl commands, in order, on an empty real platform: each
@@ -34,9 +37,11 @@ function describeDocumentedSteps(title: string, steps: DocumentedStep[]): void {
     )('%s', async (_title, { request, reply }) => {
       expect(request.url).toMatch(DOCUMENTED_BASE);
       const url = values.substituteText(request.url.replace(DOCUMENTED_BASE, stack.url));
+      // Every documented call is authenticated, with the variable npm start explains.
+      expect(request.headers.authorization).toBe(DOCUMENTED_AUTH);
       const response = await fetch(url, {
         method: request.method,
-        headers: request.headers,
+        headers: { ...request.headers, authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
         body: request.body === undefined ? undefined : values.substituteText(request.body),
       });
       const body = await response.json();

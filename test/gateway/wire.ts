@@ -1,10 +1,11 @@
 import { connect } from 'node:net';
-import type { RawResponse } from '../support';
+import { TEST_ADMIN_TOKEN, type RawResponse } from '../support';
 
 /**
  * Sends `head` (request line and headers, without the blank line) and
  * `body` byte for byte on a fresh connection (`Connection: close` is
- * added), for requests no client library sends: no framing headers at all.
+ * added, and the tests' admin token), for requests no client library sends:
+ * no framing headers at all.
  * Resolves with the parsed answer.
  */
 export function sendBytes(url: string, head: string, body = ''): Promise<RawResponse> {
@@ -21,7 +22,10 @@ export function sendBytes(url: string, head: string, body = ''): Promise<RawResp
         reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    socket.write(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `${head}\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
   });
 }
 

@@ -6,7 +6,7 @@ import {
   deadLetterTopic,
   defaultCatalog,
   streamTopic,
-  type ComponentStoredV1,
+  type ComponentStoredV2,
 } from '@crucible/contracts';
 import { ServiceDb } from '@crucible/database';
 import {
@@ -113,10 +113,11 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 
 /** A valid component_stored event at the latest version; `label` makes it unique. */
 export function storedEvent(label: string): Stored {
-  const data: ComponentStoredV1 = {
+  const data: ComponentStoredV2 = {
     kind: 'environment',
     hash: sha256(label),
     size_bytes: label.length,
+    actor: null,
   };
   return buildEvent(catalog, STORED, data, { source: 'components', key: data.hash });
 }

@@ -1,5 +1,6 @@
 import { CrucibleError } from '@crucible/contracts';
 import { rejectedWith } from '@crucible/contracts/testing';
+import { http } from '../support';
 import { label, nonEmpty, type NamesStack } from './stack';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -56,6 +57,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
             old_hash: b,
             new_hash: null,
             note: 'gone',
+            actor: null,
             changed_at: unset.changed_at,
           },
           {
@@ -64,6 +66,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
             old_hash: a,
             new_hash: b,
             note: null,
+            actor: null,
             changed_at: moved.changed_at,
           },
           {
@@ -72,11 +75,28 @@ export function describeNamesApi(stack: () => NamesStack): void {
             old_hash: null,
             new_hash: a,
             note: 'first',
+            actor: null,
             changed_at: set.changed_at,
           },
         ],
         next_before_id: null,
       });
+    });
+
+    it('records who moved a name: the principal of the request, passed on by the gateway', async () => {
+      const name = label('actor');
+      const a = s.scenario();
+      // Through the gateway, with the tests' admin token: the principal `admin`.
+      const set = await http(`${s.url}/v1/names/${name}`, 'PUT', { hash: a, note: 'by hand' });
+      expect(set.status).toBe(200);
+      // Straight over the bus with a principal, as another service passes one on.
+      await s.rpc.call('unset_scenario_name', { name }, { principal: 'ci-bot' });
+      const { entries } = await s.rpc.call('name_history', { name });
+      expect(entries.map((e) => [e.actor, e.note])).toEqual([
+        ['ci-bot', null],
+        ['admin', 'by hand'],
+      ]);
+      expect((await s.historyRows(name)).map((r) => r.actor)).toEqual(['admin', 'ci-bot']);
     });
 
     it('runs the seed smoke CAS suite: rollback, rollforward, stale expectation', async () => {

@@ -80,12 +80,14 @@ export function describeNamesEvents(stack: () => NamesStack): void {
             history_id: change.history_id,
             changed_at: change.changed_at,
             note: i === 0 ? 'n1' : i === 3 || i === 4 ? 'together' : null,
+            // Over the bus with no principal: nobody from outside asked.
+            actor: null,
           })),
         );
         for (const event of seen) {
           expect(event).toMatchObject({
             type: 'names.name_moved',
-            schema_version: 1,
+            schema_version: 2,
             source: 'names',
             key: event.data.name,
           });

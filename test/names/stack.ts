@@ -7,6 +7,7 @@ import {
   openEmbeddedTestInfrastructure,
   openRealTestInfrastructure,
   type TestInfrastructure,
+  testGatewaySettings,
 } from '../support';
 
 export { http } from '../support';
@@ -42,6 +43,7 @@ export interface HistoryRow {
   old_hash: string | null;
   new_hash: string | null;
   note: string | null;
+  actor: string | null;
   changed_at: Date;
 }
 
@@ -66,12 +68,7 @@ async function startOn(test: TestInfrastructure): Promise<NamesStack> {
     await scenarios.start();
     parts.push(scenarios);
     parts.push(await startNamesService(infra, { requestTimeoutMs: SCENARIOS_TIMEOUT_MS }));
-    const gateway = await startGateway(infra, {
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: 10_000,
-      bodyLimitBytes: 1_000_000,
-    });
+    const gateway = await startGateway(infra, testGatewaySettings({ requestTimeoutMs: 10_000 }));
     parts.push(gateway);
     const count = async (table: string): Promise<number> => {
       const row = await infra.knex

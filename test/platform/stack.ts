@@ -10,6 +10,8 @@ import {
   openEmbeddedTestInfrastructure,
   openRealTestInfrastructure,
   type TestInfrastructure,
+  TEST_AUTH_HEADERS,
+  testGatewaySettings,
 } from '../support';
 
 /** Every registered service and the gateway, started in this process on some infrastructure. */
@@ -73,12 +75,7 @@ async function startOn(test: TestInfrastructure, options: PlatformOptions): Prom
   let gateway: RunningGateway | undefined;
   try {
     for (const name of configured.keys()) await startService(name);
-    gateway = await startGateway(infra, {
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: timeoutMs,
-      bodyLimitBytes: 1_000_000,
-    });
+    gateway = await startGateway(infra, testGatewaySettings({ requestTimeoutMs: timeoutMs }));
     const front = gateway;
     return {
       kind,
@@ -122,7 +119,7 @@ export async function op(
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${stack.url}/v1/ops/${operation}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...TEST_AUTH_HEADERS },
     body: JSON.stringify(request),
   });
   return { status: response.status, body: await response.json() };

@@ -123,6 +123,8 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
         },
       ]);
       const derivation = await ok(stack, 'get_derivation', { id: c.derivation_id });
+      // Who asked, as the gateway authenticated them (the tests' admin token).
+      expect(derivation.actor).toBe('admin');
       expect(derivation.parents).toEqual([
         { parent_hash: a.scenario_hash, parent_index: 0, role: 'primary' },
         { parent_hash: b.scenario_hash, parent_index: 1, role: 'donor' },

@@ -245,6 +245,7 @@ export function describeSmoke(name: string, start: () => Promise<PlatformStack>)
       expect(derivation).toMatchObject({
         child_hash: child.scenario_hash,
         operator: 'smoke',
+        actor: 'admin',
         parents: [{ parent_hash: parent.scenario_hash, parent_index: 0, role: 'primary' }],
         metadata: { touched_components: child.touched_components },
       });

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRegistry } from '@crucible/platform';
-import { createTestDatabase, http, testInfra, uniqueName, type TestDatabase } from '../support';
+import {
+  TEST_ADMIN_TOKEN,
+  createTestDatabase,
+  http,
+  testInfra,
+  uniqueName,
+  type TestDatabase,
+} from '../support';
 import { commandOf, descendantsOf, isRunning } from './process-tree';
 
 // `npm start` as a user runs it, stopped as a user stops it: a signal to npm,
@@ -168,6 +175,17 @@ describe('stopping npm start on the embedded default', () => {
         expect(tree.map(commandOf).some((c) => c.includes('services/platform/dist/main.js'))).toBe(
           true,
         );
+        // No CRUCIBLE_ADMIN_TOKEN: the token kept in the data folder (made by
+        // the first case), printed, readable by this user only, and required.
+        const file = join(dataDir, 'admin-token');
+        const [, token] = await started.waitFor(/Admin token \(kept in [^)]+\): (\S+)/);
+        expect(readFileSync(file, 'utf8').trim()).toBe(token);
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        const names = `${url!}/v1/names`;
+        expect(
+          (await http(names, 'GET', undefined, { authorization: `Bearer ${token}` })).status,
+        ).toBe(200);
+        expect((await http(names, 'GET', undefined, { authorization: '' })).status).toBe(401);
         await stopAndCheck(started, url!, target, signal);
       } finally {
         killLeftovers(started, tree);
@@ -195,6 +213,7 @@ describe('stopping npm start on real infrastructure', () => {
       let tree: number[] = [];
       try {
         started = npmStart({
+          CRUCIBLE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
           DATABASE_URL: database.url,
           NATS_URL: infra.natsUrl,
           KAFKA_BROKERS: infra.kafkaBrokers.join(','),

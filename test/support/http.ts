@@ -1,8 +1,18 @@
 import { request as httpRequest } from 'node:http';
+import { TEST_AUTH_HEADERS } from './auth';
+
+/** The test token's header, unless `headers` has an Authorization of its own (`''`: none at all). */
+function withAuth(headers: Record<string, string>): Record<string, string> {
+  const own = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+  if (own === undefined) return { ...TEST_AUTH_HEADERS, ...headers };
+  if (headers[own] !== '') return headers;
+  const { [own]: _none, ...rest } = headers;
+  return rest;
+}
 
 /**
- * An HTTP request; a string or bytes body is sent as is, anything else as
- * JSON. Resolves with the status, the body (parsed when it is JSON) and the
+ * An HTTP request with the tests' admin token (support/auth.ts); a string or
+ * bytes body is sent as is, anything else as JSON. Resolves with the status, the body (parsed when it is JSON) and the
  * response headers.
  */
 export async function http(
@@ -12,10 +22,10 @@ export async function http(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const raw = typeof body === 'string' || body instanceof Uint8Array;
+  const sent = withAuth(headers);
   const response = await fetch(url, {
     method,
-    headers:
-      body === undefined || raw ? headers : { 'content-type': 'application/json', ...headers },
+    headers: body === undefined || raw ? sent : { 'content-type': 'application/json', ...sent },
     body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -37,7 +47,8 @@ export interface RawResponse {
 
 /**
  * One request with node:http, so that the request target, the headers and
- * the framing are exactly as given (fetch adds a content type and a length).
+ * the framing are exactly as given (fetch adds a content type and a length),
+ * plus the tests' admin token as `http` adds it.
  * No `chunks`: no body and no framing headers; with `chunks` and no
  * Content-Length: chunked.
  */
@@ -48,7 +59,13 @@ export function rawHttp(
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { hostname, port, method: options.method, path: options.path, headers: options.headers },
+      {
+        hostname,
+        port,
+        method: options.method,
+        path: options.path,
+        headers: withAuth(options.headers ?? {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

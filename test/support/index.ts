@@ -10,6 +10,7 @@ export {
   type TestInfrastructure,
 } from './infrastructure';
 export { http, rawHttp, type RawResponse } from './http';
+export { TEST_ADMIN_TOKEN, TEST_AUTH_HEADERS, TEST_GATEWAY_ENV, testGatewaySettings } from './auth';
 export {
   answer,
   createLlmServer,

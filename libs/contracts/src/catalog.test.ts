@@ -74,7 +74,8 @@ describe('message catalog', () => {
   it('knows event versions', () => {
     const stored = catalog.event('components.component_stored');
     expect(stored.stream).toBe('components');
-    expect(stored.latestVersion).toBe(1);
+    expect(stored.latestVersion).toBe(2);
+    expect([...stored.versions.keys()]).toEqual([1, 2]);
     expect(catalog.isEventType('components.nope')).toBe(false);
   });
 

@@ -11,6 +11,23 @@ export type EventDataOf<T extends EventType> = EventDataTypes[T][keyof EventData
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/**
+ * What a caller's credential must grant to call an operation through the
+ * gateway (docs/security.md). Each includes the ones before it: a write
+ * credential may read, an admin one may do anything.
+ */
+export type OperationScope = 'read' | 'write' | 'admin';
+
+/** Every scope, weakest first. */
+export const OPERATION_SCOPES: readonly OperationScope[] = ['read', 'write', 'admin'];
+
+/** Whether a credential granting `granted` may call an operation that needs `needed`. */
+export function scopeGrants(granted: Iterable<OperationScope>, needed: OperationScope): boolean {
+  const rank = OPERATION_SCOPES.indexOf(needed);
+  for (const scope of granted) if (OPERATION_SCOPES.indexOf(scope) >= rank) return true;
+  return false;
+}
+
 /** One operation of the catalog: who answers it and the schemas of both ends. */
 export interface OperationSpec {
   readonly name: OperationName;
@@ -20,6 +37,8 @@ export interface OperationSpec {
   readonly http: { readonly method: HttpMethod; readonly path: string };
   readonly readOnly: boolean;
   readonly idempotent: boolean;
+  /** The scope its callers need at the gateway. */
+  readonly scope: OperationScope;
   readonly summary: string;
   /** false: only for other services; the gateway offers no route or tool for it. */
   readonly exposed: boolean;

@@ -23,6 +23,9 @@ describe('errors', () => {
       'not_found',
       'conflict',
       'payload_too_large',
+      'unauthenticated',
+      'permission_denied',
+      'resource_exhausted',
       'unavailable',
       'internal',
     ]);
@@ -31,6 +34,9 @@ describe('errors', () => {
       ['not_found', 404, false],
       ['conflict', 409, false],
       ['payload_too_large', 413, false],
+      ['unauthenticated', 401, false],
+      ['permission_denied', 403, false],
+      ['resource_exhausted', 429, true],
       ['unavailable', 503, true],
       ['internal', 500, false],
     ]);

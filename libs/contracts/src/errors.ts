@@ -8,6 +8,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'not_found',
   'conflict',
   'payload_too_large',
+  'unauthenticated',
+  'permission_denied',
+  'resource_exhausted',
   'unavailable',
   'internal',
 ];
@@ -21,7 +24,10 @@ export function assertNever(value: never): never {
 export function isRetryableCode(code: ErrorCode): boolean {
   switch (code) {
     case 'unavailable':
+    case 'resource_exhausted':
       return true;
+    case 'unauthenticated':
+    case 'permission_denied':
     case 'invalid_argument':
     case 'not_found':
     case 'conflict':
@@ -44,6 +50,12 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case 'payload_too_large':
       return 413;
+    case 'unauthenticated':
+      return 401;
+    case 'permission_denied':
+      return 403;
+    case 'resource_exhausted':
+      return 429;
     case 'unavailable':
       return 503;
     case 'internal':
@@ -140,6 +152,28 @@ export function payloadTooLarge(limitBytes: number, actualBytes: number, path = 
     `payload of ${actualBytes} bytes exceeds the limit of ${limitBytes} bytes`,
     { path, reason: 'payload_too_large', limit_bytes: limitBytes, actual_bytes: actualBytes },
   );
+}
+
+/** No credential, or one the gateway does not accept (`details.reason` says which). */
+export function unauthenticated(reason: string, message: string): CrucibleError {
+  return new CrucibleError('unauthenticated', message, { reason });
+}
+
+/** A valid credential that may not do this (a missing scope, a refused Host or Origin). */
+export function permissionDenied(
+  reason: string,
+  message: string,
+  details: ErrorDetails = {},
+): CrucibleError {
+  return new CrucibleError('permission_denied', message, { ...details, reason });
+}
+
+/** Too many requests from one caller; `retry_after_seconds` says when to try again. */
+export function resourceExhausted(message: string, retryAfterSeconds: number): CrucibleError {
+  return new CrucibleError('resource_exhausted', message, {
+    reason: 'rate_limited',
+    retry_after_seconds: retryAfterSeconds,
+  });
 }
 
 export function unavailable(message: string, details: ErrorDetails = {}): CrucibleError {

@@ -13,6 +13,9 @@ export {
   isRetryableCode,
   notFound,
   payloadTooLarge,
+  permissionDenied,
+  resourceExhausted,
+  unauthenticated,
   toCrucibleError,
   unavailable,
   type CrucibleErrorOptions,
@@ -32,6 +35,9 @@ export { DEFAULT_SCHEMAS_DIR, SCHEMA_BASE_URI, SchemaRegistry } from './schema-r
 export {
   Catalog,
   defaultCatalog,
+  OPERATION_SCOPES,
+  scopeGrants,
+  type OperationScope,
   type EventDataOf,
   type EventSpec,
   type EventType,
@@ -53,4 +59,5 @@ export {
 export type * from './generated/types';
 export type { EventDataTypes, OperationTypes } from './generated/maps';
 export { bundleSchema } from './schema-bundle';
+export { EVENT_UPGRADES, type EventDataUpgrades } from './event-upgrades';
 export { noNewComponents } from './new-components';

@@ -1,7 +1,13 @@
 import { CrucibleError } from './errors';
 import { defaultCatalog } from './catalog';
 import { thrownBy } from './testing';
-import { assertValid, cleanStringsIn, findUnrepresentable, joinPointer } from './validation';
+import {
+  MAX_JSON_DEPTH,
+  assertValid,
+  cleanStringsIn,
+  findUnrepresentable,
+  joinPointer,
+} from './validation';
 
 function failure(file: string, value: unknown): CrucibleError {
   return thrownBy(() => assertValid(defaultCatalog().registry, file, value), CrucibleError);
@@ -162,6 +168,26 @@ describe('request validation', () => {
       reason: 'number_out_of_range',
     });
     expect(findUnrepresentable({ a: 1e308, b: -0, c: 5e-324 })).toBeNull();
+  });
+
+  it('refuses nesting past MAX_JSON_DEPTH at any depth, with the path of the first too-deep value', () => {
+    const nested = (levels: number, leaf: unknown = 1): unknown => {
+      let value: unknown = leaf;
+      for (let i = 0; i < levels; i++) value = i % 2 === 0 ? [value] : { k: value };
+      return value;
+    };
+    expect(findUnrepresentable(nested(MAX_JSON_DEPTH))).toBeNull();
+    const tooDeep = findUnrepresentable({ a: nested(MAX_JSON_DEPTH) });
+    expect(tooDeep?.details.reason).toBe('too_deep');
+    // The container at depth MAX_JSON_DEPTH: /a, then MAX_JSON_DEPTH - 1 more tokens.
+    expect(tooDeep?.details.path?.split('/').length).toBe(MAX_JSON_DEPTH + 1);
+    expect(tooDeep?.details.path?.startsWith('/a/')).toBe(true);
+    // Far past any stack: parsed JSON can nest this deep, and it is still an answer.
+    for (const levels of [9_000, 200_000]) {
+      const parsed: unknown = JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+      expect(findUnrepresentable(parsed)?.details.reason).toBe('too_deep');
+      expect(findUnrepresentable(nested(levels))?.details.reason).toBe('too_deep');
+    }
   });
 
   it('escapes JSON Pointer tokens', () => {

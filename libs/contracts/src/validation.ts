@@ -19,10 +19,21 @@ const SUSPECT_CHARS = /[\u0000\ud800-\udfff]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
+ * How deeply objects and arrays may nest in any message (the whole message is
+ * depth 0, `{"a": {}}` nests 2 deep). Deeper values are refused before
+ * anything recurses over them: canonical JSON, ajv, JSON.stringify and
+ * Postgres' jsonb all recurse per level, and a stack overflow would be a 500
+ * (docs/api.md, "Limits"). Real content (JSON Schemas included) stays far below.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
  * Finds the first value JSON cannot carry faithfully: a string (value or
- * object key) with a lone surrogate or a NUL character, or a number outside
+ * object key) with a lone surrogate or a NUL character, a number outside
  * the double range (JSON.parse reads 1e400 as Infinity, which re-serializes
- * as null). Returns null when everything is fine.
+ * as null), or an object or array nested deeper than MAX_JSON_DEPTH. Returns
+ * null when everything is fine. Recursion stops at MAX_JSON_DEPTH, so any
+ * depth of input is answered (never a stack overflow).
  */
 export function findUnrepresentable(
   value: unknown,
@@ -31,9 +42,9 @@ export function findUnrepresentable(
 ): CrucibleError | null {
   // Every message is checked: walk it without building paths, and only look
   // for where the problem is when there is one.
-  return representable(value, known.cleanStrings !== true)
+  return representable(value, known.cleanStrings !== true, 0)
     ? null
-    : locateUnrepresentable(value, path);
+    : locateUnrepresentable(value, path, 0);
 }
 
 /** What a caller already knows of a value it has checked (see `cleanStringsIn`). */
@@ -54,20 +65,23 @@ export function cleanStringsIn(jsonText: string): boolean {
   return !jsonText.includes('\\u');
 }
 
-function representable(value: unknown, checkStrings: boolean): boolean {
+/** `depth`: how many objects and arrays enclose `value`. */
+function representable(value: unknown, checkStrings: boolean, depth: number): boolean {
   if (typeof value === 'string')
     return !checkStrings || !SUSPECT_CHARS.test(value) || cleanSuspect(value);
   if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!representable(value[i], checkStrings)) return false;
+    for (let i = 0; i < value.length; i++)
+      if (!representable(value[i], checkStrings, depth + 1)) return false;
     return true;
   }
-  if (typeof value === 'object' && value !== null) {
-    for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      if (checkStrings && SUSPECT_CHARS.test(key) && !cleanSuspect(key)) return false;
-      if (!representable((value as Record<string, unknown>)[key], checkStrings)) return false;
-    }
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (checkStrings && SUSPECT_CHARS.test(key) && !cleanSuspect(key)) return false;
+    if (!representable((value as Record<string, unknown>)[key], checkStrings, depth + 1))
+      return false;
   }
   return true;
 }
@@ -77,7 +91,7 @@ function cleanSuspect(s: string): boolean {
   return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
 }
 
-function locateUnrepresentable(value: unknown, path: string): CrucibleError | null {
+function locateUnrepresentable(value: unknown, path: string, depth: number): CrucibleError | null {
   if (typeof value === 'string') return checkString(value, path);
   if (typeof value === 'number') {
     return Number.isFinite(value)
@@ -88,21 +102,28 @@ function locateUnrepresentable(value: unknown, path: string): CrucibleError | nu
           `${describe(path)}: number is outside the range JSON numbers can carry here`,
         );
   }
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) {
+    return invalidArgument(
+      path,
+      'too_deep',
+      `${describe(path)}: objects and arrays nest more than ${MAX_JSON_DEPTH} deep`,
+      { max_depth: MAX_JSON_DEPTH },
+    );
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = locateUnrepresentable(value[i], joinPointer(path, i));
+      const found = locateUnrepresentable(value[i], joinPointer(path, i), depth + 1);
       if (found) return found;
     }
     return null;
   }
-  if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      const keyPath = joinPointer(path, key);
-      const badKey = checkString(key, keyPath);
-      if (badKey) return badKey;
-      const found = locateUnrepresentable(item, keyPath);
-      if (found) return found;
-    }
+  for (const [key, item] of Object.entries(value)) {
+    const keyPath = joinPointer(path, key);
+    const badKey = checkString(key, keyPath);
+    if (badKey) return badKey;
+    const found = locateUnrepresentable(item, keyPath, depth + 1);
+    if (found) return found;
   }
   return null;
 }

@@ -16,7 +16,13 @@ export {
   type RpcServerOptions,
 } from './rpc/rpc-server';
 export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
-export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
+export {
+  CORRELATION_ID_HEADER,
+  PRINCIPAL_HEADER,
+  REQUEST_ID_HEADER,
+  extractTrace,
+  injectTrace,
+} from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
 export type {
   ConsumedRecord,

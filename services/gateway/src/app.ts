@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Catalog } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import { RESOURCE_METADATA_PATH, type AccessControl } from './auth/access';
 import { errorHandler, otherMethods, unknownRoute } from './http/errors';
 import { apiIndex, homePage } from './http/home';
 import { expressJsonParser } from './http/json-body';
@@ -14,13 +15,16 @@ export interface GatewayAppOptions {
   logger: Logger;
   version: string;
   bodyLimitBytes: number;
+  /** Who may call what (docs/security.md). */
+  access: AccessControl;
   /** Whether the gateway should take traffic (false while starting or draining). */
   isReady: () => boolean;
 }
 
 /**
  * The gateway's express application: the home page and the operation index,
- * health and readiness, the OpenAPI document, the MCP endpoint, and one error
+ * health and readiness, the OpenAPI document, the protected resource
+ * metadata (all public), the MCP endpoint (authenticated), and one error
  * shape for what matches nothing (404) or a known path's other methods (405).
  * The operations' routes are served in front of it (`operationRouter`).
  */
@@ -54,6 +58,24 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
       res.type('json').send(openapi);
     })
     .all(readOnly);
+  // Public: how to authenticate (RFC 9728), for the API and, as the MCP
+  // authorization rules ask, for the MCP endpoint at its own path.
+  for (const resource of ['', '/mcp'] as const)
+    app
+      .route(`${RESOURCE_METADATA_PATH}${resource}`)
+      .get((req, res) => {
+        res.json(options.access.resourceMetadata(req, resource));
+      })
+      .all(readOnly);
+  // The MCP endpoint's caller, before its body is read (any scope lists the
+  // tools; each call's scope is checked by the endpoint).
+  app.use('/mcp', (req, res, next) => {
+    options.access.authorize(req, res, 'read', '/mcp').then((principal) => {
+      if (principal === undefined) return;
+      res.locals.principal = principal;
+      next();
+    }, next);
+  });
   // For /mcp and unknown routes.
   app.use(expressJsonParser(options.bodyLimitBytes));
   app.use(
@@ -63,6 +85,7 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
       rpc: options.rpc,
       logger: options.logger,
       version: options.version,
+      access: options.access,
     }),
   );
   app.use(unknownRoute);

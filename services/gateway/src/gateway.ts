@@ -3,17 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { RpcClient } from '@crucible/messaging';
 import type { Infrastructure } from '@crucible/runtime';
 import { createGatewayApp } from './app';
+import { AccessControl } from './auth/access';
+import { createAuthenticator } from './auth/authenticator';
+import type { GatewaySettings } from './config';
+import { armBodyTimeout } from './http/body-timeout';
 import { assignRequestId, operationRouter } from './http/routes';
 
 export const SERVICE_NAME = 'gateway';
 export const SERVICE_VERSION = '0.1.0';
 
-export interface GatewayOptions {
-  port: number;
-  host: string;
-  requestTimeoutMs: number;
-  bodyLimitBytes: number;
-}
+/** What the gateway runs with: its settings (config.ts), as its process or the platform read them. */
+export type GatewayOptions = GatewaySettings;
+
+/** Paths anyone may ask from any Host: probes address a replica by its IP, not by a public name. */
+const PROBES = new Set(['/health', '/ready']);
 
 export interface RunningGateway {
   /** e.g. http://127.0.0.1:8080 */
@@ -35,22 +38,32 @@ export async function startGateway(
     prefix: infra.prefix,
     timeoutMs: options.requestTimeoutMs,
   });
+  const access = new AccessControl(options, await createAuthenticator(options.auth));
   const app = createGatewayApp({
     catalog: infra.catalog,
     rpc,
     logger,
     version: SERVICE_VERSION,
     bodyLimitBytes: options.bodyLimitBytes,
+    access,
     isReady: () => ready,
   });
-  const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, logger);
-  const server: Server = createServer((req, res) => {
-    assignRequestId(req, res);
-    if (!operations(req, res)) app(req, res);
-  });
-  // A client that never finishes sending cannot hold a socket forever.
-  server.requestTimeout = options.requestTimeoutMs + 10_000;
-  server.headersTimeout = 15_000;
+  const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, access, logger);
+  const server: Server = createServer(
+    // Node checks its header and request timeouts this often (default 30 s).
+    { connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs) },
+    (req, res) => {
+      assignRequestId(req, res);
+      if (!PROBES.has(req.url ?? '') && !access.admit(req, res)) return;
+      armBodyTimeout(req, res, options.bodyTimeoutMs);
+      if (!operations(req, res)) app(req, res);
+    },
+  );
+  // A client that never finishes sending cannot hold a socket forever: the
+  // headers within HEADERS_TIMEOUT_MS (node answers 408), the body within
+  // BODY_TIMEOUT_MS (armBodyTimeout), the whole request within both.
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.headersTimeoutMs + options.bodyTimeoutMs + 1_000;
   // Draining: every response still to be written says `Connection: close`,
   // so a keep-alive client cannot hold the gateway open.
   let draining = false;

@@ -17,12 +17,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stopp
   try {
     const gateway = await startGateway(
       { bus, catalog: defaultCatalog(), prefix: config.prefix, logger },
-      {
-        port: config.port,
-        host: config.host,
-        requestTimeoutMs: config.requestTimeoutMs,
-        bodyLimitBytes: config.bodyLimitBytes,
-      },
+      config,
     );
     return {
       async stop() {

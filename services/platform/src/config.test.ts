@@ -5,9 +5,15 @@ import { loadServiceDefinitions } from './registry';
 
 describe('the platform configuration', () => {
   const definitions = loadServiceDefinitions();
+  // The gateway needs a credential (npm start passes one: docs/security.md).
+  const TOKEN = { CRUCIBLE_ADMIN_TOKEN: 'x'.repeat(32) };
 
   it("reads every registered service's own settings with the service's reader", () => {
-    const env = { CRUCIBLE_DATA_DIR: '/tmp/crucible-config-test', COMPONENTS_CACHE_MB: '3' };
+    const env = {
+      ...TOKEN,
+      CRUCIBLE_DATA_DIR: '/tmp/crucible-config-test',
+      COMPONENTS_CACHE_MB: '3',
+    };
     const config = readConfig(env, definitions);
     expect(config.services.map((service) => service.name)).toEqual(
       definitions.map((definition) => definition.name),
@@ -18,21 +24,25 @@ describe('the platform configuration', () => {
   });
 
   it('shares REQUEST_TIMEOUT_MS between the gateway and the services that call others', () => {
-    const config = readConfig({ REQUEST_TIMEOUT_MS: '1234' }, definitions);
+    const config = readConfig({ ...TOKEN, REQUEST_TIMEOUT_MS: '1234' }, definitions);
     expect(config.gateway.requestTimeoutMs).toBe(1234);
     expect(config.services.find((s) => s.name === 'names')?.settings).toEqual({
       requestTimeoutMs: 1234,
     });
   });
 
-  it('needs none of the connection variables of a service process', () => {
-    expect(() => readConfig({}, definitions)).not.toThrow();
+  it('needs none of the connection variables of a service process, only a credential', () => {
+    expect(() => readConfig(TOKEN, definitions)).not.toThrow();
+    expect(() => readConfig({}, definitions)).toThrow(/no credentials configured/);
   });
 
   it("reports every bad variable at once, a service's and the gateway's, each once", () => {
     let error: unknown;
     try {
-      readConfig({ COMPONENTS_CACHE_MB: 'lots', REQUEST_TIMEOUT_MS: '-1', PORT: 'x' }, definitions);
+      readConfig(
+        { ...TOKEN, COMPONENTS_CACHE_MB: 'lots', REQUEST_TIMEOUT_MS: '-1', PORT: 'x' },
+        definitions,
+      );
     } catch (caught) {
       error = caught;
     }
@@ -57,7 +67,7 @@ describe('the platform configuration', () => {
           return Promise.resolve({ stop: () => Promise.resolve() });
         },
       });
-    const config = readConfig({ LABEL: 'x' }, [fake('b'), fake('a')]);
+    const config = readConfig({ ...TOKEN, LABEL: 'x' }, [fake('b'), fake('a')]);
     for (const service of config.services) await service.start(undefined as never); // the fakes ignore the infrastructure
     expect(started).toEqual(['b:x', 'a:x']);
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { TEST_GATEWAY_ENV } from '../../support/auth';
 
 /** A server started as a process of its own (a service's dist/main.js, or a bare part). */
 export interface ChildService {
@@ -28,7 +29,7 @@ export function startChildService(
   nodeOptions: readonly string[] = [],
 ): ChildService {
   const child = spawn(process.execPath, [...nodeOptions, script, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...TEST_GATEWAY_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -3,6 +3,7 @@
 // concurrency allows, over keep-alive sockets, and answers with the latencies.
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { TEST_AUTH_HEADERS } from '../../support/auth';
 import type {
   FromLoadGenerator,
   LoadJob,
@@ -56,8 +57,12 @@ function send(
         path: outgoing.path,
         headers:
           outgoing.body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': outgoing.body.byteLength },
+            ? TEST_AUTH_HEADERS
+            : {
+                ...TEST_AUTH_HEADERS,
+                'content-type': 'application/json',
+                'content-length': outgoing.body.byteLength,
+              },
       },
       (res) => {
         const status = res.statusCode ?? 0;

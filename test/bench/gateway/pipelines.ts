@@ -3,6 +3,7 @@ import { startComponentsService } from '@crucible/components';
 import { startGateway } from '@crucible/gateway';
 import { connectInfrastructure, type Infrastructure, type Stoppable } from '@crucible/runtime';
 import { createLogger } from '@crucible/telemetry';
+import { testGatewaySettings } from '../../support/auth';
 import { REPO_ROOT } from '../bench-paths';
 import { startBareFront } from './bare-front';
 import { bareConfigToEnv, type BareConfig } from './bare-pipeline-config';
@@ -111,12 +112,7 @@ async function startOursInProcess(servers: Servers, prefix: string): Promise<Run
       logger,
     });
     parts.push(await startComponentsService(infra));
-    const gateway = await startGateway(infra, {
-      port: 0,
-      host: '127.0.0.1',
-      requestTimeoutMs: 5000,
-      bodyLimitBytes: 1_000_000,
-    });
+    const gateway = await startGateway(infra, testGatewaySettings());
     parts.push(gateway);
     return {
       url: gateway.url,

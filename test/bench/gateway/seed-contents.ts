@@ -1,4 +1,5 @@
 import { textComponentHash } from '@crucible/hashing';
+import { TEST_AUTH_HEADERS } from '../../support/auth';
 import { distinctEnvironment, ENVIRONMENTS_PATH } from './workload';
 
 /**
@@ -43,7 +44,10 @@ async function json(
 ): Promise<Record<string, unknown>> {
   const response = await fetch(url, {
     ...init,
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers:
+      init.body === undefined
+        ? TEST_AUTH_HEADERS
+        : { ...TEST_AUTH_HEADERS, 'content-type': 'application/json' },
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${init.method} ${url}: ${response.status} ${text}`);

@@ -37,8 +37,8 @@ export interface OperationTypes {
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
 export interface EventDataTypes {
-  'components.component_stored': { 1: T.ComponentStoredV1 };
+  'components.component_stored': { 1: T.ComponentStoredV1; 2: T.ComponentStoredV2 };
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
-  'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1 };
-  'names.name_moved': { 1: T.NameMovedV1 };
+  'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
+  'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
 }

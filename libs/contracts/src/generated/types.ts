@@ -50,7 +50,15 @@ export type ComponentKind =
  */
 export type JsonObject = {[key: string]: unknown};
 export type ErrorCode =
-  "invalid_argument" | "not_found" | "conflict" | "payload_too_large" | "unavailable" | "internal";
+  | "invalid_argument"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unauthenticated"
+  | "permission_denied"
+  | "resource_exhausted"
+  | "unavailable"
+  | "internal";
 export type ErrorDetails = {path?: string; reason?: string; [key: string]: unknown};
 /**
  * Every NATS reply: exactly one of `result` (checked against the operation's reply schema) or `error`.
@@ -121,7 +129,7 @@ export type ChrononSeconds = number;
  */
 export type EntityList = [EntityRef, ...EntityRef[]];
 /**
- * Who or what made the change (free text).
+ * Who or what made the change, in the caller's words (free text, kept as a note; who really asked is recorded as the derivation's actor, docs/security.md).
  *
  * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
  * via the `definition` "operator".
@@ -636,6 +644,24 @@ export interface ComponentStoredV1 {
   size_bytes: number;
 }
 /**
+ * Data of a components.component_stored event: published once, when a component row is new. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ComponentStoredV2".
+ */
+export interface ComponentStoredV2 {
+  kind: ComponentKind;
+  hash: Sha256Hex;
+  /**
+   * UTF-8 bytes of the text or of the canonical JSON that was hashed.
+   */
+  size_bytes: number;
+  /**
+   * Who stored it: the principal the gateway authenticated (docs/security.md), passed on by a service storing components for its caller; null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * Every Kafka event. `data` is checked against the schema registered for (type, schema_version); older versions are upgraded on consume, unknown versions go to the dead-letter topic.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -691,6 +717,30 @@ export interface NameMovedV1 {
   note: string | null;
 }
 /**
+ * A name was set, moved or removed. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameMovedV2".
+ */
+export interface NameMovedV2 {
+  name: Label;
+  old_hash: Sha256Hex | null;
+  /**
+   * null: the name was removed.
+   */
+  new_hash: Sha256Hex | null;
+  /**
+   * Id of the history entry this move wrote. Ids grow with every move, so they order the moves of one name; across names they may commit out of order, so do not use them as a global cursor.
+   */
+  history_id: number;
+  changed_at: Timestamp;
+  note: string | null;
+  /**
+   * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A derivation (an assembly, or a fork with its parent edges) was recorded.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -703,6 +753,29 @@ export interface DerivationRecordedV1 {
   operator: string | null;
 }
 export interface DerivationEdge {
+  parent_hash: Sha256Hex;
+  role: string | null;
+}
+/**
+ * A derivation (an assembly, or a fork with its parent edges) was recorded. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DerivationRecordedV2".
+ */
+export interface DerivationRecordedV2 {
+  derivation_id: number;
+  child_hash: Sha256Hex;
+  parents: DerivationEdge1[];
+  /**
+   * What the caller said operated (its own word, a note; not checked).
+   */
+  operator: string | null;
+  /**
+   * Who recorded it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+export interface DerivationEdge1 {
   parent_hash: Sha256Hex;
   role: string | null;
 }
@@ -782,7 +855,14 @@ export interface NameHistoryEntry {
   name: Label;
   old_hash: Sha256Hex | null;
   new_hash: Sha256Hex | null;
+  /**
+   * What the caller said about the move (free text, not checked).
+   */
   note: string | null;
+  /**
+   * Who moved the name: the principal the gateway authenticated (docs/security.md); null for moves recorded before actors were.
+   */
+  actor?: string | null;
   changed_at: Timestamp;
 }
 /**
@@ -1164,7 +1244,14 @@ export interface DerivationParentInput {
 export interface GetDerivationReply {
   id: number;
   child_hash: Sha256Hex;
+  /**
+   * What the caller said made the change: its own word, kept as a note (not checked).
+   */
   operator: string | null;
+  /**
+   * Who recorded the derivation: the principal the gateway authenticated (docs/security.md); null for derivations recorded before actors were.
+   */
+  actor?: string | null;
   note: string | null;
   metadata: JsonObject;
   created_at: Timestamp;

@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import {
   assertValid,
+  EVENT_UPGRADES,
   isCrucibleError,
   consumerGroup,
   deadLetterTopic,
@@ -189,7 +190,8 @@ export class EventConsumer {
       throw new DeadLetter('invalid_data', (error as Error).message);
     }
     const data = upgradeEventData(
-      this.options.upgrades ?? {},
+      // The catalog's own steps, and any a consumer adds (tests, migrations in flight).
+      { ...EVENT_UPGRADES, ...this.options.upgrades },
       envelope.type,
       envelope.schema_version,
       spec.latestVersion,

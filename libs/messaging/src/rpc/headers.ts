@@ -6,6 +6,13 @@ import type { Headers } from '../bus/bus';
 export const REQUEST_ID_HEADER = 'crucible-request-id';
 /** Header carrying the id shared by everything one original request caused. */
 export const CORRELATION_ID_HEADER = 'crucible-correlation-id';
+/**
+ * Header carrying who asked: the principal the gateway authenticated
+ * (docs/security.md), passed on by a service calling another for it. Services
+ * record it as the actor of what they write; absent on a call nobody made
+ * from outside (a consumer's, a test's).
+ */
+export const PRINCIPAL_HEADER = 'crucible-principal';
 
 /** Writes the W3C trace context (traceparent, tracestate, baggage) of `ctx` into headers. */
 export function injectTrace(headers: Headers, ctx: Context = context.active()): Headers {

@@ -22,7 +22,7 @@ import {
 } from '@crucible/telemetry';
 import type { Bus, Headers } from '../bus/bus';
 import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
-import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
+import { CORRELATION_ID_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { recordingMessagingTracer } from '../tracer';
 
 export interface RpcClientOptions {
@@ -45,6 +45,8 @@ export interface CallOptions {
   timeoutMs?: number;
   requestId?: string;
   correlationId?: string;
+  /** Who asked (the gateway's authenticated principal), sent as PRINCIPAL_HEADER. */
+  principal?: string;
   /**
    * `request` as UTF-8 JSON, when the caller holds the bytes it decoded
    * `request` from (the gateway: the HTTP body). Sent as they are instead of
@@ -118,6 +120,7 @@ export class RpcClient {
           [REQUEST_ID_HEADER]: requestId,
           [CORRELATION_ID_HEADER]: correlationId,
         };
+        if (options.principal !== undefined) headers[PRINCIPAL_HEADER] = options.principal;
         injectTrace(headers, context.active());
         const reply = await bus.request(subject, body, {
           timeoutMs: options.timeoutMs ?? this.options.timeoutMs,

@@ -22,7 +22,12 @@ import {
 } from '@crucible/telemetry';
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
 import { decodeMessage, encodeError, encodeMessage, encodeResult } from './codec';
-import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
+import {
+  CORRELATION_ID_HEADER,
+  PRINCIPAL_HEADER,
+  REQUEST_ID_HEADER,
+  extractTrace,
+} from './headers';
 import { recordingMessagingTracer } from '../tracer';
 
 /** Room left in a message for headers (request id, trace context) next to the reply body. */
@@ -33,6 +38,8 @@ export interface RpcContext {
   readonly operation: OperationName;
   readonly requestId: string;
   readonly correlationId: string;
+  /** Who asked (PRINCIPAL_HEADER): the actor to record; undefined when nobody from outside did. */
+  readonly principal: string | undefined;
 }
 
 export type OperationHandler<Op extends OperationName> = (
@@ -119,6 +126,7 @@ export class RpcServer {
           operation,
           requestId,
           correlationId,
+          principal: message.headers[PRINCIPAL_HEADER],
         });
         body = this.encodeReply(operation, spec.reply, result);
         // A reply the bus cannot carry would leave the caller waiting for

@@ -12,7 +12,8 @@ export function componentStoredEvent(
 ): OutboxRow {
   return deps.events.event(
     'components.component_stored',
-    { kind, hash, size_bytes: sizeBytes },
+    // The actor: who asked, as the gateway authenticated them (docs/security.md).
+    { kind, hash, size_bytes: sizeBytes, actor: ctx.principal ?? null },
     { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId },
   );
 }

@@ -5,9 +5,16 @@ import type { HttpRequestParts } from '../http/request-layout';
 export const DEFAULT_BASE = 'localhost:8080';
 
 /**
+ * The bearer token header of every example, double-quoted so that a shell
+ * expands the variable `npm start` tells how to set (README.md, docs/security.md).
+ */
+export const AUTH_HEADER_WORD = '"authorization: Bearer $CRUCIBLE_TOKEN"';
+
+/**
  * A curl command that sends `parts` as the operation's route takes it: path
- * parameters in the path, query parameters in the query string, the body as
- * pretty JSON (single-quoted for a POSIX shell).
+ * parameters in the path, query parameters in the query string, the bearer
+ * token from $CRUCIBLE_TOKEN, the body as pretty JSON (single-quoted for a
+ * POSIX shell).
  */
 export function curlCommand(
   spec: Pick<OperationSpec, 'http'>,
@@ -28,7 +35,7 @@ export function curlCommand(
   if (spec.http.method !== 'GET' && !(spec.http.method === 'POST' && parts.body)) {
     words.push('-X', spec.http.method);
   }
-  words.push(shellWord(url));
+  words.push(shellWord(url), '-H', AUTH_HEADER_WORD);
   if (parts.body !== undefined) {
     words.push('-H', shellWord('content-type: application/json'));
     words.push('-d', shellWord(JSON.stringify(parts.body, null, 2)));

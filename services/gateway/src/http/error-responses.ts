@@ -24,6 +24,12 @@ function meaning(code: ErrorCode): string {
       return 'A compare-and-swap did not hold (`details.reason`: `cas_failed`); nothing was written.';
     case 'payload_too_large':
       return 'The body is over the gateway limit (BODY_LIMIT_BYTES, `details.limit_bytes`), or a message between services would be over the bus limit.';
+    case 'unauthenticated':
+      return 'No bearer token, or one the gateway does not accept (`details.reason`: `missing_token`, `invalid_token`, `expired_token`); `WWW-Authenticate` says how to authenticate (docs/security.md).';
+    case 'permission_denied':
+      return 'The token is valid but lacks the scope the operation needs (`details.reason` `insufficient_scope`, `details.required_scope`), or the Host or Origin is not allowed (`host_not_allowed`, `origin_not_allowed`).';
+    case 'resource_exhausted':
+      return 'Too many requests from this caller (`details.reason` `rate_limited`): wait `Retry-After` seconds; retrying then is safe.';
     case 'unavailable':
       return 'A service did not answer in time or is not running; retrying the same request is safe.';
     case 'internal':

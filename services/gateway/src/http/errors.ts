@@ -17,6 +17,7 @@ const REFUSAL_STATUSES: ReadonlyMap<string, { code: ErrorCode; status: number }>
   ['unsupported_media_type', { code: 'invalid_argument', status: 415 }],
   ['unsupported_encoding', { code: 'invalid_argument', status: 415 }],
   ['method_not_allowed', { code: 'not_found', status: 405 }],
+  ['body_timeout', { code: 'invalid_argument', status: 408 }],
 ]);
 
 /**

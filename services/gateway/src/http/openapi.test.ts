@@ -92,13 +92,25 @@ describe('openApiDocument', () => {
     expect(Object.keys(responses)).toEqual([
       '200',
       '400',
+      '401',
+      '403',
       '404',
       '409',
       '413',
       '415',
+      '429',
       '500',
       '503',
     ]);
+    // Each operation names the scope its token needs.
+    expect(document.paths['/v1/components/environments'].post.security).toEqual([
+      { bearer: ['write'] },
+    ]);
+    expect(document.paths['/v1/names'].get.security).toEqual([{ bearer: ['read'] }]);
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(Object.keys(document.paths['/v1/names'].get.responses)).not.toContain('415');
     const error = (name: string) =>
       document.components.responses[name].content['application/json'].schema.properties.error;

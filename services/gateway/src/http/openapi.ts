@@ -19,6 +19,8 @@ Requests: GET operations take their fields as path and query parameters; POST an
 
 Errors: every failure is \`{"error": {"code", "message", "retryable", "details"}}\`; \`details.reason\` names the rule that failed and \`details.path\` (a JSON Pointer into the request) the field. The HTTP status follows the code.
 
+Authentication: every operation needs \`Authorization: Bearer <token>\`, an API key or a JWT of the configured identity provider, whose scope covers the operation's (\`read\`, \`write\`, \`admin\`; each includes the ones before it). No or a bad token is 401 with \`WWW-Authenticate\`; a missing scope is 403 naming it; too many requests is 429 with \`Retry-After\`. \`/\`, \`/v1\`, \`/health\`, \`/ready\`, \`/openapi.json\` and \`/.well-known/oauth-protected-resource\` are public.
+
 Every answer carries \`X-Request-Id\` (yours when you send a sane one).`;
 
 /**
@@ -76,6 +78,14 @@ export function openApiDocument(
           schema: { type: 'string' },
         },
       },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key (`npm start` prints the admin token; docs/security.md) or a JWT of the configured identity provider, with the scopes `read`, `write` or `admin`.',
+        },
+      },
     },
   };
 }
@@ -113,6 +123,7 @@ function operationObject(
     summary: spec.summary,
     description: operationDescription(spec, request, layout),
     tags: [spec.service],
+    security: [{ bearer: [spec.scope] }],
     parameters: [
       ...layout.path.map((name) => parameter(name, 'path')),
       ...layout.query.map((name) => parameter(name, 'query')),
@@ -180,8 +191,10 @@ function opsOperation(
     operationId: 'call_operation',
     summary: 'Call any operation by name, with its whole request as the JSON body.',
     description:
-      "The body is the named operation's request, path parameters included as fields; the query string is not read. The reply is that operation's reply, checked as on its own route. An operation that does not exist (or is internal) is 404 `unknown_operation`. Only POST.",
+      "The body is the named operation's request, path parameters included as fields; the query string is not read. The reply is that operation's reply, checked as on its own route. An operation that does not exist (or is internal) is 404 `unknown_operation`. The token needs the named operation's scope. Only POST.",
     tags: ['ops'],
+    // The scope is the named operation's.
+    security: [{ bearer: [] }],
     parameters: [
       {
         name: 'operation',

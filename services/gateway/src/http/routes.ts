@@ -10,6 +10,7 @@ import {
   type OperationSpec,
 } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
+import type { AccessControl } from '../auth/access';
 import { recordHttpRoute, type Logger } from '@crucible/telemetry';
 import { answerOtherMethod, sendError, toHttpError, unsupportedMediaType } from './errors';
 import { jsonBodyReader, type JsonBody } from './json-body';
@@ -80,6 +81,7 @@ export function operationRouter(
   catalog: Catalog,
   rpc: RpcClient,
   bodyLimitBytes: number,
+  access: AccessControl,
   logger: Logger,
 ): OperationRouter {
   const routes = new RouteTable<Target>([
@@ -104,24 +106,37 @@ export function operationRouter(
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> => {
-    const body = await readBody(req, res);
     if (target !== 'ops') {
+      // Who asks, before anything of the request is read (docs/security.md).
+      const principal = await access.authorize(req, res, target.spec.scope, '');
+      if (principal === undefined) return;
+      const body = await readBody(req, res);
       const request = requestFor(target, params, query, body);
       // With no path parameters, a POST or PUT request is the body itself.
       const asReceived =
         target.layout.body && target.layout.path.length === 0 && body.json ? body.utf8 : undefined;
-      await call(rpc, target.spec.name, request, asReceived, res);
+      await call(rpc, target.spec.name, request, asReceived, principal.id, res);
       return;
     }
     const name = params.operation ?? '';
-    if (!catalog.isOperation(name) || !catalog.operation(name).exposed) {
+    const known = catalog.isOperation(name) && catalog.operation(name).exposed;
+    // An unknown name needs a caller too: no probing the catalog anonymously.
+    const principal = await access.authorize(
+      req,
+      res,
+      known ? catalog.operation(name).scope : undefined,
+      '',
+    );
+    if (principal === undefined) return;
+    if (!known) {
       sendError(
         res,
         notFound(`no operation ${name}`, { reason: 'unknown_operation', operation: name }),
       );
       return;
     }
-    await call(rpc, name, jsonBody(body), body.json ? body.utf8 : undefined, res);
+    const body = await readBody(req, res);
+    await call(rpc, name, jsonBody(body), body.json ? body.utf8 : undefined, principal.id, res);
   };
   const fail = (res: ServerResponse, error: unknown): void => {
     const answer = toHttpError(error, logger);
@@ -174,17 +189,19 @@ function requestTarget(url: string): { pathname: string; query: string } | undef
   }
 }
 
-/** Calls the operation; `asReceived`: the body's bytes, when they are exactly `request` (sent as they are). */
+/** Calls the operation for `principal`; `asReceived`: the body's bytes, when they are exactly `request` (sent as they are). */
 async function call(
   rpc: RpcClient,
   operation: OperationName,
   request: unknown,
   asReceived: Uint8Array | undefined,
+  principal: string,
   res: ServerResponse,
 ): Promise<void> {
   const requestId = requestIdOf(res);
   const result = await rpc.callForwarding(operation, request, {
     requestId,
+    principal,
     ...(asReceived && { encodedRequest: asReceived }),
   });
   // The service's JSON as it is: what res.json would have sent, without a decode and an encode.

@@ -9,9 +9,16 @@ import {
   McpError,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { toCrucibleError, type Catalog } from '@crucible/contracts';
+import {
+  scopeGrants,
+  toCrucibleError,
+  type Catalog,
+  type OperationScope,
+} from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import { insufficientScope, type AccessControl } from '../auth/access';
+import type { Principal } from '../auth/principal';
 import { requestIdOf } from '../http/routes';
 import { toolDefinitions } from './tools';
 
@@ -20,6 +27,7 @@ export interface McpEndpointOptions {
   rpc: RpcClient;
   logger: Logger;
   version: string;
+  access: AccessControl;
 }
 
 /**
@@ -27,12 +35,21 @@ export interface McpEndpointOptions {
  * JSON-RPC exchange, so any gateway replica can answer it). Tools are the
  * catalog's operations; a failed call is a tool result with isError and the
  * wire error as JSON, so agents see the same code, reason and path as HTTP.
+ * The caller is authenticated in front of it (`res.locals.principal`); a tool
+ * call its scopes do not cover is refused as the MCP authorization rules
+ * say, with HTTP 403 and an `insufficient_scope` challenge.
  */
 export function mcpRouter(options: McpEndpointOptions): Router {
   const tools = toolDefinitions(options.catalog);
   const router = createRouter();
   router.post('/', async (req: Request, res: Response) => {
-    const server = buildServer(options, tools, requestIdOf(res));
+    const principal = res.locals.principal as Principal;
+    const missing = missingScope(options.catalog, principal, req.body);
+    if (missing !== undefined) {
+      options.access.refuse(req, res, insufficientScope(missing), '/mcp');
+      return;
+    }
+    const server = buildServer(options, tools, requestIdOf(res), principal);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -63,10 +80,27 @@ export function mcpRouter(options: McpEndpointOptions): Router {
   return router;
 }
 
+/** The scope a JSON-RPC message (or batch) needs for its tool calls that `principal` lacks. */
+function missingScope(
+  catalog: Catalog,
+  principal: Principal,
+  body: unknown,
+): OperationScope | undefined {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    const name = params?.name;
+    if (method !== 'tools/call' || typeof name !== 'string' || !catalog.isOperation(name)) continue;
+    const scope = catalog.operation(name).scope;
+    if (!scopeGrants(principal.scopes, scope)) return scope;
+  }
+  return undefined;
+}
+
 function buildServer(
   options: McpEndpointOptions,
   tools: ReturnType<typeof toolDefinitions>,
   requestId: string,
+  principal: Principal,
 ): Server {
   const server = new Server(
     { name: 'crucible', version: options.version },
@@ -81,6 +115,7 @@ function buildServer(
     try {
       const reply = await options.rpc.callUnchecked(name, request.params.arguments ?? {}, {
         requestId,
+        principal: principal.id,
       });
       return {
         content: [{ type: 'text', text: JSON.stringify(reply) }],

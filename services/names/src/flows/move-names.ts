@@ -16,7 +16,8 @@ import { nameMovedEvent } from './name-events';
  *    never deleted, so the answer still holds at commit.
  * 2. One transaction: lock the names, read where they point, decide every
  *    compare-and-swap (all must hold), then write history rows, the names
- *    and one `name_moved` outbox row per moved name, all at one time. The
+ *    and one `name_moved` outbox row per moved name, all at one time, each
+ *    naming the caller (`ctx.principal`, docs/security.md) as its actor. The
  *    store's transaction wakes the outbox relay once it has committed.
  */
 export async function moveNames(
@@ -38,7 +39,14 @@ export async function moveNames(
     const moves = accepted.filter(isMove);
     const at = await deps.store.moveTime(trx);
     const ids = await deps.store.insertHistory(
-      moves.map((m) => ({ name: m.name, old_hash: m.from, new_hash: m.to, note, changed_at: at })),
+      moves.map((m) => ({
+        name: m.name,
+        old_hash: m.from,
+        new_hash: m.to,
+        note,
+        actor: ctx.principal ?? null,
+        changed_at: at,
+      })),
       trx,
     );
     await deps.store.upsertNames(
@@ -58,6 +66,7 @@ export async function moveNames(
           history_id: historyId(ids, m.name),
           changed_at: at.toISOString(),
           note,
+          actor: ctx.principal ?? null,
         }),
       ),
       trx,

@@ -1,9 +1,9 @@
-import type { NameMovedV1 } from '@crucible/contracts';
+import type { NameMovedV2 } from '@crucible/contracts';
 import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import type { NamesDeps } from '../handlers/deps';
 
 /** The outbox row of the `names.name_moved` event of one move (key: the name). */
-export function nameMovedEvent(deps: NamesDeps, ctx: RpcContext, data: NameMovedV1): OutboxRow {
+export function nameMovedEvent(deps: NamesDeps, ctx: RpcContext, data: NameMovedV2): OutboxRow {
   return deps.events.event('names.name_moved', data, {
     key: data.name,
     causationId: ctx.requestId,

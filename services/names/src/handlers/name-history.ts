@@ -21,6 +21,7 @@ export async function nameHistory(
       old_hash: row.old_hash,
       new_hash: row.new_hash,
       note: row.note,
+      actor: row.actor,
       changed_at: row.changed_at.toISOString(),
     })),
     next_before_id: last === undefined ? null : Number(last.id),

@@ -25,6 +25,8 @@ export interface HistoryRow {
   /** null: a tombstone (the name was removed). */
   new_hash: string | null;
   note: string | null;
+  /** Who moved it (the authenticated principal); null before actors were recorded. */
+  actor: string | null;
   changed_at: Date;
 }
 
@@ -199,4 +201,12 @@ export class NameStore {
   }
 }
 
-const HISTORY_COLUMNS = ['id', 'name', 'old_hash', 'new_hash', 'note', 'changed_at'] as const;
+const HISTORY_COLUMNS = [
+  'id',
+  'name',
+  'old_hash',
+  'new_hash',
+  'note',
+  'actor',
+  'changed_at',
+] as const;

@@ -19,7 +19,11 @@ export class ComponentsClient {
 
   /** resolve_components: one request for every reference of a draft. */
   resolve(request: ResolveComponentsRequest, ctx: RpcContext): Promise<ResolveComponentsReply> {
-    return this.rpc.call('resolve_components', request, { correlationId: ctx.correlationId });
+    // The caller's principal goes on: components it stores name it as their actor.
+    return this.rpc.call('resolve_components', request, {
+      correlationId: ctx.correlationId,
+      ...(ctx.principal !== undefined && { principal: ctx.principal }),
+    });
   }
 
   /**

@@ -16,6 +16,14 @@ export class NamesClient {
 
   /** set_scenario_name: points a name at a stored scenario. */
   set(name: string, hash: string, ctx: RpcContext): Promise<SetScenarioNameReply> {
-    return this.rpc.call('set_scenario_name', { name, hash }, { correlationId: ctx.correlationId });
+    // The caller's principal goes on: the names service records it as the move's actor.
+    return this.rpc.call(
+      'set_scenario_name',
+      { name, hash },
+      {
+        correlationId: ctx.correlationId,
+        ...(ctx.principal !== undefined && { principal: ctx.principal }),
+      },
+    );
   }
 }

@@ -43,6 +43,38 @@ function encodeCursor(createdAt: string, hash: string): string {
   return Buffer.from(JSON.stringify([createdAt, hash]), 'utf8').toString('base64url');
 }
 
+/** created_at as Postgres writes timestamptz as text (`2026-03-14 09:30:00.123456+00`). */
+const POSTGRES_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/;
+
+/**
+ * Whether a cursor's time is one Postgres reads back: its form, and a real
+ * calendar date and time (a forged `2026-02-30` would otherwise reach the
+ * query and fail there as `internal`).
+ */
+function isPostgresTimestamp(text: string): boolean {
+  const parts = POSTGRES_TIMESTAMP.exec(text)?.slice(1).map(Number);
+  if (parts === undefined) return false;
+  const [year, month, day, hour, minute, second] = parts as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
+}
+
 function decodeCursor(cursor: string): { created_at: string; hash: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -50,7 +82,7 @@ function decodeCursor(cursor: string): { created_at: string; hash: string } {
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
+      isPostgresTimestamp(value[0]) &&
       typeof value[1] === 'string' &&
       /^[0-9a-f]{64}$/.test(value[1])
     ) {

@@ -4,6 +4,7 @@ export interface DerivationRow {
   id: number;
   child_hash: string;
   operator: string | null;
+  actor: string | null;
   note: string | null;
   metadata: Record<string, unknown>;
   created_at: Date;
@@ -21,6 +22,7 @@ export async function readDerivation(
       id: string;
       child_hash: string;
       operator: string | null;
+      actor: string | null;
       note: string | null;
       metadata: Record<string, unknown>;
       created_at: Date;
@@ -30,6 +32,7 @@ export async function readDerivation(
       'id',
       'child_hash',
       'operator',
+      'actor',
       'note',
       'metadata',
       'created_at',

@@ -15,6 +15,8 @@ export interface ScenarioWrite {
   readonly profile_parts: ReadonlyMap<string, ProfileComposition>;
   readonly parents: ReadonlyArray<{ parent_hash: string; role: string | null }>;
   readonly operator: string | null;
+  /** Who asked (the authenticated principal, docs/security.md); null when nobody from outside did. */
+  readonly actor: string | null;
   readonly note: string | null;
   readonly metadata: Record<string, unknown>;
 }
@@ -36,6 +38,7 @@ interface DerivationRecord {
   id: string;
   child_hash: string;
   operator: string | null;
+  actor: string | null;
   note: string | null;
   metadata: string;
   parent_key: string;
@@ -85,6 +88,7 @@ export async function writeScenario(
     .insert({
       child_hash: input.hash,
       operator: input.operator,
+      actor: input.actor,
       note: input.note,
       metadata: JSON.stringify(input.metadata),
       parent_key: parentKey,

@@ -49,6 +49,7 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           old_hash: H.LOCKED_ROOM,
           new_hash: null,
           note: 'Withdrawn for now.',
+          actor: 'admin',
           changed_at: '2026-03-14T09:31:24.644Z',
         },
         {
@@ -57,6 +58,7 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           old_hash: null,
           new_hash: H.LOCKED_ROOM,
           note: 'First release.',
+          actor: 'admin',
           changed_at: '2026-03-14T09:31:17.507Z',
         },
       ],

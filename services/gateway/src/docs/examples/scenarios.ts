@@ -195,6 +195,8 @@ export const SCENARIOS_EXAMPLES: readonly OperationExample[] = [
       id: 2,
       child_hash: H.LOCKED_ROOM_HARD,
       operator: 'ana@example.com',
+      // The authenticated principal (the admin token); `operator` is the caller's own word.
+      actor: 'admin',
       note: 'Shorter turns; no key in sight.',
       metadata: {
         touched_components: [

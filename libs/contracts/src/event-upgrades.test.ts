@@ -1,0 +1,30 @@
+import { defaultCatalog } from './catalog';
+import { EVENT_UPGRADES } from './event-upgrades';
+
+describe('EVENT_UPGRADES', () => {
+  const catalog = defaultCatalog();
+
+  it('has a step from every version of every event to the next', () => {
+    const missing = [...catalog.events.values()].flatMap((spec) =>
+      [...spec.versions.keys()]
+        .filter((v) => v < spec.latestVersion && EVENT_UPGRADES[spec.type]?.[v] === undefined)
+        .map((v) => `${spec.type} v${v}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('turns a name_moved v1 into a valid v2 naming no actor', () => {
+    const v1 = {
+      name: 'first-room',
+      old_hash: null,
+      new_hash: 'a'.repeat(64),
+      history_id: 1,
+      changed_at: '2026-03-14T09:30:00.000Z',
+      note: null,
+    };
+    expect(catalog.registry.check('events/names/name_moved.v1.json', v1)).toBeNull();
+    const v2 = EVENT_UPGRADES['names.name_moved']![1]!(v1);
+    expect(v2).toEqual({ ...v1, actor: null });
+    expect(catalog.registry.check('events/names/name_moved.v2.json', v2)).toBeNull();
+  });
+});

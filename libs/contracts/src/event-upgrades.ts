@@ -1,0 +1,18 @@
+import type { EventType } from './catalog';
+
+/** Upgrade steps of event data: `from` version -> the data of version `from + 1`. */
+export type EventDataUpgrades = Partial<
+  Record<EventType, Record<number, (data: unknown) => unknown>>
+>;
+
+/**
+ * The upgrade of every event version that has a successor, kept beside the
+ * schemas (docs/architecture.md, "Contracts"): consumers read every older
+ * version through these. `actor` came in with docs/security.md: events
+ * written before it name nobody.
+ */
+export const EVENT_UPGRADES: EventDataUpgrades = {
+  'components.component_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'names.name_moved': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'scenarios.derivation_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
+};
