@@ -20,6 +20,7 @@ import {
 } from '@crucible/telemetry';
 import type { Bus, Headers } from '../bus/bus';
 import { decodeJson, encodeJson, resultJson } from './codec';
+import { checkContentReply } from './content-check';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { messagingTracer } from '../tracer';
 
@@ -74,8 +75,9 @@ export class RpcClient {
     request: unknown,
     options: CallOptions = {},
   ): Promise<unknown> {
-    const { reply } = this.options.catalog.operation(operation);
-    return this.send(operation, request, options, (data) => this.decodeReply(reply, data));
+    return this.send(operation, request, options, (data) =>
+      this.decodeReply(operation, request, data),
+    );
   }
 
   /**
@@ -89,9 +91,8 @@ export class RpcClient {
     request: unknown,
     options: CallOptions = {},
   ): Promise<Uint8Array> {
-    const { reply } = this.options.catalog.operation(operation);
     return this.send(operation, request, options, (data) => {
-      const result = this.decodeReply(reply, data);
+      const result = this.decodeReply(operation, request, data);
       return resultJson(data) ?? encodeJson(result);
     });
   }
@@ -160,9 +161,13 @@ export class RpcClient {
     throw internal('internal error', { reason: 'undeclared_call' });
   }
 
-  /** The result of a reply, checked against `replySchema`, or its error thrown. */
-  private decodeReply(replySchema: string, data: Uint8Array): unknown {
+  /**
+   * The result of a reply, checked against the operation's reply schema and,
+   * for a read by hash, against the hash asked for; or its error thrown.
+   */
+  private decodeReply(operation: OperationName, request: unknown, data: Uint8Array): unknown {
     const { registry } = this.options.catalog;
+    const replySchema = this.options.catalog.operation(operation).reply;
     let body: unknown;
     try {
       body = decodeJson(data);
@@ -180,6 +185,7 @@ export class RpcClient {
         reason: 'invalid_reply',
       });
     }
+    checkContentReply(operation, request, result);
     return result;
   }
 }
