@@ -38,6 +38,7 @@ export {
   consumerGroup,
   deadLetterTopic,
   operationSubject,
+  readinessSubject,
   serviceQueue,
   streamTopic,
 } from './subjects';

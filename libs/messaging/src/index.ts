@@ -16,11 +16,19 @@ export {
   type RpcServerOptions,
 } from './rpc/rpc-server';
 export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
+export {
+  askReadiness,
+  serveReadiness,
+  type PartReadiness,
+  type ServiceReadiness,
+} from './rpc/readiness';
+export { checkContentReply } from './rpc/content-check';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
 export type {
   ConsumedRecord,
   ConsumerHandle,
+  ConsumerHealth,
   EventLog,
   LogRecord,
   RecordHandler,
@@ -48,6 +56,7 @@ export {
 export { RETIRED_OUTBOX_MIGRATIONS } from './events/legacy-outbox';
 export { OUTBOX_RELAY_TABLE, OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
 export {
+  DEFAULT_MAX_CONSUMER_LAG,
   EventConsumer,
   PROCESSED_EVENTS_TABLE,
   type DeadLetterReason,

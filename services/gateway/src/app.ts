@@ -7,6 +7,7 @@ import { apiIndex, homePage } from './http/home';
 import { expressJsonParser } from './http/json-body';
 import { openApiDocument } from './http/openapi';
 import { mcpRouter } from './mcp/mcp-endpoint';
+import type { Readiness } from './readiness';
 
 export interface GatewayAppOptions {
   catalog: Catalog;
@@ -14,8 +15,8 @@ export interface GatewayAppOptions {
   logger: Logger;
   version: string;
   bodyLimitBytes: number;
-  /** Whether the gateway should take traffic (false while starting or draining). */
-  isReady: () => boolean;
+  /** Whether the gateway should take traffic, and why not (see `gatewayReadiness`). */
+  readiness: () => Promise<Readiness>;
 }
 
 /**
@@ -41,9 +42,9 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
     .all(readOnly);
   app
     .route('/ready')
-    .get((_req, res) => {
-      const ready = options.isReady();
-      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+    .get(async (_req, res) => {
+      const readiness = await options.readiness();
+      res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
     })
     .all(readOnly);
   // Serialized once: the document is large and never changes while running.

@@ -4,6 +4,7 @@ import { RpcClient } from '@crucible/messaging';
 import type { Infrastructure } from '@crucible/runtime';
 import { createGatewayApp } from './app';
 import { assignRequestId, operationRouter } from './http/routes';
+import { READINESS_TIMEOUT_MS, gatewayReadiness } from './readiness';
 
 export const SERVICE_NAME = 'gateway';
 export const SERVICE_VERSION = '0.1.0';
@@ -41,7 +42,7 @@ export async function startGateway(
     logger,
     version: SERVICE_VERSION,
     bodyLimitBytes: options.bodyLimitBytes,
-    isReady: () => ready,
+    readiness: () => gatewayReadiness(infra, { accepting: ready, timeoutMs: READINESS_TIMEOUT_MS }),
   });
   const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, logger);
   const server: Server = createServer((req, res) => {

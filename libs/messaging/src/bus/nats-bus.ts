@@ -19,6 +19,20 @@ export interface NatsBusOptions {
   url: string;
   /** Connection name shown by the server (monitoring). */
   name: string;
+  /**
+   * Credentials of this process's NATS user (docs/security.md, "NATS"):
+   * each service and the gateway connect as their own user, whose
+   * permissions the generated server configuration sets. Unset: no
+   * authentication (the open local server of `npm test` and `infra:up`).
+   */
+  user?: string;
+  password?: string;
+  /**
+   * Prefix of this connection's reply subjects (default `_INBOX`). With
+   * permissions, each user may subscribe only to its own inbox prefix
+   * (`_INBOX_<user>`), so no one else can read its replies.
+   */
+  inboxPrefix?: string;
 }
 
 /**
@@ -34,29 +48,65 @@ export class NatsBus implements Bus {
   /** Requests and replies go out through one batch per connection (see PublishBatch). */
   private readonly publisher: PublishBatch;
 
-  private constructor(private readonly nc: NatsConnection) {
+  /** False from a disconnect until the reconnect (see `Bus.connected`). */
+  private up = true;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix: string | undefined,
+  ) {
     this.publisher = new PublishBatch(nc);
-    this.replies = new ReplyInbox(nc, this.publisher);
+    this.replies = new ReplyInbox(nc, this.publisher, inboxPrefix);
+    void this.watchStatus();
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const nc = await connect({
       servers: options.url,
       name: options.name,
+      ...(options.user !== undefined ? { user: options.user, pass: options.password ?? '' } : {}),
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
       // Keep reconnecting while a server restarts; requests fail fast meanwhile.
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+      // A server that vanishes without closing the socket is noticed within
+      // ~10 s (two unanswered pings 5 s apart) rather than nats.js's 4 minutes.
+      pingInterval: 5_000,
+      maxPingOut: 2,
       // No async stack traces kept per request (measured: ~15% of the gateway's CPU per get).
       noAsyncTraces: true,
     });
-    return new NatsBus(nc);
+    return new NatsBus(nc, options.inboxPrefix);
   }
 
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? 1024 * 1024;
   }
 
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  /**
+   * Follows the connection: while it is down nats.js would buffer requests
+   * and let each wait out its timeout (5 s at the gateway); instead requests
+   * in flight fail at once and new ones are refused until the reconnect.
+   */
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') {
+        this.up = false;
+        this.replies.failAll(new Error(`disconnected from ${status.server}`));
+      } else if (status.type === 'reconnect') {
+        this.up = true;
+      }
+    }
+  }
+
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+    if (!this.connected) {
+      throw unavailable('NATS connection unavailable: reconnecting', { reason: 'connection' });
+    }
     const size = messageSize(data, options.headers);
     if (size > this.maxPayload) throw payloadTooLarge(this.maxPayload, size);
     try {

@@ -25,8 +25,9 @@ export class ReplyInbox {
   constructor(
     nc: NatsConnection,
     private readonly publisher: PublishBatch,
+    inboxPrefix?: string,
   ) {
-    this.prefix = `${createInbox()}.`;
+    this.prefix = `${createInbox(inboxPrefix)}.`;
     nc.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
         if (error) this.failAll(error);
@@ -88,7 +89,8 @@ export class ReplyInbox {
     pending.resolve(msg);
   }
 
-  private failAll(cause: Error): void {
+  /** Rejects every request waiting for a reply with `unavailable` (reason `connection`). */
+  failAll(cause: Error): void {
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(
