@@ -60,7 +60,14 @@ export async function prepareService(
     ]);
   }
   const db = new ServiceDb(infra.knex, name);
-  const relay = new OutboxRelay({ db, eventLog: infra.eventLog, logger });
+  // On real Postgres, a session lock hands the relay over within a round
+  // when its holder dies (docs/messaging.md, "Transactional outbox").
+  const relay = new OutboxRelay({
+    db,
+    eventLog: infra.eventLog,
+    logger,
+    sessionLock: infra.advisoryLocks,
+  });
   const outbox = new Outbox({
     db,
     catalog: infra.catalog,
