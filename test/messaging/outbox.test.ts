@@ -229,7 +229,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     await heir.stop();
   });
 
-  it('hands the relay over within a second when the lock holder\'s session drops (real Postgres)', async () => {
+  it("hands the relay over within a second when the lock holder's session drops (real Postgres)", async () => {
     // PGlite has one session: its relays rely on the lease alone (above).
     if (!stack!.database.advisoryLock) return;
     const svc = await service();

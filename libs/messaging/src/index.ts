@@ -8,6 +8,14 @@ export type {
   Subscription,
 } from './bus/bus';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
+export {
+  GATEWAY_NATS_USER,
+  natsInboxPrefix,
+  natsPermissions,
+  natsServerConfig,
+  type NatsCredential,
+  type NatsUserPermissions,
+} from './bus/nats-permissions';
 export { InProcessBus } from './bus/in-process-bus';
 export {
   RpcServer,

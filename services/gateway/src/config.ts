@@ -1,4 +1,10 @@
-import { EnvReader, readCommonEnv, type CommonEnv } from '@crucible/runtime';
+import {
+  EnvReader,
+  readCommonEnv,
+  readNatsCredentials,
+  type CommonEnv,
+  type NatsCredentials,
+} from '@crucible/runtime';
 
 /** The gateway's own settings, read once at start by its process and by the all-in-one platform alike. */
 export interface GatewaySettings {
@@ -16,6 +22,8 @@ export interface GatewaySettings {
 export interface GatewayConfig extends CommonEnv, GatewaySettings {
   /** NATS_URL: where the services answer. */
   readonly natsUrl: string;
+  /** NATS_USER and NATS_PASSWORD: the gateway's NATS user (docs/security.md, "NATS"). */
+  readonly natsCredentials: NatsCredentials | undefined;
 }
 
 /** Reads the GatewaySettings variables (problems are collected by the reader). */
@@ -34,6 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     ...readCommonEnv(reader),
     ...readGatewaySettings(reader),
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
+    natsCredentials: readNatsCredentials(reader),
   };
   reader.done();
   return config;
