@@ -24,7 +24,7 @@ import { createTestDatabase, testInfra, uniqueName, type TestDatabase } from '..
 jest.setTimeout(120_000);
 
 interface PostgresInfra {
-  provisionServiceRoles(database: string, services: string[]): Promise<Record<string, string>>;
+  provisionServiceRoles: (database: string, services: string[]) => Promise<Record<string, string>>;
 }
 
 const logger = createLogger({ service: 'test', level: 'error' });

@@ -52,9 +52,10 @@ export async function migrate(db: Knex, options: MigrateOptions): Promise<string
     // Created only when missing: a service's own role owns its schema but
     // may not create schemas, and Postgres checks that right even for
     // `create schema if not exists` on one that exists (docs/security.md, "Postgres").
-    const found = (await db.raw('select 1 from pg_namespace where nspname = ?', [
-      options.schema,
-    ])) as { rows: unknown[] };
+    const found = await db.raw<{ rows: unknown[] }>(
+      'select 1 from pg_namespace where nspname = ?',
+      [options.schema],
+    );
     if (found.rows.length === 0) await db.raw('create schema if not exists ??', [options.schema]);
     const [completed] = (await db.migrate.list(config)) as [Array<{ name: string }>, unknown];
     const known = new Set([...options.migrations.map((m) => m.name), ...(options.retired ?? [])]);
