@@ -31,6 +31,7 @@ export {
   type ServiceReadiness,
 } from './rpc/readiness';
 export { checkContentReply } from './rpc/content-check';
+export { TIMEOUT_HEADER, currentDeadline } from './rpc/deadline';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
 export type {

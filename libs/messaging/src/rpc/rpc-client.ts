@@ -5,6 +5,7 @@ import {
   assertValid,
   internal,
   operationSubject,
+  unavailable,
   type Catalog,
   type OperationName,
   type ReplyOf,
@@ -21,6 +22,25 @@ import {
 import type { Bus, Headers } from '../bus/bus';
 import { decodeJson, encodeJson, resultJson } from './codec';
 import { checkContentReply } from './content-check';
+import { TIMEOUT_HEADER, currentDeadline } from './deadline';
+
+/**
+ * How long a call waits: its own timeout, cut to what is left of the
+ * deadline of the request being handled, if any (a service calling another
+ * waits no longer than its own caller). None left: refused without sending.
+ */
+function callTimeout(timeoutMs: number, subject: string): number {
+  const deadline = currentDeadline();
+  if (deadline === undefined) return timeoutMs;
+  const left = deadline - Date.now();
+  if (left <= 0) {
+    throw unavailable('the request being handled is past its deadline; call not sent', {
+      reason: 'deadline_exceeded',
+      subject,
+    });
+  }
+  return Math.min(timeoutMs, left);
+}
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { messagingTracer } from '../tracer';
 
@@ -130,15 +150,15 @@ export class RpcClient {
       { kind: SpanKind.CLIENT, attributes },
       async (span) => {
         try {
+          const timeoutMs = callTimeout(options.timeoutMs ?? this.options.timeoutMs, subject);
           const headers: Headers = {
             [REQUEST_ID_HEADER]: requestId,
             [CORRELATION_ID_HEADER]: correlationId,
+            // The responder stops work its caller has abandoned (docs/messaging.md).
+            [TIMEOUT_HEADER]: String(timeoutMs),
           };
           injectTrace(headers, context.active());
-          const reply = await bus.request(subject, body, {
-            timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
-            headers,
-          });
+          const reply = await bus.request(subject, body, { timeoutMs, headers });
           return read(reply.data);
         } catch (error) {
           recordSpanError(span, error);
