@@ -223,4 +223,32 @@ describe('NATS with the permissions generated from the catalog', () => {
       await nc.close();
     }
   });
+
+  it("refuses to start a service given another service's credentials, and a foreign inbox", async () => {
+    const definition = loadServiceDefinitions().find((d) => d.name === 'components')!;
+    const infra = await connectInfrastructure({
+      databaseUrl: database.url,
+      natsUrl: nats.url,
+      kafkaBrokers: [...testInfra().kafkaBrokers],
+      prefix,
+      clientName: uniqueName('impostor'),
+      logger,
+      natsCredentials: credentials('names'),
+    });
+    try {
+      await expect(definition.configure(new EnvReader({})).start(infra)).rejects.toThrow(
+        /NATS refused the subscription to .*components/,
+      );
+    } finally {
+      await infra.close();
+    }
+    await expect(
+      NatsBus.connect({
+        url: nats.url,
+        name: uniqueName('snoop'),
+        ...credentials(GATEWAY_NATS_USER),
+        inboxPrefix: natsInboxPrefix('components'),
+      }),
+    ).rejects.toThrow(/reply inbox/);
+  });
 });

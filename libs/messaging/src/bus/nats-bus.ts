@@ -76,7 +76,20 @@ export class NatsBus implements Bus {
       // No async stack traces kept per request (measured: ~15% of the gateway's CPU per get).
       noAsyncTraces: true,
     });
-    return new NatsBus(nc, options.inboxPrefix);
+    const bus = new NatsBus(nc, options.inboxPrefix);
+    // As for serve(): a refused reply inbox (credentials with another
+    // user's inbox prefix) is an error at start, not a timeout per request.
+    await nc.flush();
+    if (bus.replies.refused !== undefined) {
+      await nc.close();
+      throw new Error(
+        `NATS refused this connection's reply inbox: ${bus.replies.refused.message}`,
+        {
+          cause: bus.replies.refused,
+        },
+      );
+    }
+    return bus;
   }
 
   get maxPayload(): number {
@@ -122,10 +135,15 @@ export class NatsBus implements Bus {
 
   async serve(subject: string, options: ServeOptions, handler: BusHandler): Promise<Subscription> {
     const inFlight = new Set<Promise<void>>();
+    let refused: Error | undefined;
     const natsSubscription = this.nc.subscribe(subject, {
       queue: options.queue,
       callback: (error, msg) => {
-        if (error) return; // subscription closed; nothing to answer
+        // Closed (a permissions violation, say): nothing to answer.
+        if (error) {
+          refused = error;
+          return;
+        }
         // A reply that cannot be sent (connection closed meanwhile) leaves the
         // requester to its timeout; it must not become an unhandled rejection.
         const done = answer(msg, handler, this.publisher, () => inFlight.size === 1)
@@ -137,6 +155,13 @@ export class NatsBus implements Bus {
     // Resolve only once the server has the subscription: otherwise a request
     // sent right away from another connection can find no responders.
     await this.nc.flush();
+    // The server answers a subscription it refuses before the flush's PONG:
+    // a service given another's NATS credentials fails to start, loudly,
+    // instead of running deaf (docs/security.md, "NATS").
+    if (refused !== undefined)
+      throw new Error(`NATS refused the subscription to ${subject}: ${refused.message}`, {
+        cause: refused,
+      });
     let drained: Promise<void> | undefined;
     const subscription: Subscription = {
       drain: () => {

@@ -21,6 +21,8 @@ export class ReplyInbox {
   private readonly prefix: string;
   private readonly pending = new Map<string, Pending>();
   private nextToken = 0;
+  /** Set when the server closed the inbox subscription (a permissions violation). */
+  refused: Error | undefined;
 
   constructor(
     nc: NatsConnection,
@@ -30,8 +32,10 @@ export class ReplyInbox {
     this.prefix = `${createInbox(inboxPrefix)}.`;
     nc.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
-        if (error) this.failAll(error);
-        else this.settle(msg);
+        if (error) {
+          this.refused = error;
+          this.failAll(error);
+        } else this.settle(msg);
       },
     });
     void nc.closed().then(() => this.failAll(new Error('connection closed')));
