@@ -147,7 +147,27 @@ describe('a Kafka broker killed and started again, several times', () => {
           return rows[0]?.n === names.length;
         },
         90_000,
-      );
+      ).catch(async (error: Error) => {
+        // Where it stopped: still in the names outbox (the relay; or a
+        // transaction held open anywhere on the server, which holds every
+        // relay back), or published but not applied (the consumer).
+        const pending = await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM names.outbox_pending',
+        );
+        const projected = await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM scenarios.names_projection',
+        );
+        const oldest = await db.query<{ age: string }>(
+          `SELECT coalesce(max(now() - xact_start), '0')::text AS age FROM pg_stat_activity
+            WHERE backend_xid IS NOT NULL`,
+        );
+        const readiness = await askReadiness(infra!.bus, infra!.prefix, 'scenarios', 2_000);
+        throw new Error(
+          `${error.message}: ${names.length} names, ${projected.rows[0]?.n} projected, ` +
+            `${pending.rows[0]?.n} unpublished in names' outbox, oldest open write transaction ` +
+            `on the server ${oldest.rows[0]?.age}; scenarios readiness ${JSON.stringify(readiness)}`,
+        );
+      });
       // Each move applied once (the relay may have published some twice).
       const { rows } = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM scenarios.processed_events WHERE consumer = 'names_projection'`,
