@@ -35,6 +35,21 @@ function registeredServices() {
   return JSON.parse(readFileSync(file, 'utf8')).services.map((entry) => entry.name);
 }
 
+/**
+ * `<NAME>_DATABASE_URL`, `<NAME>_NATS_USER` and `<NAME>_NATS_PASSWORD`, when
+ * set, become that process's DATABASE_URL, NATS_USER and NATS_PASSWORD: its
+ * own Postgres role and NATS user (docs/security.md; `infra:up` prints the
+ * database URLs, `npm run nats:config` the NATS users).
+ */
+function serviceOwnVariables(name) {
+  const own = {};
+  for (const variable of ['DATABASE_URL', 'NATS_USER', 'NATS_PASSWORD']) {
+    const value = process.env[`${name.toUpperCase()}_${variable}`];
+    if (value) own[variable] = value;
+  }
+  return own;
+}
+
 function spawnChild(name, args, options) {
   const child = spawn(node, args, { cwd: root, ...options });
   children.set(child, name);
@@ -107,7 +122,11 @@ function runEmbedded() {
 function runDistributed() {
   for (const name of [...registeredServices(), 'gateway']) {
     const { child, exited } = spawnChild(name, [join(root, `services/${name}/dist/main.js`)], {
-      env: { ...process.env, OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? name },
+      env: {
+        ...process.env,
+        ...serviceOwnVariables(name),
+        OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME ?? name,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     prefixLines(child.stdout, process.stdout, name);

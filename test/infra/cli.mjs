@@ -21,13 +21,27 @@ import {
 import { ensureKafkaJars, kafkaAnswers, kafkaInstanceUsable, startKafka } from './kafka.mjs';
 import { withFileLock } from './locks.mjs';
 import { DEFAULT_NATS_PORT, natsStatus, natsUrl, startNats } from './nats.mjs';
-import { createDatabase, databaseExists, databaseUrl, dropDatabase } from './postgres.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths.mjs';
+import {
+  createDatabase,
+  databaseExists,
+  databaseUrl,
+  dropDatabase,
+  provisionServiceRoles,
+} from './postgres.mjs';
 import { isRunning } from './processes.mjs';
 import { log, phase } from './report.mjs';
 import { Session } from './session.mjs';
 import { prepareMachine } from './stack.mjs';
 
 const USAGE = 'usage: node test/infra/cli.mjs up|down|status';
+
+function registeredServices() {
+  const file = path.join(repoRoot, 'services', 'registry.json');
+  return JSON.parse(readFileSync(file, 'utf8')).services.map((entry) => entry.name);
+}
 
 /** Marks a server started by this process as kept and records it in up.json. */
 function keep(record) {
@@ -75,7 +89,22 @@ async function up(session) {
       kafka = record.endpoint;
     }
     state = readUpState();
-    return { DATABASE_URL: state.database.url, NATS_URL: nats, KAFKA_BROKERS: kafka };
+    // A login role per service owning its schema: each service runs as its
+    // own role, never as the superuser (docs/security.md, "Postgres").
+    const roles = await phase('postgres: a role per service', () =>
+      provisionServiceRoles(state.database.name, registeredServices()),
+    );
+    return {
+      DATABASE_URL: state.database.url,
+      ...Object.fromEntries(
+        Object.entries(roles).map(([service, url]) => [
+          `${service.toUpperCase()}_DATABASE_URL`,
+          url,
+        ]),
+      ),
+      NATS_URL: nats,
+      KAFKA_BROKERS: kafka,
+    };
   });
   for (const [name, value] of Object.entries(env))
     process.stdout.write(`export ${name}=${value}\n`);

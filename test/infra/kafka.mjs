@@ -274,3 +274,44 @@ async function distinctFreePorts(count) {
 export async function kafkaInstanceUsable(record) {
   return Boolean(record && isRunning(record) && (await kafkaAnswers(record.endpoint.split(','))));
 }
+
+/**
+ * Kills a broker this process started (SIGKILL: gone as in a crash), keeping
+ * its data, ports and record so `restartKafkaBroker` brings it back. Only
+ * for a broker of a test's own (test/faults): the run's broker is shared.
+ */
+export async function killKafkaBroker(record) {
+  if (!isRunning(record)) return;
+  process.kill(record.pid, 'SIGKILL');
+  await waitUntil(`Kafka pid ${record.pid} to die`, () => !isRunning(record), {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
+}
+
+/** Starts a killed broker again on its ports and data; resolves once it answers. */
+export async function restartKafkaBroker(record, { signal } = {}) {
+  const propertiesFile = path.join(record.dir, 'server.properties');
+  const stdoutFile = path.join(record.dir, 'logs', 'stdout.log');
+  Object.assign(
+    record,
+    await spawnDetached({
+      command: 'java',
+      args: java(BROKER_JVM_OPTIONS, record.dir, 'kafka.Kafka', [propertiesFile]),
+      cwd: record.dir,
+      logFile: stdoutFile,
+    }),
+  );
+  saveInstance(record);
+  const brokers = record.endpoint.split(',');
+  await waitUntil(
+    `the Kafka broker on ${brokers[0]} to answer again`,
+    async () => {
+      if (!isRunning(record))
+        throw new StopWaiting(`the Kafka broker exited on restart:\n${tailOf(stdoutFile)}`);
+      return kafkaAnswers(brokers, { timeoutMs: 2_000, groupCoordinator: true });
+    },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 250, signal },
+  );
+  return record;
+}

@@ -122,3 +122,79 @@ export async function databaseExists(name) {
       (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
   );
 }
+
+/** The login role of a service: it owns its schema and nothing else (docs/security.md, "Postgres"). */
+export function serviceRole(service) {
+  return `crucible_${service}`;
+}
+
+/** `url` with `user` as its user name (no password: set PGPASSWORD or edit the URL). */
+export function withUser(url, user) {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = '';
+  return parsed.toString();
+}
+
+/**
+ * Least privilege for the services of `services` in database `name`: a
+ * login role per service (cluster-wide, created once: no superuser, no
+ * right to create databases, roles or schemas), allowed to connect to the
+ * database, owning its schema (created here, or taken over with everything
+ * in it when a superuser made it before). No one else may connect but
+ * superusers. Returns `{service: url}` to give each service as DATABASE_URL.
+ * Safe to run again, and concurrently.
+ */
+export async function provisionServiceRoles(name, services) {
+  const database = quoted(name);
+  await withAdminClient(async (client) => {
+    for (const service of services) {
+      const role = quoted(serviceRole(service));
+      // Roles are cluster-wide: concurrent runs may race to create one.
+      await client.query(`DO $$ BEGIN
+          CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    }
+  });
+  const client = new pg.Client({
+    connectionString: databaseUrl(name),
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 60_000,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
+    for (const service of services) {
+      const schema = quoted(service);
+      const role = quoted(serviceRole(service));
+      await client.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+      await client.query(`ALTER SCHEMA ${schema} OWNER TO ${role}`);
+      // A schema a superuser migrated before: its tables, views, sequences
+      // and functions change hands too (a sequence owned by a column follows its table).
+      await client.query(
+        `DO $$ DECLARE r record; BEGIN
+           FOR r IN SELECT c.relname, c.relkind FROM pg_class c
+                     WHERE c.relnamespace = '${service}'::regnamespace AND c.relkind IN ('r','p','v','m','S','f')
+                       AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a','i'))
+           LOOP
+             EXECUTE format('ALTER %s %I.%I OWNER TO %I',
+               CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                 WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+               '${service}', r.relname, '${serviceRole(service)}');
+           END LOOP;
+           FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p WHERE p.pronamespace = '${service}'::regnamespace
+           LOOP
+             EXECUTE format('ALTER ROUTINE %s OWNER TO %I', r.fn, '${serviceRole(service)}');
+           END LOOP;
+         END $$`,
+      );
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return Object.fromEntries(
+    services.map((service) => [service, withUser(databaseUrl(name), serviceRole(service))]),
+  );
+}

@@ -90,4 +90,51 @@ describe('KafkaEventLog specifics', () => {
       await opened.close();
     }
   });
+
+  // Seen after a broker restart: `KafkaJSNonRetriableError: Failed to find
+  // group coordinator`, after which kafkajs never restarted the consumer. A
+  // handler error kafkajs may not retry crashes it the same way, on demand.
+  it('starts a consumer again after a crash kafkajs does not recover from, and reports it', async () => {
+    const opened = openKafkaEventLog(memoryLogger());
+    try {
+      const topic = uniqueName('crash');
+      opened.own(topic);
+      await opened.log.ensureTopics([topic]);
+      await opened.log.publish(topic, [{ key: 'k', value: Buffer.from('first'), headers: {} }]);
+      const handled: string[] = [];
+      let failed = false;
+      const handle = await opened.log.subscribe(
+        { groupId: uniqueName('group'), topics: [topic] },
+        (record) => {
+          if (!failed) {
+            failed = true;
+            return Promise.reject(Object.assign(new Error('not retriable'), { retriable: false }));
+          }
+          handled.push(Buffer.from(record.value).toString('utf8'));
+          return Promise.resolve();
+        },
+      );
+      try {
+        const deadline = Date.now() + 30_000;
+        while (!handled.includes('first') && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(handled).toContain('first');
+        expect(handle.health()).toMatchObject({
+          state: 'running',
+          restarts: 1,
+          lastError: expect.stringContaining('not retriable') as unknown,
+        });
+        // The lag is measured from kafkajs's batches.
+        await opened.log.publish(topic, [{ key: 'k', value: Buffer.from('second'), headers: {} }]);
+        while (!handled.includes('second') && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(handle.health().lag).toBe(0);
+      } finally {
+        await handle.stop();
+      }
+      expect(handle.health().state).toBe('stopped');
+    } finally {
+      await opened.close();
+    }
+  });
 });

@@ -229,6 +229,40 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     await heir.stop();
   });
 
+  it("hands the relay over within a second when the lock holder's session drops (real Postgres)", async () => {
+    // PGlite has one session: its relays rely on the lease alone (above).
+    if (!stack!.database.advisoryLock) return;
+    const svc = await service();
+    const options = {
+      db: svc.db,
+      eventLog: stack!.eventLog,
+      logger: svc.logger,
+      sessionLock: true,
+      idlePollMs: 100,
+    };
+    const dead = new OutboxRelay(options);
+    const heir = new OutboxRelay(options);
+    await svc.commit([storedEvent('before the crash')]);
+    expect(await drainCount(dead, 1)).toBe(1);
+    await svc.commit([storedEvent('after the crash')]);
+    // The lock holder lives: its lease (10 s) is fresh and its lock held.
+    expect(await heir.drain()).toBe(0);
+    // Its connection drops, as when its process is killed: the server ends the session.
+    await svc.db.knex.raw(
+      `select pg_terminate_backend(pid) from pg_locks
+        where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())
+          and granted and objid = hashtext(?)::oid`,
+      [`crucible.outbox_relay.${svc.db.schema}`],
+    );
+    const started = Date.now();
+    expect(await drainCount(heir, 1, 5_000)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const [lease] = await svc.db.table('outbox_relay').select('holder');
+    expect(lease.holder).toBe(heir.holder);
+    await heir.stop();
+    await dead.stop().catch(() => undefined);
+  });
+
   it('publishes nothing for a rolled-back transaction', async () => {
     const svc = await service();
     const rolledBack = storedEvent('rolled back');

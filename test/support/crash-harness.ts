@@ -24,6 +24,8 @@ export interface CrashWorkload {
   write(rpc: RpcClient, run: string, seq: number): Promise<void>;
   /** Which of `keys` have their rows in the database (committed writes). */
   committed(db: Client, keys: readonly string[]): Promise<Set<string>>;
+  /** Reads write number `seq` back through the service; resolves when it is there as written. */
+  read(rpc: RpcClient, run: string, seq: number): Promise<void>;
 }
 
 export interface CrashOptions {
@@ -38,7 +40,7 @@ export interface CrashOptions {
   readonly maxWrites?: number;
   /** The kill comes this long after the outbox started filling, drawn uniformly (default 200 to 1500 ms). */
   readonly killWindowMs?: readonly [number, number];
-  /** How long every committed write's event may take to arrive after the restart (default 45 s: the dead relay's lease lasts 10 s). */
+  /** How long every committed write's event may take to arrive after the restart (default 45 s). */
   readonly settleTimeoutMs?: number;
   /** How long a writer waits for a reply (default 2 s). */
   readonly requestTimeoutMs?: number;
@@ -63,6 +65,8 @@ export interface CrashReport {
   readonly killedAfterMs: number;
   /** From the restart until the last committed write's event was read. */
   readonly recoveryMs: number;
+  /** Keys of acknowledged writes that the restarted service could not read back. */
+  readonly unreadable: readonly string[];
 }
 
 const catalog = defaultCatalog();
@@ -87,9 +91,10 @@ async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<b
  * table, kills the victim with SIGKILL at a random moment once writes are
  * acknowledged behind that hold (so its outbox holds unpublished events and
  * requests are in flight), lets the hold go, starts the victim again, waits
- * until the stream has an event for every committed write (through the
- * lease the dead relay held), and reads the stream from Kafka with a plain
- * consumer. Bounded in writes and time; everything it started is stopped
+ * until the stream has an event for every committed write (the restarted
+ * relay takes the session lock the dead one's connection released), reads
+ * every acknowledged write back through the restarted service, and reads
+ * the stream from Kafka with a plain consumer. Bounded in writes and time; everything it started is stopped
  * and dropped in `finally`.
  */
 export async function runCrash(options: CrashOptions): Promise<CrashReport> {
@@ -230,6 +235,15 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
       return Promise.resolve([...committed].every((key) => seen.has(key)));
     });
     const recoveryMs = Date.now() - restartedAt;
+    // Every acknowledged write reads back through the restarted service.
+    const unreadable: string[] = [];
+    const bySeqKey = new Map<string, number>();
+    for (let seq = 0; seq < next; seq += 1) bySeqKey.set(workload.keyOf(run, seq), seq);
+    for (const key of acknowledged) {
+      const seq = bySeqKey.get(key);
+      if (seq === undefined) continue;
+      await workload.read(rpc, run, seq).catch(() => unreadable.push(key));
+    }
     // One more write through the restarted process: its event comes after
     // every earlier one (one partition, commit order), so once it is read an
     // event of an uncommitted write, or a duplicate, would have been too.
@@ -257,6 +271,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
       unpublishedAtKill,
       killedAfterMs,
       recoveryMs,
+      unreadable,
     };
   } finally {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -275,6 +290,7 @@ export function crashInvariantViolations(report: CrashReport): string[] {
   const committed = new Set(report.committed);
   for (const key of report.acknowledged)
     if (!committed.has(key)) problems.push(`acknowledged but not committed: ${key}`);
+  for (const key of report.unreadable) problems.push(`acknowledged but not readable: ${key}`);
   for (const key of report.committed)
     if (!report.eventIds.has(key)) problems.push(`committed but never announced: ${key}`);
   for (const [key, ids] of report.eventIds) {

@@ -41,3 +41,4 @@ export {
   type CrashReport,
   type CrashWorkload,
 } from './crash-harness';
+export { freePort, startTestNatsServer, type TestNatsServer } from './nats-server';

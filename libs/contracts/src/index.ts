@@ -51,6 +51,7 @@ export {
   consumerGroup,
   deadLetterTopic,
   operationSubject,
+  readinessSubject,
   serviceQueue,
   streamTopic,
 } from './subjects';

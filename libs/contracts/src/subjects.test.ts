@@ -2,6 +2,7 @@ import {
   consumerGroup,
   deadLetterTopic,
   operationSubject,
+  readinessSubject,
   serviceQueue,
   streamTopic,
 } from './subjects';
@@ -12,6 +13,7 @@ describe('subject and topic names', () => {
       'crucible.components.put_environment',
     );
     expect(serviceQueue('components')).toBe('components');
+    expect(readinessSubject('crucible', 'names')).toBe('crucible.names._ready');
     expect(streamTopic('crucible', 'components')).toBe('crucible.components.events');
     expect(deadLetterTopic('crucible', 'components')).toBe('crucible.components.events.dlq');
     expect(consumerGroup('t1', 'scenarios', 'names_projection')).toBe(

@@ -21,6 +21,16 @@ export function operationSubject(
   return `${checkToken('prefix', prefix)}.${checkToken('service', op.service)}.${checkToken('operation', op.name)}`;
 }
 
+/**
+ * `<prefix>.<service>._ready`: where a service answers whether it is ready
+ * (its consumers running and caught up). Not an operation of the catalog:
+ * plumbing every service has, like nats.js's service discovery. The leading
+ * underscore keeps it apart from every operation name.
+ */
+export function readinessSubject(prefix: string, service: string): string {
+  return `${checkToken('prefix', prefix)}.${checkToken('service', service)}._ready`;
+}
+
 /** The queue group shared by every replica of a service, so each request reaches one of them. */
 export function serviceQueue(service: string): string {
   return `${checkToken('service', service)}`;

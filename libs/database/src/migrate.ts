@@ -49,7 +49,14 @@ export async function migrate(db: Knex, options: MigrateOptions): Promise<string
     disableMigrationsListValidation: true,
   };
   const run = async (): Promise<string[]> => {
-    await db.raw('create schema if not exists ??', [options.schema]);
+    // Created only when missing: a service's own role owns its schema but
+    // may not create schemas, and Postgres checks that right even for
+    // `create schema if not exists` on one that exists (docs/security.md, "Postgres").
+    const found = await db.raw<{ rows: unknown[] }>(
+      'select 1 from pg_namespace where nspname = ?',
+      [options.schema],
+    );
+    if (found.rows.length === 0) await db.raw('create schema if not exists ??', [options.schema]);
     const [completed] = (await db.migrate.list(config)) as [Array<{ name: string }>, unknown];
     const known = new Set([...options.migrations.map((m) => m.name), ...(options.retired ?? [])]);
     const unknown = completed.map((m) => m.name).filter((name) => !known.has(name));

@@ -65,10 +65,60 @@ export class ServiceDb {
     }
   }
 
+  /**
+   * A connection of its own, outside the pool, for session state that must
+   * end with the process: a session-level advisory lock the server releases
+   * the moment the connection drops (a process killed with SIGKILL closes
+   * its sockets). Real Postgres only: PGlite has one session.
+   */
+  async openSession(): Promise<DbSession> {
+    const client = this.knex.client as RawConnectionClient;
+    const connection = await client.acquireRawConnection();
+    let lost = false;
+    const onLost = (): void => {
+      lost = true;
+    };
+    connection.on('error', onLost);
+    connection.on('end', onLost);
+    return {
+      get lost() {
+        return lost;
+      },
+      async query<TRow>(sql: string, values: readonly unknown[]) {
+        const result = await connection.query<TRow>(sql, values);
+        return result.rows;
+      },
+      async close() {
+        lost = true;
+        await client.destroyRawConnection(connection).catch(() => undefined);
+      },
+    };
+  }
+
   /** Runs `fn` in one transaction; do not await other I/O inside it (see embedded.ts). */
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.knex.transaction(fn);
   }
+}
+
+/** A connection outside the pool (see `ServiceDb.openSession`). */
+export interface DbSession {
+  /** True once the connection failed or ended: its session state (locks) is gone. */
+  readonly lost: boolean;
+  query<TRow>(sql: string, values: readonly unknown[]): Promise<TRow[]>;
+  /** Ends the connection (and with it its session's locks). */
+  close(): Promise<void>;
+}
+
+/** What `openSession` uses of knex's client: a connection made the way the pool makes them. */
+interface RawConnectionClient {
+  acquireRawConnection(): Promise<RawConnection>;
+  destroyRawConnection(connection: RawConnection): Promise<void>;
+}
+
+interface RawConnection {
+  on(event: 'error' | 'end', listener: () => void): void;
+  query<TRow>(sql: string, values: readonly unknown[]): Promise<{ rows: TRow[] }>;
 }
 
 /** A statement prepared once per connection under a name unique in the database. */

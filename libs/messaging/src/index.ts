@@ -8,6 +8,14 @@ export type {
   Subscription,
 } from './bus/bus';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus';
+export {
+  GATEWAY_NATS_USER,
+  natsInboxPrefix,
+  natsPermissions,
+  natsServerConfig,
+  type NatsCredential,
+  type NatsUserPermissions,
+} from './bus/nats-permissions';
 export { InProcessBus } from './bus/in-process-bus';
 export {
   RpcServer,
@@ -16,6 +24,14 @@ export {
   type RpcServerOptions,
 } from './rpc/rpc-server';
 export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
+export {
+  askReadiness,
+  serveReadiness,
+  type PartReadiness,
+  type ServiceReadiness,
+} from './rpc/readiness';
+export { checkContentReply } from './rpc/content-check';
+export { TIMEOUT_HEADER, currentDeadline } from './rpc/deadline';
 export {
   CORRELATION_ID_HEADER,
   PRINCIPAL_HEADER,
@@ -27,6 +43,7 @@ export { decodeJson, encodeJson } from './rpc/codec';
 export type {
   ConsumedRecord,
   ConsumerHandle,
+  ConsumerHealth,
   EventLog,
   LogRecord,
   RecordHandler,
@@ -54,6 +71,7 @@ export {
 export { RETIRED_OUTBOX_MIGRATIONS } from './events/legacy-outbox';
 export { OUTBOX_RELAY_TABLE, OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay';
 export {
+  DEFAULT_MAX_CONSUMER_LAG,
   EventConsumer,
   PROCESSED_EVENTS_TABLE,
   type DeadLetterReason,

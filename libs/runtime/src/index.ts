@@ -8,6 +8,7 @@ export {
   type Infrastructure,
   type RealInfrastructureConfig,
 } from './infrastructure';
+export { natsConnectOptions, readNatsCredentials, type NatsCredentials } from './nats-credentials';
 export { runMain, type Stoppable } from './run-main';
 export {
   migrateServiceSchema,

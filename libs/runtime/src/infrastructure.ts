@@ -17,6 +17,7 @@ import {
   type EventLog,
 } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import { natsConnectOptions, type NatsCredentials } from './nats-credentials';
 
 /** Root of the SQL migrations, one folder per schema (same depth from src/ and dist/). */
 export const MIGRATIONS_ROOT = resolve(__dirname, '../../../migrations');
@@ -45,6 +46,8 @@ export interface RealInfrastructureConfig {
   logger: Logger;
   /** Largest Postgres pool of this process. */
   poolMax?: number;
+  /** This process's NATS user; unset on an open server. */
+  natsCredentials?: NatsCredentials;
 }
 
 /**
@@ -63,7 +66,11 @@ export async function connectInfrastructure(
         logger.warn('Postgres not reachable yet; retrying', { attempt, error }),
     });
     opened.push({ what: 'Postgres pool', close: () => knex.destroy() });
-    const bus = await NatsBus.connect({ url: config.natsUrl, name: config.clientName });
+    const bus = await NatsBus.connect({
+      url: config.natsUrl,
+      name: config.clientName,
+      ...natsConnectOptions(config.natsCredentials),
+    });
     opened.push({ what: 'NATS connection', close: () => bus.close() });
     const eventLog = new KafkaEventLog({
       brokers: config.kafkaBrokers,

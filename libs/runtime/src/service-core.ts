@@ -9,6 +9,9 @@ import {
   RpcClient,
   RpcServer,
   migrateMessagingTables,
+  serveReadiness,
+  type PartReadiness,
+  type Subscription,
 } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import { MIGRATIONS_ROOT, type Infrastructure } from './infrastructure';
@@ -27,6 +30,8 @@ export interface ServiceCore {
   client(timeoutMs: number): RpcClient;
   /** An event consumer of this service, applying events in its outbox's transactions. */
   consumer(name: string): EventConsumer;
+  /** Answers the service's readiness subject with `report`'s parts (`serve` does this). */
+  answerReadiness(report: () => readonly PartReadiness[]): Promise<Subscription>;
 }
 
 /**
@@ -55,7 +60,14 @@ export async function prepareService(
     ]);
   }
   const db = new ServiceDb(infra.knex, name);
-  const relay = new OutboxRelay({ db, eventLog: infra.eventLog, logger });
+  // On real Postgres, a session lock hands the relay over within a round
+  // when its holder dies (docs/messaging.md, "Transactional outbox").
+  const relay = new OutboxRelay({
+    db,
+    eventLog: infra.eventLog,
+    logger,
+    sessionLock: infra.advisoryLocks,
+  });
   const outbox = new Outbox({
     db,
     catalog: infra.catalog,
@@ -96,6 +108,7 @@ export async function prepareService(
         outbox,
         logger: logger.child({ consumer: consumerName }),
       }),
+    answerReadiness: (report) => serveReadiness(infra.bus, infra.prefix, name, report),
   };
 }
 
@@ -133,6 +146,8 @@ export async function migrateServiceSchema(knex: Knex, options: ServiceSchema): 
 export interface Startable {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether it is ready, for the service's readiness (an event consumer says). */
+  readiness?(): PartReadiness;
 }
 
 /**
@@ -144,8 +159,10 @@ export interface Startable {
  */
 export async function serve(core: ServiceCore, extras: Startable[] = []): Promise<Stoppable> {
   const started: Startable[] = [];
+  let readiness: Subscription | undefined;
   const stop = async (): Promise<void> => {
     const steps: Array<[string, () => Promise<void>]> = [
+      ['readiness', async () => readiness?.drain()],
       ['RPC server', () => core.server.stop()],
       ...[...started]
         .reverse()
@@ -172,6 +189,9 @@ export async function serve(core: ServiceCore, extras: Startable[] = []): Promis
       started.push(extra);
     }
     await core.server.start();
+    readiness = await core.answerReadiness(() =>
+      started.flatMap((extra) => (extra.readiness ? [extra.readiness()] : [])),
+    );
   } catch (error) {
     // The start's error is the one to report; the undoing's failures are logged by stop.
     await stop().catch(() => undefined);

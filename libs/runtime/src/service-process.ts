@@ -1,6 +1,7 @@
 import { createLogger } from '@crucible/telemetry';
 import { readCommonEnv, type CommonEnv } from './common-env';
 import { EnvReader } from './env';
+import { readNatsCredentials, type NatsCredentials } from './nats-credentials';
 import { connectInfrastructure } from './infrastructure';
 import type { Stoppable } from './run-main';
 import type { ConfiguredService, ServiceDefinition } from './service-definition';
@@ -15,6 +16,8 @@ export interface ServiceEnv extends CommonEnv {
   readonly kafkaBrokers: string[];
   /** DATABASE_POOL_MAX: Postgres connections of this process (default 10). */
   readonly poolMax: number;
+  /** NATS_USER and NATS_PASSWORD: this service's NATS user (docs/security.md, "NATS"). */
+  readonly natsCredentials: NatsCredentials | undefined;
 }
 
 /** Reads the ServiceEnv variables (problems are collected by the reader). */
@@ -28,6 +31,7 @@ export function readServiceEnv(reader: EnvReader): ServiceEnv {
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
     kafkaBrokers,
     poolMax: reader.int('DATABASE_POOL_MAX', 10, { min: 1, max: 1000 }),
+    natsCredentials: readNatsCredentials(reader),
   };
 }
 
@@ -72,6 +76,7 @@ export async function startServiceProcess(
     clientName: `${definition.name}-${process.pid}`,
     logger,
     poolMax: env.poolMax,
+    natsCredentials: env.natsCredentials,
   });
   try {
     const running = await service.start(infra);

@@ -8,6 +8,7 @@ import { apiIndex, homePage } from './http/home';
 import { expressJsonParser } from './http/json-body';
 import { openApiDocument } from './http/openapi';
 import { mcpRouter } from './mcp/mcp-endpoint';
+import type { Readiness } from './readiness';
 
 export interface GatewayAppOptions {
   catalog: Catalog;
@@ -17,8 +18,8 @@ export interface GatewayAppOptions {
   bodyLimitBytes: number;
   /** Who may call what (docs/security.md). */
   access: AccessControl;
-  /** Whether the gateway should take traffic (false while starting or draining). */
-  isReady: () => boolean;
+  /** Whether the gateway should take traffic, and why not (see `gatewayReadiness`). */
+  readiness: () => Promise<Readiness>;
 }
 
 /**
@@ -45,9 +46,9 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
     .all(readOnly);
   app
     .route('/ready')
-    .get((_req, res) => {
-      const ready = options.isReady();
-      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+    .get(async (_req, res) => {
+      const readiness = await options.readiness();
+      res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
     })
     .all(readOnly);
   // Serialized once: the document is large and never changes while running.

@@ -1,4 +1,10 @@
-import { EnvReader, readCommonEnv, type CommonEnv } from '@crucible/runtime';
+import {
+  EnvReader,
+  readCommonEnv,
+  readNatsCredentials,
+  type CommonEnv,
+  type NatsCredentials,
+} from '@crucible/runtime';
 
 /** Where the gateway's credentials come from (docs/security.md); at least one must be set. */
 export interface AuthSettings {
@@ -78,6 +84,8 @@ export interface GatewaySettings {
 export interface GatewayConfig extends CommonEnv, GatewaySettings {
   /** NATS_URL: where the services answer. */
   readonly natsUrl: string;
+  /** NATS_USER and NATS_PASSWORD: the gateway's NATS user (docs/security.md, "NATS"). */
+  readonly natsCredentials: NatsCredentials | undefined;
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
@@ -154,6 +162,7 @@ export function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     ...readCommonEnv(reader),
     ...readGatewaySettings(reader),
     natsUrl: reader.required('NATS_URL', 'NATS server URL'),
+    natsCredentials: readNatsCredentials(reader),
   };
   reader.done();
   return config;

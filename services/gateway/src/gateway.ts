@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth/authenticator';
 import type { GatewaySettings } from './config';
 import { armBodyTimeout } from './http/body-timeout';
 import { assignRequestId, operationRouter } from './http/routes';
+import { READINESS_TIMEOUT_MS, gatewayReadiness } from './readiness';
 
 export const SERVICE_NAME = 'gateway';
 export const SERVICE_VERSION = '0.1.0';
@@ -46,7 +47,7 @@ export async function startGateway(
     version: SERVICE_VERSION,
     bodyLimitBytes: options.bodyLimitBytes,
     access,
-    isReady: () => ready,
+    readiness: () => gatewayReadiness(infra, { accepting: ready, timeoutMs: READINESS_TIMEOUT_MS }),
   });
   const operations = operationRouter(infra.catalog, rpc, options.bodyLimitBytes, access, logger);
   const server: Server = createServer(

@@ -1,7 +1,7 @@
 import { telemetry } from './tracing'; // first: see tracing.ts
 import { defaultCatalog } from '@crucible/contracts';
 import { NatsBus } from '@crucible/messaging';
-import { runMain, type Stoppable } from '@crucible/runtime';
+import { natsConnectOptions, runMain, type Stoppable } from '@crucible/runtime';
 import { createLogger } from '@crucible/telemetry';
 import { readConfig } from './config';
 import { SERVICE_NAME, startGateway } from './gateway';
@@ -13,6 +13,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Stopp
   const bus = await NatsBus.connect({
     url: config.natsUrl,
     name: `${SERVICE_NAME}-${process.pid}`,
+    ...natsConnectOptions(config.natsCredentials),
   });
   try {
     const gateway = await startGateway(

@@ -35,6 +35,13 @@ export interface Subscription {
 export interface Bus {
   /** Largest payload a message may carry, in bytes. */
   readonly maxPayload: number;
+  /**
+   * Whether requests can leave now. False while the NATS connection is down
+   * (reconnecting): `request` then fails at once with `unavailable`
+   * (reason `connection`) instead of waiting out its timeout, and readiness
+   * says 503 (docs/architecture.md, "What happens on failure").
+   */
+  readonly connected: boolean;
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage>;
   serve(subject: string, options: ServeOptions, handler: BusHandler): Promise<Subscription>;
   /** Drains subscriptions and closes the connection. */

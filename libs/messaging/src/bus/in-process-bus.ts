@@ -42,6 +42,8 @@ class Endpoint {
  */
 export class InProcessBus implements Bus {
   readonly maxPayload: number;
+  /** Always: there is no connection to lose. */
+  readonly connected = true;
   private readonly endpoints = new Map<string, Endpoint[]>();
   private readonly cursor = new Map<string, number>();
   private readonly subscriptions = new Set<Subscription>();

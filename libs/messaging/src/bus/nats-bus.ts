@@ -20,6 +20,20 @@ export interface NatsBusOptions {
   url: string;
   /** Connection name shown by the server (monitoring). */
   name: string;
+  /**
+   * Credentials of this process's NATS user (docs/security.md, "NATS"):
+   * each service and the gateway connect as their own user, whose
+   * permissions the generated server configuration sets. Unset: no
+   * authentication (the open local server of `npm test` and `infra:up`).
+   */
+  user?: string;
+  password?: string;
+  /**
+   * Prefix of this connection's reply subjects (default `_INBOX`). With
+   * permissions, each user may subscribe only to its own inbox prefix
+   * (`_INBOX_<user>`), so no one else can read its replies.
+   */
+  inboxPrefix?: string;
 }
 
 /**
@@ -35,29 +49,78 @@ export class NatsBus implements Bus {
   /** Requests and replies go out through one batch per connection (see PublishBatch). */
   private readonly publisher: PublishBatch;
 
-  private constructor(private readonly nc: NatsConnection) {
+  /** False from a disconnect until the reconnect (see `Bus.connected`). */
+  private up = true;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix: string | undefined,
+  ) {
     this.publisher = new PublishBatch(nc);
-    this.replies = new ReplyInbox(nc, this.publisher);
+    this.replies = new ReplyInbox(nc, this.publisher, inboxPrefix);
+    void this.watchStatus();
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const nc = await connect({
       servers: options.url,
       name: options.name,
+      ...(options.user !== undefined ? { user: options.user, pass: options.password ?? '' } : {}),
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
       // Keep reconnecting while a server restarts; requests fail fast meanwhile.
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+      // A server that vanishes without closing the socket is noticed within
+      // ~10 s (two unanswered pings 5 s apart) rather than nats.js's 4 minutes.
+      pingInterval: 5_000,
+      maxPingOut: 2,
       // No async stack traces kept per request (measured: ~15% of the gateway's CPU per get).
       noAsyncTraces: true,
     });
-    return new NatsBus(nc);
+    const bus = new NatsBus(nc, options.inboxPrefix);
+    // As for serve(): a refused reply inbox (credentials with another
+    // user's inbox prefix) is an error at start, not a timeout per request.
+    await nc.flush();
+    if (bus.replies.refused !== undefined) {
+      await nc.close();
+      throw new Error(
+        `NATS refused this connection's reply inbox: ${bus.replies.refused.message}`,
+        {
+          cause: bus.replies.refused,
+        },
+      );
+    }
+    return bus;
   }
 
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? 1024 * 1024;
   }
 
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  /**
+   * Follows the connection: while it is down nats.js would buffer requests
+   * and let each wait out its timeout (5 s at the gateway); instead requests
+   * in flight fail at once and new ones are refused until the reconnect.
+   */
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') {
+        this.up = false;
+        this.replies.failAll(new Error(`disconnected from ${status.server}`));
+      } else if (status.type === 'reconnect') {
+        this.up = true;
+      }
+    }
+  }
+
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+    if (!this.connected) {
+      throw unavailable('NATS connection unavailable: reconnecting', { reason: 'connection' });
+    }
     const size = messageSize(data, options.headers);
     if (size > this.maxPayload) throw payloadTooLarge(this.maxPayload, size);
     try {
@@ -73,10 +136,15 @@ export class NatsBus implements Bus {
 
   async serve(subject: string, options: ServeOptions, handler: BusHandler): Promise<Subscription> {
     const inFlight = new Set<Promise<void>>();
+    let refused: Error | undefined;
     const natsSubscription = this.nc.subscribe(subject, {
       queue: options.queue,
       callback: (error, msg) => {
-        if (error) return; // subscription closed; nothing to answer
+        // Closed (a permissions violation, say): nothing to answer.
+        if (error) {
+          refused = error;
+          return;
+        }
         // A reply that cannot be sent (connection closed meanwhile) leaves the
         // requester to its timeout; it must not become an unhandled rejection.
         const done = answer(msg, handler, this.publisher, () => inFlight.size === 1)
@@ -88,6 +156,13 @@ export class NatsBus implements Bus {
     // Resolve only once the server has the subscription: otherwise a request
     // sent right away from another connection can find no responders.
     await this.nc.flush();
+    // The server answers a subscription it refuses before the flush's PONG:
+    // a service given another's NATS credentials fails to start, loudly,
+    // instead of running deaf (docs/security.md, "NATS").
+    if (refused !== undefined)
+      throw new Error(`NATS refused the subscription to ${subject}: ${refused.message}`, {
+        cause: refused,
+      });
     let drained: Promise<void> | undefined;
     const subscription: Subscription = {
       drain: () => {

@@ -21,16 +21,21 @@ export class ReplyInbox {
   private readonly prefix: string;
   private readonly pending = new Map<string, Pending>();
   private nextToken = 0;
+  /** Set when the server closed the inbox subscription (a permissions violation). */
+  refused: Error | undefined;
 
   constructor(
     nc: NatsConnection,
     private readonly publisher: PublishBatch,
+    inboxPrefix?: string,
   ) {
-    this.prefix = `${createInbox()}.`;
+    this.prefix = `${createInbox(inboxPrefix)}.`;
     nc.subscribe(`${this.prefix}*`, {
       callback: (error, msg) => {
-        if (error) this.failAll(error);
-        else this.settle(msg);
+        if (error) {
+          this.refused = error;
+          this.failAll(error);
+        } else this.settle(msg);
       },
     });
     void nc.closed().then(() => this.failAll(new Error('connection closed')));
@@ -88,7 +93,8 @@ export class ReplyInbox {
     pending.resolve(msg);
   }
 
-  private failAll(cause: Error): void {
+  /** Rejects every request waiting for a reply with `unavailable` (reason `connection`). */
+  failAll(cause: Error): void {
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(

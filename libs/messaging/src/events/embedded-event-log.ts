@@ -103,6 +103,7 @@ export class EmbeddedEventLog implements EventLog {
       });
 
     let ownsGroup = false;
+    let lastError: string | null = null;
     const loop = (async () => {
       let backoffMs = 100;
       while (!stopped) {
@@ -121,6 +122,7 @@ export class EmbeddedEventLog implements EventLog {
           if (handled === 0) await idle(this.options.idlePollMs ?? 1000);
         } catch (error) {
           if (stopped) break;
+          lastError = error instanceof Error ? error.message : String(error);
           this.options.logger.warn('embedded consumer will retry', {
             group: options.groupId,
             error,
@@ -141,6 +143,13 @@ export class EmbeddedEventLog implements EventLog {
         if (ownsGroup) this.activeGroups.delete(options.groupId);
         this.consumers.delete(handle);
       },
+      // The loop never dies (a failed poll is retried with backoff); lag is not measured here.
+      health: () => ({
+        state: stopped ? 'stopped' : 'running',
+        lag: null,
+        restarts: 0,
+        lastError,
+      }),
     };
     this.consumers.add(handle);
     return Promise.resolve(handle);

@@ -22,6 +22,7 @@ import {
 } from '@crucible/telemetry';
 import { extractTrace } from '../rpc/headers';
 import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
+import type { PartReadiness } from '../rpc/readiness';
 import type { TypedEnvelope } from './envelope';
 import type { Outbox } from './outbox';
 import { upgradeEventData, type EventUpgrades } from './upgrades';
@@ -55,7 +56,15 @@ export interface EventConsumerOptions {
    * is dead-lettered; other failures are retried with backoff until they succeed.
    */
   maxAttempts?: number;
+  /**
+   * Records it may be behind before it says it is not ready (default 1000):
+   * a service whose projection lags this far answers readiness 503.
+   */
+  maxLag?: number;
 }
+
+/** Default of `EventConsumerOptions.maxLag`. */
+export const DEFAULT_MAX_CONSUMER_LAG = 1000;
 
 /** Why a record went to the dead-letter topic. */
 export type DeadLetterReason =
@@ -119,6 +128,27 @@ export class EventConsumer {
   async stop(): Promise<void> {
     await this.handle?.stop();
     this.handle = undefined;
+  }
+
+  /**
+   * Ready while its subscription runs (not crashed and restarting, not
+   * stopped) and it is at most `maxLag` records behind; the lag and the
+   * restarts are reported either way.
+   */
+  readiness(): PartReadiness {
+    const health = this.handle?.health();
+    const maxLag = this.options.maxLag ?? DEFAULT_MAX_CONSUMER_LAG;
+    const state = health?.state ?? 'stopped';
+    const lag = health?.lag ?? null;
+    return {
+      name: `consumer ${this.options.name}`,
+      ready: state === 'running' && (lag ?? 0) <= maxLag,
+      state,
+      lag,
+      max_lag: maxLag,
+      restarts: health?.restarts ?? 0,
+      last_error: health?.lastError ?? null,
+    };
   }
 
   /** Handles one record; rejects only when the log should deliver it again. */

@@ -30,9 +30,26 @@ export interface SubscribeOptions {
  */
 export type RecordHandler = (record: ConsumedRecord) => Promise<void>;
 
+/** How a subscription is doing, for readiness and operators. */
+export interface ConsumerHealth {
+  /**
+   * `starting` until it has joined its group, `running` in it, `restarting`
+   * after a crash (it starts again after a backoff, whatever the error),
+   * `stopped` once stopped.
+   */
+  readonly state: 'starting' | 'running' | 'restarting' | 'stopped';
+  /** Records after its position, summed over the partitions it reads (null: not measured yet). */
+  readonly lag: number | null;
+  /** Crashes since it started. */
+  readonly restarts: number;
+  /** The last crash's error message, if any. */
+  readonly lastError: string | null;
+}
+
 export interface ConsumerHandle {
   /** Stops fetching, waits for the record in hand, commits, leaves the group. */
   stop(): Promise<void>;
+  health(): ConsumerHealth;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import type { Logger } from '@crucible/telemetry';
-import type { Headers } from '../bus/bus';
 import type {
   ConsumerHandle,
   EventLog,
@@ -8,6 +7,7 @@ import type {
   RecordHandler,
   SubscribeOptions,
 } from './event-log';
+import { SupervisedConsumer } from './kafka-consumer';
 
 export interface KafkaEventLogOptions {
   brokers: string[];
@@ -22,7 +22,7 @@ export class KafkaEventLog implements EventLog {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private producerReady: Promise<Producer> | undefined;
-  private readonly consumers = new Set<Consumer>();
+  private readonly consumers = new Set<SupervisedConsumer>();
 
   constructor(private readonly options: KafkaEventLogOptions) {
     const log = options.logger;
@@ -71,62 +71,44 @@ export class KafkaEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      // Fast rebalances for a small cluster; defaults wait up to 30 s.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      // stop() waits for the fetch in flight, and an idle fetch is held by the
-      // broker this long (default 5 s): keep it short so shutdown is prompt.
-      // New records still arrive at once; an idle consumer fetches once a second.
-      maxWaitTimeInMs: 1_000,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
-    });
-    // Tracked from the start, and disconnected if subscribing fails (e.g. a
-    // topic that does not exist): a connected consumer left behind keeps its
-    // sockets open, and the process with them.
+    const consumer = new SupervisedConsumer(
+      this.kafka,
+      {
+        groupId: options.groupId,
+        // Fast rebalances for a small cluster; defaults wait up to 30 s.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        // stop() waits for the fetch in flight, and an idle fetch is held by the
+        // broker this long (default 5 s): keep it short so shutdown is prompt.
+        // New records still arrive at once; an idle consumer fetches once a second.
+        maxWaitTimeInMs: 1_000,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+      },
+      options,
+      handler,
+      this.options.logger,
+    );
+    // Tracked from the start, and stopped if subscribing fails (e.g. a
+    // topic that does not exist): see SupervisedConsumer.start.
     this.consumers.add(consumer);
     try {
-      await this.startConsumer(consumer, options, handler);
+      await consumer.start();
     } catch (error) {
       this.consumers.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
+      await consumer.stop().catch(() => undefined);
       throw error;
     }
     return {
       stop: async () => {
         this.consumers.delete(consumer);
-        await consumer.disconnect();
+        await consumer.stop();
       },
+      health: () => consumer.health(),
     };
   }
 
-  private async startConsumer(
-    consumer: Consumer,
-    options: SubscribeOptions,
-    handler: RecordHandler,
-  ): Promise<void> {
-    await consumer.connect();
-    for (const topic of options.topics) {
-      await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
-    }
-    await consumer.run({
-      autoCommit: true,
-      eachMessage: async ({ topic, partition, message }) => {
-        await handler({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? '',
-          value: message.value ?? Buffer.alloc(0),
-          headers: fromKafkaHeaders(message.headers),
-        });
-      },
-    });
-  }
-
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();
     await this.producer?.disconnect();
     this.producer = undefined;
@@ -145,14 +127,4 @@ export class KafkaEventLog implements EventLog {
     });
     return this.producerReady;
   }
-}
-
-function fromKafkaHeaders(headers: IHeaders | undefined): Headers {
-  const out: Headers = {};
-  if (!headers) return out;
-  for (const [k, v] of Object.entries(headers)) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k.toLowerCase()] = first.toString();
-  }
-  return out;
 }

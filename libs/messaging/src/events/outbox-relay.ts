@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SpanKind, trace, context } from '@opentelemetry/api';
-import type { NamedStatement, ServiceDb } from '@crucible/database';
+import type { DbSession, NamedStatement, ServiceDb } from '@crucible/database';
 import {
   messagingAttributes,
   messagingSpanName,
@@ -42,7 +42,19 @@ export interface OutboxRelayOptions {
    * a time: 50 ms instead of 20 ms cuts Kafka's CPU per put by half or more).
    */
   lingerMs?: number;
+  /**
+   * Hold the relay's place with a session-level advisory lock on a
+   * connection of its own (real Postgres; default false, as on PGlite's one
+   * session). Only the relay holding the lock reads and takes the lease, and
+   * the server releases the lock the moment that connection drops: a
+   * replica killed with SIGKILL is replaced by the next relay's round (at
+   * most `idlePollMs`), not when its lease expires.
+   */
+  sessionLock?: boolean;
 }
+
+/** How often the lock holder checks that its lock session is still there. */
+const LOCK_CHECK_MS = 2_000;
 
 interface OutboxRecord {
   id: string;
@@ -79,6 +91,10 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private kicked = false;
   private lastPrune = 0;
+  /** The session holding the advisory lock (sessionLock), once taken. */
+  private lockSession: DbSession | undefined;
+  private locked = false;
+  private lockCheckedAt = 0;
 
   /** This relay's name in the lease. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -112,6 +128,49 @@ export class OutboxRelay {
       .catch((error: unknown) =>
         this.options.logger.warn('could not give the outbox lease up', { error }),
       );
+    // Ending the session releases the lock: the next relay's round takes over.
+    await this.dropLockSession();
+  }
+
+  /**
+   * Whether this relay may run a round: always without `sessionLock`;
+   * with it, only while it holds the schema's relay lock (tried at each
+   * round until taken, then checked every LOCK_CHECK_MS).
+   */
+  private async holdsLock(): Promise<boolean> {
+    if (!this.options.sessionLock) return true;
+    if (this.locked && !this.lockSession?.lost) {
+      if (Date.now() - this.lockCheckedAt < LOCK_CHECK_MS) return true;
+      try {
+        await this.lockSession?.query('select 1', []);
+        this.lockCheckedAt = Date.now();
+        return true;
+      } catch {
+        // the session is gone, and the lock with it
+      }
+    }
+    if (this.locked) this.options.logger.warn('outbox relay lost its lock session');
+    if (this.lockSession?.lost || this.locked) await this.dropLockSession();
+    // One session kept open, holding the lock or trying for it each round.
+    this.lockSession ??= await this.options.db.openSession();
+    try {
+      const [row] = await this.lockSession.query<{ locked: boolean }>(
+        'select pg_try_advisory_lock(hashtext($1)) as locked',
+        [`crucible.outbox_relay.${this.options.db.schema}`],
+      );
+      this.locked = row?.locked === true;
+    } catch (error) {
+      await this.dropLockSession();
+      throw error;
+    }
+    this.lockCheckedAt = Date.now();
+    return this.locked;
+  }
+
+  private async dropLockSession(): Promise<void> {
+    this.locked = false;
+    await this.lockSession?.close();
+    this.lockSession = undefined;
   }
 
   /**
@@ -174,11 +233,15 @@ export class OutboxRelay {
   /** One read-publish-advance round; returns how many rows were published. */
   private async round(): Promise<number> {
     const { db } = this.options;
+    if (!(await this.holdsLock())) return 0;
     const leaseSeconds = this.leaseSeconds();
     const rows = await db.run<OutboxRecord>(this.statements.read, [
       this.holder,
       leaseSeconds,
       this.options.batchSize ?? 100,
+      // Holding the lock, the lease is ours whoever's name it still bears:
+      // its holder died (its session ended) or stopped.
+      this.options.sessionLock === true,
     ]);
     const last = rows[rows.length - 1];
     if (last === undefined) return 0;
@@ -263,14 +326,15 @@ function relayStatements(
   const outbox = db.quotedTable(OUTBOX_TABLE);
   const relay = db.quotedTable(OUTBOX_RELAY_TABLE);
   return {
-    // Takes the lease when it is free or expired, renews it once half of it is
-    // gone, and reads after the cursor only while holding it. A round that
-    // writes nothing (the usual case) commits nothing.
+    // Takes the lease when it is free or expired (or at once, $4, for the
+    // relay holding the session lock), renews it once half of it is gone,
+    // and reads after the cursor only while holding it. A round that writes
+    // nothing (the usual case) commits nothing.
     read: db.statement(
       'outbox_read',
       `with taken as (
          update ${relay} set holder = $1, lease_until = now() + make_interval(secs => $2::float8)
-         where holder is null or lease_until < now()
+         where (holder is distinct from $1 and ($4::boolean or holder is null or lease_until < now()))
            or (holder = $1 and lease_until < now() + make_interval(secs => $2::float8 / 2))
          returning last_tx, last_id),
        cursor as (

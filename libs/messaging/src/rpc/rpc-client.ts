@@ -7,6 +7,7 @@ import {
   assertValid,
   internal,
   operationSubject,
+  unavailable,
   type Catalog,
   type OperationName,
   type ReplyOf,
@@ -22,8 +23,28 @@ import {
 } from '@crucible/telemetry';
 import type { Bus, Headers } from '../bus/bus';
 import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
+import { checkContentReply } from './content-check';
+import { TIMEOUT_HEADER, currentDeadline } from './deadline';
 import { CORRELATION_ID_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { recordingMessagingTracer } from '../tracer';
+
+/**
+ * How long a call waits: its own timeout, cut to what is left of the
+ * deadline of the request being handled, if any (a service calling another
+ * waits no longer than its own caller). None left: refused without sending.
+ */
+function callTimeout(timeoutMs: number, subject: string): number {
+  const deadline = currentDeadline();
+  if (deadline === undefined) return timeoutMs;
+  const left = deadline - Date.now();
+  if (left <= 0) {
+    throw unavailable('the request being handled is past its deadline; call not sent', {
+      reason: 'deadline_exceeded',
+      subject,
+    });
+  }
+  return Math.min(timeoutMs, left);
+}
 
 export interface RpcClientOptions {
   bus: Bus;
@@ -78,8 +99,9 @@ export class RpcClient {
     request: unknown,
     options: CallOptions = {},
   ): Promise<unknown> {
-    const { reply } = this.options.catalog.operation(operation);
-    return this.send(operation, request, options, (data) => this.decodeReply(reply, data));
+    return this.send(operation, request, options, (data) =>
+      this.decodeReply(operation, request, data),
+    );
   }
 
   /**
@@ -93,9 +115,8 @@ export class RpcClient {
     request: unknown,
     options: CallOptions = {},
   ): Promise<Uint8Array> {
-    const { reply } = this.options.catalog.operation(operation);
     return this.send(operation, request, options, (data) => {
-      const result = this.decodeReply(reply, data);
+      const result = this.decodeReply(operation, request, data);
       return resultJson(data) ?? encodeJson(result);
     });
   }
@@ -116,16 +137,16 @@ export class RpcClient {
     const correlationId = options.correlationId ?? requestId;
     const exchange = async (span: Span | undefined): Promise<T> => {
       try {
+        const timeoutMs = callTimeout(options.timeoutMs ?? this.options.timeoutMs, subject);
         const headers: Headers = {
           [REQUEST_ID_HEADER]: requestId,
           [CORRELATION_ID_HEADER]: correlationId,
+          // The responder stops work its caller has abandoned (docs/messaging.md).
+          [TIMEOUT_HEADER]: String(timeoutMs),
         };
         if (options.principal !== undefined) headers[PRINCIPAL_HEADER] = options.principal;
         injectTrace(headers, context.active());
-        const reply = await bus.request(subject, body, {
-          timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
-          headers,
-        });
+        const reply = await bus.request(subject, body, { timeoutMs, headers });
         return read(reply.data);
       } catch (error) {
         if (span) recordSpanError(span, error);
@@ -179,9 +200,13 @@ export class RpcClient {
     throw internal('internal error', { reason: 'undeclared_call' });
   }
 
-  /** The result of a reply, checked against `replySchema`, or its error thrown. */
-  private decodeReply(replySchema: string, data: Uint8Array): unknown {
+  /**
+   * The result of a reply, checked against the operation's reply schema and,
+   * for a read by hash, against the hash asked for; or its error thrown.
+   */
+  private decodeReply(operation: OperationName, request: unknown, data: Uint8Array): unknown {
     const { registry } = this.options.catalog;
+    const replySchema = this.options.catalog.operation(operation).reply;
     let body: unknown;
     try {
       const decoded = decodeMessage(data);
@@ -202,6 +227,7 @@ export class RpcClient {
         reason: 'invalid_reply',
       });
     }
+    checkContentReply(operation, request, result);
     return result;
   }
 }

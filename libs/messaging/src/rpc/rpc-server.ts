@@ -7,6 +7,7 @@ import {
   payloadTooLarge,
   serviceQueue,
   toCrucibleError,
+  unavailable,
   type Catalog,
   type CrucibleError,
   type OperationName,
@@ -29,6 +30,18 @@ import {
   extractTrace,
 } from './headers';
 import { recordingMessagingTracer } from '../tracer';
+import { TIMEOUT_HEADER, lazyDeadlineSignal, withDeadline } from './deadline';
+
+/** The request's deadline: its arrival plus the caller's remaining wait, when it sent one. */
+function deadlineOf(
+  headers: Readonly<Record<string, string>>,
+  arrivedAt: number,
+): number | undefined {
+  const raw = headers[TIMEOUT_HEADER];
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  return Number.isFinite(ms) ? arrivedAt + ms : undefined;
+}
 
 /** Room left in a message for headers (request id, trace context) next to the reply body. */
 const REPLY_HEADROOM_BYTES = 4096;
@@ -40,6 +53,14 @@ export interface RpcContext {
   readonly correlationId: string;
   /** Who asked (PRINCIPAL_HEADER): the actor to record; undefined when nobody from outside did. */
   readonly principal: string | undefined;
+  /**
+   * When the caller stops waiting (epoch ms, this process's clock), from the
+   * request's `crucible-timeout-ms` header; undefined without one. Calls the
+   * handler makes inherit it (see `currentDeadline`).
+   */
+  readonly deadline: number | undefined;
+  /** Aborts at `deadline`: work the caller has abandoned can stop. */
+  readonly signal: AbortSignal;
 }
 
 export type OperationHandler<Op extends OperationName> = (
@@ -112,6 +133,7 @@ export class RpcServer {
     handler: OperationHandler<OperationName>,
     message: BusMessage,
   ): Promise<BusMessage> {
+    const arrivedAt = Date.now();
     const requestId = message.headers[REQUEST_ID_HEADER] ?? randomUUID();
     const correlationId = message.headers[CORRELATION_ID_HEADER] ?? requestId;
     const spec = this.options.catalog.operation(operation);
@@ -122,12 +144,27 @@ export class RpcServer {
         if (message.data.byteLength > limit) throw payloadTooLarge(limit, message.data.byteLength);
         const { value: request, known } = decodeMessage(message.data);
         assertValid(this.options.catalog.registry, spec.request, request, known);
-        const result = await handler(request as RequestOf<OperationName>, {
-          operation,
-          requestId,
-          correlationId,
-          principal: message.headers[PRINCIPAL_HEADER],
-        });
+        const deadline = deadlineOf(message.headers, arrivedAt);
+        // The caller has given up already (it waited out its timeout while
+        // the request queued): nobody would read the answer.
+        if (deadline !== undefined && Date.now() >= deadline) {
+          throw unavailable('the caller stopped waiting before the request was handled', {
+            reason: 'deadline_exceeded',
+          });
+        }
+        const signal = lazyDeadlineSignal(deadline);
+        const result = await withDeadline(deadline, () =>
+          handler(request as RequestOf<OperationName>, {
+            operation,
+            requestId,
+            correlationId,
+            principal: message.headers[PRINCIPAL_HEADER],
+            deadline,
+            get signal() {
+              return signal();
+            },
+          }),
+        );
         body = this.encodeReply(operation, spec.reply, result);
         // A reply the bus cannot carry would leave the caller waiting for
         // its timeout; answer with an error that fits instead.
