@@ -1078,9 +1078,19 @@ export interface ForkScenarioReply {
    */
   name_error: WireError | null;
   /**
-   * Primary parent first, then the additional parents.
+   * The parents recorded as edges: the primary parent first, then the additional parents, leaving out any equal to the result (a scenario is never its own parent).
    */
   parent_hashes: Sha256Hex[];
+  /**
+   * true when the result is the primary parent itself (the changes changed nothing, or reverted every difference): no edge is recorded from it to itself.
+   */
+  unchanged: boolean;
+  /**
+   * The parents asked for that are the result itself, recorded as no edge: empty, or the result's hash.
+   *
+   * @maxItems 1
+   */
+  skipped_parent_hashes: [] | [Sha256Hex];
   touched_components: TouchedComponent[];
 }
 /**
