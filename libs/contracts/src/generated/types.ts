@@ -540,8 +540,17 @@ export interface EntityRef {
  * via the `definition` "ResolveComponentsReply".
  */
 export interface ResolveComponentsReply {
+  /**
+   * @maxItems 1000
+   */
   cognition_profiles: ResolvedProfile[];
+  /**
+   * @maxItems 1000
+   */
   environments: ResolvedEnvironment[];
+  /**
+   * @maxItems 1000
+   */
   entities: ResolvedEntity[];
   new_components: NewComponents;
   /**
@@ -728,6 +737,11 @@ export interface ScenarioStoredV1 {
  * via the `definition` "ListNamesReply".
  */
 export interface ListNamesReply {
+  /**
+   * At most the request's limit (1000): a page of names fits the bus whatever it holds (about 200 bytes a name at most).
+   *
+   * @maxItems 1000
+   */
   names: NameEntry[];
   next_after: Label | null;
 }
@@ -892,6 +906,9 @@ export interface UnsetScenarioNameRequest {
  * via the `definition` "UpdateScenarioNamesReply".
  */
 export interface UpdateScenarioNamesReply {
+  /**
+   * @maxItems 100
+   */
   changes: NameChange[];
 }
 /**
@@ -928,6 +945,9 @@ export interface AssembleScenarioReply {
   was_new_scenario: boolean;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
   new_components: NewComponents;
   derivation_id: number;
@@ -1024,7 +1044,13 @@ export interface EnvironmentBindings {
  * via the `definition` "CheckScenariosReply".
  */
 export interface CheckScenariosReply {
+  /**
+   * @maxItems 1000
+   */
   found: Sha256Hex[];
+  /**
+   * @maxItems 1000
+   */
   missing: Sha256Hex[];
 }
 /**
@@ -1068,6 +1094,9 @@ export interface ForkScenarioReply {
   was_new_scenario: boolean;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
   new_components: NewComponents;
   derivation_id: number;
@@ -1079,6 +1108,8 @@ export interface ForkScenarioReply {
   name_error: WireError | null;
   /**
    * The parents recorded as edges: the primary parent first, then the additional parents, leaving out any equal to the result (a scenario is never its own parent).
+   *
+   * @maxItems 101
    */
   parent_hashes: Sha256Hex[];
   /**
@@ -1185,6 +1216,9 @@ export interface GetDerivationReply {
   note: string | null;
   metadata: JsonObject;
   created_at: Timestamp;
+  /**
+   * @maxItems 101
+   */
   parents: DerivationParent[];
 }
 export interface DerivationParent {
@@ -1210,13 +1244,25 @@ export interface GetScenarioReply {
   hash: Sha256Hex;
   scenario_slug: string;
   created_at: Timestamp;
+  /**
+   * Names pointing at the scenario, in name order: the first 1000 (list_names with its hash pages through all).
+   *
+   * @maxItems 1000
+   */
   names: Label[];
+  /**
+   * Present when more than 1000 names point at the scenario: names holds the first 1000.
+   */
+  names_truncated?: true;
   child_count: number;
   world_count: number;
   has_parents: boolean;
   scenario: Scenario;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
 }
 /**
@@ -1278,20 +1324,24 @@ export interface LineageNode {
 export interface LineageOfReply {
   hash: Sha256Hex;
   /**
-   * Ancestors oldest first, then the scenario itself.
+   * Ancestors oldest first, then the scenario itself (this page's part of it).
    */
   lineage: LineageNode[];
   /**
-   * Descendants nearest first.
+   * Descendants nearest first (this page's part of it: a page lists them once the lineage is complete).
    */
   descendants: LineageNode[];
   /**
    * true when max_depth stopped the walk.
    */
   truncated: boolean;
+  /**
+   * Present when more scenarios follow: pass it as the next request's cursor (with the same name or hash and max_depth).
+   */
+  next_cursor?: string;
 }
 /**
- * Ancestors and descendants of a scenario, by name or by hash (exactly one of the two).
+ * Ancestors and descendants of a scenario, by name or by hash (exactly one of the two). The reply is paged: lineage first, then descendants, as many as fit the bus (docs/messaging.md#paged-replies).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "LineageOfRequest".
@@ -1303,6 +1353,14 @@ export interface LineageOfRequest {
    * Largest distance followed each way (default 10000).
    */
   max_depth?: number;
+  /**
+   * Most scenarios (lineage and descendants together) on one page; default: as many as fit the bus.
+   */
+  limit?: number;
+  /**
+   * next_cursor of the previous page: the walk is done again and the page starts after the last scenario that page listed.
+   */
+  cursor?: string;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1320,7 +1378,16 @@ export interface ScenarioSummary {
   hash: Sha256Hex;
   scenario_slug: string;
   created_at: Timestamp;
+  /**
+   * Names pointing at the scenario, in name order: the first 1000 (list_names with its hash pages through all).
+   *
+   * @maxItems 1000
+   */
   names: Label[];
+  /**
+   * Present when more than 1000 names point at the scenario: names holds the first 1000.
+   */
+  names_truncated?: true;
   child_count: number;
   world_count: number;
   has_parents: boolean;

@@ -140,7 +140,7 @@ function operationSection(
     '',
     op.summary,
     '',
-    `\`${op.http.method} ${op.http.path}\` · ${op.readOnly ? 'read-only' : 'writes'}${op.idempotent ? ', idempotent' : ''} · schemas: [request](../schemas/${op.request}), [reply](../schemas/${op.reply})`,
+    `\`${op.http.method} ${op.http.path}\` · ${op.readOnly ? 'read-only' : 'writes'}${op.idempotent ? ', idempotent' : ''}${op.paged ? ', [paged](messaging.md#paged-replies)' : ''} · schemas: [request](../schemas/${op.request}), [reply](../schemas/${op.reply})`,
     '',
   ];
   const parameters = [
