@@ -1313,9 +1313,15 @@ export interface LineageNode {
    */
   distance: number;
   /**
-   * Direct parents (edges), primary first.
+   * Direct parents (edges), primary first: the first 1000 (a scenario derived again and again from other parents can have more).
+   *
+   * @maxItems 1000
    */
   parent_hashes: Sha256Hex[];
+  /**
+   * Present when the scenario has more than 1000 direct parents: parent_hashes holds the first 1000, so that one node always fits a page.
+   */
+  parents_truncated?: true;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -1,4 +1,10 @@
-import { afterLineagePosition, isLineagePosition, type Placed } from './lineage-page';
+import {
+  afterLineagePosition,
+  isLineagePosition,
+  listedParents,
+  PARENTS_LISTED,
+  type Placed,
+} from './lineage-page';
 
 const h = (c: string) => c.repeat(64);
 const node = (c: string, distance: number, at = '2026-01-01T00:00:00.000Z') => ({
@@ -54,5 +60,18 @@ describe('isLineagePosition', () => {
       '2026',
     ])
       expect(isLineagePosition(bad)).toBe(false);
+  });
+});
+
+describe('listedParents', () => {
+  it('lists up to PARENTS_LISTED parents and says when there are more', () => {
+    const parents = Array.from({ length: PARENTS_LISTED + 1 }, (_, i) => String(i));
+    expect(listedParents(parents.slice(0, PARENTS_LISTED))).toEqual({
+      parent_hashes: parents.slice(0, PARENTS_LISTED),
+    });
+    expect(listedParents(parents)).toEqual({
+      parent_hashes: parents.slice(0, PARENTS_LISTED),
+      parents_truncated: true,
+    });
   });
 });

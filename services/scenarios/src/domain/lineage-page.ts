@@ -58,3 +58,20 @@ function compare(list: 'l' | 'd', a: LineageKey, b: LineageKey): number {
   if (byTime !== 0) return byTime;
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
 }
+
+/**
+ * Direct parents listed per lineage node: a scenario derived again and again
+ * from other parents can have any number, and one node must fit a page alone
+ * (docs/messaging.md#paged-replies): 1000 hashes are 67 KB.
+ */
+export const PARENTS_LISTED = 1000;
+
+/** The parents a node lists, and `parents_truncated` when it has more. */
+export function listedParents(parents: readonly string[]): {
+  parent_hashes: string[];
+  parents_truncated?: true;
+} {
+  return parents.length > PARENTS_LISTED
+    ? { parent_hashes: parents.slice(0, PARENTS_LISTED), parents_truncated: true }
+    : { parent_hashes: [...parents] };
+}

@@ -9,6 +9,7 @@ import {
 import {
   afterLineagePosition,
   isLineagePosition,
+  listedParents,
   type LineagePosition,
   type Placed,
 } from '../domain/lineage-page';
@@ -22,7 +23,7 @@ const DEFAULT_MAX_DEPTH = 10_000;
  * lineage_of: ancestors oldest first, then the scenario; descendants nearest
  * first. Paged (docs/messaging.md#paged-replies): lineage then descendants, as
  * many as fit the bus, `next_cursor` naming the last one listed. A node always
- * fits alone: its parents are at most 101 per derivation (see docs/services/scenarios.md#lineage-pages).
+ * fits alone: it lists at most 1000 parents (`listedParents`).
  */
 export async function lineageOf(
   deps: ScenariosDeps,
@@ -71,5 +72,6 @@ export async function lineageOf(
 }
 
 function toNode(row: LineageRow): LineageOfReply['lineage'][number] {
-  return { ...row, created_at: row.created_at.toISOString() };
+  const { parent_hashes, ...rest } = row;
+  return { ...rest, ...listedParents(parent_hashes), created_at: row.created_at.toISOString() };
 }
