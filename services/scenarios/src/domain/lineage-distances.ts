@@ -27,7 +27,9 @@ export function ancestorDistances(
       continue;
     }
     if (!within(parent) || state.get(parent) === 'open') continue; // outside, or a cycle
-    kept.set(top.hash, [...(kept.get(top.hash) ?? []), parent]);
+    const edges = kept.get(top.hash);
+    if (edges) edges.push(parent);
+    else kept.set(top.hash, [parent]);
     if (!state.has(parent)) {
       state.set(parent, 'open');
       stack.push({ hash: parent, next: 0 });
