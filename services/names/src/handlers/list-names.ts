@@ -30,6 +30,7 @@ export async function listNames(
   }));
   const frame = { names: [], next_after: 'n'.repeat(64) };
   const page = pageBySize(names, { budgetBytes: pageBudget(ctx.replyBudgetBytes, frame, 0) });
-  const last = page.more ? page.items[page.items.length - 1] : counted.last && names.at(-1);
+  // More follow when the size cut or the count left some out.
+  const last = page.more || counted.last ? page.items.at(-1) : undefined;
   return { names: page.items, next_after: last?.name ?? null };
 }

@@ -31,7 +31,8 @@ export async function nameHistory(
   }));
   const frame = { name: request.name, entries: [], next_before_id: Number.MAX_SAFE_INTEGER };
   const page = pageBySize(entries, { budgetBytes: pageBudget(ctx.replyBudgetBytes, frame, 0) });
-  const last = page.more ? page.items[page.items.length - 1] : counted.last && entries.at(-1);
+  // More follow when the size cut or the count left some out.
+  const last = page.more || counted.last ? page.items.at(-1) : undefined;
   return {
     name: request.name,
     entries: page.items,
