@@ -51,3 +51,30 @@ describe('ancestorDistances', () => {
     expect(distances.get(String(depth))).toBe(depth);
   });
 });
+
+describe('ancestorDistances, the order it relaxes edges in', () => {
+  it('keeps the longest path when the shorter one is relaxed last', () => {
+    // s's parents: v (then x) and u (then w, then x). x is 2 away through v, 3 through u.
+    const parents = graph({ s: ['v', 'u'], u: ['w'], w: ['x'], v: ['x'] });
+    expect(ancestorDistances('s', new Set(['u', 'v', 'w', 'x']), parents).get('x')).toBe(3);
+  });
+
+  it('walks each scenario once, however many paths lead to it', () => {
+    // A ladder of 40 diamonds: 2^40 paths from the bottom to the top.
+    const edges: Record<string, string[]> = {};
+    for (let i = 0; i < 40; i++) {
+      edges[`m${i}`] = [`l${i}`, `r${i}`];
+      edges[`l${i}`] = [`m${i + 1}`];
+      edges[`r${i}`] = [`m${i + 1}`];
+    }
+    let calls = 0;
+    const parentsOf = (h: string) => {
+      calls++;
+      return edges[h] ?? [];
+    };
+    const ancestors = new Set(Object.values(edges).flat());
+    const distances = ancestorDistances('m0', ancestors, parentsOf);
+    expect(distances.get('m40')).toBe(80);
+    expect(calls).toBeLessThanOrEqual(3 * (ancestors.size + 1));
+  });
+});

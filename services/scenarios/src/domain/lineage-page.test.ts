@@ -37,6 +37,26 @@ describe('afterLineagePosition', () => {
     expect(hashes(afterLineagePosition(all, ['d', 2, node('e', 2).created_at, h('e')]))).toBe('');
   });
 
+  it('orders nodes of one distance by time, then by hash, in both lists', () => {
+    const early = '2026-01-01T00:00:00.000Z';
+    const late = '2026-01-02T00:00:00.000Z';
+    const tied: Array<Placed<ReturnType<typeof node>>> = [
+      { section: 'lineage', node: node('a', 1, early) },
+      { section: 'lineage', node: node('b', 1, early) },
+      { section: 'lineage', node: node('c', 1, late) },
+      { section: 'descendants', node: node('d', 1, early) },
+      { section: 'descendants', node: node('e', 1, early) },
+      { section: 'descendants', node: node('f', 1, late) },
+    ];
+    expect(hashes(afterLineagePosition(tied, ['l', 1, early, h('a')]))).toBe('bcdef');
+    expect(hashes(afterLineagePosition(tied, ['l', 1, early, h('b')]))).toBe('cdef');
+    expect(hashes(afterLineagePosition(tied, ['l', 1, late, h('c')]))).toBe('def');
+    expect(hashes(afterLineagePosition(tied, ['d', 1, early, h('d')]))).toBe('ef');
+    expect(hashes(afterLineagePosition(tied, ['d', 1, early, h('e')]))).toBe('f');
+    expect(hashes(afterLineagePosition(tied, ['d', 1, late, h('a')]))).toBe('f');
+    expect(hashes(afterLineagePosition(tied, ['d', 1, late, h('f')]))).toBe('');
+  });
+
   it('neither repeats nor skips when a node appeared before the position meanwhile', () => {
     const grown = [{ section: 'lineage' as const, node: node('z', 3) }, ...all];
     expect(hashes(afterLineagePosition(grown, ['l', 1, node('b', 1).created_at, h('b')]))).toBe(
@@ -56,6 +76,11 @@ describe('isLineagePosition', () => {
       ['l', 0, 'yesterday', h('a')],
       ['l', 0, '2026-01-01T00:00:00.000Z', 'A'.repeat(64)],
       ['l', 0, '2026-01-01T00:00:00.000Z'],
+      ['l', 0, '2026-01-01T00:00:00.000Z', h('a'), 'more'],
+      ['l', 0, 2026, h('a')],
+      ['l', 0, '2026-01-01T00:00:00.000Z', [h('a')]],
+      ['l', 0, '2026-01-01T00:00:00.000Z', `x${h('a')}`],
+      ['l', 0, '2026-01-01T00:00:00.000Z', `${h('a')}x`],
       { l: 0 },
       '2026',
     ])
