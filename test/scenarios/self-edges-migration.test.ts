@@ -1,4 +1,4 @@
-// Migration 0003 on a store holding self-edges (forks that changed nothing,
+// Migration 0004 on a store holding self-edges (forks that changed nothing,
 // recorded before the service stopped writing them): the self-edges go, the
 // other edges and every derivation stay.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support';
 const MIGRATIONS = join(__dirname, '../../migrations/scenarios');
 const h = (c: string): string => c.repeat(64);
 
-describe('scenarios migration 0003 (no self-edges) on existing data', () => {
+describe('scenarios migration 0004 (no self-edges) on existing data', () => {
   let database: TestDatabase;
   let knex: Knex;
   let before: string;
@@ -59,7 +59,7 @@ describe('scenarios migration 0003 (no self-edges) on existing data', () => {
 
     expect(
       await migrate(knex, { schema: 'scenarios', migrations: sqlMigrations(MIGRATIONS) }),
-    ).toContain('0003_no_self_edges.sql');
+    ).toContain('0004_no_self_edges.sql');
 
     const edges = await knex('scenarios.scenario_derivation_parents')
       .select('derivation_id', 'parent_hash', 'parent_index')

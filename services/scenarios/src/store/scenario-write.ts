@@ -101,7 +101,7 @@ export async function writeScenario(
     // parent listed that is the result): it would make the scenario its own
     // parent and child. The other edges keep their index among the parents
     // asked for, and parent_key above keeps them all, so a retry of the same
-    // fork finds this derivation (migration 0003 removed earlier self-edges).
+    // fork finds this derivation (migration 0004 removed earlier self-edges).
     const edges = input.parents
       .map((p, index) => ({
         derivation_id: derivationId,
