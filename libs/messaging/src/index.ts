@@ -40,6 +40,18 @@ export {
   injectTrace,
 } from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
+export {
+  CURSOR_MAX_BYTES,
+  REPLY_HEADROOM_BYTES,
+  decodeCursor,
+  encodeCursor,
+  jsonBytes,
+  pageBudget,
+  pageBySize,
+  replyBudget,
+  type PageBySizeOptions,
+  type SizedPage,
+} from './rpc/reply-pages';
 export type {
   ConsumedRecord,
   ConsumerHandle,

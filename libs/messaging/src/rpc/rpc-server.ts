@@ -29,6 +29,7 @@ import {
   REQUEST_ID_HEADER,
   extractTrace,
 } from './headers';
+import { REPLY_HEADROOM_BYTES, replyBudget } from './reply-pages';
 import { recordingMessagingTracer } from '../tracer';
 import { TIMEOUT_HEADER, lazyDeadlineSignal, withDeadline } from './deadline';
 
@@ -42,9 +43,6 @@ function deadlineOf(
   const ms = Number(raw);
   return Number.isFinite(ms) ? arrivedAt + ms : undefined;
 }
-
-/** Room left in a message for headers (request id, trace context) next to the reply body. */
-const REPLY_HEADROOM_BYTES = 4096;
 
 /** What a handler knows about the request it answers. */
 export interface RpcContext {
@@ -61,6 +59,11 @@ export interface RpcContext {
   readonly deadline: number | undefined;
   /** Aborts at `deadline`: work the caller has abandoned can stop. */
   readonly signal: AbortSignal;
+  /**
+   * The most bytes the result's JSON may take: a reply whose lists grow with
+   * stored content cuts its page to fit (`pageBySize`), never past this.
+   */
+  readonly replyBudgetBytes: number;
 }
 
 export type OperationHandler<Op extends OperationName> = (
@@ -160,6 +163,7 @@ export class RpcServer {
             correlationId,
             principal: message.headers[PRINCIPAL_HEADER],
             deadline,
+            replyBudgetBytes: replyBudget(this.options.bus.maxPayload),
             get signal() {
               return signal();
             },

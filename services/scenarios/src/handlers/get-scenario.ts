@@ -7,6 +7,7 @@ import {
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenariosDeps } from './deps';
+import { listedNames } from '../domain/listed-names';
 import { scenarioHashOf } from '../flows/scenario-ref';
 
 /**
@@ -61,11 +62,13 @@ export async function getScenario(
       adjudication_retry_budget: p.adjudication_retry_budget,
     };
   }
+  const { names, ...counts } = relations;
   return {
     hash,
     scenario_slug: stored.scenario_slug,
     created_at: stored.created_at.toISOString(),
-    ...relations,
+    ...listedNames(names),
+    ...counts,
     // No worlds service yet: nothing can have been created from a scenario.
     world_count: 0,
     scenario: {

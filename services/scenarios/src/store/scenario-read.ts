@@ -1,4 +1,5 @@
 import type { Knex, ServiceDb } from '@crucible/database';
+import { NAMES_LISTED } from '../domain/listed-names';
 import type { ProfileComposition, StoredBindings } from '../domain/parent-scenario';
 
 /** Everything get_scenario reads from this service's tables about one scenario. */
@@ -29,7 +30,8 @@ interface ReadRow {
  * statement: what ScenarioStore.bindings, profileParts and relations read in
  * four round trips one after another (measured: most of get_scenario's time
  * beyond its SQL; docs/services/scenarios.md, Performance). Each part keeps
- * its order: bindings by label and index, names by name.
+ * its order: bindings by label and index, names by name (NAMES_LISTED + 1 at
+ * most, see domain/listed-names.ts).
  */
 export async function readScenario(
   db: ServiceDb,
@@ -51,7 +53,9 @@ export async function readScenario(
                    from ?? pp
                   where pp.profile_hash in (select c.profile_hash from ?? c where c.scenario_hash = s.hash)),
                 '[]') as parts,
-       coalesce((select array_agg(m.name::text order by m.name) from ?? m where m.hash = s.hash), '{}'::text[]) as names,
+       coalesce((select array_agg(x.name order by x.name) from (
+                   select m.name::text as name from ?? m where m.hash = s.hash
+                    order by m.name limit ${NAMES_LISTED + 1}) x), '{}'::text[]) as names,
        (select count(distinct d.child_hash)::int from ?? p join ?? d on d.id = p.derivation_id
          where p.parent_hash = s.hash) as child_count,
        exists (select 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = s.hash) as has_parents
