@@ -66,8 +66,7 @@ export async function getScenario(
     scenario_slug: stored.scenario_slug,
     created_at: stored.created_at.toISOString(),
     ...relations,
-    // No worlds service yet: nothing can have been created from a scenario.
-    world_count: 0,
+    world_count: (await deps.worldCounts.of([hash])).get(hash) ?? 0,
     scenario: {
       scenario_slug: stored.scenario_slug,
       description: stored.description,

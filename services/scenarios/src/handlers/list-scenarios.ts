@@ -24,6 +24,7 @@ export async function listScenarios(
     ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
   });
   const last = rows[rows.length - 1];
+  const worldCounts = await deps.worldCounts.of(rows.map((r) => r.hash));
   return {
     scenarios: rows.map((r) => ({
       hash: r.hash,
@@ -31,8 +32,7 @@ export async function listScenarios(
       created_at: r.created_at.toISOString(),
       names: r.names,
       child_count: r.child_count,
-      // No worlds service yet: see get_scenario.
-      world_count: 0,
+      world_count: worldCounts.get(r.hash) ?? 0,
       has_parents: r.has_parents,
     })),
     next_cursor: rows.length === limit && last ? encodeCursor(last.cursor_at, last.hash) : null,
