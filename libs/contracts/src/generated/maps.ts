@@ -36,14 +36,14 @@ export interface OperationTypes {
   create_world: { request: T.CreateWorldRequest; reply: T.CreateWorldReply };
   list_worlds: { request: T.ListWorldsRequest; reply: T.ListWorldsReply };
   get_world: { request: T.GetWorldRequest; reply: T.GetWorldReply };
-  delete_world: { request: T.DeleteWorldRequest; reply: T.DeleteWorldReply };
   run_turn: { request: T.RunTurnRequest; reply: T.RunTurnReply };
   get_turn_status: { request: T.GetTurnStatusRequest; reply: T.GetTurnStatusReply };
   list_turn_events: { request: T.ListTurnEventsRequest; reply: T.ListTurnEventsReply };
-  fork_world: { request: T.ForkWorldRequest; reply: T.ForkWorldReply };
-  replay_world: { request: T.ReplayWorldRequest; reply: T.ReplayWorldReply };
   list_llm_calls: { request: T.ListLlmCallsRequest; reply: T.ListLlmCallsReply };
   get_llm_call: { request: T.GetLlmCallRequest; reply: T.GetLlmCallReply };
+  fork_world: { request: T.ForkWorldRequest; reply: T.ForkWorldReply };
+  replay_world: { request: T.ReplayWorldRequest; reply: T.ReplayWorldReply };
+  delete_world: { request: T.DeleteWorldRequest; reply: T.DeleteWorldReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
