@@ -6,7 +6,8 @@ import { liveWorld } from './world-lookup';
 
 /**
  * list_turn_events: a world's audit events in turn and write order (a fork's
- * earlier turns are its parent's), by turn and kind, paged.
+ * earlier turns are its parent's, a failed attempt's are under the turn it
+ * would have produced), by turn and kind, paged.
  */
 export async function listTurnEvents(
   deps: WorldsDeps,
@@ -18,10 +19,9 @@ export async function listTurnEvents(
     request.cursor === undefined
       ? undefined
       : decodeCursor(request.cursor, ['number', 'number'], '/cursor');
-  const segments = turnSegments(await deps.store.chain(world.id)).map((s) => ({
-    ...s,
-    to: s.to === null ? world.current_turn : Math.min(s.to, world.current_turn),
-  }));
+  // The world's own segment is open-ended: a failed attempt's events sit
+  // under the turn it would have produced, past the current one.
+  const segments = turnSegments(await deps.store.chain(world.id));
   const rows = await deps.turns.events({
     segments,
     ...(request.turn === undefined ? {} : { turn: request.turn }),
