@@ -258,6 +258,93 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
       expect(again.state_hash).toBe(origin.state_hash);
     }, 60_000);
 
+    it('forks at the same cost at any turn: one world row, no turn, state or piece copied', async () => {
+      await ok(stack, 'create_world', { slug: 'long', scenario_ref: { hash: scenarioHash } });
+      const run = await ok(stack, 'run_turn', { world_slug: 'long', turns: 6 });
+      await ok(stack, 'get_turn_status', {
+        world_slug: 'long',
+        attempt_id: run.attempts[5].attempt_id,
+        wait_ms: 30_000,
+      });
+      const tables = ['worlds', 'world_turns', 'world_states', 'state_pieces', 'turn_events'];
+      const rows = async () =>
+        Object.fromEntries(
+          await Promise.all(tables.map(async (t) => [t, await stack.count('worlds', t)] as const)),
+        );
+      for (const turn of [0, 6]) {
+        const before = await rows();
+        await ok(stack, 'fork_world', { world_slug: 'long', turn, slug: `long-at-${turn}` });
+        const after = await rows();
+        expect(Object.fromEntries(tables.map((t) => [t, after[t]! - before[t]!]))).toEqual({
+          worlds: 1,
+          world_turns: 0,
+          world_states: 0,
+          state_pieces: 0,
+          turn_events: 0,
+        });
+      }
+      // The fork reads the source's history as its own, and its events too.
+      const source = await ok(stack, 'list_turn_events', { world_slug: 'long', limit: 1000 });
+      const fork = await ok(stack, 'list_turn_events', { world_slug: 'long-at-6', limit: 1000 });
+      expect(fork.events).toEqual(source.events);
+      for (const turn of [0, 3, 6]) {
+        expect((await ok(stack, 'get_world', { world_slug: 'long-at-6', turn })).state_hash).toBe(
+          (await ok(stack, 'get_world', { world_slug: 'long', turn })).state_hash,
+        );
+      }
+      // Deleting the source leaves the fork whole.
+      await ok(stack, 'delete_world', { world_slug: 'long' });
+      expect((await ok(stack, 'get_world', { world_slug: 'long-at-6', turn: 2 })).turn).toBe(2);
+    }, 60_000);
+
+    it("forks counterfactually: another scenario's profiles from the fork on", async () => {
+      const other = await ok(
+        stack,
+        'assemble_scenario',
+        validRequest({
+          scenario_slug: 'night_observatory',
+          cognition_profiles: {
+            keeper: {
+              inline: {
+                perceive_system: { inline: 'Perceive, differently.' },
+                intend_system: { inline: 'Intend, differently.' },
+                adjudicate_system: { inline: 'Adjudicate, differently.' },
+                adjudication_schema: {
+                  inline: (validRequest() as any).cognition_profiles.keeper.inline
+                    .adjudication_schema.inline,
+                },
+                adjudication_retry_budget: 1,
+              },
+            },
+          },
+        }),
+      );
+      await ok(stack, 'create_world', { slug: 'factual', scenario_ref: { hash: scenarioHash } });
+      const fork = await ok(stack, 'fork_world', {
+        world_slug: 'factual',
+        turn: 0,
+        slug: 'counterfactual',
+        scenario_ref: { hash: other.scenario_hash },
+      });
+      expect(fork).toMatchObject({ scenario_hash: other.scenario_hash, turn: 0 });
+      const a = await ok(stack, 'get_world', { world_slug: 'factual' });
+      const b = await ok(stack, 'get_world', { world_slug: 'counterfactual' });
+      expect(b.state_hash).not.toBe(a.state_hash);
+      expect(b.environments).toEqual(a.environments);
+      const step = await ok(stack, 'run_turn', { world_slug: 'counterfactual' });
+      const done = await ok(stack, 'get_turn_status', {
+        world_slug: 'counterfactual',
+        attempt_id: step.attempt_id,
+        wait_ms: 20_000,
+      });
+      expect(done.status).toBe('committed');
+      const call = (
+        await ok(stack, 'list_llm_calls', { world_slug: 'counterfactual', phase: 'perceive' })
+      ).calls[0];
+      const full = await ok(stack, 'get_llm_call', { hash: call.hash });
+      expect(full.request.messages[0].content).toBe('Perceive, differently.');
+    }, 60_000);
+
     it('deletes a world keeping its record; the scenario stays and counts its live worlds', async () => {
       const other = await ok(
         stack,
