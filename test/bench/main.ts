@@ -19,6 +19,7 @@ import { fromHashingFigures, type Figure } from './figures';
 import { benchGateway, GATEWAY_BENCH_DEFAULTS, type Topology } from './gateway.bench';
 import { benchHashing } from './hashing.bench';
 import { benchScenarios } from './scenarios.bench';
+import { benchWorlds } from './worlds.bench';
 import { writeResults } from './results-file';
 import { formatTable } from './results-table';
 
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
         }),
     },
     { name: 'scenarios', run: () => benchScenarios() },
+    { name: 'worlds', run: () => benchWorlds() },
   ];
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !modules.some((m) => m.name === name)) ?? [];
