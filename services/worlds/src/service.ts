@@ -2,6 +2,7 @@ import { prepareService, serve, type Infrastructure, type Stoppable } from '@cru
 import { ScenariosClient } from './clients/scenarios-client';
 import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
 import { registerHandlers } from './handlers';
+import { AdjudicationValidators } from './kernel';
 import { createMindFactory, type MindFactory } from './minds';
 import { LlmCallStore } from './store/llm-call-store';
 import { TurnStore } from './store/turn-store';
@@ -32,6 +33,7 @@ export async function startWorldsService(
   const calls = new LlmCallStore(core.db);
   const minds =
     options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });
+  const validators = new AdjudicationValidators();
   const worker = new TurnWorker(
     { store, turns, calls, events: core.outbox, minds, logger: core.logger },
     {
@@ -40,6 +42,7 @@ export async function startWorldsService(
       pollMs: settings.pollMs,
       maxAgentConcurrency: settings.maxAgentConcurrency,
       mindDefaults: settings.mind,
+      validators,
     },
   );
   registerHandlers(
@@ -59,6 +62,7 @@ export async function startWorldsService(
       leaseMs: settings.leaseMs,
       maxAgentConcurrency: settings.maxAgentConcurrency,
       mindDefaults: settings.mind,
+      validators,
     },
   );
   return serve(core, [worker]);

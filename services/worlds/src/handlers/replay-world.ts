@@ -5,7 +5,7 @@ import {
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import { randomUUID } from 'node:crypto';
-import { runTurn } from '../kernel';
+import { runTurn, type AdjudicationValidators } from '../kernel';
 import { turnSegments } from '../domain/world-chain';
 import { commitOutcome } from '../flows/commit-turn';
 import { insertWorld } from '../flows/create-world';
@@ -20,6 +20,8 @@ export interface ReplaySettings {
   readonly leaseMs: number;
   readonly maxAgentConcurrency: number;
   readonly mindDefaults: import('../minds').MindDefaults;
+  /** The worker's compiled adjudication schemas. */
+  readonly validators: AdjudicationValidators;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function replayWorld(
         model: requestSettings.model,
         params: requestSettings.params,
         max_concurrency: settings.maxAgentConcurrency,
+        validators: settings.validators,
       });
     } catch (error) {
       if (!isReplayRecordMissing(error)) throw error;

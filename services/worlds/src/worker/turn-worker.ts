@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@crucible/telemetry';
-import { agentOf, runTurn } from '../kernel';
+import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
 import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
@@ -16,6 +16,8 @@ export interface TurnWorkerOptions {
   readonly pollMs: number;
   readonly maxAgentConcurrency: number;
   readonly mindDefaults: MindDefaults;
+  /** Compiled adjudication schemas, shared by every turn (compiling one per turn cost more than the turn). */
+  readonly validators: AdjudicationValidators;
 }
 
 /**
@@ -134,6 +136,7 @@ export class TurnWorker {
         params: settings.params,
         max_concurrency: options.maxAgentConcurrency,
         signal: controller.signal,
+        validators: options.validators,
       });
       if (leaseLost) return;
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
