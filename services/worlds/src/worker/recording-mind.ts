@@ -35,10 +35,14 @@ export function responseOf(record: LlmCallRow): MindResponse {
  * asked (mindRequestHash), and a request already recorded is answered from
  * its record without calling again: the attempt that takes over a crashed
  * one pays for none of the calls the first made. A record is committed on
- * its own as soon as the call returns, never in the turn's transaction.
+ * its own, never in the turn's transaction, written while the kernel goes
+ * on (its insert is off the turn's critical path); `flush` waits for every
+ * record before the turn commits, so a committed turn's calls are all
+ * recorded. A crash can lose only records still being written.
  */
 export class RecordingMind implements Mind {
   readonly provider: string;
+  private readonly writes: Promise<void>[] = [];
 
   constructor(
     private readonly inner: Mind,
@@ -53,7 +57,7 @@ export class RecordingMind implements Mind {
     const recorded = await this.calls.find(hash);
     if (recorded) return responseOf(recorded);
     const response = await this.inner.complete(request, signal);
-    await this.calls.record({
+    const write = this.calls.record({
       hash,
       request: JSON.parse(mindRequestCanonicalJson(request)) as Record<string, unknown>,
       content: response.content,
@@ -70,7 +74,15 @@ export class RecordingMind implements Mind {
       phase: request.purpose.phase,
       profile_label: this.scope.profileOf(request.purpose.agent_id) ?? null,
     });
+    // Observed now so a failed insert is never an unhandled rejection; flush rethrows it.
+    write.catch(() => undefined);
+    this.writes.push(write);
     return response;
+  }
+
+  /** Waits until every record of the calls made so far is committed; rejects if one failed. */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes);
   }
 }
 

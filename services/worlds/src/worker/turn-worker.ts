@@ -138,6 +138,7 @@ export class TurnWorker {
         signal: controller.signal,
         validators: options.validators,
       });
+      await mind.flush();
       if (leaseLost) return;
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
         await this.release(attempt);
