@@ -1,8 +1,7 @@
-import type { Knex } from '@crucible/database';
 import type { Outbox } from '@crucible/messaging';
 import type { AuditEvent, TurnOutcome } from '../kernel';
 import type { LlmCallStore } from '../store/llm-call-store';
-import type { AttemptRow, TurnFailureRow, WorldRow } from '../store/rows';
+import type { AttemptRow, TurnFailureRow } from '../store/rows';
 import type { NewTurnEvent, TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
 import { encodeState } from './state-codec';
@@ -55,7 +54,7 @@ export async function commitOutcome(
   return deps.store.transaction(async (trx) => {
     const mine = await deps.turns.lockOwned(attempt.id, owner, trx);
     if (!mine) return 'lease_lost';
-    const world = await lockWorld(deps.store, attempt.world_id, trx);
+    const world = await deps.store.lockWorldById(attempt.world_id, trx);
     const meta = {
       key: world?.slug ?? String(attempt.world_id),
       causationId: `attempt:${attempt.id}`,
@@ -160,18 +159,4 @@ export function failureRow(
     message: f.message,
     complaints: [...f.complaints],
   };
-}
-
-async function lockWorld(
-  store: WorldStore,
-  id: number,
-  trx: Knex.Transaction,
-): Promise<WorldRow | undefined> {
-  const row = await store.db
-    .table('worlds', trx)
-    .where({ id })
-    .forUpdate()
-    .first<{ slug: string } | undefined>('id');
-  if (!row) return undefined;
-  return store.worldById(id, trx);
 }

@@ -86,6 +86,16 @@ export class WorldStore {
     return row && normalizeWorld(row);
   }
 
+  /** A world by id, live or deleted, with its row lock (a turn's commit). */
+  async lockWorldById(id: number, trx: Knex.Transaction): Promise<WorldRow | undefined> {
+    const row = await this.db
+      .table('worlds', trx)
+      .where({ id })
+      .forUpdate()
+      .first<WorldRow | undefined>(WORLD_COLUMNS);
+    return row && normalizeWorld(row);
+  }
+
   /** The most recently deleted world with this slug, if any. */
   async deletedWorld(slug: string, trx?: Knex.Transaction): Promise<WorldRow | undefined> {
     const row = await this.db

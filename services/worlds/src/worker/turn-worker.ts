@@ -36,6 +36,8 @@ export class TurnWorker {
   private readonly slots: Promise<void>[] = [];
   private readonly running = new Map<number, AbortController>();
   private readonly waiters = new Set<() => void>();
+  /** A wake that came while no slot was idle: the next idle slot looks again at once. */
+  private woken = false;
 
   constructor(
     private readonly deps: CommitDeps & { readonly minds: MindFactory; readonly logger: Logger },
@@ -49,6 +51,7 @@ export class TurnWorker {
 
   /** Looks for work now (run_turn queued some). */
   wake(): void {
+    if (this.waiters.size === 0) this.woken = true;
     for (const waiter of [...this.waiters]) waiter();
   }
 
@@ -85,6 +88,10 @@ export class TurnWorker {
   }
 
   private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
