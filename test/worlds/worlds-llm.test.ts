@@ -178,6 +178,47 @@ describe('worlds against a scripted LLM (real servers)', () => {
     expect(calls.calls[0].latency_ms).toBeGreaterThanOrEqual(1000);
   }, 60_000);
 
+  it('replays from records alone; a missing record is named by turn, agent and phase', async () => {
+    server.handle((r) => (isAdjudication(r) ? answer.json(VALID) : answer.text('I keep watch.')));
+    const s = await world('recorded');
+    await turn('recorded');
+    await turn('recorded');
+    const sent = requestsOf(s).length;
+    const same = await ok(stack, 'replay_world', {
+      world_slug: 'recorded',
+      slug: 'recorded-again',
+    });
+    expect(same).toEqual({ world_slug: 'recorded-again', identical: true, turns: 2 });
+    // The replay asked the server nothing.
+    expect(requestsOf(s).length).toBe(sent);
+    const usage = await ok(stack, 'list_llm_calls', { world_slug: 'recorded', profile: 'keeper' });
+    expect(usage.usage.calls).toBe(sent);
+    expect(
+      (await ok(stack, 'list_llm_calls', { world_slug: 'recorded', profile: 'nobody' })).usage
+        .calls,
+    ).toBe(0);
+
+    const intend = await ok(stack, 'list_llm_calls', {
+      world_slug: 'recorded',
+      turn: 2,
+      agent_id: 'young_keeper',
+      phase: 'intend',
+    });
+    await stack.infra.knex('worlds.llm_calls').where({ hash: intend.calls[0].hash }).delete();
+    const broken = await ok(stack, 'replay_world', {
+      world_slug: 'recorded',
+      slug: 'recorded-gap',
+    });
+    expect(broken).toMatchObject({
+      world_slug: 'recorded-gap',
+      identical: false,
+      turns: 1,
+      first_divergence: { turn: 2, actual_state_hash: null },
+    });
+    expect(broken.first_divergence.message).toMatch(/turn 2, agent young_keeper, phase intend/);
+    expect(requestsOf(s).length).toBe(sent);
+  }, 60_000);
+
   it('fails the turn with the mind failure when the server keeps failing', async () => {
     server.handle(() => answer.error(500));
     await world('broken', { max_retries: 0 });

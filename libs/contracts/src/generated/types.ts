@@ -219,6 +219,10 @@ export type TurnNumber3 = number;
  */
 export type Sha256Hex6 = string;
 /**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ */
+export type Label7 = string;
+/**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
 export type TurnNumber4 = number;
@@ -237,15 +241,15 @@ export type Sha256Hex8 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
-export type Label7 = string;
-/**
- * A world's slug: the label grammar.
- */
 export type Label8 = string;
 /**
  * A world's slug: the label grammar.
  */
 export type Label9 = string;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label10 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -1847,7 +1851,7 @@ export interface LlmCallSummary {
   recorded_at: Timestamp;
 }
 /**
- * The LLM calls a world's turns used, in order, with usage totals for the filter.
+ * The LLM calls a world's turns used, in order, by turn, agent, phase and cognition profile, with usage totals for the filter.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListLlmCallsRequest".
@@ -1860,6 +1864,7 @@ export interface ListLlmCallsRequest {
   turn?: number;
   agent_id?: Label;
   phase?: "perceive" | "intend" | "adjudicate";
+  profile?: Label7;
   /**
    * The previous page's next_cursor.
    *
@@ -1968,7 +1973,7 @@ export interface WorldSummary {
  */
 export interface ListWorldsRequest {
   scenario_hash?: Sha256Hex8;
-  scenario_label?: Label7;
+  scenario_label?: Label8;
   /**
    * The previous page's next_cursor.
    *
@@ -1991,7 +1996,7 @@ export interface ListWorldsRequest {
  * via the `definition` "ReplayWorldReply".
  */
 export interface ReplayWorldReply {
-  world_slug: Label8;
+  world_slug: Label9;
   /**
    * Every turn's state_hash equals the original's.
    */
@@ -2013,7 +2018,7 @@ export interface ReplayDivergence {
  */
 export interface ReplayWorldRequest {
   world_slug: Label3;
-  slug?: Label9;
+  slug?: Label10;
 }
 /**
  * The attempts queued, in the order they will run.

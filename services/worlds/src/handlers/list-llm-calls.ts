@@ -6,7 +6,8 @@ import { liveWorld } from './world-lookup';
 
 /**
  * list_llm_calls: the calls a world's turns made (a fork's earlier turns are
- * its parent's), by turn, agent and phase, with the filter's totals.
+ * its parent's), by turn, agent, phase and cognition profile, with the
+ * filter's totals (tokens and latency per call, turn, world or profile).
  */
 export async function listLlmCalls(
   deps: WorldsDeps,
@@ -24,6 +25,7 @@ export async function listLlmCalls(
     ...(request.turn === undefined ? {} : { turn: request.turn }),
     ...(request.agent_id === undefined ? {} : { agent_id: request.agent_id }),
     ...(request.phase === undefined ? {} : { phase: request.phase }),
+    ...(request.profile === undefined ? {} : { profile: request.profile }),
   };
   const [rows, usage] = await Promise.all([
     deps.calls.list(

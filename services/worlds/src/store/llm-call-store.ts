@@ -11,6 +11,7 @@ export interface LlmCallFilter {
   readonly turn?: number;
   readonly agent_id?: string;
   readonly phase?: string;
+  readonly profile?: string;
 }
 
 const SUMMARY_COLUMNS = [
@@ -118,6 +119,7 @@ export class LlmCallStore {
     if (filter.turn !== undefined) builder = builder.where({ turn: filter.turn });
     if (filter.agent_id !== undefined) builder = builder.where({ agent_id: filter.agent_id });
     if (filter.phase !== undefined) builder = builder.where({ phase: filter.phase });
+    if (filter.profile !== undefined) builder = builder.where({ profile_label: filter.profile });
     return builder;
   }
 }
