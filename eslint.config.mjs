@@ -75,6 +75,11 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
+      // Type-only imports say so, and vanish from the emitted JavaScript.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': [
@@ -84,6 +89,23 @@ export default tseslint.config(
       'import/no-cycle': 'error',
       // A relative path into another package skips its exports map.
       'import/no-relative-packages': 'error',
+    },
+  },
+  {
+    // Unit tests beside the code are outside the packages' own tsconfig.json
+    // (dist/ ships no tests); tsconfig.tests.json is their project.
+    files: [
+      'libs/*/src/**/*.test.ts',
+      'services/*/src/**/*.test.ts',
+      'libs/*/src/**/test-fixtures.ts',
+      'services/*/src/**/test-fixtures.ts',
+    ],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.tests.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   ...packageBoundaries,

@@ -1,4 +1,4 @@
--- The components service's tables (seed 003 section 2): immutable,
+-- The components service's tables (docs/services/components.md, "Tables"): immutable,
 -- content-addressed building blocks, each keyed by the sha256 of its content.
 -- Runs with search_path set to the components schema.
 --

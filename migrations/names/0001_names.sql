@@ -1,4 +1,4 @@
--- The names service's tables (seed 003 section 2, "Mutable refs and history"):
+-- The names service's tables (docs/services/names.md, "Tables"):
 -- mutable names pointing at scenario hashes, and every move of every name.
 -- Runs with search_path set to the names schema.
 --

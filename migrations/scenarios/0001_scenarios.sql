@@ -1,4 +1,4 @@
--- The scenarios service's tables (seed 003 section 2): scenario manifests,
+-- The scenarios service's tables (docs/services/scenarios.md, "Tables"): scenario manifests,
 -- their label bindings, and derivations with parent edges. Components live in
 -- the components service (another schema): their hashes are checked by
 -- request at assembly, never by foreign key. Runs with search_path set to the

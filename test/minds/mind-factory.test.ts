@@ -1,4 +1,4 @@
-import { createMindFactory, OpenAiCompatibleMind, type MindConfig } from '@crucible/worlds';
+import { createMindFactory, type OpenAiCompatibleMind, type MindConfig } from '@crucible/worlds';
 import { answer, createLlmServer, type LlmServer } from '../support';
 import {
   VALID_ADJUDICATION,

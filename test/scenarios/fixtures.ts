@@ -1,6 +1,6 @@
 // The smoke scenario's content: an observatory at night, two rooms, two
 // keepers sharing one cognition profile, four props. Our own fixture, in the
-// shape of seed 003 section 5.
+// shape of schemas/scenarios/scenario.v1.json.
 
 export const PERCEIVE_SYSTEM =
   'You are the senses of one keeper of an old observatory. Describe only what the keeper can see, hear, smell or feel from where they stand, in the present tense, in at most four sentences.';

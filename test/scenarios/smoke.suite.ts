@@ -45,9 +45,9 @@ function delta(
 }
 
 /**
- * Seed 003's smoke, steps 1 to 9 and 12, through the gateway, with our own
- * fixture: piece-by-piece authoring from an empty store, assembly from hashes
- * only, a fork that changes one component with exact row deltas, lineage,
+ * The authoring smoke, through the gateway, with our own fixture:
+ * piece-by-piece authoring from an empty store, assembly from hashes only,
+ * a fork that changes one component with exact row deltas, lineage,
  * has_parents, and the compare-and-swap suite.
  */
 export function describeSmoke(name: string, start: () => Promise<PlatformStack>): void {

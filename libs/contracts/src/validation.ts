@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { CrucibleError, invalidArgument } from './errors';
+import { type CrucibleError, invalidArgument } from './errors';
 import type { SchemaRegistry } from './schema-registry';
 
 /** Escapes one JSON Pointer reference token (RFC 6901). */

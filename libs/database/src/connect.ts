@@ -1,9 +1,9 @@
 import knex, { type Knex } from 'knex';
 
 export interface ConnectOptions {
-  /** How many times to try before giving up (seed 003 section 13: 30). */
+  /** How many times to try before giving up (30: a cold Postgres in a container takes seconds to accept connections). */
   attempts?: number;
-  /** Pause between attempts, in milliseconds (seed: 1 s). */
+  /** Pause between attempts, in milliseconds (1 s). */
   delayMs?: number;
   /** Largest pool size; each replica holds at most this many connections. */
   poolMax?: number;

@@ -1369,7 +1369,7 @@ export interface GetScenarioReply {
   entity_hashes: Sha256Hex[];
 }
 /**
- * A scenario in full (seed 003 section 5): every component by content, as stored.
+ * A scenario in full: every component by content, as stored.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "Scenario".

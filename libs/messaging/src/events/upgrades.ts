@@ -5,7 +5,7 @@ export type EventUpgrades = Partial<Record<EventType, Record<number, (data: unkn
 
 /**
  * Brings event data from `version` up to `latest` one step at a time
- * (seed 002: schemas version like code). Returns undefined when a step is missing.
+ * (docs/messaging.md, "Consumers": schemas version like code). Returns undefined when a step is missing.
  */
 export function upgradeEventData(
   upgrades: EventUpgrades,

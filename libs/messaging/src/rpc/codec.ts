@@ -1,4 +1,4 @@
-import { CrucibleError, invalidArgument, type WireError } from '@crucible/contracts';
+import { type CrucibleError, invalidArgument, type WireError } from '@crucible/contracts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

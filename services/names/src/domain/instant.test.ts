@@ -1,4 +1,4 @@
-import { CrucibleError } from '@crucible/contracts';
+import { type CrucibleError } from '@crucible/contracts';
 import { parseInstant } from './instant';
 
 describe('parseInstant', () => {

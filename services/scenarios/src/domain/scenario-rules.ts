@@ -2,11 +2,11 @@ import { invalidArgument } from '@crucible/contracts';
 import { scenarioCanonicalBytes } from './scenario-size';
 import type { Bound, ResolvedDraft } from './draft';
 
-/** Largest canonical serialization of a scenario (seed 003 section 4, rule 9). */
+/** Largest canonical serialization of a scenario (docs/services/scenarios.md, "Validation"). */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
 
 /**
- * The scenario-wide rules of seed 003 section 4 that need resolved content
+ * The scenario-wide rules of docs/services/scenarios.md, "Validation", that need resolved content
  * (the schema already checked slug, chronon, non-empty maps and lists, label
  * grammar, legacy fields): a non-blank description, at least one agent, every
  * entity's environment and every agent's profile bound, unique entity ids,

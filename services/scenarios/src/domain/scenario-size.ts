@@ -8,7 +8,7 @@ const PLACEHOLDER_BYTES = 2;
 
 /**
  * The exact byte length of the scenario's canonical JSON (the Scenario shape
- * of seed 003 section 5), without having its texts: the skeleton is
+ * of schemas/scenarios/scenario.v1.json), without having its texts: the skeleton is
  * serialized with every text and schema replaced by a 2-byte placeholder, and
  * the canonical sizes reported by the components service are added back.
  * Labels and entity contents are known here and serialized as they are.

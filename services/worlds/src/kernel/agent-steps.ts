@@ -128,7 +128,7 @@ export async function adjudicate(
   const format = { type: 'json_schema', name: ADJUDICATION_FORMAT_NAME, schema } as const;
   const messages: ChatMessage[] = conversation(
     profile.adjudicate_system,
-    adjudicateMessage(state, agent, intent, context.index),
+    adjudicateMessage(state, agent, intent, context.renderer),
   );
   const attempts = 1 + Math.max(0, Math.floor(profile.adjudication_retry_budget));
   const complaints: string[] = [];

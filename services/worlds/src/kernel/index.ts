@@ -30,6 +30,8 @@ export {
   type WorldPieces,
 } from './world-pieces';
 export { runTurn } from './run-turn';
+export { callHash } from './call-hash';
+export { kernelOverheadProbe, type KernelOverhead } from './overhead-probe';
 export { compileKernelOptions, type Engine, type KernelOptions } from './turn-context';
 export { AdjudicationValidators, type SchemaChecker } from './adjudication-validators';
 export type { Adjudication, EntityMutation, EnvironmentMutation } from './adjudication';
@@ -46,6 +48,7 @@ export {
   renderNearbyEntity,
   renderSnapshotEntity,
   renderWorld,
+  WorldRenderer,
   type EnvironmentIndex,
 } from './render';
 export {

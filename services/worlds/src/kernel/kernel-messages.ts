@@ -9,6 +9,7 @@ import {
   renderEntity,
   renderNearbyEntity,
   renderWorld,
+  WorldRenderer,
   type EnvironmentIndex,
 } from './render';
 import type { WorldEntity, WorldState } from './world-state';
@@ -50,10 +51,11 @@ export function adjudicateMessage(
   state: WorldState,
   agent: WorldEntity,
   intent: string,
-  index: EnvironmentIndex,
+  world: WorldRenderer | EnvironmentIndex,
 ): string {
+  const snapshot = world instanceof WorldRenderer ? world.render(state) : renderWorld(state, world);
   return (
-    `World snapshot:\n${renderWorld(state, index)}\n\n` +
+    `World snapshot:\n${snapshot}\n\n` +
     `Acting agent:\n${renderEntity(agent)}\n\n` +
     `Intent:\n${environmentText(intent)}\n\n` +
     `Decide the outcome for exactly one turn.`

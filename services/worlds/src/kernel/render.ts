@@ -119,21 +119,60 @@ export function indexByEnvironment(state: WorldState): EnvironmentIndex {
  * Sections are separated by a blank line.
  */
 export function renderWorld(state: WorldState, index: EnvironmentIndex): string {
-  const labels = new Set(Object.keys(state.environments));
-  for (const label of index.keys()) labels.add(label);
-  const sections: string[] = [];
-  for (const label of [...labels].sort()) {
-    const text = Object.hasOwn(state.environments, label)
-      ? environmentText(state.environments[label]!)
-      : '(not an environment of this world)';
-    const ids = index.get(label) ?? [];
-    const entities =
-      ids.length === 0
-        ? NO_ENTITIES
-        : ids.map((id) => renderSnapshotEntity(state.entities[id]!)).join('\n');
-    sections.push(`Environment (${label}):\n${text}\nEntities in ${label}:\n${entities}`);
+  return new WorldRenderer(index).render(state);
+}
+
+/**
+ * renderWorld for the states of one turn. An adjudication changes a few
+ * entities and environments, so each environment's section is kept and
+ * rebuilt only when its text or one of its entities (compared by identity)
+ * changed: the director's snapshot costs one pass over the entity
+ * references, not a re-rendering of the world per agent.
+ */
+export class WorldRenderer {
+  private readonly sections = new Map<
+    string,
+    { text: string | undefined; entities: WorldEntity[]; rendered: string }
+  >();
+
+  constructor(private readonly index: EnvironmentIndex) {}
+
+  render(state: WorldState): string {
+    const labels = new Set(Object.keys(state.environments));
+    for (const label of this.index.keys()) labels.add(label);
+    const parts: string[] = [];
+    for (const label of [...labels].sort()) {
+      const text = Object.hasOwn(state.environments, label) ? state.environments[label] : undefined;
+      const entities = (this.index.get(label) ?? []).map((id) => state.entities[id]!);
+      const cached = this.sections.get(label);
+      if (
+        cached !== undefined &&
+        cached.text === text &&
+        cached.entities.length === entities.length &&
+        cached.entities.every((entity, i) => entity === entities[i] && Object.isFrozen(entity))
+      ) {
+        parts.push(cached.rendered);
+        continue;
+      }
+      const rendered = renderSection(label, text, entities);
+      this.sections.set(label, { text, entities, rendered });
+      parts.push(rendered);
+    }
+    return parts.join('\n\n');
   }
-  return sections.join('\n\n');
+}
+
+function renderSection(
+  label: string,
+  text: string | undefined,
+  entities: readonly WorldEntity[],
+): string {
+  const shown = text === undefined ? '(not an environment of this world)' : environmentText(text);
+  const listed =
+    entities.length === 0
+      ? NO_ENTITIES
+      : entities.map((entity) => renderSnapshotEntity(entity)).join('\n');
+  return `Environment (${label}):\n${shown}\nEntities in ${label}:\n${listed}`;
 }
 
 function stateText(state: string): string {

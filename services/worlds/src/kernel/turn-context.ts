@@ -1,14 +1,13 @@
 import {
   isMindError,
-  mindRequestHash,
   type ChatMessage,
   type Mind,
-  type MindRequest,
   type ResponseFormat,
   type SamplingParams,
 } from '../minds';
 import { AdjudicationValidators } from './adjudication-validators';
-import type { EnvironmentIndex } from './render';
+import { sealRequest } from './call-hash';
+import { WorldRenderer, type EnvironmentIndex } from './render';
 import type { TurnFailure, TurnFailureCode, TurnPhase } from './turn-outcome';
 import type { WorldState } from './world-state';
 
@@ -53,7 +52,13 @@ export function compileKernelOptions(options: KernelOptions): CompiledKernelOpti
   return {
     engine: options.engine,
     model: options.model,
-    params: options.params,
+    // A frozen copy: it is part of every request's hash, which must not go stale.
+    params: Object.freeze({
+      ...options.params,
+      ...(options.params.stop === undefined
+        ? {}
+        : { stop: Object.freeze([...options.params.stop]) }),
+    }),
     maxConcurrency: options.max_concurrency,
     signal: options.signal,
     validators: options.validators ?? sharedValidators,
@@ -93,6 +98,8 @@ export function stepFailed(
  */
 export class TurnContext {
   readonly index: EnvironmentIndex;
+  /** The director's snapshots of this turn's states, sections reused while unchanged. */
+  readonly renderer: WorldRenderer;
   private readonly controller = new AbortController();
   private readonly onCallerAbort = (): void => this.controller.abort();
 
@@ -103,6 +110,7 @@ export class TurnContext {
     index: EnvironmentIndex,
   ) {
     this.index = index;
+    this.renderer = new WorldRenderer(index);
     options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     if (options.signal?.aborted === true) this.controller.abort();
   }
@@ -133,9 +141,11 @@ export class TurnContext {
     hashes: string[],
   ): Promise<string> {
     if (this.callerAborted) throw this.aborted(agentId, phase, hashes);
-    const request: MindRequest = {
+    // Sealed (frozen, hashed once): the hash in the events is the one a
+    // recording mind gets from callHash for this very object.
+    const { request, hash } = sealRequest({
       model: this.options.model,
-      messages,
+      messages: [...messages],
       params: this.options.params,
       response_format: responseFormat,
       purpose: {
@@ -145,8 +155,8 @@ export class TurnContext {
         phase,
         attempt,
       },
-    };
-    hashes.push(mindRequestHash(request));
+    });
+    hashes.push(hash);
     try {
       const response = await this.mind.complete(request, this.controller.signal);
       return response.content;

@@ -1,4 +1,5 @@
 import type { Scenario } from '@crucible/contracts';
+import { canonicalJson } from '@crucible/hashing';
 import { formatSimulationTime, parseSimulationTime } from './simulation-time';
 
 /**
@@ -129,13 +130,18 @@ export function seedWorld(input: SeedWorldInput): WorldState {
   const profiles: Record<string, CognitionProfile> = {};
   for (const label of sortedKeys(scenario.cognition_profiles)) {
     const profile = scenario.cognition_profiles[label]!;
-    profiles[label] = {
-      perceive_system: profile.perceive_system,
-      intend_system: profile.intend_system,
-      adjudicate_system: profile.adjudicate_system,
-      adjudication_schema: profile.adjudication_schema,
-      adjudication_retry_budget: profile.adjudication_retry_budget,
-    };
+    // A copy in canonical key order: the state shares (and freezes) none of
+    // the caller's objects, and a state read back from its pieces (canonical
+    // JSON) is the same down to key order, so requests are byte-identical.
+    profiles[label] = JSON.parse(
+      canonicalJson({
+        perceive_system: profile.perceive_system,
+        intend_system: profile.intend_system,
+        adjudicate_system: profile.adjudicate_system,
+        adjudication_schema: profile.adjudication_schema,
+        adjudication_retry_budget: profile.adjudication_retry_budget,
+      }),
+    ) as CognitionProfile;
   }
   const environments: Record<string, string> = {};
   for (const label of sortedKeys(scenario.environments)) {
@@ -148,29 +154,31 @@ export function seedWorld(input: SeedWorldInput): WorldState {
     chronon_seconds: scenario.chronon_seconds,
     environments,
     entities: sortedRecord(entities),
-    // A copy through JSON: the state must not share (and freeze) the caller's objects.
-    cognition_profiles: JSON.parse(JSON.stringify(profiles)) as Record<string, CognitionProfile>,
+    cognition_profiles: profiles,
   });
 }
 
-/** The components service's normal form: defaults written out, nothing else. */
+/**
+ * The components service's normal form: defaults written out, nothing else.
+ * Keys in canonical order, like a state read back from its pieces.
+ */
 export function normalizeEntity(entity: Scenario['entities'][number]): WorldEntity {
   const kind = entity.kind ?? 'prop';
   return {
-    id: entity.id,
-    name: entity.name,
-    state: entity.state ?? '',
     environment: entity.environment,
+    id: entity.id,
     kind:
       kind === 'prop'
         ? 'prop'
         : {
             agent: {
+              cognition_profile: kind.agent.cognition_profile,
               goal: kind.agent.goal,
               memory: kind.agent.memory ?? '',
-              cognition_profile: kind.agent.cognition_profile,
             },
           },
+    name: entity.name,
+    state: entity.state ?? '',
   };
 }
 

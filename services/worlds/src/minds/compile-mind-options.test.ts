@@ -2,7 +2,7 @@ import {
   compileOpenAiMindOptions,
   isLoopback,
   isMindConfigError,
-  MindConfigError,
+  type MindConfigError,
 } from './compile-mind-options';
 import { MIND_DEFAULTS } from './mind-defaults';
 

@@ -34,6 +34,20 @@ describe('messageSections', () => {
 });
 
 describe('kernelFacts', () => {
+  it('keeps an agent name with commas and parentheses whole, and its state as written', () => {
+    const facts = kernelFacts([
+      {
+        role: 'user',
+        content:
+          'World snapshot:\nx\n\nActing agent:\nAnt, the worker (small): Hungry, at the rim.\nid: ant\n\nIntent:\nEat.\n\nDecide the outcome for exactly one turn.',
+      },
+    ]);
+    expect(facts).toMatchObject({
+      agent: 'Ant, the worker (small)',
+      agentState: 'Hungry, at the rim.',
+    });
+  });
+
   it('finds the agent, its environment and the others', () => {
     expect(
       kernelFacts([

@@ -76,7 +76,7 @@ export function kernelFacts(messages: readonly ChatMessage[]): KernelFacts {
     return undefined;
   };
   const agentLine = firstLine((find('Focus agent') ?? find('Acting agent'))?.body ?? '');
-  const { name, rest } = splitName(agentLine);
+  const { name, rest } = splitAgentLine(agentLine);
   const environment = find('Environment');
   const others = find('Other entities')?.body ?? '';
   const lines = user.trim().split(/\r?\n/);
@@ -175,6 +175,22 @@ function intentClause(facts: KernelFacts): string {
   if (clause === '') return 'act';
   clause = clause.charAt(0).toLowerCase() + clause.slice(1);
   return clause.length > 200 ? `${clause.slice(0, 200).trimEnd()}…` : clause;
+}
+
+/**
+ * The focus or acting agent's first line. The kernel writes it as
+ * `<name>: <state>` (docs/services/worlds-kernel.md, "Rendering"): split at
+ * the first ": " so that a name with a comma or parentheses stays whole and
+ * the state read back (and kept by an adjudication) is the state as it was,
+ * not the state with part of the name in front, growing every turn.
+ */
+function splitAgentLine(line: string): { name: string; rest: string } {
+  const trimmed = line.trim();
+  const at = trimmed.indexOf(': ');
+  if (at > 0 && at <= 120) {
+    return { name: trimmed.slice(0, at).trim(), rest: trimmed.slice(at + 2).trim() };
+  }
+  return splitName(line);
 }
 
 function splitName(line: string): { name: string; rest: string } {

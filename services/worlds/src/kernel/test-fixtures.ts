@@ -122,8 +122,8 @@ export class ScriptedMind implements Mind {
   readonly signals: Array<AbortSignal | undefined> = [];
   inFlight = 0;
   maxInFlight = 0;
-  /** Milliseconds each call takes (a timer, so calls overlap); 0 answers in a microtask. */
-  delayMs = 0;
+  /** Milliseconds a call takes (a timer, so calls overlap; an abort ends it); 0 answers in a microtask. */
+  delayMs: number | ((request: MindRequest) => number) = 0;
   private readonly queues = new Map<string, ScriptedAnswer[]>();
 
   /** Queues answers for `phase` (of any agent, or of `agentId` when given). */
@@ -156,7 +156,8 @@ export class ScriptedMind implements Mind {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      if (this.delayMs > 0) await delay(this.delayMs, signal);
+      const ms = typeof this.delayMs === 'number' ? this.delayMs : this.delayMs(request);
+      if (ms > 0) await delay(ms, signal);
       if (signal?.aborted === true) {
         throw new MindError({ kind: 'aborted', message: 'the call was aborted', tries: 0 });
       }
@@ -204,4 +205,37 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
       resolve();
     }
   });
+}
+
+/**
+ * `agents` agents (`agent-000`, ...) and as many props, spread over
+ * `rooms` environments, all thinking with the ant profile.
+ */
+export function crowdScenario(agents: number, rooms = 4): Scenario {
+  const base = antAndCrumbScenario();
+  const pad = (n: number): string => String(n).padStart(3, '0');
+  const environments: Record<string, string> = {};
+  for (let room = 0; room < rooms; room += 1) {
+    environments[`room-${room}`] = `Room ${room}: a bare floor with a window to the east.`;
+  }
+  const entities: Scenario['entities'] = [];
+  for (let n = 0; n < agents; n += 1) {
+    entities.push(
+      {
+        id: `agent-${pad(n)}`,
+        name: `Agent ${n}`,
+        state: 'Awake and curious.',
+        environment: `room-${n % rooms}`,
+        kind: { agent: { goal: 'Explore.', memory: '', cognition_profile: 'ant' } },
+      },
+      {
+        id: `prop-${pad(n)}`,
+        name: `Box ${n}`,
+        state: 'Closed.',
+        environment: `room-${n % rooms}`,
+        kind: 'prop',
+      },
+    );
+  }
+  return { ...base, scenario_slug: 'crowd', environments, entities };
 }
