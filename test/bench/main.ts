@@ -20,6 +20,7 @@ import { benchGateway, GATEWAY_BENCH_DEFAULTS, type Topology } from './gateway.b
 import { benchHashing } from './hashing.bench';
 import { benchPeer } from './peer.bench';
 import { benchScenarios } from './scenarios.bench';
+import { benchWorlds } from './worlds.bench';
 import { writeResults } from './results-file';
 import { formatTable } from './results-table';
 
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
             values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof'], 'peer'),
         }),
     },
+    { name: 'worlds', run: () => benchWorlds() },
   ];
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !modules.some((m) => m.name === name)) ?? [];

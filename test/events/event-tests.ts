@@ -2,6 +2,7 @@ import { COMPONENTS_EVENT_TESTS } from './components.events';
 import type { EventTest } from './event-test';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
+import { WORLDS_EVENT_TESTS } from './worlds.events';
 
 /**
  * Every event test, of every stream: the one list the runner
@@ -12,4 +13,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...COMPONENTS_EVENT_TESTS,
   ...SCENARIOS_EVENT_TESTS,
   ...NAMES_EVENT_TESTS,
+  ...WORLDS_EVENT_TESTS,
 ];

@@ -147,6 +147,8 @@ describe.each(BACKENDS)('upgrading on $name', (backend) => {
       const { cursor, pending } = before.get(service.name)!;
       expect(pending.map((r) => r.key)).toEqual(['k3', 'k4']);
       const schema = `today_${service.name}`;
+      // The lib's migrations, then the service's own added since (scenarios'
+      // world projection, numbered after its retired 0003_outbox_cursor.sql).
       expect(await upgrade(restarted, schema, service.name)).toEqual([
         '0001_outbox.sql',
         '0002_processed_events.sql',

@@ -1,4 +1,12 @@
 // Public entry of @crucible/worlds.
+export { service } from './definition';
+export {
+  startWorldsService,
+  SERVICE_NAME,
+  SERVICE_VERSION,
+  type WorldsServiceOptions,
+} from './service';
+export { DEFAULT_WORLDS_SETTINGS, readWorldsSettings, type WorldsSettings } from './config';
 
 // The minds: the LLM side of the turn kernel (src/minds/index.ts).
 export {

@@ -33,6 +33,17 @@ export interface OperationTypes {
   name_history: { request: T.NameHistoryRequest; reply: T.NameHistoryReply };
   list_names: { request: T.ListNamesRequest; reply: T.ListNamesReply };
   update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
+  create_world: { request: T.CreateWorldRequest; reply: T.CreateWorldReply };
+  list_worlds: { request: T.ListWorldsRequest; reply: T.ListWorldsReply };
+  get_world: { request: T.GetWorldRequest; reply: T.GetWorldReply };
+  run_turn: { request: T.RunTurnRequest; reply: T.RunTurnReply };
+  get_turn_status: { request: T.GetTurnStatusRequest; reply: T.GetTurnStatusReply };
+  list_turn_events: { request: T.ListTurnEventsRequest; reply: T.ListTurnEventsReply };
+  list_llm_calls: { request: T.ListLlmCallsRequest; reply: T.ListLlmCallsReply };
+  get_llm_call: { request: T.GetLlmCallRequest; reply: T.GetLlmCallReply };
+  fork_world: { request: T.ForkWorldRequest; reply: T.ForkWorldReply };
+  replay_world: { request: T.ReplayWorldRequest; reply: T.ReplayWorldReply };
+  delete_world: { request: T.DeleteWorldRequest; reply: T.DeleteWorldReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -41,4 +52,8 @@ export interface EventDataTypes {
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
+  'worlds.world_created': { 1: T.WorldCreatedV1 };
+  'worlds.world_deleted': { 1: T.WorldDeletedV1 };
+  'worlds.turn_committed': { 1: T.TurnCommittedV1 };
+  'worlds.turn_failed': { 1: T.TurnFailedV1 };
 }

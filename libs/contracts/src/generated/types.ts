@@ -144,6 +144,14 @@ export type Label2 = string;
  */
 export type Sha256Hex3 = string;
 /**
+ * A world's slug: the label grammar.
+ */
+export type Label3 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex4 = string;
+/**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -165,6 +173,91 @@ export type Mind =
       max_concurrency?: number;
       structured_output?: "json_schema" | "json_object" | "none";
     };
+/**
+ * sequential: agents act one after another in id order, each seeing the state the previous left. simultaneous: every agent perceives and intends on the turn's starting state, then adjudications apply in id order.
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "engine".
+ */
+export type WorldEngine = "sequential" | "simultaneous";
+/**
+ * The world's current turn.
+ */
+export type TurnNumber = number;
+/**
+ * A turn number: 0 is the seeded world, n the state after n committed turns.
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "turn".
+ */
+export type TurnNumber1 = number;
+/**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "worldSlug".
+ */
+export type Label4 = string;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label5 = string;
+/**
+ * A turn number: 0 is the seeded world, n the state after n committed turns.
+ */
+export type TurnNumber2 = number;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label6 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex5 = string;
+/**
+ * The request's canonical JSON (model, messages, params, response_format).
+ */
+export type JsonObject1 = {[key: string]: unknown};
+/**
+ * A turn number: 0 is the seeded world, n the state after n committed turns.
+ */
+export type TurnNumber3 = number;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex6 = string;
+/**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ */
+export type Label7 = string;
+/**
+ * A turn number: 0 is the seeded world, n the state after n committed turns.
+ */
+export type TurnNumber4 = number;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex7 = string;
+/**
+ * A turn number: 0 is the seeded world, n the state after n committed turns.
+ */
+export type TurnNumber5 = number;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex8 = string;
+/**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ */
+export type Label8 = string;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label9 = string;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label10 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -804,6 +897,79 @@ export interface DerivationEdge1 {
 export interface ScenarioStoredV1 {
   hash: Sha256Hex;
   scenario_slug: string;
+}
+/**
+ * A turn was committed.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TurnCommittedV1".
+ */
+export interface TurnCommittedV1 {
+  world_id: number;
+  world_slug: Label;
+  turn: number;
+  state_hash: Sha256Hex;
+  attempt_id: number;
+}
+/**
+ * A turn attempt failed; the world is unchanged.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TurnFailedV1".
+ */
+export interface TurnFailedV1 {
+  world_id: number;
+  world_slug: Label;
+  /**
+   * The turn the attempt would have produced.
+   */
+  turn: number;
+  attempt_id: number;
+  failure: TurnFailure;
+}
+/**
+ * Why a turn attempt failed; the world's state is unchanged.
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "turnFailure".
+ */
+export interface TurnFailure {
+  /**
+   * What failed: mind_failed, adjudication_rejected, lease_lost, world_deleted, replay_record_missing, ...
+   */
+  code: string;
+  agent_id: string | null;
+  phase: ("perceive" | "intend" | "adjudicate") | null;
+  message: string;
+  complaints: string[];
+}
+/**
+ * A world was created (or forked).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldCreatedV1".
+ */
+export interface WorldCreatedV1 {
+  world_id: number;
+  world_slug: Label;
+  scenario_hash: Sha256Hex;
+  scenario_label: string;
+  forked_from: {
+    world_slug: Label;
+    turn: number;
+  } | null;
+}
+/**
+ * A world was deleted.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldDeletedV1".
+ */
+export interface WorldDeletedV1 {
+  world_id: number;
+  world_slug: Label;
+  scenario_hash: Sha256Hex;
+  deleted_at: Timestamp;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1526,6 +1692,46 @@ export interface Page {
    */
   cursor?: string;
 }
+/**
+ * The world created.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateWorldReply".
+ */
+export interface CreateWorldReply {
+  slug: Label3;
+  name: string;
+  created_at: Timestamp;
+  scenario_hash: Sha256Hex4;
+  /**
+   * The scenario's slug.
+   */
+  scenario_label: string;
+  scenario_ref: RecordedScenarioRef;
+  scenario_snapshot: Scenario;
+  mind: Mind | null;
+  engine: WorldEngine;
+  turn: TurnNumber;
+  /**
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "forkedFrom".
+   */
+  forked_from: ForkOrigin | null;
+  usage: LlmUsage;
+}
+/**
+ * What the caller gave as scenario_ref.
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "recordedScenarioRef".
+ */
+export interface RecordedScenarioRef {
+  kind: "name" | "hash" | "data";
+  /**
+   * The name or hash given; for data, the hash of the assembled scenario.
+   */
+  value: string;
+}
 export interface Params {
   temperature?: number;
   top_p?: number;
@@ -1537,4 +1743,492 @@ export interface Params {
    * @maxItems 4
    */
   stop?: [] | [string] | [string, string] | [string, string, string] | [string, string, string, string];
+}
+export interface ForkOrigin {
+  world_slug: Label;
+  turn: TurnNumber1;
+}
+/**
+ * LLM calls recorded, their tokens and summed latency (reused records count once, where first made).
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "usage".
+ */
+export interface LlmUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+}
+/**
+ * Create a world seeded from a scenario (turn 0). A slug in use by a live world is a conflict.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateWorldRequest".
+ */
+export interface CreateWorldRequest {
+  slug: Label3;
+  /**
+   * Display name (default "<scenario label> #<slug>").
+   */
+  name?: string;
+  scenario_ref: WorldScenarioRef;
+  mind?: Mind;
+  engine?: WorldEngine;
+}
+/**
+ * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
+ *
+ * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+ * via the `definition` "scenarioRef".
+ */
+export interface WorldScenarioRef {
+  name?: Label;
+  hash?: Sha256Hex;
+  data?: Scenario;
+}
+/**
+ * Value grammars shared by the worlds service's messages.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldsDefinitions".
+ */
+export interface WorldsDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * The deleted world's record.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeleteWorldReply".
+ */
+export interface DeleteWorldReply {
+  slug: Label3;
+  name: string;
+  scenario_label: string;
+  scenario_hash: Sha256Hex;
+  deleted_at: Timestamp;
+}
+/**
+ * Delete a world. Its scenario stays; its turns stay readable by worlds forked from it; the slug may be used again.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeleteWorldRequest".
+ */
+export interface DeleteWorldRequest {
+  world_slug: Label3;
+}
+/**
+ * What is kept of a deleted world.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeletedWorldRecord".
+ */
+export interface DeletedWorldRecord {
+  slug: Label3;
+  name: string;
+  scenario_label: string;
+  scenario_hash: Sha256Hex;
+  deleted_at: Timestamp;
+}
+/**
+ * The world created by the fork.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ForkWorldReply".
+ */
+export interface ForkWorldReply {
+  slug: Label3;
+  name: string;
+  created_at: Timestamp;
+  scenario_hash: Sha256Hex4;
+  /**
+   * The scenario's slug.
+   */
+  scenario_label: string;
+  scenario_ref: RecordedScenarioRef;
+  scenario_snapshot: Scenario;
+  mind: Mind | null;
+  engine: WorldEngine;
+  turn: TurnNumber;
+  /**
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "forkedFrom".
+   */
+  forked_from: ForkOrigin | null;
+  usage: LlmUsage;
+}
+/**
+ * A new world whose history is another's up to a turn (shared, never copied), then its own.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ForkWorldRequest".
+ */
+export interface ForkWorldRequest {
+  world_slug: Label5;
+  turn: TurnNumber2;
+  slug: Label6;
+  name?: string;
+  scenario_ref?: WorldScenarioRef1;
+}
+/**
+ * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
+ */
+export interface WorldScenarioRef1 {
+  name?: Label;
+  hash?: Sha256Hex;
+  data?: Scenario;
+}
+/**
+ * A recorded LLM call: request, response and usage.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetLlmCallReply".
+ */
+export interface GetLlmCallReply {
+  hash: Sha256Hex5;
+  world_slug: Label3;
+  turn: number;
+  agent_id: string;
+  phase: "perceive" | "intend" | "adjudicate";
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  recorded_at: Timestamp;
+  request: JsonObject1;
+  content: string;
+  params: JsonObject;
+  finish_reason: string;
+}
+/**
+ * One recorded LLM call by its request hash.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetLlmCallRequest".
+ */
+export interface GetLlmCallRequest {
+  hash: Sha256Hex;
+}
+/**
+ * A turn attempt: queued, running, committed (produced_turn) or failed (failure).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetTurnStatusReply".
+ */
+export interface GetTurnStatusReply {
+  world_slug: Label3;
+  attempt_id: number;
+  status: "queued" | "running" | "committed" | "failed";
+  produced_turn: TurnNumber1 | null;
+  duration_ms: number | null;
+  failure_reason: string | null;
+  failure: TurnFailure | null;
+  usage: LlmUsage;
+}
+/**
+ * Where a turn attempt is.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetTurnStatusRequest".
+ */
+export interface GetTurnStatusRequest {
+  world_slug: Label3;
+  attempt_id: number;
+  /**
+   * Wait up to this long for the attempt to finish before answering (default 0: answer at once).
+   */
+  wait_ms?: number;
+}
+/**
+ * A world and its state at one turn.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetWorldReply".
+ */
+export interface GetWorldReply {
+  world: WorldMeta;
+  turn: TurnNumber1;
+  state_hash: Sha256Hex;
+  simulation_time: Timestamp;
+  environments: {
+    [k: string]: string;
+  };
+  /**
+   * Every entity, in id order.
+   *
+   * @maxItems 10000
+   */
+  entities: JsonObject[];
+}
+/**
+ * A world: where it came from (scenario hash, snapshot, the reference given, label), its mind, engine and current turn.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldMeta".
+ */
+export interface WorldMeta {
+  slug: Label3;
+  name: string;
+  created_at: Timestamp;
+  scenario_hash: Sha256Hex4;
+  /**
+   * The scenario's slug.
+   */
+  scenario_label: string;
+  scenario_ref: RecordedScenarioRef;
+  scenario_snapshot: Scenario;
+  mind: Mind | null;
+  engine: WorldEngine;
+  turn: TurnNumber;
+  /**
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "forkedFrom".
+   */
+  forked_from: ForkOrigin | null;
+  usage: LlmUsage;
+}
+/**
+ * A world's meta and its state at the current (or a given) turn.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetWorldRequest".
+ */
+export interface GetWorldRequest {
+  world_slug: Label3;
+  turn?: TurnNumber3;
+}
+/**
+ * A page of LLM calls and the totals of every call the filter matches.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListLlmCallsReply".
+ */
+export interface ListLlmCallsReply {
+  calls: LlmCallSummary[];
+  usage: LlmUsage;
+  next_cursor?: string;
+}
+/**
+ * One recorded LLM call, as first made (by this or another world).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LlmCallSummary".
+ */
+export interface LlmCallSummary {
+  hash: Sha256Hex6;
+  world_slug: Label3;
+  turn: number;
+  agent_id: string;
+  phase: "perceive" | "intend" | "adjudicate";
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  recorded_at: Timestamp;
+}
+/**
+ * The LLM calls a world's turns used, in order, by turn, agent, phase and cognition profile, with usage totals for the filter.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListLlmCallsRequest".
+ */
+export interface ListLlmCallsRequest {
+  world_slug: Label3;
+  /**
+   * Only calls made for this turn.
+   */
+  turn?: number;
+  agent_id?: Label;
+  phase?: "perceive" | "intend" | "adjudicate";
+  profile?: Label7;
+  /**
+   * The previous page's next_cursor.
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "cursor".
+   */
+  cursor?: string;
+  /**
+   * Most items in one page (default 100; a page is also cut so the reply fits the bus's largest message).
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "limit".
+   */
+  limit?: number;
+}
+/**
+ * A page of audit events.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListTurnEventsReply".
+ */
+export interface ListTurnEventsReply {
+  events: TurnEvent[];
+  /**
+   * Present when more events follow.
+   */
+  next_cursor?: string;
+}
+export interface TurnEvent {
+  turn: TurnNumber1;
+  seq: number;
+  kind: string;
+  agent_id: string | null;
+  data: JsonObject;
+  recorded_at: Timestamp;
+}
+/**
+ * The audit events of a world's turns, in turn and write order, paged.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListTurnEventsRequest".
+ */
+export interface ListTurnEventsRequest {
+  world_slug: Label3;
+  turn?: TurnNumber4;
+  /**
+   * Only events of this kind.
+   */
+  kind?: "perception_emitted" | "intent_formed" | "intent_adjudicated" | "turn_failed";
+  /**
+   * The previous page's next_cursor.
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "cursor".
+   */
+  cursor?: string;
+  /**
+   * Most items in one page (default 100; a page is also cut so the reply fits the bus's largest message).
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "limit".
+   */
+  limit?: number;
+}
+/**
+ * A page of worlds.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldsReply".
+ */
+export interface ListWorldsReply {
+  worlds: WorldSummary[];
+  /**
+   * Present when more worlds follow: pass it as cursor.
+   */
+  next_cursor?: string;
+}
+/**
+ * A world in a listing (no snapshot).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldSummary".
+ */
+export interface WorldSummary {
+  slug: Label3;
+  name: string;
+  created_at: Timestamp;
+  scenario_hash: Sha256Hex7;
+  /**
+   * The scenario's slug.
+   */
+  scenario_label: string;
+  engine: WorldEngine;
+  turn: TurnNumber5;
+  /**
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "forkedFrom".
+   */
+  forked_from: ForkOrigin | null;
+}
+/**
+ * Live worlds, newest first, paged.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldsRequest".
+ */
+export interface ListWorldsRequest {
+  scenario_hash?: Sha256Hex8;
+  scenario_label?: Label8;
+  /**
+   * The previous page's next_cursor.
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "cursor".
+   */
+  cursor?: string;
+  /**
+   * Most items in one page (default 100; a page is also cut so the reply fits the bus's largest message).
+   *
+   * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
+   * via the `definition` "limit".
+   */
+  limit?: number;
+}
+/**
+ * How the replay compared; first_divergence is present unless identical.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReplayWorldReply".
+ */
+export interface ReplayWorldReply {
+  world_slug: Label9;
+  /**
+   * Every turn's state_hash equals the original's.
+   */
+  identical: boolean;
+  turns: number;
+  first_divergence?: ReplayDivergence;
+}
+export interface ReplayDivergence {
+  turn: TurnNumber1;
+  expected_state_hash: Sha256Hex;
+  actual_state_hash: Sha256Hex | null;
+  message: string;
+}
+/**
+ * Re-run a world's turns from its recorded LLM calls alone into a new world and compare states.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReplayWorldRequest".
+ */
+export interface ReplayWorldRequest {
+  world_slug: Label3;
+  slug?: Label10;
+}
+/**
+ * The attempts queued, in the order they will run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunTurnReply".
+ */
+export interface RunTurnReply {
+  /**
+   * The first attempt queued.
+   */
+  attempt_id: number;
+  status: "queued";
+  /**
+   * @maxItems 100
+   */
+  attempts: {
+    attempt_id: number;
+    status: "queued";
+  }[];
+}
+/**
+ * Queue turns of a world; answers at once. One turn runs at a time per world, in the order asked.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunTurnRequest".
+ */
+export interface RunTurnRequest {
+  world_slug: Label3;
+  /**
+   * How many turns to queue, one attempt each, in order (default 1).
+   */
+  turns?: number;
 }

@@ -69,8 +69,7 @@ export async function getScenario(
     created_at: stored.created_at.toISOString(),
     ...listedNames(names),
     ...counts,
-    // No worlds service yet: nothing can have been created from a scenario.
-    world_count: 0,
+    world_count: (await deps.worldCounts.of([hash])).get(hash) ?? 0,
     scenario: {
       scenario_slug: stored.scenario_slug,
       description: stored.description,

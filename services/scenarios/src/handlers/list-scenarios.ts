@@ -28,6 +28,7 @@ export async function listScenarios(
     offset: request.page?.offset ?? 0,
     ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
   });
+  const worldCounts = await deps.worldCounts.of(rows.map((r) => r.hash));
   const summaries = rows.map((r) => ({
     row: r,
     summary: {
@@ -36,8 +37,7 @@ export async function listScenarios(
       created_at: r.created_at.toISOString(),
       ...listedNames(r.names),
       child_count: r.child_count,
-      // No worlds service yet: see get_scenario.
-      world_count: 0,
+      world_count: worldCounts.get(r.hash) ?? 0,
       has_parents: r.has_parents,
     },
   }));

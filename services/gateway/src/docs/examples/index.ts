@@ -2,6 +2,7 @@ import { COMPONENTS_EXAMPLES } from './components';
 import type { OperationExample } from './example';
 import { NAMES_EXAMPLES } from './names';
 import { SCENARIOS_EXAMPLES } from './scenarios';
+import { WORLDS_EXAMPLES } from './worlds';
 
 export type { OperationExample } from './example';
 
@@ -14,4 +15,5 @@ export const OPERATION_EXAMPLES: readonly OperationExample[] = [
   ...COMPONENTS_EXAMPLES,
   ...SCENARIOS_EXAMPLES,
   ...NAMES_EXAMPLES,
+  ...WORLDS_EXAMPLES,
 ];

@@ -1,0 +1,53 @@
+import type { EnvReader } from '@crucible/runtime';
+import { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from './minds';
+
+/**
+ * The worlds service's own settings, read once at start by its process and by
+ * the all-in-one platform alike (the connection variables are ServiceEnv's,
+ * in @crucible/runtime). docs/services/worlds.md lists them.
+ */
+export interface WorldsSettings {
+  /** REQUEST_TIMEOUT_MS: how long to wait for the scenarios service, in ms (default 5000). */
+  readonly requestTimeoutMs: number;
+  /** WORLDS_WORKER_CONCURRENCY: turn attempts this replica runs at once, each of another world (default 2; 0 runs none). */
+  readonly workerConcurrency: number;
+  /** WORLDS_LEASE_MS: how long a claimed attempt is this replica's without a heartbeat; another replica takes it over after (default 10000). */
+  readonly leaseMs: number;
+  /** WORLDS_POLL_MS: how often an idle worker looks for queued attempts, in ms (default 500; a run_turn here wakes it at once). */
+  readonly pollMs: number;
+  /** WORLDS_MAX_AGENT_CONCURRENCY: agents of one turn thinking at once (simultaneous engine; default 8). */
+  readonly maxAgentConcurrency: number;
+  /** WORLDS_LLM_*: defaults of OpenAI-compatible minds (docs/services/worlds-minds.md). */
+  readonly mind: MindDefaults;
+}
+
+export const DEFAULT_WORLDS_SETTINGS: WorldsSettings = {
+  requestTimeoutMs: 5000,
+  workerConcurrency: 2,
+  leaseMs: 10_000,
+  pollMs: 500,
+  maxAgentConcurrency: 8,
+  mind: MIND_DEFAULTS,
+};
+
+/** Reads the WorldsSettings variables (problems are collected by the reader). */
+export function readWorldsSettings(reader: EnvReader): WorldsSettings {
+  const d = DEFAULT_WORLDS_SETTINGS;
+  return {
+    requestTimeoutMs: reader.int('REQUEST_TIMEOUT_MS', d.requestTimeoutMs, {
+      min: 10,
+      max: 600_000,
+    }),
+    workerConcurrency: reader.int('WORLDS_WORKER_CONCURRENCY', d.workerConcurrency, {
+      min: 0,
+      max: 64,
+    }),
+    leaseMs: reader.int('WORLDS_LEASE_MS', d.leaseMs, { min: 500, max: 600_000 }),
+    pollMs: reader.int('WORLDS_POLL_MS', d.pollMs, { min: 10, max: 60_000 }),
+    maxAgentConcurrency: reader.int('WORLDS_MAX_AGENT_CONCURRENCY', d.maxAgentConcurrency, {
+      min: 1,
+      max: 256,
+    }),
+    mind: readMindDefaults(reader),
+  };
+}

@@ -1,0 +1,162 @@
+import type { Outbox } from '@crucible/messaging';
+import type { AuditEvent, TurnOutcome } from '../kernel';
+import type { LlmCallStore } from '../store/llm-call-store';
+import type { AttemptRow, TurnFailureRow } from '../store/rows';
+import type { NewTurnEvent, TurnStore } from '../store/turn-store';
+import type { WorldStore } from '../store/world-store';
+import { encodeState } from './state-codec';
+
+/** What committing a turn needs. */
+export interface CommitDeps {
+  readonly store: WorldStore;
+  readonly turns: TurnStore;
+  readonly calls: LlmCallStore;
+  readonly events: Pick<Outbox, 'event'>;
+}
+
+/** How an attempt ended, for the worker. */
+export type CommitResult = 'committed' | 'failed' | 'lease_lost';
+
+/** The audit rows of a turn's events, numbered from `firstSeq`. */
+export function auditRows(
+  turn: number,
+  events: readonly AuditEvent[],
+  firstSeq: number,
+): NewTurnEvent[] {
+  return events.map((event, i) => ({
+    turn,
+    seq: firstSeq + i,
+    kind: event.type,
+    agent_id: event.agent_id,
+    data: { ...event, turn },
+  }));
+}
+
+/**
+ * Commits an attempt's outcome in one transaction: for a committed turn the
+ * new pieces, the turn row, the world's current turn, the audit events,
+ * turn_committed and the attempt's status; for a failed one the audit events
+ * so far, a turn_failed event row with the failure and every complaint,
+ * turn_failed and the attempt's status, the world unchanged. Nothing is
+ * written unless the attempt is still this worker's (a worker whose lease
+ * ran out lost it to another, which commits instead).
+ */
+export async function commitOutcome(
+  deps: CommitDeps,
+  attempt: AttemptRow,
+  owner: string,
+  startTurn: number,
+  outcome:
+    TurnOutcome | { status: 'failed'; failure: TurnFailureRow; events: readonly AuditEvent[] },
+): Promise<CommitResult> {
+  const target = startTurn + 1;
+  const encoded = outcome.status === 'committed' ? encodeState(outcome.state) : undefined;
+  return deps.store.transaction(async (trx) => {
+    const mine = await deps.turns.lockOwned(attempt.id, owner, trx);
+    if (!mine) return 'lease_lost';
+    const world = await deps.store.lockWorldById(attempt.world_id, trx);
+    const meta = {
+      key: world?.slug ?? String(attempt.world_id),
+      causationId: `attempt:${attempt.id}`,
+      correlationId: `attempt:${attempt.id}`,
+    };
+    if (!world || world.deleted_at !== null || world.current_turn !== startTurn) {
+      const failure: TurnFailureRow = {
+        code: world?.deleted_at == null ? 'stale_state' : 'world_deleted',
+        agent_id: null,
+        phase: null,
+        message:
+          world?.deleted_at == null
+            ? `the world moved to turn ${world?.current_turn ?? '?'} while this attempt ran from turn ${startTurn}`
+            : 'the world was deleted while the turn ran',
+        complaints: [],
+      };
+      await deps.turns.finish(attempt.id, { status: 'failed', failure }, trx);
+      return 'failed';
+    }
+    if (outcome.status === 'committed' && encoded) {
+      await deps.store.putState(encoded, trx);
+      await deps.store.insertTurn(
+        {
+          world_id: world.id,
+          turn: target,
+          state_hash: encoded.state_hash,
+          attempt_id: attempt.id,
+        },
+        trx,
+      );
+      await deps.store.setCurrentTurn(world.id, target, trx);
+      const seq = await deps.turns.nextEventSeq(world.id, target, trx);
+      await deps.turns.insertEvents(
+        world.id,
+        attempt.id,
+        auditRows(target, outcome.events, seq),
+        trx,
+      );
+      await deps.store.enqueue(
+        [
+          deps.events.event(
+            'worlds.turn_committed',
+            {
+              world_id: world.id,
+              world_slug: world.slug,
+              turn: target,
+              state_hash: encoded.state_hash,
+              attempt_id: attempt.id,
+            },
+            meta,
+          ),
+        ],
+        trx,
+      );
+      await deps.turns.finish(attempt.id, { status: 'committed', produced_turn: target }, trx);
+      return 'committed';
+    }
+    const failure = failureRow(outcome as Exclude<typeof outcome, { status: 'committed' }>);
+    const seq = await deps.turns.nextEventSeq(world.id, target, trx);
+    const rows = auditRows(target, outcome.events, seq);
+    rows.push({
+      turn: target,
+      seq: seq + rows.length,
+      kind: 'turn_failed',
+      agent_id: failure.agent_id,
+      data: { ...failure, attempt_id: attempt.id, turn: target },
+    });
+    await deps.turns.insertEvents(world.id, attempt.id, rows, trx);
+    await deps.store.enqueue(
+      [
+        deps.events.event(
+          'worlds.turn_failed',
+          {
+            world_id: world.id,
+            world_slug: world.slug,
+            turn: target,
+            attempt_id: attempt.id,
+            failure,
+          },
+          meta,
+        ),
+      ],
+      trx,
+    );
+    await deps.turns.finish(attempt.id, { status: 'failed', failure }, trx);
+    return 'failed';
+  });
+}
+
+/** A failure as stored and shown: the kernel's, or the service's own. */
+export function failureRow(
+  outcome:
+    { status: 'failed'; failure: TurnFailureRow } | Extract<TurnOutcome, { status: 'failed' }>,
+): TurnFailureRow {
+  const f = outcome.failure;
+  const phase =
+    f.phase === 'perceive' || f.phase === 'intend' || f.phase === 'adjudicate' ? f.phase : null;
+  return {
+    code: f.code,
+    agent_id: f.agent_id === '' || f.agent_id === null ? null : f.agent_id,
+    phase,
+    message: f.message,
+    complaints: [...f.complaints],
+  };
+}

@@ -1,0 +1,32 @@
+import type { CreateWorldReply, CreateWorldRequest } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
+import { checkMind, createWorld } from '../flows/create-world';
+import { resolveScenario } from '../flows/scenario-ref';
+import type { WorldsDeps } from './deps';
+
+/** create_world: a world seeded from a scenario by name, hash or full data. */
+export async function createWorldHandler(
+  deps: WorldsDeps,
+  request: CreateWorldRequest,
+  ctx: RpcContext,
+): Promise<CreateWorldReply> {
+  checkMind(deps, request.mind);
+  // Asked before anything is written, and outside any transaction.
+  const scenario = await resolveScenario(
+    deps,
+    request.scenario_ref,
+    '/scenario_ref',
+    ctx.correlationId,
+  );
+  return createWorld(
+    deps,
+    {
+      slug: request.slug,
+      name: request.name,
+      scenario,
+      mind: request.mind,
+      engine: request.engine ?? 'sequential',
+    },
+    ctx,
+  );
+}

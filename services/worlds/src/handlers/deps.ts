@@ -1,0 +1,28 @@
+import type { Outbox } from '@crucible/messaging';
+import type { Logger } from '@crucible/telemetry';
+import type { ScenariosClient } from '../clients/scenarios-client';
+import type { MindFactory } from '../minds';
+import type { LlmCallStore } from '../store/llm-call-store';
+import type { TurnStore } from '../store/turn-store';
+import type { WorldStore } from '../store/world-store';
+
+/** What every handler (and flow) of the worlds service is given. */
+export interface WorldsDeps {
+  /** Worlds and their states. */
+  readonly store: WorldStore;
+  /** Turn attempts and audit events. */
+  readonly turns: TurnStore;
+  /** Recorded LLM calls. */
+  readonly calls: LlmCallStore;
+  /** Calls to the scenarios service. */
+  readonly scenarios: ScenariosClient;
+  /** Builds the rows of the service's events (the stores write them). */
+  readonly events: Pick<Outbox, 'event'>;
+  /** A world's mind from its config (checked at create_world). */
+  readonly minds: MindFactory;
+  /** The largest reply the bus carries: listing pages are cut to fit it. */
+  readonly maxReplyBytes: number;
+  /** Tells this replica's turn worker that attempts were queued. */
+  readonly wakeWorker: () => void;
+  readonly logger: Logger;
+}

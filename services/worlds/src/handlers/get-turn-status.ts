@@ -1,0 +1,57 @@
+import { notFound, type GetTurnStatusReply, type GetTurnStatusRequest } from '@crucible/contracts';
+import type { AttemptRow } from '../store/rows';
+import type { WorldsDeps } from './deps';
+import { liveWorld } from './world-lookup';
+
+/** How often a waiting get_turn_status looks again. */
+const WAIT_POLL_MS = 25;
+
+/**
+ * get_turn_status: an attempt's status, produced turn, duration, failure and
+ * the LLM usage of the turn it produced (or is producing). With `wait_ms`,
+ * answers as soon as the attempt has finished, or when the wait is over.
+ */
+export async function getTurnStatus(
+  deps: WorldsDeps,
+  request: GetTurnStatusRequest,
+): Promise<GetTurnStatusReply> {
+  const world = await liveWorld(deps, request.world_slug);
+  const deadline = Date.now() + (request.wait_ms ?? 0);
+  let attempt = await read(deps, world.id, request.attempt_id);
+  while (!finished(attempt) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    attempt = await read(deps, world.id, request.attempt_id);
+  }
+  const turn = attempt.produced_turn ?? attempt.target_turn;
+  const usage =
+    turn === null
+      ? { calls: 0, input_tokens: 0, output_tokens: 0, latency_ms: 0 }
+      : await deps.calls.usage({
+          segments: [{ world_id: world.id, from: turn, to: turn }],
+        });
+  return {
+    world_slug: world.slug,
+    attempt_id: attempt.id,
+    status: attempt.status,
+    produced_turn: attempt.produced_turn,
+    duration_ms: attempt.duration_ms,
+    failure_reason: attempt.failure === null ? null : attempt.failure.message,
+    failure: attempt.failure,
+    usage,
+  };
+}
+
+function finished(attempt: AttemptRow): boolean {
+  return attempt.status === 'committed' || attempt.status === 'failed';
+}
+
+async function read(deps: WorldsDeps, worldId: number, id: number): Promise<AttemptRow> {
+  const attempt = await deps.turns.attempt(worldId, id);
+  if (!attempt) {
+    throw notFound(`no attempt ${id} of this world`, {
+      path: '/attempt_id',
+      reason: 'attempt_not_found',
+    });
+  }
+  return attempt;
+}

@@ -1,0 +1,69 @@
+import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { ScenariosClient } from './clients/scenarios-client';
+import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
+import { registerHandlers } from './handlers';
+import { AdjudicationValidators } from './kernel';
+import { createMindFactory, type MindFactory } from './minds';
+import { LlmCallStore } from './store/llm-call-store';
+import { TurnStore } from './store/turn-store';
+import { WorldStore } from './store/world-store';
+import { TurnWorker } from './worker/turn-worker';
+
+export const SERVICE_NAME = 'worlds';
+export const SERVICE_VERSION = '0.1.0';
+
+/** What tests may give the service beyond its settings. */
+export interface WorldsServiceOptions {
+  /** The minds of worlds (default: createMindFactory with the settings' defaults). */
+  readonly minds?: MindFactory;
+}
+
+/**
+ * Starts the worlds service: its handlers and its turn worker (started with
+ * the server and stopped after it, so the requests in flight finish first).
+ */
+export async function startWorldsService(
+  infra: Infrastructure,
+  settings: WorldsSettings = DEFAULT_WORLDS_SETTINGS,
+  options: WorldsServiceOptions = {},
+): Promise<Stoppable> {
+  const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
+  const store = new WorldStore(core.db, core.outbox);
+  const turns = new TurnStore(core.db);
+  const calls = new LlmCallStore(core.db);
+  const minds =
+    options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });
+  const validators = new AdjudicationValidators();
+  const worker = new TurnWorker(
+    { store, turns, calls, events: core.outbox, minds, logger: core.logger },
+    {
+      concurrency: settings.workerConcurrency,
+      leaseMs: settings.leaseMs,
+      pollMs: settings.pollMs,
+      maxAgentConcurrency: settings.maxAgentConcurrency,
+      mindDefaults: settings.mind,
+      validators,
+    },
+  );
+  registerHandlers(
+    core.server,
+    {
+      store,
+      turns,
+      calls,
+      scenarios: new ScenariosClient(core.client(settings.requestTimeoutMs)),
+      events: core.outbox,
+      minds,
+      maxReplyBytes: infra.bus.maxPayload,
+      wakeWorker: () => worker.wake(),
+      logger: core.logger,
+    },
+    {
+      leaseMs: settings.leaseMs,
+      maxAgentConcurrency: settings.maxAgentConcurrency,
+      mindDefaults: settings.mind,
+      validators,
+    },
+  );
+  return serve(core, [worker]);
+}

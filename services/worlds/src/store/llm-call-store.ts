@@ -1,0 +1,125 @@
+import type { Knex, ServiceDb } from '@crucible/database';
+import type { TurnSegment } from '../domain/world-chain';
+import type { LlmCallRow, UsageTotals } from './rows';
+
+/** A call to record (recorded_at is the database's). */
+export type NewLlmCall = Omit<LlmCallRow, 'recorded_at'>;
+
+/** list_llm_calls' filter. */
+export interface LlmCallFilter {
+  readonly segments: readonly TurnSegment[];
+  readonly turn?: number;
+  readonly agent_id?: string;
+  readonly phase?: string;
+  readonly profile?: string;
+}
+
+const SUMMARY_COLUMNS = [
+  'hash',
+  'world_id',
+  'turn',
+  'agent_id',
+  'phase',
+  'provider',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'latency_ms',
+  'recorded_at',
+] as const;
+
+/**
+ * Recorded LLM calls, keyed by request hash. A record is written in its own
+ * statement as soon as the call returns, never in a turn's transaction: a
+ * crashed attempt's calls are there for the attempt that takes over.
+ */
+export class LlmCallStore {
+  constructor(private readonly db: ServiceDb) {}
+
+  /** The record of a request, if one was made. */
+  async find(hash: string, trx?: Knex.Transaction): Promise<LlmCallRow | undefined> {
+    const row = await this.db
+      .table('llm_calls', trx)
+      .where({ hash })
+      .first<LlmCallRow | undefined>('*');
+    return row && { ...row, world_id: Number(row.world_id) };
+  }
+
+  /** Records a call; the first record of a request wins (the same request twice is one call). */
+  async record(call: NewLlmCall): Promise<void> {
+    await this.db
+      .table('llm_calls')
+      .insert({
+        ...call,
+        request: JSON.stringify(call.request),
+        params: JSON.stringify(call.params),
+      })
+      .onConflict('hash')
+      .ignore();
+  }
+
+  /** Calls of a world's history in turn and record order, after a cursor. */
+  async list(
+    filter: LlmCallFilter,
+    after: { turn: number; recorded_at: string; hash: string } | undefined,
+    limit: number,
+    trx?: Knex.Transaction,
+  ): Promise<
+    Array<Omit<LlmCallRow, 'request' | 'content' | 'params' | 'finish_reason' | 'profile_label'>>
+  > {
+    let builder = this.filtered(filter, trx);
+    if (after !== undefined) {
+      builder = builder.whereRaw('(turn, recorded_at, hash) > (?, ?::timestamptz, ?)', [
+        after.turn,
+        after.recorded_at,
+        after.hash,
+      ]);
+    }
+    const rows: LlmCallRow[] = await builder
+      .orderBy([
+        { column: 'turn', order: 'asc' },
+        { column: 'recorded_at', order: 'asc' },
+        { column: 'hash', order: 'asc' },
+      ])
+      .limit(limit)
+      .select<LlmCallRow[]>(SUMMARY_COLUMNS);
+    return rows.map((r) => ({ ...r, world_id: Number(r.world_id) }));
+  }
+
+  /** Totals of the calls a filter matches. */
+  async usage(filter: LlmCallFilter, trx?: Knex.Transaction): Promise<UsageTotals> {
+    const row = await this.filtered(filter, trx).first<{
+      calls: string;
+      input_tokens: string;
+      output_tokens: string;
+      latency_ms: string;
+    }>(
+      this.db.knex.raw('count(*) as calls'),
+      this.db.knex.raw('coalesce(sum(input_tokens), 0) as input_tokens'),
+      this.db.knex.raw('coalesce(sum(output_tokens), 0) as output_tokens'),
+      this.db.knex.raw('coalesce(sum(latency_ms), 0) as latency_ms'),
+    );
+    return {
+      calls: Number(row?.calls ?? 0),
+      input_tokens: Number(row?.input_tokens ?? 0),
+      output_tokens: Number(row?.output_tokens ?? 0),
+      latency_ms: Number(row?.latency_ms ?? 0),
+    };
+  }
+
+  private filtered(filter: LlmCallFilter, trx?: Knex.Transaction): Knex.QueryBuilder {
+    let builder = this.db.table('llm_calls', trx).where((outer) => {
+      for (const s of filter.segments) {
+        outer.orWhere((inner) => {
+          inner.where('world_id', s.world_id).andWhere('turn', '>=', s.from);
+          if (s.to !== null) inner.andWhere('turn', '<=', s.to);
+        });
+      }
+    });
+    if (filter.turn !== undefined) builder = builder.where({ turn: filter.turn });
+    if (filter.agent_id !== undefined) builder = builder.where({ agent_id: filter.agent_id });
+    if (filter.phase !== undefined) builder = builder.where({ phase: filter.phase });
+    if (filter.profile !== undefined) builder = builder.where({ profile_label: filter.profile });
+    return builder;
+  }
+}

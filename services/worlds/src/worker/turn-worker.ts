@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '@crucible/telemetry';
+import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
+import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
+import { readTurnState } from '../flows/world-states';
+import type { MindDefaults, MindFactory } from '../minds';
+import type { AttemptRow } from '../store/rows';
+import { RecordingMind } from './recording-mind';
+import { mindRequestSettings } from './world-mind';
+
+export interface TurnWorkerOptions {
+  /** Attempts run at once (each of another world, as a world's attempts run in order). */
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly maxAgentConcurrency: number;
+  readonly mindDefaults: MindDefaults;
+  /** Compiled adjudication schemas, shared by every turn (compiling one per turn cost more than the turn). */
+  readonly validators: AdjudicationValidators;
+}
+
+/**
+ * Runs queued turn attempts. Every replica runs one; they share the queue in
+ * turn_attempts: a slot claims the next attempt it may run (the oldest
+ * unfinished one of its world), holds it with a lease it renews every third
+ * of the lease, and commits the outcome only while the lease is still its
+ * own. A replica that dies stops renewing; once its lease runs out another
+ * claims the attempt and runs the turn again from the committed state, its
+ * LLM calls answered from the records the first one left.
+ */
+export class TurnWorker {
+  /** Identifies this worker's leases (host, pid and a random part). */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private stopping = false;
+  private readonly slots: Promise<void>[] = [];
+  private readonly running = new Map<number, AbortController>();
+  private readonly waiters = new Set<() => void>();
+  /** A wake that came while no slot was idle: the next idle slot looks again at once. */
+  private woken = false;
+
+  constructor(
+    private readonly deps: CommitDeps & { readonly minds: MindFactory; readonly logger: Logger },
+    private readonly options: TurnWorkerOptions,
+  ) {}
+
+  start(): Promise<void> {
+    for (let i = 0; i < this.options.concurrency; i++) this.slots.push(this.loop());
+    return Promise.resolve();
+  }
+
+  /** Looks for work now (run_turn queued some). */
+  wake(): void {
+    if (this.waiters.size === 0) this.woken = true;
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /**
+   * Stops claiming, aborts the turns running here and hands their attempts
+   * back (queued again, lease cleared) so another replica takes them at once.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    for (const controller of this.running.values()) controller.abort();
+    await Promise.all(this.slots);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let attempt: AttemptRow | undefined;
+      try {
+        attempt = await this.deps.turns.claimNext(this.owner, this.options.leaseMs);
+      } catch (error) {
+        this.deps.logger.warn('claiming a turn attempt failed', { error: String(error) });
+      }
+      if (attempt) {
+        await this.run(attempt).catch((error: unknown) =>
+          this.deps.logger.error('turn attempt failed to run', {
+            error: String(error),
+            attempt_id: attempt?.id,
+          }),
+        );
+        continue;
+      }
+      await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollMs);
+      this.waiters.add(done);
+    });
+  }
+
+  private async run(attempt: AttemptRow): Promise<void> {
+    const { deps, options } = this;
+    const world = await deps.store.worldById(attempt.world_id);
+    if (!world || world.deleted_at !== null) return; // delete_world failed it already
+    const { state } = await readTurnState(deps, world);
+    const target = state.turn + 1;
+    await deps.turns.setTarget(attempt.id, this.owner, target);
+    const controller = new AbortController();
+    this.running.set(attempt.id, controller);
+    let leaseLost = false;
+    const heartbeat = setInterval(
+      () => {
+        deps.turns.heartbeat(attempt.id, this.owner, options.leaseMs).then(
+          (held) => {
+            if (!held) {
+              leaseLost = true;
+              controller.abort();
+            }
+          },
+          (error: unknown) => deps.logger.warn('lease heartbeat failed', { error: String(error) }),
+        );
+      },
+      Math.max(50, Math.floor(options.leaseMs / 3)),
+    );
+    try {
+      const settings = mindRequestSettings(world.mind, options.mindDefaults);
+      const mind = new RecordingMind(deps.minds(world.mind ?? undefined), deps.calls, {
+        world_id: world.id,
+        turn: target,
+        profileOf: (id) => {
+          const entity = state.entities[id];
+          return entity === undefined ? undefined : agentOf(entity)?.cognition_profile;
+        },
+      });
+      const outcome = await runTurn(state, mind, {
+        engine: world.engine,
+        model: settings.model,
+        params: settings.params,
+        max_concurrency: options.maxAgentConcurrency,
+        signal: controller.signal,
+        validators: options.validators,
+      });
+      await mind.flush();
+      if (leaseLost) return;
+      if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
+        await this.release(attempt);
+        return;
+      }
+      await commitOutcome(deps, attempt, this.owner, state.turn, outcome);
+    } catch (error) {
+      if (this.stopping) {
+        await this.release(attempt);
+        return;
+      }
+      if (leaseLost) return;
+      await commitOutcome(deps, attempt, this.owner, state.turn, {
+        status: 'failed',
+        failure: {
+          code: 'internal',
+          agent_id: null,
+          phase: null,
+          message: error instanceof Error ? error.message : String(error),
+          complaints: [],
+        },
+        events: [],
+      });
+    } finally {
+      clearInterval(heartbeat);
+      this.running.delete(attempt.id);
+    }
+  }
+
+  /** Hands an attempt back to the queue (this replica is stopping). */
+  private release(attempt: AttemptRow): Promise<void> {
+    return this.deps.turns.release(attempt.id, this.owner);
+  }
+}

@@ -1,0 +1,369 @@
+// The worlds service, each figure beside a baseline from the same run:
+//
+// - kernel overhead per agent-turn (offline mind) at 1, 10 and 100 agents:
+//   a turn's wall time (run_turn to committed, client side) per agent, beside
+//   the same number of rows the turn commits written raw with `pg` in one
+//   transaction, per agent;
+// - LLM-bound turns: the scripted server answers every call after 50 ms; a
+//   turn's wall time beside the time the server had a call in flight (the
+//   union of the calls' intervals: what the turn cannot beat), both engines,
+//   at 1, 10 and 100 agents (100 only for the simultaneous engine, whose
+//   calls overlap: sequentially it is 15 s of waiting per turn);
+// - fork_world at turn 1000 beside fork_world at turn 10 (turns seeded with
+//   SQL: the fork reads none of them);
+// - replay: agent-turns per second of replay_world beside the same turns run
+//   by run_turn with the offline mind.
+import { performance } from 'node:perf_hooks';
+import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
+import type { Stoppable } from '@crucible/runtime';
+import { answer, createLlmServer, type LlmServer } from '../support';
+import type { Figure } from './figures';
+import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
+import { stats } from './scenarios/measure';
+
+export interface WorldsBenchOptions {
+  agentCounts?: readonly number[];
+  turnsPerSize?: number;
+  llmDelayMs?: number;
+  forkIterations?: number;
+  replayTurns?: number;
+  log?: (line: string) => void;
+}
+
+export const WORLDS_BENCH_DEFAULTS = {
+  agentCounts: [1, 10, 100],
+  turnsPerSize: 5,
+  llmDelayMs: 50,
+  forkIterations: 60,
+  replayTurns: 10,
+} as const;
+
+type Settings = Required<WorldsBenchOptions>;
+
+const ADJUDICATION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    narration: { type: 'string' },
+    agent_state_after: { type: 'string' },
+    agent_memory_append: { type: 'string' },
+    entity_mutations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { entity_id: { type: 'string' }, state: { type: 'string' } },
+        required: ['entity_id', 'state'],
+      },
+    },
+    environment_mutations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { environment_label: { type: 'string' }, content: { type: 'string' } },
+        required: ['environment_label', 'content'],
+      },
+    },
+  },
+  required: [
+    'narration',
+    'agent_state_after',
+    'agent_memory_append',
+    'entity_mutations',
+    'environment_mutations',
+  ],
+};
+
+const VALID = {
+  narration: 'The agent acts; nothing else moves.',
+  agent_state_after: 'Busy.',
+  agent_memory_append: 'Acted.',
+  entity_mutations: [],
+  environment_mutations: [],
+};
+
+/** A scenario of `agents` agents spread over ten rooms (so no perception lists them all). */
+function scenario(agents: number, tag: string): Record<string, unknown> {
+  const rooms = Math.min(10, agents);
+  return {
+    scenario_slug: `bench_${tag}`,
+    description: `${agents} agents`,
+    chronon_seconds: 60,
+    cognition_profiles: {
+      worker: {
+        inline: {
+          perceive_system: { inline: 'Describe what the agent perceives.' },
+          intend_system: { inline: 'State one action the agent attempts.' },
+          adjudicate_system: { inline: 'Decide what happens. Return JSON only.' },
+          adjudication_schema: { inline: ADJUDICATION_SCHEMA },
+          adjudication_retry_budget: 1,
+        },
+      },
+    },
+    environments: Object.fromEntries(
+      Array.from({ length: rooms }, (_, r) => [`room${r}`, { inline: `Room ${r} of ${tag}.` }]),
+    ),
+    entities: Array.from({ length: agents }, (_, i) => ({
+      inline: {
+        id: `a${String(i).padStart(3, '0')}`,
+        name: `Agent ${i}`,
+        state: 'Idle.',
+        environment: `room${i % rooms}`,
+        kind: { agent: { goal: 'Keep busy.', cognition_profile: 'worker' } },
+      },
+    })),
+  };
+}
+
+/** Starts, measures, and stops everything whatever happens. */
+export async function benchWorlds(options: WorldsBenchOptions = {}): Promise<Figure[]> {
+  const settings: Settings = {
+    ...WORLDS_BENCH_DEFAULTS,
+    log: (line) => console.error(`[worlds] ${line}`),
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+  const platform = await startBenchPlatform();
+  let worlds: Stoppable | undefined;
+  const server = await createLlmServer();
+  try {
+    worlds = await startWorldsService(platform.infra, {
+      ...DEFAULT_WORLDS_SETTINGS,
+      requestTimeoutMs: 60_000,
+      workerConcurrency: 1,
+      pollMs: 10,
+      maxAgentConcurrency: 64,
+    });
+    return await run(platform, server, settings);
+  } finally {
+    await worlds?.stop().catch(() => undefined);
+    await server.close();
+    await platform.stop();
+  }
+}
+
+async function run(platform: BenchPlatform, server: LlmServer, s: Settings): Promise<Figure[]> {
+  const { rpc } = platform;
+  const call = (op: string, request: unknown) =>
+    rpc.call(op as never, request as never) as Promise<any>;
+  let worldNo = 0;
+
+  async function world(agents: number, mind?: Record<string, unknown>, engine?: string) {
+    worldNo += 1;
+    const tag = `${agents}_${worldNo}`;
+    const assembled = await call('assemble_scenario', scenario(agents, tag));
+    const slug = `bench-${worldNo}`;
+    await call('create_world', {
+      slug,
+      scenario_ref: { hash: assembled.scenario_hash },
+      ...(mind ? { mind } : {}),
+      ...(engine ? { engine } : {}),
+    });
+    return slug;
+  }
+
+  async function turnMs(slug: string): Promise<number> {
+    const started = performance.now();
+    const queued = await call('run_turn', { world_slug: slug });
+    for (;;) {
+      const status = await call('get_turn_status', {
+        world_slug: slug,
+        attempt_id: queued.attempt_id,
+        wait_ms: 20_000,
+      });
+      if (status.status === 'committed') return performance.now() - started;
+      if (status.status === 'failed') throw new Error(`turn failed: ${status.failure_reason}`);
+    }
+  }
+
+  const figures: Figure[] = [];
+
+  // 1. Kernel overhead per agent-turn, offline mind.
+  for (const agents of s.agentCounts) {
+    const slug = await world(agents);
+    await turnMs(slug); // warm-up
+    const ours: number[] = [];
+    for (let i = 0; i < s.turnsPerSize; i++) ours.push((await turnMs(slug)) / agents);
+    const baseline: number[] = [];
+    for (let i = 0; i < s.turnsPerSize; i++) {
+      baseline.push((await rawTurnWrites(platform, agents, `${slug}-${i}`)) / agents);
+    }
+    const o = stats(ours).p50;
+    const b = stats(baseline).p50;
+    s.log(`offline ${agents} agents: ${o.toFixed(3)} ms/agent-turn, raw writes ${b.toFixed(3)}`);
+    figures.push({
+      name: `worlds.offline_turn.agents_${agents}`,
+      unit: 'ms/agent-turn',
+      value: o,
+      baseline: b,
+      ratio: o / b,
+      better: 'lower',
+      detail: { target_ms_per_agent_turn: 2 },
+    });
+  }
+
+  // 2. LLM-bound turns against the scripted server.
+  server.handle((r) =>
+    r.responseFormat !== undefined && r.responseFormat !== 'text'
+      ? answer.json(VALID, { delayMs: s.llmDelayMs })
+      : answer.text('I keep busy.', { delayMs: s.llmDelayMs }),
+  );
+  let seed = 0;
+  for (const engine of ['sequential', 'simultaneous'] as const) {
+    for (const agents of s.agentCounts) {
+      if (engine === 'sequential' && agents > 10) continue;
+      seed += 1;
+      const slug = await world(
+        agents,
+        {
+          provider: 'openai-compatible',
+          base_url: server.baseUrl,
+          model: 'scripted-model',
+          max_concurrency: 64,
+          params: { seed },
+        },
+        engine,
+      );
+      const first = server.requests.length;
+      const wall = await turnMs(slug);
+      const busy = busyMs(server, first);
+      s.log(
+        `${engine} ${agents} agents: turn ${wall.toFixed(0)} ms, LLM busy ${busy.toFixed(0)} ms`,
+      );
+      figures.push({
+        name: `worlds.llm_turn.${engine}.agents_${agents}`,
+        unit: 'ms',
+        value: wall,
+        baseline: busy,
+        ratio: wall / busy,
+        better: 'lower',
+        detail: { target_ratio: 1.2, calls: server.requests.length - first },
+      });
+    }
+  }
+
+  // 3. fork_world at turn 1000 beside turn 10.
+  const long = await world(1);
+  await seedTurns(platform, long, 1000);
+  const forkAt = async (turn: number): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let i = 0; i < s.forkIterations; i++) {
+      const started = performance.now();
+      await call('fork_world', { world_slug: long, turn, slug: `f${turn}-${i}` });
+      samples.push(performance.now() - started);
+    }
+    return samples;
+  };
+  await forkAt(5); // warm-up
+  const at10 = stats(await forkAt(10)).p50;
+  const at1000 = stats(await forkAt(1000)).p50;
+  s.log(`fork at 1000: ${at1000.toFixed(2)} ms, at 10: ${at10.toFixed(2)} ms`);
+  figures.push({
+    name: 'worlds.fork_world.turn_1000_vs_10',
+    unit: 'ms',
+    value: at1000,
+    baseline: at10,
+    ratio: at1000 / at10,
+    better: 'lower',
+    detail: { target_ratio: 1.2 },
+  });
+
+  // 4. Replay throughput beside the original run.
+  const agents = 10;
+  const source = await world(agents);
+  const started = performance.now();
+  for (let t = 0; t < s.replayTurns; t++) await turnMs(source);
+  const runRate = (agents * s.replayTurns) / ((performance.now() - started) / 1000);
+  const replayStarted = performance.now();
+  const replay = await call('replay_world', { world_slug: source });
+  const replayRate = (agents * s.replayTurns) / ((performance.now() - replayStarted) / 1000);
+  if (!replay.identical) throw new Error(`replay diverged: ${JSON.stringify(replay)}`);
+  s.log(`replay ${replayRate.toFixed(0)} agent-turns/s, run ${runRate.toFixed(0)}`);
+  figures.push({
+    name: 'worlds.replay.agent_turns_per_s',
+    unit: 'agent-turns/s',
+    value: replayRate,
+    baseline: runRate,
+    ratio: replayRate / runRate,
+    better: 'higher',
+  });
+  return figures;
+}
+
+/** The time the server had at least one call in flight, over requests from `first` on. */
+function busyMs(server: LlmServer, first: number): number {
+  // Each call lasts its scripted delay from arrival: union of [receivedAt, receivedAt + delay].
+  const delay = 50;
+  const starts = server.requests
+    .slice(first)
+    .map((r) => r.receivedAt)
+    .sort((a, b) => a - b);
+  let total = 0;
+  let end = -Infinity;
+  for (const start of starts) {
+    if (start >= end) {
+      total += delay;
+      end = start + delay;
+    } else if (start + delay > end) {
+      total += start + delay - end;
+      end = start + delay;
+    }
+  }
+  return total;
+}
+
+/**
+ * What committing a turn of `agents` agents writes, raw, in one transaction:
+ * a piece per agent (its entity changed), the manifest, the turn row and
+ * three audit events per agent, in tables of the same shape.
+ */
+async function rawTurnWrites(
+  platform: BenchPlatform,
+  agents: number,
+  tag: string,
+): Promise<number> {
+  const pg = platform.pg;
+  await pg.query(
+    `create table if not exists public.bench_pieces (hash text primary key, json text not null);
+     create table if not exists public.bench_states (state_hash text primary key, manifest text not null);
+     create table if not exists public.bench_turns (tag text, turn int, state_hash text, primary key (tag, turn));
+     create table if not exists public.bench_events (tag text, seq int, kind text, data json, primary key (tag, seq))`,
+  );
+  const pieces = Array.from({ length: agents }, (_, i) => [
+    `${tag}-piece-${i}`,
+    JSON.stringify({ id: `a${i}`, state: 'Busy.', memory: 'Acted.' }),
+  ]);
+  const started = performance.now();
+  await pg.query('begin');
+  await pg.query(
+    `insert into public.bench_pieces (hash, json) select * from unnest($1::text[], $2::text[]) on conflict do nothing`,
+    [pieces.map((p) => p[0]), pieces.map((p) => p[1])],
+  );
+  await pg.query('insert into public.bench_states values ($1, $2) on conflict do nothing', [
+    tag,
+    JSON.stringify(pieces.map((p) => p[0])),
+  ]);
+  await pg.query('insert into public.bench_turns values ($1, 1, $1)', [tag]);
+  const seqs = Array.from({ length: agents * 3 }, (_, i) => i);
+  await pg.query(
+    `insert into public.bench_events select $1, s, 'intent_adjudicated', $2::json from unnest($3::int[]) as s`,
+    [tag, JSON.stringify(VALID), seqs],
+  );
+  await pg.query('commit');
+  return performance.now() - started;
+}
+
+/** Turns 1..n of a world as SQL rows (each the seeded state): forking must not read them. */
+async function seedTurns(platform: BenchPlatform, slug: string, n: number): Promise<void> {
+  await platform.seedPg.query(
+    `with w as (select id from worlds.worlds where slug = $1 and deleted_at is null),
+          s as (select state_hash from worlds.world_turns where world_id = (select id from w) and turn = 0)
+     insert into worlds.world_turns (world_id, turn, state_hash)
+     select (select id from w), t, (select state_hash from s) from generate_series(1, $2) t`,
+    [slug, n],
+  );
+  await platform.seedPg.query(
+    'update worlds.worlds set current_turn = $2 where slug = $1 and deleted_at is null',
+    [slug, n],
+  );
+}

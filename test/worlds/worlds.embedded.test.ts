@@ -1,0 +1,4 @@
+import { startEmbeddedPlatform } from '../platform/stack';
+import { describeWorldsApi } from './worlds-api.suite';
+
+describeWorldsApi('embedded', () => startEmbeddedPlatform());
