@@ -20,7 +20,7 @@ export {
   type ErrorDetails,
   type WireError,
 } from './errors';
-export { assertValid, joinPointer } from './validation';
+export { assertValid, fromAjvError, joinPointer } from './validation';
 export { DEFAULT_SCHEMAS_DIR, SCHEMA_BASE_URI, SchemaRegistry } from './schema-registry';
 export {
   Catalog,

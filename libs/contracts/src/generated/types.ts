@@ -71,6 +71,150 @@ export type ReplyEnvelope =
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
 /**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "id".
+ */
+export type IrId = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol = string;
+/**
+ * Free-form options or metadata (a JSON object).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "map".
+ */
+export type IrMap = {[key: string]: unknown};
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "semver".
+ */
+export type SemanticVersion = string;
+/**
+ * Where artifacts live: a URI with a scheme (file:, s3:, gs:, https:, hf: ...).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "uri".
+ */
+export type IrUri = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol1 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol2 = string;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type IrText = string;
+export type DatasetFormat = "parquet" | "csv" | "jsonl" | "arrow";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "symbol".
+ */
+export type IrSymbol3 = string;
+/**
+ * An RFC 3339 date-time.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "timestamp".
+ */
+export type IrTimestamp = string;
+/**
+ * A number from 0 to 1, both included.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "fraction".
+ */
+export type Fraction = number;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "positiveInt".
+ */
+export type PositiveInteger = number;
+export type PositiveInteger1 = number;
+/**
+ * development, staging, production, ... (default development).
+ */
+export type IrSymbol4 = string;
+/**
+ * rolling, blue_green, canary, recreate, ... (default rolling).
+ */
+export type IrSymbol5 = string;
+export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
+export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol6 = string;
+export type PositiveInteger2 = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction1 = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction2 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol7 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol8 = string;
+export type ExperimentType = "evaluation" | "training" | "comparison" | "ablation";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage = "development" | "staging" | "production" | "archived";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol9 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol10 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol11 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol12 = string;
+export type PositiveInteger3 = number;
+export type PositiveInteger4 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol13 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol14 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol15 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol16 = string;
+export type TrainingRunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex1 = string;
@@ -620,6 +764,346 @@ export interface ScenarioStoreTerms {
    * The largest canonical JSON size of a scenario.
    */
   max_bytes: number;
+}
+/**
+ * The LLM backend an experiment evaluates, with an optional fallback backend.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "BackendRef".
+ */
+export interface BackendRef {
+  id: IrId;
+  profile?: IrSymbol;
+  options?: IrMap;
+  model_version?: SemanticVersion;
+  endpoint_url?: IrUri;
+  deployment_id?: IrId;
+  fallback?: BackendRef;
+}
+/**
+ * A dataset an experiment reads.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DatasetRef".
+ */
+export interface DatasetRef {
+  name: IrId;
+  provider?: IrSymbol1;
+  split?: IrSymbol2;
+  options?: IrMap;
+  version?: IrText;
+  format?: DatasetFormat;
+  schema?: IrMap;
+}
+/**
+ * Value grammars of the experiment IR (docs/experiment-ir.md). A failure inside one is reported with the reason in x-crucible-reason.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "IrDefinitions".
+ */
+export interface IrDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * Where and how a model version is deployed.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeploymentConfig".
+ */
+export interface DeploymentConfig {
+  id: IrId;
+  model_version_id: IrId;
+  target?: IrMap;
+  replicas?: PositiveInteger1;
+  resources?: IrMap;
+  scaling?: IrMap;
+  environment?: IrSymbol4;
+  strategy?: IrSymbol5;
+  health_check?: IrMap;
+  endpoint?: IrMap;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
+ * The state of a deployment: health, replicas, traffic.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeploymentStatus".
+ */
+export interface DeploymentStatus {
+  id: IrId;
+  deployment_id: IrId;
+  state?: DeploymentState;
+  ready_replicas?: number;
+  total_replicas?: number;
+  endpoint_url?: IrUri;
+  traffic_percent?: number;
+  health?: DeploymentHealth;
+  last_health_check?: IrTimestamp;
+  error_message?: IrText;
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+}
+/**
+ * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Experiment".
+ */
+export interface Experiment {
+  id: IrId;
+  backend: BackendRef;
+  /**
+   * @minItems 1
+   * @maxItems 256
+   */
+  pipeline: [StageDef, ...StageDef[]];
+  description?: IrText;
+  owner?: IrText;
+  tags?: IrSymbol3[];
+  metadata?: IrMap;
+  dataset?: DatasetRef;
+  reliability?: ReliabilityConfig;
+  outputs?: OutputSpec[];
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+  experiment_type?: ExperimentType;
+  model_version?: ModelVersion;
+  training_config?: TrainingConfig;
+  baseline?: ModelRef;
+}
+/**
+ * One stage of an experiment pipeline.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StageDef".
+ */
+export interface StageDef {
+  name: IrId;
+  module?: IrText;
+  options?: IrMap;
+  enabled?: boolean;
+}
+/**
+ * How an experiment makes its results reliable: ensembles, hedging, guardrails, statistics, fairness, monitoring, drift, circuit breaking and feedback. Every part is optional.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReliabilityConfig".
+ */
+export interface ReliabilityConfig {
+  ensemble?: EnsembleConfig;
+  hedging?: HedgingConfig;
+  guardrails?: GuardrailConfig;
+  stats?: StatsConfig;
+  fairness?: FairnessConfig;
+  monitoring?: IrMap;
+  drift?: IrMap;
+  circuit_breaker?: IrMap;
+  feedback?: FeedbackConfig;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "ensemble".
+ */
+export interface EnsembleConfig {
+  strategy?: "majority" | "weighted" | "best_confidence" | "unanimous";
+  execution_mode?: "parallel" | "sequential" | "hedged" | "cascade";
+  models?: BackendRef[];
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "hedging".
+ */
+export interface HedgingConfig {
+  strategy?: "off" | "fixed" | "percentile" | "adaptive" | "workload_aware";
+  delay_ms?: number;
+  percentile?: number;
+  max_extra_requests?: number;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "guardrails".
+ */
+export interface GuardrailConfig {
+  profiles?: IrSymbol3[];
+  prompt_injection_detection?: boolean;
+  jailbreak_detection?: boolean;
+  pii_detection?: boolean;
+  pii_redaction?: boolean;
+  content_moderation?: boolean;
+  fail_on_detection?: boolean;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "stats".
+ */
+export interface StatsConfig {
+  tests?: IrSymbol3[];
+  alpha?: number;
+  confidence_level?: number;
+  effect_size_type?: IrSymbol6;
+  multiple_testing_correction?: IrSymbol3;
+  bootstrap_iterations?: PositiveInteger2;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "fairness".
+ */
+export interface FairnessConfig {
+  enabled?: boolean;
+  metrics?: IrSymbol3[];
+  group_by?: IrText;
+  threshold?: Fraction1;
+  fail_on_violation?: boolean;
+  options?: IrMap;
+}
+/**
+ * How feedback is collected, stored and acted on.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackConfig".
+ */
+export interface FeedbackConfig {
+  enabled?: boolean;
+  sampling_rate?: Fraction2;
+  feedback_types?: IrSymbol3[];
+  storage?: IrSymbol7;
+  retention_days?: PositiveInteger;
+  anonymize_pii?: boolean;
+  drift_detection?: IrMap;
+  retraining_trigger?: IrMap;
+  options?: IrMap;
+}
+/**
+ * An output an experiment produces.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "OutputSpec".
+ */
+export interface OutputSpec {
+  name: IrId;
+  options?: IrMap;
+  /**
+   * @minItems 1
+   */
+  formats?: [IrSymbol3, ...IrSymbol3[]];
+  sink?: IrSymbol8;
+}
+/**
+ * One immutable version of a registered model, with its metrics and lineage.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersion".
+ */
+export interface ModelVersion {
+  id: IrId;
+  model_id: IrId;
+  version: SemanticVersion;
+  stage?: ModelStage;
+  training_run_id?: IrId;
+  metrics?: ModelMetrics;
+  artifact_uri?: IrUri;
+  parent_version?: SemanticVersion;
+  description?: IrText;
+  created_at?: IrTimestamp;
+  created_by?: IrText;
+  options?: IrMap;
+}
+/**
+ * Metric name to value.
+ */
+export interface ModelMetrics {
+  [k: string]: number;
+}
+/**
+ * Hyperparameters and options of a training run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TrainingConfig".
+ */
+export interface TrainingConfig {
+  id: IrId;
+  model_ref: ModelRef;
+  dataset_ref: DatasetRef;
+  epochs?: PositiveInteger3;
+  batch_size?: PositiveInteger4;
+  learning_rate?: number;
+  optimizer?: IrSymbol13;
+  loss_function?: IrSymbol14;
+  metrics?: IrSymbol3[];
+  validation_split?: number;
+  device?: IrSymbol15;
+  seed?: number;
+  mixed_precision?: boolean;
+  gradient_clipping?: number;
+  early_stopping?: IrMap;
+  checkpoint_every?: PositiveInteger;
+  options?: IrMap;
+}
+/**
+ * A model of the registry used for training, evaluation or deployment.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRef".
+ */
+export interface ModelRef {
+  id: IrId;
+  name?: IrText;
+  version?: SemanticVersion;
+  provider?: IrSymbol9;
+  framework?: IrSymbol10;
+  architecture?: IrSymbol11;
+  task?: IrSymbol12;
+  artifact_uri?: IrUri;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
+ * One piece of feedback on a model output.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackEvent".
+ */
+export interface FeedbackEvent {
+  id: IrId;
+  deployment_id?: IrId;
+  model_version?: SemanticVersion;
+  input?: IrMap;
+  output?: IrMap;
+  feedback_type?: IrSymbol16;
+  /**
+   * The feedback itself: up/down, a rating, a corrected text, a label, ...
+   */
+  feedback_value?: unknown;
+  user_id?: IrText;
+  session_id?: IrText;
+  latency_ms?: PositiveInteger;
+  timestamp?: IrTimestamp;
+  metadata?: IrMap;
+}
+/**
+ * One execution of a training configuration.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TrainingRun".
+ */
+export interface TrainingRun {
+  id: IrId;
+  config: TrainingConfig;
+  status?: TrainingRunStatus;
+  current_epoch?: PositiveInteger;
+  metrics_history?: IrMap[];
+  best_metrics?: IrMap;
+  checkpoint_uris?: IrUri[];
+  final_model_version?: IrId;
+  started_at?: IrTimestamp;
+  completed_at?: IrTimestamp;
+  error_message?: IrText;
+  options?: IrMap;
 }
 /**
  * Data of a components.component_stored event: published once, when a component row is new.
