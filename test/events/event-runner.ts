@@ -20,7 +20,7 @@ import {
 import { EVENT_TESTS } from './event-tests';
 import { scenarioRequest, tag } from './fixtures';
 
-const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names'];
+const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names', 'evaluation'];
 
 /**
  * Every entry of EVENT_TESTS on one platform stack: on real servers the
@@ -88,6 +88,11 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
               .scenario_hash as string;
             key = `barrier-${tag()}`;
             await ok('set_scenario_name', { name: key, hash: barrierScenario });
+            break;
+          }
+          case 'evaluation': {
+            const project = await ok('create_project', { name: `barrier ${tag()}` });
+            key = `project/${project.body.id}`;
             break;
           }
         }

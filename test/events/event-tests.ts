@@ -1,4 +1,5 @@
 import { COMPONENTS_EVENT_TESTS } from './components.events';
+import { EVALUATION_EVENT_TESTS } from './evaluation.events';
 import type { EventTest } from './event-test';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
@@ -12,4 +13,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...COMPONENTS_EVENT_TESTS,
   ...SCENARIOS_EVENT_TESTS,
   ...NAMES_EVENT_TESTS,
+  ...EVALUATION_EVENT_TESTS,
 ];

@@ -33,6 +33,47 @@ export interface OperationTypes {
   name_history: { request: T.NameHistoryRequest; reply: T.NameHistoryReply };
   list_names: { request: T.ListNamesRequest; reply: T.ListNamesReply };
   update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
+  create_project: { request: T.CreateProjectRequest; reply: T.Project };
+  get_project: { request: T.GetRecordRequest; reply: T.Project };
+  update_project: { request: T.UpdateProjectRequest; reply: T.Project };
+  list_projects: { request: T.ListProjectsRequest; reply: T.ListProjectsReply };
+  create_chat_session: { request: T.CreateChatSessionRequest; reply: T.ChatSession };
+  get_chat_session: { request: T.GetRecordRequest; reply: T.ChatSession };
+  update_chat_session: { request: T.UpdateChatSessionRequest; reply: T.ChatSession };
+  list_chat_sessions: { request: T.ListChatSessionsRequest; reply: T.ListChatSessionsReply };
+  create_message: { request: T.CreateMessageRequest; reply: T.Message };
+  get_message: { request: T.GetRecordRequest; reply: T.Message };
+  update_message: { request: T.UpdateMessageRequest; reply: T.Message };
+  list_messages: { request: T.ListMessagesRequest; reply: T.ListMessagesReply };
+  create_problem_spec: { request: T.CreateProblemSpecRequest; reply: T.ProblemSpec };
+  get_problem_spec: { request: T.GetRecordRequest; reply: T.ProblemSpec };
+  update_problem_spec: { request: T.UpdateProblemSpecRequest; reply: T.ProblemSpec };
+  list_problem_specs: { request: T.ListProblemSpecsRequest; reply: T.ListProblemSpecsReply };
+  create_world_model: { request: T.CreateWorldModelRequest; reply: T.WorldModel };
+  get_world_model: { request: T.GetWorldModelRequest; reply: T.WorldModel };
+  update_world_model: { request: T.UpdateWorldModelRequest; reply: T.WorldModel };
+  list_world_models: { request: T.ListWorldModelsRequest; reply: T.ListWorldModelsReply };
+  create_run: { request: T.CreateRunRequest; reply: T.Run };
+  get_run: { request: T.GetRecordRequest; reply: T.Run };
+  update_run: { request: T.UpdateRunRequest; reply: T.Run };
+  list_runs: { request: T.ListRunsRequest; reply: T.ListRunsReply };
+  create_candidate: { request: T.CreateCandidateRequest; reply: T.Candidate };
+  get_candidate: { request: T.GetRecordRequest; reply: T.Candidate };
+  update_candidate: { request: T.UpdateCandidateRequest; reply: T.Candidate };
+  list_candidates: { request: T.ListCandidatesRequest; reply: T.ListCandidatesReply };
+  create_scenario_suite: { request: T.CreateScenarioSuiteRequest; reply: T.ScenarioSuite };
+  get_scenario_suite: { request: T.GetRecordRequest; reply: T.ScenarioSuite };
+  update_scenario_suite: { request: T.UpdateScenarioSuiteRequest; reply: T.ScenarioSuite };
+  list_scenario_suites: { request: T.ListScenarioSuitesRequest; reply: T.ListScenarioSuitesReply };
+  create_evaluation: { request: T.CreateEvaluationRequest; reply: T.Evaluation };
+  get_evaluation: { request: T.GetRecordRequest; reply: T.Evaluation };
+  update_evaluation: { request: T.UpdateEvaluationRequest; reply: T.Evaluation };
+  list_evaluations: { request: T.ListEvaluationsRequest; reply: T.ListEvaluationsReply };
+  create_issue: { request: T.CreateIssueRequest; reply: T.Issue };
+  get_issue: { request: T.GetRecordRequest; reply: T.Issue };
+  update_issue: { request: T.UpdateIssueRequest; reply: T.Issue };
+  list_issues: { request: T.ListIssuesRequest; reply: T.ListIssuesReply };
+  world_model_history: { request: T.WorldModelHistoryRequest; reply: T.WorldModelHistoryReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -41,4 +82,6 @@ export interface EventDataTypes {
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1 };
   'names.name_moved': { 1: T.NameMovedV1 };
+  'evaluation.record_created': { 1: T.RecordCreatedV1 };
+  'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
 }

@@ -71,6 +71,80 @@ export type ReplyEnvelope =
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
 /**
+ * The candidate itself (JSON): a design, a prompt, a policy.
+ */
+export type RecordJson = {[key: string]: unknown};
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "timestamp".
+ */
+export type RecordTimestamp = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "title".
+ */
+export type RecordTitle1 = string;
+/**
+ * The candidate itself (JSON): a design, a prompt, a policy.
+ */
+export type RecordJson1 = {[key: string]: unknown};
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle2 = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type RecordText = string;
+/**
+ * The message text.
+ */
+export type RecordText1 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson2 = {[key: string]: unknown};
+/**
+ * What the project is called.
+ */
+export type RecordTitle3 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText2 = string;
+/**
+ * How the run is configured (JSON; default {}).
+ */
+export type RecordJson3 = {[key: string]: unknown};
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson4 = {[key: string]: unknown};
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "object".
+ */
+export type RecordJson5 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "cursor".
+ */
+export type PageCursor = string;
+/**
+ * Most records in one page (default 50).
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "limit".
+ */
+export type PageLimit = number;
+/**
  * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
  *
  * This interface was referenced by `IrDefinitions`'s JSON-Schema
@@ -214,6 +288,98 @@ export type IrSymbol15 = string;
  */
 export type IrSymbol16 = string;
 export type TrainingRunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+/**
+ * Present when more records follow: pass it as cursor.
+ */
+export type PageCursor1 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor2 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor3 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor4 = string;
+/**
+ * The message text.
+ */
+export type RecordText3 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor5 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson6 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor6 = string;
+/**
+ * What the project is called.
+ */
+export type RecordTitle4 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText4 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor7 = string;
+/**
+ * How the run is configured (JSON; default {}).
+ */
+export type RecordJson7 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor8 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor9 = string;
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson8 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor10 = string;
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle5 = string;
+/**
+ * The message text.
+ */
+export type RecordText5 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson9 = {[key: string]: unknown};
+/**
+ * What the project is called.
+ */
+export type RecordTitle6 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText6 = string;
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson10 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor11 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -766,6 +932,344 @@ export interface ScenarioStoreTerms {
   max_bytes: number;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Candidate".
+ */
+export interface Candidate {
+  id: number;
+  /**
+   * The run that produced the candidate.
+   */
+  run_id: number;
+  /**
+   * The candidates this one was derived from (its lineage): stored candidates of the same project.
+   *
+   * @maxItems 64
+   */
+  parent_ids: number[];
+  content: RecordJson;
+  label?: RecordTitle;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ChatSession".
+ */
+export interface ChatSession {
+  id: number;
+  /**
+   * The project the session belongs to.
+   */
+  project_id: number;
+  title?: RecordTitle1;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * A new candidate.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateCandidateRequest".
+ */
+export interface CreateCandidateRequest {
+  /**
+   * The run that produced the candidate.
+   */
+  run_id: number;
+  /**
+   * The candidates this one was derived from (its lineage): stored candidates of the same project.
+   *
+   * @maxItems 64
+   */
+  parent_ids?: number[];
+  content: RecordJson1;
+  label?: RecordTitle2;
+}
+/**
+ * A new chat session.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateChatSessionRequest".
+ */
+export interface CreateChatSessionRequest {
+  /**
+   * The project the session belongs to.
+   */
+  project_id: number;
+  title?: RecordTitle1;
+}
+/**
+ * A new evaluation.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateEvaluationRequest".
+ */
+export interface CreateEvaluationRequest {
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id: number;
+  /**
+   * The suite it was evaluated on (same project).
+   */
+  scenario_suite_id?: number;
+  score_config: ScoreConfig;
+  scores: Scores;
+}
+/**
+ * The scores an evaluation gives: each by name, typed numeric (with an optional range), categorical (with its values) or boolean.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scoreConfig".
+ */
+export interface ScoreConfig {
+  scores: {
+    [k: string]: ScoreSpec;
+  };
+}
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scoreSpec".
+ */
+export interface ScoreSpec {
+  type: "numeric" | "categorical" | "boolean";
+  /**
+   * numeric: the lowest value allowed.
+   */
+  min?: number;
+  /**
+   * numeric: the highest value allowed.
+   */
+  max?: number;
+  /**
+   * categorical: the values allowed.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  values?: [string, ...string[]];
+  description?: string;
+}
+/**
+ * Score name to value: a number, a category or a boolean, as the score config types it.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scores".
+ */
+export interface Scores {
+  [k: string]: number | string | boolean;
+}
+/**
+ * A new issue.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateIssueRequest".
+ */
+export interface CreateIssueRequest {
+  /**
+   * The project the issue is raised in.
+   */
+  project_id: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * The id of what the issue is about (same project).
+   */
+  target_id: number;
+  title: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+}
+/**
+ * A new message.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateMessageRequest".
+ */
+export interface CreateMessageRequest {
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  /**
+   * Who wrote the message.
+   */
+  role: "user" | "assistant" | "system";
+  content: RecordText1;
+}
+/**
+ * A new problem spec.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateProblemSpecRequest".
+ */
+export interface CreateProblemSpecRequest {
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id: number;
+  spec: RecordJson2;
+  /**
+   * draft (default) or accepted.
+   */
+  status?: "draft" | "accepted";
+}
+/**
+ * A new project.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateProjectRequest".
+ */
+export interface CreateProjectRequest {
+  name: RecordTitle3;
+  description?: RecordText2;
+}
+/**
+ * A new run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateRunRequest".
+ */
+export interface CreateRunRequest {
+  /**
+   * The project the run belongs to.
+   */
+  project_id: number;
+  /**
+   * The scenario suite the run evaluates on (same project).
+   */
+  scenario_suite_id?: number;
+  config?: RecordJson3;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+}
+/**
+ * A new scenario suite.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateScenarioSuiteRequest".
+ */
+export interface CreateScenarioSuiteRequest {
+  /**
+   * The project the suite belongs to.
+   */
+  project_id: number;
+  name: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios: [SuiteScenario, ...SuiteScenario[]];
+}
+/**
+ * A scenario by its name (names service) or its hash.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scenarioRef".
+ */
+export interface SuiteScenario {
+  name?: Label;
+  hash?: Sha256Hex;
+}
+/**
+ * A new world model.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateWorldModelRequest".
+ */
+export interface CreateWorldModelRequest {
+  /**
+   * The project the world model describes.
+   */
+  project_id: number;
+  model: RecordJson4;
+}
+/**
+ * Values shared by the evaluation service messages.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluationDefinitions".
+ */
+export interface EvaluationDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "byId".
+ */
+export interface RecordById {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Evaluation".
+ */
+export interface Evaluation {
+  id: number;
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id: number;
+  /**
+   * The suite it was evaluated on (same project).
+   */
+  scenario_suite_id?: number;
+  score_config: ScoreConfig;
+  scores: Scores;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * A record by id.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetRecordRequest".
+ */
+export interface GetRecordRequest {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetWorldModelRequest".
+ */
+export interface GetWorldModelRequest {
+  id: number;
+  /**
+   * A past version (default: the latest).
+   */
+  version?: number;
+}
+/**
  * The LLM backend an experiment evaluates, with an optional fallback backend.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1106,6 +1610,564 @@ export interface TrainingRun {
   options?: IrMap;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Issue".
+ */
+export interface Issue {
+  id: number;
+  /**
+   * The project the issue is raised in.
+   */
+  project_id: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * The id of what the issue is about (same project).
+   */
+  target_id: number;
+  title: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status: "open" | "resolved" | "dismissed";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListCandidatesReply".
+ */
+export interface ListCandidatesReply {
+  items: Candidate[];
+  next_cursor?: PageCursor1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListCandidatesRequest".
+ */
+export interface ListCandidatesRequest {
+  /**
+   * Only records of this project.
+   */
+  project_id?: number;
+  /**
+   * The run that produced the candidate.
+   */
+  run_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListChatSessionsReply".
+ */
+export interface ListChatSessionsReply {
+  items: ChatSession[];
+  next_cursor?: PageCursor2;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListChatSessionsRequest".
+ */
+export interface ListChatSessionsRequest {
+  /**
+   * The project the session belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListEvaluationsReply".
+ */
+export interface ListEvaluationsReply {
+  items: Evaluation[];
+  next_cursor?: PageCursor3;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListEvaluationsRequest".
+ */
+export interface ListEvaluationsRequest {
+  /**
+   * Only records of this project.
+   */
+  project_id?: number;
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListIssuesReply".
+ */
+export interface ListIssuesReply {
+  items: Issue[];
+  next_cursor?: PageCursor4;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListIssuesRequest".
+ */
+export interface ListIssuesRequest {
+  /**
+   * The project the issue is raised in.
+   */
+  project_id?: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind?: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListMessagesReply".
+ */
+export interface ListMessagesReply {
+  items: Message[];
+  next_cursor?: PageCursor5;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Message".
+ */
+export interface Message {
+  id: number;
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  /**
+   * Who wrote the message.
+   */
+  role: "user" | "assistant" | "system";
+  content: RecordText3;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListMessagesRequest".
+ */
+export interface ListMessagesRequest {
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProblemSpecsReply".
+ */
+export interface ListProblemSpecsReply {
+  items: ProblemSpec[];
+  next_cursor?: PageCursor6;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProblemSpec".
+ */
+export interface ProblemSpec {
+  id: number;
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id: number;
+  spec: RecordJson6;
+  /**
+   * draft (default) or accepted.
+   */
+  status: "draft" | "accepted";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProblemSpecsRequest".
+ */
+export interface ListProblemSpecsRequest {
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProjectsReply".
+ */
+export interface ListProjectsReply {
+  items: Project[];
+  next_cursor?: PageCursor7;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Project".
+ */
+export interface Project {
+  id: number;
+  name: RecordTitle4;
+  description?: RecordText4;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProjectsRequest".
+ */
+export interface ListProjectsRequest {
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunsReply".
+ */
+export interface ListRunsReply {
+  items: Run[];
+  next_cursor?: PageCursor8;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Run".
+ */
+export interface Run {
+  id: number;
+  /**
+   * The project the run belongs to.
+   */
+  project_id: number;
+  /**
+   * The scenario suite the run evaluates on (same project).
+   */
+  scenario_suite_id?: number;
+  config: RecordJson7;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunsRequest".
+ */
+export interface ListRunsRequest {
+  /**
+   * The project the run belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenarioSuitesReply".
+ */
+export interface ListScenarioSuitesReply {
+  items: ScenarioSuite[];
+  next_cursor?: PageCursor9;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioSuite".
+ */
+export interface ScenarioSuite {
+  id: number;
+  /**
+   * The project the suite belongs to.
+   */
+  project_id: number;
+  name: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios: [SuiteScenario, ...SuiteScenario[]];
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenarioSuitesRequest".
+ */
+export interface ListScenarioSuitesRequest {
+  /**
+   * The project the suite belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldModelsReply".
+ */
+export interface ListWorldModelsReply {
+  items: WorldModel[];
+  next_cursor?: PageCursor10;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModel".
+ */
+export interface WorldModel {
+  id: number;
+  /**
+   * The project the world model describes.
+   */
+  project_id: number;
+  model: RecordJson8;
+  /**
+   * 1 when created; each update adds one. The world model version.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldModelsRequest".
+ */
+export interface ListWorldModelsRequest {
+  /**
+   * The project the world model describes.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * Changes fields of a candidate; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateCandidateRequest".
+ */
+export interface UpdateCandidateRequest {
+  id: number;
+  label?: RecordTitle5;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a chat session; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateChatSessionRequest".
+ */
+export interface UpdateChatSessionRequest {
+  id: number;
+  title?: RecordTitle1;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a evaluation; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateEvaluationRequest".
+ */
+export interface UpdateEvaluationRequest {
+  id: number;
+  scores?: Scores;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a issue; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateIssueRequest".
+ */
+export interface UpdateIssueRequest {
+  id: number;
+  title?: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a message; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateMessageRequest".
+ */
+export interface UpdateMessageRequest {
+  id: number;
+  content?: RecordText5;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a problem spec; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateProblemSpecRequest".
+ */
+export interface UpdateProblemSpecRequest {
+  id: number;
+  spec?: RecordJson9;
+  /**
+   * draft (default) or accepted.
+   */
+  status?: "draft" | "accepted";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a project; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateProjectRequest".
+ */
+export interface UpdateProjectRequest {
+  id: number;
+  name?: RecordTitle6;
+  description?: RecordText6;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a run; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateRunRequest".
+ */
+export interface UpdateRunRequest {
+  id: number;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a scenario suite; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateScenarioSuiteRequest".
+ */
+export interface UpdateScenarioSuiteRequest {
+  id: number;
+  name?: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios?: [SuiteScenario, ...SuiteScenario[]];
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a world model; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateWorldModelRequest".
+ */
+export interface UpdateWorldModelRequest {
+  id: number;
+  model?: RecordJson10;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModelHistoryReply".
+ */
+export interface WorldModelHistoryReply {
+  id: number;
+  versions: WorldModelVersion[];
+  next_cursor?: PageCursor11;
+}
+export interface WorldModelVersion {
+  version: number;
+  model: RecordJson5;
+  created_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModelHistoryRequest".
+ */
+export interface WorldModelHistoryRequest {
+  id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
  * Data of a components.component_stored event: published once, when a component row is new.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1153,6 +2215,50 @@ export interface EventEnvelope {
    */
   correlation_id: string | null;
   data: JsonObject;
+}
+/**
+ * A record of the evaluation domain was created.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordCreatedV1".
+ */
+export interface RecordCreatedV1 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue";
+  id: number;
+  project_id: number;
+  version: number;
+}
+/**
+ * A record of the evaluation domain was changed (its new version).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordUpdatedV1".
+ */
+export interface RecordUpdatedV1 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue";
+  id: number;
+  project_id: number;
+  version: number;
 }
 /**
  * A name was set, moved or removed.

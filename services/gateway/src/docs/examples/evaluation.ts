@@ -1,0 +1,348 @@
+import type { ScenarioSuite, ScoreConfig } from '@crucible/contracts';
+import { H } from './content';
+import { example, type OperationExample } from './example';
+
+// Stand-in instants, one per write (each a transaction of its own).
+const T = (n: number): string => `2026-03-14T10:00:${String(n).padStart(2, '0')}.000Z`;
+
+const project = {
+  id: 1,
+  name: 'Clinic triage',
+  description: 'Triage policies for a walk-in clinic, nights included.',
+  version: 2,
+  created_at: T(1),
+  updated_at: T(2),
+};
+const session = {
+  id: 1,
+  project_id: 1,
+  title: 'Kick-off call',
+  version: 2,
+  created_at: T(3),
+  updated_at: T(4),
+};
+const message = {
+  id: 1,
+  project_id: 1,
+  chat_session_id: 1,
+  role: 'user' as const,
+  content: 'Patients wait too long at night (over two hours).',
+  version: 2,
+  created_at: T(5),
+  updated_at: T(6),
+};
+const spec = { goal: 'Cut night waits below one hour', constraints: ['two nurses on shift'] };
+const problemSpec = {
+  id: 1,
+  project_id: 1,
+  spec,
+  status: 'accepted' as const,
+  version: 2,
+  created_at: T(7),
+  updated_at: T(8),
+};
+const modelV1 = { actors: ['nurse', 'patient'], rules: ['first come, first served'] };
+const modelV2 = { actors: ['nurse', 'patient'], rules: ['most urgent first'] };
+const worldModel = {
+  id: 1,
+  project_id: 1,
+  model: modelV2,
+  version: 2,
+  created_at: T(9),
+  updated_at: T(10),
+};
+const run = {
+  id: 1,
+  project_id: 1,
+  config: { turns: 20, seed: 7 },
+  status: 'running' as const,
+  version: 2,
+  created_at: T(11),
+  updated_at: T(12),
+};
+const candidate = {
+  id: 1,
+  project_id: 1,
+  run_id: 1,
+  parent_ids: [],
+  content: { policy: 'most urgent first' },
+  label: 'urgency-first',
+  version: 2,
+  created_at: T(13),
+  updated_at: T(14),
+};
+const suite: ScenarioSuite = {
+  id: 1,
+  project_id: 1,
+  name: 'Night shifts, busy',
+  scenarios: [{ name: 'locked-room' }, { hash: H.LOCKED_ROOM }],
+  version: 2,
+  created_at: T(15),
+  updated_at: T(16),
+};
+const scoreConfig: ScoreConfig = {
+  scores: {
+    mean_wait_min: { type: 'numeric' as const, min: 0 },
+    safe: { type: 'boolean' as const },
+    verdict: { type: 'categorical' as const, values: ['better', 'same', 'worse'] },
+  },
+};
+const evaluation = {
+  id: 1,
+  project_id: 1,
+  candidate_id: 1,
+  scenario_suite_id: 1,
+  score_config: scoreConfig,
+  scores: { mean_wait_min: 45, safe: true, verdict: 'better' },
+  version: 2,
+  created_at: T(17),
+  updated_at: T(18),
+};
+const issue = {
+  id: 1,
+  project_id: 1,
+  target_kind: 'world_model' as const,
+  target_id: 1,
+  title: 'Walk-outs missing',
+  body: 'Patients who leave before being seen are not modelled.',
+  status: 'resolved' as const,
+  version: 2,
+  created_at: T(19),
+  updated_at: T(20),
+};
+
+/** The evaluation service, after the names examples: one project worked through. */
+export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'create_project',
+    request: { name: 'Clinic triage', description: 'Triage policies for a walk-in clinic.' },
+    reply: {
+      ...project,
+      description: 'Triage policies for a walk-in clinic.',
+      version: 1,
+      updated_at: T(1),
+    },
+  }),
+  example({
+    operation: 'get_project',
+    request: { id: 1 },
+    reply: {
+      ...project,
+      description: 'Triage policies for a walk-in clinic.',
+      version: 1,
+      updated_at: T(1),
+    },
+  }),
+  example({
+    operation: 'update_project',
+    request: { id: 1, description: project.description, expected_version: 1 },
+    reply: project,
+  }),
+  example({ operation: 'list_projects', request: {}, reply: { items: [project] } }),
+  example({
+    operation: 'create_chat_session',
+    request: { project_id: 1, title: 'Kick-off' },
+    reply: { ...session, title: 'Kick-off', version: 1, updated_at: T(3) },
+  }),
+  example({
+    operation: 'get_chat_session',
+    request: { id: 1 },
+    reply: { ...session, title: 'Kick-off', version: 1, updated_at: T(3) },
+  }),
+  example({
+    operation: 'update_chat_session',
+    request: { id: 1, title: 'Kick-off call' },
+    reply: session,
+  }),
+  example({
+    operation: 'list_chat_sessions',
+    request: { project_id: 1 },
+    reply: { items: [session] },
+  }),
+  example({
+    operation: 'create_message',
+    request: { chat_session_id: 1, role: 'user', content: 'Patients wait too long at night.' },
+    reply: {
+      ...message,
+      content: 'Patients wait too long at night.',
+      version: 1,
+      updated_at: T(5),
+    },
+  }),
+  example({
+    operation: 'get_message',
+    request: { id: 1 },
+    reply: {
+      ...message,
+      content: 'Patients wait too long at night.',
+      version: 1,
+      updated_at: T(5),
+    },
+  }),
+  example({
+    operation: 'update_message',
+    request: { id: 1, content: message.content },
+    reply: message,
+  }),
+  example({
+    operation: 'list_messages',
+    request: { chat_session_id: 1 },
+    reply: { items: [message] },
+  }),
+  example({
+    operation: 'create_problem_spec',
+    request: { project_id: 1, spec },
+    reply: { ...problemSpec, status: 'draft', version: 1, updated_at: T(7) },
+  }),
+  example({
+    operation: 'get_problem_spec',
+    request: { id: 1 },
+    reply: { ...problemSpec, status: 'draft', version: 1, updated_at: T(7) },
+  }),
+  example({
+    operation: 'update_problem_spec',
+    request: { id: 1, status: 'accepted' },
+    reply: problemSpec,
+  }),
+  example({
+    operation: 'list_problem_specs',
+    request: { project_id: 1 },
+    reply: { items: [problemSpec] },
+  }),
+  example({
+    operation: 'create_world_model',
+    request: { project_id: 1, model: modelV1 },
+    reply: { ...worldModel, model: modelV1, version: 1, updated_at: T(9) },
+  }),
+  example({
+    operation: 'get_world_model',
+    request: { id: 1 },
+    reply: { ...worldModel, model: modelV1, version: 1, updated_at: T(9) },
+  }),
+  example({
+    operation: 'update_world_model',
+    request: { id: 1, model: modelV2, expected_version: 1 },
+    reply: worldModel,
+  }),
+  example({
+    operation: 'list_world_models',
+    request: { project_id: 1 },
+    reply: { items: [worldModel] },
+  }),
+  example({
+    operation: 'create_run',
+    request: { project_id: 1, config: { turns: 20, seed: 7 } },
+    reply: { ...run, status: 'pending', version: 1, updated_at: T(11) },
+  }),
+  example({
+    operation: 'get_run',
+    request: { id: 1 },
+    reply: { ...run, status: 'pending', version: 1, updated_at: T(11) },
+  }),
+  example({ operation: 'update_run', request: { id: 1, status: 'running' }, reply: run }),
+  example({ operation: 'list_runs', request: { project_id: 1 }, reply: { items: [run] } }),
+  example({
+    operation: 'create_candidate',
+    request: { run_id: 1, content: { policy: 'most urgent first' }, label: 'urgency' },
+    reply: { ...candidate, label: 'urgency', version: 1, updated_at: T(13) },
+  }),
+  example({
+    operation: 'get_candidate',
+    request: { id: 1 },
+    reply: { ...candidate, label: 'urgency', version: 1, updated_at: T(13) },
+  }),
+  example({
+    operation: 'update_candidate',
+    request: { id: 1, label: 'urgency-first' },
+    reply: candidate,
+  }),
+  example({ operation: 'list_candidates', request: { run_id: 1 }, reply: { items: [candidate] } }),
+  example({
+    operation: 'create_scenario_suite',
+    request: { project_id: 1, name: 'Night shifts', scenarios: suite.scenarios },
+    reply: { ...suite, name: 'Night shifts', version: 1, updated_at: T(15) },
+  }),
+  example({
+    operation: 'get_scenario_suite',
+    request: { id: 1 },
+    reply: { ...suite, name: 'Night shifts', version: 1, updated_at: T(15) },
+  }),
+  example({
+    operation: 'update_scenario_suite',
+    request: { id: 1, name: 'Night shifts, busy' },
+    reply: suite,
+  }),
+  example({
+    operation: 'list_scenario_suites',
+    request: { project_id: 1 },
+    reply: { items: [suite] },
+  }),
+  example({
+    operation: 'create_evaluation',
+    request: {
+      candidate_id: 1,
+      scenario_suite_id: 1,
+      score_config: scoreConfig,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+    },
+    reply: {
+      ...evaluation,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+      version: 1,
+      updated_at: T(17),
+    },
+  }),
+  example({
+    operation: 'get_evaluation',
+    request: { id: 1 },
+    reply: {
+      ...evaluation,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+      version: 1,
+      updated_at: T(17),
+    },
+  }),
+  example({
+    operation: 'update_evaluation',
+    request: { id: 1, scores: evaluation.scores, expected_version: 1 },
+    reply: evaluation,
+  }),
+  example({
+    operation: 'list_evaluations',
+    request: { candidate_id: 1 },
+    reply: { items: [evaluation] },
+  }),
+  example({
+    operation: 'create_issue',
+    request: {
+      project_id: 1,
+      target_kind: 'world_model',
+      target_id: 1,
+      title: issue.title,
+      body: issue.body,
+    },
+    reply: { ...issue, status: 'open', version: 1, updated_at: T(19) },
+  }),
+  example({
+    operation: 'get_issue',
+    request: { id: 1 },
+    reply: { ...issue, status: 'open', version: 1, updated_at: T(19) },
+  }),
+  example({ operation: 'update_issue', request: { id: 1, status: 'resolved' }, reply: issue }),
+  example({
+    operation: 'list_issues',
+    request: { project_id: 1, status: 'resolved' },
+    reply: { items: [issue] },
+  }),
+  example({
+    operation: 'world_model_history',
+    request: { id: 1 },
+    reply: {
+      id: 1,
+      versions: [
+        { version: 2, model: modelV2, created_at: T(10) },
+        { version: 1, model: modelV1, created_at: T(9) },
+      ],
+    },
+  }),
+];

@@ -1,0 +1,87 @@
+import type { Call, EventTest } from './event-test';
+import { tag } from './fixtures';
+
+/** The record_created/record_updated data a record reply announces. */
+function announced(entity: string, call: Call) {
+  return {
+    entity,
+    id: call.body.id,
+    project_id: entity === 'project' ? call.body.id : call.body.project_id,
+    version: call.body.version,
+  };
+}
+
+export const EVALUATION_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.record_created',
+    title: 'one per created record, keyed by kind and id, with its project; none for a refusal',
+    async run(ctx) {
+      const project = await ctx.ok('create_project', { name: `events ${tag()}` });
+      const session = await ctx.ok('create_chat_session', { project_id: project.body.id });
+      const model = await ctx.ok('create_world_model', {
+        project_id: project.body.id,
+        model: { actors: [] },
+      });
+      const refused = await ctx.call('create_chat_session', { project_id: 9_000_000_000 });
+      expect([refused.status, refused.body.error?.details?.reason]).toEqual([
+        404,
+        'project_not_found',
+      ]);
+      const calls = new Map<string, [string, Call]>([
+        [project.requestId, ['project', project]],
+        [session.requestId, ['chat_session', session]],
+        [model.requestId, ['world_model', model]],
+        [refused.requestId, ['chat_session', refused]],
+      ]);
+      const events = await ctx.events('evaluation', (e) =>
+        calls.has(e.envelope.causation_id ?? ''),
+      );
+      expect(
+        events.map((e) => ({ key: e.record.key, type: e.envelope.type, data: e.envelope.data })),
+      ).toEqual(
+        [project, session, model].map((call) => {
+          const [entity] = calls.get(call.requestId)!;
+          return {
+            key: `${entity}/${call.body.id}`,
+            type: 'evaluation.record_created',
+            data: announced(entity, call),
+          };
+        }),
+      );
+    },
+  },
+  {
+    type: 'evaluation.record_updated',
+    title: 'one per update with the new version, in order; none for a version mismatch',
+    async run(ctx) {
+      const project = await ctx.ok('create_project', { name: `events ${tag()}` });
+      const model = await ctx.ok('create_world_model', {
+        project_id: project.body.id,
+        model: { v: 1 },
+      });
+      const second = await ctx.ok('update_world_model', { id: model.body.id, model: { v: 2 } });
+      const stale = await ctx.call('update_world_model', {
+        id: model.body.id,
+        model: { v: 3 },
+        expected_version: 1,
+      });
+      expect([stale.status, stale.body.error?.details?.reason]).toEqual([409, 'version_mismatch']);
+      const third = await ctx.ok('update_world_model', {
+        id: model.body.id,
+        model: { v: 3 },
+        expected_version: 2,
+      });
+      const ids = new Set([second.requestId, stale.requestId, third.requestId]);
+      const events = await ctx.events('evaluation', (e) => ids.has(e.envelope.causation_id ?? ''));
+      expect(
+        events.map((e) => ({ key: e.record.key, type: e.envelope.type, data: e.envelope.data })),
+      ).toEqual(
+        [second, third].map((call) => ({
+          key: `world_model/${model.body.id}`,
+          type: 'evaluation.record_updated',
+          data: announced('world_model', call),
+        })),
+      );
+    },
+  },
+];
