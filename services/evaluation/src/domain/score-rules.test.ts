@@ -88,7 +88,7 @@ describe('score configs', () => {
       'invalid_score_spec',
     ],
   ] as const)('%s', (_name, scores, path, reason) => {
-    const found = scoreConfigProblem({ scores } as unknown as ScoreConfig, '/c');
+    const found = scoreConfigProblem({ scores }, '/c');
     expect(found === null ? null : [found.details.path, found.details.reason]).toEqual([
       path,
       reason,
