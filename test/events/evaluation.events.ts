@@ -85,3 +85,56 @@ export const EVALUATION_EVENT_TESTS: readonly EventTest[] = [
     },
   },
 ];
+
+export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.model_registry_changed',
+    title:
+      'one per registered model, version and alias move, keyed by model; none for a repeat or a lost compare-and-swap',
+    async run(ctx) {
+      const id = `m_${tag().replace(/-/g, '_')}`;
+      const model = await ctx.ok('register_model', { model: { id } });
+      const again = await ctx.ok('register_model', { model: { id } });
+      const version = await ctx.ok('register_model_version', {
+        model_version: { id: `${id}_v1`, model_id: id, version: '1.0.0' },
+      });
+      const moved = await ctx.ok('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+      });
+      const same = await ctx.ok('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+      });
+      const lost = await ctx.call('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+        expected_current_version: null,
+      });
+      expect(same.body.changed).toBe(false);
+      expect([lost.status, lost.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
+      const events = await ctx.events('evaluation', (e) => e.record.key === id);
+      expect(events.map((e) => e.envelope.data)).toEqual([
+        { model_id: id, change: 'model_registered' },
+        { model_id: id, change: 'version_registered', version: '1.0.0' },
+        {
+          model_id: id,
+          change: 'alias_moved',
+          alias: 'champion',
+          version: '1.0.0',
+          previous_version: null,
+          history_id: moved.body.history_id,
+        },
+      ]);
+      expect(events.map((e) => e.envelope.causation_id)).toEqual([
+        model.requestId,
+        version.requestId,
+        moved.requestId,
+      ]);
+      expect(again.body).toEqual(model.body);
+    },
+  },
+];

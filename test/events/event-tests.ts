@@ -1,5 +1,5 @@
 import { COMPONENTS_EVENT_TESTS } from './components.events';
-import { EVALUATION_EVENT_TESTS } from './evaluation.events';
+import { EVALUATION_EVENT_TESTS, REGISTRY_EVENT_TESTS } from './evaluation.events';
 import type { EventTest } from './event-test';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
@@ -14,4 +14,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...SCENARIOS_EVENT_TESTS,
   ...NAMES_EVENT_TESTS,
   ...EVALUATION_EVENT_TESTS,
+  ...REGISTRY_EVENT_TESTS,
 ];

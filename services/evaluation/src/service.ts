@@ -2,6 +2,7 @@ import { prepareService, serve, type Infrastructure, type Stoppable } from '@cru
 import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
 import { registerHandlers } from './handlers';
 import { RecordStore } from './store/record-store';
+import { RegistryStore } from './store/registry-store';
 
 export const SERVICE_NAME = 'evaluation';
 export const SERVICE_VERSION = '0.1.0';
@@ -14,6 +15,7 @@ export async function startEvaluationService(
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   registerHandlers(core.server, {
     store: new RecordStore(core.db, core.outbox),
+    registry: new RegistryStore(core.db),
     events: core.outbox,
     settings,
     logger: core.logger,

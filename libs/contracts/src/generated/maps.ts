@@ -74,6 +74,17 @@ export interface OperationTypes {
   update_issue: { request: T.UpdateIssueRequest; reply: T.Issue };
   list_issues: { request: T.ListIssuesRequest; reply: T.ListIssuesReply };
   world_model_history: { request: T.WorldModelHistoryRequest; reply: T.WorldModelHistoryReply };
+  validate_experiment: { request: T.ValidateExperimentRequest; reply: T.ValidateExperimentReply };
+  create_experiment: { request: T.CreateExperimentRequest; reply: T.StoredExperiment };
+  get_experiment: { request: T.GetExperimentRequest; reply: T.StoredExperiment };
+  list_experiments: { request: T.ListExperimentsRequest; reply: T.ListExperimentsReply };
+  register_model: { request: T.RegisterModelRequest; reply: T.RegisteredModel };
+  get_model: { request: T.GetModelRequest; reply: T.RegisteredModel };
+  list_models: { request: T.ListModelsRequest; reply: T.ListModelsReply };
+  register_model_version: { request: T.RegisterModelVersionRequest; reply: T.ModelVersion };
+  list_model_versions: { request: T.ListModelVersionsRequest; reply: T.ListModelVersionsReply };
+  set_model_alias: { request: T.SetModelAliasRequest; reply: T.SetModelAliasReply };
+  model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -84,4 +95,5 @@ export interface EventDataTypes {
   'names.name_moved': { 1: T.NameMovedV1 };
   'evaluation.record_created': { 1: T.RecordCreatedV1 };
   'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
+  'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1 };
 }

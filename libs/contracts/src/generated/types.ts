@@ -97,6 +97,131 @@ export type RecordJson1 = {[key: string]: unknown};
  */
 export type RecordTitle2 = string;
 /**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "id".
+ */
+export type IrId = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol = string;
+/**
+ * Free-form options or metadata (a JSON object).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "map".
+ */
+export type IrMap = {[key: string]: unknown};
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "semver".
+ */
+export type SemanticVersion = string;
+/**
+ * Where artifacts live: a URI with a scheme (file:, s3:, gs:, https:, hf: ...).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "uri".
+ */
+export type IrUri = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol1 = string;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type IrText = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "symbol".
+ */
+export type IrSymbol2 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol3 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol4 = string;
+export type DatasetFormat = "parquet" | "csv" | "jsonl" | "arrow";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol5 = string;
+export type PositiveInteger = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction1 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol6 = string;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "positiveInt".
+ */
+export type PositiveInteger1 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol7 = string;
+/**
+ * An RFC 3339 date-time.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "timestamp".
+ */
+export type IrTimestamp = string;
+export type ExperimentType = "evaluation" | "training" | "comparison" | "ablation";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage = "development" | "staging" | "production" | "archived";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol8 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol9 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol10 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol11 = string;
+export type PositiveInteger2 = number;
+export type PositiveInteger3 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol12 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol13 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol14 = string;
+/**
  * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
  * via the `definition` "text".
  */
@@ -145,140 +270,13 @@ export type PageCursor = string;
  */
 export type PageLimit = number;
 /**
- * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "id".
- */
-export type IrId = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol = string;
-/**
- * Free-form options or metadata (a JSON object).
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "map".
- */
-export type IrMap = {[key: string]: unknown};
-/**
- * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "semver".
- */
-export type SemanticVersion = string;
-/**
- * Where artifacts live: a URI with a scheme (file:, s3:, gs:, https:, hf: ...).
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "uri".
- */
-export type IrUri = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol1 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol2 = string;
-/**
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "text".
- */
-export type IrText = string;
-export type DatasetFormat = "parquet" | "csv" | "jsonl" | "arrow";
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "symbol".
- */
-export type IrSymbol3 = string;
-/**
- * An RFC 3339 date-time.
- *
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "timestamp".
- */
-export type IrTimestamp = string;
-/**
  * A number from 0 to 1, both included.
  *
  * This interface was referenced by `IrDefinitions`'s JSON-Schema
  * via the `definition` "fraction".
  */
-export type Fraction = number;
-/**
- * This interface was referenced by `IrDefinitions`'s JSON-Schema
- * via the `definition` "positiveInt".
- */
-export type PositiveInteger = number;
-export type PositiveInteger1 = number;
-/**
- * development, staging, production, ... (default development).
- */
-export type IrSymbol4 = string;
-/**
- * rolling, blue_green, canary, recreate, ... (default rolling).
- */
-export type IrSymbol5 = string;
-export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
-export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol6 = string;
-export type PositiveInteger2 = number;
-/**
- * A number from 0 to 1, both included.
- */
-export type Fraction1 = number;
-/**
- * A number from 0 to 1, both included.
- */
 export type Fraction2 = number;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol7 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol8 = string;
-export type ExperimentType = "evaluation" | "training" | "comparison" | "ablation";
-/**
- * Where the version is in its life (default development).
- */
-export type ModelStage = "development" | "staging" | "production" | "archived";
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol9 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol10 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol11 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol12 = string;
-export type PositiveInteger3 = number;
 export type PositiveInteger4 = number;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol13 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
-export type IrSymbol14 = string;
 /**
  * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
  */
@@ -287,6 +285,12 @@ export type IrSymbol15 = string;
  * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
  */
 export type IrSymbol16 = string;
+export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
+export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol17 = string;
 export type TrainingRunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
 /**
  * Present when more records follow: pass it as cursor.
@@ -301,6 +305,14 @@ export type PageCursor2 = string;
  */
 export type PageCursor3 = string;
 /**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId1 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex1 = string;
+/**
  * The previous page's next_cursor.
  */
 export type PageCursor4 = string;
@@ -312,6 +324,14 @@ export type RecordText3 = string;
  * The previous page's next_cursor.
  */
 export type PageCursor5 = string;
+/**
+ * Only versions at this stage.
+ */
+export type ModelStage1 = "development" | "staging" | "production" | "archived";
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId2 = string;
 /**
  * The problem statement: goals, constraints, actors (JSON).
  */
@@ -353,6 +373,10 @@ export type RecordJson8 = {[key: string]: unknown};
  */
 export type PageCursor10 = string;
 /**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ */
+export type SemanticVersion1 = string;
+/**
  * A short name for the candidate.
  */
 export type RecordTitle5 = string;
@@ -383,7 +407,7 @@ export type PageCursor11 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex1 = string;
+export type Sha256Hex2 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -400,7 +424,7 @@ export type Note = string | null;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex2 = string;
+export type Sha256Hex3 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -444,7 +468,7 @@ export type Label2 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex3 = string;
+export type Sha256Hex4 = string;
 /**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
  *
@@ -1073,6 +1097,279 @@ export interface Scores {
   [k: string]: number | string | boolean;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateExperimentRequest".
+ */
+export interface CreateExperimentRequest {
+  /**
+   * The project the experiment belongs to.
+   */
+  project_id: number;
+  experiment: Experiment;
+}
+/**
+ * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Experiment".
+ */
+export interface Experiment {
+  id: IrId;
+  backend: BackendRef;
+  /**
+   * @minItems 1
+   * @maxItems 256
+   */
+  pipeline: [StageDef, ...StageDef[]];
+  description?: IrText;
+  owner?: IrText;
+  tags?: IrSymbol2[];
+  metadata?: IrMap;
+  dataset?: DatasetRef;
+  reliability?: ReliabilityConfig;
+  outputs?: OutputSpec[];
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+  experiment_type?: ExperimentType;
+  model_version?: ModelVersion;
+  training_config?: TrainingConfig;
+  baseline?: ModelRef;
+}
+/**
+ * The LLM backend an experiment evaluates, with an optional fallback backend.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "BackendRef".
+ */
+export interface BackendRef {
+  id: IrId;
+  profile?: IrSymbol;
+  options?: IrMap;
+  model_version?: SemanticVersion;
+  endpoint_url?: IrUri;
+  deployment_id?: IrId;
+  fallback?: FallbackBackendRef;
+}
+/**
+ * The backend used when the primary one fails (one level: a fallback has no fallback of its own).
+ *
+ * This interface was referenced by `BackendRef`'s JSON-Schema
+ * via the `definition` "fallback".
+ */
+export interface FallbackBackendRef {
+  id: IrId;
+  profile?: IrSymbol1;
+  options?: IrMap;
+  model_version?: SemanticVersion;
+  endpoint_url?: IrUri;
+  deployment_id?: IrId;
+}
+/**
+ * One stage of an experiment pipeline.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StageDef".
+ */
+export interface StageDef {
+  name: IrId;
+  module?: IrText;
+  options?: IrMap;
+  enabled?: boolean;
+}
+/**
+ * A dataset an experiment reads.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DatasetRef".
+ */
+export interface DatasetRef {
+  name: IrId;
+  provider?: IrSymbol3;
+  split?: IrSymbol4;
+  options?: IrMap;
+  version?: IrText;
+  format?: DatasetFormat;
+  schema?: IrMap;
+}
+/**
+ * How an experiment makes its results reliable: ensembles, hedging, guardrails, statistics, fairness, monitoring, drift, circuit breaking and feedback. Every part is optional.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReliabilityConfig".
+ */
+export interface ReliabilityConfig {
+  ensemble?: EnsembleConfig;
+  hedging?: HedgingConfig;
+  guardrails?: GuardrailConfig;
+  stats?: StatsConfig;
+  fairness?: FairnessConfig;
+  monitoring?: IrMap;
+  drift?: IrMap;
+  circuit_breaker?: IrMap;
+  feedback?: FeedbackConfig;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "ensemble".
+ */
+export interface EnsembleConfig {
+  strategy?: "majority" | "weighted" | "best_confidence" | "unanimous";
+  execution_mode?: "parallel" | "sequential" | "hedged" | "cascade";
+  models?: BackendRef[];
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "hedging".
+ */
+export interface HedgingConfig {
+  strategy?: "off" | "fixed" | "percentile" | "adaptive" | "workload_aware";
+  delay_ms?: number;
+  percentile?: number;
+  max_extra_requests?: number;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "guardrails".
+ */
+export interface GuardrailConfig {
+  profiles?: IrSymbol2[];
+  prompt_injection_detection?: boolean;
+  jailbreak_detection?: boolean;
+  pii_detection?: boolean;
+  pii_redaction?: boolean;
+  content_moderation?: boolean;
+  fail_on_detection?: boolean;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "stats".
+ */
+export interface StatsConfig {
+  tests?: IrSymbol2[];
+  alpha?: number;
+  confidence_level?: number;
+  effect_size_type?: IrSymbol5;
+  multiple_testing_correction?: IrSymbol2;
+  bootstrap_iterations?: PositiveInteger;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "fairness".
+ */
+export interface FairnessConfig {
+  enabled?: boolean;
+  metrics?: IrSymbol2[];
+  group_by?: IrText;
+  threshold?: Fraction;
+  fail_on_violation?: boolean;
+  options?: IrMap;
+}
+/**
+ * How feedback is collected, stored and acted on.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackConfig".
+ */
+export interface FeedbackConfig {
+  enabled?: boolean;
+  sampling_rate?: Fraction1;
+  feedback_types?: IrSymbol2[];
+  storage?: IrSymbol6;
+  retention_days?: PositiveInteger1;
+  anonymize_pii?: boolean;
+  drift_detection?: IrMap;
+  retraining_trigger?: IrMap;
+  options?: IrMap;
+}
+/**
+ * An output an experiment produces.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "OutputSpec".
+ */
+export interface OutputSpec {
+  name: IrId;
+  options?: IrMap;
+  /**
+   * @minItems 1
+   */
+  formats?: [IrSymbol2, ...IrSymbol2[]];
+  sink?: IrSymbol7;
+}
+/**
+ * One immutable version of a registered model, with its metrics and lineage.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersion".
+ */
+export interface ModelVersion {
+  id: IrId;
+  model_id: IrId;
+  version: SemanticVersion;
+  stage?: ModelStage;
+  training_run_id?: IrId;
+  metrics?: ModelMetrics;
+  artifact_uri?: IrUri;
+  parent_version?: SemanticVersion;
+  description?: IrText;
+  created_at?: IrTimestamp;
+  created_by?: IrText;
+  options?: IrMap;
+}
+/**
+ * Metric name to value.
+ */
+export interface ModelMetrics {
+  [k: string]: number;
+}
+/**
+ * Hyperparameters and options of a training run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TrainingConfig".
+ */
+export interface TrainingConfig {
+  id: IrId;
+  model_ref: ModelRef;
+  dataset_ref: DatasetRef;
+  epochs?: PositiveInteger2;
+  batch_size?: PositiveInteger3;
+  learning_rate?: number;
+  optimizer?: IrSymbol12;
+  loss_function?: IrSymbol13;
+  metrics?: IrSymbol2[];
+  validation_split?: number;
+  device?: IrSymbol14;
+  seed?: number;
+  mixed_precision?: boolean;
+  gradient_clipping?: number;
+  early_stopping?: IrMap;
+  checkpoint_every?: PositiveInteger1;
+  options?: IrMap;
+}
+/**
+ * A model of the registry used for training, evaluation or deployment.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRef".
+ */
+export interface ModelRef {
+  id: IrId;
+  name?: IrText;
+  version?: SemanticVersion;
+  provider?: IrSymbol8;
+  framework?: IrSymbol9;
+  architecture?: IrSymbol10;
+  task?: IrSymbol11;
+  artifact_uri?: IrUri;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
  * A new issue.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1250,6 +1547,20 @@ export interface Evaluation {
   updated_at: RecordTimestamp;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetExperimentRequest".
+ */
+export interface GetExperimentRequest {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetModelRequest".
+ */
+export interface GetModelRequest {
+  id: IrId;
+}
+/**
  * A record by id.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1270,36 +1581,6 @@ export interface GetWorldModelRequest {
   version?: number;
 }
 /**
- * The LLM backend an experiment evaluates, with an optional fallback backend.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "BackendRef".
- */
-export interface BackendRef {
-  id: IrId;
-  profile?: IrSymbol;
-  options?: IrMap;
-  model_version?: SemanticVersion;
-  endpoint_url?: IrUri;
-  deployment_id?: IrId;
-  fallback?: BackendRef;
-}
-/**
- * A dataset an experiment reads.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "DatasetRef".
- */
-export interface DatasetRef {
-  name: IrId;
-  provider?: IrSymbol1;
-  split?: IrSymbol2;
-  options?: IrMap;
-  version?: IrText;
-  format?: DatasetFormat;
-  schema?: IrMap;
-}
-/**
  * Value grammars of the experiment IR (docs/experiment-ir.md). A failure inside one is reported with the reason in x-crucible-reason.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1318,11 +1599,11 @@ export interface DeploymentConfig {
   id: IrId;
   model_version_id: IrId;
   target?: IrMap;
-  replicas?: PositiveInteger1;
+  replicas?: PositiveInteger4;
   resources?: IrMap;
   scaling?: IrMap;
-  environment?: IrSymbol4;
-  strategy?: IrSymbol5;
+  environment?: IrSymbol15;
+  strategy?: IrSymbol16;
   health_check?: IrMap;
   endpoint?: IrMap;
   metadata?: IrMap;
@@ -1349,224 +1630,6 @@ export interface DeploymentStatus {
   updated_at?: IrTimestamp;
 }
 /**
- * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "Experiment".
- */
-export interface Experiment {
-  id: IrId;
-  backend: BackendRef;
-  /**
-   * @minItems 1
-   * @maxItems 256
-   */
-  pipeline: [StageDef, ...StageDef[]];
-  description?: IrText;
-  owner?: IrText;
-  tags?: IrSymbol3[];
-  metadata?: IrMap;
-  dataset?: DatasetRef;
-  reliability?: ReliabilityConfig;
-  outputs?: OutputSpec[];
-  created_at?: IrTimestamp;
-  updated_at?: IrTimestamp;
-  experiment_type?: ExperimentType;
-  model_version?: ModelVersion;
-  training_config?: TrainingConfig;
-  baseline?: ModelRef;
-}
-/**
- * One stage of an experiment pipeline.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "StageDef".
- */
-export interface StageDef {
-  name: IrId;
-  module?: IrText;
-  options?: IrMap;
-  enabled?: boolean;
-}
-/**
- * How an experiment makes its results reliable: ensembles, hedging, guardrails, statistics, fairness, monitoring, drift, circuit breaking and feedback. Every part is optional.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "ReliabilityConfig".
- */
-export interface ReliabilityConfig {
-  ensemble?: EnsembleConfig;
-  hedging?: HedgingConfig;
-  guardrails?: GuardrailConfig;
-  stats?: StatsConfig;
-  fairness?: FairnessConfig;
-  monitoring?: IrMap;
-  drift?: IrMap;
-  circuit_breaker?: IrMap;
-  feedback?: FeedbackConfig;
-}
-/**
- * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
- * via the `definition` "ensemble".
- */
-export interface EnsembleConfig {
-  strategy?: "majority" | "weighted" | "best_confidence" | "unanimous";
-  execution_mode?: "parallel" | "sequential" | "hedged" | "cascade";
-  models?: BackendRef[];
-  options?: IrMap;
-}
-/**
- * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
- * via the `definition` "hedging".
- */
-export interface HedgingConfig {
-  strategy?: "off" | "fixed" | "percentile" | "adaptive" | "workload_aware";
-  delay_ms?: number;
-  percentile?: number;
-  max_extra_requests?: number;
-  options?: IrMap;
-}
-/**
- * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
- * via the `definition` "guardrails".
- */
-export interface GuardrailConfig {
-  profiles?: IrSymbol3[];
-  prompt_injection_detection?: boolean;
-  jailbreak_detection?: boolean;
-  pii_detection?: boolean;
-  pii_redaction?: boolean;
-  content_moderation?: boolean;
-  fail_on_detection?: boolean;
-  options?: IrMap;
-}
-/**
- * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
- * via the `definition` "stats".
- */
-export interface StatsConfig {
-  tests?: IrSymbol3[];
-  alpha?: number;
-  confidence_level?: number;
-  effect_size_type?: IrSymbol6;
-  multiple_testing_correction?: IrSymbol3;
-  bootstrap_iterations?: PositiveInteger2;
-  options?: IrMap;
-}
-/**
- * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
- * via the `definition` "fairness".
- */
-export interface FairnessConfig {
-  enabled?: boolean;
-  metrics?: IrSymbol3[];
-  group_by?: IrText;
-  threshold?: Fraction1;
-  fail_on_violation?: boolean;
-  options?: IrMap;
-}
-/**
- * How feedback is collected, stored and acted on.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "FeedbackConfig".
- */
-export interface FeedbackConfig {
-  enabled?: boolean;
-  sampling_rate?: Fraction2;
-  feedback_types?: IrSymbol3[];
-  storage?: IrSymbol7;
-  retention_days?: PositiveInteger;
-  anonymize_pii?: boolean;
-  drift_detection?: IrMap;
-  retraining_trigger?: IrMap;
-  options?: IrMap;
-}
-/**
- * An output an experiment produces.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "OutputSpec".
- */
-export interface OutputSpec {
-  name: IrId;
-  options?: IrMap;
-  /**
-   * @minItems 1
-   */
-  formats?: [IrSymbol3, ...IrSymbol3[]];
-  sink?: IrSymbol8;
-}
-/**
- * One immutable version of a registered model, with its metrics and lineage.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "ModelVersion".
- */
-export interface ModelVersion {
-  id: IrId;
-  model_id: IrId;
-  version: SemanticVersion;
-  stage?: ModelStage;
-  training_run_id?: IrId;
-  metrics?: ModelMetrics;
-  artifact_uri?: IrUri;
-  parent_version?: SemanticVersion;
-  description?: IrText;
-  created_at?: IrTimestamp;
-  created_by?: IrText;
-  options?: IrMap;
-}
-/**
- * Metric name to value.
- */
-export interface ModelMetrics {
-  [k: string]: number;
-}
-/**
- * Hyperparameters and options of a training run.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "TrainingConfig".
- */
-export interface TrainingConfig {
-  id: IrId;
-  model_ref: ModelRef;
-  dataset_ref: DatasetRef;
-  epochs?: PositiveInteger3;
-  batch_size?: PositiveInteger4;
-  learning_rate?: number;
-  optimizer?: IrSymbol13;
-  loss_function?: IrSymbol14;
-  metrics?: IrSymbol3[];
-  validation_split?: number;
-  device?: IrSymbol15;
-  seed?: number;
-  mixed_precision?: boolean;
-  gradient_clipping?: number;
-  early_stopping?: IrMap;
-  checkpoint_every?: PositiveInteger;
-  options?: IrMap;
-}
-/**
- * A model of the registry used for training, evaluation or deployment.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "ModelRef".
- */
-export interface ModelRef {
-  id: IrId;
-  name?: IrText;
-  version?: SemanticVersion;
-  provider?: IrSymbol9;
-  framework?: IrSymbol10;
-  architecture?: IrSymbol11;
-  task?: IrSymbol12;
-  artifact_uri?: IrUri;
-  metadata?: IrMap;
-  options?: IrMap;
-}
-/**
  * One piece of feedback on a model output.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1578,14 +1641,14 @@ export interface FeedbackEvent {
   model_version?: SemanticVersion;
   input?: IrMap;
   output?: IrMap;
-  feedback_type?: IrSymbol16;
+  feedback_type?: IrSymbol17;
   /**
    * The feedback itself: up/down, a rating, a corrected text, a label, ...
    */
   feedback_value?: unknown;
   user_id?: IrText;
   session_id?: IrText;
-  latency_ms?: PositiveInteger;
+  latency_ms?: PositiveInteger1;
   timestamp?: IrTimestamp;
   metadata?: IrMap;
 }
@@ -1599,7 +1662,7 @@ export interface TrainingRun {
   id: IrId;
   config: TrainingConfig;
   status?: TrainingRunStatus;
-  current_epoch?: PositiveInteger;
+  current_epoch?: PositiveInteger1;
   metrics_history?: IrMap[];
   best_metrics?: IrMap;
   checkpoint_uris?: IrUri[];
@@ -1710,6 +1773,38 @@ export interface ListEvaluationsRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListExperimentsReply".
+ */
+export interface ListExperimentsReply {
+  items: StoredExperiment[];
+  next_cursor?: PageCursor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredExperiment".
+ */
+export interface StoredExperiment {
+  id: number;
+  project_id: number;
+  experiment_id: IrId1;
+  hash: Sha256Hex1;
+  experiment: Experiment;
+  created_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListExperimentsRequest".
+ */
+export interface ListExperimentsRequest {
+  /**
+   * Only experiments of this project.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListIssuesReply".
  */
 export interface ListIssuesReply {
@@ -1780,6 +1875,57 @@ export interface ListMessagesRequest {
    */
   chat_session_id: number;
   cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelVersionsReply".
+ */
+export interface ListModelVersionsReply {
+  items: ModelVersion[];
+  next_cursor?: PageCursor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelVersionsRequest".
+ */
+export interface ListModelVersionsRequest {
+  model_id: IrId;
+  stage?: ModelStage1;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelsReply".
+ */
+export interface ListModelsReply {
+  items: RegisteredModel[];
+  next_cursor?: IrId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisteredModel".
+ */
+export interface RegisteredModel {
+  model: ModelRef;
+  /**
+   * The model's aliases, by name.
+   */
+  aliases: ModelAlias[];
+  created_at: RecordTimestamp;
+}
+export interface ModelAlias {
+  alias: Label;
+  version: SemanticVersion;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelsRequest".
+ */
+export interface ListModelsRequest {
+  cursor?: IrId2;
   limit?: PageLimit;
 }
 /**
@@ -1985,6 +2131,77 @@ export interface ListWorldModelsRequest {
   limit?: PageLimit;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelAliasHistoryReply".
+ */
+export interface ModelAliasHistoryReply {
+  model_id: IrId;
+  alias: Label;
+  entries: ModelAliasMove[];
+  next_cursor?: PageCursor;
+}
+export interface ModelAliasMove {
+  id: number;
+  old_version: SemanticVersion | null;
+  new_version: SemanticVersion;
+  note: string | null;
+  changed_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelAliasHistoryRequest".
+ */
+export interface ModelAliasHistoryRequest {
+  model_id: IrId;
+  alias: Label;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisterModelRequest".
+ */
+export interface RegisterModelRequest {
+  model: ModelRef;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisterModelVersionRequest".
+ */
+export interface RegisterModelVersionRequest {
+  model_version: ModelVersion;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelAliasReply".
+ */
+export interface SetModelAliasReply {
+  model_id: IrId;
+  alias: Label;
+  version: SemanticVersion;
+  previous_version: SemanticVersion | null;
+  /**
+   * false: it already pointed there (nothing written).
+   */
+  changed: boolean;
+  history_id: number;
+  changed_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelAliasRequest".
+ */
+export interface SetModelAliasRequest {
+  model_id: IrId;
+  alias: Label;
+  version: SemanticVersion1;
+  /**
+   * Compare-and-swap: the version the alias must point at now (null: the alias must not be set). Omit to move unconditionally.
+   */
+  expected_current_version?: SemanticVersion | null;
+  note?: string;
+}
+/**
  * Changes fields of a candidate; fields not given stay as they are.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2146,6 +2363,60 @@ export interface UpdateWorldModelRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ValidateExperimentReply".
+ */
+export interface ValidateExperimentReply {
+  valid: boolean;
+  /**
+   * Every broken rule, in document order, each with the JSON Pointer of its field; empty when valid.
+   */
+  problems: IrProblemReport[];
+  experiment?: Experiment1;
+}
+export interface IrProblemReport {
+  path: string;
+  reason: string;
+  message: string;
+}
+/**
+ * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
+ */
+export interface Experiment1 {
+  id: IrId;
+  backend: BackendRef;
+  /**
+   * @minItems 1
+   * @maxItems 256
+   */
+  pipeline: [StageDef, ...StageDef[]];
+  description?: IrText;
+  owner?: IrText;
+  tags?: IrSymbol2[];
+  metadata?: IrMap;
+  dataset?: DatasetRef;
+  reliability?: ReliabilityConfig;
+  outputs?: OutputSpec[];
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+  experiment_type?: ExperimentType;
+  model_version?: ModelVersion;
+  training_config?: TrainingConfig;
+  baseline?: ModelRef;
+}
+/**
+ * Any JSON object, checked as an experiment of the IR (docs/experiment-ir.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ValidateExperimentRequest".
+ */
+export interface ValidateExperimentRequest {
+  /**
+   * The experiment to check (any JSON: every problem is reported).
+   */
+  experiment: unknown;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "WorldModelHistoryReply".
  */
 export interface WorldModelHistoryReply {
@@ -2217,6 +2488,20 @@ export interface EventEnvelope {
   data: JsonObject;
 }
 /**
+ * A model was registered, a version registered, or an alias moved.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRegistryChangedV1".
+ */
+export interface ModelRegistryChangedV1 {
+  model_id: IrId;
+  change: "model_registered" | "version_registered" | "alias_moved";
+  version?: SemanticVersion;
+  alias?: Label;
+  previous_version?: SemanticVersion | null;
+  history_id?: number;
+}
+/**
  * A record of the evaluation domain was created.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2233,7 +2518,8 @@ export interface RecordCreatedV1 {
     | "candidate"
     | "scenario_suite"
     | "evaluation"
-    | "issue";
+    | "issue"
+    | "experiment";
   id: number;
   project_id: number;
   version: number;
@@ -2330,7 +2616,7 @@ export interface ListNamesRequest {
    * Only names that start with this.
    */
   prefix?: string;
-  hash?: Sha256Hex1;
+  hash?: Sha256Hex2;
   /**
    * Most names in one page (default 100).
    */
@@ -2467,7 +2753,7 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex2;
+  expected_current_hash?: Sha256Hex3;
   note?: Note;
 }
 /**
@@ -2825,7 +3111,7 @@ export interface CognitionProfileContent {
  */
 export interface GetScenarioRequest {
   name?: Label2;
-  hash?: Sha256Hex3;
+  hash?: Sha256Hex4;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -2,7 +2,11 @@ import { conflict, invalidArgument, notFound, type CrucibleError } from '@crucib
 import type { RecordKind } from './record-kinds';
 
 /** `not_found`/`<kind>_not_found`: no record of that kind with that id (path: the field naming it). */
-export function recordNotFound(kind: RecordKind, id: number, path: string): CrucibleError {
+export function recordNotFound(
+  kind: RecordKind | 'experiment',
+  id: number,
+  path: string,
+): CrucibleError {
   return notFound(`no ${kind.replace('_', ' ')} ${id}`, {
     reason: `${kind}_not_found`,
     path,

@@ -1,4 +1,4 @@
-import type { RecordCreatedV1 } from '@crucible/contracts';
+import type { ModelRegistryChangedV1, RecordCreatedV1 } from '@crucible/contracts';
 import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import type { EvaluationDeps } from '../handlers/deps';
 
@@ -17,5 +17,20 @@ export function recordEvent(
     key: `${data.entity}/${data.id}`,
     causationId: ctx.requestId,
     correlationId: ctx.correlationId,
+  });
+}
+
+/** The `evaluation.model_registry_changed` event of a registry write (key: the model id). */
+export function registryEvent(
+  deps: EvaluationDeps,
+  ctx: RpcContext,
+  data: ModelRegistryChangedV1,
+  occurredAt?: Date,
+): OutboxRow {
+  return deps.events.event('evaluation.model_registry_changed', data, {
+    key: data.model_id,
+    causationId: ctx.requestId,
+    correlationId: ctx.correlationId,
+    occurredAt,
   });
 }

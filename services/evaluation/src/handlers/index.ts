@@ -3,6 +3,21 @@ import type { OperationHandler, RpcServer } from '@crucible/messaging';
 import { RECORD_KINDS, RECORD_SPECS, operationsOf } from '../domain/record-kinds';
 import type { EvaluationDeps } from './deps';
 import { createRecord, getRecord, listRecords, updateRecord } from './records';
+import {
+  createExperiment,
+  getExperiment,
+  listExperiments,
+  validateExperiment,
+} from './experiments';
+import {
+  getModel,
+  listModels,
+  listModelVersions,
+  modelAliasHistory,
+  registerModel,
+  registerModelVersion,
+  setModelAlias,
+} from './models';
 import { getWorldModel, worldModelHistory } from './world-models';
 
 /**
@@ -32,5 +47,16 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
   }
   server
     .handle('get_world_model', (r) => getWorldModel(deps, r))
-    .handle('world_model_history', (r) => worldModelHistory(deps, r));
+    .handle('world_model_history', (r) => worldModelHistory(deps, r))
+    .handle('validate_experiment', (r) => validateExperiment(r))
+    .handle('create_experiment', (r, ctx) => createExperiment(deps, r, ctx))
+    .handle('get_experiment', (r) => getExperiment(deps, r))
+    .handle('list_experiments', (r) => listExperiments(deps, r))
+    .handle('register_model', (r, ctx) => registerModel(deps, r, ctx))
+    .handle('get_model', (r) => getModel(deps, r))
+    .handle('list_models', (r) => listModels(deps, r))
+    .handle('register_model_version', (r, ctx) => registerModelVersion(deps, r, ctx))
+    .handle('list_model_versions', (r) => listModelVersions(deps, r))
+    .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
+    .handle('model_alias_history', (r) => modelAliasHistory(deps, r));
 }

@@ -111,6 +111,153 @@ const issue = {
   updated_at: T(20),
 };
 
+const experimentInput = {
+  id: 'night_triage',
+  description: 'Urgency-first triage on busy nights',
+  backend: { id: 'gpt4o' },
+  pipeline: [{ name: 'simulate' }, { name: 'score' }] as [{ name: string }, { name: string }],
+  dataset: { name: 'night_shifts', split: 'test' },
+  experiment_type: 'comparison' as const,
+  baseline: { id: 'triage_fifo' },
+  reliability: { stats: { alpha: 0.01 } },
+};
+const experimentStored = {
+  ...experimentInput,
+  backend: { id: 'gpt4o', profile: 'default' },
+  pipeline: [
+    { name: 'simulate', enabled: true },
+    { name: 'score', enabled: true },
+  ] as [{ name: string; enabled: boolean }, { name: string; enabled: boolean }],
+  dataset: { name: 'night_shifts', split: 'test', provider: 'crucible_datasets' },
+  baseline: { id: 'triage_fifo', provider: 'local', framework: 'nx' },
+  reliability: {
+    stats: {
+      alpha: 0.01,
+      tests: ['ttest', 'bootstrap'],
+      confidence_level: 0.95,
+      effect_size_type: 'cohens_d',
+      bootstrap_iterations: 1000,
+    },
+  },
+};
+const storedExperiment = {
+  id: 1,
+  project_id: 1,
+  experiment_id: 'night_triage',
+  hash: 'e141161f586a38cd50b2de04675d6e8b13c6ef23af30b2a3fa155e5a332d7a16',
+  experiment: experimentStored,
+  created_at: T(21),
+};
+const triageModel = {
+  id: 'triage_policy',
+  name: 'Triage policy',
+  provider: 'local',
+  framework: 'nx',
+  task: 'text_classification',
+};
+const v1 = {
+  id: 'triage_policy_1_0_0',
+  model_id: 'triage_policy',
+  version: '1.0.0',
+  stage: 'production' as const,
+  metrics: { mean_wait_min: 45 },
+};
+
+/** Experiments and the model registry, after the records. */
+const REGISTRY_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'validate_experiment',
+    request: { experiment: { id: 'draft', backend: {}, pipeline: [] } },
+    reply: {
+      valid: false,
+      problems: [
+        {
+          path: '/backend/id',
+          reason: 'missing_field',
+          message: '/backend/id: missing required field',
+        },
+        {
+          path: '/pipeline',
+          reason: 'too_few_items',
+          message: '/pipeline: must NOT have fewer than 1 items',
+        },
+      ],
+    },
+  }),
+  example({
+    operation: 'create_experiment',
+    request: { project_id: 1, experiment: experimentInput },
+    reply: storedExperiment,
+  }),
+  example({ operation: 'get_experiment', request: { id: 1 }, reply: storedExperiment }),
+  example({
+    operation: 'list_experiments',
+    request: { project_id: 1 },
+    reply: { items: [storedExperiment] },
+  }),
+  example({
+    operation: 'register_model',
+    request: { model: { id: 'triage_policy', name: 'Triage policy', task: 'text_classification' } },
+    reply: { model: triageModel, aliases: [], created_at: T(22) },
+  }),
+  example({
+    operation: 'get_model',
+    request: { id: 'triage_policy' },
+    reply: { model: triageModel, aliases: [], created_at: T(22) },
+  }),
+  example({
+    operation: 'list_models',
+    request: {},
+    reply: { items: [{ model: triageModel, aliases: [], created_at: T(22) }] },
+  }),
+  example({
+    operation: 'register_model_version',
+    request: { model_version: v1 },
+    reply: v1,
+  }),
+  example({
+    operation: 'list_model_versions',
+    request: { model_id: 'triage_policy', stage: 'production' },
+    reply: { items: [v1] },
+  }),
+  example({
+    operation: 'set_model_alias',
+    request: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      version: '1.0.0',
+      expected_current_version: null,
+      note: 'First champion.',
+    },
+    reply: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      version: '1.0.0',
+      previous_version: null,
+      changed: true,
+      history_id: 1,
+      changed_at: T(23),
+    },
+  }),
+  example({
+    operation: 'model_alias_history',
+    request: { model_id: 'triage_policy', alias: 'champion' },
+    reply: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      entries: [
+        {
+          id: 1,
+          old_version: null,
+          new_version: '1.0.0',
+          note: 'First champion.',
+          changed_at: T(23),
+        },
+      ],
+    },
+  }),
+];
+
 /** The evaluation service, after the names examples: one project worked through. */
 export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   example({
@@ -345,4 +492,5 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
       ],
     },
   }),
+  ...REGISTRY_EXAMPLES,
 ];
