@@ -138,3 +138,31 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
     },
   },
 ];
+
+export const RESULT_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.result_stored',
+    title: 'one per new result key, keyed by its hash; none when a stored result is reused',
+    async run(ctx) {
+      const key = {
+        scenario_hash: 'a'.repeat(64),
+        profile_hash: 'b'.repeat(64),
+        mind_version: `mind-${tag()}`,
+        model_version: '1.0.0',
+        scorer_config_hash: 'c'.repeat(64),
+        turns: 3,
+        engine: 'kernel',
+        seed: 1,
+      };
+      const first = await ctx.ok('put_result', { key, result: { score: 1 } });
+      const again = await ctx.ok('put_result', { key, result: { score: 2 } });
+      expect([first.body.reused, again.body.reused]).toEqual([false, true]);
+      expect(again.body.stored.result).toEqual({ score: 1 });
+      const hash = first.body.stored.key_hash;
+      const events = await ctx.events('evaluation', (e) => e.record.key === hash);
+      expect(events.map((e) => [e.envelope.data, e.envelope.causation_id])).toEqual([
+        [{ key_hash: hash }, first.requestId],
+      ]);
+    },
+  },
+];

@@ -1,5 +1,9 @@
 import { COMPONENTS_EVENT_TESTS } from './components.events';
-import { EVALUATION_EVENT_TESTS, REGISTRY_EVENT_TESTS } from './evaluation.events';
+import {
+  EVALUATION_EVENT_TESTS,
+  REGISTRY_EVENT_TESTS,
+  RESULT_EVENT_TESTS,
+} from './evaluation.events';
 import type { EventTest } from './event-test';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
@@ -15,4 +19,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...NAMES_EVENT_TESTS,
   ...EVALUATION_EVENT_TESTS,
   ...REGISTRY_EVENT_TESTS,
+  ...RESULT_EVENT_TESTS,
 ];

@@ -64,6 +64,8 @@ export const service = defineService({
     'list_model_versions',
     'set_model_alias',
     'model_alias_history',
+    'put_result',
+    'lookup_results',
   ],
   streams: ['evaluation'],
   readSettings: readEvaluationSettings,

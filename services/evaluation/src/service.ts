@@ -3,6 +3,7 @@ import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
 import { registerHandlers } from './handlers';
 import { RecordStore } from './store/record-store';
 import { RegistryStore } from './store/registry-store';
+import { ResultStore } from './store/result-store';
 
 export const SERVICE_NAME = 'evaluation';
 export const SERVICE_VERSION = '0.1.0';
@@ -16,6 +17,7 @@ export async function startEvaluationService(
   registerHandlers(core.server, {
     store: new RecordStore(core.db, core.outbox),
     registry: new RegistryStore(core.db),
+    results: new ResultStore(core.db),
     events: core.outbox,
     settings,
     logger: core.logger,

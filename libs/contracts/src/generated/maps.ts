@@ -85,6 +85,8 @@ export interface OperationTypes {
   list_model_versions: { request: T.ListModelVersionsRequest; reply: T.ListModelVersionsReply };
   set_model_alias: { request: T.SetModelAliasRequest; reply: T.SetModelAliasReply };
   model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
+  put_result: { request: T.PutResultRequest; reply: T.PutResultReply };
+  lookup_results: { request: T.LookupResultsRequest; reply: T.LookupResultsReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -96,4 +98,5 @@ export interface EventDataTypes {
   'evaluation.record_created': { 1: T.RecordCreatedV1 };
   'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1 };
+  'evaluation.result_stored': { 1: T.ResultStoredV1 };
 }

@@ -373,6 +373,14 @@ export type RecordJson8 = {[key: string]: unknown};
  */
 export type PageCursor10 = string;
 /**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex2 = string;
+/**
+ * The result (JSON): scores, transcript references, …
+ */
+export type RecordJson9 = {[key: string]: unknown};
+/**
  * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
  */
 export type SemanticVersion1 = string;
@@ -387,7 +395,7 @@ export type RecordText5 = string;
 /**
  * The problem statement: goals, constraints, actors (JSON).
  */
-export type RecordJson9 = {[key: string]: unknown};
+export type RecordJson10 = {[key: string]: unknown};
 /**
  * What the project is called.
  */
@@ -399,7 +407,7 @@ export type RecordText6 = string;
 /**
  * The world model (JSON). Every change is a new version.
  */
-export type RecordJson10 = {[key: string]: unknown};
+export type RecordJson11 = {[key: string]: unknown};
 /**
  * The previous page's next_cursor.
  */
@@ -407,7 +415,7 @@ export type PageCursor11 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex2 = string;
+export type Sha256Hex3 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -424,7 +432,7 @@ export type Note = string | null;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex3 = string;
+export type Sha256Hex4 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -468,7 +476,7 @@ export type Label2 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex4 = string;
+export type Sha256Hex5 = string;
 /**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
  *
@@ -2132,6 +2140,66 @@ export interface ListWorldModelsRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LookupResultsReply".
+ */
+export interface LookupResultsReply {
+  /**
+   * One per key, in the order asked.
+   */
+  results: ResultLookup[];
+  /**
+   * How many keys have a stored result (to reuse).
+   */
+  reused: number;
+  /**
+   * How many must still be computed.
+   */
+  missing: number;
+}
+export interface ResultLookup {
+  key_hash: Sha256Hex;
+  found: boolean;
+  stored?: StoredResult;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredResult".
+ */
+export interface StoredResult {
+  key_hash: Sha256Hex2;
+  key: ResultKey;
+  result: RecordJson5;
+  created_at: RecordTimestamp;
+}
+/**
+ * What a result depends on, and nothing else: the same key gives the same result, so a stored one is reused (docs/services/evaluation.md, "Results").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResultKey".
+ */
+export interface ResultKey {
+  scenario_hash: Sha256Hex;
+  profile_hash: Sha256Hex;
+  mind_version: string;
+  model_version: string;
+  scorer_config_hash: Sha256Hex;
+  turns: number;
+  engine: Label;
+  seed: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LookupResultsRequest".
+ */
+export interface LookupResultsRequest {
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  keys: [ResultKey, ...ResultKey[]];
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ModelAliasHistoryReply".
  */
 export interface ModelAliasHistoryReply {
@@ -2156,6 +2224,25 @@ export interface ModelAliasHistoryRequest {
   alias: Label;
   cursor?: PageCursor;
   limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutResultReply".
+ */
+export interface PutResultReply {
+  stored: StoredResult;
+  /**
+   * true: a result was already stored under this key; it is the one answered, the given one is not stored.
+   */
+  reused: boolean;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutResultRequest".
+ */
+export interface PutResultRequest {
+  key: ResultKey;
+  result: RecordJson9;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2284,7 +2371,7 @@ export interface UpdateMessageRequest {
  */
 export interface UpdateProblemSpecRequest {
   id: number;
-  spec?: RecordJson9;
+  spec?: RecordJson10;
   /**
    * draft (default) or accepted.
    */
@@ -2355,7 +2442,7 @@ export interface UpdateScenarioSuiteRequest {
  */
 export interface UpdateWorldModelRequest {
   id: number;
-  model?: RecordJson10;
+  model?: RecordJson11;
   /**
    * Compare-and-swap: update only if the record is at this version now.
    */
@@ -2547,6 +2634,15 @@ export interface RecordUpdatedV1 {
   version: number;
 }
 /**
+ * A result was stored under a new key.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResultStoredV1".
+ */
+export interface ResultStoredV1 {
+  key_hash: Sha256Hex;
+}
+/**
  * A name was set, moved or removed.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2616,7 +2712,7 @@ export interface ListNamesRequest {
    * Only names that start with this.
    */
   prefix?: string;
-  hash?: Sha256Hex2;
+  hash?: Sha256Hex3;
   /**
    * Most names in one page (default 100).
    */
@@ -2753,7 +2849,7 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex3;
+  expected_current_hash?: Sha256Hex4;
   note?: Note;
 }
 /**
@@ -3111,7 +3207,7 @@ export interface CognitionProfileContent {
  */
 export interface GetScenarioRequest {
   name?: Label2;
-  hash?: Sha256Hex4;
+  hash?: Sha256Hex5;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -3,6 +3,7 @@ import type { Logger } from '@crucible/telemetry';
 import type { EvaluationSettings } from '../config';
 import type { RecordStore } from '../store/record-store';
 import type { RegistryStore } from '../store/registry-store';
+import type { ResultStore } from '../store/result-store';
 
 /** What every handler (and flow) of the evaluation service is given. */
 export interface EvaluationDeps {
@@ -10,6 +11,8 @@ export interface EvaluationDeps {
   readonly store: RecordStore;
   /** Experiments and the model registry (their writes run in the store's transactions). */
   readonly registry: RegistryStore;
+  /** Results keyed by content. */
+  readonly results: ResultStore;
   /** Builds the rows of the service's events (the store writes them). */
   readonly events: Pick<Outbox, 'event'>;
   readonly settings: EvaluationSettings;

@@ -18,6 +18,7 @@ import {
   registerModelVersion,
   setModelAlias,
 } from './models';
+import { lookupResults, putResult } from './results';
 import { getWorldModel, worldModelHistory } from './world-models';
 
 /**
@@ -58,5 +59,7 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('register_model_version', (r, ctx) => registerModelVersion(deps, r, ctx))
     .handle('list_model_versions', (r) => listModelVersions(deps, r))
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
-    .handle('model_alias_history', (r) => modelAliasHistory(deps, r));
+    .handle('model_alias_history', (r) => modelAliasHistory(deps, r))
+    .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
+    .handle('lookup_results', (r) => lookupResults(deps, r));
 }

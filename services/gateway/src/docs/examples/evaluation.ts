@@ -258,6 +258,47 @@ const REGISTRY_EXAMPLES: readonly OperationExample[] = [
   }),
 ];
 
+const resultKey = {
+  scenario_hash: H.LOCKED_ROOM,
+  profile_hash: H.SUBJECT_PROFILE,
+  mind_version: 'offline-1',
+  model_version: '1.0.0',
+  scorer_config_hash: H.ADJUDICATION_SCHEMA,
+  turns: 20,
+  engine: 'kernel',
+  seed: 7,
+};
+const storedResult = {
+  key_hash: '0b3c6c19ced1af142e4192876774820609f022c4a50cbf897e3a285d3079ec72',
+  key: resultKey,
+  result: { scores: { mean_wait_min: 45 }, escaped: true },
+  created_at: T(24),
+};
+
+/** Results keyed by content, after the registry. */
+const RESULT_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'put_result',
+    request: { key: resultKey, result: storedResult.result },
+    reply: { stored: storedResult, reused: false },
+  }),
+  example({
+    operation: 'lookup_results',
+    request: { keys: [resultKey, { ...resultKey, seed: 8 }] },
+    reply: {
+      results: [
+        { key_hash: storedResult.key_hash, found: true, stored: storedResult },
+        {
+          key_hash: 'e098b223b751c68a9cac0e91dbd6af8dba3c6e1ce0863eb320fee8f0b314fb35',
+          found: false,
+        },
+      ],
+      reused: 1,
+      missing: 1,
+    },
+  }),
+];
+
 /** The evaluation service, after the names examples: one project worked through. */
 export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   example({
@@ -493,4 +534,5 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
     },
   }),
   ...REGISTRY_EXAMPLES,
+  ...RESULT_EXAMPLES,
 ];
