@@ -20,7 +20,7 @@ import {
 import { EVENT_TESTS } from './event-tests';
 import { scenarioRequest, tag } from './fixtures';
 
-const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names', 'worlds'];
+const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names', 'worlds', 'evaluation'];
 
 /**
  * Every entry of EVENT_TESTS on one platform stack: on real servers the
@@ -95,6 +95,11 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
               .scenario_hash as string;
             key = `barrier-${tag()}`;
             await ok('create_world', { slug: key, scenario_ref: { hash: barrierScenario } });
+            break;
+          }
+          case 'evaluation': {
+            const project = await ok('create_project', { name: `barrier ${tag()}` });
+            key = `project/${project.body.id}`;
             break;
           }
         }

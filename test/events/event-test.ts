@@ -10,7 +10,7 @@ import type { PlatformStack } from '../platform/stack';
 import type { StreamRecord } from '../support';
 
 /** The event streams of the catalog. */
-export type StreamName = 'components' | 'scenarios' | 'names' | 'worlds';
+export type StreamName = 'components' | 'scenarios' | 'names' | 'worlds' | 'evaluation';
 
 /** An event read from its stream's topic, checked (see `checkRecord`). */
 export interface SeenEvent {

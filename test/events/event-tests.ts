@@ -1,4 +1,9 @@
 import { COMPONENTS_EVENT_TESTS } from './components.events';
+import {
+  EVALUATION_EVENT_TESTS,
+  REGISTRY_EVENT_TESTS,
+  RESULT_EVENT_TESTS,
+} from './evaluation.events';
 import type { EventTest } from './event-test';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
@@ -14,4 +19,7 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...SCENARIOS_EVENT_TESTS,
   ...NAMES_EVENT_TESTS,
   ...WORLDS_EVENT_TESTS,
+  ...EVALUATION_EVENT_TESTS,
+  ...REGISTRY_EVENT_TESTS,
+  ...RESULT_EVENT_TESTS,
 ];

@@ -28,6 +28,7 @@ export {
   assertSchema,
   assertValid,
   cleanStringsIn,
+  fromAjvError,
   joinPointer,
   type KnownOfValue,
 } from './validation';

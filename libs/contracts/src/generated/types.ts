@@ -79,9 +79,351 @@ export type ReplyEnvelope =
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
 /**
+ * The candidate itself (JSON): a design, a prompt, a policy.
+ */
+export type RecordJson = {[key: string]: unknown};
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "timestamp".
+ */
+export type RecordTimestamp = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "title".
+ */
+export type RecordTitle1 = string;
+/**
+ * The candidate itself (JSON): a design, a prompt, a policy.
+ */
+export type RecordJson1 = {[key: string]: unknown};
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle2 = string;
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "id".
+ */
+export type IrId = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol = string;
+/**
+ * Free-form options or metadata (a JSON object).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "map".
+ */
+export type IrMap = {[key: string]: unknown};
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "semver".
+ */
+export type SemanticVersion = string;
+/**
+ * Where artifacts live: a URI with a scheme (file:, s3:, gs:, https:, hf: ...).
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "uri".
+ */
+export type IrUri = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol1 = string;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type IrText = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "symbol".
+ */
+export type IrSymbol2 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol3 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol4 = string;
+export type DatasetFormat = "parquet" | "csv" | "jsonl" | "arrow";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol5 = string;
+export type PositiveInteger = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction = number;
+/**
+ * A number from 0 to 1, both included.
+ */
+export type Fraction1 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol6 = string;
+/**
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "positiveInt".
+ */
+export type PositiveInteger1 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol7 = string;
+/**
+ * An RFC 3339 date-time.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "timestamp".
+ */
+export type IrTimestamp = string;
+export type ExperimentType = "evaluation" | "training" | "comparison" | "ablation";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage = "development" | "staging" | "production" | "archived";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol8 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol9 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol10 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol11 = string;
+export type PositiveInteger2 = number;
+export type PositiveInteger3 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol12 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol13 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol14 = string;
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type RecordText = string;
+/**
+ * The message text.
+ */
+export type RecordText1 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson2 = {[key: string]: unknown};
+/**
+ * What the project is called.
+ */
+export type RecordTitle3 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText2 = string;
+/**
+ * How the run is configured (JSON; default {}).
+ */
+export type RecordJson3 = {[key: string]: unknown};
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson4 = {[key: string]: unknown};
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "object".
+ */
+export type RecordJson5 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "cursor".
+ */
+export type PageCursor = string;
+/**
+ * Most records in one page (default 50).
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "limit".
+ */
+export type PageLimit = number;
+/**
+ * A number from 0 to 1, both included.
+ *
+ * This interface was referenced by `IrDefinitions`'s JSON-Schema
+ * via the `definition` "fraction".
+ */
+export type Fraction2 = number;
+export type PositiveInteger4 = number;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol15 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol16 = string;
+export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
+export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol17 = string;
+export type TrainingRunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
+/**
+ * Present when more records follow: pass it as cursor.
+ */
+export type PageCursor1 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor2 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor3 = string;
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId1 = string;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex1 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor4 = string;
+/**
+ * The message text.
+ */
+export type RecordText3 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor5 = string;
+/**
+ * Only versions at this stage.
+ */
+export type ModelStage1 = "development" | "staging" | "production" | "archived";
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId2 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson6 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor6 = string;
+/**
+ * What the project is called.
+ */
+export type RecordTitle4 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText4 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor7 = string;
+/**
+ * How the run is configured (JSON; default {}).
+ */
+export type RecordJson7 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor8 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor9 = string;
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson8 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor10 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex2 = string;
+/**
+ * The result (JSON): scores, transcript references, …
+ */
+export type RecordJson9 = {[key: string]: unknown};
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ */
+export type SemanticVersion1 = string;
+/**
+ * A short name for the candidate.
+ */
+export type RecordTitle5 = string;
+/**
+ * The message text.
+ */
+export type RecordText5 = string;
+/**
+ * The problem statement: goals, constraints, actors (JSON).
+ */
+export type RecordJson10 = {[key: string]: unknown};
+/**
+ * What the project is called.
+ */
+export type RecordTitle6 = string;
+/**
+ * What the project is about.
+ */
+export type RecordText6 = string;
+/**
+ * The world model (JSON). Every change is a new version.
+ */
+export type RecordJson11 = {[key: string]: unknown};
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor11 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex3 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -98,7 +440,7 @@ export type Note = string | null;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex2 = string;
+export type Sha256Hex4 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -142,7 +484,7 @@ export type Label2 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex3 = string;
+export type Sha256Hex5 = string;
 /**
  * A world's slug: the label grammar.
  */
@@ -150,7 +492,7 @@ export type Label3 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex4 = string;
+export type Sha256Hex6 = string;
 /**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
  *
@@ -213,7 +555,7 @@ export type Label6 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex5 = string;
+export type Sha256Hex7 = string;
 /**
  * The request's canonical JSON (model, messages, params, response_format).
  */
@@ -225,7 +567,7 @@ export type TurnNumber3 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex6 = string;
+export type Sha256Hex8 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -237,7 +579,7 @@ export type TurnNumber4 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex7 = string;
+export type Sha256Hex9 = string;
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -245,7 +587,7 @@ export type TurnNumber5 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex8 = string;
+export type Sha256Hex10 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -739,6 +1081,1568 @@ export interface ScenarioStoreTerms {
   max_bytes: number;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Candidate".
+ */
+export interface Candidate {
+  id: number;
+  /**
+   * The run that produced the candidate.
+   */
+  run_id: number;
+  /**
+   * The candidates this one was derived from (its lineage): stored candidates of the same project.
+   *
+   * @maxItems 64
+   */
+  parent_ids: number[];
+  content: RecordJson;
+  label?: RecordTitle;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ChatSession".
+ */
+export interface ChatSession {
+  id: number;
+  /**
+   * The project the session belongs to.
+   */
+  project_id: number;
+  title?: RecordTitle1;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * A new candidate.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateCandidateRequest".
+ */
+export interface CreateCandidateRequest {
+  /**
+   * The run that produced the candidate.
+   */
+  run_id: number;
+  /**
+   * The candidates this one was derived from (its lineage): stored candidates of the same project.
+   *
+   * @maxItems 64
+   */
+  parent_ids?: number[];
+  content: RecordJson1;
+  label?: RecordTitle2;
+}
+/**
+ * A new chat session.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateChatSessionRequest".
+ */
+export interface CreateChatSessionRequest {
+  /**
+   * The project the session belongs to.
+   */
+  project_id: number;
+  title?: RecordTitle1;
+}
+/**
+ * A new evaluation.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateEvaluationRequest".
+ */
+export interface CreateEvaluationRequest {
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id: number;
+  /**
+   * The suite it was evaluated on (same project).
+   */
+  scenario_suite_id?: number;
+  score_config: ScoreConfig;
+  scores: Scores;
+}
+/**
+ * The scores an evaluation gives: each by name, typed numeric (with an optional range), categorical (with its values) or boolean.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scoreConfig".
+ */
+export interface ScoreConfig {
+  scores: {
+    [k: string]: ScoreSpec;
+  };
+}
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scoreSpec".
+ */
+export interface ScoreSpec {
+  type: "numeric" | "categorical" | "boolean";
+  /**
+   * numeric: the lowest value allowed.
+   */
+  min?: number;
+  /**
+   * numeric: the highest value allowed.
+   */
+  max?: number;
+  /**
+   * categorical: the values allowed.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  values?: [string, ...string[]];
+  description?: string;
+}
+/**
+ * Score name to value: a number, a category or a boolean, as the score config types it.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scores".
+ */
+export interface Scores {
+  [k: string]: number | string | boolean;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateExperimentRequest".
+ */
+export interface CreateExperimentRequest {
+  /**
+   * The project the experiment belongs to.
+   */
+  project_id: number;
+  experiment: Experiment;
+}
+/**
+ * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Experiment".
+ */
+export interface Experiment {
+  id: IrId;
+  backend: BackendRef;
+  /**
+   * @minItems 1
+   * @maxItems 256
+   */
+  pipeline: [StageDef, ...StageDef[]];
+  description?: IrText;
+  owner?: IrText;
+  tags?: IrSymbol2[];
+  metadata?: IrMap;
+  dataset?: DatasetRef;
+  reliability?: ReliabilityConfig;
+  outputs?: OutputSpec[];
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+  experiment_type?: ExperimentType;
+  model_version?: ModelVersion;
+  training_config?: TrainingConfig;
+  baseline?: ModelRef;
+}
+/**
+ * The LLM backend an experiment evaluates, with an optional fallback backend.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "BackendRef".
+ */
+export interface BackendRef {
+  id: IrId;
+  profile?: IrSymbol;
+  options?: IrMap;
+  model_version?: SemanticVersion;
+  endpoint_url?: IrUri;
+  deployment_id?: IrId;
+  fallback?: FallbackBackendRef;
+}
+/**
+ * The backend used when the primary one fails (one level: a fallback has no fallback of its own).
+ *
+ * This interface was referenced by `BackendRef`'s JSON-Schema
+ * via the `definition` "fallback".
+ */
+export interface FallbackBackendRef {
+  id: IrId;
+  profile?: IrSymbol1;
+  options?: IrMap;
+  model_version?: SemanticVersion;
+  endpoint_url?: IrUri;
+  deployment_id?: IrId;
+}
+/**
+ * One stage of an experiment pipeline.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StageDef".
+ */
+export interface StageDef {
+  name: IrId;
+  module?: IrText;
+  options?: IrMap;
+  enabled?: boolean;
+}
+/**
+ * A dataset an experiment reads.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DatasetRef".
+ */
+export interface DatasetRef {
+  name: IrId;
+  provider?: IrSymbol3;
+  split?: IrSymbol4;
+  options?: IrMap;
+  version?: IrText;
+  format?: DatasetFormat;
+  schema?: IrMap;
+}
+/**
+ * How an experiment makes its results reliable: ensembles, hedging, guardrails, statistics, fairness, monitoring, drift, circuit breaking and feedback. Every part is optional.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReliabilityConfig".
+ */
+export interface ReliabilityConfig {
+  ensemble?: EnsembleConfig;
+  hedging?: HedgingConfig;
+  guardrails?: GuardrailConfig;
+  stats?: StatsConfig;
+  fairness?: FairnessConfig;
+  monitoring?: IrMap;
+  drift?: IrMap;
+  circuit_breaker?: IrMap;
+  feedback?: FeedbackConfig;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "ensemble".
+ */
+export interface EnsembleConfig {
+  strategy?: "majority" | "weighted" | "best_confidence" | "unanimous";
+  execution_mode?: "parallel" | "sequential" | "hedged" | "cascade";
+  models?: BackendRef[];
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "hedging".
+ */
+export interface HedgingConfig {
+  strategy?: "off" | "fixed" | "percentile" | "adaptive" | "workload_aware";
+  delay_ms?: number;
+  percentile?: number;
+  max_extra_requests?: number;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "guardrails".
+ */
+export interface GuardrailConfig {
+  profiles?: IrSymbol2[];
+  prompt_injection_detection?: boolean;
+  jailbreak_detection?: boolean;
+  pii_detection?: boolean;
+  pii_redaction?: boolean;
+  content_moderation?: boolean;
+  fail_on_detection?: boolean;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "stats".
+ */
+export interface StatsConfig {
+  tests?: IrSymbol2[];
+  alpha?: number;
+  confidence_level?: number;
+  effect_size_type?: IrSymbol5;
+  multiple_testing_correction?: IrSymbol2;
+  bootstrap_iterations?: PositiveInteger;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `ReliabilityConfig`'s JSON-Schema
+ * via the `definition` "fairness".
+ */
+export interface FairnessConfig {
+  enabled?: boolean;
+  metrics?: IrSymbol2[];
+  group_by?: IrText;
+  threshold?: Fraction;
+  fail_on_violation?: boolean;
+  options?: IrMap;
+}
+/**
+ * How feedback is collected, stored and acted on.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackConfig".
+ */
+export interface FeedbackConfig {
+  enabled?: boolean;
+  sampling_rate?: Fraction1;
+  feedback_types?: IrSymbol2[];
+  storage?: IrSymbol6;
+  retention_days?: PositiveInteger1;
+  anonymize_pii?: boolean;
+  drift_detection?: IrMap;
+  retraining_trigger?: IrMap;
+  options?: IrMap;
+}
+/**
+ * An output an experiment produces.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "OutputSpec".
+ */
+export interface OutputSpec {
+  name: IrId;
+  options?: IrMap;
+  /**
+   * @minItems 1
+   */
+  formats?: [IrSymbol2, ...IrSymbol2[]];
+  sink?: IrSymbol7;
+}
+/**
+ * One immutable version of a registered model, with its metrics and lineage.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersion".
+ */
+export interface ModelVersion {
+  id: IrId;
+  model_id: IrId;
+  version: SemanticVersion;
+  stage?: ModelStage;
+  training_run_id?: IrId;
+  metrics?: ModelMetrics;
+  artifact_uri?: IrUri;
+  parent_version?: SemanticVersion;
+  description?: IrText;
+  created_at?: IrTimestamp;
+  created_by?: IrText;
+  options?: IrMap;
+}
+/**
+ * Metric name to value.
+ */
+export interface ModelMetrics {
+  [k: string]: number;
+}
+/**
+ * Hyperparameters and options of a training run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TrainingConfig".
+ */
+export interface TrainingConfig {
+  id: IrId;
+  model_ref: ModelRef;
+  dataset_ref: DatasetRef;
+  epochs?: PositiveInteger2;
+  batch_size?: PositiveInteger3;
+  learning_rate?: number;
+  optimizer?: IrSymbol12;
+  loss_function?: IrSymbol13;
+  metrics?: IrSymbol2[];
+  validation_split?: number;
+  device?: IrSymbol14;
+  seed?: number;
+  mixed_precision?: boolean;
+  gradient_clipping?: number;
+  early_stopping?: IrMap;
+  checkpoint_every?: PositiveInteger1;
+  options?: IrMap;
+}
+/**
+ * A model of the registry used for training, evaluation or deployment.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRef".
+ */
+export interface ModelRef {
+  id: IrId;
+  name?: IrText;
+  version?: SemanticVersion;
+  provider?: IrSymbol8;
+  framework?: IrSymbol9;
+  architecture?: IrSymbol10;
+  task?: IrSymbol11;
+  artifact_uri?: IrUri;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
+ * A new issue.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateIssueRequest".
+ */
+export interface CreateIssueRequest {
+  /**
+   * The project the issue is raised in.
+   */
+  project_id: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * The id of what the issue is about (same project).
+   */
+  target_id: number;
+  title: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+}
+/**
+ * A new message.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateMessageRequest".
+ */
+export interface CreateMessageRequest {
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  /**
+   * Who wrote the message.
+   */
+  role: "user" | "assistant" | "system";
+  content: RecordText1;
+}
+/**
+ * A new problem spec.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateProblemSpecRequest".
+ */
+export interface CreateProblemSpecRequest {
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id: number;
+  spec: RecordJson2;
+  /**
+   * draft (default) or accepted.
+   */
+  status?: "draft" | "accepted";
+}
+/**
+ * A new project.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateProjectRequest".
+ */
+export interface CreateProjectRequest {
+  name: RecordTitle3;
+  description?: RecordText2;
+}
+/**
+ * A new run.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateRunRequest".
+ */
+export interface CreateRunRequest {
+  /**
+   * The project the run belongs to.
+   */
+  project_id: number;
+  /**
+   * The scenario suite the run evaluates on (same project).
+   */
+  scenario_suite_id?: number;
+  config?: RecordJson3;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+}
+/**
+ * A new scenario suite.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateScenarioSuiteRequest".
+ */
+export interface CreateScenarioSuiteRequest {
+  /**
+   * The project the suite belongs to.
+   */
+  project_id: number;
+  name: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios: [SuiteScenario, ...SuiteScenario[]];
+}
+/**
+ * A scenario by its name (names service) or its hash.
+ *
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "scenarioRef".
+ */
+export interface SuiteScenario {
+  name?: Label;
+  hash?: Sha256Hex;
+}
+/**
+ * A new world model.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateWorldModelRequest".
+ */
+export interface CreateWorldModelRequest {
+  /**
+   * The project the world model describes.
+   */
+  project_id: number;
+  model: RecordJson4;
+}
+/**
+ * Values shared by the evaluation service messages.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluationDefinitions".
+ */
+export interface EvaluationDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `EvaluationDefinitions`'s JSON-Schema
+ * via the `definition` "byId".
+ */
+export interface RecordById {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Evaluation".
+ */
+export interface Evaluation {
+  id: number;
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id: number;
+  /**
+   * The suite it was evaluated on (same project).
+   */
+  scenario_suite_id?: number;
+  score_config: ScoreConfig;
+  scores: Scores;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetExperimentRequest".
+ */
+export interface GetExperimentRequest {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetModelRequest".
+ */
+export interface GetModelRequest {
+  id: IrId;
+}
+/**
+ * A record by id.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetRecordRequest".
+ */
+export interface GetRecordRequest {
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetWorldModelRequest".
+ */
+export interface GetWorldModelRequest {
+  id: number;
+  /**
+   * A past version (default: the latest).
+   */
+  version?: number;
+}
+/**
+ * Value grammars of the experiment IR (docs/experiment-ir.md). A failure inside one is reported with the reason in x-crucible-reason.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "IrDefinitions".
+ */
+export interface IrDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * Where and how a model version is deployed.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeploymentConfig".
+ */
+export interface DeploymentConfig {
+  id: IrId;
+  model_version_id: IrId;
+  target?: IrMap;
+  replicas?: PositiveInteger4;
+  resources?: IrMap;
+  scaling?: IrMap;
+  environment?: IrSymbol15;
+  strategy?: IrSymbol16;
+  health_check?: IrMap;
+  endpoint?: IrMap;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
+ * The state of a deployment: health, replicas, traffic.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DeploymentStatus".
+ */
+export interface DeploymentStatus {
+  id: IrId;
+  deployment_id: IrId;
+  state?: DeploymentState;
+  ready_replicas?: number;
+  total_replicas?: number;
+  endpoint_url?: IrUri;
+  traffic_percent?: number;
+  health?: DeploymentHealth;
+  last_health_check?: IrTimestamp;
+  error_message?: IrText;
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+}
+/**
+ * One piece of feedback on a model output.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackEvent".
+ */
+export interface FeedbackEvent {
+  id: IrId;
+  deployment_id?: IrId;
+  model_version?: SemanticVersion;
+  input?: IrMap;
+  output?: IrMap;
+  feedback_type?: IrSymbol17;
+  /**
+   * The feedback itself: up/down, a rating, a corrected text, a label, ...
+   */
+  feedback_value?: unknown;
+  user_id?: IrText;
+  session_id?: IrText;
+  latency_ms?: PositiveInteger1;
+  timestamp?: IrTimestamp;
+  metadata?: IrMap;
+}
+/**
+ * One execution of a training configuration.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TrainingRun".
+ */
+export interface TrainingRun {
+  id: IrId;
+  config: TrainingConfig;
+  status?: TrainingRunStatus;
+  current_epoch?: PositiveInteger1;
+  metrics_history?: IrMap[];
+  best_metrics?: IrMap;
+  checkpoint_uris?: IrUri[];
+  final_model_version?: IrId;
+  started_at?: IrTimestamp;
+  completed_at?: IrTimestamp;
+  error_message?: IrText;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Issue".
+ */
+export interface Issue {
+  id: number;
+  /**
+   * The project the issue is raised in.
+   */
+  project_id: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * The id of what the issue is about (same project).
+   */
+  target_id: number;
+  title: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status: "open" | "resolved" | "dismissed";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListCandidatesReply".
+ */
+export interface ListCandidatesReply {
+  items: Candidate[];
+  next_cursor?: PageCursor1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListCandidatesRequest".
+ */
+export interface ListCandidatesRequest {
+  /**
+   * Only records of this project.
+   */
+  project_id?: number;
+  /**
+   * The run that produced the candidate.
+   */
+  run_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListChatSessionsReply".
+ */
+export interface ListChatSessionsReply {
+  items: ChatSession[];
+  next_cursor?: PageCursor2;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListChatSessionsRequest".
+ */
+export interface ListChatSessionsRequest {
+  /**
+   * The project the session belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListEvaluationsReply".
+ */
+export interface ListEvaluationsReply {
+  items: Evaluation[];
+  next_cursor?: PageCursor3;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListEvaluationsRequest".
+ */
+export interface ListEvaluationsRequest {
+  /**
+   * Only records of this project.
+   */
+  project_id?: number;
+  /**
+   * The candidate evaluated.
+   */
+  candidate_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListExperimentsReply".
+ */
+export interface ListExperimentsReply {
+  items: StoredExperiment[];
+  next_cursor?: PageCursor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredExperiment".
+ */
+export interface StoredExperiment {
+  id: number;
+  project_id: number;
+  experiment_id: IrId1;
+  hash: Sha256Hex1;
+  experiment: Experiment;
+  created_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListExperimentsRequest".
+ */
+export interface ListExperimentsRequest {
+  /**
+   * Only experiments of this project.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListIssuesReply".
+ */
+export interface ListIssuesReply {
+  items: Issue[];
+  next_cursor?: PageCursor4;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListIssuesRequest".
+ */
+export interface ListIssuesRequest {
+  /**
+   * The project the issue is raised in.
+   */
+  project_id?: number;
+  /**
+   * What the issue is about.
+   */
+  target_kind?: "problem_spec" | "world_model" | "run" | "candidate" | "evaluation";
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListMessagesReply".
+ */
+export interface ListMessagesReply {
+  items: Message[];
+  next_cursor?: PageCursor5;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Message".
+ */
+export interface Message {
+  id: number;
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  /**
+   * Who wrote the message.
+   */
+  role: "user" | "assistant" | "system";
+  content: RecordText3;
+  /**
+   * The project (of its parent).
+   */
+  project_id: number;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListMessagesRequest".
+ */
+export interface ListMessagesRequest {
+  /**
+   * The session the message is in.
+   */
+  chat_session_id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelVersionsReply".
+ */
+export interface ListModelVersionsReply {
+  items: ModelVersion[];
+  next_cursor?: PageCursor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelVersionsRequest".
+ */
+export interface ListModelVersionsRequest {
+  model_id: IrId;
+  stage?: ModelStage1;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelsReply".
+ */
+export interface ListModelsReply {
+  items: RegisteredModel[];
+  next_cursor?: IrId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisteredModel".
+ */
+export interface RegisteredModel {
+  model: ModelRef;
+  /**
+   * The model's aliases, by name.
+   */
+  aliases: ModelAlias[];
+  created_at: RecordTimestamp;
+}
+export interface ModelAlias {
+  alias: Label;
+  version: SemanticVersion;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListModelsRequest".
+ */
+export interface ListModelsRequest {
+  cursor?: IrId2;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProblemSpecsReply".
+ */
+export interface ListProblemSpecsReply {
+  items: ProblemSpec[];
+  next_cursor?: PageCursor6;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProblemSpec".
+ */
+export interface ProblemSpec {
+  id: number;
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id: number;
+  spec: RecordJson6;
+  /**
+   * draft (default) or accepted.
+   */
+  status: "draft" | "accepted";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProblemSpecsRequest".
+ */
+export interface ListProblemSpecsRequest {
+  /**
+   * The project the spec states the problem of.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProjectsReply".
+ */
+export interface ListProjectsReply {
+  items: Project[];
+  next_cursor?: PageCursor7;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Project".
+ */
+export interface Project {
+  id: number;
+  name: RecordTitle4;
+  description?: RecordText4;
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListProjectsRequest".
+ */
+export interface ListProjectsRequest {
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunsReply".
+ */
+export interface ListRunsReply {
+  items: Run[];
+  next_cursor?: PageCursor8;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Run".
+ */
+export interface Run {
+  id: number;
+  /**
+   * The project the run belongs to.
+   */
+  project_id: number;
+  /**
+   * The scenario suite the run evaluates on (same project).
+   */
+  scenario_suite_id?: number;
+  config: RecordJson7;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunsRequest".
+ */
+export interface ListRunsRequest {
+  /**
+   * The project the run belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenarioSuitesReply".
+ */
+export interface ListScenarioSuitesReply {
+  items: ScenarioSuite[];
+  next_cursor?: PageCursor9;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioSuite".
+ */
+export interface ScenarioSuite {
+  id: number;
+  /**
+   * The project the suite belongs to.
+   */
+  project_id: number;
+  name: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios: [SuiteScenario, ...SuiteScenario[]];
+  /**
+   * 1 when created; each update adds one.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListScenarioSuitesRequest".
+ */
+export interface ListScenarioSuitesRequest {
+  /**
+   * The project the suite belongs to.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldModelsReply".
+ */
+export interface ListWorldModelsReply {
+  items: WorldModel[];
+  next_cursor?: PageCursor10;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModel".
+ */
+export interface WorldModel {
+  id: number;
+  /**
+   * The project the world model describes.
+   */
+  project_id: number;
+  model: RecordJson8;
+  /**
+   * 1 when created; each update adds one. The world model version.
+   */
+  version: number;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListWorldModelsRequest".
+ */
+export interface ListWorldModelsRequest {
+  /**
+   * The project the world model describes.
+   */
+  project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LookupResultsReply".
+ */
+export interface LookupResultsReply {
+  /**
+   * One per key, in the order asked.
+   */
+  results: ResultLookup[];
+  /**
+   * How many keys have a stored result (to reuse).
+   */
+  reused: number;
+  /**
+   * How many must still be computed.
+   */
+  missing: number;
+}
+export interface ResultLookup {
+  key_hash: Sha256Hex;
+  found: boolean;
+  stored?: StoredResult;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredResult".
+ */
+export interface StoredResult {
+  key_hash: Sha256Hex2;
+  key: ResultKey;
+  result: RecordJson5;
+  created_at: RecordTimestamp;
+}
+/**
+ * What a result depends on, and nothing else: the same key gives the same result, so a stored one is reused (docs/services/evaluation.md, "Results").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResultKey".
+ */
+export interface ResultKey {
+  scenario_hash: Sha256Hex;
+  profile_hash: Sha256Hex;
+  mind_version: string;
+  model_version: string;
+  scorer_config_hash: Sha256Hex;
+  turns: number;
+  engine: Label;
+  seed: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "LookupResultsRequest".
+ */
+export interface LookupResultsRequest {
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  keys: [ResultKey, ...ResultKey[]];
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelAliasHistoryReply".
+ */
+export interface ModelAliasHistoryReply {
+  model_id: IrId;
+  alias: Label;
+  entries: ModelAliasMove[];
+  next_cursor?: PageCursor;
+}
+export interface ModelAliasMove {
+  id: number;
+  old_version: SemanticVersion | null;
+  new_version: SemanticVersion;
+  note: string | null;
+  changed_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelAliasHistoryRequest".
+ */
+export interface ModelAliasHistoryRequest {
+  model_id: IrId;
+  alias: Label;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutResultReply".
+ */
+export interface PutResultReply {
+  stored: StoredResult;
+  /**
+   * true: a result was already stored under this key; it is the one answered, the given one is not stored.
+   */
+  reused: boolean;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutResultRequest".
+ */
+export interface PutResultRequest {
+  key: ResultKey;
+  result: RecordJson9;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisterModelRequest".
+ */
+export interface RegisterModelRequest {
+  model: ModelRef;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RegisterModelVersionRequest".
+ */
+export interface RegisterModelVersionRequest {
+  model_version: ModelVersion;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelAliasReply".
+ */
+export interface SetModelAliasReply {
+  model_id: IrId;
+  alias: Label;
+  version: SemanticVersion;
+  previous_version: SemanticVersion | null;
+  /**
+   * false: it already pointed there (nothing written).
+   */
+  changed: boolean;
+  history_id: number;
+  changed_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelAliasRequest".
+ */
+export interface SetModelAliasRequest {
+  model_id: IrId;
+  alias: Label;
+  version: SemanticVersion1;
+  /**
+   * Compare-and-swap: the version the alias must point at now (null: the alias must not be set). Omit to move unconditionally.
+   */
+  expected_current_version?: SemanticVersion | null;
+  note?: string;
+}
+/**
+ * Changes fields of a candidate; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateCandidateRequest".
+ */
+export interface UpdateCandidateRequest {
+  id: number;
+  label?: RecordTitle5;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a chat session; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateChatSessionRequest".
+ */
+export interface UpdateChatSessionRequest {
+  id: number;
+  title?: RecordTitle1;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a evaluation; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateEvaluationRequest".
+ */
+export interface UpdateEvaluationRequest {
+  id: number;
+  scores?: Scores;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a issue; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateIssueRequest".
+ */
+export interface UpdateIssueRequest {
+  id: number;
+  title?: RecordTitle1;
+  body?: RecordText;
+  /**
+   * open (default), resolved or dismissed.
+   */
+  status?: "open" | "resolved" | "dismissed";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a message; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateMessageRequest".
+ */
+export interface UpdateMessageRequest {
+  id: number;
+  content?: RecordText5;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a problem spec; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateProblemSpecRequest".
+ */
+export interface UpdateProblemSpecRequest {
+  id: number;
+  spec?: RecordJson10;
+  /**
+   * draft (default) or accepted.
+   */
+  status?: "draft" | "accepted";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a project; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateProjectRequest".
+ */
+export interface UpdateProjectRequest {
+  id: number;
+  name?: RecordTitle6;
+  description?: RecordText6;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a run; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateRunRequest".
+ */
+export interface UpdateRunRequest {
+  id: number;
+  /**
+   * pending (default), running, completed, failed or cancelled.
+   */
+  status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a scenario suite; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateScenarioSuiteRequest".
+ */
+export interface UpdateScenarioSuiteRequest {
+  id: number;
+  name?: RecordTitle1;
+  /**
+   * The scenarios, each by name or by hash.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  scenarios?: [SuiteScenario, ...SuiteScenario[]];
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * Changes fields of a world model; fields not given stay as they are.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UpdateWorldModelRequest".
+ */
+export interface UpdateWorldModelRequest {
+  id: number;
+  model?: RecordJson11;
+  /**
+   * Compare-and-swap: update only if the record is at this version now.
+   */
+  expected_version?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ValidateExperimentReply".
+ */
+export interface ValidateExperimentReply {
+  valid: boolean;
+  /**
+   * Every broken rule, in document order, each with the JSON Pointer of its field; empty when valid.
+   */
+  problems: IrProblemReport[];
+  experiment?: Experiment1;
+}
+export interface IrProblemReport {
+  path: string;
+  reason: string;
+  message: string;
+}
+/**
+ * An experiment: the backend it evaluates (or the model it trains), its pipeline, data, reliability settings and outputs (docs/experiment-ir.md).
+ */
+export interface Experiment1 {
+  id: IrId;
+  backend: BackendRef;
+  /**
+   * @minItems 1
+   * @maxItems 256
+   */
+  pipeline: [StageDef, ...StageDef[]];
+  description?: IrText;
+  owner?: IrText;
+  tags?: IrSymbol2[];
+  metadata?: IrMap;
+  dataset?: DatasetRef;
+  reliability?: ReliabilityConfig;
+  outputs?: OutputSpec[];
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+  experiment_type?: ExperimentType;
+  model_version?: ModelVersion;
+  training_config?: TrainingConfig;
+  baseline?: ModelRef;
+}
+/**
+ * Any JSON object, checked as an experiment of the IR (docs/experiment-ir.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ValidateExperimentRequest".
+ */
+export interface ValidateExperimentRequest {
+  /**
+   * The experiment to check (any JSON: every problem is reported).
+   */
+  experiment: unknown;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModelHistoryReply".
+ */
+export interface WorldModelHistoryReply {
+  id: number;
+  versions: WorldModelVersion[];
+  next_cursor?: PageCursor11;
+}
+export interface WorldModelVersion {
+  version: number;
+  model: RecordJson5;
+  created_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldModelHistoryRequest".
+ */
+export interface WorldModelHistoryRequest {
+  id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
  * Data of a components.component_stored event: published once, when a component row is new.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -804,6 +2708,74 @@ export interface EventEnvelope {
    */
   correlation_id: string | null;
   data: JsonObject;
+}
+/**
+ * A model was registered, a version registered, or an alias moved.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRegistryChangedV1".
+ */
+export interface ModelRegistryChangedV1 {
+  model_id: IrId;
+  change: "model_registered" | "version_registered" | "alias_moved";
+  version?: SemanticVersion;
+  alias?: Label;
+  previous_version?: SemanticVersion | null;
+  history_id?: number;
+}
+/**
+ * A record of the evaluation domain was created.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordCreatedV1".
+ */
+export interface RecordCreatedV1 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue"
+    | "experiment";
+  id: number;
+  project_id: number;
+  version: number;
+}
+/**
+ * A record of the evaluation domain was changed (its new version).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordUpdatedV1".
+ */
+export interface RecordUpdatedV1 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue";
+  id: number;
+  project_id: number;
+  version: number;
+}
+/**
+ * A result was stored under a new key.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResultStoredV1".
+ */
+export interface ResultStoredV1 {
+  key_hash: Sha256Hex;
 }
 /**
  * A name was set, moved or removed.
@@ -1000,7 +2972,7 @@ export interface ListNamesRequest {
    * Only names that start with this.
    */
   prefix?: string;
-  hash?: Sha256Hex1;
+  hash?: Sha256Hex3;
   /**
    * Most names in one page (default 100).
    */
@@ -1144,7 +3116,7 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex2;
+  expected_current_hash?: Sha256Hex4;
   note?: Note;
 }
 /**
@@ -1551,7 +3523,7 @@ export interface CognitionProfileContent {
  */
 export interface GetScenarioRequest {
   name?: Label2;
-  hash?: Sha256Hex3;
+  hash?: Sha256Hex5;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1702,7 +3674,7 @@ export interface CreateWorldReply {
   slug: Label3;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex4;
+  scenario_hash: Sha256Hex6;
   /**
    * The scenario's slug.
    */
@@ -1841,7 +3813,7 @@ export interface ForkWorldReply {
   slug: Label3;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex4;
+  scenario_hash: Sha256Hex6;
   /**
    * The scenario's slug.
    */
@@ -1886,7 +3858,7 @@ export interface WorldScenarioRef1 {
  * via the `definition` "GetLlmCallReply".
  */
 export interface GetLlmCallReply {
-  hash: Sha256Hex5;
+  hash: Sha256Hex7;
   world_slug: Label3;
   turn: number;
   agent_id: string;
@@ -1972,7 +3944,7 @@ export interface WorldMeta {
   slug: Label3;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex4;
+  scenario_hash: Sha256Hex6;
   /**
    * The scenario's slug.
    */
@@ -2017,7 +3989,7 @@ export interface ListLlmCallsReply {
  * via the `definition` "LlmCallSummary".
  */
 export interface LlmCallSummary {
-  hash: Sha256Hex6;
+  hash: Sha256Hex8;
   world_slug: Label3;
   turn: number;
   agent_id: string;
@@ -2131,7 +4103,7 @@ export interface WorldSummary {
   slug: Label3;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex7;
+  scenario_hash: Sha256Hex9;
   /**
    * The scenario's slug.
    */
@@ -2151,7 +4123,7 @@ export interface WorldSummary {
  * via the `definition` "ListWorldsRequest".
  */
 export interface ListWorldsRequest {
-  scenario_hash?: Sha256Hex8;
+  scenario_hash?: Sha256Hex10;
   scenario_label?: Label8;
   /**
    * The previous page's next_cursor.

@@ -1,4 +1,5 @@
 import { COMPONENTS_EXAMPLES } from './components';
+import { EVALUATION_EXAMPLES } from './evaluation';
 import type { OperationExample } from './example';
 import { NAMES_EXAMPLES } from './names';
 import { SCENARIOS_EXAMPLES } from './scenarios';
@@ -16,4 +17,5 @@ export const OPERATION_EXAMPLES: readonly OperationExample[] = [
   ...SCENARIOS_EXAMPLES,
   ...NAMES_EXAMPLES,
   ...WORLDS_EXAMPLES,
+  ...EVALUATION_EXAMPLES,
 ];

@@ -1,0 +1,44 @@
+import { conflict, notFound, type CrucibleError } from '@crucible/contracts';
+
+/** `conflict`/`<what>_exists`: the key is taken by different content (nothing written). */
+export function takenByOther(what: string, key: string, path: string): CrucibleError {
+  return conflict(`${what.replace('_', ' ')} ${key} is already registered with other content`, {
+    reason: `${what}_exists`,
+    path,
+    key,
+  });
+}
+
+/** `not_found`/`model_not_found`. */
+export function modelNotFound(id: string, path: string): CrucibleError {
+  return notFound(`no model ${id}`, { reason: 'model_not_found', path, id });
+}
+
+/** `not_found`/`model_version_not_found`. */
+export function modelVersionNotFound(
+  modelId: string,
+  version: string,
+  path: string,
+): CrucibleError {
+  return notFound(`model ${modelId} has no version ${version}`, {
+    reason: 'model_version_not_found',
+    path,
+    model_id: modelId,
+    version,
+  });
+}
+
+/** `conflict`/`cas_failed`: the alias does not point where the caller expected (as names do). */
+export function aliasCasFailed(
+  alias: string,
+  expected: string | null,
+  current: string | null,
+): CrucibleError {
+  return conflict(`${alias}: expected ${expected ?? 'unset'}, but it is ${current ?? 'unset'}`, {
+    reason: 'cas_failed',
+    path: '/expected_current_version',
+    alias,
+    expected,
+    current,
+  });
+}

@@ -1,0 +1,20 @@
+import type { Outbox } from '@crucible/messaging';
+import type { Logger } from '@crucible/telemetry';
+import type { EvaluationSettings } from '../config';
+import type { RecordStore } from '../store/record-store';
+import type { RegistryStore } from '../store/registry-store';
+import type { ResultStore } from '../store/result-store';
+
+/** What every handler (and flow) of the evaluation service is given. */
+export interface EvaluationDeps {
+  /** The only way to the database. */
+  readonly store: RecordStore;
+  /** Experiments and the model registry (their writes run in the store's transactions). */
+  readonly registry: RegistryStore;
+  /** Results keyed by content. */
+  readonly results: ResultStore;
+  /** Builds the rows of the service's events (the store writes them). */
+  readonly events: Pick<Outbox, 'event'>;
+  readonly settings: EvaluationSettings;
+  readonly logger: Logger;
+}

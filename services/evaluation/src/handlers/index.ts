@@ -1,0 +1,65 @@
+import type { OperationName } from '@crucible/contracts';
+import type { OperationHandler, RpcServer } from '@crucible/messaging';
+import { RECORD_KINDS, RECORD_SPECS, operationsOf } from '../domain/record-kinds';
+import type { EvaluationDeps } from './deps';
+import { createRecord, getRecord, listRecords, updateRecord } from './records';
+import {
+  createExperiment,
+  getExperiment,
+  listExperiments,
+  validateExperiment,
+} from './experiments';
+import {
+  getModel,
+  listModels,
+  listModelVersions,
+  modelAliasHistory,
+  registerModel,
+  registerModelVersion,
+  setModelAlias,
+} from './models';
+import { lookupResults, putResult } from './results';
+import { getWorldModel, worldModelHistory } from './world-models';
+
+/**
+ * Binds every operation of the evaluation service. The CRUD operations of
+ * the record kinds come from one table (domain/record-kinds.ts); their
+ * requests and replies are checked against each operation's schema by the
+ * RPC server on the way in and out, so the generic handlers see them as
+ * plain objects.
+ */
+export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void {
+  const bind = (
+    name: string,
+    handler: (
+      request: Record<string, unknown>,
+      ctx: Parameters<OperationHandler<OperationName>>[1],
+    ) => Promise<unknown>,
+  ): void => {
+    server.handle(name as OperationName, handler as unknown as OperationHandler<OperationName>);
+  };
+  for (const kind of RECORD_KINDS) {
+    const spec = RECORD_SPECS[kind];
+    const ops = operationsOf(spec);
+    bind(ops.create, (r, ctx) => createRecord(deps, spec, r, ctx));
+    bind(ops.update, (r, ctx) => updateRecord(deps, spec, r, ctx));
+    bind(ops.list, (r) => listRecords(deps, spec, r));
+    if (kind !== 'world_model') bind(ops.get, (r) => getRecord(deps, spec, r));
+  }
+  server
+    .handle('get_world_model', (r) => getWorldModel(deps, r))
+    .handle('world_model_history', (r) => worldModelHistory(deps, r))
+    .handle('validate_experiment', (r) => validateExperiment(r))
+    .handle('create_experiment', (r, ctx) => createExperiment(deps, r, ctx))
+    .handle('get_experiment', (r) => getExperiment(deps, r))
+    .handle('list_experiments', (r) => listExperiments(deps, r))
+    .handle('register_model', (r, ctx) => registerModel(deps, r, ctx))
+    .handle('get_model', (r) => getModel(deps, r))
+    .handle('list_models', (r) => listModels(deps, r))
+    .handle('register_model_version', (r, ctx) => registerModelVersion(deps, r, ctx))
+    .handle('list_model_versions', (r) => listModelVersions(deps, r))
+    .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
+    .handle('model_alias_history', (r) => modelAliasHistory(deps, r))
+    .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
+    .handle('lookup_results', (r) => lookupResults(deps, r));
+}

@@ -1,0 +1,538 @@
+import type { ScenarioSuite, ScoreConfig } from '@crucible/contracts';
+import { H } from './content';
+import { example, type OperationExample } from './example';
+
+// Stand-in instants, one per write (each a transaction of its own).
+const T = (n: number): string => `2026-03-14T10:00:${String(n).padStart(2, '0')}.000Z`;
+
+const project = {
+  id: 1,
+  name: 'Clinic triage',
+  description: 'Triage policies for a walk-in clinic, nights included.',
+  version: 2,
+  created_at: T(1),
+  updated_at: T(2),
+};
+const session = {
+  id: 1,
+  project_id: 1,
+  title: 'Kick-off call',
+  version: 2,
+  created_at: T(3),
+  updated_at: T(4),
+};
+const message = {
+  id: 1,
+  project_id: 1,
+  chat_session_id: 1,
+  role: 'user' as const,
+  content: 'Patients wait too long at night (over two hours).',
+  version: 2,
+  created_at: T(5),
+  updated_at: T(6),
+};
+const spec = { goal: 'Cut night waits below one hour', constraints: ['two nurses on shift'] };
+const problemSpec = {
+  id: 1,
+  project_id: 1,
+  spec,
+  status: 'accepted' as const,
+  version: 2,
+  created_at: T(7),
+  updated_at: T(8),
+};
+const modelV1 = { actors: ['nurse', 'patient'], rules: ['first come, first served'] };
+const modelV2 = { actors: ['nurse', 'patient'], rules: ['most urgent first'] };
+const worldModel = {
+  id: 1,
+  project_id: 1,
+  model: modelV2,
+  version: 2,
+  created_at: T(9),
+  updated_at: T(10),
+};
+const run = {
+  id: 1,
+  project_id: 1,
+  config: { turns: 20, seed: 7 },
+  status: 'running' as const,
+  version: 2,
+  created_at: T(11),
+  updated_at: T(12),
+};
+const candidate = {
+  id: 1,
+  project_id: 1,
+  run_id: 1,
+  parent_ids: [],
+  content: { policy: 'most urgent first' },
+  label: 'urgency-first',
+  version: 2,
+  created_at: T(13),
+  updated_at: T(14),
+};
+const suite: ScenarioSuite = {
+  id: 1,
+  project_id: 1,
+  name: 'Night shifts, busy',
+  scenarios: [{ name: 'locked-room' }, { hash: H.LOCKED_ROOM }],
+  version: 2,
+  created_at: T(15),
+  updated_at: T(16),
+};
+const scoreConfig: ScoreConfig = {
+  scores: {
+    mean_wait_min: { type: 'numeric' as const, min: 0 },
+    safe: { type: 'boolean' as const },
+    verdict: { type: 'categorical' as const, values: ['better', 'same', 'worse'] },
+  },
+};
+const evaluation = {
+  id: 1,
+  project_id: 1,
+  candidate_id: 1,
+  scenario_suite_id: 1,
+  score_config: scoreConfig,
+  scores: { mean_wait_min: 45, safe: true, verdict: 'better' },
+  version: 2,
+  created_at: T(17),
+  updated_at: T(18),
+};
+const issue = {
+  id: 1,
+  project_id: 1,
+  target_kind: 'world_model' as const,
+  target_id: 1,
+  title: 'Walk-outs missing',
+  body: 'Patients who leave before being seen are not modelled.',
+  status: 'resolved' as const,
+  version: 2,
+  created_at: T(19),
+  updated_at: T(20),
+};
+
+const experimentInput = {
+  id: 'night_triage',
+  description: 'Urgency-first triage on busy nights',
+  backend: { id: 'gpt4o' },
+  pipeline: [{ name: 'simulate' }, { name: 'score' }] as [{ name: string }, { name: string }],
+  dataset: { name: 'night_shifts', split: 'test' },
+  experiment_type: 'comparison' as const,
+  baseline: { id: 'triage_fifo' },
+  reliability: { stats: { alpha: 0.01 } },
+};
+const experimentStored = {
+  ...experimentInput,
+  backend: { id: 'gpt4o', profile: 'default' },
+  pipeline: [
+    { name: 'simulate', enabled: true },
+    { name: 'score', enabled: true },
+  ] as [{ name: string; enabled: boolean }, { name: string; enabled: boolean }],
+  dataset: { name: 'night_shifts', split: 'test', provider: 'crucible_datasets' },
+  baseline: { id: 'triage_fifo', provider: 'local', framework: 'nx' },
+  reliability: {
+    stats: {
+      alpha: 0.01,
+      tests: ['ttest', 'bootstrap'],
+      confidence_level: 0.95,
+      effect_size_type: 'cohens_d',
+      bootstrap_iterations: 1000,
+    },
+  },
+};
+const storedExperiment = {
+  id: 1,
+  project_id: 1,
+  experiment_id: 'night_triage',
+  hash: 'e141161f586a38cd50b2de04675d6e8b13c6ef23af30b2a3fa155e5a332d7a16',
+  experiment: experimentStored,
+  created_at: T(21),
+};
+const triageModel = {
+  id: 'triage_policy',
+  name: 'Triage policy',
+  provider: 'local',
+  framework: 'nx',
+  task: 'text_classification',
+};
+const v1 = {
+  id: 'triage_policy_1_0_0',
+  model_id: 'triage_policy',
+  version: '1.0.0',
+  stage: 'production' as const,
+  metrics: { mean_wait_min: 45 },
+};
+
+/** Experiments and the model registry, after the records. */
+const REGISTRY_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'validate_experiment',
+    request: { experiment: { id: 'draft', backend: {}, pipeline: [] } },
+    reply: {
+      valid: false,
+      problems: [
+        {
+          path: '/backend/id',
+          reason: 'missing_field',
+          message: '/backend/id: missing required field',
+        },
+        {
+          path: '/pipeline',
+          reason: 'too_few_items',
+          message: '/pipeline: must NOT have fewer than 1 items',
+        },
+      ],
+    },
+  }),
+  example({
+    operation: 'create_experiment',
+    request: { project_id: 1, experiment: experimentInput },
+    reply: storedExperiment,
+  }),
+  example({ operation: 'get_experiment', request: { id: 1 }, reply: storedExperiment }),
+  example({
+    operation: 'list_experiments',
+    request: { project_id: 1 },
+    reply: { items: [storedExperiment] },
+  }),
+  example({
+    operation: 'register_model',
+    request: { model: { id: 'triage_policy', name: 'Triage policy', task: 'text_classification' } },
+    reply: { model: triageModel, aliases: [], created_at: T(22) },
+  }),
+  example({
+    operation: 'get_model',
+    request: { id: 'triage_policy' },
+    reply: { model: triageModel, aliases: [], created_at: T(22) },
+  }),
+  example({
+    operation: 'list_models',
+    request: {},
+    reply: { items: [{ model: triageModel, aliases: [], created_at: T(22) }] },
+  }),
+  example({
+    operation: 'register_model_version',
+    request: { model_version: v1 },
+    reply: v1,
+  }),
+  example({
+    operation: 'list_model_versions',
+    request: { model_id: 'triage_policy', stage: 'production' },
+    reply: { items: [v1] },
+  }),
+  example({
+    operation: 'set_model_alias',
+    request: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      version: '1.0.0',
+      expected_current_version: null,
+      note: 'First champion.',
+    },
+    reply: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      version: '1.0.0',
+      previous_version: null,
+      changed: true,
+      history_id: 1,
+      changed_at: T(23),
+    },
+  }),
+  example({
+    operation: 'model_alias_history',
+    request: { model_id: 'triage_policy', alias: 'champion' },
+    reply: {
+      model_id: 'triage_policy',
+      alias: 'champion',
+      entries: [
+        {
+          id: 1,
+          old_version: null,
+          new_version: '1.0.0',
+          note: 'First champion.',
+          changed_at: T(23),
+        },
+      ],
+    },
+  }),
+];
+
+const resultKey = {
+  scenario_hash: H.LOCKED_ROOM,
+  profile_hash: H.SUBJECT_PROFILE,
+  mind_version: 'offline-1',
+  model_version: '1.0.0',
+  scorer_config_hash: H.ADJUDICATION_SCHEMA,
+  turns: 20,
+  engine: 'kernel',
+  seed: 7,
+};
+const storedResult = {
+  key_hash: '0b3c6c19ced1af142e4192876774820609f022c4a50cbf897e3a285d3079ec72',
+  key: resultKey,
+  result: { scores: { mean_wait_min: 45 }, escaped: true },
+  created_at: T(24),
+};
+
+/** Results keyed by content, after the registry. */
+const RESULT_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'put_result',
+    request: { key: resultKey, result: storedResult.result },
+    reply: { stored: storedResult, reused: false },
+  }),
+  example({
+    operation: 'lookup_results',
+    request: { keys: [resultKey, { ...resultKey, seed: 8 }] },
+    reply: {
+      results: [
+        { key_hash: storedResult.key_hash, found: true, stored: storedResult },
+        {
+          key_hash: 'e098b223b751c68a9cac0e91dbd6af8dba3c6e1ce0863eb320fee8f0b314fb35',
+          found: false,
+        },
+      ],
+      reused: 1,
+      missing: 1,
+    },
+  }),
+];
+
+/** The evaluation service, after the names examples: one project worked through. */
+export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'create_project',
+    request: { name: 'Clinic triage', description: 'Triage policies for a walk-in clinic.' },
+    reply: {
+      ...project,
+      description: 'Triage policies for a walk-in clinic.',
+      version: 1,
+      updated_at: T(1),
+    },
+  }),
+  example({
+    operation: 'get_project',
+    request: { id: 1 },
+    reply: {
+      ...project,
+      description: 'Triage policies for a walk-in clinic.',
+      version: 1,
+      updated_at: T(1),
+    },
+  }),
+  example({
+    operation: 'update_project',
+    request: { id: 1, description: project.description, expected_version: 1 },
+    reply: project,
+  }),
+  example({ operation: 'list_projects', request: {}, reply: { items: [project] } }),
+  example({
+    operation: 'create_chat_session',
+    request: { project_id: 1, title: 'Kick-off' },
+    reply: { ...session, title: 'Kick-off', version: 1, updated_at: T(3) },
+  }),
+  example({
+    operation: 'get_chat_session',
+    request: { id: 1 },
+    reply: { ...session, title: 'Kick-off', version: 1, updated_at: T(3) },
+  }),
+  example({
+    operation: 'update_chat_session',
+    request: { id: 1, title: 'Kick-off call' },
+    reply: session,
+  }),
+  example({
+    operation: 'list_chat_sessions',
+    request: { project_id: 1 },
+    reply: { items: [session] },
+  }),
+  example({
+    operation: 'create_message',
+    request: { chat_session_id: 1, role: 'user', content: 'Patients wait too long at night.' },
+    reply: {
+      ...message,
+      content: 'Patients wait too long at night.',
+      version: 1,
+      updated_at: T(5),
+    },
+  }),
+  example({
+    operation: 'get_message',
+    request: { id: 1 },
+    reply: {
+      ...message,
+      content: 'Patients wait too long at night.',
+      version: 1,
+      updated_at: T(5),
+    },
+  }),
+  example({
+    operation: 'update_message',
+    request: { id: 1, content: message.content },
+    reply: message,
+  }),
+  example({
+    operation: 'list_messages',
+    request: { chat_session_id: 1 },
+    reply: { items: [message] },
+  }),
+  example({
+    operation: 'create_problem_spec',
+    request: { project_id: 1, spec },
+    reply: { ...problemSpec, status: 'draft', version: 1, updated_at: T(7) },
+  }),
+  example({
+    operation: 'get_problem_spec',
+    request: { id: 1 },
+    reply: { ...problemSpec, status: 'draft', version: 1, updated_at: T(7) },
+  }),
+  example({
+    operation: 'update_problem_spec',
+    request: { id: 1, status: 'accepted' },
+    reply: problemSpec,
+  }),
+  example({
+    operation: 'list_problem_specs',
+    request: { project_id: 1 },
+    reply: { items: [problemSpec] },
+  }),
+  example({
+    operation: 'create_world_model',
+    request: { project_id: 1, model: modelV1 },
+    reply: { ...worldModel, model: modelV1, version: 1, updated_at: T(9) },
+  }),
+  example({
+    operation: 'get_world_model',
+    request: { id: 1 },
+    reply: { ...worldModel, model: modelV1, version: 1, updated_at: T(9) },
+  }),
+  example({
+    operation: 'update_world_model',
+    request: { id: 1, model: modelV2, expected_version: 1 },
+    reply: worldModel,
+  }),
+  example({
+    operation: 'list_world_models',
+    request: { project_id: 1 },
+    reply: { items: [worldModel] },
+  }),
+  example({
+    operation: 'create_run',
+    request: { project_id: 1, config: { turns: 20, seed: 7 } },
+    reply: { ...run, status: 'pending', version: 1, updated_at: T(11) },
+  }),
+  example({
+    operation: 'get_run',
+    request: { id: 1 },
+    reply: { ...run, status: 'pending', version: 1, updated_at: T(11) },
+  }),
+  example({ operation: 'update_run', request: { id: 1, status: 'running' }, reply: run }),
+  example({ operation: 'list_runs', request: { project_id: 1 }, reply: { items: [run] } }),
+  example({
+    operation: 'create_candidate',
+    request: { run_id: 1, content: { policy: 'most urgent first' }, label: 'urgency' },
+    reply: { ...candidate, label: 'urgency', version: 1, updated_at: T(13) },
+  }),
+  example({
+    operation: 'get_candidate',
+    request: { id: 1 },
+    reply: { ...candidate, label: 'urgency', version: 1, updated_at: T(13) },
+  }),
+  example({
+    operation: 'update_candidate',
+    request: { id: 1, label: 'urgency-first' },
+    reply: candidate,
+  }),
+  example({ operation: 'list_candidates', request: { run_id: 1 }, reply: { items: [candidate] } }),
+  example({
+    operation: 'create_scenario_suite',
+    request: { project_id: 1, name: 'Night shifts', scenarios: suite.scenarios },
+    reply: { ...suite, name: 'Night shifts', version: 1, updated_at: T(15) },
+  }),
+  example({
+    operation: 'get_scenario_suite',
+    request: { id: 1 },
+    reply: { ...suite, name: 'Night shifts', version: 1, updated_at: T(15) },
+  }),
+  example({
+    operation: 'update_scenario_suite',
+    request: { id: 1, name: 'Night shifts, busy' },
+    reply: suite,
+  }),
+  example({
+    operation: 'list_scenario_suites',
+    request: { project_id: 1 },
+    reply: { items: [suite] },
+  }),
+  example({
+    operation: 'create_evaluation',
+    request: {
+      candidate_id: 1,
+      scenario_suite_id: 1,
+      score_config: scoreConfig,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+    },
+    reply: {
+      ...evaluation,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+      version: 1,
+      updated_at: T(17),
+    },
+  }),
+  example({
+    operation: 'get_evaluation',
+    request: { id: 1 },
+    reply: {
+      ...evaluation,
+      scores: { mean_wait_min: 48, safe: true, verdict: 'better' },
+      version: 1,
+      updated_at: T(17),
+    },
+  }),
+  example({
+    operation: 'update_evaluation',
+    request: { id: 1, scores: evaluation.scores, expected_version: 1 },
+    reply: evaluation,
+  }),
+  example({
+    operation: 'list_evaluations',
+    request: { candidate_id: 1 },
+    reply: { items: [evaluation] },
+  }),
+  example({
+    operation: 'create_issue',
+    request: {
+      project_id: 1,
+      target_kind: 'world_model',
+      target_id: 1,
+      title: issue.title,
+      body: issue.body,
+    },
+    reply: { ...issue, status: 'open', version: 1, updated_at: T(19) },
+  }),
+  example({
+    operation: 'get_issue',
+    request: { id: 1 },
+    reply: { ...issue, status: 'open', version: 1, updated_at: T(19) },
+  }),
+  example({ operation: 'update_issue', request: { id: 1, status: 'resolved' }, reply: issue }),
+  example({
+    operation: 'list_issues',
+    request: { project_id: 1, status: 'resolved' },
+    reply: { items: [issue] },
+  }),
+  example({
+    operation: 'world_model_history',
+    request: { id: 1 },
+    reply: {
+      id: 1,
+      versions: [
+        { version: 2, model: modelV2, created_at: T(10) },
+        { version: 1, model: modelV1, created_at: T(9) },
+      ],
+    },
+  }),
+  ...REGISTRY_EXAMPLES,
+  ...RESULT_EXAMPLES,
+];

@@ -1,0 +1,351 @@
+import { startRealPlatform, type PlatformStack } from '../platform/stack';
+import { countRows, http, rowCountChanges, settledRowCounts } from '../support';
+
+/**
+ * Experiments in the IR and the model registry through the gateway, on real
+ * servers (docs/services/evaluation.md): IR validation, storing experiments,
+ * versions and their rules, and alias compare-and-swap races.
+ */
+describe('evaluation: experiments and model registry (real servers)', () => {
+  let stack: PlatformStack;
+  let projectId: number;
+  beforeAll(async () => {
+    stack = await startRealPlatform();
+    projectId = (await ok('create_project', { name: 'registry' })).id;
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function call(operation: string, request: unknown) {
+    return http(`${stack.url}/v1/ops/${operation}`, 'POST', request);
+  }
+  async function ok(operation: string, request: unknown): Promise<any> {
+    const response = await call(operation, request);
+    if (response.status !== 200) {
+      throw new Error(`${operation}: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body;
+  }
+
+  it('validate_experiment lists every problem with its path, or the defaulted experiment', async () => {
+    const bad = await ok('validate_experiment', {
+      experiment: {
+        id: 'x y',
+        backend: { id: 'b' },
+        pipeline: [{}],
+        training_config: {
+          id: 't',
+          model_ref: { id: 'm' },
+          dataset_ref: { name: 'd' },
+          epochs: 0,
+          learning_rate: 0,
+        },
+        reliability: { feedback: { sampling_rate: 1.5 } },
+        model_version: { id: 'v', model_id: 'm', version: '1.0' },
+      },
+    });
+    expect(bad.valid).toBe(false);
+    expect(bad.problems.map((p: { path: string; reason: string }) => [p.path, p.reason])).toEqual([
+      ['/id', 'invalid_id'],
+      ['/pipeline/0/name', 'missing_field'],
+      ['/reliability/feedback/sampling_rate', 'out_of_range'],
+      ['/model_version/version', 'invalid_semver'],
+      ['/training_config/epochs', 'out_of_range'],
+      ['/training_config/learning_rate', 'out_of_range'],
+    ]);
+    const good = await ok('validate_experiment', {
+      experiment: { id: 'e', backend: { id: 'b' }, pipeline: [{ name: 's' }] },
+    });
+    expect(good).toEqual({
+      valid: true,
+      problems: [],
+      experiment: {
+        id: 'e',
+        backend: { id: 'b', profile: 'default' },
+        pipeline: [{ name: 's', enabled: true }],
+      },
+    });
+    expect((await ok('validate_experiment', { experiment: 'text' })).problems).toEqual([
+      expect.objectContaining({ path: '', reason: 'wrong_type' }),
+    ]);
+  });
+
+  it('stores an experiment once: the same again returns it, other content under its id is refused', async () => {
+    const experiment = { id: 'exp_once', backend: { id: 'b' }, pipeline: [{ name: 's' }] };
+    const stored = await ok('create_experiment', { project_id: projectId, experiment });
+    expect(stored).toMatchObject({
+      project_id: projectId,
+      experiment_id: 'exp_once',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(stored.experiment.pipeline).toEqual([{ name: 's', enabled: true }]);
+    // Defaults written out or not, it is the same experiment.
+    const explicit = { ...experiment, backend: { id: 'b', profile: 'default' } };
+    expect(await ok('create_experiment', { project_id: projectId, experiment: explicit })).toEqual(
+      stored,
+    );
+    expect(await ok('get_experiment', { id: stored.id })).toEqual(stored);
+    const other = await call('create_experiment', {
+      project_id: projectId,
+      experiment: { ...experiment, pipeline: [{ name: 't' }] },
+    });
+    expect([other.status, other.body.error.details.reason, other.body.error.details.path]).toEqual([
+      409,
+      'experiment_exists',
+      '/experiment/id',
+    ]);
+  });
+
+  it('refuses bad experiments and registry writes with code, reason and path, writing nothing', async () => {
+    await ok('register_model', { model: { id: 'refusals' } });
+    await ok('register_model_version', {
+      model_version: { id: 'refusals_1', model_id: 'refusals', version: '1.0.0' },
+    });
+    const cases: Array<[string, string, unknown, number, string, string]> = [
+      [
+        'an experiment breaking a rule',
+        'create_experiment',
+        { project_id: projectId, experiment: { id: 'e', backend: { id: 'b' }, pipeline: [] } },
+        400,
+        'too_few_items',
+        '/experiment/pipeline',
+      ],
+      [
+        'an experiment in no project',
+        'create_experiment',
+        {
+          project_id: 9_000_000_000,
+          experiment: { id: 'e', backend: { id: 'b' }, pipeline: [{ name: 's' }] },
+        },
+        404,
+        'project_not_found',
+        '/project_id',
+      ],
+      [
+        'a model id with a space',
+        'register_model',
+        { model: { id: 'a b' } },
+        400,
+        'invalid_id',
+        '/model/id',
+      ],
+      [
+        'a model registered again differently',
+        'register_model',
+        { model: { id: 'refusals', provider: 'openai' } },
+        409,
+        'model_exists',
+        '/model/id',
+      ],
+      [
+        'a version that is not semver',
+        'register_model_version',
+        { model_version: { id: 'v', model_id: 'refusals', version: '1' } },
+        400,
+        'invalid_semver',
+        '/model_version/version',
+      ],
+      [
+        'an unknown stage',
+        'register_model_version',
+        { model_version: { id: 'v', model_id: 'refusals', version: '1.0.1', stage: 'live' } },
+        400,
+        'invalid_enum',
+        '/model_version/stage',
+      ],
+      [
+        'a version of no model',
+        'register_model_version',
+        { model_version: { id: 'v', model_id: 'ghost', version: '1.0.0' } },
+        404,
+        'model_not_found',
+        '/model_version/model_id',
+      ],
+      [
+        'a parent that is not registered',
+        'register_model_version',
+        {
+          model_version: {
+            id: 'v',
+            model_id: 'refusals',
+            version: '2.0.0',
+            parent_version: '1.5.0',
+          },
+        },
+        404,
+        'model_version_not_found',
+        '/model_version/parent_version',
+      ],
+      [
+        'a version registered again differently',
+        'register_model_version',
+        {
+          model_version: {
+            id: 'refusals_1',
+            model_id: 'refusals',
+            version: '1.0.0',
+            stage: 'staging',
+          },
+        },
+        409,
+        'model_version_exists',
+        '/model_version/version',
+      ],
+      [
+        'a version id taken',
+        'register_model_version',
+        { model_version: { id: 'refusals_1', model_id: 'refusals', version: '3.0.0' } },
+        409,
+        'model_version_exists',
+        '/model_version/id',
+      ],
+      [
+        'an alias to no version',
+        'set_model_alias',
+        { model_id: 'refusals', alias: 'champion', version: '9.9.9' },
+        404,
+        'model_version_not_found',
+        '/version',
+      ],
+      [
+        'an alias of no model',
+        'set_model_alias',
+        { model_id: 'ghost', alias: 'champion', version: '1.0.0' },
+        404,
+        'model_not_found',
+        '/model_id',
+      ],
+      [
+        'an alias that is not a label',
+        'set_model_alias',
+        { model_id: 'refusals', alias: 'Champion!', version: '1.0.0' },
+        400,
+        'invalid_label',
+        '/alias',
+      ],
+      [
+        'a lost compare-and-swap',
+        'set_model_alias',
+        {
+          model_id: 'refusals',
+          alias: 'champion',
+          version: '1.0.0',
+          expected_current_version: '1.0.0',
+        },
+        409,
+        'cas_failed',
+        '/expected_current_version',
+      ],
+      [
+        'versions of no model',
+        'list_model_versions',
+        { model_id: 'ghost' },
+        404,
+        'model_not_found',
+        '/model_id',
+      ],
+      ['no such model', 'get_model', { id: 'ghost' }, 404, 'model_not_found', '/id'],
+    ];
+    const before = await settledRowCounts(stack.infra.knex);
+    const problems: string[] = [];
+    for (const [name, operation, request, status, reason, path] of cases) {
+      const response = await call(operation, request);
+      const details = response.body?.error?.details;
+      const got = [response.status, details?.reason, details?.path];
+      if (JSON.stringify(got) !== JSON.stringify([status, reason, path])) {
+        problems.push(
+          `${name}: got ${JSON.stringify(got)} ${JSON.stringify(response.body?.error?.message)}`,
+        );
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
+  });
+
+  it('lists versions by stage and in registration order, a page at a time', async () => {
+    await ok('register_model', { model: { id: 'listing' } });
+    const versions = ['1.0.0', '1.1.0', '2.0.0-rc.1', '2.0.0'];
+    for (const [i, version] of versions.entries()) {
+      await ok('register_model_version', {
+        model_version: {
+          id: `listing_${i}`,
+          model_id: 'listing',
+          version,
+          stage: i % 2 === 0 ? 'staging' : 'production',
+          parent_version: i === 0 ? undefined : versions[i - 1],
+        },
+      });
+    }
+    const first = await ok('list_model_versions', { model_id: 'listing', limit: 3 });
+    expect(first.items.map((v: { version: string }) => v.version)).toEqual(versions.slice(0, 3));
+    const rest = await ok('list_model_versions', {
+      model_id: 'listing',
+      cursor: first.next_cursor,
+    });
+    expect(rest).toEqual({ items: [expect.objectContaining({ version: '2.0.0' })] });
+    const staging = await ok('list_model_versions', { model_id: 'listing', stage: 'staging' });
+    expect(staging.items.map((v: { version: string }) => v.version)).toEqual([
+      '1.0.0',
+      '2.0.0-rc.1',
+    ]);
+  });
+
+  it('alias compare-and-swap races: exactly one winner, history of every move', async () => {
+    await ok('register_model', { model: { id: 'racing' } });
+    for (const version of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0']) {
+      await ok('register_model_version', {
+        model_version: { id: `racing_${version.replace(/\./g, '_')}`, model_id: 'racing', version },
+      });
+    }
+    // Create-only: eight callers, one alias.
+    const creates = await Promise.all(
+      ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0', '1.0.0', '1.1.0'].map((version) =>
+        call('set_model_alias', {
+          model_id: 'racing',
+          alias: 'champion',
+          version,
+          expected_current_version: null,
+        }),
+      ),
+    );
+    expect(creates.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    const first = creates.find((r) => r.status === 200)!.body;
+    // Moves from the winner's version: again one winner.
+    const targets = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0'].filter(
+      (v) => v !== first.version,
+    );
+    const moves = await Promise.all(
+      targets.map((version) =>
+        call('set_model_alias', {
+          model_id: 'racing',
+          alias: 'champion',
+          version,
+          expected_current_version: first.version,
+        }),
+      ),
+    );
+    expect(moves.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const lost of moves.filter((r) => r.status !== 200)) {
+      expect(lost.body.error.details).toMatchObject({
+        reason: 'cas_failed',
+        expected: first.version,
+      });
+    }
+    const second = moves.find((r) => r.status === 200)!.body;
+    const history = await ok('model_alias_history', { model_id: 'racing', alias: 'champion' });
+    expect(
+      history.entries.map((e: { old_version: string | null; new_version: string }) => [
+        e.old_version,
+        e.new_version,
+      ]),
+    ).toEqual([
+      [first.version, second.version],
+      [null, first.version],
+    ]);
+    const model = await ok('get_model', { id: 'racing' });
+    expect(model.aliases).toEqual([
+      { alias: 'champion', version: second.version, updated_at: second.changed_at },
+    ]);
+  });
+});

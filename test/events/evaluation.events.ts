@@ -1,0 +1,168 @@
+import type { Call, EventTest } from './event-test';
+import { tag } from './fixtures';
+
+/** The record_created/record_updated data a record reply announces. */
+function announced(entity: string, call: Call) {
+  return {
+    entity,
+    id: call.body.id,
+    project_id: entity === 'project' ? call.body.id : call.body.project_id,
+    version: call.body.version,
+  };
+}
+
+export const EVALUATION_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.record_created',
+    title: 'one per created record, keyed by kind and id, with its project; none for a refusal',
+    async run(ctx) {
+      const project = await ctx.ok('create_project', { name: `events ${tag()}` });
+      const session = await ctx.ok('create_chat_session', { project_id: project.body.id });
+      const model = await ctx.ok('create_world_model', {
+        project_id: project.body.id,
+        model: { actors: [] },
+      });
+      const refused = await ctx.call('create_chat_session', { project_id: 9_000_000_000 });
+      expect([refused.status, refused.body.error?.details?.reason]).toEqual([
+        404,
+        'project_not_found',
+      ]);
+      const calls = new Map<string, [string, Call]>([
+        [project.requestId, ['project', project]],
+        [session.requestId, ['chat_session', session]],
+        [model.requestId, ['world_model', model]],
+        [refused.requestId, ['chat_session', refused]],
+      ]);
+      const events = await ctx.events('evaluation', (e) =>
+        calls.has(e.envelope.causation_id ?? ''),
+      );
+      expect(
+        events.map((e) => ({ key: e.record.key, type: e.envelope.type, data: e.envelope.data })),
+      ).toEqual(
+        [project, session, model].map((call) => {
+          const [entity] = calls.get(call.requestId)!;
+          return {
+            key: `${entity}/${call.body.id}`,
+            type: 'evaluation.record_created',
+            data: announced(entity, call),
+          };
+        }),
+      );
+    },
+  },
+  {
+    type: 'evaluation.record_updated',
+    title: 'one per update with the new version, in order; none for a version mismatch',
+    async run(ctx) {
+      const project = await ctx.ok('create_project', { name: `events ${tag()}` });
+      const model = await ctx.ok('create_world_model', {
+        project_id: project.body.id,
+        model: { v: 1 },
+      });
+      const second = await ctx.ok('update_world_model', { id: model.body.id, model: { v: 2 } });
+      const stale = await ctx.call('update_world_model', {
+        id: model.body.id,
+        model: { v: 3 },
+        expected_version: 1,
+      });
+      expect([stale.status, stale.body.error?.details?.reason]).toEqual([409, 'version_mismatch']);
+      const third = await ctx.ok('update_world_model', {
+        id: model.body.id,
+        model: { v: 3 },
+        expected_version: 2,
+      });
+      const ids = new Set([second.requestId, stale.requestId, third.requestId]);
+      const events = await ctx.events('evaluation', (e) => ids.has(e.envelope.causation_id ?? ''));
+      expect(
+        events.map((e) => ({ key: e.record.key, type: e.envelope.type, data: e.envelope.data })),
+      ).toEqual(
+        [second, third].map((call) => ({
+          key: `world_model/${model.body.id}`,
+          type: 'evaluation.record_updated',
+          data: announced('world_model', call),
+        })),
+      );
+    },
+  },
+];
+
+export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.model_registry_changed',
+    title:
+      'one per registered model, version and alias move, keyed by model; none for a repeat or a lost compare-and-swap',
+    async run(ctx) {
+      const id = `m_${tag().replace(/-/g, '_')}`;
+      const model = await ctx.ok('register_model', { model: { id } });
+      const again = await ctx.ok('register_model', { model: { id } });
+      const version = await ctx.ok('register_model_version', {
+        model_version: { id: `${id}_v1`, model_id: id, version: '1.0.0' },
+      });
+      const moved = await ctx.ok('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+      });
+      const same = await ctx.ok('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+      });
+      const lost = await ctx.call('set_model_alias', {
+        model_id: id,
+        alias: 'champion',
+        version: '1.0.0',
+        expected_current_version: null,
+      });
+      expect(same.body.changed).toBe(false);
+      expect([lost.status, lost.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
+      const events = await ctx.events('evaluation', (e) => e.record.key === id);
+      expect(events.map((e) => e.envelope.data)).toEqual([
+        { model_id: id, change: 'model_registered' },
+        { model_id: id, change: 'version_registered', version: '1.0.0' },
+        {
+          model_id: id,
+          change: 'alias_moved',
+          alias: 'champion',
+          version: '1.0.0',
+          previous_version: null,
+          history_id: moved.body.history_id,
+        },
+      ]);
+      expect(events.map((e) => e.envelope.causation_id)).toEqual([
+        model.requestId,
+        version.requestId,
+        moved.requestId,
+      ]);
+      expect(again.body).toEqual(model.body);
+    },
+  },
+];
+
+export const RESULT_EVENT_TESTS: readonly EventTest[] = [
+  {
+    type: 'evaluation.result_stored',
+    title: 'one per new result key, keyed by its hash; none when a stored result is reused',
+    async run(ctx) {
+      const key = {
+        scenario_hash: 'a'.repeat(64),
+        profile_hash: 'b'.repeat(64),
+        mind_version: `mind-${tag()}`,
+        model_version: '1.0.0',
+        scorer_config_hash: 'c'.repeat(64),
+        turns: 3,
+        engine: 'kernel',
+        seed: 1,
+      };
+      const first = await ctx.ok('put_result', { key, result: { score: 1 } });
+      const again = await ctx.ok('put_result', { key, result: { score: 2 } });
+      expect([first.body.reused, again.body.reused]).toEqual([false, true]);
+      expect(again.body.stored.result).toEqual({ score: 1 });
+      const hash = first.body.stored.key_hash;
+      const events = await ctx.events('evaluation', (e) => e.record.key === hash);
+      expect(events.map((e) => [e.envelope.data, e.envelope.causation_id])).toEqual([
+        [{ key_hash: hash }, first.requestId],
+      ]);
+    },
+  },
+];
