@@ -29,6 +29,11 @@ export interface OperationSpec {
    * declared here or it does not exist: see `mayCall`.
    */
   readonly callers: readonly string[];
+  /**
+   * The reply holds a list that grows with stored content, cut into pages by
+   * count and by size so it always fits the bus (docs/messaging.md#paged-replies).
+   */
+  readonly paged: boolean;
 }
 
 /** One event of the catalog: its stream (topic) and its data schema per version. */
@@ -45,7 +50,11 @@ export interface EventSpec {
 interface CatalogFile {
   operations: Record<
     string,
-    Omit<OperationSpec, 'name' | 'exposed' | 'callers'> & { exposed?: boolean; callers?: string[] }
+    Omit<OperationSpec, 'name' | 'exposed' | 'callers' | 'paged'> & {
+      exposed?: boolean;
+      callers?: string[];
+      paged?: boolean;
+    }
   >;
   streams: Record<
     string,
@@ -78,6 +87,7 @@ export class Catalog {
       operations.set(name as OperationName, {
         ...spec,
         exposed: spec.exposed ?? true,
+        paged: spec.paged ?? false,
         callers: spec.callers ?? [],
         name: name as OperationName,
       });

@@ -18,6 +18,18 @@ export {
 export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace, injectTrace } from './rpc/headers';
 export { decodeJson, encodeJson } from './rpc/codec';
+export {
+  CURSOR_MAX_BYTES,
+  REPLY_HEADROOM_BYTES,
+  decodeCursor,
+  encodeCursor,
+  jsonBytes,
+  pageBudget,
+  pageBySize,
+  replyBudget,
+  type PageBySizeOptions,
+  type SizedPage,
+} from './rpc/reply-pages';
 export type {
   ConsumedRecord,
   ConsumerHandle,

@@ -292,7 +292,7 @@ export interface GetCognitionProfileRequest {
   hash: Sha256Hex;
 }
 /**
- * Found components (in request order, duplicates collapsed) and the keys that do not exist.
+ * Found components (in request order, duplicates collapsed) and the keys that do not exist. A reply is cut to fit the bus: the keys it did not get to are in remaining (send them again as items); each key is answered once, found or missing, on the page that reached it.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetComponentsReply".
@@ -300,6 +300,13 @@ export interface GetCognitionProfileRequest {
 export interface GetComponentsReply {
   found: StoredComponent[];
   missing: MissingComponent[];
+  /**
+   * Present when the reply was cut to fit the bus: the keys (deduplicated, in request order) not answered yet; send them as the next request's items.
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  remaining?: [ComponentKey, ...ComponentKey[]];
 }
 /**
  * content is the text (prompt texts, environments), the JSON (adjudication schemas, entities) or, for a cognition profile, its CognitionProfile object.
@@ -311,6 +318,10 @@ export interface StoredComponent {
   created_at: Timestamp;
 }
 export interface MissingComponent {
+  kind: ComponentKind;
+  hash: Sha256Hex;
+}
+export interface ComponentKey {
   kind: ComponentKind;
   hash: Sha256Hex;
 }
@@ -326,10 +337,6 @@ export interface GetComponentsRequest {
    * @maxItems 1000
    */
   items: [ComponentKey, ...ComponentKey[]];
-}
-export interface ComponentKey {
-  kind: ComponentKind;
-  hash: Sha256Hex;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

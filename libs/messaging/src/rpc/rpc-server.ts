@@ -23,16 +23,19 @@ import {
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
 import { decodeJson, encodeError, encodeResult } from './codec';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, extractTrace } from './headers';
+import { REPLY_HEADROOM_BYTES, replyBudget } from './reply-pages';
 import { messagingTracer } from '../tracer';
-
-/** Room left in a message for headers (request id, trace context) next to the reply body. */
-const REPLY_HEADROOM_BYTES = 4096;
 
 /** What a handler knows about the request it answers. */
 export interface RpcContext {
   readonly operation: OperationName;
   readonly requestId: string;
   readonly correlationId: string;
+  /**
+   * The most bytes the result's JSON may take: a reply whose lists grow with
+   * stored content cuts its page to fit (`pageBySize`), never past this.
+   */
+  readonly replyBudgetBytes: number;
 }
 
 export type OperationHandler<Op extends OperationName> = (
@@ -136,6 +139,7 @@ export class RpcServer {
             operation,
             requestId,
             correlationId,
+            replyBudgetBytes: replyBudget(this.options.bus.maxPayload),
           });
           body = this.encodeReply(operation, spec.reply, result);
           // A reply the bus cannot carry would leave the caller waiting for

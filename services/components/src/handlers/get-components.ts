@@ -5,16 +5,21 @@ import type {
   GetComponentsRequest,
   StoredComponent,
 } from '@crucible/contracts';
+import { jsonBytes, pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
 import type { ComponentsDeps } from './deps';
 
 /**
  * get_components: one query per kind present, whatever the number of keys.
- * Found components come back in request order, duplicates collapsed; the rest
- * are listed as missing.
+ * Keys are answered in request order, duplicates collapsed: found, or listed
+ * as missing. The reply is cut to fit the bus (docs/messaging.md#paged-replies):
+ * the keys it did not reach come back as `remaining`, for the next request's
+ * `items`. One component always fits: its content is at most 64 KiB (384 KiB
+ * as JSON at worst, every byte a six-byte escape), far below the budget.
  */
 export async function getComponents(
   deps: ComponentsDeps,
   request: GetComponentsRequest,
+  ctx: RpcContext,
 ): Promise<GetComponentsReply> {
   const keys = dedupe(request.items);
   const byKind = new Map<ComponentKind, string[]>();
@@ -45,12 +50,20 @@ export async function getComponents(
       }
     }),
   );
+  const answers = keys.map((key) => ({ key, hit: found.get(`${key.kind}:${key.hash}`) }));
+  // Room for the longest `remaining` this request can need: every key.
+  const reserve = jsonBytes(keys) + '"remaining":,'.length;
+  const page = pageBySize(answers, {
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { found: [], missing: [] }, reserve),
+    encode: (answer) => answer.hit ?? answer.key,
+  });
   const reply: GetComponentsReply = { found: [], missing: [] };
-  for (const key of keys) {
-    const hit = found.get(`${key.kind}:${key.hash}`);
+  for (const { key, hit } of page.items) {
     if (hit) reply.found.push(hit);
     else reply.missing.push({ kind: key.kind, hash: key.hash });
   }
+  const [next, ...rest] = keys.slice(page.items.length);
+  if (next) reply.remaining = [next, ...rest];
   return reply;
 }
 

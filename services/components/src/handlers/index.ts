@@ -27,6 +27,6 @@ export function registerHandlers(server: RpcServer, deps: ComponentsDeps): void 
     .handle('get_adjudication_schema', (r) => getAdjudicationSchema(deps, r.hash))
     .handle('get_entity', (r) => getEntity(deps, r.hash))
     .handle('get_cognition_profile', (r) => getCognitionProfile(deps, r.hash))
-    .handle('get_components', (r) => getComponents(deps, r))
+    .handle('get_components', (r, ctx) => getComponents(deps, r, ctx))
     .handle('resolve_components', (r, ctx) => resolveComponents(deps, r, ctx));
 }

@@ -34,17 +34,20 @@ export class ComponentsClient {
   ): Promise<Map<string, StoredComponent['content']>> {
     const contents = new Map<string, StoredComponent['content']>();
     for (let start = 0; start < keys.length; start += GET_COMPONENTS_BATCH) {
-      const [first, ...rest] = keys.slice(start, start + GET_COMPONENTS_BATCH);
-      if (!first) break;
-      const reply = await this.rpc.call(
-        'get_components',
-        { items: [first, ...rest] },
-        { correlationId: ctx.correlationId },
-      );
-      for (const found of reply.found) contents.set(`${found.kind}:${found.hash}`, found.content);
-      const missing = reply.missing[0];
-      if (missing)
-        throw new Error(`${what} binds ${missing.kind} ${missing.hash}, which is missing`);
+      let [first, ...rest] = keys.slice(start, start + GET_COMPONENTS_BATCH);
+      // A reply cut to fit the bus names the keys it did not reach: ask again for those.
+      while (first) {
+        const reply = await this.rpc.call(
+          'get_components',
+          { items: [first, ...rest] },
+          { correlationId: ctx.correlationId },
+        );
+        for (const found of reply.found) contents.set(`${found.kind}:${found.hash}`, found.content);
+        const missing = reply.missing[0];
+        if (missing)
+          throw new Error(`${what} binds ${missing.kind} ${missing.hash}, which is missing`);
+        [first, ...rest] = reply.remaining ?? [];
+      }
     }
     return contents;
   }
