@@ -33,6 +33,26 @@ export interface OperationTypes {
   name_history: { request: T.NameHistoryRequest; reply: T.NameHistoryReply };
   list_names: { request: T.ListNamesRequest; reply: T.ListNamesReply };
   update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
+  create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
+  list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
+  get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
+  get_lifecycle: { request: T.GetLifecycleRequest; reply: T.GetLifecycleReply };
+  create_directive: { request: T.CreateDirectiveRequest; reply: T.CreateDirectiveReply };
+  get_directive: { request: T.GetDirectiveRequest; reply: T.GetDirectiveReply };
+  list_directives: { request: T.ListDirectivesRequest; reply: T.ListDirectivesReply };
+  transition_directive: { request: T.TransitionDirectiveRequest; reply: T.TransitionDirectiveReply };
+  propose_directive: { request: T.ProposeDirectiveRequest; reply: T.ProposeDirectiveReply };
+  approve_directive: { request: T.ApproveDirectiveRequest; reply: T.ApproveDirectiveReply };
+  reject_directive: { request: T.RejectDirectiveRequest; reply: T.RejectDirectiveReply };
+  get_policy: { request: T.GetPolicyRequest; reply: T.GetPolicyReply };
+  set_policy: { request: T.SetPolicyRequest; reply: T.SetPolicyReply };
+  evaluate_directive: { request: T.EvaluateDirectiveRequest; reply: T.EvaluateDirectiveReply };
+  get_decision: { request: T.GetDecisionRequest; reply: T.GetDecisionReply };
+  replay_decisions: { request: T.ReplayDecisionsRequest; reply: T.ReplayDecisionsReply };
+  create_execution_run: { request: T.CreateExecutionRunRequest; reply: T.CreateExecutionRunReply };
+  transition_execution_run: { request: T.TransitionExecutionRunRequest; reply: T.TransitionExecutionRunReply };
+  put_artifact: { request: T.PutArtifactRequest; reply: T.PutArtifactReply };
+  get_artifact: { request: T.GetArtifactRequest; reply: T.GetArtifactReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -41,4 +61,9 @@ export interface EventDataTypes {
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1 };
   'names.name_moved': { 1: T.NameMovedV1 };
+  'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
+  'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
+  'governance.policy_activated': { 1: T.PolicyActivatedV1 };
+  'governance.decision_recorded': { 1: T.DecisionRecordedV1 };
+  'governance.directive_escalated': { 1: T.DirectiveEscalatedV1 };
 }

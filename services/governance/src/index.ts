@@ -1,0 +1,7 @@
+export { service } from './definition';
+export { startGovernanceService, SERVICE_NAME, SERVICE_VERSION } from './service';
+export {
+  DEFAULT_GOVERNANCE_SETTINGS,
+  readGovernanceSettings,
+  type GovernanceSettings,
+} from './config';

@@ -1,0 +1,38 @@
+import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { DEFAULT_GOVERNANCE_SETTINGS, type GovernanceSettings } from './config';
+import { ensureActivePolicy } from './flows/default-policy';
+import { EscalationTimer } from './flows/escalation-timer';
+import { registerHandlers } from './handlers';
+import type { GovernanceDeps } from './handlers/deps';
+import { DirectiveStore } from './store/directive-store';
+import { PolicyStore } from './store/policy-store';
+import { RecordStore } from './store/record-store';
+
+export const SERVICE_NAME = 'governance';
+export const SERVICE_VERSION = '0.1.0';
+
+/**
+ * Starts the governance service on the given infrastructure: its schema,
+ * the first policy if none is active, its handlers and the escalation timer.
+ */
+export async function startGovernanceService(
+  infra: Infrastructure,
+  settings: GovernanceSettings = DEFAULT_GOVERNANCE_SETTINGS,
+): Promise<Stoppable> {
+  const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
+  const deps: GovernanceDeps = {
+    directives: new DirectiveStore(core.db, core.outbox),
+    policies: new PolicyStore(core.db, core.outbox),
+    records: new RecordStore(core.db, core.outbox),
+    events: core.outbox,
+    logger: core.logger,
+  };
+  try {
+    await ensureActivePolicy(deps);
+  } catch (error) {
+    await core.relay.stop();
+    throw error;
+  }
+  registerHandlers(core.server, deps, infra.catalog);
+  return serve(core, [new EscalationTimer(deps, settings.escalationPollMs, core.logger)]);
+}
