@@ -1,4 +1,5 @@
 import { COMPONENTS_EXAMPLES } from './components';
+import { GOVERNANCE_EXAMPLES } from './governance';
 import type { OperationExample } from './example';
 import { NAMES_EXAMPLES } from './names';
 import { SCENARIOS_EXAMPLES } from './scenarios';
@@ -14,4 +15,5 @@ export const OPERATION_EXAMPLES: readonly OperationExample[] = [
   ...COMPONENTS_EXAMPLES,
   ...SCENARIOS_EXAMPLES,
   ...NAMES_EXAMPLES,
+  ...GOVERNANCE_EXAMPLES,
 ];
