@@ -20,7 +20,7 @@ import {
 import { EVENT_TESTS } from './event-tests';
 import { scenarioRequest, tag } from './fixtures';
 
-const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names'];
+const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names', 'governance'];
 
 /**
  * Every entry of EVENT_TESTS on one platform stack: on real servers the
@@ -90,6 +90,18 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
             await ok('set_scenario_name', { name: key, hash: barrierScenario });
             break;
           }
+          case 'governance':
+            key = (
+              await ok('create_directive', {
+                issued_by: 'barrier',
+                objective: `Barrier ${tag()}.`,
+                scope: 'test',
+                role: 'barrier',
+                type: 'noop',
+                status: 'draft',
+              })
+            ).body.directive.id as string;
+            break;
         }
         // Generous: the first read also waits for the reader to join its group.
         await reader.waitFor(

@@ -1,5 +1,6 @@
 import { COMPONENTS_EVENT_TESTS } from './components.events';
 import type { EventTest } from './event-test';
+import { GOVERNANCE_EVENT_TESTS } from './governance.events';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
 
@@ -12,4 +13,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...COMPONENTS_EVENT_TESTS,
   ...SCENARIOS_EVENT_TESTS,
   ...NAMES_EVENT_TESTS,
+  ...GOVERNANCE_EVENT_TESTS,
 ];
