@@ -22,7 +22,10 @@ export interface GovernanceStack {
 }
 
 /** Escalation timers are polled this often in the tests. */
-export const TEST_SETTINGS: GovernanceSettings = { escalationPollMs: 100 };
+export const TEST_SETTINGS: GovernanceSettings = {
+  escalationPollMs: 100,
+  embeddings: { provider: 'offline' },
+};
 
 export async function startGovernanceStack(): Promise<GovernanceStack> {
   const test: TestInfrastructure = await openRealTestInfrastructure();

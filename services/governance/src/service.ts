@@ -4,7 +4,10 @@ import { ensureActivePolicy } from './flows/default-policy';
 import { EscalationTimer } from './flows/escalation-timer';
 import { registerHandlers } from './handlers';
 import type { GovernanceDeps } from './handlers/deps';
+import { OfflineEmbedder, OpenAiEmbedder, type Embedder } from './clients/embedder';
+import { versionedSchemas } from './domain/memory-versions';
 import { DirectiveStore } from './store/directive-store';
+import { MemoryStore } from './store/memory-store';
 import { PolicyStore } from './store/policy-store';
 import { RecordStore } from './store/record-store';
 
@@ -24,6 +27,11 @@ export async function startGovernanceService(
     directives: new DirectiveStore(core.db, core.outbox),
     policies: new PolicyStore(core.db, core.outbox),
     records: new RecordStore(core.db, core.outbox),
+    memories: new MemoryStore(core.db, core.outbox),
+    memorySchemas: versionedSchemas(infra.catalog.registry.list(), (file) =>
+      infra.catalog.registry.schema(file),
+    ),
+    embedder: embedderOf(settings),
     events: core.outbox,
     logger: core.logger,
   };
@@ -35,4 +43,15 @@ export async function startGovernanceService(
   }
   registerHandlers(core.server, deps, infra.catalog);
   return serve(core, [new EscalationTimer(deps, settings.escalationPollMs, core.logger)]);
+}
+
+function embedderOf(settings: GovernanceSettings): Embedder {
+  const { embeddings } = settings;
+  return embeddings.provider === 'offline'
+    ? new OfflineEmbedder()
+    : new OpenAiEmbedder(embeddings.model, {
+        apiKey: embeddings.apiKey,
+        baseURL: embeddings.baseURL,
+        timeoutMs: 30_000,
+      });
 }

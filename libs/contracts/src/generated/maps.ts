@@ -53,6 +53,9 @@ export interface OperationTypes {
   transition_execution_run: { request: T.TransitionExecutionRunRequest; reply: T.TransitionExecutionRunReply };
   put_artifact: { request: T.PutArtifactRequest; reply: T.PutArtifactReply };
   get_artifact: { request: T.GetArtifactRequest; reply: T.GetArtifactReply };
+  remember: { request: T.RememberRequest; reply: T.RememberReply };
+  recall: { request: T.RecallRequest; reply: T.RecallReply };
+  search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */

@@ -1310,6 +1310,40 @@ export interface ListRolesRequest {
   cursor?: string;
 }
 /**
+ * A memory: a datum in a scope, optionally typed by a versioned schema (docs/services/governance.md, "Memories").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Memory".
+ */
+export interface Memory {
+  id: GovernanceId;
+  scope: Label;
+  created_at: Timestamp;
+  data: JsonObject;
+  /**
+   * @maxItems 64
+   */
+  tags: Label[];
+  author: string;
+  source: string | null;
+  parent_id: GovernanceId | null;
+  /**
+   * The schema the data is read as (its latest version), or the stored one when unknown; null: untyped.
+   */
+  schema: {
+    name: string;
+    version: number;
+  } | null;
+  /**
+   * The version the datum was written in.
+   */
+  stored_version: number | null;
+  /**
+   * Whether data was upgraded on the fly from stored_version.
+   */
+  upgraded: boolean;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ProposeDirectiveReply".
  */
@@ -1345,6 +1379,54 @@ export interface PutArtifactRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecallReply".
+ */
+export interface RecallReply {
+  memories: Memory[];
+  /**
+   * Present exactly when more memories follow.
+   */
+  next_cursor?: string;
+}
+/**
+ * Memories of a scope, newest first, by schema, tags (all of), author, time and fields.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecallRequest".
+ */
+export interface RecallRequest {
+  scope: Label;
+  schema?: string;
+  /**
+   * Memories carrying all of these.
+   *
+   * @maxItems 64
+   */
+  tags?: Label[];
+  author?: string;
+  since?: Timestamp;
+  until?: Timestamp;
+  /**
+   * Fields of the stored data equal to these values.
+   */
+  where?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * Most memories in one page (default 100).
+   */
+  limit?: number;
+  /**
+   * Memories to skip (the first page).
+   */
+  offset?: number;
+  /**
+   * The previous page's next_cursor (instead of offset).
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "RejectDirectiveReply".
  */
 export interface RejectDirectiveReply {
@@ -1359,6 +1441,34 @@ export interface RejectDirectiveRequest {
   id: GovernanceId;
   reason: Reason;
   actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RememberReply".
+ */
+export interface RememberReply {
+  memory: Memory;
+}
+/**
+ * Store a datum in a scope; with a known schema, data is checked against that version.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RememberRequest".
+ */
+export interface RememberRequest {
+  scope: Label;
+  data: JsonObject;
+  /**
+   * @maxItems 64
+   */
+  tags?: Label[];
+  author?: string;
+  source?: string;
+  parent_id?: GovernanceId;
+  schema?: {
+    name: string;
+    version: number;
+  };
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1406,6 +1516,34 @@ export interface ReplayDecisionsRequest {
    * The previous page's next_cursor.
    */
   cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SearchMemoriesReply".
+ */
+export interface SearchMemoriesReply {
+  /**
+   * The embedding model compared with.
+   */
+  model: string;
+  /**
+   * @maxItems 100
+   */
+  results: {
+    memory: Memory;
+    score: number;
+  }[];
+}
+/**
+ * The k memories of a scope nearest to a text (cosine similarity of embeddings).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SearchMemoriesRequest".
+ */
+export interface SearchMemoriesRequest {
+  scope: Label;
+  text: string;
+  k: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1468,6 +1606,29 @@ export interface TransitionExecutionRunRequest {
   status: ExecutionRunStatus;
   reason?: Reason;
   actor?: Actor;
+}
+/**
+ * A free-text note (version 1).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NoteMemoryV1".
+ */
+export interface NoteMemoryV1 {
+  text: string;
+  author_note?: string;
+  [k: string]: unknown;
+}
+/**
+ * A free-text note with an importance (version 2). From version 1: author_note is renamed remark, importance defaults to 5.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NoteMemoryV2".
+ */
+export interface NoteMemoryV2 {
+  text: string;
+  importance: number;
+  remark?: string;
+  [k: string]: unknown;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -1,6 +1,9 @@
 import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import type { Embedder } from '../clients/embedder';
+import type { VersionedSchema } from '../domain/memory-versions';
 import type { DirectiveStore } from '../store/directive-store';
+import type { MemoryStore } from '../store/memory-store';
 import type { PolicyStore } from '../store/policy-store';
 import type { RecordStore } from '../store/record-store';
 
@@ -9,6 +12,10 @@ export interface GovernanceDeps {
   readonly directives: DirectiveStore;
   readonly policies: PolicyStore;
   readonly records: RecordStore;
+  readonly memories: MemoryStore;
+  /** The datum schemas of schemas/memories/, by name. */
+  readonly memorySchemas: ReadonlyMap<string, VersionedSchema>;
+  readonly embedder: Embedder;
   /** Builds the rows of the service's events (the stores write them). */
   readonly events: Pick<Outbox, 'event'>;
   readonly logger: Logger;

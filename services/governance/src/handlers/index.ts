@@ -6,6 +6,7 @@ import { evaluateDirective, getDecision, replayDecisions } from './decisions';
 import type { GovernanceDeps } from './deps';
 import { createDirective, getDirective, getDirectiveSchema, listDirectives } from './directives';
 import { getLifecycle } from './lifecycle';
+import { recall, remember, searchMemories } from './memories';
 import { getPolicy, setPolicy } from './policy';
 import { createRole, listRoles } from './roles';
 import { createExecutionRun, transitionExecutionRun } from './runs';
@@ -33,5 +34,8 @@ export function registerHandlers(server: RpcServer, deps: GovernanceDeps, catalo
     .handle('create_execution_run', (r, ctx) => createExecutionRun(deps, r, ctx))
     .handle('transition_execution_run', (r, ctx) => transitionExecutionRun(deps, r, ctx))
     .handle('put_artifact', (r) => putArtifact(deps, r))
-    .handle('get_artifact', (r) => getArtifact(deps, r));
+    .handle('get_artifact', (r) => getArtifact(deps, r))
+    .handle('remember', (r) => remember(deps, catalog.registry, r))
+    .handle('recall', (r, ctx) => recall(deps, r, ctx))
+    .handle('search_memories', (r) => searchMemories(deps, r));
 }

@@ -5,7 +5,8 @@ import { example, type OperationExample } from './example';
  * The governance service, after the names examples: a role, the policies, one
  * directive through its lifecycle (proposed for staging, where a human
  * decides; rejected, proposed again, approved, executing), its decision
- * record and a replay, an execution run and an artifact. Directive, run and
+ * record and a replay, an execution run and an artifact; then a memory
+ * written as note v1 and read back as v2, recalled and searched. Directive, run and
  * artifact ids are random: the test binds each documented id on first sight.
  */
 export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
@@ -507,6 +508,78 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
         uri: 's3://crucible-runs/locked-room/transcript.jsonl',
         created_at: '2026-12-05T00:16:13.108Z',
       },
+    },
+  }),
+  example({
+    operation: 'remember',
+    request: {
+      scope: 'locked-room',
+      data: { text: 'The key is under the mat.', author_note: 'Seen in run 3.' },
+      tags: ['door', 'key'],
+      author: 'planner',
+      source: 'world 7, turn 12',
+      schema: { name: 'note', version: 1 },
+    },
+    reply: {
+      memory: {
+        id: '6114896a-2cd2-4319-95cc-e32c773d03cd',
+        scope: 'locked-room',
+        created_at: '2026-12-05T00:42:40.480Z',
+        data: { text: 'The key is under the mat.', remark: 'Seen in run 3.', importance: 5 },
+        tags: ['door', 'key'],
+        author: 'planner',
+        source: 'world 7, turn 12',
+        parent_id: null,
+        schema: { name: 'note', version: 2 },
+        stored_version: 1,
+        upgraded: true,
+      },
+    },
+  }),
+  example({
+    operation: 'recall',
+    request: { scope: 'locked-room', schema: 'note', tags: ['door'], limit: 10 },
+    reply: {
+      memories: [
+        {
+          id: '6114896a-2cd2-4319-95cc-e32c773d03cd',
+          scope: 'locked-room',
+          created_at: '2026-12-05T00:42:40.480Z',
+          data: { text: 'The key is under the mat.', remark: 'Seen in run 3.', importance: 5 },
+          tags: ['door', 'key'],
+          author: 'planner',
+          source: 'world 7, turn 12',
+          parent_id: null,
+          schema: { name: 'note', version: 2 },
+          stored_version: 1,
+          upgraded: true,
+        },
+      ],
+    },
+  }),
+  example({
+    operation: 'search_memories',
+    request: { scope: 'locked-room', text: 'where is the key to the door', k: 5 },
+    reply: {
+      model: 'offline-hash-256',
+      results: [
+        {
+          memory: {
+            id: '6114896a-2cd2-4319-95cc-e32c773d03cd',
+            scope: 'locked-room',
+            created_at: '2026-12-05T00:42:40.480Z',
+            data: { text: 'The key is under the mat.', remark: 'Seen in run 3.', importance: 5 },
+            tags: ['door', 'key'],
+            author: 'planner',
+            source: 'world 7, turn 12',
+            parent_id: null,
+            schema: { name: 'note', version: 2 },
+            stored_version: 1,
+            upgraded: true,
+          },
+          score: 0.501280411827603,
+        },
+      ],
     },
   }),
 ];
