@@ -17,6 +17,7 @@ import { testInfra } from '../support';
 import { collectHeader, formatHeader } from './bench-header';
 import { fromHashingFigures, type Figure } from './figures';
 import { benchGateway, GATEWAY_BENCH_DEFAULTS, type Topology } from './gateway.bench';
+import { benchGovernance } from './governance.bench';
 import { benchHashing } from './hashing.bench';
 import { benchScenarios } from './scenarios.bench';
 import { writeResults } from './results-file';
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
         }),
     },
     { name: 'scenarios', run: () => benchScenarios() },
+    { name: 'governance', run: () => benchGovernance() },
   ];
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !modules.some((m) => m.name === name)) ?? [];

@@ -5,3 +5,7 @@ export {
   readGovernanceSettings,
   type GovernanceSettings,
 } from './config';
+// The pure policy engine, for benches and for services that want to explain
+// a decision the same way (docs/services/governance.md, "Policy").
+export { decide, policyHash } from './domain/decision-record';
+export { DEFAULT_POLICY, evaluatePolicy, outcomeOf } from './domain/policy-engine';

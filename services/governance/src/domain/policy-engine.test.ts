@@ -1,7 +1,7 @@
 import type { DecisionInput, PolicyConfig } from '@crucible/contracts';
 import { approvalResult, proposalOutcome } from './approval';
 import { changedRules, decide, policyHash } from './decision-record';
-import { amountUnits } from './money';
+import { amountUnits, compareAmounts } from './money';
 import {
   blockReasons,
   DEFAULT_POLICY,
@@ -156,6 +156,20 @@ describe('amounts and timeboxes', () => {
     expect(amountUnits('100')).toBe(100_000_000n);
     expect(amountUnits('0.000001')).toBe(1n);
     expect(amountUnits('12.5')).toBe(12_500_000n);
+  });
+
+  it.each([
+    ['100', '100.00', 0],
+    ['100.000001', '100', 1],
+    ['99.999999', '100', -1],
+    ['5', '12', -1],
+    ['12.5', '12.05', 1],
+    ['0', '0.000001', -1],
+    ['123456789012.5', '123456789012.499999', 1],
+  ])('compares %s with %s as their exact values do', (a, b, sign) => {
+    expect(Math.sign(compareAmounts(a, b))).toBe(sign);
+    const exact = amountUnits(a) - amountUnits(b);
+    expect(Math.sign(Number(exact))).toBe(sign);
   });
 
   it('reads durations', () => {

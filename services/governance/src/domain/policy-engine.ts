@@ -1,5 +1,5 @@
 import type { DecisionInput, PolicyConfig, PolicyResult } from '@crucible/contracts';
-import { amountUnits } from './money';
+import { compareAmounts } from './money';
 
 export type Verdict = PolicyResult['verdict'];
 
@@ -46,7 +46,7 @@ function budgetRule(policy: PolicyConfig, input: DecisionInput): PolicyResult {
         reason: `budget is in ${budget.currency ?? 'no currency'}, the ceiling in ${ceiling.currency}`,
       };
     }
-    if (amountUnits(budget.amount) > amountUnits(ceiling.amount)) {
+    if (compareAmounts(budget.amount, ceiling.amount) > 0) {
       return {
         rule,
         verdict: 'block',
@@ -81,12 +81,16 @@ function allowlistRule(
 
 function humanReviewRule(policy: PolicyConfig, input: DecisionInput): PolicyResult {
   const rule = 'human_review';
-  const needs: string[] = [];
-  if (policy.human_required_scopes.includes(input.scope)) needs.push(`scope ${input.scope}`);
-  if (policy.human_required_types.includes(input.type)) needs.push(`type ${input.type}`);
-  return needs.length === 0
-    ? { rule, verdict: 'allow', reason: 'no human approval required' }
-    : { rule, verdict: 'review', reason: `${needs.join(' and ')} requires a human approver` };
+  const scope = policy.human_required_scopes.includes(input.scope);
+  const type = policy.human_required_types.includes(input.type);
+  if (!scope && !type) return { rule, verdict: 'allow', reason: 'no human approval required' };
+  const needs =
+    scope && type
+      ? `scope ${input.scope} and type ${input.type}`
+      : scope
+        ? `scope ${input.scope}`
+        : `type ${input.type}`;
+  return { rule, verdict: 'review', reason: `${needs} requires a human approver` };
 }
 
 /** block if any rule blocks, else review if any asks for a human, else allow. */
