@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { textComponentHash } from '@crucible/hashing';
+import { validRequest } from '../scenarios/validation.suite';
 import type { PagedReplyTest } from './paged-reply-test';
+import { seedChain, seedProjectedNames } from './seed';
+
+const tag = () => randomBytes(4).toString('hex');
 
 /** Text of `bytes` bytes, new for each call (so each put stores a new component). */
 function bulkyText(bytes: number): string {
@@ -39,6 +43,106 @@ export const PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       expect(pages).toBeGreaterThan(1);
       expect(found).toEqual(texts);
       expect(missed).toEqual([missing.hash]);
+    },
+  },
+  {
+    operation: 'lineage_of',
+    title: 'a chain of 6,000 forks: every ancestor once, oldest first, over pages',
+    async run(ctx) {
+      const chain = await seedChain(ctx.stack.infra.knex, tag(), 6000);
+      const tip = chain[chain.length - 1];
+      const listed: Array<[string, number]> = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply = await ctx.ok('lineage_of', {
+          hash: tip,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        pages++;
+        expect(reply).toMatchObject({ hash: tip, descendants: [], truncated: false });
+        for (const node of reply.lineage) listed.push([node.hash, node.distance]);
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(chain.map((hash, i) => [hash, chain.length - 1 - i]));
+
+      // A count cut too, and the descendants after the lineage.
+      const first = await ctx.ok('lineage_of', { hash: chain[2], limit: 2 });
+      expect(first.lineage.map((n: { hash: string }) => n.hash)).toEqual([chain[0], chain[1]]);
+      const second = await ctx.ok('lineage_of', {
+        hash: chain[2],
+        limit: 2,
+        cursor: first.next_cursor,
+      });
+      expect(second.lineage.map((n: { hash: string }) => n.hash)).toEqual([chain[2]]);
+      expect(second.descendants.map((n: { hash: string }) => n.hash)).toEqual([chain[3]]);
+      // Another operation's cursor, or none of ours, is refused at /cursor.
+      const foreign = await ctx.call('lineage_of', { hash: tip, cursor: 'WzEsMl0' });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.error.details).toMatchObject({
+        path: '/cursor',
+        reason: 'invalid_cursor',
+      });
+    },
+  },
+  {
+    operation: 'list_scenarios',
+    title: '400 scenarios with 45 names each: every one once, newest first, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const t = tag();
+      const hashes = await seedChain(knex, t, 400);
+      for (const [i, hash] of hashes.entries())
+        await seedProjectedNames(knex, hash, `n${t}-${i}`, i === 0 ? 1001 : 45);
+      const listed: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('list_scenarios', {
+          filter: { scenario_slug: `chain_${t}` },
+          page: { limit: 500, ...(cursor === null ? {} : { cursor }) },
+        });
+        pages++;
+        for (const s of reply.scenarios) {
+          listed.push(s.hash);
+          expect(s.names).toHaveLength(s.hash === hashes[0] ? 1000 : 45);
+          expect(s.names_truncated).toBe(s.hash === hashes[0] ? true : undefined);
+        }
+        cursor = reply.next_cursor;
+      } while (cursor !== null);
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual([...hashes].reverse());
+    },
+  },
+  {
+    operation: 'name_history',
+    title: '110 moves with notes of 10,000 characters: every move once, newest first, over pages',
+    async run(ctx) {
+      const a = await ctx.ok('assemble_scenario', validRequest({ scenario_slug: `h_${tag()}` }));
+      const b = await ctx.ok('assemble_scenario', validRequest({ scenario_slug: `h_${tag()}` }));
+      const name = `history-${tag()}`;
+      const moves: number[] = [];
+      for (let i = 0; i < 110; i++) {
+        const hash = i % 2 === 0 ? a.scenario_hash : b.scenario_hash;
+        const note = `${i} `.padEnd(10_000, 'n');
+        moves.push((await ctx.ok('set_scenario_name', { name, hash, note })).history_id);
+      }
+      const listed: number[] = [];
+      let before: number | null = null;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('name_history', {
+          name,
+          limit: 1000,
+          ...(before === null ? {} : { before_id: before }),
+        });
+        pages++;
+        listed.push(...reply.entries.map((e: { id: number }) => e.id));
+        before = reply.next_before_id;
+      } while (before !== null);
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual([...moves].reverse());
     },
   },
 ];

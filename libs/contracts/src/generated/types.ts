@@ -617,8 +617,17 @@ export interface EntityRef {
  * via the `definition` "ResolveComponentsReply".
  */
 export interface ResolveComponentsReply {
+  /**
+   * @maxItems 1000
+   */
   cognition_profiles: ResolvedProfile[];
+  /**
+   * @maxItems 1000
+   */
   environments: ResolvedEnvironment[];
+  /**
+   * @maxItems 1000
+   */
   entities: ResolvedEntity[];
   new_components: NewComponents;
   /**
@@ -1635,6 +1644,11 @@ export interface NoteMemoryV2 {
  * via the `definition` "ListNamesReply".
  */
 export interface ListNamesReply {
+  /**
+   * At most the request's limit (1000): a page of names fits the bus whatever it holds (about 200 bytes a name at most).
+   *
+   * @maxItems 1000
+   */
   names: NameEntry[];
   next_after: Label | null;
 }
@@ -1799,6 +1813,9 @@ export interface UnsetScenarioNameRequest {
  * via the `definition` "UpdateScenarioNamesReply".
  */
 export interface UpdateScenarioNamesReply {
+  /**
+   * @maxItems 100
+   */
   changes: NameChange[];
 }
 /**
@@ -1835,6 +1852,9 @@ export interface AssembleScenarioReply {
   was_new_scenario: boolean;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
   new_components: NewComponents;
   derivation_id: number;
@@ -1931,7 +1951,13 @@ export interface EnvironmentBindings {
  * via the `definition` "CheckScenariosReply".
  */
 export interface CheckScenariosReply {
+  /**
+   * @maxItems 1000
+   */
   found: Sha256Hex[];
+  /**
+   * @maxItems 1000
+   */
   missing: Sha256Hex[];
 }
 /**
@@ -1975,6 +2001,9 @@ export interface ForkScenarioReply {
   was_new_scenario: boolean;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
   new_components: NewComponents;
   derivation_id: number;
@@ -1985,9 +2014,21 @@ export interface ForkScenarioReply {
    */
   name_error: WireError | null;
   /**
-   * Primary parent first, then the additional parents.
+   * The parents recorded as edges: the primary parent first, then the additional parents, leaving out any equal to the result (a scenario is never its own parent).
+   *
+   * @maxItems 101
    */
   parent_hashes: Sha256Hex[];
+  /**
+   * true when the result is the primary parent itself (the changes changed nothing, or reverted every difference): no edge is recorded from it to itself.
+   */
+  unchanged: boolean;
+  /**
+   * The parents asked for that are the result itself, recorded as no edge: empty, or the result's hash.
+   *
+   * @maxItems 1
+   */
+  skipped_parent_hashes: [] | [Sha256Hex];
   touched_components: TouchedComponent[];
 }
 /**
@@ -2082,6 +2123,9 @@ export interface GetDerivationReply {
   note: string | null;
   metadata: JsonObject;
   created_at: Timestamp;
+  /**
+   * @maxItems 101
+   */
   parents: DerivationParent[];
 }
 export interface DerivationParent {
@@ -2107,13 +2151,25 @@ export interface GetScenarioReply {
   hash: Sha256Hex;
   scenario_slug: string;
   created_at: Timestamp;
+  /**
+   * Names pointing at the scenario, in name order: the first 1000 (list_names with its hash pages through all).
+   *
+   * @maxItems 1000
+   */
   names: Label[];
+  /**
+   * Present when more than 1000 names point at the scenario: names holds the first 1000.
+   */
+  names_truncated?: true;
   child_count: number;
   world_count: number;
   has_parents: boolean;
   scenario: Scenario;
   cognition_profile_hashes: LabelHashMap;
   environment_hashes: LabelHashMap;
+  /**
+   * @maxItems 1000
+   */
   entity_hashes: Sha256Hex[];
 }
 /**
@@ -2164,9 +2220,15 @@ export interface LineageNode {
    */
   distance: number;
   /**
-   * Direct parents (edges), primary first.
+   * Direct parents (edges), primary first: the first 1000 (a scenario derived again and again from other parents can have more).
+   *
+   * @maxItems 1000
    */
   parent_hashes: Sha256Hex[];
+  /**
+   * Present when the scenario has more than 1000 direct parents: parent_hashes holds the first 1000, so that one node always fits a page.
+   */
+  parents_truncated?: true;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2175,20 +2237,24 @@ export interface LineageNode {
 export interface LineageOfReply {
   hash: Sha256Hex;
   /**
-   * Ancestors oldest first, then the scenario itself.
+   * Ancestors oldest first, then the scenario itself (this page's part of it).
    */
   lineage: LineageNode[];
   /**
-   * Descendants nearest first.
+   * Descendants nearest first (this page's part of it: a page lists them once the lineage is complete).
    */
   descendants: LineageNode[];
   /**
    * true when max_depth stopped the walk.
    */
   truncated: boolean;
+  /**
+   * Present when more scenarios follow: pass it as the next request's cursor (with the same name or hash and max_depth).
+   */
+  next_cursor?: string;
 }
 /**
- * Ancestors and descendants of a scenario, by name or by hash (exactly one of the two).
+ * Ancestors and descendants of a scenario, by name or by hash (exactly one of the two). The reply is paged: lineage first, then descendants, as many as fit the bus (docs/messaging.md#paged-replies).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "LineageOfRequest".
@@ -2200,6 +2266,14 @@ export interface LineageOfRequest {
    * Largest distance followed each way (default 10000).
    */
   max_depth?: number;
+  /**
+   * Most scenarios (lineage and descendants together) on one page; default: as many as fit the bus.
+   */
+  limit?: number;
+  /**
+   * next_cursor of the previous page: the walk is done again and the page starts after the last scenario that page listed.
+   */
+  cursor?: string;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2217,7 +2291,16 @@ export interface ScenarioSummary {
   hash: Sha256Hex;
   scenario_slug: string;
   created_at: Timestamp;
+  /**
+   * Names pointing at the scenario, in name order: the first 1000 (list_names with its hash pages through all).
+   *
+   * @maxItems 1000
+   */
   names: Label[];
+  /**
+   * Present when more than 1000 names point at the scenario: names holds the first 1000.
+   */
+  names_truncated?: true;
   child_count: number;
   world_count: number;
   has_parents: boolean;

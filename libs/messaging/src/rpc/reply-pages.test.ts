@@ -14,6 +14,11 @@ describe('pageBySize', () => {
 
   it('keeps every item when they fit and no limit cuts', () => {
     expect(pageBySize(items, { budgetBytes: 33 })).toEqual({ items, more: false });
+    expect(pageBySize(items, { budgetBytes: 33, encode: (s) => s })).toEqual({
+      items,
+      more: false,
+    });
+    expect(pageBySize(items, { budgetBytes: 32, encode: (s) => s }).items).toHaveLength(2);
   });
 
   it('stops before the item that would pass the budget', () => {

@@ -54,6 +54,17 @@ const HEADER = [
   'object whose keys are labels, `A | B` either. Comments give what the schema says:',
   'descriptions and constraints. Capitalized names are the [value types](#value-types).',
   '',
+  '## Paged replies',
+  '',
+  'A reply whose list grows with what is stored comes in pages, marked **paged** below. A',
+  'page holds as many items as `limit` and the message size between services allow (about',
+  '1 MB), at least one, so a page can hold fewer than `limit`. When more follow, the reply',
+  'says how to continue: `next_cursor` (pass it back as `cursor`, with the same other',
+  'fields; it is opaque, and one not issued by that operation is 400 `invalid_cursor`),',
+  '`next_after`, `next_before_id`, or, for `get_components`, `remaining` (send it as the',
+  'next `items`). A request within the documented limits never fails for the size of its',
+  'reply.',
+  '',
 ];
 
 /**
@@ -140,7 +151,7 @@ function operationSection(
     '',
     op.summary,
     '',
-    `\`${op.http.method} ${op.http.path}\` · ${op.readOnly ? 'read-only' : 'writes'}${op.idempotent ? ', idempotent' : ''} · schemas: [request](../schemas/${op.request}), [reply](../schemas/${op.reply})`,
+    `\`${op.http.method} ${op.http.path}\` · ${op.readOnly ? 'read-only' : 'writes'}${op.idempotent ? ', idempotent' : ''}${op.paged ? ', [paged](#paged-replies)' : ''} · schemas: [request](../schemas/${op.request}), [reply](../schemas/${op.reply})`,
     '',
   ];
   const parameters = [

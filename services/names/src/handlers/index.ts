@@ -14,6 +14,6 @@ export function registerHandlers(server: RpcServer, deps: NamesDeps): void {
     .handle('unset_scenario_name', (r, ctx) => unsetScenarioName(deps, r, ctx))
     .handle('update_scenario_names', (r, ctx) => updateScenarioNames(deps, r, ctx))
     .handle('resolve_name', (r) => resolveName(deps, r))
-    .handle('name_history', (r) => nameHistory(deps, r))
-    .handle('list_names', (r) => listNames(deps, r));
+    .handle('name_history', (r, ctx) => nameHistory(deps, r, ctx))
+    .handle('list_names', (r, ctx) => listNames(deps, r, ctx));
 }

@@ -1,12 +1,19 @@
 import type { ListNamesReply, ListNamesRequest } from '@crucible/contracts';
+import { pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
 import { likePrefix } from '../domain/like-prefix';
 import { DEFAULT_PAGE_LIMIT, pageOf } from '../domain/page';
 import type { NamesDeps } from './deps';
 
-/** list_names: names in name order, by prefix and/or target hash, after a cursor. */
+/**
+ * list_names: names in name order, by prefix and/or target hash, after a
+ * cursor. 1000 names (the largest limit) always fit the bus; the page is
+ * still cut by size like every list (docs/messaging.md#paged-replies), then
+ * `next_after` continues after its last name.
+ */
 export async function listNames(
   deps: NamesDeps,
   request: ListNamesRequest,
+  ctx: RpcContext,
 ): Promise<ListNamesReply> {
   const limit = request.limit ?? DEFAULT_PAGE_LIMIT;
   const rows = await deps.store.list({
@@ -15,13 +22,15 @@ export async function listNames(
     after: request.after,
     limit: limit + 1,
   });
-  const { items, last } = pageOf(rows, limit);
-  return {
-    names: items.map((row) => ({
-      name: row.name,
-      hash: row.hash,
-      updated_at: row.updated_at.toISOString(),
-    })),
-    next_after: last?.name ?? null,
-  };
+  const counted = pageOf(rows, limit);
+  const names = counted.items.map((row) => ({
+    name: row.name,
+    hash: row.hash,
+    updated_at: row.updated_at.toISOString(),
+  }));
+  const frame = { names: [], next_after: 'n'.repeat(64) };
+  const page = pageBySize(names, { budgetBytes: pageBudget(ctx.replyBudgetBytes, frame, 0) });
+  // More follow when the size cut or the count left some out.
+  const last = page.more || counted.last ? page.items.at(-1) : undefined;
+  return { names: page.items, next_after: last?.name ?? null };
 }

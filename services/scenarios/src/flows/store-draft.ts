@@ -150,7 +150,8 @@ function events(
         {
           derivation_id: outcome.derivationId,
           child_hash: hash,
-          parents: [...options.parents],
+          // The edges recorded: none from the scenario to itself (scenario-write.ts).
+          parents: options.parents.filter((p) => p.parent_hash !== hash),
           operator: options.operator,
         },
         meta,

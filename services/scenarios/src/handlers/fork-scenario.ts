@@ -10,6 +10,8 @@ import { storeDraft } from '../flows/store-draft';
  * fork_scenario: the primary parent (by name or hash) with the changes
  * applied; parent edges (primary first, role "primary" unless given, then the
  * additional parents) and the touched components recorded in the derivation.
+ * A parent equal to the result gets no edge (`unchanged` when it is the
+ * primary parent, every such parent in `skipped_parent_hashes`).
  */
 export async function forkScenario(
   deps: ScenariosDeps,
@@ -62,9 +64,14 @@ export async function forkScenario(
     },
     ctx,
   );
+  // A result equal to a parent gets no edge from that parent (it would be
+  // its own parent): the reply says which were left out.
+  const hash = reply.scenario_hash;
   return {
     ...reply,
-    parent_hashes: parents.map((p) => p.parent_hash),
+    parent_hashes: parents.map((p) => p.parent_hash).filter((h) => h !== hash),
+    unchanged: hash === parentHash,
+    skipped_parent_hashes: parents.some((p) => p.parent_hash === hash) ? [hash] : [],
     touched_components: metadata.touched_components as ForkScenarioReply['touched_components'],
   };
 }

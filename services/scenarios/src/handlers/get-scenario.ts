@@ -7,6 +7,7 @@ import {
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenariosDeps } from './deps';
+import { listedNames } from '../domain/listed-names';
 import { scenarioHashOf } from '../flows/scenario-ref';
 
 /**
@@ -60,11 +61,12 @@ export async function getScenario(
       adjudication_retry_budget: p.adjudication_retry_budget,
     };
   }
-  const relations = await deps.store.relations(hash);
+  const { names, ...relations } = await deps.store.relations(hash);
   return {
     hash,
     scenario_slug: stored.scenario_slug,
     created_at: stored.created_at.toISOString(),
+    ...listedNames(names),
     ...relations,
     // No worlds service yet: nothing can have been created from a scenario.
     world_count: 0,

@@ -14,7 +14,7 @@ export function registerHandlers(server: RpcServer, deps: ScenariosDeps): void {
     .handle('assemble_scenario', (r, ctx) => assembleScenario(deps, r, ctx))
     .handle('fork_scenario', (r, ctx) => forkScenario(deps, r, ctx))
     .handle('get_scenario', (r, ctx) => getScenario(deps, r, ctx))
-    .handle('list_scenarios', (r) => listScenarios(deps, r))
+    .handle('list_scenarios', (r, ctx) => listScenarios(deps, r, ctx))
     .handle('lineage_of', (r, ctx) => lineageOf(deps, r, ctx))
     .handle('get_derivation', (r) => getDerivation(deps, r))
     .handle('check_scenarios', (r) => checkScenarios(deps, r));

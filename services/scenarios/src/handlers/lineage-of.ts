@@ -1,17 +1,39 @@
 import { notFound, type LineageOfReply, type LineageOfRequest } from '@crucible/contracts';
-import type { RpcContext } from '@crucible/messaging';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageBudget,
+  pageBySize,
+  type RpcContext,
+} from '@crucible/messaging';
+import {
+  afterLineagePosition,
+  isLineagePosition,
+  listedParents,
+  type LineagePosition,
+  type Placed,
+} from '../domain/lineage-page';
 import type { LineageRow } from '../store/lineage';
 import type { ScenariosDeps } from './deps';
 import { scenarioHashOf } from '../flows/scenario-ref';
 
 const DEFAULT_MAX_DEPTH = 10_000;
 
-/** lineage_of: ancestors oldest first, then the scenario; descendants nearest first. */
+/**
+ * lineage_of: ancestors oldest first, then the scenario; descendants nearest
+ * first. Paged (docs/messaging.md#paged-replies): lineage then descendants, as
+ * many as fit the bus, `next_cursor` naming the last one listed. A node always
+ * fits alone: it lists at most 1000 parents (`listedParents`).
+ */
 export async function lineageOf(
   deps: ScenariosDeps,
   request: LineageOfRequest,
   ctx: RpcContext,
 ): Promise<LineageOfReply> {
+  const after =
+    request.cursor === undefined
+      ? undefined
+      : decodeCursor(request.cursor, '/cursor', isLineagePosition);
   const ref = {
     ...(request.name === undefined ? {} : { name: request.name }),
     ...(request.hash === undefined ? {} : { hash: request.hash }),
@@ -24,14 +46,32 @@ export async function lineageOf(
       reason: 'scenario_not_found',
       hash,
     });
-  return {
-    hash,
-    lineage: found.lineage.map(toNode),
-    descendants: found.descendants.map(toNode),
-    truncated: found.truncated,
-  };
+  const all: Array<Placed<LineageOfReply['lineage'][number]>> = [
+    ...found.lineage.map((row) => ({ section: 'lineage' as const, node: toNode(row) })),
+    ...found.descendants.map((row) => ({ section: 'descendants' as const, node: toNode(row) })),
+  ];
+  const rest = after === undefined ? all : afterLineagePosition(all, after);
+  const frame: LineageOfReply = { hash, lineage: [], descendants: [], truncated: found.truncated };
+  const page = pageBySize(rest, {
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, frame),
+    ...(request.limit === undefined ? {} : { limit: request.limit }),
+    encode: (placed) => placed.node,
+  });
+  for (const placed of page.items) frame[placed.section].push(placed.node);
+  const last = page.items[page.items.length - 1];
+  if (page.more && last) {
+    const position: LineagePosition = [
+      last.section === 'lineage' ? 'l' : 'd',
+      last.node.distance,
+      last.node.created_at,
+      last.node.hash,
+    ];
+    frame.next_cursor = encodeCursor(position);
+  }
+  return frame;
 }
 
 function toNode(row: LineageRow): LineageOfReply['lineage'][number] {
-  return { ...row, created_at: row.created_at.toISOString() };
+  const { parent_hashes, ...rest } = row;
+  return { ...rest, ...listedParents(parent_hashes), created_at: row.created_at.toISOString() };
 }

@@ -3,17 +3,22 @@ import {
   type ListScenariosReply,
   type ListScenariosRequest,
 } from '@crucible/contracts';
+import { pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
+import { listedNames } from '../domain/listed-names';
 import type { ScenariosDeps } from './deps';
 
 const DEFAULT_LIMIT = 50;
 
 /**
  * list_scenarios: newest first, filtered, paged by offset (seed) or, better
- * for deep pages, by the opaque cursor of the previous page.
+ * for deep pages, by the opaque cursor of the previous page. A page also
+ * stops where the bus would (docs/messaging.md#paged-replies): then it holds
+ * fewer than `limit` and `next_cursor` continues after its last scenario.
  */
 export async function listScenarios(
   deps: ScenariosDeps,
   request: ListScenariosRequest,
+  ctx: RpcContext,
 ): Promise<ListScenariosReply> {
   const limit = request.page?.limit ?? DEFAULT_LIMIT;
   const cursor = request.page?.cursor;
@@ -23,19 +28,28 @@ export async function listScenarios(
     offset: request.page?.offset ?? 0,
     ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
   });
-  const last = rows[rows.length - 1];
-  return {
-    scenarios: rows.map((r) => ({
+  const summaries = rows.map((r) => ({
+    row: r,
+    summary: {
       hash: r.hash,
       scenario_slug: r.scenario_slug,
       created_at: r.created_at.toISOString(),
-      names: r.names,
+      ...listedNames(r.names),
       child_count: r.child_count,
       // No worlds service yet: see get_scenario.
       world_count: 0,
       has_parents: r.has_parents,
-    })),
-    next_cursor: rows.length === limit && last ? encodeCursor(last.cursor_at, last.hash) : null,
+    },
+  }));
+  const page = pageBySize(summaries, {
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { scenarios: [], next_cursor: null }),
+    encode: (s) => s.summary,
+  });
+  const last = page.items[page.items.length - 1]?.row;
+  const more = page.more || rows.length === limit;
+  return {
+    scenarios: page.items.map((s) => s.summary),
+    next_cursor: more && last ? encodeCursor(last.cursor_at, last.hash) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Knex, ServiceDb } from '@crucible/database';
+import { ancestorDistances } from '../domain/lineage-distances';
 
 export interface LineageRow {
   hash: string;
@@ -17,9 +18,14 @@ export interface Lineage {
 }
 
 /**
- * Ancestors and descendants through derivation parent edges: two recursive
- * walks bounded by `maxDepth` (a derivation graph can hold cycles: a fork may
- * recreate an ancestor's exact content), then one query for the nodes' data.
+ * Ancestors and descendants through derivation parent edges, each scenario
+ * once. Two recursive walks find the scenarios within `maxDepth` steps each
+ * way (a derivation graph can hold cycles: a fork may recreate an ancestor's
+ * exact content, e.g. A forked to B, B forked back to A; the walks are
+ * bounded by `maxDepth`, and a cycle costs at most `maxDepth` rows of the
+ * walk), then one query for the nodes' data. Distances are computed here on
+ * what was found (`ancestorDistances`): the longest path for ancestors, with
+ * the edges that close a cycle left out, the shortest for descendants.
  * Returns undefined when the scenario does not exist (for ScenarioStore.lineage).
  */
 export async function readLineage(
@@ -30,17 +36,20 @@ export async function readLineage(
 ): Promise<Lineage | undefined> {
   const t = (name: string) => db.qualified(name);
   const knex = trx ?? db.knex;
+  // Edges back to the scenario itself are not followed: its own cycle ends there.
   const up = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
     `with recursive walk(hash, distance) as (
-       select p.parent_hash, 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = ?
+       select p.parent_hash, 1 from ?? d join ?? p on p.derivation_id = d.id
+        where d.child_hash = ? and p.parent_hash <> ?
        union
        select p.parent_hash, w.distance + 1
          from walk w join ?? d on d.child_hash = w.hash join ?? p on p.derivation_id = d.id
-        where w.distance < ?)
-     select hash, max(distance)::int as distance from walk where hash <> ? group by hash`,
+        where w.distance < ? and p.parent_hash <> ?)
+     select hash, min(distance)::int as distance from walk group by hash`,
     [
       t('scenario_derivations'),
       t('scenario_derivation_parents'),
+      hash,
       hash,
       t('scenario_derivations'),
       t('scenario_derivation_parents'),
@@ -50,15 +59,17 @@ export async function readLineage(
   );
   const down = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
     `with recursive walk(hash, distance) as (
-       select d.child_hash, 1 from ?? p join ?? d on d.id = p.derivation_id where p.parent_hash = ?
+       select d.child_hash, 1 from ?? p join ?? d on d.id = p.derivation_id
+        where p.parent_hash = ? and d.child_hash <> ?
        union
        select d.child_hash, w.distance + 1
          from walk w join ?? p on p.parent_hash = w.hash join ?? d on d.id = p.derivation_id
-        where w.distance < ?)
-     select hash, min(distance)::int as distance from walk where hash <> ? group by hash`,
+        where w.distance < ? and d.child_hash <> ?)
+     select hash, min(distance)::int as distance from walk group by hash`,
     [
       t('scenario_derivation_parents'),
       t('scenario_derivations'),
+      hash,
       hash,
       t('scenario_derivation_parents'),
       t('scenario_derivations'),
@@ -66,8 +77,6 @@ export async function readLineage(
       hash,
     ],
   );
-  const distances = new Map<string, number>();
-  for (const row of up.rows) distances.set(row.hash, row.distance);
   const nodes = await nodeData(
     db,
     [hash, ...up.rows.map((r) => r.hash), ...down.rows.map((r) => r.hash)],
@@ -80,8 +89,10 @@ export async function readLineage(
     if (!node) throw new Error(`lineage node ${h} has no scenario row`);
     return { ...node, distance };
   };
+  const found = new Set(up.rows.map((r) => r.hash));
+  const longest = ancestorDistances(hash, found, (h) => nodes.get(h)?.parent_hashes ?? []);
   const ancestors = up.rows
-    .map((r) => row(r.hash, r.distance))
+    .map((r) => row(r.hash, longest.get(r.hash) ?? r.distance))
     .sort(
       (a, b) =>
         b.distance - a.distance ||
@@ -96,16 +107,13 @@ export async function readLineage(
         a.created_at.getTime() - b.created_at.getTime() ||
         cmp(a.hash, b.hash),
     );
-  const deepest = ancestors.filter((a) => a.distance === maxDepth);
-  const lowest = descendants.filter((d) => d.distance === maxDepth);
+  // Truncated: an ancestor's parent, or a descendant's child, was left out by max_depth.
+  const reached = new Set([hash, ...found]);
+  const lowest = down.rows.filter((d) => d.distance === maxDepth).map((d) => d.hash);
   const truncated =
-    deepest.some((a) => a.parent_hashes.length > 0) ||
+    ancestors.some((a) => a.parent_hashes.some((p) => !reached.has(p))) ||
     (lowest.length > 0 &&
-      (await hasChildren(
-        db,
-        lowest.map((d) => d.hash),
-        trx,
-      )));
+      (await hasChildrenOutside(db, lowest, [hash, ...down.rows.map((d) => d.hash)], trx)));
   return { lineage: [...ancestors, { ...self, distance: 0 }], descendants, truncated };
 }
 
@@ -133,16 +141,20 @@ async function nodeData(
   return new Map(result.rows.map((r) => [r.hash, r]));
 }
 
-async function hasChildren(
+/** Whether a scenario among `parents` has a child outside `known`. */
+async function hasChildrenOutside(
   db: ServiceDb,
-  hashes: string[],
+  parents: string[],
+  known: string[],
   trx?: Knex.Transaction,
 ): Promise<boolean> {
-  const found = await db
-    .table<{ parent_hash: string }>('scenario_derivation_parents', trx)
-    .whereIn('parent_hash', hashes)
-    .first<{ parent_hash: string } | undefined>('parent_hash');
-  return found !== undefined;
+  const t = (name: string) => db.qualified(name);
+  const result = await (trx ?? db.knex).raw<{ rows: unknown[] }>(
+    `select 1 from ?? p join ?? d on d.id = p.derivation_id
+      where p.parent_hash = any(?::text[]) and not (d.child_hash = any(?::text[])) limit 1`,
+    [t('scenario_derivation_parents'), t('scenario_derivations'), parents, known],
+  );
+  return result.rows.length > 0;
 }
 
 function cmp(a: string, b: string): number {

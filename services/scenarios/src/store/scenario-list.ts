@@ -1,5 +1,6 @@
 import type { Knex, ServiceDb } from '@crucible/database';
 import type { ScenarioFilter } from '@crucible/contracts';
+import { NAMES_LISTED } from '../domain/listed-names';
 
 /** One row of list_scenarios. */
 export interface SummaryRow {
@@ -97,7 +98,10 @@ export async function readScenarioList(
     add(`(${at}, ${hash}) < (?::timestamptz, ?)`, query.after.created_at, query.after.hash);
   const sql = `
     select s.hash, s.scenario_slug, s.created_at, s.created_at::text as cursor_at,
-      coalesce((select array_agg(n.name::text order by n.name) from ?? n where n.hash = s.hash), '{}'::text[]) as names,
+      -- One name more than a summary lists (domain/listed-names.ts): tells that names were cut.
+      coalesce((select array_agg(x.name order by x.name) from (
+         select n.name::text from ?? n where n.hash = s.hash order by n.name limit ${NAMES_LISTED + 1}) x),
+         '{}'::text[]) as names,
       (select count(distinct d.child_hash)::int from ?? p join ?? d on d.id = p.derivation_id
         where p.parent_hash = s.hash) as child_count,
       -- Not exists(): in the select list Postgres turns that into a hashed

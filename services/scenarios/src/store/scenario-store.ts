@@ -3,6 +3,7 @@ import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { ProfileComposition, StoredBindings } from '../domain/parent-scenario';
 import { readDerivation, type DerivationRow } from './derivations';
 import { readLineage, type Lineage } from './lineage';
+import { NAMES_LISTED } from '../domain/listed-names';
 import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
 import { writeScenario, type ScenarioWrite, type WriteOutcome } from './scenario-write';
 
@@ -132,7 +133,10 @@ export class ScenarioStore {
     return new Map(rows.map(({ profile_hash, ...parts }) => [profile_hash, parts]));
   }
 
-  /** Names pointing at a scenario (from the names projection), child count and whether it has parents. */
+  /**
+   * Names pointing at a scenario (from the names projection; NAMES_LISTED + 1
+   * at most, see domain/listed-names.ts), child count and whether it has parents.
+   */
   async relations(
     hash: string,
     trx?: Knex.Transaction,
@@ -141,7 +145,9 @@ export class ScenarioStore {
       rows: Array<{ names: string[]; child_count: number; has_parents: boolean }>;
     }>(
       `select
-         coalesce((select array_agg(n.name::text order by n.name) from ?? n where n.hash = ?), '{}'::text[]) as names,
+         coalesce((select array_agg(x.name order by x.name) from (
+            select n.name::text from ?? n where n.hash = ? order by n.name limit ${NAMES_LISTED + 1}) x),
+            '{}'::text[]) as names,
          (select count(distinct d.child_hash)::int from ?? p join ?? d on d.id = p.derivation_id
            where p.parent_hash = ?) as child_count,
          exists (select 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = ?) as has_parents`,

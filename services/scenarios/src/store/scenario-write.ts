@@ -13,6 +13,7 @@ export interface ScenarioWrite {
   readonly entity_hashes: readonly string[];
   /** Compositions of the bound profiles (kept for filters on their parts). */
   readonly profile_parts: ReadonlyMap<string, ProfileComposition>;
+  /** The parents asked for; an edge is recorded for each but the scenario itself. */
   readonly parents: ReadonlyArray<{ parent_hash: string; role: string | null }>;
   readonly operator: string | null;
   readonly note: string | null;
@@ -96,16 +97,20 @@ export async function writeScenario(
   const wasNewDerivation = created.length > 0;
   if (created[0]) {
     derivationId = Number(created[0].id);
-    if (input.parents.length > 0) {
-      await db.table('scenario_derivation_parents', trx).insert(
-        input.parents.map((p, index) => ({
-          derivation_id: derivationId,
-          parent_hash: p.parent_hash,
-          parent_index: index,
-          role: p.role,
-        })),
-      );
-    }
+    // No edge from a scenario to itself (a fork that changed nothing, or a
+    // parent listed that is the result): it would make the scenario its own
+    // parent and child. The other edges keep their index among the parents
+    // asked for, and parent_key above keeps them all, so a retry of the same
+    // fork finds this derivation (migration 0003 removed earlier self-edges).
+    const edges = input.parents
+      .map((p, index) => ({
+        derivation_id: derivationId,
+        parent_hash: p.parent_hash,
+        parent_index: index,
+        role: p.role,
+      }))
+      .filter((edge) => edge.parent_hash !== input.hash);
+    if (edges.length > 0) await db.table('scenario_derivation_parents', trx).insert(edges);
   } else {
     const existing = await db
       .table<DerivationRecord>('scenario_derivations', trx)

@@ -79,6 +79,8 @@ export const SCENARIOS_EXAMPLES: readonly OperationExample[] = [
       name: { name: 'locked-room-hard', hash: H.LOCKED_ROOM_HARD, history_id: 2 },
       name_error: null,
       parent_hashes: [H.LOCKED_ROOM],
+      unchanged: false,
+      skipped_parent_hashes: [],
       touched_components: [
         { kind: 'chronon_seconds', from: 60, to: 10 },
         { kind: 'environment', label: 'room', from: H.ROOM, to: H.ROOM_WITHOUT_KEY },
