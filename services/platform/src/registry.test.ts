@@ -15,7 +15,7 @@ describe('services/registry.json', () => {
 
   it('reads the repository list: names in start order, each with a summary', () => {
     const entries = readRegistry();
-    expect(entries.map((e) => e.name)).toEqual(['components', 'names', 'scenarios']);
+    expect(entries.map((e) => e.name)).toEqual(['components', 'names', 'scenarios', 'governance']);
     for (const entry of entries) expect(entry.summary.length).toBeGreaterThan(0);
   });
 

@@ -1298,6 +1298,11 @@ export interface ListDirectivesRequest {
  * via the `definition` "ListRolesReply".
  */
 export interface ListRolesReply {
+  /**
+   * At most limit roles; a role is small (a name, an implementation of at most 200 characters), so a page of 1000 fits the bus.
+   *
+   * @maxItems 1000
+   */
   roles: AgentRole[];
   /**
    * Present exactly when more items follow: pass it as cursor.
