@@ -29,7 +29,7 @@ export const TARGETS = [
     ],
     tsconfig: 'libs/contracts/tsconfig.json',
   },
-  ...['components', 'names', 'scenarios'].map((service) => ({
+  ...['components', 'names', 'scenarios', 'governance'].map((service) => ({
     folder: `services/${service}/src/domain`,
     mutate: [
       `services/${service}/src/domain/**/*.ts`,

@@ -20,7 +20,14 @@ import {
 import { EVENT_TESTS } from './event-tests';
 import { scenarioRequest, tag } from './fixtures';
 
-const STREAMS: readonly StreamName[] = ['components', 'scenarios', 'names', 'worlds', 'evaluation'];
+const STREAMS: readonly StreamName[] = [
+  'components',
+  'scenarios',
+  'names',
+  'worlds',
+  'evaluation',
+  'governance',
+];
 
 /**
  * Every entry of EVENT_TESTS on one platform stack: on real servers the
@@ -102,6 +109,18 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
             key = `project/${project.body.id}`;
             break;
           }
+          case 'governance':
+            key = (
+              await ok('create_directive', {
+                issued_by: 'barrier',
+                objective: `Barrier ${tag()}.`,
+                scope: 'test',
+                role: 'barrier',
+                type: 'noop',
+                status: 'draft',
+              })
+            ).body.directive.id as string;
+            break;
         }
         // Generous: the first read also waits for the reader to join its group.
         await reader.waitFor(

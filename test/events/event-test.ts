@@ -10,7 +10,8 @@ import type { PlatformStack } from '../platform/stack';
 import type { StreamRecord } from '../support';
 
 /** The event streams of the catalog. */
-export type StreamName = 'components' | 'scenarios' | 'names' | 'worlds' | 'evaluation';
+export type StreamName =
+  'components' | 'scenarios' | 'names' | 'worlds' | 'evaluation' | 'governance';
 
 /** An event read from its stream's topic, checked (see `checkRecord`). */
 export interface SeenEvent {

@@ -5,6 +5,7 @@ import {
   RESULT_EVENT_TESTS,
 } from './evaluation.events';
 import type { EventTest } from './event-test';
+import { GOVERNANCE_EVENT_TESTS } from './governance.events';
 import { NAMES_EVENT_TESTS } from './names.events';
 import { SCENARIOS_EVENT_TESTS } from './scenarios.events';
 import { WORLDS_EVENT_TESTS } from './worlds.events';
@@ -22,4 +23,5 @@ export const EVENT_TESTS: readonly EventTest[] = [
   ...EVALUATION_EVENT_TESTS,
   ...REGISTRY_EVENT_TESTS,
   ...RESULT_EVENT_TESTS,
+  ...GOVERNANCE_EVENT_TESTS,
 ];

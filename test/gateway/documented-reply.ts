@@ -1,4 +1,8 @@
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+/** Random ids (the governance service's directives, runs, artifacts) are stand-ins like timestamps. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Measured durations (a decision's `duration_us`): any non-negative integer matches. */
+const DURATION_KEY = /\/duration_us$/;
 
 /**
  * The documented examples (docs/api.md, the OpenAPI document, README.md) show
@@ -6,8 +10,10 @@ const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
  * This binds each stand-in to the instant a run gets the first time a reply
  * shows it; after that the stand-in must always be that instant, and a
  * request carrying it sends that instant (e.g. `at` for time travel).
- * Everything else must be exactly as documented: hashes are content
- * addresses and ids count from 1 on an empty database.
+ * Random ids (UUIDs) are stand-ins in the same way, and a measured
+ * `duration_us` matches any non-negative integer. Everything else must be
+ * exactly as documented: hashes are content addresses and sequential ids
+ * count from 1 on an empty database.
  */
 export class DocumentedValues {
   private readonly instants = new Map<string, string>();
@@ -26,9 +32,23 @@ export class DocumentedValues {
 
   /** Where `actual` differs from the documented reply, as JSON Pointers and values; [] when it matches. */
   differences(documented: unknown, actual: unknown, path = ''): string[] {
-    if (typeof documented === 'string' && TIMESTAMP.test(documented)) {
-      if (typeof actual !== 'string' || !TIMESTAMP.test(actual)) {
-        return [`${path}: a timestamp was documented, got ${JSON.stringify(actual)}`];
+    if (typeof documented === 'number' && DURATION_KEY.test(path)) {
+      return Number.isInteger(actual) && (actual as number) >= 0
+        ? []
+        : [`${path}: a duration was documented, got ${JSON.stringify(actual)}`];
+    }
+    const pattern =
+      typeof documented !== 'string'
+        ? undefined
+        : TIMESTAMP.test(documented)
+          ? TIMESTAMP
+          : UUID.test(documented)
+            ? UUID
+            : undefined;
+    if (typeof documented === 'string' && pattern !== undefined) {
+      if (typeof actual !== 'string' || !pattern.test(actual)) {
+        const what = pattern === UUID ? 'an id' : 'a timestamp';
+        return [`${path}: ${what} was documented, got ${JSON.stringify(actual)}`];
       }
       const bound = this.instants.get(documented);
       if (bound === undefined) this.instants.set(documented, actual);

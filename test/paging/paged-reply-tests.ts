@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { textComponentHash } from '@crucible/hashing';
 import { validRequest } from '../scenarios/validation.suite';
 import type { PagedReplyTest } from './paged-reply-test';
@@ -143,6 +143,139 @@ export const PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       } while (before !== null);
       expect(pages).toBeGreaterThan(1);
       expect(listed).toEqual([...moves].reverse());
+    },
+  },
+  {
+    operation: 'list_directives',
+    title: '20 directives with payloads of 60 KB: every one once, newest first, over pages',
+    async run(ctx) {
+      const role = `paged-${tag()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const reply = await ctx.ok('create_directive', {
+          issued_by: 'paging',
+          objective: `Directive ${i}.`,
+          scope: 'test',
+          role,
+          type: 'noop',
+          status: 'draft',
+          payload: { notes: `${i} `.padEnd(60_000, 'p') },
+        });
+        ids.push(reply.directive.id as string);
+      }
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('list_directives', {
+          role,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages++;
+        listed.push(...reply.directives.map((d: { id: string }) => d.id));
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual([...ids].reverse());
+    },
+  },
+  {
+    operation: 'recall',
+    title: '20 memories of 60 KB: every one once, newest first, over pages',
+    async run(ctx) {
+      const scope = `paged-${tag()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const reply = await ctx.ok('remember', {
+          scope,
+          data: { text: `${i} `.padEnd(60_000, 'm') },
+        });
+        ids.push(reply.memory.id as string);
+      }
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('recall', {
+          scope,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages++;
+        listed.push(...reply.memories.map((m: { id: string }) => m.id));
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual([...ids].reverse());
+    },
+  },
+  {
+    operation: 'replay_decisions',
+    title:
+      '1200 recorded decisions replayed under a policy that changes every rule: each once, over pages',
+    async run(ctx) {
+      // Seeded in SQL: 1600 evaluations through the service would take minutes.
+      const knex = ctx.stack.infra.knex;
+      const active = await ctx.ok('get_policy', {});
+      const since = new Date(Date.now() + 60_000);
+      const t = tag();
+      const rows = Array.from({ length: 1600 }, (_, i) => {
+        const hash = createHash('sha256').update(`${t}-${i}`).digest('hex');
+        return {
+          hash,
+          policy_hash: active.hash,
+          policy_version: active.policy.version,
+          input_hash: hash,
+          input: JSON.stringify({
+            type: `type-${i}`.padEnd(64, 't'),
+            scope: `scope-${i}`.padEnd(64, 's'),
+            role: 'builder',
+            budget: { amount: '1', currency: 'USD' },
+            timebox: null,
+          }),
+          results: JSON.stringify([
+            { rule: 'budget_ceiling', verdict: 'allow', reason: 'budget within the ceiling' },
+            { rule: 'type_allowlist', verdict: 'allow', reason: 'allowed' },
+            { rule: 'scope_allowlist', verdict: 'allow', reason: 'allowed' },
+            { rule: 'human_review', verdict: 'review', reason: 'a human approves' },
+          ]),
+          outcome: 'review',
+          evaluated_at: new Date(since.getTime() + i),
+          duration_us: 1,
+        };
+      });
+      for (let i = 0; i < rows.length; i += 200)
+        await knex
+          .withSchema('governance')
+          .table('decisions')
+          .insert(rows.slice(i, i + 200));
+      // Every rule's verdict changes, so every replay lists four changed rules.
+      const candidate = {
+        ...active.policy,
+        version: 'paged',
+        budget_ceiling: { amount: '0', currency: 'USD' },
+        type_allowlist: [],
+        scope_allowlist: [],
+        human_required_scopes: [],
+        human_required_types: [],
+      };
+      const replayed: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('replay_decisions', {
+          policy: candidate,
+          since: since.toISOString(),
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages++;
+        replayed.push(...reply.replays.map((r: { decision_hash: string }) => r.decision_hash));
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(replayed).toEqual(rows.map((r) => r.hash));
     },
   },
 ];

@@ -34,6 +34,9 @@ export class SchemaRegistry {
     // What a refused legacy field was replaced by (named in its error message).
     this.ajv.addKeyword({ keyword: 'x-crucible-replaced-by', schemaType: 'string' });
     this.ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+    // How a versioned datum schema upgrades data of the version before it
+    // (schemas/memories/; docs/services/governance.md, "Memories").
+    this.ajv.addKeyword({ keyword: 'x-crucible-upgrade', schemaType: 'object' });
     const files = new Set<string>();
     for (const file of listJsonFiles(dir)) {
       const rel = relative(dir, file).split('\\').join('/');

@@ -21,6 +21,7 @@ describe('services/registry.json', () => {
       'scenarios',
       'worlds',
       'evaluation',
+      'governance',
     ]);
     for (const entry of entries) expect(entry.summary.length).toBeGreaterThan(0);
   });

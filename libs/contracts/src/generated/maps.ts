@@ -98,6 +98,29 @@ export interface OperationTypes {
   model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
   put_result: { request: T.PutResultRequest; reply: T.PutResultReply };
   lookup_results: { request: T.LookupResultsRequest; reply: T.LookupResultsReply };
+  create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
+  list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
+  get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
+  get_lifecycle: { request: T.GetLifecycleRequest; reply: T.GetLifecycleReply };
+  get_policy: { request: T.GetPolicyRequest; reply: T.GetPolicyReply };
+  set_policy: { request: T.SetPolicyRequest; reply: T.SetPolicyReply };
+  create_directive: { request: T.CreateDirectiveRequest; reply: T.CreateDirectiveReply };
+  get_directive: { request: T.GetDirectiveRequest; reply: T.GetDirectiveReply };
+  list_directives: { request: T.ListDirectivesRequest; reply: T.ListDirectivesReply };
+  reject_directive: { request: T.RejectDirectiveRequest; reply: T.RejectDirectiveReply };
+  propose_directive: { request: T.ProposeDirectiveRequest; reply: T.ProposeDirectiveReply };
+  approve_directive: { request: T.ApproveDirectiveRequest; reply: T.ApproveDirectiveReply };
+  transition_directive: { request: T.TransitionDirectiveRequest; reply: T.TransitionDirectiveReply };
+  evaluate_directive: { request: T.EvaluateDirectiveRequest; reply: T.EvaluateDirectiveReply };
+  get_decision: { request: T.GetDecisionRequest; reply: T.GetDecisionReply };
+  replay_decisions: { request: T.ReplayDecisionsRequest; reply: T.ReplayDecisionsReply };
+  create_execution_run: { request: T.CreateExecutionRunRequest; reply: T.CreateExecutionRunReply };
+  transition_execution_run: { request: T.TransitionExecutionRunRequest; reply: T.TransitionExecutionRunReply };
+  put_artifact: { request: T.PutArtifactRequest; reply: T.PutArtifactReply };
+  get_artifact: { request: T.GetArtifactRequest; reply: T.GetArtifactReply };
+  remember: { request: T.RememberRequest; reply: T.RememberReply };
+  recall: { request: T.RecallRequest; reply: T.RecallReply };
+  search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -114,4 +137,9 @@ export interface EventDataTypes {
   'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1 };
   'evaluation.result_stored': { 1: T.ResultStoredV1 };
+  'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
+  'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
+  'governance.policy_activated': { 1: T.PolicyActivatedV1 };
+  'governance.decision_recorded': { 1: T.DecisionRecordedV1 };
+  'governance.directive_escalated': { 1: T.DirectiveEscalatedV1 };
 }

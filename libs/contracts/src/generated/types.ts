@@ -421,6 +421,83 @@ export type RecordJson11 = {[key: string]: unknown};
  */
 export type PageCursor11 = string;
 /**
+ * A UUID, in lowercase hex with dashes.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "id".
+ */
+export type GovernanceId = string;
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "directiveStatus".
+ */
+export type DirectiveStatus = "draft" | "proposed" | "approved" | "blocked" | "executing" | "complete" | "aborted";
+/**
+ * Who acts: a principal name (1 to 200 characters). Until gateway authentication lands it is taken from the request.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "actor".
+ */
+export type Actor = string;
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "runStatus".
+ */
+export type ExecutionRunStatus = "pending" | "running" | "completed" | "failed" | "canceled";
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "text".
+ */
+export type ContractText = string;
+/**
+ * A non-negative decimal amount as a string, at most 12 integer and 6 fraction digits (exact: never a float).
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "amount".
+ */
+export type MoneyAmount = string;
+/**
+ * An ISO 4217 code.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "currency".
+ */
+export type Currency = string;
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "tokens".
+ */
+export type TokenCount = number;
+/**
+ * An ISO 8601 duration of days, hours, minutes and seconds (e.g. PT2H, P1DT30M): how long the directive may wait and run.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "timebox".
+ */
+export type Timebox = string;
+/**
+ * Why, in words (1 to 2000 characters).
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "reason".
+ */
+export type Reason = string;
+/**
+ * Required, and only draft or proposed: approval happens through policy, never by assertion.
+ */
+export type DirectiveStatus1 = "draft" | "proposed" | "approved" | "blocked" | "executing" | "complete" | "aborted";
+/**
+ * @maxItems 200
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "nameList".
+ */
+export type LabelList = Label[];
+/**
+ * The JSON Schema of a directive, every reference inlined.
+ */
+export type JsonObject1 = {[key: string]: unknown};
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex3 = string;
@@ -559,7 +636,7 @@ export type Sha256Hex7 = string;
 /**
  * The request's canonical JSON (model, messages, params, response_format).
  */
-export type JsonObject1 = {[key: string]: unknown};
+export type JsonObject2 = {[key: string]: unknown};
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -2778,6 +2855,79 @@ export interface ResultStoredV1 {
   key_hash: Sha256Hex;
 }
 /**
+ * A decision record was stored for the first time.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DecisionRecordedV1".
+ */
+export interface DecisionRecordedV1 {
+  hash: Sha256Hex;
+  policy_hash: Sha256Hex;
+  input_hash: Sha256Hex;
+  outcome: "allow" | "block" | "review";
+  directive_id: GovernanceId;
+  evaluated_at: Timestamp;
+}
+/**
+ * A proposal waiting for a human outlived its timebox.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DirectiveEscalatedV1".
+ */
+export interface DirectiveEscalatedV1 {
+  directive_id: GovernanceId;
+  decision_hash: Sha256Hex;
+  due_at: Timestamp;
+  escalated_at: Timestamp;
+}
+/**
+ * A directive was created (from_status null) or changed status.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DirectiveTransitionedV1".
+ */
+export interface DirectiveTransitionedV1 {
+  directive_id: GovernanceId;
+  history_id: number;
+  from_status: DirectiveStatus | null;
+  to_status: DirectiveStatus;
+  actor: Actor;
+  reason: string | null;
+  decision_hash: Sha256Hex | null;
+  changed_at: Timestamp;
+}
+/**
+ * An execution run was created (from_status null) or changed status.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ExecutionRunTransitionedV1".
+ */
+export interface ExecutionRunTransitionedV1 {
+  run_id: GovernanceId;
+  directive_id: GovernanceId;
+  history_id: number;
+  from_status: ExecutionRunStatus | null;
+  to_status: ExecutionRunStatus;
+  actor: Actor;
+  reason: string | null;
+  changed_at: Timestamp;
+}
+/**
+ * Another policy became the active one.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PolicyActivatedV1".
+ */
+export interface PolicyActivatedV1 {
+  hash: Sha256Hex;
+  previous_hash: Sha256Hex | null;
+  version: Label;
+  history_id: number;
+  actor: Actor;
+  reason: string | null;
+  changed_at: Timestamp;
+}
+/**
  * A name was set, moved or removed.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2942,6 +3092,768 @@ export interface WorldDeletedV1 {
   world_slug: Label;
   scenario_hash: Sha256Hex;
   deleted_at: Timestamp;
+}
+/**
+ * How a directive was (or was not yet) approved: by policy alone, or by a human (human_override).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ApprovalResult".
+ */
+export interface ApprovalResult {
+  approved: boolean;
+  directive_id: GovernanceId;
+  status: DirectiveStatus;
+  policy_version: Label;
+  /**
+   * @maxItems 64
+   */
+  policy_blocks: string[];
+  human_override: boolean;
+  reason: string | null;
+  decision_hash: Sha256Hex;
+  artifact_uri: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ApproveDirectiveReply".
+ */
+export interface ApproveDirectiveReply {
+  directive: Directive;
+  approval: ApprovalResult;
+}
+/**
+ * A directive: frozen intent, the boundary between thinking and doing (docs/services/governance.md).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Directive".
+ */
+export interface Directive {
+  id: GovernanceId;
+  issued_by: Actor;
+  objective: ContractText;
+  scope: Label;
+  role: Label;
+  type: Label;
+  constraints: JsonObject | null;
+  success_metrics: JsonObject | null;
+  budget: Budget | null;
+  timebox: Timebox | null;
+  payload: JsonObject;
+  status: DirectiveStatus;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+/**
+ * What a directive may spend: an amount with its currency, and/or a token count; at least one of them.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "budget".
+ */
+export interface Budget {
+  amount?: MoneyAmount;
+  currency?: Currency;
+  tokens?: TokenCount;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ApproveDirectiveRequest".
+ */
+export interface ApproveDirectiveRequest {
+  id: GovernanceId;
+  reason: Reason;
+  actor?: Actor;
+}
+/**
+ * A reference to something stored elsewhere (or a decision record: crucible://governance/decisions/<hash>).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Artifact".
+ */
+export interface Artifact {
+  id: GovernanceId;
+  type: Label;
+  uri: string;
+  created_at: Timestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateDirectiveReply".
+ */
+export interface CreateDirectiveReply {
+  directive: Directive;
+  approval: ApprovalResult | null;
+}
+/**
+ * Create a directive. status is required: draft, or proposed (evaluated at once, as propose_directive does).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateDirectiveRequest".
+ */
+export interface CreateDirectiveRequest {
+  issued_by: Actor;
+  objective: ContractText;
+  scope: Label;
+  role: Label;
+  type: Label;
+  constraints?: JsonObject;
+  success_metrics?: JsonObject;
+  budget?: Budget;
+  timebox?: Timebox;
+  payload?: JsonObject;
+  status: DirectiveStatus1;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateExecutionRunReply".
+ */
+export interface CreateExecutionRunReply {
+  run: ExecutionRun;
+}
+/**
+ * One attempt at executing an approved directive.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ExecutionRun".
+ */
+export interface ExecutionRun {
+  id: GovernanceId;
+  directive_id: GovernanceId;
+  status: ExecutionRunStatus;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+/**
+ * Start tracking an attempt at an approved (or executing) directive: status pending.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateExecutionRunRequest".
+ */
+export interface CreateExecutionRunRequest {
+  directive_id: GovernanceId;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateRoleReply".
+ */
+export interface CreateRoleReply {
+  role: AgentRole;
+}
+/**
+ * A role directives are addressed to, and what currently implements it.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "AgentRole".
+ */
+export interface AgentRole {
+  role_name: Label;
+  current_impl: string | null;
+  status: Label;
+  last_review: Timestamp | null;
+  created_at: Timestamp;
+}
+/**
+ * Create an agent role (status active unless given).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CreateRoleRequest".
+ */
+export interface CreateRoleRequest {
+  role_name: Label;
+  current_impl?: string;
+  status?: Label;
+}
+/**
+ * A decision record: a policy applied to an input, stored by hash (sha256 of the canonical JSON of policy_hash, input_hash and results).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PolicyDecision".
+ */
+export interface PolicyDecision {
+  hash: Sha256Hex;
+  policy_hash: Sha256Hex;
+  policy_version: Label;
+  input_hash: Sha256Hex;
+  input: DecisionInput;
+  /**
+   * @maxItems 64
+   */
+  results: PolicyResult[];
+  outcome: "allow" | "block" | "review";
+  evaluated_at: Timestamp;
+  duration_us: number;
+}
+/**
+ * What the policy reads of a directive.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DecisionInput".
+ */
+export interface DecisionInput {
+  type: Label;
+  scope: Label;
+  role: Label;
+  budget: Budget | null;
+  timebox: Timebox | null;
+}
+/**
+ * The verdict of one rule: allow, block, or review (a human must decide).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PolicyResult".
+ */
+export interface PolicyResult {
+  rule: "budget_ceiling" | "type_allowlist" | "scope_allowlist" | "human_review";
+  verdict: "allow" | "block" | "review";
+  reason: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GovernanceDefinitions".
+ */
+export interface GovernanceDefinitions {
+  [k: string]: unknown;
+}
+/**
+ * One status change of a directive (from_status null: its creation).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DirectiveTransition".
+ */
+export interface DirectiveTransition {
+  id: number;
+  directive_id: GovernanceId;
+  from_status: DirectiveStatus | null;
+  to_status: DirectiveStatus;
+  actor: Actor;
+  reason: string | null;
+  decision_hash: Sha256Hex | null;
+  changed_at: Timestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluateDirectiveReply".
+ */
+export interface EvaluateDirectiveReply {
+  decision: PolicyDecision;
+}
+/**
+ * Evaluate a directive under the active policy (or the one given) without changing it; the decision is recorded.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluateDirectiveRequest".
+ */
+export interface EvaluateDirectiveRequest {
+  id: GovernanceId;
+  policy?: PolicyConfig;
+}
+/**
+ * A policy: the rules every proposed directive is evaluated against. Content-addressed: its hash is sha256 of its canonical JSON.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PolicyConfig".
+ */
+export interface PolicyConfig {
+  version: Label;
+  budget_ceiling: {
+    amount: MoneyAmount;
+    currency: Currency;
+  };
+  token_ceiling: TokenCount | null;
+  type_allowlist: LabelList;
+  scope_allowlist: LabelList;
+  human_required_scopes: LabelList;
+  human_required_types: LabelList;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetArtifactReply".
+ */
+export interface GetArtifactReply {
+  artifact: Artifact;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetArtifactRequest".
+ */
+export interface GetArtifactRequest {
+  id: GovernanceId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDecisionReply".
+ */
+export interface GetDecisionReply {
+  decision: PolicyDecision;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDecisionRequest".
+ */
+export interface GetDecisionRequest {
+  hash: Sha256Hex;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDirectiveReply".
+ */
+export interface GetDirectiveReply {
+  directive: Directive;
+  /**
+   * The latest status changes, newest first (at most 64).
+   *
+   * @maxItems 64
+   */
+  history: DirectiveTransition[];
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDirectiveRequest".
+ */
+export interface GetDirectiveRequest {
+  id: GovernanceId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDirectiveSchemaReply".
+ */
+export interface GetDirectiveSchemaReply {
+  schema: JsonObject1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDirectiveSchemaRequest".
+ */
+export interface GetDirectiveSchemaRequest {}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetLifecycleReply".
+ */
+export interface GetLifecycleReply {
+  kind: "directive" | "execution_run";
+  /**
+   * @maxItems 64
+   */
+  initial: string[];
+  /**
+   * @maxItems 64
+   */
+  statuses: {
+    status: string;
+    /**
+     * @maxItems 64
+     */
+    next: string[];
+    terminal: boolean;
+  }[];
+}
+/**
+ * The statuses of a lifecycle, where each may go next, and which are terminal.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetLifecycleRequest".
+ */
+export interface GetLifecycleRequest {
+  kind: "directive" | "execution_run";
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetPolicyReply".
+ */
+export interface GetPolicyReply {
+  hash: Sha256Hex;
+  policy: PolicyConfig;
+  active: boolean;
+}
+/**
+ * The active policy, or a stored one by hash.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetPolicyRequest".
+ */
+export interface GetPolicyRequest {
+  hash?: Sha256Hex;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListDirectivesReply".
+ */
+export interface ListDirectivesReply {
+  directives: Directive[];
+  /**
+   * Present exactly when more items follow: pass it as cursor.
+   */
+  next_cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListDirectivesRequest".
+ */
+export interface ListDirectivesRequest {
+  status?: DirectiveStatus;
+  scope?: Label;
+  role?: Label;
+  /**
+   * Most items in one page (default 100).
+   */
+  limit?: number;
+  /**
+   * The previous page's next_cursor.
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRolesReply".
+ */
+export interface ListRolesReply {
+  /**
+   * At most limit roles; a role is small (a name, an implementation of at most 200 characters), so a page of 1000 fits the bus.
+   *
+   * @maxItems 1000
+   */
+  roles: AgentRole[];
+  /**
+   * Present exactly when more items follow: pass it as cursor.
+   */
+  next_cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRolesRequest".
+ */
+export interface ListRolesRequest {
+  /**
+   * Most items in one page (default 100).
+   */
+  limit?: number;
+  /**
+   * The previous page's next_cursor.
+   */
+  cursor?: string;
+}
+/**
+ * A memory: a datum in a scope, optionally typed by a versioned schema (docs/services/governance.md, "Memories").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "Memory".
+ */
+export interface Memory {
+  id: GovernanceId;
+  scope: Label;
+  created_at: Timestamp;
+  data: JsonObject;
+  /**
+   * @maxItems 64
+   */
+  tags: Label[];
+  author: string;
+  source: string | null;
+  parent_id: GovernanceId | null;
+  /**
+   * The schema the data is read as (its latest version), or the stored one when unknown; null: untyped.
+   */
+  schema: {
+    name: string;
+    version: number;
+  } | null;
+  /**
+   * The version the datum was written in.
+   */
+  stored_version: number | null;
+  /**
+   * Whether data was upgraded on the fly from stored_version.
+   */
+  upgraded: boolean;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProposeDirectiveReply".
+ */
+export interface ProposeDirectiveReply {
+  directive: Directive;
+  approval: ApprovalResult;
+}
+/**
+ * Propose a draft or blocked directive: evaluated under the active policy, then blocked, approved, or left for a human.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProposeDirectiveRequest".
+ */
+export interface ProposeDirectiveRequest {
+  id: GovernanceId;
+  reason?: Reason;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutArtifactReply".
+ */
+export interface PutArtifactReply {
+  artifact: Artifact;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "PutArtifactRequest".
+ */
+export interface PutArtifactRequest {
+  type: Label;
+  uri: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecallReply".
+ */
+export interface RecallReply {
+  memories: Memory[];
+  /**
+   * Present exactly when more memories follow.
+   */
+  next_cursor?: string;
+}
+/**
+ * Memories of a scope, newest first, by schema, tags (all of), author, time and fields.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecallRequest".
+ */
+export interface RecallRequest {
+  scope: Label;
+  schema?: string;
+  /**
+   * Memories carrying all of these.
+   *
+   * @maxItems 64
+   */
+  tags?: Label[];
+  author?: string;
+  since?: Timestamp;
+  until?: Timestamp;
+  /**
+   * Fields of the stored data equal to these values.
+   */
+  where?: {
+    [k: string]: string | number | boolean | null;
+  };
+  /**
+   * Most memories in one page (default 100).
+   */
+  limit?: number;
+  /**
+   * Memories to skip (the first page).
+   */
+  offset?: number;
+  /**
+   * The previous page's next_cursor (instead of offset).
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RejectDirectiveReply".
+ */
+export interface RejectDirectiveReply {
+  directive: Directive;
+  approval: ApprovalResult;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RejectDirectiveRequest".
+ */
+export interface RejectDirectiveRequest {
+  id: GovernanceId;
+  reason: Reason;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RememberReply".
+ */
+export interface RememberReply {
+  memory: Memory;
+}
+/**
+ * Store a datum in a scope; with a known schema, data is checked against that version.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RememberRequest".
+ */
+export interface RememberRequest {
+  scope: Label;
+  data: JsonObject;
+  /**
+   * @maxItems 64
+   */
+  tags?: Label[];
+  author?: string;
+  source?: string;
+  parent_id?: GovernanceId;
+  schema?: {
+    name: string;
+    version: number;
+  };
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReplayDecisionsReply".
+ */
+export interface ReplayDecisionsReply {
+  policy_hash: Sha256Hex;
+  replays: {
+    decision_hash: Sha256Hex;
+    input_hash: Sha256Hex;
+    evaluated_at: Timestamp;
+    before: "allow" | "block" | "review";
+    after: "allow" | "block" | "review";
+    changed: boolean;
+    /**
+     * @maxItems 64
+     */
+    changed_rules: {
+      rule: string;
+      before: "allow" | "block" | "review";
+      after: "allow" | "block" | "review";
+      reason: string;
+    }[];
+  }[];
+  /**
+   * Present exactly when more items follow: pass it as cursor.
+   */
+  next_cursor?: string;
+}
+/**
+ * Re-evaluate recorded decisions (oldest first, evaluated_at in [since, until)) under a candidate policy.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReplayDecisionsRequest".
+ */
+export interface ReplayDecisionsRequest {
+  policy: PolicyConfig;
+  since?: Timestamp;
+  until?: Timestamp;
+  /**
+   * Most items in one page (default 100).
+   */
+  limit?: number;
+  /**
+   * The previous page's next_cursor.
+   */
+  cursor?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SearchMemoriesReply".
+ */
+export interface SearchMemoriesReply {
+  /**
+   * The embedding model compared with.
+   */
+  model: string;
+  /**
+   * @maxItems 100
+   */
+  results: {
+    memory: Memory;
+    score: number;
+  }[];
+}
+/**
+ * The k memories of a scope nearest to a text (cosine similarity of embeddings).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SearchMemoriesRequest".
+ */
+export interface SearchMemoriesRequest {
+  scope: Label;
+  text: string;
+  k: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetPolicyReply".
+ */
+export interface SetPolicyReply {
+  hash: Sha256Hex;
+  previous_hash: Sha256Hex;
+  changed: boolean;
+  history_id: number | null;
+}
+/**
+ * Store a policy and make it the active one, if expected_hash is the active one now (compare-and-swap).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetPolicyRequest".
+ */
+export interface SetPolicyRequest {
+  policy: PolicyConfig;
+  expected_hash: Sha256Hex;
+  reason?: Reason;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TransitionDirectiveReply".
+ */
+export interface TransitionDirectiveReply {
+  directive: Directive;
+  transition: DirectiveTransition;
+}
+/**
+ * Move a directive along its lifecycle, if it is in expected_status now (compare-and-swap). Approval and proposal go through propose_directive, approve_directive and reject_directive.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TransitionDirectiveRequest".
+ */
+export interface TransitionDirectiveRequest {
+  id: GovernanceId;
+  expected_status: DirectiveStatus;
+  status: DirectiveStatus;
+  reason?: Reason;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TransitionExecutionRunReply".
+ */
+export interface TransitionExecutionRunReply {
+  run: ExecutionRun;
+  history_id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TransitionExecutionRunRequest".
+ */
+export interface TransitionExecutionRunRequest {
+  id: GovernanceId;
+  expected_status: ExecutionRunStatus;
+  status: ExecutionRunStatus;
+  reason?: Reason;
+  actor?: Actor;
+}
+/**
+ * A free-text note (version 1).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NoteMemoryV1".
+ */
+export interface NoteMemoryV1 {
+  text: string;
+  author_note?: string;
+  [k: string]: unknown;
+}
+/**
+ * A free-text note with an importance (version 2). From version 1: author_note is renamed remark, importance defaults to 5.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NoteMemoryV2".
+ */
+export interface NoteMemoryV2 {
+  text: string;
+  importance: number;
+  remark?: string;
+  [k: string]: unknown;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3869,7 +4781,7 @@ export interface GetLlmCallReply {
   output_tokens: number;
   latency_ms: number;
   recorded_at: Timestamp;
-  request: JsonObject1;
+  request: JsonObject2;
   content: string;
   params: JsonObject;
   finish_reason: string;

@@ -1,5 +1,6 @@
 import { COMPONENTS_EXAMPLES } from './components';
 import { EVALUATION_EXAMPLES } from './evaluation';
+import { GOVERNANCE_EXAMPLES } from './governance';
 import type { OperationExample } from './example';
 import { NAMES_EXAMPLES } from './names';
 import { SCENARIOS_EXAMPLES } from './scenarios';
@@ -18,4 +19,5 @@ export const OPERATION_EXAMPLES: readonly OperationExample[] = [
   ...NAMES_EXAMPLES,
   ...WORLDS_EXAMPLES,
   ...EVALUATION_EXAMPLES,
+  ...GOVERNANCE_EXAMPLES,
 ];

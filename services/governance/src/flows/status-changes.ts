@@ -1,0 +1,148 @@
+import type { DirectiveStatus, ExecutionRunStatus } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
+import {
+  DIRECTIVE_LIFECYCLE,
+  EXECUTION_RUN_LIFECYCLE,
+  checkTransition,
+  runTimestamps,
+} from '../domain/lifecycles';
+import { recordNotFound, statusCasFailed } from '../domain/governance-errors';
+import type { GovernanceDeps } from '../handlers/deps';
+import type { DirectiveHistoryRow, DirectiveRow, ExecutionRunRow } from '../store/rows';
+import { directiveTransitioned, runTransitioned, type Cause } from './governance-events';
+
+/** One status change of a directive, as asked. */
+export interface DirectiveChange {
+  readonly id: string;
+  readonly from: DirectiveStatus;
+  readonly to: DirectiveStatus;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly decisionHash: string | null;
+}
+
+/**
+ * The single mutator of a directive's status: checks the edge against the
+ * lifecycle, swaps the status if it is `from` now (compare-and-swap), and
+ * writes the history row and the `directive_transitioned` event, all in the
+ * caller's transaction. A status that is not `from` is `conflict`/`cas_failed`.
+ */
+export async function changeDirectiveStatus(
+  deps: GovernanceDeps,
+  change: DirectiveChange,
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<{ directive: DirectiveRow; history: DirectiveHistoryRow }> {
+  checkTransition(DIRECTIVE_LIFECYCLE, change.from, change.to, '/status');
+  const at = await deps.directives.now(trx);
+  const directive = await deps.directives.swapStatus(change.id, change.from, change.to, at, trx);
+  if (directive === undefined) {
+    const current = await deps.directives.get(change.id, trx);
+    if (current === undefined) throw recordNotFound('directive', change.id, '/id');
+    throw statusCasFailed('directive', change.id, change.from, current.status);
+  }
+  const history = await recordDirectiveHistory(
+    deps,
+    {
+      directive_id: change.id,
+      from_status: change.from,
+      to_status: change.to,
+      actor: change.actor,
+      reason: change.reason,
+      decision_hash: change.decisionHash,
+      changed_at: at,
+    },
+    cause,
+    trx,
+  );
+  return { directive, history };
+}
+
+/** Writes a history row of a directive and its event (creation: from_status null). */
+export async function recordDirectiveHistory(
+  deps: GovernanceDeps,
+  row: Omit<DirectiveHistoryRow, 'id'>,
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<DirectiveHistoryRow> {
+  const history = await deps.directives.insertHistory(row, trx);
+  await deps.directives.enqueue(
+    [
+      directiveTransitioned(deps.events, cause, {
+        directive_id: row.directive_id,
+        history_id: Number(history.id),
+        from_status: row.from_status as DirectiveStatus | null,
+        to_status: row.to_status as DirectiveStatus,
+        actor: row.actor,
+        reason: row.reason,
+        decision_hash: row.decision_hash,
+        changed_at: row.changed_at.toISOString(),
+      }),
+    ],
+    trx,
+  );
+  return history;
+}
+
+/** One status change of an execution run, as asked. */
+export interface RunChange {
+  readonly id: string;
+  readonly from: ExecutionRunStatus;
+  readonly to: ExecutionRunStatus;
+  readonly actor: string;
+  readonly reason: string | null;
+}
+
+/**
+ * The single mutator of an execution run's status: the lifecycle check, the
+ * compare-and-swap (setting started_at on running, completed_at on a
+ * terminal status), the history row and the event, in one transaction.
+ */
+export async function changeRunStatus(
+  deps: GovernanceDeps,
+  change: RunChange,
+  cause: Cause,
+): Promise<{ run: ExecutionRunRow; historyId: number }> {
+  checkTransition(EXECUTION_RUN_LIFECYCLE, change.from, change.to, '/status');
+  return deps.records.transaction(async (trx) => {
+    const at = await deps.records.now(trx);
+    const run = await deps.records.swapRunStatus(
+      change.id,
+      change.from,
+      { status: change.to, ...runTimestamps(change.to, at) },
+      trx,
+    );
+    if (run === undefined) {
+      const current = await deps.records.run(change.id, trx);
+      if (current === undefined) throw recordNotFound('execution_run', change.id, '/id');
+      throw statusCasFailed('execution run', change.id, change.from, current.status);
+    }
+    const historyId = await deps.records.insertRunHistory(
+      {
+        run_id: run.id,
+        from_status: change.from,
+        to_status: change.to,
+        actor: change.actor,
+        reason: change.reason,
+        changed_at: at,
+      },
+      trx,
+    );
+    await deps.records.enqueue(
+      [
+        runTransitioned(deps.events, cause, {
+          run_id: run.id,
+          directive_id: run.directive_id,
+          history_id: historyId,
+          from_status: change.from,
+          to_status: change.to,
+          actor: change.actor,
+          reason: change.reason,
+          changed_at: at.toISOString(),
+        }),
+      ],
+      trx,
+    );
+    return { run, historyId };
+  });
+}
