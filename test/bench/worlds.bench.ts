@@ -16,6 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
 import type { Stoppable } from '@crucible/runtime';
+import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
 import { answer, createLlmServer, type LlmServer } from '../support';
 import type { Figure } from './figures';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
@@ -39,41 +40,6 @@ export const WORLDS_BENCH_DEFAULTS = {
 } as const;
 
 type Settings = Required<WorldsBenchOptions>;
-
-const ADJUDICATION_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    narration: { type: 'string' },
-    agent_state_after: { type: 'string' },
-    agent_memory_append: { type: 'string' },
-    entity_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { entity_id: { type: 'string' }, state: { type: 'string' } },
-        required: ['entity_id', 'state'],
-      },
-    },
-    environment_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { environment_label: { type: 'string' }, content: { type: 'string' } },
-        required: ['environment_label', 'content'],
-      },
-    },
-  },
-  required: [
-    'narration',
-    'agent_state_after',
-    'agent_memory_append',
-    'entity_mutations',
-    'environment_mutations',
-  ],
-};
 
 const VALID = {
   narration: 'The agent acts; nothing else moves.',

@@ -6,41 +6,10 @@ import {
 } from '@crucible/worlds';
 import type { LlmServer } from '../support';
 
-/** The adjudication schema of the seed profiles (entity and environment mutations). */
-export const ADJUDICATION_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    narration: { type: 'string' },
-    agent_state_after: { type: 'string' },
-    agent_memory_append: { type: 'string' },
-    entity_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { entity_id: { type: 'string' }, state: { type: 'string' } },
-        required: ['entity_id', 'state'],
-      },
-    },
-    environment_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { environment_label: { type: 'string' }, content: { type: 'string' } },
-        required: ['environment_label', 'content'],
-      },
-    },
-  },
-  required: [
-    'narration',
-    'agent_state_after',
-    'agent_memory_append',
-    'entity_mutations',
-    'environment_mutations',
-  ],
-} as const;
+import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
+
+/** The adjudication schema of the fixture profiles (entity and environment mutations). */
+export { ADJUDICATION_SCHEMA };
 
 /** A perceive request of agent `ant` in world `w`; fields overridable. */
 export function perceiveRequest(overrides: Partial<MindRequest> = {}): MindRequest {

@@ -8,41 +8,7 @@ import type { MindRequest } from './mind';
 import { isMindError } from './mind-error';
 import { OfflineMind } from './offline-mind';
 import { SchemaValidators } from './schema-validators';
-
-const adjudicationSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    narration: { type: 'string' },
-    agent_state_after: { type: 'string' },
-    agent_memory_append: { type: 'string' },
-    entity_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { entity_id: { type: 'string' }, state: { type: 'string' } },
-        required: ['entity_id', 'state'],
-      },
-    },
-    environment_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { environment_label: { type: 'string' }, content: { type: 'string' } },
-        required: ['environment_label', 'content'],
-      },
-    },
-  },
-  required: [
-    'narration',
-    'agent_state_after',
-    'agent_memory_append',
-    'entity_mutations',
-    'environment_mutations',
-  ],
-};
+import { ADJUDICATION_SCHEMA as adjudicationSchema } from '../kernel/test-fixtures';
 
 const perceive: MindRequest = {
   model: 'offline-v1',

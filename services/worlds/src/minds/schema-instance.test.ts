@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { schemaInstance, UnsupportedSchema, type InstanceStyle } from './schema-instance';
 import { SchemaValidators } from './schema-validators';
 import { seededRandom } from './seeded-random';
+import { ADJUDICATION_SCHEMA as adjudication } from '../kernel/test-fixtures';
 
 const validators = new SchemaValidators();
 const rich = { style: 'rich' as const, random: seededRandom('5eed0001') };
@@ -12,41 +13,6 @@ function expectValid(schema: object, style: InstanceStyle = 'rich'): unknown {
   expect(validators.check(schema, instance)).toEqual({ valid: true });
   return instance;
 }
-
-const adjudication = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    narration: { type: 'string' },
-    agent_state_after: { type: 'string' },
-    agent_memory_append: { type: 'string' },
-    entity_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { entity_id: { type: 'string' }, state: { type: 'string' } },
-        required: ['entity_id', 'state'],
-      },
-    },
-    environment_mutations: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { environment_label: { type: 'string' }, content: { type: 'string' } },
-        required: ['environment_label', 'content'],
-      },
-    },
-  },
-  required: [
-    'narration',
-    'agent_state_after',
-    'agent_memory_append',
-    'entity_mutations',
-    'environment_mutations',
-  ],
-};
 
 describe('schemaInstance', () => {
   it('fills the adjudication schema with text for each field and no mutations', () => {
