@@ -89,7 +89,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
       },
       expected_hash: '3bb802ad26292ccfb8052c73941f3111af437ea0f05a0c71ae7baec2616bc622',
       reason: 'Staging runs cost money: a human approves them.',
-      actor: 'ops-lead',
     },
     reply: {
       hash: '70061532202f88edc3e8066b8e47a5d7878d95e46ce600c50fc713d509b2319e',
@@ -110,7 +109,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
       budget: { amount: '12.50', currency: 'USD', tokens: 200000 },
       timebox: 'PT4H',
       success_metrics: { turns: 20 },
-      actor: 'planner',
     },
     reply: {
       directive: {
@@ -169,7 +167,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
           directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
           from_status: null,
           to_status: 'proposed',
-          actor: 'planner',
+          actor: 'admin',
           reason: null,
           decision_hash: null,
           changed_at: '2026-12-05T00:16:11.283Z',
@@ -206,7 +204,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
     request: {
       id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
       reason: 'Wait for the new prompts.',
-      actor: 'ops-lead',
     },
     reply: {
       directive: {
@@ -244,7 +241,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
     request: {
       id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
       reason: 'The new prompts are in.',
-      actor: 'planner',
     },
     reply: {
       directive: {
@@ -282,7 +278,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
     request: {
       id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
       reason: 'Budget and scope look right.',
-      actor: 'ops-lead',
     },
     reply: {
       directive: {
@@ -322,7 +317,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
       expected_status: 'approved',
       status: 'executing',
       reason: 'Worlds are starting.',
-      actor: 'worlds',
     },
     reply: {
       directive: {
@@ -346,7 +340,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
         directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
         from_status: 'approved',
         to_status: 'executing',
-        actor: 'worlds',
+        actor: 'admin',
         reason: 'Worlds are starting.',
         decision_hash: null,
         changed_at: '2026-12-05T00:16:12.615Z',
@@ -454,7 +448,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
   }),
   example({
     operation: 'create_execution_run',
-    request: { directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9', actor: 'worlds' },
+    request: { directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9' },
     reply: {
       run: {
         id: 'aa15086d-206f-46e1-b550-694244ae9a29',
@@ -472,7 +466,6 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
       id: 'aa15086d-206f-46e1-b550-694244ae9a29',
       expected_status: 'pending',
       status: 'running',
-      actor: 'worlds',
     },
     reply: {
       run: {
