@@ -28,7 +28,8 @@ interface PostgresInfra {
 }
 
 const logger = createLogger({ service: 'test', level: 'error' });
-const SERVICES = ['components', 'names', 'scenarios'];
+// Every registered service, each as its own role.
+const SERVICES = loadServiceDefinitions().map((definition) => definition.name);
 
 /** The error code Postgres answered `sql` with when run as `url`'s role, or null if it succeeded. */
 async function refusal(url: string, sql: string): Promise<string | null> {
