@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { textComponentHash } from '@crucible/hashing';
 import { validRequest } from '../scenarios/validation.suite';
+import { EVALUATION_PAGED_REPLY_TESTS } from './evaluation-paged-tests';
 import type { PagedReplyTest } from './paged-reply-test';
 import { seedChain, seedProjectedNames } from './seed';
 
@@ -278,4 +279,5 @@ export const PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       expect(replayed).toEqual(rows.map((r) => r.hash));
     },
   },
+  ...EVALUATION_PAGED_REPLY_TESTS,
 ];
