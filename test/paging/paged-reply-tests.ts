@@ -4,6 +4,7 @@ import { validRequest } from '../scenarios/validation.suite';
 import { EVALUATION_PAGED_REPLY_TESTS } from './evaluation-paged-tests';
 import type { PagedReplyTest } from './paged-reply-test';
 import { seedChain, seedProjectedNames } from './seed';
+import { WORLDS_PAGED_REPLY_TESTS } from './worlds-paged-tests';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -280,4 +281,5 @@ export const PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
     },
   },
   ...EVALUATION_PAGED_REPLY_TESTS,
+  ...WORLDS_PAGED_REPLY_TESTS,
 ];
