@@ -263,6 +263,44 @@ describe('evaluation: experiments and model registry (real servers)', () => {
     expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
   });
 
+  it('caps the lists a reply holds whole: 1000 problems, 100 aliases a model', async () => {
+    // docs/services/evaluation.md, "Paging": bounded lists carry maxItems.
+    const unknown: Record<string, unknown> = { id: 'e', backend: { id: 'b' } };
+    for (let i = 0; i < 1100; i++) unknown[`x${i}`] = 1;
+    const report = await ok('validate_experiment', { experiment: unknown });
+    expect(report.valid).toBe(false);
+    expect(report.problems).toHaveLength(1000);
+    expect(report.problems_truncated).toBe(true);
+    const few = await ok('validate_experiment', { experiment: { id: 'e' } });
+    expect(few.problems_truncated).toBeUndefined();
+
+    await ok('register_model', { model: { id: 'many_aliases' } });
+    await ok('register_model_version', {
+      model_version: { id: 'many_aliases_1', model_id: 'many_aliases', version: '1.0.0' },
+    });
+    await ok('register_model_version', {
+      model_version: { id: 'many_aliases_2', model_id: 'many_aliases', version: '2.0.0' },
+    });
+    for (let i = 0; i < 100; i++)
+      await ok('set_model_alias', { model_id: 'many_aliases', alias: `a${i}`, version: '1.0.0' });
+    const refused = await call('set_model_alias', {
+      model_id: 'many_aliases',
+      alias: 'one-more',
+      version: '1.0.0',
+    });
+    expect([
+      refused.status,
+      refused.body.error.details.reason,
+      refused.body.error.details.path,
+    ]).toEqual([409, 'too_many_aliases', '/alias']);
+    // Moving an alias it has is no new alias.
+    expect(
+      (await ok('set_model_alias', { model_id: 'many_aliases', alias: 'a0', version: '2.0.0' }))
+        .changed,
+    ).toBe(true);
+    expect((await ok('get_model', { id: 'many_aliases' })).aliases).toHaveLength(100);
+  });
+
   it('lists versions by stage and in registration order, a page at a time', async () => {
     await ok('register_model', { model: { id: 'listing' } });
     const versions = ['1.0.0', '1.1.0', '2.0.0-rc.1', '2.0.0'];

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { textComponentHash } from '@crucible/hashing';
 import { validRequest } from '../scenarios/validation.suite';
+import { EVALUATION_PAGED_REPLY_TESTS } from './evaluation-paged-tests';
 import type { PagedReplyTest } from './paged-reply-test';
 import { seedChain, seedProjectedNames } from './seed';
+import { WORLDS_PAGED_REPLY_TESTS } from './worlds-paged-tests';
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -278,4 +280,6 @@ export const PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       expect(replayed).toEqual(rows.map((r) => r.hash));
     },
   },
+  ...EVALUATION_PAGED_REPLY_TESTS,
+  ...WORLDS_PAGED_REPLY_TESTS,
 ];

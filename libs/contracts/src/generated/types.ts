@@ -2112,7 +2112,9 @@ export interface ListModelsReply {
 export interface RegisteredModel {
   model: ModelRef;
   /**
-   * The model's aliases, by name.
+   * The model's aliases, by name: at most 100 (set_model_alias refuses a new alias past that, conflict/too_many_aliases).
+   *
+   * @maxItems 100
    */
   aliases: ModelAlias[];
   created_at: RecordTimestamp;
@@ -2338,7 +2340,9 @@ export interface ListWorldModelsRequest {
  */
 export interface LookupResultsReply {
   /**
-   * One per key, in the order asked.
+   * One per key, in the order asked (at most the request's 100 keys).
+   *
+   * @maxItems 100
    */
   results: ResultLookup[];
   /**
@@ -2649,9 +2653,15 @@ export interface UpdateWorldModelRequest {
 export interface ValidateExperimentReply {
   valid: boolean;
   /**
-   * Every broken rule, in document order, each with the JSON Pointer of its field; empty when valid.
+   * Every broken rule, in document order, each with the JSON Pointer of its field; empty when valid. At most 1000: the rest are left out and problems_truncated is true.
+   *
+   * @maxItems 1000
    */
   problems: IrProblemReport[];
+  /**
+   * Present when more than 1000 rules were broken and only the first 1000 are listed.
+   */
+  problems_truncated?: true;
   experiment?: Experiment1;
 }
 export interface IrProblemReport {

@@ -42,3 +42,19 @@ export function aliasCasFailed(
     current,
   });
 }
+
+/**
+ * Most aliases one model may have: `get_model` and `list_models` answer them
+ * all in one reply (maxItems of registered_model.v1.json's `aliases`).
+ */
+export const MAX_ALIASES_PER_MODEL = 100;
+
+/** `conflict`/`too_many_aliases`: a new alias past MAX_ALIASES_PER_MODEL (nothing written). */
+export function tooManyAliases(modelId: string): CrucibleError {
+  return conflict(`model ${modelId} already has ${MAX_ALIASES_PER_MODEL} aliases`, {
+    reason: 'too_many_aliases',
+    path: '/alias',
+    model_id: modelId,
+    limit: MAX_ALIASES_PER_MODEL,
+  });
+}

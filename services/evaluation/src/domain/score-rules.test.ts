@@ -98,10 +98,21 @@ describe('score configs', () => {
 
 describe('pages', () => {
   const rows = [1, 2, 3].map((id) => ({ id }));
+  const opts = (limit: number, budgetBytes = 1_000_000) => ({
+    limit,
+    budgetBytes,
+    encode: (row: { id: number }) => row,
+    position: (row: { id: number }) => row.id,
+  });
   it('a cursor only when more rows follow', () => {
-    expect(pageOf(rows, 2)).toEqual({ items: [{ id: 1 }, { id: 2 }], next_cursor: '2' });
-    expect(pageOf(rows, 3)).toEqual({ items: rows });
-    expect(pageOf([], 3)).toEqual({ items: [] });
+    expect(pageOf(rows, opts(2))).toEqual({ items: [{ id: 1 }, { id: 2 }], next_cursor: '2' });
+    expect(pageOf(rows, opts(3))).toEqual({ items: rows });
+    expect(pageOf([], opts(3))).toEqual({ items: [] });
+  });
+  it('cuts by encoded size too, never below one row', () => {
+    // `{"id":1}` and its comma are 9 bytes: two fit in 18, not three.
+    expect(pageOf(rows, opts(3, 18))).toEqual({ items: [{ id: 1 }, { id: 2 }], next_cursor: '2' });
+    expect(pageOf(rows, opts(3, 1))).toEqual({ items: [{ id: 1 }], next_cursor: '1' });
   });
 });
 

@@ -6,9 +6,10 @@ import type {
   ValidateExperimentReply,
   ValidateExperimentRequest,
 } from '@crucible/contracts';
-import type { RpcContext } from '@crucible/messaging';
+import { pageBudget, type RpcContext } from '@crucible/messaging';
 import { checkIr, withDefaults, type Experiment } from '@crucible/experiment-ir';
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
+import { pageOf } from '../domain/page-cursor';
 import { recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
 import { takenByOther } from '../domain/registry-errors';
@@ -16,15 +17,22 @@ import { recordEvent } from '../flows/record-events';
 import type { ExperimentRow } from '../store/registry-store';
 import type { EvaluationDeps } from './deps';
 
+/** Most problems validate_experiment lists (its reply schema's maxItems). */
+export const MAX_REPORTED_PROBLEMS = 1000;
+
 /** validate_experiment: every problem of an experiment (docs/experiment-ir.md), or it with its defaults. */
 export function validateExperiment(
   request: ValidateExperimentRequest,
 ): Promise<ValidateExperimentReply> {
   const result = checkIr('experiment', request.experiment);
+  if (result.ok) return Promise.resolve({ valid: true, problems: [], experiment: result.value });
+  // The reply's list is capped (maxItems) so it always fits the bus
+  // (docs/messaging.md#paged-replies); the first problems are the ones to fix.
+  const problems = result.problems.slice(0, MAX_REPORTED_PROBLEMS);
   return Promise.resolve(
-    result.ok
-      ? { valid: true, problems: [], experiment: result.value }
-      : { valid: false, problems: [...result.problems] },
+    result.problems.length > MAX_REPORTED_PROBLEMS
+      ? { valid: false, problems, problems_truncated: true }
+      : { valid: false, problems },
   );
 }
 
@@ -83,6 +91,7 @@ export async function getExperiment(
 export async function listExperiments(
   deps: EvaluationDeps,
   request: ListExperimentsRequest,
+  ctx: RpcContext,
 ): Promise<ListExperimentsReply> {
   const limit = request.limit ?? deps.settings.defaultPageLimit;
   const rows = await deps.registry.listExperiments({
@@ -90,11 +99,12 @@ export async function listExperiments(
     afterId: request.cursor === undefined ? undefined : Number(request.cursor),
     limit: limit + 1,
   });
-  const items = rows.slice(0, limit).map(toStoredExperiment);
-  const last = items[items.length - 1];
-  return rows.length > limit && last !== undefined
-    ? { items, next_cursor: String(last.id) }
-    : { items };
+  return pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
+    encode: toStoredExperiment,
+    position: (row) => Number(row.id),
+  });
 }
 
 function toStoredExperiment(row: ExperimentRow): StoredExperiment {

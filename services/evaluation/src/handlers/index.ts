@@ -43,23 +43,23 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     const ops = operationsOf(spec);
     bind(ops.create, (r, ctx) => createRecord(deps, spec, r, ctx));
     bind(ops.update, (r, ctx) => updateRecord(deps, spec, r, ctx));
-    bind(ops.list, (r) => listRecords(deps, spec, r));
+    bind(ops.list, (r, ctx) => listRecords(deps, spec, r, ctx));
     if (kind !== 'world_model') bind(ops.get, (r) => getRecord(deps, spec, r));
   }
   server
     .handle('get_world_model', (r) => getWorldModel(deps, r))
-    .handle('world_model_history', (r) => worldModelHistory(deps, r))
+    .handle('world_model_history', (r, ctx) => worldModelHistory(deps, r, ctx))
     .handle('validate_experiment', (r) => validateExperiment(r))
     .handle('create_experiment', (r, ctx) => createExperiment(deps, r, ctx))
     .handle('get_experiment', (r) => getExperiment(deps, r))
-    .handle('list_experiments', (r) => listExperiments(deps, r))
+    .handle('list_experiments', (r, ctx) => listExperiments(deps, r, ctx))
     .handle('register_model', (r, ctx) => registerModel(deps, r, ctx))
     .handle('get_model', (r) => getModel(deps, r))
-    .handle('list_models', (r) => listModels(deps, r))
+    .handle('list_models', (r, ctx) => listModels(deps, r, ctx))
     .handle('register_model_version', (r, ctx) => registerModelVersion(deps, r, ctx))
-    .handle('list_model_versions', (r) => listModelVersions(deps, r))
+    .handle('list_model_versions', (r, ctx) => listModelVersions(deps, r, ctx))
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
-    .handle('model_alias_history', (r) => modelAliasHistory(deps, r))
+    .handle('model_alias_history', (r, ctx) => modelAliasHistory(deps, r, ctx))
     .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
     .handle('lookup_results', (r) => lookupResults(deps, r));
 }

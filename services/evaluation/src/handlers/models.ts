@@ -12,15 +12,18 @@ import type {
   SetModelAliasReply,
   SetModelAliasRequest,
 } from '@crucible/contracts';
-import type { RpcContext } from '@crucible/messaging';
+import { pageBudget, type RpcContext } from '@crucible/messaging';
 import { withDefaults, type ModelRef, type ModelVersion } from '@crucible/experiment-ir';
 import { canonicalJson } from '@crucible/hashing';
 import {
   aliasCasFailed,
   modelNotFound,
+  MAX_ALIASES_PER_MODEL,
   modelVersionNotFound,
   takenByOther,
+  tooManyAliases,
 } from '../domain/registry-errors';
+import { pageOf } from '../domain/page-cursor';
 import { registryEvent } from '../flows/record-events';
 import type { AliasRow, ModelRow } from '../store/registry-store';
 import type { EvaluationDeps } from './deps';
@@ -67,19 +70,21 @@ export async function getModel(
 export async function listModels(
   deps: EvaluationDeps,
   request: ListModelsRequest,
+  ctx: RpcContext,
 ): Promise<ListModelsReply> {
   const limit = request.limit ?? deps.settings.defaultPageLimit;
   const rows = await deps.registry.listModels({ after: request.cursor, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const aliases = await deps.registry.aliasesOf(page.map((row) => row.id));
-  const items = page.map((row) =>
-    toRegisteredModel(
-      row,
-      aliases.filter((a) => a.model_id === row.id),
-    ),
-  );
-  const last = page[page.length - 1];
-  return rows.length > limit && last !== undefined ? { items, next_cursor: last.id } : { items };
+  const aliases = await deps.registry.aliasesOf(rows.slice(0, limit).map((row) => row.id));
+  return pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
+    encode: (row) =>
+      toRegisteredModel(
+        row,
+        aliases.filter((a) => a.model_id === row.id),
+      ),
+    position: (row) => row.id,
+  });
 }
 
 /**
@@ -141,6 +146,7 @@ export async function registerModelVersion(
 export async function listModelVersions(
   deps: EvaluationDeps,
   request: ListModelVersionsRequest,
+  ctx: RpcContext,
 ): Promise<ListModelVersionsReply> {
   if ((await deps.registry.model(request.model_id)) === undefined) {
     throw modelNotFound(request.model_id, '/model_id');
@@ -152,12 +158,12 @@ export async function listModelVersions(
     afterSeq: request.cursor === undefined ? undefined : Number(request.cursor),
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit);
-  const items = page.map((row) => row.model_version as unknown as ModelVersion);
-  const last = page[page.length - 1];
-  return rows.length > limit && last !== undefined
-    ? { items, next_cursor: String(last.seq) }
-    : { items };
+  return pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
+    encode: (row) => row.model_version as unknown as ModelVersion,
+    position: (row) => Number(row.seq),
+  });
 }
 
 /**
@@ -180,6 +186,13 @@ export async function setModelAlias(
   return deps.store.transaction(async (trx) => {
     await deps.registry.lockAlias(modelId, alias, trx);
     const current = (await deps.registry.alias(modelId, alias, trx))?.version ?? null;
+    if (current === null) {
+      // A new alias: counted under the model's own lock (an alias key no
+      // label can take), so racing new aliases cannot pass the cap together.
+      await deps.registry.lockAlias(modelId, '', trx);
+      const aliases = await deps.registry.aliasesOf([modelId], trx);
+      if (aliases.length >= MAX_ALIASES_PER_MODEL) throw tooManyAliases(modelId);
+    }
     if (
       request.expected_current_version !== undefined &&
       request.expected_current_version !== current
@@ -227,23 +240,29 @@ export async function setModelAlias(
 export async function modelAliasHistory(
   deps: EvaluationDeps,
   request: ModelAliasHistoryRequest,
+  ctx: RpcContext,
 ): Promise<ModelAliasHistoryReply> {
   const limit = request.limit ?? deps.settings.defaultPageLimit;
   const rows = await deps.registry.aliasHistory(request.model_id, request.alias, {
     beforeId: request.cursor === undefined ? undefined : Number(request.cursor),
     limit: limit + 1,
   });
-  const entries = rows.slice(0, limit).map((row) => ({
-    id: Number(row.id),
-    old_version: row.old_version,
-    new_version: row.new_version,
-    note: row.note,
-    changed_at: row.changed_at.toISOString(),
-  }));
-  const last = entries[entries.length - 1];
-  return rows.length > limit && last !== undefined
-    ? { model_id: request.model_id, alias: request.alias, entries, next_cursor: String(last.id) }
-    : { model_id: request.model_id, alias: request.alias, entries };
+  const frame = { model_id: request.model_id, alias: request.alias };
+  const page = pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { ...frame, entries: [] }),
+    encode: (row) => ({
+      id: Number(row.id),
+      old_version: row.old_version,
+      new_version: row.new_version,
+      note: row.note,
+      changed_at: row.changed_at.toISOString(),
+    }),
+    position: (row) => Number(row.id),
+  });
+  return page.next_cursor === undefined
+    ? { ...frame, entries: page.items }
+    : { ...frame, entries: page.items, next_cursor: page.next_cursor };
 }
 
 function toRegisteredModel(row: ModelRow, aliases: readonly AliasRow[]): RegisteredModel {

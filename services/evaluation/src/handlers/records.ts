@@ -1,4 +1,4 @@
-import type { RpcContext } from '@crucible/messaging';
+import { pageBudget, type RpcContext } from '@crucible/messaging';
 import type { Knex } from '@crucible/database';
 import { nothingToUpdate, recordNotFound, versionMismatch } from '../domain/record-errors';
 import type { RecordSpec } from '../domain/record-kinds';
@@ -87,11 +87,12 @@ export async function updateRecord(
   return toWireRecord(spec, updated);
 }
 
-/** list_<table>: records in id order, filtered, a page at a time. */
+/** list_<table>: records in id order, filtered, a page at a time (cut by count and size). */
 export async function listRecords(
   deps: EvaluationDeps,
   spec: RecordSpec,
   request: Request,
+  ctx: RpcContext,
 ): Promise<{ items: WireRecord[]; next_cursor?: string }> {
   const limit = (request.limit as number | undefined) ?? deps.settings.defaultPageLimit;
   const filter: Request = {};
@@ -102,11 +103,12 @@ export async function listRecords(
     afterId: cursor === undefined ? undefined : Number(cursor),
     limit: limit + 1,
   });
-  const page = pageOf(
-    rows.map((row) => toWireRecord(spec, row)),
+  return pageOf(rows, {
     limit,
-  );
-  return page;
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
+    encode: (row) => toWireRecord(spec, row),
+    position: (row) => Number(row.id),
+  });
 }
 
 function eventData(spec: RecordSpec, row: RecordRow) {

@@ -5,6 +5,8 @@ import type {
   WorldModelHistoryRequest,
 } from '@crucible/contracts';
 import { invalidArgument } from '@crucible/contracts';
+import { pageBudget, type RpcContext } from '@crucible/messaging';
+import { pageOf } from '../domain/page-cursor';
 import { recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
 import { toWireRecord } from '../flows/record-shape';
@@ -38,10 +40,14 @@ export async function getWorldModel(
   };
 }
 
-/** world_model_history: every version, newest first; the cursor is the last version shown. */
+/**
+ * world_model_history: every version, newest first, cut by count and size;
+ * the cursor is the last version shown.
+ */
 export async function worldModelHistory(
   deps: EvaluationDeps,
   request: WorldModelHistoryRequest,
+  ctx: RpcContext,
 ): Promise<WorldModelHistoryReply> {
   const row = await deps.store.get(SPEC, request.id);
   if (row === undefined) throw recordNotFound('world_model', request.id, '/id');
@@ -50,13 +56,17 @@ export async function worldModelHistory(
     beforeVersion: request.cursor === undefined ? undefined : Number(request.cursor),
     limit: limit + 1,
   });
-  const versions = rows.slice(0, limit).map((v) => ({
-    version: v.version,
-    model: v.model,
-    created_at: v.created_at.toISOString(),
-  }));
-  const last = versions[versions.length - 1];
-  return rows.length > limit && last !== undefined
-    ? { id: request.id, versions, next_cursor: String(last.version) }
-    : { id: request.id, versions };
+  const page = pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { id: request.id, versions: [] }),
+    encode: (v) => ({
+      version: v.version,
+      model: v.model,
+      created_at: v.created_at.toISOString(),
+    }),
+    position: (v) => v.version,
+  });
+  return page.next_cursor === undefined
+    ? { id: request.id, versions: page.items }
+    : { id: request.id, versions: page.items, next_cursor: page.next_cursor };
 }

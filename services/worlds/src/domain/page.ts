@@ -1,4 +1,5 @@
 import { invalidArgument } from '@crucible/contracts';
+import { pageBySize } from '@crucible/messaging';
 
 /** Default page of the listing operations (the schemas cap `limit` at 1000). */
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -11,26 +12,23 @@ const REPLY_RESERVE_BYTES = 16 * 1024;
 
 /**
  * Cuts rows read with `limit + 1` to a page that is at most `limit` items and
- * whose items' JSON fits in `maxBytes` (always at least one item, so paging
- * moves on). `more` is true when rows follow the page: the caller then gives
- * a next_cursor built from the page's last item, and only then.
+ * whose items' JSON (as `encode` gives them in the reply) fits in `maxBytes`
+ * less the reserve (always at least one item, so paging moves on;
+ * docs/messaging.md#paged-replies). `more` is true when rows follow the page:
+ * the caller then gives a next_cursor built from the page's last item, and
+ * only then. The counting is the messaging library's `pageBySize`.
  */
 export function cutPage<T>(
   rows: readonly T[],
   limit: number,
   maxBytes: number,
+  encode?: (row: T) => unknown,
 ): { items: T[]; more: boolean } {
-  const budget = Math.max(1, maxBytes - REPLY_RESERVE_BYTES);
-  const items: T[] = [];
-  let used = 0;
-  for (const row of rows.slice(0, limit)) {
-    // +1 for the comma between items.
-    const size = Buffer.byteLength(JSON.stringify(row), 'utf8') + 1;
-    if (items.length > 0 && used + size > budget) return { items, more: true };
-    items.push(row);
-    used += size;
-  }
-  return { items, more: rows.length > limit };
+  return pageBySize(rows, {
+    budgetBytes: Math.max(1, maxBytes - REPLY_RESERVE_BYTES),
+    limit,
+    ...(encode === undefined ? {} : { encode }),
+  });
 }
 
 /** An opaque cursor: the sort key of a page's last item, base64url JSON. */

@@ -25,6 +25,8 @@ export async function listWorlds(
     rows.map((row) => ({ row, summary: worldSummary(row) })),
     limit,
     deps.maxReplyBytes,
+    // Only the summary goes in the reply (not the row with its scenario snapshot).
+    (i) => i.summary,
   );
   const last = page.items[page.items.length - 1];
   return {

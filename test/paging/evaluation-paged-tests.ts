@@ -1,0 +1,443 @@
+// The evaluation service's paged lists (docs/services/evaluation.md, "Paging"),
+// each driven past the bus limit: one record made through the API, then
+// copied in SQL into the evaluation schema (the API would take minutes for
+// the thousands of small rows some lists need), shaped as the service writes
+// them.
+import { randomBytes } from 'node:crypto';
+import type { OperationName } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
+import type { PagedReplyContext, PagedReplyTest } from './paged-reply-test';
+
+const tag = () => randomBytes(4).toString('hex');
+
+/** Bytes the copies of a template must make up together: past the 1 MiB bus. */
+const TOTAL_BYTES = 1_300_000;
+
+const big = (bytes: number) => `${tag()} `.padEnd(bytes, 'e');
+
+/**
+ * Inserts `count` copies of the rows of `table` (`schema.table`, evaluation
+ * unless named) matched by `where`, every column as it is but the serial key
+ * and those `overrides` sets (SQL over the template's columns `t.*` and `i`,
+ * the copy's number from 1).
+ */
+export async function copyRows(
+  knex: Knex,
+  table: string,
+  where: Record<string, string | number>,
+  count: number,
+  overrides: Record<string, string> = {},
+  schema = 'evaluation',
+): Promise<void> {
+  const columns: string[] = (
+    await knex('information_schema.columns')
+      .where({ table_schema: schema, table_name: table })
+      .orderBy('ordinal_position')
+      .select('column_name', 'column_default')
+  )
+    .filter((c: { column_default: string | null }) => !c.column_default?.startsWith('nextval'))
+    .map((c: { column_name: string }) => c.column_name);
+  const conditions = Object.keys(where).map((column) => `t.${column} = ?`);
+  await knex.raw(
+    `insert into ${schema}.${table} (${columns.join(', ')})
+     select ${columns.map((c) => overrides[c] ?? `t.${c}`).join(', ')}
+       from ${schema}.${table} t, generate_series(1, ?) i
+      where ${conditions.join(' and ')}`,
+    [count, ...Object.values(where)],
+  );
+}
+
+export const copiesFor = (item: unknown) =>
+  Math.ceil(TOTAL_BYTES / Buffer.byteLength(JSON.stringify(item))) + 1;
+
+/**
+ * Pages through `operation` from `start`, returns the page count and each
+ * item's position as `positionOf` reads it.
+ */
+export async function pageThrough(
+  ctx: PagedReplyContext,
+  operation: OperationName,
+  request: Record<string, unknown>,
+  list: string,
+  positionOf: (item: any) => string | number,
+  start?: string,
+  limit = 100,
+): Promise<{ listed: Array<string | number>; pages: number; cutBySize: boolean }> {
+  const listed: Array<string | number> = [];
+  let cursor = start;
+  let pages = 0;
+  let cutBySize = false;
+  do {
+    const reply: any = await ctx.ok(operation, {
+      ...request,
+      limit,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    pages++;
+    const items = reply[list] as unknown[];
+    if (reply.next_cursor !== undefined && items.length < limit) cutBySize = true;
+    listed.push(...items.map(positionOf));
+    cursor = reply.next_cursor;
+  } while (cursor !== undefined);
+  return { listed, pages, cutBySize };
+}
+
+interface RecordCase {
+  readonly operation: OperationName;
+  readonly table: string;
+  /** Makes the record to copy; returns it and the list's filter that selects it and its copies. */
+  make(
+    ctx: PagedReplyContext,
+    project: number,
+  ): Promise<{ record: { id: number }; filter: Record<string, unknown>; bulky: boolean }>;
+}
+
+const project = async (ctx: PagedReplyContext) =>
+  (await ctx.ok('create_project', { name: `paged ${tag()}` })).id as number;
+const run = async (ctx: PagedReplyContext, projectId: number) =>
+  (await ctx.ok('create_run', { project_id: projectId })).id as number;
+const candidate = async (ctx: PagedReplyContext, projectId: number) =>
+  (
+    await ctx.ok('create_candidate', {
+      run_id: await run(ctx, projectId),
+      content: { design: 'a' },
+    })
+  ).id as number;
+
+const make =
+  (operation: string, request: (project: number) => Record<string, unknown>) =>
+  async (ctx: PagedReplyContext, projectId: number) =>
+    ctx.ok(operation as OperationName, request(projectId));
+
+/** One case per record kind (services/evaluation/src/domain/record-kinds.ts). */
+const RECORD_CASES: readonly RecordCase[] = [
+  {
+    operation: 'list_projects',
+    table: 'projects',
+    async make(ctx) {
+      const record = await ctx.ok('create_project', {
+        name: `paged ${tag()}`,
+        description: big(60_000),
+      });
+      return { record, filter: {}, bulky: true };
+    },
+  },
+  {
+    operation: 'list_chat_sessions',
+    table: 'chat_sessions',
+    async make(ctx, p) {
+      const record = await make('create_chat_session', (id) => ({
+        project_id: id,
+        title: big(200),
+      }))(ctx, p);
+      return { record, filter: { project_id: p }, bulky: false };
+    },
+  },
+  {
+    operation: 'list_messages',
+    table: 'messages',
+    async make(ctx, p) {
+      const session = await ctx.ok('create_chat_session', { project_id: p });
+      const record = await ctx.ok('create_message', {
+        chat_session_id: session.id,
+        role: 'user',
+        content: big(60_000),
+      });
+      return { record, filter: { chat_session_id: session.id }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_problem_specs',
+    table: 'problem_specs',
+    async make(ctx, p) {
+      const record = await make('create_problem_spec', (id) => ({
+        project_id: id,
+        spec: { notes: big(60_000) },
+      }))(ctx, p);
+      return { record, filter: { project_id: p }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_world_models',
+    table: 'world_models',
+    async make(ctx, p) {
+      const record = await make('create_world_model', (id) => ({
+        project_id: id,
+        model: { notes: big(60_000) },
+      }))(ctx, p);
+      return { record, filter: { project_id: p }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_runs',
+    table: 'runs',
+    async make(ctx, p) {
+      const record = await make('create_run', (id) => ({
+        project_id: id,
+        config: { notes: big(60_000) },
+      }))(ctx, p);
+      return { record, filter: { project_id: p }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_candidates',
+    table: 'candidates',
+    async make(ctx, p) {
+      const runId = await run(ctx, p);
+      const record = await ctx.ok('create_candidate', {
+        run_id: runId,
+        content: { notes: big(60_000) },
+      });
+      return { record, filter: { run_id: runId }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_scenario_suites',
+    table: 'scenario_suites',
+    async make(ctx, p) {
+      const scenarios = Array.from({ length: 1000 }, () => ({
+        hash: randomBytes(32).toString('hex'),
+      }));
+      const record = await make('create_scenario_suite', (id) => ({
+        project_id: id,
+        name: `suite ${tag()}`,
+        scenarios,
+      }))(ctx, p);
+      return { record, filter: { project_id: p }, bulky: true };
+    },
+  },
+  {
+    operation: 'list_evaluations',
+    table: 'evaluations',
+    async make(ctx, p) {
+      const candidateId = await candidate(ctx, p);
+      const record = await ctx.ok('create_evaluation', {
+        candidate_id: candidateId,
+        score_config: { scores: { s: { type: 'numeric', min: 0, max: 1 } } },
+        scores: { s: 0.5 },
+      });
+      return { record, filter: { candidate_id: candidateId }, bulky: false };
+    },
+  },
+  {
+    operation: 'list_issues',
+    table: 'issues',
+    async make(ctx, p) {
+      const record = await ctx.ok('create_issue', {
+        project_id: p,
+        target_kind: 'run',
+        target_id: await run(ctx, p),
+        title: 'paged',
+        body: big(60_000),
+      });
+      return { record, filter: { project_id: p }, bulky: true };
+    },
+  },
+];
+
+const recordTests: PagedReplyTest[] = RECORD_CASES.map((c) => ({
+  operation: c.operation,
+  title: `a record copied past 1 MiB in all: every one once, in id order, over pages`,
+  async run(ctx: PagedReplyContext) {
+    const knex = ctx.stack.infra.knex;
+    const p = await project(ctx);
+    const { record, filter, bulky } = await c.make(ctx, p);
+    await copyRows(knex, c.table, { id: record.id }, copiesFor(record));
+    // Projects have no filter: the list starts after the ones made before.
+    const where = c.table === 'projects' ? knex.raw('id >= ?', [record.id]) : filter;
+    const expected = (
+      await knex.withSchema('evaluation').table(c.table).where(where).orderBy('id').select('id')
+    ).map((row: { id: string | number }) => Number(row.id));
+    const start = record.id > 1 && c.table === 'projects' ? String(record.id - 1) : undefined;
+    const { listed, pages, cutBySize } = await pageThrough(
+      ctx,
+      c.operation,
+      filter,
+      'items',
+      (item: { id: number }) => item.id,
+      start,
+    );
+    expect(pages).toBeGreaterThan(1);
+    expect(listed).toEqual(expected);
+    if (bulky) expect(cutBySize).toBe(true);
+  },
+}));
+
+export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
+  ...recordTests,
+  {
+    operation: 'world_model_history',
+    title: '22 versions of 60 KB: every version once, newest first, over pages',
+    async run(ctx) {
+      const p = await project(ctx);
+      const model = await ctx.ok('create_world_model', {
+        project_id: p,
+        model: { notes: big(60_000) },
+      });
+      for (let i = 0; i < 21; i++)
+        await ctx.ok('update_world_model', {
+          id: model.id,
+          model: { notes: big(60_000) },
+        });
+      const { listed, pages, cutBySize } = await pageThrough(
+        ctx,
+        'world_model_history',
+        { id: model.id },
+        'versions',
+        (v: { version: number }) => v.version,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(cutBySize).toBe(true);
+      expect(listed).toEqual(Array.from({ length: 22 }, (_, i) => 22 - i));
+    },
+  },
+  {
+    operation: 'list_experiments',
+    title: 'an experiment copied past 1 MiB in all: every one once, in id order, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const p = await project(ctx);
+      const stored = await ctx.ok('create_experiment', {
+        project_id: p,
+        experiment: {
+          id: `exp_${tag()}`,
+          backend: { id: 'b' },
+          pipeline: Array.from({ length: 50 }, (_, i) => ({ name: `step_${i}` })),
+        },
+      });
+      await copyRows(knex, 'experiments', { project_id: p }, copiesFor(stored), {
+        experiment_id: `t.experiment_id || '_' || i`,
+        experiment: `jsonb_set(t.experiment, '{id}', to_jsonb(t.experiment_id || '_' || i))`,
+      });
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('experiments')
+          .where({ project_id: p })
+          .orderBy('id')
+          .select('experiment_id')
+      ).map((row: { experiment_id: string }) => row.experiment_id);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_experiments',
+        { project_id: p },
+        'items',
+        (item: { experiment: { id: string } }) => item.experiment.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+  {
+    operation: 'list_models',
+    title: 'a model copied past 1 MiB in all: every one once, in id order, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const prefix = `paged_${tag()}`;
+      const registered = await ctx.ok('register_model', {
+        model: { id: prefix },
+      });
+      await copyRows(knex, 'models', { id: prefix }, copiesFor(registered), {
+        id: `t.id || '_' || lpad(i::text, 6, '0')`,
+        model: `jsonb_set(t.model, '{id}', to_jsonb(t.id || '_' || lpad(i::text, 6, '0')))`,
+      });
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('models')
+          .where('id', 'like', `${prefix}%`)
+          .orderBy('id')
+          .select('id')
+      ).map((row: { id: string }) => row.id);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_models',
+        {},
+        'items',
+        (item: { model: { id: string } }) => item.model.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed.filter((id) => String(id).startsWith(prefix))).toEqual(expected);
+    },
+  },
+  {
+    operation: 'list_model_versions',
+    title: 'a version copied past 1 MiB in all: every one once, in registration order, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      const version = await ctx.ok('register_model_version', {
+        model_version: {
+          id: `${modelId}_v`,
+          model_id: modelId,
+          version: '1.0.0',
+          description: big(900),
+        },
+      });
+      await copyRows(knex, 'model_versions', { model_id: modelId }, copiesFor(version), {
+        version: `'2.0.' || i`,
+        version_id: `t.version_id || '_' || i`,
+        model_version: `jsonb_set(jsonb_set(t.model_version, '{version}', to_jsonb('2.0.' || i)), '{id}', to_jsonb(t.version_id || '_' || i))`,
+      });
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('model_versions')
+          .where({ model_id: modelId })
+          .orderBy('seq')
+          .select('version')
+      ).map((row: { version: string }) => row.version);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_model_versions',
+        { model_id: modelId },
+        'items',
+        (item: { version: string }) => item.version,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+  {
+    operation: 'model_alias_history',
+    title: 'an alias move with a 1000-character note copied past 1 MiB: each once, newest first',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      await ctx.ok('register_model_version', {
+        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+      });
+      const moved = await ctx.ok('set_model_alias', {
+        model_id: modelId,
+        alias: 'champion',
+        version: '1.0.0',
+        note: big(1000),
+      });
+      await copyRows(
+        knex,
+        'model_alias_history',
+        { model_id: modelId },
+        copiesFor({ ...moved, note: big(1000) }),
+      );
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('model_alias_history')
+          .where({ model_id: modelId, alias: 'champion' })
+          .orderBy('id', 'desc')
+          .select('id')
+      ).map((row: { id: string | number }) => Number(row.id));
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'model_alias_history',
+        { model_id: modelId, alias: 'champion' },
+        'entries',
+        (entry: { id: number }) => entry.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+];
