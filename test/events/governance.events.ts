@@ -99,8 +99,8 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
         },
       });
       expect(events.map(summary)).toEqual([
-        step(created, null, 'draft', toDraft, 'anonymous', null),
-        step(proposed, 'draft', 'proposed', toProposed, 'events', null),
+        step(created, null, 'draft', toDraft, 'admin', null),
+        step(proposed, 'draft', 'proposed', toProposed, 'admin', null),
         step(
           proposed,
           'proposed',
@@ -109,7 +109,7 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
           'policy',
           `policy ${String(proposed.body.approval.policy_version)}: every rule allows`,
         ),
-        step(executing, 'approved', 'executing', toExecuting, 'anonymous', 'go'),
+        step(executing, 'approved', 'executing', toExecuting, 'admin', 'go'),
       ]);
     },
   },
@@ -147,7 +147,7 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
             history_id: expect.any(Number),
             from_status: null,
             to_status: 'pending',
-            actor: 'worker',
+            actor: 'admin',
             reason: null,
             changed_at: run.body.run.created_at,
           },
@@ -162,7 +162,7 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
             history_id: running.body.history_id,
             from_status: 'pending',
             to_status: 'running',
-            actor: 'anonymous',
+            actor: 'admin',
             reason: null,
             changed_at: running.body.run.started_at,
           },
@@ -197,7 +197,7 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
             previous_hash: before.hash,
             version: 'echo-human',
             history_id: moved.body.history_id,
-            actor: 'events',
+            actor: 'admin',
             reason: 'echo needs a human',
             changed_at: expect.any(String),
           },
