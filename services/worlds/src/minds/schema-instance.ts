@@ -186,10 +186,10 @@ class InstanceGenerator {
     }
     const format = schema['format'];
     const formatted = typeof format === 'string' ? formattedString(format, variant) : undefined;
-    if (formatted !== undefined) return fit(formatted, minLength, maxLength);
+    if (formatted !== undefined) return fitLength(formatted, minLength, maxLength);
     let text = this.rich ? (this.options.text?.(name) ?? (name ?? 'text').replace(/_/g, ' ')) : '';
     if (variant > 0) text = `${text} ${variant + 1}`;
-    return fit(text, minLength, maxLength, variant);
+    return fitLength(text, minLength, maxLength, variant);
   }
 
   private number(schema: SchemaNode, integer: boolean, variant: number): number {
@@ -357,7 +357,7 @@ function formattedString(format: string, variant: number): string | undefined {
 }
 
 /** Cut to maxLength, pad to minLength (in code points, as JSON Schema counts). */
-function fit(text: string, minLength: number, maxLength: number, variant = 0): string {
+function fitLength(text: string, minLength: number, maxLength: number, variant = 0): string {
   let points = [...text];
   if (points.length > maxLength) {
     points = points.slice(0, maxLength);
