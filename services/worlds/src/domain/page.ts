@@ -1,5 +1,4 @@
-import { invalidArgument } from '@crucible/contracts';
-import { pageBySize } from '@crucible/messaging';
+import { decodeCursor as decodeSharedCursor, encodeCursor, pageBySize } from '@crucible/messaging';
 
 /** Default page of the listing operations (the schemas cap `limit` at 1000). */
 export const DEFAULT_PAGE_LIMIT = 100;
@@ -31,10 +30,8 @@ export function cutPage<T>(
   });
 }
 
-/** An opaque cursor: the sort key of a page's last item, base64url JSON. */
-export function encodeCursor(key: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
+/** An opaque cursor: the sort key of a page's last item (the messaging library's format). */
+export { encodeCursor };
 
 /**
  * The sort key inside a cursor this service issued, checked against `shape`
@@ -45,19 +42,14 @@ export function decodeCursor(
   shape: readonly ('string' | 'number')[],
   path: string,
 ): (string | number)[] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
+  return decodeSharedCursor(
+    cursor,
+    path,
+    (value): value is (string | number)[] =>
       Array.isArray(value) &&
       value.length === shape.length &&
       value.every((v, i) =>
         shape[i] === 'number' ? Number.isSafeInteger(v) : typeof v === 'string',
-      )
-    ) {
-      return value as (string | number)[];
-    }
-  } catch {
-    // fall through
-  }
-  throw invalidArgument(path, 'invalid_cursor', `${path}: not a cursor this service issued`);
+      ),
+  );
 }
