@@ -176,9 +176,19 @@ describe('a Kafka broker killed and started again, several times', () => {
     } finally {
       await db.end();
     }
-    const readiness = await askReadiness(infra!.bus, infra!.prefix, 'scenarios', 2_000);
-    // Every consumer of the service is back (the names projection and the
-    // worlds' world counts), the projection among them.
+    // Every consumer of the service comes back (the names projection and the
+    // worlds' world counts), the projection among them. An idle consumer
+    // notices the broker's return only at its next restart (after a backoff
+    // of up to a few seconds), so readiness is awaited, not sampled once.
+    let readiness = await askReadiness(infra!.bus, infra!.prefix, 'scenarios', 2_000);
+    await waitFor(
+      'every consumer of scenarios to be ready',
+      async () => {
+        readiness = await askReadiness(infra!.bus, infra!.prefix, 'scenarios', 2_000);
+        return 'ready' in readiness && readiness.ready;
+      },
+      60_000,
+    ).catch(() => undefined);
     expect(readiness).toMatchObject({
       ready: true,
       parts: expect.arrayContaining([

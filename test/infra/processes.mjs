@@ -96,28 +96,51 @@ export async function spawnDetached({ command, args, cwd, env = process.env, log
   return { pid: child.pid, startTime: processStartTime(child.pid) ?? 'unknown' };
 }
 
+/** SIGTERM now, SIGKILL 10 s later for a child that ignores it. */
+function stopChild(child) {
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+}
+
 /**
  * Runs a command in the foreground with inherited stdio and a deadline, and
  * resolves with how it ended. `session` (optional) forwards our signals to it.
+ * `linger` (optional, `{ file, graceMs }`): the command is done once it has
+ * written `file`; if it is still running `graceMs` later, it is stopped and
+ * `lingered` is true (jest that finished every test but holds an open handle).
  */
-export async function runForeground(command, args, { cwd, env = process.env, timeoutMs, session }) {
+export async function runForeground(
+  command,
+  args,
+  { cwd, env = process.env, timeoutMs, session, linger },
+) {
   const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
   session?.track(child);
   let timedOut = false;
+  let lingered = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGTERM');
-    // A child that ignores SIGTERM gets SIGKILL 10 s later.
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    stopChild(child);
   }, timeoutMs);
+  let doneAt;
+  const watch = linger
+    ? setInterval(() => {
+        doneAt ??= existsSync(linger.file) ? Date.now() : undefined;
+        if (doneAt !== undefined && Date.now() - doneAt > linger.graceMs && !lingered) {
+          lingered = true;
+          stopChild(child);
+        }
+      }, 1_000)
+    : undefined;
   try {
     const [code, signal] = await new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
     });
-    return { code, signal, timedOut };
+    return { code, signal, timedOut, lingered };
   } finally {
     clearTimeout(timer);
+    clearInterval(watch);
     session?.untrack(child);
   }
 }

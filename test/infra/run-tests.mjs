@@ -24,6 +24,11 @@ import { buildAll, exitCodeOf, jestBin } from './toolchain.mjs';
 const jestArgs = process.argv.slice(2);
 const jestTimeoutMs = Number(process.env.CRUCIBLE_TEST_RUN_TIMEOUT_MINUTES ?? 60) * 60_000;
 const KEPT_RESULTS = 10;
+// How long jest may take to exit after writing its results (closing what the
+// last suites opened) before it is stopped. Jest runs in band on two cores,
+// so one leaked handle from any suite used to hold the whole run open until
+// the deadline above.
+const LINGER_GRACE_MS = 60_000;
 const RESULTS_FILE = /^jest-results-[a-z0-9]+\.json$/;
 
 /** False when `--selectProjects` names only projects that need no servers. */
@@ -74,6 +79,15 @@ function printSummary(resultsFile) {
   }
 }
 
+/** 0 when jest's results say every suite passed, else 1 (also when unreadable). */
+function verdictOf(resultsFile) {
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')).success === true ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** Deletes the results files of all but the newest KEPT_RESULTS runs. */
 function pruneResults() {
   const files = readdirSync(infraStateDir)
@@ -121,13 +135,20 @@ await new Session().run(async (session) => {
       env,
       timeoutMs: jestTimeoutMs,
       session,
+      ...(summary ? { linger: { file: resultsFile, graceMs: LINGER_GRACE_MS } } : {}),
     }),
   );
   if (result.timedOut)
     log(`jest overran its ${jestTimeoutMs / 60_000} min deadline and was stopped`);
+  if (result.lingered)
+    log(
+      `WARNING: jest wrote its results but had not exited ${LINGER_GRACE_MS / 1000} s later, ` +
+        'so it was stopped: a test left a connection, timer or child process open ' +
+        '(find it with `npm test -- <suite> --detectOpenHandles`); the verdict is its results',
+    );
   if (summary) {
     printSummary(resultsFile);
     pruneResults();
   }
-  return exitCodeOf(result);
+  return result.lingered ? verdictOf(resultsFile) : exitCodeOf(result);
 });

@@ -9,11 +9,12 @@ const RESTART_BACKOFF_MAX_MS = 30_000;
 
 /**
  * One subscription that does not die: a kafkajs consumer that crashes is
- * replaced by a new one after a backoff, whatever the error. kafkajs itself
- * restarts only after retriable errors; after a non-retriable one (seen:
- * `KafkaJSNonRetriableError: Failed to find group coordinator` after a
- * broker restart) its consumer stays stopped for good, and the service's
- * projections fall behind until someone restarts the process.
+ * replaced by a new one after a backoff, whatever the error. kafkajs's own
+ * restarts are switched off (see the consumer's `retry` in KafkaEventLog):
+ * after a non-retriable error (seen: `KafkaJSNonRetriableError: Failed to
+ * find group coordinator` after a broker restart) it left the consumer
+ * stopped for good, and its restart timer after a retriable one outlived
+ * disconnect(). Here every restart is one timer, which stop() clears.
  */
 export class SupervisedConsumer {
   private consumer: Consumer | undefined;
@@ -61,7 +62,11 @@ export class SupervisedConsumer {
     this.consumer = consumer;
     const current = () => this.consumer === consumer && !this.stopped;
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (current()) this.state = 'running';
+      if (!current()) return;
+      this.state = 'running';
+      // Back in its group: the next crash starts from the shortest backoff
+      // (an idle consumer finishes no batch that would reset it).
+      this.crashesInARow = 0;
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (!current()) return;
@@ -75,12 +80,11 @@ export class SupervisedConsumer {
       this.state = 'restarting';
       this.logger.error('event consumer crashed; restarting', {
         group: this.options.groupId,
-        kafkajsRestarts: payload.restart,
         error: payload.error,
       });
-      // kafkajs restarts it after a retriable error (GROUP_JOIN then marks it
-      // running); after any other it stays down, so we replace it.
-      if (!payload.restart) this.scheduleRestart();
+      // kafkajs is configured never to restart a consumer (restartOnFailure),
+      // so every crash, retriable or not, is replaced here.
+      this.scheduleRestart();
     });
     try {
       await consumer.connect();

@@ -82,7 +82,18 @@ export class KafkaEventLog implements EventLog {
         // broker this long (default 5 s): keep it short so shutdown is prompt.
         // New records still arrive at once; an idle consumer fetches once a second.
         maxWaitTimeInMs: 1_000,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+        // kafkajs retries a failing request a bounded number of times, then
+        // crashes the consumer; it never restarts one itself. Its own restart
+        // timer, and an unbounded retry loop, outlive disconnect() (kafkajs
+        // issue #1147): a stopped service kept reconnecting to a broker that
+        // was gone, and its process never exited. SupervisedConsumer restarts
+        // it instead, on a timer that stop() clears.
+        retry: {
+          retries: 8,
+          initialRetryTime: 200,
+          maxRetryTime: 5_000,
+          restartOnFailure: () => Promise.resolve(false),
+        },
       },
       options,
       handler,
