@@ -39,9 +39,9 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
       expect(events.map(summary)).toEqual([
         {
           type: 'scenarios.scenario_stored',
-          schema_version: 1,
+          schema_version: 2,
           key: hash,
-          data: { hash, scenario_slug: 'event_probe' },
+          data: { hash, scenario_slug: 'event_probe', actor: 'admin' },
           causation_id: first.requestId,
         },
         {
@@ -79,9 +79,9 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
       expect(events.map(summary)).toEqual([
         {
           type: 'scenarios.scenario_stored',
-          schema_version: 1,
+          schema_version: 2,
           key: child,
-          data: { hash: child, scenario_slug: 'event_probe_fork' },
+          data: { hash: child, scenario_slug: 'event_probe_fork', actor: 'admin' },
           causation_id: fork.requestId,
         },
       ]);
@@ -125,9 +125,9 @@ export const SCENARIOS_EVENT_TESTS: readonly EventTest[] = [
       expect(events.map(summary)).toEqual([
         {
           type: 'scenarios.scenario_stored',
-          schema_version: 1,
+          schema_version: 2,
           key: child,
-          data: { hash: child, scenario_slug: 'event_probe' },
+          data: { hash: child, scenario_slug: 'event_probe', actor: 'admin' },
           causation_id: first.requestId,
         },
         {

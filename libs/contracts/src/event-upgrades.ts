@@ -15,4 +15,5 @@ export const EVENT_UPGRADES: EventDataUpgrades = {
   'components.component_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
   'names.name_moved': { 1: (data) => ({ ...(data as object), actor: null }) },
   'scenarios.derivation_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'scenarios.scenario_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

@@ -126,7 +126,7 @@ export interface OperationTypes {
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
 export interface EventDataTypes {
   'components.component_stored': { 1: T.ComponentStoredV1; 2: T.ComponentStoredV2 };
-  'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
+  'scenarios.scenario_stored': { 1: T.ScenarioStoredV1; 2: T.ScenarioStoredV2 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
   'worlds.world_created': { 1: T.WorldCreatedV1 };

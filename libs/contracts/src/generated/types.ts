@@ -3031,6 +3031,20 @@ export interface ScenarioStoredV1 {
   scenario_slug: string;
 }
 /**
+ * A scenario manifest was stored for the first time. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ScenarioStoredV2".
+ */
+export interface ScenarioStoredV2 {
+  hash: Sha256Hex;
+  scenario_slug: string;
+  /**
+   * Who stored it first: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A turn was committed.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -142,7 +142,13 @@ function events(
   const meta = { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId };
   const rows: OutboxRow[] = [];
   if (outcome.wasNewScenario) {
-    rows.push(deps.events.event('scenarios.scenario_stored', { hash, scenario_slug: slug }, meta));
+    rows.push(
+      deps.events.event(
+        'scenarios.scenario_stored',
+        { hash, scenario_slug: slug, actor: ctx.principal ?? null },
+        meta,
+      ),
+    );
   }
   if (outcome.wasNewDerivation) {
     rows.push(

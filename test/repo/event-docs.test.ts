@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { markdownTable } from './markdown-table';
+
+// docs/messaging.md's event catalog is the one page a consumer reads: it lists
+// every event of schemas/catalog.json at the version producers write (the
+// latest), on its stream's topic, with the fields of that version's data.
+const ROOT = join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+interface CatalogFile {
+  streams: Record<string, { events: Record<string, { versions: Record<string, string> }> }>;
+}
+
+function expectedRows(): string[][] {
+  const catalog = JSON.parse(read('schemas/catalog.json')) as CatalogFile;
+  return Object.entries(catalog.streams).flatMap(([stream, { events }]) =>
+    Object.entries(events).map(([name, { versions }]) => {
+      const latest = Math.max(...Object.keys(versions).map(Number));
+      const schema = JSON.parse(read(join('schemas', versions[String(latest)]!))) as {
+        properties: Record<string, unknown>;
+      };
+      return [
+        `\`${stream}.${name}\``,
+        String(latest),
+        `\`<prefix>.${stream}.events\``,
+        stream,
+        `\`{${Object.keys(schema.properties).join(', ')}}\``,
+      ];
+    }),
+  );
+}
+
+describe('docs/messaging.md, event catalog', () => {
+  it('lists every event at its latest version, with its data fields', () => {
+    const rows = markdownTable(read('docs/messaging.md'), [
+      'type',
+      'version',
+      'topic',
+      'producer',
+      'data',
+    ]);
+    expect(rows).toEqual(expectedRows());
+  });
+});
