@@ -228,6 +228,7 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
             outcome: 'block',
             directive_id: id,
             evaluated_at: decision.evaluated_at,
+            actor: 'admin',
           },
         },
       ]);
@@ -260,6 +261,8 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
           decision_hash: waiting.body.approval.decision_hash,
           due_at: expect.any(String),
           escalated_at: expect.any(String),
+          // The service's timer escalates: no outside caller.
+          actor: null,
         },
       ]);
       const data = events[0]!.envelope.data as { due_at: string; escalated_at: string };

@@ -16,4 +16,6 @@ export const EVENT_UPGRADES: EventDataUpgrades = {
   'names.name_moved': { 1: (data) => ({ ...(data as object), actor: null }) },
   'scenarios.derivation_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
   'scenarios.scenario_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'governance.decision_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'governance.directive_escalated': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

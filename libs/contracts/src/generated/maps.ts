@@ -140,6 +140,6 @@ export interface EventDataTypes {
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };
-  'governance.decision_recorded': { 1: T.DecisionRecordedV1 };
-  'governance.directive_escalated': { 1: T.DirectiveEscalatedV1 };
+  'governance.decision_recorded': { 1: T.DecisionRecordedV1; 2: T.DecisionRecordedV2 };
+  'governance.directive_escalated': { 1: T.DirectiveEscalatedV1; 2: T.DirectiveEscalatedV2 };
 }

@@ -2879,6 +2879,24 @@ export interface DecisionRecordedV1 {
   evaluated_at: Timestamp;
 }
 /**
+ * A decision record was stored for the first time. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DecisionRecordedV2".
+ */
+export interface DecisionRecordedV2 {
+  hash: Sha256Hex;
+  policy_hash: Sha256Hex;
+  input_hash: Sha256Hex;
+  outcome: "allow" | "block" | "review";
+  directive_id: GovernanceId;
+  evaluated_at: Timestamp;
+  /**
+   * Whose request made the decision (proposing, evaluating): the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A proposal waiting for a human outlived its timebox.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2889,6 +2907,22 @@ export interface DirectiveEscalatedV1 {
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
+}
+/**
+ * A proposal waiting for a human outlived its timebox. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "DirectiveEscalatedV2".
+ */
+export interface DirectiveEscalatedV2 {
+  directive_id: GovernanceId;
+  decision_hash: Sha256Hex;
+  due_at: Timestamp;
+  escalated_at: Timestamp;
+  /**
+   * Always null: the service's escalation timer escalates, no outside caller (docs/security.md). Present so every event names its actor. Version 1 events read as null.
+   */
+  actor: null;
 }
 /**
  * A directive was created (from_status null) or changed status.

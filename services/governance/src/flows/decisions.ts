@@ -53,6 +53,7 @@ export async function recordDecision(
           outcome: row.outcome,
           directive_id: directiveId,
           evaluated_at: row.evaluated_at.toISOString(),
+          actor: cause.principal ?? null,
         }),
       ],
       trx,

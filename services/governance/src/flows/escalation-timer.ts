@@ -51,6 +51,7 @@ export class EscalationTimer {
               decision_hash: review.decision_hash,
               due_at: (review.due_at ?? at).toISOString(),
               escalated_at: at.toISOString(),
+              actor: null,
             },
           ),
         ),

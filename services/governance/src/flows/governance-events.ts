@@ -1,6 +1,6 @@
 import type {
-  DecisionRecordedV1,
-  DirectiveEscalatedV1,
+  DecisionRecordedV2,
+  DirectiveEscalatedV2,
   DirectiveTransitionedV1,
   ExecutionRunTransitionedV1,
   PolicyActivatedV1,
@@ -11,6 +11,8 @@ import type { Outbox, OutboxRow } from '@crucible/messaging';
 export interface Cause {
   readonly requestId: string;
   readonly correlationId: string;
+  /** The request's authenticated principal (a handler's RpcContext has it); none for the poller. */
+  readonly principal?: string | undefined;
 }
 
 type Events = Pick<Outbox, 'event'>;
@@ -57,7 +59,7 @@ export function policyActivated(events: Events, cause: Cause, data: PolicyActiva
 export function decisionRecorded(
   events: Events,
   cause: Cause,
-  data: DecisionRecordedV1,
+  data: DecisionRecordedV2,
 ): OutboxRow {
   return events.event('governance.decision_recorded', data, {
     key: data.directive_id,
@@ -71,7 +73,7 @@ export function decisionRecorded(
 export function directiveEscalated(
   events: Events,
   cause: Cause,
-  data: DirectiveEscalatedV1,
+  data: DirectiveEscalatedV2,
 ): OutboxRow {
   return events.event('governance.directive_escalated', data, {
     key: data.directive_id,
