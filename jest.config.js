@@ -59,6 +59,11 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests run on real servers and start and stop a platform per
+  // file: jest's 5 s default for a test or hook failed suites on a loaded
+  // 2-core machine (a platform's stop, a hundred writes in a row). A global
+  // option (not per project); tests that need longer still set their own.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

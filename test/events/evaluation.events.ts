@@ -8,6 +8,8 @@ function announced(entity: string, call: Call) {
     id: call.body.id,
     project_id: entity === 'project' ? call.body.id : call.body.project_id,
     version: call.body.version,
+    // The principal of the tests' admin token.
+    actor: 'admin',
   };
 }
 
@@ -118,8 +120,8 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
       expect([lost.status, lost.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
       const events = await ctx.events('evaluation', (e) => e.record.key === id);
       expect(events.map((e) => e.envelope.data)).toEqual([
-        { model_id: id, change: 'model_registered' },
-        { model_id: id, change: 'version_registered', version: '1.0.0' },
+        { model_id: id, change: 'model_registered', actor: 'admin' },
+        { model_id: id, change: 'version_registered', version: '1.0.0', actor: 'admin' },
         {
           model_id: id,
           change: 'alias_moved',
@@ -127,6 +129,7 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
           version: '1.0.0',
           previous_version: null,
           history_id: moved.body.history_id,
+          actor: 'admin',
         },
       ]);
       expect(events.map((e) => e.envelope.causation_id)).toEqual([
@@ -161,7 +164,7 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       const hash = first.body.stored.key_hash;
       const events = await ctx.events('evaluation', (e) => e.record.key === hash);
       expect(events.map((e) => [e.envelope.data, e.envelope.causation_id])).toEqual([
-        [{ key_hash: hash }, first.requestId],
+        [{ key_hash: hash, actor: 'admin' }, first.requestId],
       ]);
     },
   },

@@ -18,4 +18,8 @@ export const EVENT_UPGRADES: EventDataUpgrades = {
   'scenarios.scenario_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
   'governance.decision_recorded': { 1: (data) => ({ ...(data as object), actor: null }) },
   'governance.directive_escalated': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'evaluation.record_created': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'evaluation.record_updated': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'evaluation.model_registry_changed': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'evaluation.result_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

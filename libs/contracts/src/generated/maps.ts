@@ -133,10 +133,10 @@ export interface EventDataTypes {
   'worlds.world_deleted': { 1: T.WorldDeletedV1 };
   'worlds.turn_committed': { 1: T.TurnCommittedV1 };
   'worlds.turn_failed': { 1: T.TurnFailedV1 };
-  'evaluation.record_created': { 1: T.RecordCreatedV1 };
-  'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
-  'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1 };
-  'evaluation.result_stored': { 1: T.ResultStoredV1 };
+  'evaluation.record_created': { 1: T.RecordCreatedV1; 2: T.RecordCreatedV2 };
+  'evaluation.record_updated': { 1: T.RecordUpdatedV1; 2: T.RecordUpdatedV2 };
+  'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2 };
+  'evaluation.result_stored': { 1: T.ResultStoredV1; 2: T.ResultStoredV2 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

@@ -2811,6 +2811,24 @@ export interface ModelRegistryChangedV1 {
   history_id?: number;
 }
 /**
+ * A model was registered, a version registered, or an alias moved. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRegistryChangedV2".
+ */
+export interface ModelRegistryChangedV2 {
+  model_id: IrId;
+  change: "model_registered" | "version_registered" | "alias_moved";
+  version?: SemanticVersion;
+  alias?: Label;
+  previous_version?: SemanticVersion | null;
+  history_id?: number;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A record of the evaluation domain was created.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2832,6 +2850,33 @@ export interface RecordCreatedV1 {
   id: number;
   project_id: number;
   version: number;
+}
+/**
+ * A record of the evaluation domain was created. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordCreatedV2".
+ */
+export interface RecordCreatedV2 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue"
+    | "experiment";
+  id: number;
+  project_id: number;
+  version: number;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
 }
 /**
  * A record of the evaluation domain was changed (its new version).
@@ -2856,6 +2901,32 @@ export interface RecordUpdatedV1 {
   version: number;
 }
 /**
+ * A record of the evaluation domain was changed (its new version). Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordUpdatedV2".
+ */
+export interface RecordUpdatedV2 {
+  entity:
+    | "project"
+    | "chat_session"
+    | "message"
+    | "problem_spec"
+    | "world_model"
+    | "run"
+    | "candidate"
+    | "scenario_suite"
+    | "evaluation"
+    | "issue";
+  id: number;
+  project_id: number;
+  version: number;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A result was stored under a new key.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2863,6 +2934,19 @@ export interface RecordUpdatedV1 {
  */
 export interface ResultStoredV1 {
   key_hash: Sha256Hex;
+}
+/**
+ * A result was stored under a new key. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResultStoredV2".
+ */
+export interface ResultStoredV2 {
+  key_hash: Sha256Hex;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
 }
 /**
  * A decision record was stored for the first time.

@@ -8,6 +8,7 @@ import type {
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
+import { withActor } from '../flows/record-events';
 import type { ResultRow } from '../store/result-store';
 import type { EvaluationDeps } from './deps';
 
@@ -35,7 +36,7 @@ export async function putResult(
     if (row !== undefined) {
       const event = deps.events.event(
         'evaluation.result_stored',
-        { key_hash: keyHash },
+        withActor({ key_hash: keyHash }, ctx),
         { key: keyHash, causationId: ctx.requestId, correlationId: ctx.correlationId },
       );
       await deps.store.enqueue([event], trx);
