@@ -156,6 +156,48 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect((await ok(stack, 'get_scenario', { hash: a.scenario_hash })).child_count).toBe(1);
     });
 
+    it('answers and records the first 1000 touched components of a fork that changes more, flagged', async () => {
+      const a: Hashes = await ok(
+        stack,
+        'assemble_scenario',
+        validRequest({ scenario_slug: `touched_${stack.kind}` }),
+      );
+      // 1200 new environments (inline, stored by the fork): 1201 differences with the slug.
+      const upserts = Object.fromEntries(
+        Array.from({ length: 1200 }, (_, i) => [
+          `room-${String(i).padStart(4, '0')}`,
+          { inline: `Room ${i} of ${stack.kind}.` },
+        ]),
+      );
+      const fork = await ok(stack, 'fork_scenario', {
+        primary_parent: { hash: a.scenario_hash },
+        changes: { scenario_slug: `touched_many_${stack.kind}`, environment_upserts: upserts },
+      });
+      expect(fork.touched_components).toHaveLength(1000);
+      expect(fork.touched_components[0]).toMatchObject({ kind: 'scenario_slug' });
+      expect(fork.touched_components[999]).toMatchObject({
+        kind: 'environment',
+        label: 'room-0998',
+      });
+      expect([fork.touched_components_truncated, fork.touched_components_count]).toEqual([
+        true,
+        1201,
+      ]);
+      const derivation = await ok(stack, 'get_derivation', { id: fork.derivation_id });
+      expect(derivation.metadata).toEqual({
+        touched_components: fork.touched_components,
+        touched_components_truncated: true,
+        touched_components_count: 1201,
+      });
+      // Under the limit, neither flag nor count.
+      const small = await ok(stack, 'fork_scenario', {
+        primary_parent: { hash: a.scenario_hash },
+        changes: { chronon_seconds: 61 },
+      });
+      expect(small).not.toHaveProperty('touched_components_truncated');
+      expect(small).not.toHaveProperty('touched_components_count');
+    });
+
     it('lists with every filter, and pages by cursor and offset without gaps or repeats', async () => {
       const perceive = await ok(stack, 'put_perceive_system', {
         content: `Perceive for listing ${stack.kind}`,
