@@ -162,32 +162,43 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
         'assemble_scenario',
         validRequest({ scenario_slug: `touched_${stack.kind}` }),
       );
-      // 1200 new environments (inline, stored by the fork): 1201 differences with the slug.
+      // 998 new environments (inline, stored by the fork; a scenario binds at
+      // most 1000) and the three scalars: 1001 differences.
       const upserts = Object.fromEntries(
-        Array.from({ length: 1200 }, (_, i) => [
+        Array.from({ length: 998 }, (_, i) => [
           `room-${String(i).padStart(4, '0')}`,
           { inline: `Room ${i} of ${stack.kind}.` },
         ]),
       );
       const fork = await ok(stack, 'fork_scenario', {
         primary_parent: { hash: a.scenario_hash },
-        changes: { scenario_slug: `touched_many_${stack.kind}`, environment_upserts: upserts },
+        changes: {
+          scenario_slug: `touched_many_${stack.kind}`,
+          description: 'Many rooms.',
+          chronon_seconds: 7,
+          environment_upserts: upserts,
+        },
       });
       expect(fork.touched_components).toHaveLength(1000);
-      expect(fork.touched_components[0]).toMatchObject({ kind: 'scenario_slug' });
+      expect(fork.touched_components.slice(0, 4)).toMatchObject([
+        { kind: 'scenario_slug' },
+        { kind: 'description' },
+        { kind: 'chronon_seconds' },
+        { kind: 'environment', label: 'room-0000' },
+      ]);
       expect(fork.touched_components[999]).toMatchObject({
         kind: 'environment',
-        label: 'room-0998',
+        label: 'room-0996',
       });
       expect([fork.touched_components_truncated, fork.touched_components_count]).toEqual([
         true,
-        1201,
+        1001,
       ]);
       const derivation = await ok(stack, 'get_derivation', { id: fork.derivation_id });
       expect(derivation.metadata).toEqual({
         touched_components: fork.touched_components,
         touched_components_truncated: true,
-        touched_components_count: 1201,
+        touched_components_count: 1001,
       });
       // Under the limit, neither flag nor count.
       const small = await ok(stack, 'fork_scenario', {
