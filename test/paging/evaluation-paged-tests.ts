@@ -440,4 +440,55 @@ export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       expect(listed).toEqual(expected);
     },
   },
+  {
+    operation: 'lookup_results',
+    title: '30 results of 60 KB among 40 keys: every key once, in the order asked, over pages',
+    async run(ctx) {
+      const base = {
+        scenario_hash: randomBytes(32).toString('hex'),
+        profile_hash: 'b'.repeat(64),
+        mind_version: 'offline-1',
+        model_version: '1.0.0',
+        scorer_config_hash: 'c'.repeat(64),
+        turns: 10,
+        engine: 'kernel',
+      };
+      // Every fourth key has no result; the stored ones are 60 KB each.
+      const keys = Array.from({ length: 40 }, (_, seed) => ({ ...base, seed }));
+      const hashes: string[] = [];
+      for (const key of keys) {
+        if (key.seed % 4 === 3) continue;
+        const put = await ctx.ok('put_result', { key, result: { notes: big(60_000) } });
+        hashes[key.seed] = put.stored.key_hash;
+      }
+      const answered: Array<[number, boolean]> = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('lookup_results', {
+          keys,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        pages++;
+        // The counts are over every key asked, on every page.
+        expect([reply.reused, reply.missing]).toEqual([30, 10]);
+        for (const r of reply.results) {
+          const seed = answered.length;
+          answered.push([seed, r.found]);
+          if (r.found) expect(r.key_hash).toBe(hashes[seed]);
+        }
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(answered).toEqual(keys.map((k) => [k.seed, k.seed % 4 !== 3]));
+      // A count cut, and a cursor past the keys is refused at /cursor.
+      const two = await ctx.ok('lookup_results', { keys: keys.slice(0, 3), limit: 2 });
+      expect([two.results.length, two.next_cursor]).toEqual([2, '2']);
+      const past = await ctx.call('lookup_results', { keys: keys.slice(0, 3), cursor: '3' });
+      expect([past.status, past.body.error.details]).toEqual([
+        400,
+        expect.objectContaining({ path: '/cursor', reason: 'invalid_cursor' }),
+      ]);
+    },
+  },
 ];

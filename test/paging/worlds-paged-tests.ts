@@ -3,6 +3,8 @@
 // then its rows copied in SQL into the worlds schema (thousands of turns
 // through the API would take minutes), shaped as the service writes them.
 import { randomBytes } from 'node:crypto';
+import { canonicalJson } from '@crucible/hashing';
+import { ENTITIES } from '../scenarios/fixtures';
 import { validRequest } from '../scenarios/validation.suite';
 import { copiesFor, copyRows, pageThrough } from './evaluation-paged-tests';
 import type { PagedReplyContext, PagedReplyTest } from './paged-reply-test';
@@ -29,6 +31,61 @@ async function worldWithATurn(ctx: PagedReplyContext): Promise<{ id: number; slu
     .whereNull('deleted_at')
     .select('id');
   return { id: Number(row.id), slug };
+}
+
+/**
+ * Replaces a world's seeded state (turn 0) by one whose pieces `change` gives
+ * (the piece's ref and parsed JSON; undefined keeps it), stored as the service
+ * stores states: each piece the canonical JSON of its value under its
+ * sha256, the manifest the canonical JSON of the refs. Returns the new state hash.
+ */
+async function rewriteSeededState(
+  ctx: PagedReplyContext,
+  slug: string,
+  change: (ref: { kind: string; key: string }, value: unknown) => unknown,
+): Promise<string> {
+  const db = () => ctx.stack.infra.knex.withSchema('worlds');
+  const [world] = await db().table('worlds').where({ slug }).select('id');
+  const [seeded] = await db()
+    .table('world_turns')
+    .where({ world_id: world.id, turn: 0 })
+    .select('state_hash');
+  const [{ manifest }] = await db()
+    .table('world_states')
+    .where({ state_hash: seeded.state_hash })
+    .select('manifest');
+  const refs: Array<{ kind: string; key: string; hash: string }> = JSON.parse(manifest);
+  const pieces = new Map<string, string>(
+    (
+      await db()
+        .table('state_pieces')
+        .whereIn(
+          'hash',
+          refs.map((r) => r.hash),
+        )
+        .select('hash', 'json')
+    ).map((p: { hash: string; json: string }) => [p.hash, p.json]),
+  );
+  const grown = [];
+  for (const ref of refs) {
+    const value = change(ref, JSON.parse(pieces.get(ref.hash)!));
+    if (value === undefined) {
+      grown.push(ref);
+      continue;
+    }
+    const json = canonicalJson(value);
+    const hash = sha256(json);
+    await db().table('state_pieces').insert({ hash, json }).onConflict('hash').ignore();
+    grown.push({ ...ref, hash });
+  }
+  const grownManifest = canonicalJson(grown);
+  const stateHash = sha256(grownManifest);
+  await db().table('world_states').insert({ state_hash: stateHash, manifest: grownManifest });
+  await db()
+    .table('world_turns')
+    .where({ world_id: world.id, turn: 0 })
+    .update({ state_hash: stateHash });
+  return stateHash;
 }
 
 export const WORLDS_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
@@ -162,6 +219,132 @@ export const WORLDS_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       );
       expect(pages).toBeGreaterThan(1);
       expect(listed).toEqual(expected);
+    },
+  },
+  {
+    operation: 'get_world',
+    title:
+      'a world grown to 1.8 MB, an agent remembering 600 KB: every environment and entity once, in order, over pages',
+    async run(ctx) {
+      const bulk = (i: number) => `${i} ${tag()} `.padEnd(60_000, 'w');
+      // A scenario is at most 256 KB in full: the world grows past the bus
+      // by its turns (states and environments rewritten, memories appended).
+      const props = Array.from({ length: 20 }, (_, i) => ({
+        id: `crate-${String(i).padStart(2, '0')}`,
+        name: `Crate ${i}`,
+        state: 'Closed.',
+        environment: 'dome',
+        kind: 'prop' as const,
+      }));
+      const halls = Object.fromEntries(
+        Array.from({ length: 5 }, (_, i) => [`hall-${i}`, { inline: `Hall ${i}.` }]),
+      );
+      const base = validRequest();
+      const scenario = await ctx.ok('assemble_scenario', {
+        ...base,
+        scenario_slug: `w_${tag()}`,
+        environments: { ...(base.environments as object), ...halls },
+        entities: [...ENTITIES, ...props].map((e) => ({ inline: e })),
+      });
+      const slug = `paged-${tag()}`;
+      await ctx.ok('create_world', { slug, scenario_ref: { hash: scenario.scenario_hash } });
+
+      // Its grown state written in SQL as the service stores states
+      // (content-addressed pieces, a manifest of {kind, key, hash};
+      // services/worlds/src/kernel/world-pieces.ts) in place of the seed: every
+      // crate and hall rewritten to 60 KB, the elder keeper remembering 6,000
+      // turns (600 KB, more than one entity may take in a reply).
+      const memory = Array.from({ length: 6000 }, (_, i) =>
+        `Turn ${i}: I wrote the comet's place in the logbook.`.padEnd(99, '.'),
+      ).join('\n');
+      const grownHash = await rewriteSeededState(ctx, slug, (ref, value: any) => {
+        if (ref.kind === 'environment' && ref.key.startsWith('hall-')) return bulk(0);
+        if (ref.kind === 'entity' && ref.key.startsWith('crate-'))
+          return { ...value, state: bulk(1) };
+        if (ref.kind === 'entity' && ref.key === 'elder_keeper')
+          return { ...value, kind: { agent: { ...value.kind.agent, memory } } };
+        return undefined;
+      });
+
+      const environments: string[] = [];
+      const entities: string[] = [];
+      const cuts: unknown[] = [];
+      let header: unknown;
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const reply: any = await ctx.ok('get_world', {
+          world_slug: slug,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        pages++;
+        // The header is the same on every page: one state, read in pages.
+        const {
+          environments: envs,
+          entities: ents,
+          next_cursor,
+          memory_truncated,
+          ...rest
+        } = reply;
+        if (header === undefined) header = rest;
+        expect(rest).toEqual(header);
+        expect(rest.state_hash).toBe(grownHash);
+        environments.push(...Object.keys(envs));
+        for (const entity of ents) {
+          entities.push(entity.id);
+          if (entity.id === 'elder_keeper') {
+            const kept: string = entity.kind.agent.memory;
+            expect(kept.length).toBeGreaterThan(100_000);
+            expect(memory.endsWith(kept)).toBe(true);
+            expect(kept.startsWith('Turn ')).toBe(true);
+          }
+        }
+        cuts.push(...(memory_truncated ?? []));
+        cursor = next_cursor;
+      } while (cursor !== undefined);
+      expect(pages).toBeGreaterThan(1);
+      expect(environments).toEqual([
+        'dome',
+        'hall-0',
+        'hall-1',
+        'hall-2',
+        'hall-3',
+        'hall-4',
+        'stairwell',
+      ]);
+      expect(entities).toEqual([...ENTITIES, ...props].map((e) => e.id).sort());
+      expect(cuts).toEqual([
+        {
+          entity_id: 'elder_keeper',
+          memory_bytes: Buffer.byteLength(memory),
+          kept_bytes: expect.any(Number),
+        },
+      ]);
+
+      // A count cut: environments first, then entities.
+      const three = await ctx.ok('get_world', { world_slug: slug, limit: 3, turn: 0 });
+      expect([Object.keys(three.environments), three.entities]).toEqual([
+        ['dome', 'hall-0', 'hall-1'],
+        [],
+      ]);
+      const next = await ctx.ok('get_world', {
+        world_slug: slug,
+        limit: 5,
+        cursor: three.next_cursor,
+      });
+      expect(Object.keys(next.environments)).toEqual(['hall-2', 'hall-3', 'hall-4', 'stairwell']);
+      expect(next.entities.map((e: { id: string }) => e.id)).toEqual(['crate-00']);
+      // A cursor of another turn, or none of ours, is refused at /cursor.
+      for (const request of [
+        { world_slug: slug, turn: 1, cursor: three.next_cursor },
+        { world_slug: slug, cursor: 'WzEsMl0' },
+      ]) {
+        const refused = await ctx.call('get_world', request);
+        expect([refused.status, refused.body.error.details]).toEqual([
+          400,
+          expect.objectContaining({ path: '/cursor', reason: 'invalid_cursor' }),
+        ]);
+      }
     },
   },
 ];

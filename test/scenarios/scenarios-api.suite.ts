@@ -156,6 +156,59 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect((await ok(stack, 'get_scenario', { hash: a.scenario_hash })).child_count).toBe(1);
     });
 
+    it('answers and records the first 1000 touched components of a fork that changes more, flagged', async () => {
+      const a: Hashes = await ok(
+        stack,
+        'assemble_scenario',
+        validRequest({ scenario_slug: `touched_${stack.kind}` }),
+      );
+      // 998 new environments (inline, stored by the fork; a scenario binds at
+      // most 1000) and the three scalars: 1001 differences.
+      const upserts = Object.fromEntries(
+        Array.from({ length: 998 }, (_, i) => [
+          `room-${String(i).padStart(4, '0')}`,
+          { inline: `Room ${i} of ${stack.kind}.` },
+        ]),
+      );
+      const fork = await ok(stack, 'fork_scenario', {
+        primary_parent: { hash: a.scenario_hash },
+        changes: {
+          scenario_slug: `touched_many_${stack.kind}`,
+          description: 'Many rooms.',
+          chronon_seconds: 7,
+          environment_upserts: upserts,
+        },
+      });
+      expect(fork.touched_components).toHaveLength(1000);
+      expect(fork.touched_components.slice(0, 4)).toMatchObject([
+        { kind: 'scenario_slug' },
+        { kind: 'description' },
+        { kind: 'chronon_seconds' },
+        { kind: 'environment', label: 'room-0000' },
+      ]);
+      expect(fork.touched_components[999]).toMatchObject({
+        kind: 'environment',
+        label: 'room-0996',
+      });
+      expect([fork.touched_components_truncated, fork.touched_components_count]).toEqual([
+        true,
+        1001,
+      ]);
+      const derivation = await ok(stack, 'get_derivation', { id: fork.derivation_id });
+      expect(derivation.metadata).toEqual({
+        touched_components: fork.touched_components,
+        touched_components_truncated: true,
+        touched_components_count: 1001,
+      });
+      // Under the limit, neither flag nor count.
+      const small = await ok(stack, 'fork_scenario', {
+        primary_parent: { hash: a.scenario_hash },
+        changes: { chronon_seconds: 61 },
+      });
+      expect(small).not.toHaveProperty('touched_components_truncated');
+      expect(small).not.toHaveProperty('touched_components_count');
+    });
+
     it('lists with every filter, and pages by cursor and offset without gaps or repeats', async () => {
       const perceive = await ok(stack, 'put_perceive_system', {
         content: `Perceive for listing ${stack.kind}`,

@@ -168,6 +168,9 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
     it('runs queued turns in order, reads every past turn exactly, records every call', async () => {
       await ok(stack, 'create_world', { slug: 'runner', scenario_ref: { hash: scenarioHash } });
       const turn0 = await ok(stack, 'get_world', { world_slug: 'runner' });
+      // A read in pages started now stays on turn 0 however the world moves on.
+      const firstPage = await ok(stack, 'get_world', { world_slug: 'runner', limit: 1 });
+      expect(firstPage.next_cursor).toEqual(expect.any(String));
       const queued = await Promise.all([
         ok(stack, 'run_turn', { world_slug: 'runner' }),
         ok(stack, 'run_turn', { world_slug: 'runner', turns: 2 }),
@@ -197,6 +200,32 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
       expect(now.world.usage.calls).toBeGreaterThan(0);
       const past = await ok(stack, 'get_world', { world_slug: 'runner', turn: 0 });
       expect(past).toEqual({ ...turn0, world: past.world });
+      const paged = { environments: { ...firstPage.environments }, entities: firstPage.entities };
+      for (let cursor = firstPage.next_cursor; cursor !== undefined;) {
+        const page = await ok(stack, 'get_world', { world_slug: 'runner', limit: 1, cursor });
+        expect([page.turn, page.state_hash]).toEqual([0, turn0.state_hash]);
+        Object.assign(paged.environments, page.environments);
+        paged.entities.push(...page.entities);
+        cursor = page.next_cursor;
+      }
+      expect(paged).toEqual({ environments: turn0.environments, entities: turn0.entities });
+      // An agent's memory is its scenario memory and, line by line, the
+      // memory appends of its adjudications (what get_world says to read when
+      // it cuts a memory; docs/services/worlds.md#reading-a-world).
+      const adjudications = await ok(stack, 'list_turn_events', {
+        world_slug: 'runner',
+        kind: 'intent_adjudicated',
+        limit: 1000,
+      });
+      for (const entity of now.entities.filter((e: any) => e.kind !== 'prop')) {
+        const seeded = turn0.entities.find((e: any) => e.id === entity.id).kind.agent.memory;
+        const appends = adjudications.events
+          .filter((e: any) => e.agent_id === entity.id)
+          .map((e: any) => e.data.adjudication.agent_memory_append);
+        expect(entity.kind.agent.memory).toBe(
+          [seeded, ...appends].filter((line: string) => line !== '').join('\n'),
+        );
+      }
       const ahead = await op(stack, 'get_world', { world_slug: 'runner', turn: 9 });
       expect(ahead.status).toBe(404);
       expect(ahead.body.error.details.path).toBe('/turn');

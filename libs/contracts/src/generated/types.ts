@@ -385,6 +385,14 @@ export type PageCursor10 = string;
  */
 export type Sha256Hex2 = string;
 /**
+ * The previous page's next_cursor.
+ */
+export type PageCursor11 = string;
+/**
+ * The previous page's next_cursor.
+ */
+export type PageCursor12 = string;
+/**
  * The result (JSON): scores, transcript references, …
  */
 export type RecordJson9 = {[key: string]: unknown};
@@ -419,7 +427,7 @@ export type RecordJson11 = {[key: string]: unknown};
 /**
  * The previous page's next_cursor.
  */
-export type PageCursor11 = string;
+export type PageCursor13 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  *
@@ -2340,19 +2348,20 @@ export interface ListWorldModelsRequest {
  */
 export interface LookupResultsReply {
   /**
-   * One per key, in the order asked (at most the request's 100 keys).
+   * One per key on this page, in the order asked: the keys from the request's cursor on (at most limit), cut short where the next result would make the reply pass the bus's payload limit.
    *
    * @maxItems 100
    */
   results: ResultLookup[];
   /**
-   * How many keys have a stored result (to reuse).
+   * How many of all the keys asked have a stored result (to reuse), on every page.
    */
   reused: number;
   /**
-   * How many must still be computed.
+   * How many of all the keys asked must still be computed, on every page.
    */
   missing: number;
+  next_cursor?: PageCursor11;
 }
 export interface ResultLookup {
   key_hash: Sha256Hex;
@@ -2386,6 +2395,8 @@ export interface ResultKey {
   seed: number;
 }
 /**
+ * Whether each key has a stored result, in the order asked; paged: a page holds what fits the bus, next_cursor says where to go on.
+ *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "LookupResultsRequest".
  */
@@ -2395,6 +2406,11 @@ export interface LookupResultsRequest {
    * @maxItems 100
    */
   keys: [ResultKey, ...ResultKey[]];
+  cursor?: PageCursor12;
+  /**
+   * Most results in one page (default: every key asked).
+   */
+  limit?: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2713,7 +2729,7 @@ export interface ValidateExperimentRequest {
 export interface WorldModelHistoryReply {
   id: number;
   versions: WorldModelVersion[];
-  next_cursor?: PageCursor11;
+  next_cursor?: PageCursor13;
 }
 export interface WorldModelVersion {
   version: number;
@@ -4394,7 +4410,20 @@ export interface ForkScenarioReply {
    * @maxItems 1
    */
   skipped_parent_hashes: [] | [Sha256Hex];
+  /**
+   * The differences from the primary parent (as recorded in the derivation's metadata), in order: scalars, profiles by label, environments by label, entities by index; the first 1000 when there are more (touched_components_truncated).
+   *
+   * @maxItems 1000
+   */
   touched_components: TouchedComponent[];
+  /**
+   * Present when the fork differs from its primary parent in more than 1000 places: touched_components holds the first 1000 (the derivation records the same); get_scenario of the two scenarios gives the whole difference.
+   */
+  touched_components_truncated?: true;
+  /**
+   * How many differences there are in all; present with touched_components_truncated.
+   */
+  touched_components_count?: number;
 }
 /**
  * One difference between the primary parent and the child of a fork, recorded in the derivation metadata as touched_components. Scalars carry their values; components their hashes; a changed profile also lists its changed parts.
@@ -4968,7 +4997,7 @@ export interface GetTurnStatusRequest {
   wait_ms?: number;
 }
 /**
- * A world and its state at one turn.
+ * A world and its state at one turn: the header on every page, the environments and entities a page at a time.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetWorldReply".
@@ -4978,15 +5007,28 @@ export interface GetWorldReply {
   turn: TurnNumber1;
   state_hash: Sha256Hex;
   simulation_time: Timestamp;
+  /**
+   * This page's environments by label (label order; every one on the first page unless they alone pass the bus): environment texts come before the entities, so a page after the environments has none.
+   */
   environments: {
     [k: string]: string;
   };
   /**
-   * Every entity, in id order.
+   * This page's entities, in id order (after the environments). An agent larger than 256 KiB has its memory cut to the most recent part (memory_truncated).
    *
    * @maxItems 10000
    */
   entities: JsonObject[];
+  /**
+   * Present when an agent on this page was too large for one: its memory holds the end of the whole (whole lines when one fits). The whole memory is the agent's initial memory (its entity in the scenario) followed by the agent_memory_append of each of its intent_adjudicated events (list_turn_events).
+   *
+   * @maxItems 10000
+   */
+  memory_truncated?: MemoryCut[];
+  /**
+   * Present when more environments or entities of this state follow: pass it as cursor.
+   */
+  next_cursor?: string;
 }
 /**
  * A world: where it came from (scenario hash, snapshot, the reference given, label), its mind, engine and current turn.
@@ -5015,8 +5057,19 @@ export interface WorldMeta {
   forked_from: ForkOrigin | null;
   usage: LlmUsage;
 }
+export interface MemoryCut {
+  entity_id: string;
+  /**
+   * UTF-8 bytes of the whole memory.
+   */
+  memory_bytes: number;
+  /**
+   * UTF-8 bytes of the memory given (its end).
+   */
+  kept_bytes: number;
+}
 /**
- * A world's meta and its state at the current (or a given) turn.
+ * A world's meta and its state at the current (or a given) turn, a page of environments and entities at a time.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetWorldRequest".
@@ -5024,6 +5077,14 @@ export interface WorldMeta {
 export interface GetWorldRequest {
   world_slug: Label3;
   turn?: TurnNumber3;
+  /**
+   * The previous page's next_cursor: the next environments and entities of the same state (send the same world_slug, and turn if you gave one).
+   */
+  cursor?: string;
+  /**
+   * Most environments and entities together in one page (default: no count cut; a page is always cut so the reply fits the bus's largest message).
+   */
+  limit?: number;
 }
 /**
  * A page of LLM calls and the totals of every call the filter matches.

@@ -61,5 +61,5 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
     .handle('model_alias_history', (r, ctx) => modelAliasHistory(deps, r, ctx))
     .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
-    .handle('lookup_results', (r) => lookupResults(deps, r));
+    .handle('lookup_results', (r, ctx) => lookupResults(deps, r, ctx));
 }

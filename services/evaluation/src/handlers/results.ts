@@ -6,7 +6,8 @@ import type {
   ResultKey,
   StoredResult,
 } from '@crucible/contracts';
-import type { RpcContext } from '@crucible/messaging';
+import { invalidArgument } from '@crucible/contracts';
+import { pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
 import { withActor } from '../flows/record-events';
 import type { ResultRow } from '../store/result-store';
@@ -49,21 +50,54 @@ export async function putResult(
   return { stored: toStoredResult(existing), reused: true };
 }
 
-/** lookup_results: for each key, its stored result when there is one; how many are reused and missing. */
+/**
+ * lookup_results: for each key, its stored result when there is one, in the
+ * order asked, from the request's `cursor` (the position of the next key) on;
+ * a page holds at most `limit` results and is cut short where the next would
+ * make the reply pass the bus (docs/services/evaluation.md, "Results"), with
+ * `next_cursor` then. `reused` and `missing` count all the keys asked, on
+ * every page.
+ */
 export async function lookupResults(
   deps: EvaluationDeps,
   request: LookupResultsRequest,
+  ctx: Pick<RpcContext, 'replyBudgetBytes'>,
 ): Promise<LookupResultsReply> {
   const hashes = request.keys.map(resultKeyHash);
-  const rows = new Map((await deps.results.byHashes(hashes)).map((row) => [row.key_hash, row]));
-  const results = hashes.map((keyHash) => {
+  const from = request.cursor === undefined ? 0 : Number(request.cursor);
+  if (from >= hashes.length) {
+    throw invalidArgument(
+      '/cursor',
+      'invalid_cursor',
+      `/cursor: position ${from} is past the ${hashes.length} keys asked (send the same keys with a cursor)`,
+    );
+  }
+  const found = new Set(await deps.results.storedHashes(hashes));
+  const asked = hashes.slice(from, from + (request.limit ?? hashes.length));
+  // Only the page's rows are read in full: a result may be as large as a request.
+  const rows = new Map(
+    (await deps.results.byHashes(asked.filter((h) => found.has(h)))).map((row) => [
+      row.key_hash,
+      row,
+    ]),
+  );
+  const lookups = asked.map((keyHash) => {
     const row = rows.get(keyHash);
     return row === undefined
       ? { key_hash: keyHash, found: false }
       : { key_hash: keyHash, found: true, stored: toStoredResult(row) };
   });
-  const reused = results.filter((r) => r.found).length;
-  return { results, reused, missing: results.length - reused };
+  const reused = hashes.filter((h) => found.has(h)).length;
+  const frame = { results: [], reused, missing: hashes.length - reused };
+  const page = pageBySize(lookups, {
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, frame),
+  });
+  const next = from + page.items.length;
+  return {
+    ...frame,
+    results: page.items,
+    ...(next < hashes.length ? { next_cursor: String(next) } : {}),
+  };
 }
 
 function toStoredResult(row: ResultRow): StoredResult {

@@ -33,4 +33,14 @@ export class ResultStore {
       .whereIn('key_hash', [...hashes])
       .select<ResultRow[]>('*');
   }
+
+  /** Which of `hashes` have a stored result (their key hashes only, not the results). */
+  async storedHashes(hashes: readonly string[], trx?: Knex.Transaction): Promise<string[]> {
+    if (hashes.length === 0) return [];
+    const rows = await this.db
+      .table('results', trx)
+      .whereIn('key_hash', [...hashes])
+      .select<Array<{ key_hash: string }>>('key_hash');
+    return rows.map((row) => row.key_hash);
+  }
 }

@@ -1,5 +1,5 @@
 import type { StoredBindings } from './parent-scenario';
-import { touchedComponents } from './touched-components';
+import { boundTouched, TOUCHED_COMPONENTS_LIMIT, touchedComponents } from './touched-components';
 import { h, profile } from './test-fixtures';
 
 const parent: StoredBindings = {
@@ -57,5 +57,29 @@ describe('touched components', () => {
       { kind: 'environment', label: 'room', from: h('b'), to: null },
       { kind: 'entity', index: 1, from: h('e'), to: null },
     ]);
+  });
+
+  describe('bounded for the reply and the derivation', () => {
+    const envs = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        kind: 'environment' as const,
+        label: `env-${String(i).padStart(5, '0')}`,
+        from: null,
+        to: h('b'),
+      }));
+
+    it('keeps every difference up to the limit, and says nothing more', () => {
+      const all = envs(TOUCHED_COMPONENTS_LIMIT);
+      expect(boundTouched(all)).toEqual({ touched_components: all });
+    });
+
+    it('keeps the first differences past the limit, flagged, with the whole count', () => {
+      const all = envs(TOUCHED_COMPONENTS_LIMIT + 1);
+      expect(boundTouched(all)).toEqual({
+        touched_components: all.slice(0, TOUCHED_COMPONENTS_LIMIT),
+        touched_components_truncated: true,
+        touched_components_count: TOUCHED_COMPONENTS_LIMIT + 1,
+      });
+    });
   });
 });

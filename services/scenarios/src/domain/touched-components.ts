@@ -76,3 +76,33 @@ export function touchedComponents(
 function sortedUnion(a: Iterable<string>, b: Iterable<string>): string[] {
   return [...new Set([...a, ...b])].sort();
 }
+
+/** Most touched components a fork records and answers (schemas: fork_scenario's maxItems). */
+export const TOUCHED_COMPONENTS_LIMIT = 1000;
+
+/** The touched components as recorded and answered: the first `limit`, and how many there were when cut. */
+export interface BoundedTouched {
+  readonly touched_components: TouchedComponent[];
+  /** Present (true) only when differences were left out. */
+  readonly touched_components_truncated?: true;
+  /** Every difference, counted; present with `touched_components_truncated`. */
+  readonly touched_components_count?: number;
+}
+
+/**
+ * The first `limit` differences (in touchedComponents' order), so neither the
+ * fork's reply nor its derivation's metadata grows with the scenarios: a fork
+ * of thousands of labels could otherwise pass the bus. The whole difference
+ * is always there to compute from the two scenarios (get_scenario of each).
+ */
+export function boundTouched(
+  touched: readonly TouchedComponent[],
+  limit = TOUCHED_COMPONENTS_LIMIT,
+): BoundedTouched {
+  if (touched.length <= limit) return { touched_components: [...touched] };
+  return {
+    touched_components: touched.slice(0, limit),
+    touched_components_truncated: true,
+    touched_components_count: touched.length,
+  };
+}

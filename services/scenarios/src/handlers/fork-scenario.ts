@@ -1,7 +1,7 @@
 import { notFound, type ForkScenarioReply, type ForkScenarioRequest } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import { applyChanges } from '../domain/fork-changes';
-import { touchedComponents } from '../domain/touched-components';
+import { boundTouched, touchedComponents } from '../domain/touched-components';
 import type { ScenariosDeps } from './deps';
 import { scenarioHashOf } from '../flows/scenario-ref';
 import { storeDraft } from '../flows/store-draft';
@@ -51,14 +51,16 @@ export async function forkScenario(
       note: request.note ?? null,
       metadata: (resolved) => ({
         ...(request.metadata_extra ?? {}),
-        touched_components: touchedComponents(parent, parentProfiles, {
-          scenario_slug: draft.scenario_slug,
-          description: draft.description,
-          chronon_seconds: draft.chronon_seconds,
-          cognition_profiles: resolved.profiles,
-          environments: resolved.environments,
-          entity_hashes: resolved.entities.map((e) => e.hash),
-        }),
+        ...boundTouched(
+          touchedComponents(parent, parentProfiles, {
+            scenario_slug: draft.scenario_slug,
+            description: draft.description,
+            chronon_seconds: draft.chronon_seconds,
+            cognition_profiles: resolved.profiles,
+            environments: resolved.environments,
+            entity_hashes: resolved.entities.map((e) => e.hash),
+          }),
+        ),
       }),
       ...(request.name === undefined ? {} : { name: request.name }),
     },
@@ -73,5 +75,11 @@ export async function forkScenario(
     unchanged: hash === parentHash,
     skipped_parent_hashes: parents.some((p) => p.parent_hash === hash) ? [hash] : [],
     touched_components: metadata.touched_components as ForkScenarioReply['touched_components'],
+    ...(metadata.touched_components_truncated === true
+      ? {
+          touched_components_truncated: true,
+          touched_components_count: metadata.touched_components_count as number,
+        }
+      : {}),
   };
 }

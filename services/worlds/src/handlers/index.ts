@@ -21,7 +21,7 @@ export function registerHandlers(
   server
     .handle('create_world', (r, ctx) => createWorldHandler(deps, r, ctx))
     .handle('list_worlds', (r) => listWorlds(deps, r))
-    .handle('get_world', (r) => getWorld(deps, r))
+    .handle('get_world', (r, ctx) => getWorld(deps, r, ctx))
     .handle('delete_world', (r, ctx) => deleteWorld(deps, r, ctx))
     .handle('run_turn', (r) => runTurn(deps, r))
     .handle('get_turn_status', (r) => getTurnStatus(deps, r))
