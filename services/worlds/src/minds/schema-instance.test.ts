@@ -228,8 +228,11 @@ const { schema: arbitrarySchema } = fc.letrec<{
     .record({
       properties: fc.dictionary(
         fc.oneof(
-          fc.stringMatching(/^[a-z_]{1,12}$/),
-          // Names Object.prototype has ("__proto__" aside: ajv refuses it as a property).
+          // Not "__proto__", which the pattern can make: ajv counts an own
+          // "__proto__" as an additional property whatever `properties` says
+          // (an instance ajv cannot check; seed 1264781271 found it).
+          fc.stringMatching(/^[a-z_]{1,12}$/).filter((name) => name !== '__proto__'),
+          // Names Object.prototype has.
           fc.constantFrom('constructor', 'toString', 'hasOwnProperty'),
         ),
         tie('schema'),
