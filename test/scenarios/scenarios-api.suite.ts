@@ -209,6 +209,48 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect(small).not.toHaveProperty('touched_components_count');
     });
 
+    it('refuses metadata over 64 KiB (assemble and fork), writing nothing', async () => {
+      const big = { text: 'm'.repeat(70_000) };
+      const before = await Promise.all([
+        stack.count('scenarios', 'scenarios'),
+        stack.count('scenarios', 'scenario_derivations'),
+      ]);
+      const assembled = await op(
+        stack,
+        'assemble_scenario',
+        validRequest({ scenario_slug: `big_metadata_${stack.kind}`, metadata: big }),
+      );
+      const parent: Hashes = await ok(
+        stack,
+        'assemble_scenario',
+        validRequest({ scenario_slug: `metadata_parent_${stack.kind}` }),
+      );
+      const middle = await Promise.all([
+        stack.count('scenarios', 'scenarios'),
+        stack.count('scenarios', 'scenario_derivations'),
+      ]);
+      const forked = await op(stack, 'fork_scenario', {
+        primary_parent: { hash: parent.scenario_hash },
+        changes: { chronon_seconds: 17 },
+        metadata_extra: big,
+      });
+      const after = await Promise.all([
+        stack.count('scenarios', 'scenarios'),
+        stack.count('scenarios', 'scenario_derivations'),
+      ]);
+      for (const [reply, path] of [
+        [assembled, '/metadata'],
+        [forked, '/metadata_extra'],
+      ] as const)
+        expect([reply.status, reply.body.error?.details]).toEqual([
+          400,
+          expect.objectContaining({ path, reason: 'metadata_too_large' }),
+        ]);
+      // Only the parent in between was written.
+      expect([middle[0] - before[0], middle[1] - before[1]]).toEqual([1, 1]);
+      expect(after).toEqual(middle);
+    });
+
     it('lists with every filter, and pages by cursor and offset without gaps or repeats', async () => {
       const perceive = await ok(stack, 'put_perceive_system', {
         content: `Perceive for listing ${stack.kind}`,

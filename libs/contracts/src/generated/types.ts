@@ -563,6 +563,14 @@ export type EntityList = [EntityRef, ...EntityRef[]];
  */
 export type Operator = string | null;
 /**
+ * Kept with the derivation and returned by get_derivation. At most 65536 bytes as canonical JSON (400 metadata_too_large).
+ */
+export type JsonObject2 = {[key: string]: unknown};
+/**
+ * Kept with the derivation and returned by get_derivation and in the reply. At most 65536 bytes as canonical JSON (400 metadata_too_large).
+ */
+export type JsonObject3 = {[key: string]: unknown};
+/**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
 export type Label2 = string;
@@ -644,7 +652,7 @@ export type Sha256Hex7 = string;
 /**
  * The request's canonical JSON (model, messages, params, response_format).
  */
-export type JsonObject2 = {[key: string]: unknown};
+export type JsonObject4 = {[key: string]: unknown};
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -4282,7 +4290,7 @@ export interface AssembleScenarioRequest {
   entities: EntityList;
   operator?: Operator;
   note?: Note;
-  metadata?: JsonObject;
+  metadata?: JsonObject2;
   name?: Label;
   /**
    * Refused (legacy): the one cognition block became cognition_profiles, cognition profiles by label; each agent names its profile in kind.agent.cognition_profile.
@@ -4476,7 +4484,7 @@ export interface ForkScenarioRequest {
   additional_parents?: DerivationParentInput[];
   operator?: Operator;
   note?: Note;
-  metadata_extra?: JsonObject;
+  metadata_extra?: JsonObject3;
   name?: Label;
 }
 /**
@@ -4952,7 +4960,7 @@ export interface GetLlmCallReply {
   output_tokens: number;
   latency_ms: number;
   recorded_at: Timestamp;
-  request: JsonObject2;
+  request: JsonObject4;
   content: string;
   params: JsonObject;
   finish_reason: string;

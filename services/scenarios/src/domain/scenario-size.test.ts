@@ -1,5 +1,10 @@
 import { canonicalJson } from '@crucible/hashing';
-import { scenarioCanonicalBytes, scenarioSkeletonBytes } from './scenario-size';
+import {
+  METADATA_MAX_BYTES,
+  checkMetadataSize,
+  scenarioCanonicalBytes,
+  scenarioSkeletonBytes,
+} from './scenario-size';
 import { agent, h, prop, profile, resolvedDraft } from './test-fixtures';
 
 describe('scenario canonical size', () => {
@@ -59,5 +64,27 @@ describe('scenario canonical size', () => {
     for (const e of resolved.environments.values()) added += e.json_bytes - 2;
     for (const e of resolved.entities) added += bytes(e.content) - 2;
     expect(scenarioSkeletonBytes(resolved.draft) + added).toBe(scenarioCanonicalBytes(resolved));
+  });
+});
+
+describe('checkMetadataSize', () => {
+  const withBytes = (n: number) => ({ text: 'x'.repeat(n - '{"text":""}'.length) });
+
+  it('accepts metadata up to the limit, and none at all', () => {
+    expect(() => checkMetadataSize(withBytes(METADATA_MAX_BYTES), '/metadata')).not.toThrow();
+    expect(() => checkMetadataSize(undefined, '/metadata')).not.toThrow();
+  });
+
+  it('refuses a byte more, at the path given, with its size', () => {
+    expect(() => checkMetadataSize(withBytes(METADATA_MAX_BYTES + 1), '/metadata_extra')).toThrow(
+      expect.objectContaining({
+        code: 'invalid_argument',
+        details: expect.objectContaining({
+          path: '/metadata_extra',
+          reason: 'metadata_too_large',
+          bytes: METADATA_MAX_BYTES + 1,
+        }),
+      }),
+    );
   });
 });

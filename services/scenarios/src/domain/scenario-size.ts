@@ -1,3 +1,4 @@
+import { invalidArgument } from '@crucible/contracts';
 import { canonicalJson } from '@crucible/hashing';
 import type { ResolvedDraft, ScenarioDraft } from './draft';
 
@@ -79,4 +80,26 @@ export function scenarioSkeletonBytes(draft: ScenarioDraft): number {
     }),
     'utf8',
   );
+}
+
+/**
+ * The most a derivation's caller-given metadata (assemble's `metadata`,
+ * fork's `metadata_extra`) may take as canonical JSON. It is stored with
+ * the derivation and returned whole by fork_scenario and get_derivation,
+ * beside up to 1,000 touched components: bounded, so those replies always
+ * fit the bus (docs/messaging.md, "Paged replies").
+ */
+export const METADATA_MAX_BYTES = 65_536;
+
+/** Refuses metadata over METADATA_MAX_BYTES, pointing at `path`. */
+export function checkMetadataSize(metadata: object | undefined, path: string): void {
+  if (metadata === undefined) return;
+  const bytes = Buffer.byteLength(canonicalJson(metadata), 'utf8');
+  if (bytes > METADATA_MAX_BYTES)
+    throw invalidArgument(
+      path,
+      'metadata_too_large',
+      `${path}: ${bytes} bytes of canonical JSON, over the ${METADATA_MAX_BYTES} a derivation keeps`,
+      { bytes, max_bytes: METADATA_MAX_BYTES },
+    );
 }

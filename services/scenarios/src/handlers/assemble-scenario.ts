@@ -1,6 +1,7 @@
 import type { AssembleScenarioReply, AssembleScenarioRequest } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenarioDraft } from '../domain/draft';
+import { checkMetadataSize } from '../domain/scenario-size';
 import type { ScenariosDeps } from './deps';
 import { storeDraft } from '../flows/store-draft';
 
@@ -10,6 +11,7 @@ export async function assembleScenario(
   request: AssembleScenarioRequest,
   ctx: RpcContext,
 ): Promise<AssembleScenarioReply> {
+  checkMetadataSize(request.metadata, '/metadata');
   const draft: ScenarioDraft = {
     scenario_slug: request.scenario_slug,
     description: request.description,

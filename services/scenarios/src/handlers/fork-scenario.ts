@@ -1,6 +1,7 @@
 import { notFound, type ForkScenarioReply, type ForkScenarioRequest } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import { applyChanges } from '../domain/fork-changes';
+import { checkMetadataSize } from '../domain/scenario-size';
 import { boundTouched, touchedComponents } from '../domain/touched-components';
 import type { ScenariosDeps } from './deps';
 import { scenarioHashOf } from '../flows/scenario-ref';
@@ -18,6 +19,7 @@ export async function forkScenario(
   request: ForkScenarioRequest,
   ctx: RpcContext,
 ): Promise<ForkScenarioReply> {
+  checkMetadataSize(request.metadata_extra, '/metadata_extra');
   const parentHash = await scenarioHashOf(deps, request.primary_parent, '/primary_parent', ctx);
   const additional = request.additional_parents ?? [];
   const existing = await deps.store.existing(additional.map((p) => p.parent_hash));
