@@ -181,6 +181,84 @@ export const WORLDS_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
     },
   },
   {
+    operation: 'list_turn_events',
+    title:
+      'five events whose copies of a grown memory and environment pass 1 MiB each: their recent parts, the cuts listed, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const world = await worldWithATurn(ctx);
+      const [first] = await knex
+        .withSchema('worlds')
+        .table('turn_events')
+        .where({ world_id: world.id, turn: 1 })
+        .orderBy('seq')
+        .select('seq');
+      // An agent remembering 400 KB before and after the turn, in an
+      // environment of 300 KB: 1.4 MB of data in one event.
+      const agent = (memory: string) =>
+        `json_build_object('id', 'keeper', 'kind', json_build_object('agent', json_build_object('memory', ${memory})))`;
+      await copyRows(
+        knex,
+        'turn_events',
+        { world_id: world.id, turn: 1, seq: first.seq },
+        5,
+        {
+          turn: '2000',
+          seq: 'i',
+          data: `json_build_object(
+            'entity_transitions', json_build_array(json_build_object('entity_id', 'keeper',
+              'before', ${agent(`repeat(E'old line\\n', 40000)`)},
+              'after', ${agent(`repeat(E'old line\\n', 40000) || 'the newest line'`)})),
+            'environment_transitions', json_build_array(json_build_object('environment_label', 'dome',
+              'before', repeat('e', 300000), 'after', repeat('e', 300000) || 'f')))`,
+        },
+        'worlds',
+      );
+      const events = [];
+      let cursor: string | undefined;
+      do {
+        const reply = await ctx.ok('list_turn_events', {
+          world_slug: world.slug,
+          turn: 2000,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        events.push(...reply.events);
+        cursor = reply.next_cursor;
+      } while (cursor !== undefined);
+      expect(events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      const [event] = events;
+      expect(Buffer.byteLength(JSON.stringify(event.data))).toBeLessThan(300 * 1024);
+      for (const other of events) expect(other.truncated).toEqual(event.truncated);
+      expect(event.truncated).toEqual([
+        {
+          path: '/entity_transitions/0/before/kind/agent/memory',
+          bytes: 360_000,
+          kept_bytes: expect.any(Number),
+        },
+        {
+          path: '/entity_transitions/0/after/kind/agent/memory',
+          bytes: 360_015,
+          kept_bytes: expect.any(Number),
+        },
+        {
+          path: '/environment_transitions/0/before',
+          bytes: 300_000,
+          kept_bytes: expect.any(Number),
+        },
+        {
+          path: '/environment_transitions/0/after',
+          bytes: 300_001,
+          kept_bytes: expect.any(Number),
+        },
+      ]);
+      // The most recent part: the memory's end, from a line's start.
+      const after = event.data.entity_transitions[0].after.kind.agent.memory as string;
+      expect(after.endsWith('old line\nthe newest line')).toBe(true);
+      expect(after.startsWith('old line')).toBe(true);
+      expect(event.data.environment_transitions[0].after.endsWith('ef')).toBe(true);
+    },
+  },
+  {
     operation: 'list_llm_calls',
     title: '6,000 recorded calls: every one once, in turn order, over pages',
     async run(ctx) {

@@ -5173,6 +5173,16 @@ export interface TurnEvent {
   kind: string;
   agent_id: string | null;
   data: JsonObject;
+  /**
+   * Present when the event's data outgrew 262144 bytes: each agent memory and environment text in it (the before and after of what the turn changed) is given by its most recent part, an equal share each. `path` is a JSON pointer into data; `bytes` the whole text's UTF-8 size, `kept_bytes` what is given. An agent's whole memory is its scenario memory plus the agent_memory_append of each of its intent_adjudicated events.
+   *
+   * @maxItems 100000
+   */
+  truncated?: {
+    path: string;
+    bytes: number;
+    kept_bytes: number;
+  }[];
   recorded_at: Timestamp;
 }
 /**

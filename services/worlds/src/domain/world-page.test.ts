@@ -1,5 +1,6 @@
 import type { WorldEntity } from '../kernel';
-import { ENTITY_MAX_BYTES, pagedEntity, recentMemory } from './world-page';
+import { jsonBytes } from '@crucible/messaging';
+import { ENTITY_MAX_BYTES, pagedEntity, pagedEventData, recentMemory } from './world-page';
 
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -59,5 +60,57 @@ describe('a get_world page of entities', () => {
       kept_bytes: Buffer.byteLength(kept),
     });
     expect(entity).toMatchObject({ id: 'alice', name: 'Alice', state: 'awake' });
+  });
+});
+
+describe('pagedEventData', () => {
+  const agent = (memory: string) => ({ id: 'a', kind: { agent: { memory } } });
+  const event = (memory: string, environment: string) => ({
+    intent: 'wait',
+    entity_transitions: [
+      { entity_id: 'a', before: agent(memory), after: agent(`${memory}\nlast`) },
+    ],
+    environment_transitions: [
+      { environment_label: 'dome', before: environment, after: environment },
+    ],
+  });
+
+  it('gives data that fits as stored, the same object, no cuts', () => {
+    const data = event('short', 'room');
+    expect(pagedEventData(data, 10_000)).toEqual({ data, cuts: [] });
+    expect(pagedEventData(data, 10_000).data).toBe(data);
+  });
+
+  it('cuts every growable text to its end, within the bound, and lists the cuts', () => {
+    const data = event(
+      Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n'),
+      'e'.repeat(5000),
+    );
+    const { data: paged, cuts } = pagedEventData(data, 4_000);
+    expect(jsonBytes(paged)).toBeLessThanOrEqual(4_000);
+    expect(cuts.map((c) => c.path)).toEqual([
+      '/entity_transitions/0/before/kind/agent/memory',
+      '/entity_transitions/0/after/kind/agent/memory',
+      '/environment_transitions/0/before',
+      '/environment_transitions/0/after',
+    ]);
+    const after = (paged as ReturnType<typeof event>).entity_transitions[0]!.after.kind.agent
+      .memory;
+    expect(after.endsWith('line 499\nlast')).toBe(true);
+    expect(after.startsWith('line ')).toBe(true);
+    expect(cuts[1]).toEqual({
+      path: '/entity_transitions/0/after/kind/agent/memory',
+      bytes: Buffer.byteLength(data.entity_transitions[0]!.after.kind.agent.memory),
+      kept_bytes: Buffer.byteLength(after),
+    });
+    // The stored data is left as it was.
+    expect(data.environment_transitions[0]!.before).toHaveLength(5000);
+    // What was not growable is kept whole.
+    expect((paged as ReturnType<typeof event>).intent).toBe('wait');
+  });
+
+  it('gives data with nothing to cut as stored', () => {
+    const data = { perception: 'p'.repeat(5000) };
+    expect(pagedEventData(data, 1_000)).toEqual({ data, cuts: [] });
   });
 });

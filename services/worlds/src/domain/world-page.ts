@@ -79,3 +79,92 @@ export function pagedEntity(entity: WorldEntity, maxBytes = ENTITY_MAX_BYTES): P
     },
   };
 }
+
+/**
+ * Most bytes one audit event's data takes in a list_turn_events reply. An
+ * `intent_adjudicated` event holds the before and after of every entity and
+ * environment it changed, and an agent's memory, or an environment's text,
+ * grows with every turn: past this, those texts are answered by their
+ * most recent part (`recentMemory`), each given an equal share of what the
+ * rest of the event leaves, and the cuts are listed.
+ */
+export const EVENT_MAX_BYTES = 256 * 1024;
+
+/** A text cut from an event's data: where it is (a JSON pointer into `data`) and how much was kept. */
+export interface TextCut {
+  readonly path: string;
+  /** UTF-8 bytes of the whole text. */
+  readonly bytes: number;
+  /** UTF-8 bytes of the text given: its end. */
+  readonly kept_bytes: number;
+}
+
+/** A string slot of an event's data that may be cut: its pointer, and how to read and set it. */
+interface Slot {
+  readonly path: string;
+  readonly text: string;
+  set(text: string): void;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The growable texts of an event's data (on a deep copy the slots write into). */
+function growableTexts(data: Json): Slot[] {
+  const slots: Slot[] = [];
+  const transitions = (key: string) =>
+    Array.isArray(data[key]) ? (data[key] as unknown[]).filter(isObject) : [];
+  transitions('entity_transitions').forEach((transition, index) => {
+    for (const side of ['before', 'after'] as const) {
+      const agent = (transition[side] as Json | undefined)?.['kind'];
+      const fields = isObject(agent) && isObject(agent['agent']) ? agent['agent'] : undefined;
+      if (fields && typeof fields['memory'] === 'string')
+        slots.push({
+          path: `/entity_transitions/${index}/${side}/kind/agent/memory`,
+          text: fields['memory'],
+          set: (text) => (fields['memory'] = text),
+        });
+    }
+  });
+  transitions('environment_transitions').forEach((transition, index) => {
+    for (const side of ['before', 'after'] as const)
+      if (typeof transition[side] === 'string')
+        slots.push({
+          path: `/environment_transitions/${index}/${side}`,
+          text: transition[side],
+          set: (text) => (transition[side] = text),
+        });
+  });
+  return slots;
+}
+
+/**
+ * An event's data as a list_turn_events page gives it: as stored when it fits
+ * `maxBytes`; otherwise with its agents' memories and environments' texts cut
+ * to their most recent parts, and the cuts. Data too large without those
+ * texts is given as stored.
+ */
+export function pagedEventData(
+  data: Json,
+  maxBytes = EVENT_MAX_BYTES,
+): { data: Json; cuts: TextCut[] } {
+  if (jsonBytes(data) <= maxBytes) return { data, cuts: [] };
+  const copy = structuredClone(data);
+  const slots = growableTexts(copy);
+  if (slots.length === 0) return { data, cuts: [] };
+  for (const slot of slots) slot.set('');
+  const share = Math.max(0, Math.floor((maxBytes - jsonBytes(copy)) / slots.length));
+  const cuts: TextCut[] = [];
+  for (const slot of slots) {
+    const kept = recentMemory(slot.text, share);
+    slot.set(kept);
+    if (kept.length < slot.text.length)
+      cuts.push({
+        path: slot.path,
+        bytes: Buffer.byteLength(slot.text, 'utf8'),
+        kept_bytes: Buffer.byteLength(kept, 'utf8'),
+      });
+  }
+  return { data: copy, cuts };
+}
