@@ -1,0 +1,58 @@
+import type { Knex } from '@crucible/database';
+import { first, GovernanceStore } from './governance-store';
+import type { ExecutionRunRow, SpendEntryRow } from './rows';
+
+const RUNS = 'execution_runs';
+const ENTRIES = 'spend_entries';
+
+/** The spend of execution runs: their running totals and the charges behind them. */
+export class SpendStore extends GovernanceStore {
+  /** The run that keeps a directive's spend: its newest pending or running one. */
+  async openRun(directiveId: string, trx?: Knex.Transaction): Promise<ExecutionRunRow | undefined> {
+    return first<ExecutionRunRow>(
+      this.db
+        .table(RUNS, trx)
+        .where('directive_id', directiveId)
+        .whereIn('status', ['pending', 'running'])
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ]),
+    );
+  }
+
+  /**
+   * Inserts the charges whose keys were never recorded; returns those it
+   * inserted (a key seen before, under any directive, is skipped: a charge
+   * counts once).
+   */
+  async insertNew(rows: readonly SpendEntryRow[], trx: Knex.Transaction): Promise<SpendEntryRow[]> {
+    if (rows.length === 0) return [];
+    return (await this.db
+      .table(ENTRIES, trx)
+      .insert(rows)
+      .onConflict('key')
+      .ignore()
+      .returning('*')) as SpendEntryRow[];
+  }
+
+  /** Adds to a run's totals (amount as an exact decimal string) and returns the run. */
+  async addToRun(
+    runId: string,
+    add: { amount: string; tokens: number; currency: string | null },
+    trx: Knex.Transaction,
+  ): Promise<ExecutionRunRow> {
+    const knex = this.db.knex;
+    const [row] = await this.db
+      .table<ExecutionRunRow>(RUNS, trx)
+      .where('id', runId)
+      .update({
+        spent_amount: knex.raw('spent_amount + ?::numeric', [add.amount]),
+        spent_tokens: knex.raw('spent_tokens + ?::bigint', [add.tokens]),
+        spent_currency: knex.raw('coalesce(spent_currency, ?::text)', [add.currency]),
+      } as Record<string, unknown>)
+      .returning<ExecutionRunRow[]>('*');
+    if (row === undefined) throw new Error(`run ${runId} vanished while its spend was added`);
+    return row;
+  }
+}
