@@ -445,6 +445,10 @@ export type Actor = string;
  */
 export type ExecutionRunStatus = "pending" | "running" | "completed" | "failed" | "canceled";
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId1 = string;
+/**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "text".
  */
@@ -534,7 +538,7 @@ export type Timestamp1 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId1 = string;
+export type GovernanceId2 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -542,11 +546,11 @@ export type Sha256Hex4 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId2 = string;
+export type GovernanceId3 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId3 = string;
+export type GovernanceId4 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -642,7 +646,7 @@ export type TurnNumber1 = number;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId4 = string;
+export type GovernanceId5 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  *
@@ -713,7 +717,7 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId5 = string;
+export type GovernanceId6 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -2993,6 +2997,7 @@ export interface NameMovedV1 {
   history_id: number;
   changed_at: Timestamp;
   note: string | null;
+  directive_id?: GovernanceId1;
 }
 /**
  * A name was set, moved or removed. Version 2 adds actor.
@@ -4170,7 +4175,7 @@ export interface SetScenarioNameRequest {
    */
   expected_current_hash?: Sha256Hex | null;
   note?: Note;
-  directive_id?: GovernanceId1;
+  directive_id?: GovernanceId2;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4221,7 +4226,7 @@ export interface UnsetScenarioNameRequest {
   name: Label;
   expected_current_hash?: Sha256Hex4;
   note?: Note;
-  directive_id?: GovernanceId2;
+  directive_id?: GovernanceId3;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4246,7 +4251,7 @@ export interface UpdateScenarioNamesRequest {
    */
   updates: [NameUpdate, ...NameUpdate[]];
   note?: Note;
-  directive_id?: GovernanceId3;
+  directive_id?: GovernanceId4;
 }
 export interface NameUpdate {
   name: Label;
@@ -4852,7 +4857,7 @@ export interface CreateWorldRequest {
   scenario_ref: WorldScenarioRef;
   mind?: Mind;
   engine?: WorldEngine;
-  directive_id?: GovernanceId4;
+  directive_id?: GovernanceId5;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5309,5 +5314,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId5;
+  directive_id?: GovernanceId6;
 }

@@ -28,6 +28,7 @@ export async function nameHistory(
     new_hash: row.new_hash,
     note: row.note,
     actor: row.actor,
+    directive_id: row.directive_id,
     changed_at: row.changed_at.toISOString(),
   }));
   const frame = { name: request.name, entries: [], next_before_id: Number.MAX_SAFE_INTEGER };
