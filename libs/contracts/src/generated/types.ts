@@ -2997,7 +2997,6 @@ export interface NameMovedV1 {
   history_id: number;
   changed_at: Timestamp;
   note: string | null;
-  directive_id?: GovernanceId1;
 }
 /**
  * A name was set, moved or removed. Version 2 adds actor.
@@ -3022,6 +3021,7 @@ export interface NameMovedV2 {
    * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
    */
   actor: string | null;
+  directive_id?: GovernanceId1;
 }
 /**
  * A derivation (an assembly, or a fork with its parent edges) was recorded.

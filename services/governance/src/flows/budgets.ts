@@ -94,7 +94,9 @@ export async function recordSpend(
     if (directive === undefined) {
       throw recordNotFound('directive', request.directive_id, '/directive_id');
     }
-    let run = (await deps.spend.openRun(directive.id, trx)) ?? (await startRun(deps, directive, actor, ctx, trx));
+    let run =
+      (await deps.spend.openRun(directive.id, trx)) ??
+      (await startRun(deps, directive, actor, ctx, trx));
     const at = await deps.spend.now(trx);
     const rows = request.charges.map((charge) => ({
       key: charge.key,

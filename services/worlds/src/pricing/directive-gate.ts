@@ -55,7 +55,11 @@ export class DirectiveGate {
   /** undefined: the spend is recorded, commit; else the failure to record instead. */
   async after(directiveId: string, turn: GatedTurn): Promise<TurnFailureRow | undefined> {
     try {
-      await chargeTurn(this.deps, { ...turn, directive_id: directiveId }, `attempt:${turn.attempt_id}`);
+      await chargeTurn(
+        this.deps,
+        { ...turn, directive_id: directiveId },
+        `attempt:${turn.attempt_id}`,
+      );
       return undefined;
     } catch (error) {
       const failure = this.failure(error, directiveId);

@@ -37,7 +37,8 @@ export async function chargeTurn(
   let reply: RecordSpendReply | undefined;
   for (;;) {
     const calls = await deps.calls.list({ segments }, after, CHARGES_PER_REQUEST);
-    if (calls.length === 0 && reply !== undefined) return reply;
+    // No call, nothing to report (the run is started by the first charge).
+    if (calls.length === 0) return reply;
     reply = await deps.governance.recordSpend(
       {
         directive_id: charge.directive_id,

@@ -5,7 +5,11 @@ export class AttemptDirectiveStore {
   constructor(private readonly db: ServiceDb) {}
 
   /** Records the directive of attempts, in the transaction that queues them. */
-  async put(attemptIds: readonly number[], directiveId: string, trx: Knex.Transaction): Promise<void> {
+  async put(
+    attemptIds: readonly number[],
+    directiveId: string,
+    trx: Knex.Transaction,
+  ): Promise<void> {
     if (attemptIds.length === 0) return;
     await this.db
       .table('attempt_directives', trx)

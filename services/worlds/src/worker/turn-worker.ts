@@ -117,7 +117,12 @@ export class TurnWorker {
     const target = state.turn + 1;
     await deps.turns.setTarget(attempt.id, this.owner, target);
     const directiveId = await deps.gate.directiveOf(attempt.id);
-    const gated = { attempt_id: attempt.id, world_id: world.id, world_slug: world.slug, turn: target };
+    const gated = {
+      attempt_id: attempt.id,
+      world_id: world.id,
+      world_slug: world.slug,
+      turn: target,
+    };
     if (directiveId !== undefined) {
       // Refused (budget spent, directive not approved): failed before any LLM call, world unchanged.
       const refused = await deps.gate.before(directiveId, gated);
