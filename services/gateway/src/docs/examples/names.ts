@@ -50,6 +50,7 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           new_hash: null,
           note: 'Withdrawn for now.',
           actor: 'admin',
+          directive_id: null,
           changed_at: '2026-03-14T09:31:24.644Z',
         },
         {
@@ -59,6 +60,7 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           new_hash: H.LOCKED_ROOM,
           note: 'First release.',
           actor: 'admin',
+          directive_id: null,
           changed_at: '2026-03-14T09:31:17.507Z',
         },
       ],
@@ -109,5 +111,15 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
         },
       ],
     },
+  }),
+  example({
+    operation: 'protect_name',
+    request: { name: 'stable', note: 'What users run: it moves under a directive.' },
+    reply: { name: 'stable', protected: true, changed: true },
+  }),
+  example({
+    operation: 'unprotect_name',
+    request: { name: 'stable' },
+    reply: { name: 'stable', protected: false, changed: true },
   }),
 ];
