@@ -527,6 +527,10 @@ export type Sha256Hex3 = string;
  */
 export type Label2 = string;
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId2 = string;
+/**
  * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
  * via the `definition` "note".
  */
@@ -538,7 +542,7 @@ export type Timestamp1 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId2 = string;
+export type GovernanceId3 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -546,11 +550,11 @@ export type Sha256Hex4 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId3 = string;
+export type GovernanceId4 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId4 = string;
+export type GovernanceId5 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -646,7 +650,7 @@ export type TurnNumber1 = number;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId5 = string;
+export type GovernanceId6 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  *
@@ -717,7 +721,7 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId6 = string;
+export type GovernanceId7 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -4082,10 +4086,7 @@ export interface NameHistoryEntry {
    */
   actor?: string | null;
   changed_at: Timestamp;
-  /**
-   * The directive the move was made under (protected names); null otherwise.
-   */
-  directive_id?: GovernanceId | null;
+  directive_id?: GovernanceId2;
 }
 /**
  * Moves of a name, newest first.
@@ -4175,7 +4176,7 @@ export interface SetScenarioNameRequest {
    */
   expected_current_hash?: Sha256Hex | null;
   note?: Note;
-  directive_id?: GovernanceId2;
+  directive_id?: GovernanceId3;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4226,7 +4227,7 @@ export interface UnsetScenarioNameRequest {
   name: Label;
   expected_current_hash?: Sha256Hex4;
   note?: Note;
-  directive_id?: GovernanceId3;
+  directive_id?: GovernanceId4;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4251,7 +4252,7 @@ export interface UpdateScenarioNamesRequest {
    */
   updates: [NameUpdate, ...NameUpdate[]];
   note?: Note;
-  directive_id?: GovernanceId4;
+  directive_id?: GovernanceId5;
 }
 export interface NameUpdate {
   name: Label;
@@ -4857,7 +4858,7 @@ export interface CreateWorldRequest {
   scenario_ref: WorldScenarioRef;
   mind?: Mind;
   engine?: WorldEngine;
-  directive_id?: GovernanceId5;
+  directive_id?: GovernanceId6;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5314,5 +5315,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId6;
+  directive_id?: GovernanceId7;
 }

@@ -50,7 +50,6 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           new_hash: null,
           note: 'Withdrawn for now.',
           actor: 'admin',
-          directive_id: null,
           changed_at: '2026-03-14T09:31:24.644Z',
         },
         {
@@ -60,7 +59,6 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
           new_hash: H.LOCKED_ROOM,
           note: 'First release.',
           actor: 'admin',
-          directive_id: null,
           changed_at: '2026-03-14T09:31:17.507Z',
         },
       ],
