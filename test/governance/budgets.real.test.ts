@@ -145,6 +145,15 @@ describe('budgets', () => {
       },
     });
     expect(await stack.count('worlds', 'turn_attempts')).toBe(attemptsBefore);
+    // The budget is the directive's: completing its run does not give a new one.
+    await ok(stack, 'transition_execution_run', {
+      id: refused.body.error.details.run_id,
+      expected_status: 'running',
+      status: 'completed',
+    });
+    const still = await op(stack, 'run_turn', { world_slug: 'budget-a', directive_id: directive });
+    expect([still.status, still.body.error.details.reason]).toEqual([429, 'budget_exhausted']);
+    expect(still.body.error.details.spent).toEqual(refused.body.error.details.spent);
     // The spend is the directive's execution run's, started by the first report.
     expect(await stack.count('governance', 'execution_runs')).toBeGreaterThanOrEqual(1);
   }, 60_000);

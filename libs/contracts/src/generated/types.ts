@@ -3245,6 +3245,9 @@ export interface AuthorizeWorkReply {
    * The directive's execution run that keeps its spend (null without a directive).
    */
   run_id: GovernanceId | null;
+  /**
+   * What the directive has spent, over all its execution runs (null without a directive).
+   */
   spent: Spend | null;
   budget: Budget | null;
 }
@@ -3769,12 +3772,20 @@ export interface RecordSpendReply {
    * Charges counted now (keys seen before are not).
    */
   recorded: number;
-  spent: Spend;
+  spent: Spend2;
   budget: Budget | null;
   /**
    * Whether the budget is spent: further work under the directive is refused.
    */
   exhausted: boolean;
+}
+/**
+ * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
+ */
+export interface Spend2 {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
 }
 /**
  * Adds priced charges (one per LLM call) to the running total of a directive's execution run. Idempotent per charge key: a key already recorded is not counted again, so a retried report never doubles the spend.

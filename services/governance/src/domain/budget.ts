@@ -1,9 +1,6 @@
 import type { Budget, Spend } from '@crucible/contracts';
 import { amountUnits, compareAmounts } from './money';
 
-/** Nothing spent yet. */
-export const NOTHING_SPENT: Spend = { amount: '0', currency: null, tokens: 0 };
-
 /**
  * Whether `spent` has used up `budget`: the amount reached (or passed) the
  * budget's amount, or the tokens reached its token count. A directive

@@ -148,7 +148,7 @@ export function directiveDoesNotName(id: string, subject: string): CrucibleError
  */
 export function budgetExhaustedError(
   id: string,
-  runId: string,
+  runId: string | null,
   spent: Spend,
   budget: Budget,
 ): CrucibleError {

@@ -5,10 +5,11 @@ import type {
   PolicyConfig,
   RecordSpendReply,
   RecordSpendRequest,
+  Spend,
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { Knex } from '@crucible/database';
-import { budgetExhausted, NOTHING_SPENT, sumAmounts } from '../domain/budget';
+import { budgetExhausted, normalizeAmount, sumAmounts } from '../domain/budget';
 import {
   budgetExhaustedError,
   currencyMismatch,
@@ -22,7 +23,6 @@ import { DEFAULT_POLICY } from '../domain/policy-engine';
 import type { GovernanceDeps } from '../handlers/deps';
 import type { DirectiveRow, ExecutionRunRow } from '../store/rows';
 import { runTransitioned } from './governance-events';
-import { spentOf } from './records';
 
 /** Work is done under directives in these statuses only. */
 const WORKABLE = new Set(['approved', 'executing']);
@@ -52,9 +52,9 @@ export async function authorizeWork(
   }
   checkWorkable(directive, request);
   const run = await deps.spend.openRun(directive.id);
-  const spent = run === undefined ? NOTHING_SPENT : spentOf(run);
-  if (run !== undefined && directive.budget !== null && budgetExhausted(directive.budget, spent)) {
-    throw budgetExhaustedError(directive.id, run.id, spent, directive.budget);
+  const spent = totalOf(await deps.spend.directiveTotals(directive.id));
+  if (directive.budget !== null && budgetExhausted(directive.budget, spent)) {
+    throw budgetExhaustedError(directive.id, run?.id ?? null, spent, directive.budget);
   }
   return {
     required,
@@ -131,7 +131,7 @@ export async function recordSpend(
         trx,
       );
     }
-    const spent = spentOf(run);
+    const spent = totalOf(await deps.spend.directiveTotals(directive.id, trx));
     return {
       run_id: run.id,
       recorded: inserted.length,
@@ -195,4 +195,12 @@ async function activePolicy(deps: GovernanceDeps): Promise<PolicyConfig> {
   const head = await deps.policies.head();
   const row = head === undefined ? undefined : await deps.policies.policy(head.hash);
   return row?.config ?? DEFAULT_POLICY;
+}
+
+function totalOf(totals: { amount: string; currency: string | null; tokens: number }): Spend {
+  return {
+    amount: normalizeAmount(totals.amount),
+    currency: totals.currency,
+    tokens: totals.tokens,
+  };
 }

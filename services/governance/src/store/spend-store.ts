@@ -22,6 +22,30 @@ export class SpendStore extends GovernanceStore {
   }
 
   /**
+   * What a directive has spent over all its runs (a budget is the
+   * directive's: a run completed and a new one started does not reset it).
+   * The amount as NUMERIC text; the currency of its runs (one, see record_spend).
+   */
+  async directiveTotals(
+    directiveId: string,
+    trx?: Knex.Transaction,
+  ): Promise<{ amount: string; currency: string | null; tokens: number }> {
+    const row = await this.db
+      .table(RUNS, trx)
+      .where('directive_id', directiveId)
+      .first<{ amount: string | null; currency: string | null; tokens: string | null }>(
+        this.db.knex.raw('sum(spent_amount)::text as amount'),
+        this.db.knex.raw('min(spent_currency) as currency'),
+        this.db.knex.raw('sum(spent_tokens)::text as tokens'),
+      );
+    return {
+      amount: row?.amount ?? '0',
+      currency: row?.currency ?? null,
+      tokens: Number(row?.tokens ?? 0),
+    };
+  }
+
+  /**
    * Inserts the charges whose keys were never recorded; returns those it
    * inserted (a key seen before, under any directive, is skipped: a charge
    * counts once).
