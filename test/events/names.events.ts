@@ -147,4 +147,56 @@ export const NAMES_EVENT_TESTS: readonly EventTest[] = [
       ]);
     },
   },
+  {
+    type: 'names.name_protection_changed',
+    title: 'one per change of protection, keyed by name; none when it already was in that state',
+    async run(ctx) {
+      const name = `shielded-${tag()}`;
+      const on = await ctx.ok('protect_name', { name, note: 'release channel' });
+      const again = await ctx.ok('protect_name', { name });
+      const off = await ctx.ok('unprotect_name', { name, note: 'opened' });
+      const offAgain = await ctx.ok('unprotect_name', { name });
+      expect([on, again, off, offAgain].map((c) => c.body.changed)).toEqual([
+        true,
+        false,
+        true,
+        false,
+      ]);
+      const ids = new Set<string | null>([on, again, off, offAgain].map((c) => c.requestId));
+      const events = await ctx.events('names', (e) => ids.has(e.envelope.causation_id));
+      expect(
+        events.map((e) => [
+          e.record.key,
+          e.envelope.type,
+          e.envelope.causation_id,
+          e.envelope.data,
+        ]),
+      ).toEqual([
+        [
+          name,
+          'names.name_protection_changed',
+          on.requestId,
+          {
+            name,
+            protected: true,
+            actor: 'admin',
+            note: 'release channel',
+            changed_at: expect.any(String),
+          },
+        ],
+        [
+          name,
+          'names.name_protection_changed',
+          off.requestId,
+          {
+            name,
+            protected: false,
+            actor: 'admin',
+            note: 'opened',
+            changed_at: expect.any(String),
+          },
+        ],
+      ]);
+    },
+  },
 ];

@@ -133,6 +133,7 @@ export interface EventDataTypes {
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
+  'names.name_protection_changed': { 1: T.NameProtectionChangedV1 };
   'worlds.world_created': { 1: T.WorldCreatedV1 };
   'worlds.world_deleted': { 1: T.WorldDeletedV1 };
   'worlds.turn_committed': { 1: T.TurnCommittedV1 };

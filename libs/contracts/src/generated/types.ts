@@ -3028,6 +3028,25 @@ export interface NameMovedV2 {
   directive_id?: GovernanceId1;
 }
 /**
+ * A name was protected or its protection lifted (protect_name, unprotect_name); none when it already was in that state.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameProtectionChangedV1".
+ */
+export interface NameProtectionChangedV1 {
+  name: Label;
+  /**
+   * true: the name now moves only under an approved directive naming it; false: the protection was lifted.
+   */
+  protected: boolean;
+  /**
+   * Who changed it: the principal the gateway authenticated (docs/security.md); null when no outside caller did.
+   */
+  actor: string | null;
+  note: string | null;
+  changed_at: Timestamp;
+}
+/**
  * A derivation (an assembly, or a fork with its parent edges) was recorded.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -18,5 +18,5 @@ export function registerHandlers(server: RpcServer, deps: NamesDeps): void {
     .handle('name_history', (r, ctx) => nameHistory(deps, r, ctx))
     .handle('list_names', (r, ctx) => listNames(deps, r, ctx))
     .handle('protect_name', (r, ctx) => protectName(deps, r, ctx))
-    .handle('unprotect_name', (r) => unprotectName(deps, r));
+    .handle('unprotect_name', (r, ctx) => unprotectName(deps, r, ctx));
 }
