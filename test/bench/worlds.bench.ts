@@ -14,6 +14,7 @@
 // - replay: agent-turns per second of replay_world beside the same turns run
 //   by run_turn with the offline mind.
 import { performance } from 'node:perf_hooks';
+import { startGovernanceService } from '@crucible/governance';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
 import type { Stoppable } from '@crucible/runtime';
 import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
@@ -91,8 +92,11 @@ export async function benchWorlds(options: WorldsBenchOptions = {}): Promise<Fig
   };
   const platform = await startBenchPlatform();
   let worlds: Stoppable | undefined;
+  let governance: Stoppable | undefined;
   const server = await createLlmServer();
   try {
+    // create_world and run_turn ask governance whether the work may be done (docs/services/worlds.md, "Budgets").
+    governance = await startGovernanceService(platform.infra);
     worlds = await startWorldsService(platform.infra, {
       ...DEFAULT_WORLDS_SETTINGS,
       requestTimeoutMs: 60_000,
@@ -103,6 +107,7 @@ export async function benchWorlds(options: WorldsBenchOptions = {}): Promise<Fig
     return await run(platform, server, settings);
   } finally {
     await worlds?.stop().catch(() => undefined);
+    await governance?.stop().catch(() => undefined);
     await server.close();
     await platform.stop();
   }

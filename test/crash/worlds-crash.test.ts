@@ -45,7 +45,8 @@ describe('a worlds replica killed mid-turn', () => {
       WORLDS_LEASE_MS: '1500',
       WORLDS_POLL_MS: '100',
     };
-    for (const name of ['components', 'names', 'scenarios']) {
+    // governance: create_world and run_turn ask it whether the work may be done.
+    for (const name of ['components', 'names', 'scenarios', 'governance']) {
       processes.push(startServiceProcess(name, env));
     }
     for (const p of processes) await p.waitForLog('ready');

@@ -115,6 +115,52 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
   },
   {
     type: 'governance.execution_run_transitioned',
+    title:
+      "record_spend starts the directive's run once (created, then running); a repeated report adds no event",
+    async run(ctx) {
+      const created = await ctx.ok('create_directive', directive({ status: 'proposed' }));
+      const directiveId = created.body.directive.id as string;
+      const charge = {
+        key: `events:charge:${directiveId}`,
+        model: 'scripted-model',
+        tokens: 10,
+        amount: '0.01',
+        currency: 'USD',
+      };
+      const spend = { directive_id: directiveId, work: 'run_turn', charges: [charge] };
+      const first = await ctx.ok('record_spend', spend);
+      const again = await ctx.ok('record_spend', spend);
+      expect([first.body.recorded, again.body.recorded]).toEqual([1, 0]);
+      expect(again.body.run_id).toBe(first.body.run_id);
+      const events = await ctx.events('governance', causedBy([first, again]));
+      const data = (from: string | null, to: string) => ({
+        run_id: first.body.run_id,
+        directive_id: directiveId,
+        history_id: expect.any(Number),
+        from_status: from,
+        to_status: to,
+        actor: 'admin',
+        reason: 'work reported spend under the directive',
+        changed_at: expect.any(String),
+      });
+      expect(events.map(summary)).toEqual([
+        {
+          type: 'governance.execution_run_transitioned',
+          key: directiveId,
+          causation_id: first.requestId,
+          data: data(null, 'pending'),
+        },
+        {
+          type: 'governance.execution_run_transitioned',
+          key: directiveId,
+          causation_id: first.requestId,
+          data: data('pending', 'running'),
+        },
+      ]);
+    },
+  },
+  {
+    type: 'governance.execution_run_transitioned',
     title: 'one per run creation and status change, keyed by the directive; none for a refusal',
     async run(ctx) {
       const created = await ctx.ok('create_directive', directive({ status: 'proposed' }));

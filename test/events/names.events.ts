@@ -114,4 +114,89 @@ export const NAMES_EVENT_TESTS: readonly EventTest[] = [
       expect(events[0]!.envelope.causation_id).not.toBe(assembled.requestId);
     },
   },
+  {
+    type: 'names.name_moved',
+    title: "a protected name moved under a directive: the event carries the directive's id",
+    async run(ctx) {
+      const a = (await ctx.ok('assemble_scenario', scenarioRequest(tag()))).body.scenario_hash;
+      const b = (await ctx.ok('assemble_scenario', scenarioRequest(tag()))).body.scenario_hash;
+      const name = `guarded-${tag()}`;
+      const set = await ctx.ok('set_scenario_name', { name, hash: a });
+      await ctx.ok('protect_name', { name });
+      const refused = await ctx.call('set_scenario_name', { name, hash: b });
+      expect([refused.status, refused.body.error?.details?.reason]).toEqual([
+        403,
+        'name_protected',
+      ]);
+      const created = await ctx.ok('create_directive', {
+        issued_by: 'events',
+        objective: 'Move a protected name.',
+        scope: 'development',
+        role: 'builder',
+        type: 'test',
+        status: 'proposed',
+        payload: { names: [name] },
+      });
+      const directiveId = created.body.directive.id as string;
+      const move = await ctx.ok('set_scenario_name', { name, hash: b, directive_id: directiveId });
+      const ids = new Set<string | null>([set, refused, move].map((c) => c.requestId));
+      const events = await ctx.events('names', (e) => ids.has(e.envelope.causation_id));
+      expect(events.map((e) => [e.envelope.causation_id, e.envelope.data])).toEqual([
+        [set.requestId, moved(set.body, null)],
+        [move.requestId, { ...moved(move.body, null), directive_id: directiveId }],
+      ]);
+    },
+  },
+  {
+    type: 'names.name_protection_changed',
+    title: 'one per change of protection, keyed by name; none when it already was in that state',
+    async run(ctx) {
+      const name = `shielded-${tag()}`;
+      const on = await ctx.ok('protect_name', { name, note: 'release channel' });
+      const again = await ctx.ok('protect_name', { name });
+      const off = await ctx.ok('unprotect_name', { name, note: 'opened' });
+      const offAgain = await ctx.ok('unprotect_name', { name });
+      expect([on, again, off, offAgain].map((c) => c.body.changed)).toEqual([
+        true,
+        false,
+        true,
+        false,
+      ]);
+      const ids = new Set<string | null>([on, again, off, offAgain].map((c) => c.requestId));
+      const events = await ctx.events('names', (e) => ids.has(e.envelope.causation_id));
+      expect(
+        events.map((e) => [
+          e.record.key,
+          e.envelope.type,
+          e.envelope.causation_id,
+          e.envelope.data,
+        ]),
+      ).toEqual([
+        [
+          name,
+          'names.name_protection_changed',
+          on.requestId,
+          {
+            name,
+            protected: true,
+            actor: 'admin',
+            note: 'release channel',
+            changed_at: expect.any(String),
+          },
+        ],
+        [
+          name,
+          'names.name_protection_changed',
+          off.requestId,
+          {
+            name,
+            protected: false,
+            actor: 'admin',
+            note: 'opened',
+            changed_at: expect.any(String),
+          },
+        ],
+      ]);
+    },
+  },
 ];

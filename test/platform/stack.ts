@@ -31,14 +31,19 @@ export interface PlatformStack {
 
 export interface PlatformOptions {
   requestTimeoutMs?: number;
+  /** More environment variables the services are configured from (e.g. WORLDS_PRICE_TABLE). */
+  env?: Record<string, string>;
 }
 
 /**
  * Every service of services/registry.json, in its order, configured as its
  * own process would be with REQUEST_TIMEOUT_MS set (the rest defaulted).
  */
-function configuredServices(requestTimeoutMs: number): ConfiguredService[] {
-  const reader = new EnvReader({ REQUEST_TIMEOUT_MS: String(requestTimeoutMs) });
+function configuredServices(
+  requestTimeoutMs: number,
+  env: Record<string, string> = {},
+): ConfiguredService[] {
+  const reader = new EnvReader({ ...env, REQUEST_TIMEOUT_MS: String(requestTimeoutMs) });
   const services = loadServiceDefinitions().map((definition) => definition.configure(reader));
   reader.done();
   return services;
@@ -58,7 +63,7 @@ async function startOn(test: TestInfrastructure, options: PlatformOptions): Prom
   const { kind, infra } = test;
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const configured = new Map(
-    configuredServices(timeoutMs).map((service) => [service.name, service]),
+    configuredServices(timeoutMs, options.env).map((service) => [service.name, service]),
   );
   const running = new Map<string, Stoppable>();
   const stopAll = async () => {

@@ -34,6 +34,8 @@ export const service = defineService({
     'remember',
     'recall',
     'search_memories',
+    'authorize_work',
+    'record_spend',
   ],
   streams: ['governance'],
   readSettings: readGovernanceSettings,

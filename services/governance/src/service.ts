@@ -10,6 +10,7 @@ import { DirectiveStore } from './store/directive-store';
 import { MemoryStore } from './store/memory-store';
 import { PolicyStore } from './store/policy-store';
 import { RecordStore } from './store/record-store';
+import { SpendStore } from './store/spend-store';
 
 export const SERVICE_NAME = 'governance';
 export const SERVICE_VERSION = '0.1.0';
@@ -27,6 +28,7 @@ export async function startGovernanceService(
     directives: new DirectiveStore(core.db, core.outbox),
     policies: new PolicyStore(core.db, core.outbox),
     records: new RecordStore(core.db, core.outbox),
+    spend: new SpendStore(core.db, core.outbox),
     memories: new MemoryStore(core.db, core.outbox),
     memorySchemas: versionedSchemas(infra.catalog.registry.list(), (file) =>
       infra.catalog.registry.schema(file),

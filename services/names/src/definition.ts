@@ -16,6 +16,8 @@ export const service = defineService({
     'resolve_name',
     'name_history',
     'list_names',
+    'protect_name',
+    'unprotect_name',
     'update_scenario_names',
   ],
   streams: ['names'],

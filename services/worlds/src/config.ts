@@ -1,5 +1,6 @@
 import type { EnvReader } from '@crucible/runtime';
 import { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from './minds';
+import { DEFAULT_PRICE_TABLE, readPriceTable, type PriceTable } from './pricing/price-table';
 
 /**
  * The worlds service's own settings, read once at start by its process and by
@@ -19,6 +20,8 @@ export interface WorldsSettings {
   readonly maxAgentConcurrency: number;
   /** WORLDS_LLM_*: defaults of OpenAI-compatible minds (docs/services/worlds-minds.md). */
   readonly mind: MindDefaults;
+  /** WORLDS_PRICE_TABLE: a JSON file pricing LLM calls per model for directive budgets (docs/services/worlds.md, "Budgets"; default DEFAULT_PRICE_TABLE: offline and recorded minds and unlisted models cost 0). */
+  readonly prices: PriceTable;
 }
 
 export const DEFAULT_WORLDS_SETTINGS: WorldsSettings = {
@@ -28,6 +31,7 @@ export const DEFAULT_WORLDS_SETTINGS: WorldsSettings = {
   pollMs: 500,
   maxAgentConcurrency: 8,
   mind: MIND_DEFAULTS,
+  prices: DEFAULT_PRICE_TABLE,
 };
 
 /** Reads the WorldsSettings variables (problems are collected by the reader). */
@@ -49,5 +53,17 @@ export function readWorldsSettings(reader: EnvReader): WorldsSettings {
       max: 256,
     }),
     mind: readMindDefaults(reader),
+    prices: readPrices(reader),
   };
+}
+
+function readPrices(reader: EnvReader): PriceTable {
+  const path = reader.string('WORLDS_PRICE_TABLE', '');
+  if (path === '') return DEFAULT_PRICE_TABLE;
+  try {
+    return readPriceTable(path);
+  } catch (error) {
+    reader.problem(`WORLDS_PRICE_TABLE: ${error instanceof Error ? error.message : String(error)}`);
+    return DEFAULT_PRICE_TABLE;
+  }
 }

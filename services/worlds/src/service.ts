@@ -1,9 +1,12 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { GovernanceClient } from './clients/governance-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
 import { registerHandlers } from './handlers';
 import { AdjudicationValidators } from './kernel';
 import { createMindFactory, type MindFactory } from './minds';
+import { DirectiveGate } from './pricing/directive-gate';
+import { AttemptDirectiveStore } from './store/attempt-directive-store';
 import { LlmCallStore } from './store/llm-call-store';
 import { TurnStore } from './store/turn-store';
 import { WorldStore } from './store/world-store';
@@ -34,8 +37,17 @@ export async function startWorldsService(
   const minds =
     options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });
   const validators = new AdjudicationValidators();
+  const governance = new GovernanceClient(core.client(settings.requestTimeoutMs));
+  const attemptDirectives = new AttemptDirectiveStore(core.db);
+  const gate = new DirectiveGate({
+    calls,
+    governance,
+    prices: settings.prices,
+    attemptDirectives,
+    logger: core.logger,
+  });
   const worker = new TurnWorker(
-    { store, turns, calls, events: core.outbox, minds, logger: core.logger },
+    { store, turns, calls, events: core.outbox, minds, logger: core.logger, gate },
     {
       concurrency: settings.workerConcurrency,
       leaseMs: settings.leaseMs,
@@ -52,6 +64,8 @@ export async function startWorldsService(
       turns,
       calls,
       scenarios: new ScenariosClient(core.client(settings.requestTimeoutMs)),
+      governance,
+      attemptDirectives,
       events: core.outbox,
       minds,
       maxReplyBytes: infra.bus.maxPayload,

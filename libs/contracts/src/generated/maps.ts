@@ -33,6 +33,8 @@ export interface OperationTypes {
   name_history: { request: T.NameHistoryRequest; reply: T.NameHistoryReply };
   list_names: { request: T.ListNamesRequest; reply: T.ListNamesReply };
   update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
+  protect_name: { request: T.ProtectNameRequest; reply: T.ProtectNameReply };
+  unprotect_name: { request: T.UnprotectNameRequest; reply: T.UnprotectNameReply };
   create_world: { request: T.CreateWorldRequest; reply: T.CreateWorldReply };
   list_worlds: { request: T.ListWorldsRequest; reply: T.ListWorldsReply };
   get_world: { request: T.GetWorldRequest; reply: T.GetWorldReply };
@@ -121,6 +123,8 @@ export interface OperationTypes {
   remember: { request: T.RememberRequest; reply: T.RememberReply };
   recall: { request: T.RecallRequest; reply: T.RecallReply };
   search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
+  authorize_work: { request: T.AuthorizeWorkRequest; reply: T.AuthorizeWorkReply };
+  record_spend: { request: T.RecordSpendRequest; reply: T.RecordSpendReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -129,6 +133,7 @@ export interface EventDataTypes {
   'scenarios.scenario_stored': { 1: T.ScenarioStoredV1; 2: T.ScenarioStoredV2 };
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
+  'names.name_protection_changed': { 1: T.NameProtectionChangedV1 };
   'worlds.world_created': { 1: T.WorldCreatedV1 };
   'worlds.world_deleted': { 1: T.WorldDeletedV1 };
   'worlds.turn_committed': { 1: T.TurnCommittedV1 };

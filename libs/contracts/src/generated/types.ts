@@ -453,6 +453,10 @@ export type Actor = string;
  */
 export type ExecutionRunStatus = "pending" | "running" | "completed" | "failed" | "canceled";
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId1 = string;
+/**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "text".
  */
@@ -491,6 +495,10 @@ export type Timebox = string;
  */
 export type Reason = string;
 /**
+ * A kind of work done under a directive: the operation that does it (create_world, run_turn, move_name).
+ */
+export type WorkType = string;
+/**
  * Required, and only draft or proposed: approval happens through policy, never by assertion.
  */
 export type DirectiveStatus1 = "draft" | "proposed" | "approved" | "blocked" | "executing" | "complete" | "aborted";
@@ -502,6 +510,19 @@ export type DirectiveStatus1 = "draft" | "proposed" | "approved" | "blocked" | "
  */
 export type LabelList = Label[];
 /**
+ * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "workType".
+ */
+export type Label1 = string;
+/**
+ * The work types (operations: create_world, run_turn, move_name) that need a directive under this policy; absent: none.
+ *
+ * @maxItems 200
+ */
+export type LabelList1 = Label[];
+/**
  * The JSON Schema of a directive, every reference inlined.
  */
 export type JsonObject1 = {[key: string]: unknown};
@@ -512,20 +533,36 @@ export type Sha256Hex3 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
-export type Label1 = string;
+export type Label2 = string;
 /**
- * An RFC 3339 date-time in UTC.
+ * A UUID, in lowercase hex with dashes.
  */
-export type Timestamp1 = string;
+export type GovernanceId2 = string;
 /**
  * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
  * via the `definition` "note".
  */
 export type Note = string | null;
 /**
+ * An RFC 3339 date-time in UTC.
+ */
+export type Timestamp1 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId3 = string;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex4 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId4 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId5 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -573,7 +610,7 @@ export type JsonObject3 = {[key: string]: unknown};
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
-export type Label2 = string;
+export type Label3 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -581,7 +618,7 @@ export type Sha256Hex5 = string;
 /**
  * A world's slug: the label grammar.
  */
-export type Label3 = string;
+export type Label4 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -627,16 +664,20 @@ export type TurnNumber = number;
  */
 export type TurnNumber1 = number;
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId6 = string;
+/**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  *
  * This interface was referenced by `WorldsDefinitions`'s JSON-Schema
  * via the `definition` "worldSlug".
  */
-export type Label4 = string;
+export type Label5 = string;
 /**
  * A world's slug: the label grammar.
  */
-export type Label5 = string;
+export type Label6 = string;
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -644,7 +685,7 @@ export type TurnNumber2 = number;
 /**
  * A world's slug: the label grammar.
  */
-export type Label6 = string;
+export type Label7 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -664,7 +705,7 @@ export type Sha256Hex8 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
-export type Label7 = string;
+export type Label8 = string;
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -684,15 +725,19 @@ export type Sha256Hex10 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
-export type Label8 = string;
-/**
- * A world's slug: the label grammar.
- */
 export type Label9 = string;
 /**
  * A world's slug: the label grammar.
  */
 export type Label10 = string;
+/**
+ * A world's slug: the label grammar.
+ */
+export type Label11 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId7 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -3122,6 +3167,26 @@ export interface NameMovedV2 {
    * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
    */
   actor: string | null;
+  directive_id?: GovernanceId1;
+}
+/**
+ * A name was protected or its protection lifted (protect_name, unprotect_name); none when it already was in that state.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameProtectionChangedV1".
+ */
+export interface NameProtectionChangedV1 {
+  name: Label;
+  /**
+   * true: the name now moves only under an approved directive naming it; false: the protection was lifted.
+   */
+  protected: boolean;
+  /**
+   * Who changed it: the principal the gateway authenticated (docs/security.md); null when no outside caller did.
+   */
+  actor: string | null;
+  note: string | null;
+  changed_at: Timestamp;
 }
 /**
  * A derivation (an assembly, or a fork with its parent edges) was recorded.
@@ -3343,6 +3408,52 @@ export interface Artifact {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "AuthorizeWorkReply".
+ */
+export interface AuthorizeWorkReply {
+  /**
+   * Whether the active policy requires a directive for this work.
+   */
+  required: boolean;
+  directive_id: GovernanceId | null;
+  /**
+   * The directive's execution run that keeps its spend (null without a directive).
+   */
+  run_id: GovernanceId | null;
+  /**
+   * What the directive has spent, over all its execution runs (null without a directive).
+   */
+  spent: Spend | null;
+  budget: Budget | null;
+}
+/**
+ * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "spend".
+ */
+export interface Spend {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
+}
+/**
+ * Asked by a service before it does work that may need a directive: whether the active policy requires one for this work, and if a directive is given, whether it may be worked under now (approved or executing, budget not spent, and for move_name, it names the subject).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "AuthorizeWorkRequest".
+ */
+export interface AuthorizeWorkRequest {
+  work: WorkType;
+  directive_id?: GovernanceId;
+  /**
+   * What the work is on: a world's slug, a name.
+   */
+  subject?: string;
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "CreateDirectiveReply".
  */
 export interface CreateDirectiveReply {
@@ -3389,6 +3500,15 @@ export interface ExecutionRun {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   created_at: Timestamp;
+  spent?: Spend1;
+}
+/**
+ * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
+ */
+export interface Spend1 {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
 }
 /**
  * Start tracking an attempt at an approved (or executing) directive: status pending.
@@ -3532,6 +3652,7 @@ export interface PolicyConfig {
   scope_allowlist: LabelList;
   human_required_scopes: LabelList;
   human_required_types: LabelList;
+  directive_required_work?: LabelList1;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3818,6 +3939,56 @@ export interface RecallRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordSpendReply".
+ */
+export interface RecordSpendReply {
+  run_id: GovernanceId;
+  /**
+   * Charges counted now (keys seen before are not).
+   */
+  recorded: number;
+  spent: Spend2;
+  budget: Budget | null;
+  /**
+   * Whether the budget is spent: further work under the directive is refused.
+   */
+  exhausted: boolean;
+}
+/**
+ * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
+ */
+export interface Spend2 {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
+}
+/**
+ * Adds priced charges (one per LLM call) to the running total of a directive's execution run. Idempotent per charge key: a key already recorded is not counted again, so a retried report never doubles the spend.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RecordSpendRequest".
+ */
+export interface RecordSpendRequest {
+  directive_id: GovernanceId;
+  work: WorkType;
+  subject?: string;
+  /**
+   * @maxItems 1000
+   */
+  charges: {
+    /**
+     * Identifies the charge (the reporting service's LLM call); recorded once.
+     */
+    key: string;
+    model: string;
+    tokens: TokenCount;
+    amount: MoneyAmount;
+    currency: Currency;
+  }[];
+  actor?: Actor;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "RejectDirectiveReply".
  */
 export interface RejectDirectiveReply {
@@ -4055,7 +4226,7 @@ export interface ListNamesRequest {
    * Most names in one page (default 100).
    */
   limit?: number;
-  after?: Label1;
+  after?: Label2;
 }
 /**
  * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
@@ -4101,6 +4272,7 @@ export interface NameHistoryEntry {
    */
   actor?: string | null;
   changed_at: Timestamp;
+  directive_id?: GovernanceId2;
 }
 /**
  * Moves of a name, newest first.
@@ -4118,6 +4290,28 @@ export interface NameHistoryRequest {
    * The previous page's next_before_id: entries older than this one.
    */
   before_id?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProtectNameReply".
+ */
+export interface ProtectNameReply {
+  name: Label;
+  protected: boolean;
+  /**
+   * False when the name already was in that state.
+   */
+  changed: boolean;
+}
+/**
+ * Mark a name protected: from now on it moves only under an approved directive that names it.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ProtectNameRequest".
+ */
+export interface ProtectNameRequest {
+  name: Label;
+  note?: Note;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4168,6 +4362,29 @@ export interface SetScenarioNameRequest {
    */
   expected_current_hash?: Sha256Hex | null;
   note?: Note;
+  directive_id?: GovernanceId3;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnprotectNameReply".
+ */
+export interface UnprotectNameReply {
+  name: Label;
+  protected: boolean;
+  /**
+   * False when the name already was in that state.
+   */
+  changed: boolean;
+}
+/**
+ * Lift the protection of a name.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnprotectNameRequest".
+ */
+export interface UnprotectNameRequest {
+  name: Label;
+  note?: Note;
 }
 /**
  * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
@@ -4196,6 +4413,7 @@ export interface UnsetScenarioNameRequest {
   name: Label;
   expected_current_hash?: Sha256Hex4;
   note?: Note;
+  directive_id?: GovernanceId4;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4220,6 +4438,7 @@ export interface UpdateScenarioNamesRequest {
    */
   updates: [NameUpdate, ...NameUpdate[]];
   note?: Note;
+  directive_id?: GovernanceId5;
 }
 export interface NameUpdate {
   name: Label;
@@ -4613,7 +4832,7 @@ export interface CognitionProfileContent {
  * via the `definition` "GetScenarioRequest".
  */
 export interface GetScenarioRequest {
-  name?: Label2;
+  name?: Label3;
   hash?: Sha256Hex5;
 }
 /**
@@ -4762,7 +4981,7 @@ export interface Page {
  * via the `definition` "CreateWorldReply".
  */
 export interface CreateWorldReply {
-  slug: Label3;
+  slug: Label4;
   name: string;
   created_at: Timestamp;
   scenario_hash: Sha256Hex6;
@@ -4830,7 +5049,7 @@ export interface LlmUsage {
  * via the `definition` "CreateWorldRequest".
  */
 export interface CreateWorldRequest {
-  slug: Label3;
+  slug: Label4;
   /**
    * Display name (default "<scenario label> #<slug>").
    */
@@ -4838,6 +5057,7 @@ export interface CreateWorldRequest {
   scenario_ref: WorldScenarioRef;
   mind?: Mind;
   engine?: WorldEngine;
+  directive_id?: GovernanceId6;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -4866,7 +5086,7 @@ export interface WorldsDefinitions {
  * via the `definition` "DeleteWorldReply".
  */
 export interface DeleteWorldReply {
-  slug: Label3;
+  slug: Label4;
   name: string;
   scenario_label: string;
   scenario_hash: Sha256Hex;
@@ -4879,7 +5099,7 @@ export interface DeleteWorldReply {
  * via the `definition` "DeleteWorldRequest".
  */
 export interface DeleteWorldRequest {
-  world_slug: Label3;
+  world_slug: Label4;
 }
 /**
  * What is kept of a deleted world.
@@ -4888,7 +5108,7 @@ export interface DeleteWorldRequest {
  * via the `definition` "DeletedWorldRecord".
  */
 export interface DeletedWorldRecord {
-  slug: Label3;
+  slug: Label4;
   name: string;
   scenario_label: string;
   scenario_hash: Sha256Hex;
@@ -4901,7 +5121,7 @@ export interface DeletedWorldRecord {
  * via the `definition` "ForkWorldReply".
  */
 export interface ForkWorldReply {
-  slug: Label3;
+  slug: Label4;
   name: string;
   created_at: Timestamp;
   scenario_hash: Sha256Hex6;
@@ -4928,9 +5148,9 @@ export interface ForkWorldReply {
  * via the `definition` "ForkWorldRequest".
  */
 export interface ForkWorldRequest {
-  world_slug: Label5;
+  world_slug: Label6;
   turn: TurnNumber2;
-  slug: Label6;
+  slug: Label7;
   name?: string;
   scenario_ref?: WorldScenarioRef1;
 }
@@ -4950,7 +5170,7 @@ export interface WorldScenarioRef1 {
  */
 export interface GetLlmCallReply {
   hash: Sha256Hex7;
-  world_slug: Label3;
+  world_slug: Label4;
   turn: number;
   agent_id: string;
   phase: "perceive" | "intend" | "adjudicate";
@@ -4981,7 +5201,7 @@ export interface GetLlmCallRequest {
  * via the `definition` "GetTurnStatusReply".
  */
 export interface GetTurnStatusReply {
-  world_slug: Label3;
+  world_slug: Label4;
   attempt_id: number;
   status: "queued" | "running" | "committed" | "failed";
   produced_turn: TurnNumber1 | null;
@@ -4997,7 +5217,7 @@ export interface GetTurnStatusReply {
  * via the `definition` "GetTurnStatusRequest".
  */
 export interface GetTurnStatusRequest {
-  world_slug: Label3;
+  world_slug: Label4;
   attempt_id: number;
   /**
    * Wait up to this long for the attempt to finish before answering (default 0: answer at once).
@@ -5045,7 +5265,7 @@ export interface GetWorldReply {
  * via the `definition` "WorldMeta".
  */
 export interface WorldMeta {
-  slug: Label3;
+  slug: Label4;
   name: string;
   created_at: Timestamp;
   scenario_hash: Sha256Hex6;
@@ -5083,7 +5303,7 @@ export interface MemoryCut {
  * via the `definition` "GetWorldRequest".
  */
 export interface GetWorldRequest {
-  world_slug: Label3;
+  world_slug: Label4;
   turn?: TurnNumber3;
   /**
    * The previous page's next_cursor: the next environments and entities of the same state (send the same world_slug, and turn if you gave one).
@@ -5113,7 +5333,7 @@ export interface ListLlmCallsReply {
  */
 export interface LlmCallSummary {
   hash: Sha256Hex8;
-  world_slug: Label3;
+  world_slug: Label4;
   turn: number;
   agent_id: string;
   phase: "perceive" | "intend" | "adjudicate";
@@ -5131,14 +5351,14 @@ export interface LlmCallSummary {
  * via the `definition` "ListLlmCallsRequest".
  */
 export interface ListLlmCallsRequest {
-  world_slug: Label3;
+  world_slug: Label4;
   /**
    * Only calls made for this turn.
    */
   turn?: number;
   agent_id?: Label;
   phase?: "perceive" | "intend" | "adjudicate";
-  profile?: Label7;
+  profile?: Label8;
   /**
    * The previous page's next_cursor.
    *
@@ -5192,7 +5412,7 @@ export interface TurnEvent {
  * via the `definition` "ListTurnEventsRequest".
  */
 export interface ListTurnEventsRequest {
-  world_slug: Label3;
+  world_slug: Label4;
   turn?: TurnNumber4;
   /**
    * Only events of this kind.
@@ -5233,7 +5453,7 @@ export interface ListWorldsReply {
  * via the `definition` "WorldSummary".
  */
 export interface WorldSummary {
-  slug: Label3;
+  slug: Label4;
   name: string;
   created_at: Timestamp;
   scenario_hash: Sha256Hex9;
@@ -5257,7 +5477,7 @@ export interface WorldSummary {
  */
 export interface ListWorldsRequest {
   scenario_hash?: Sha256Hex10;
-  scenario_label?: Label8;
+  scenario_label?: Label9;
   /**
    * The previous page's next_cursor.
    *
@@ -5280,7 +5500,7 @@ export interface ListWorldsRequest {
  * via the `definition` "ReplayWorldReply".
  */
 export interface ReplayWorldReply {
-  world_slug: Label9;
+  world_slug: Label10;
   /**
    * Every turn's state_hash equals the original's.
    */
@@ -5301,8 +5521,8 @@ export interface ReplayDivergence {
  * via the `definition` "ReplayWorldRequest".
  */
 export interface ReplayWorldRequest {
-  world_slug: Label3;
-  slug?: Label10;
+  world_slug: Label4;
+  slug?: Label11;
 }
 /**
  * The attempts queued, in the order they will run.
@@ -5331,9 +5551,10 @@ export interface RunTurnReply {
  * via the `definition` "RunTurnRequest".
  */
 export interface RunTurnRequest {
-  world_slug: Label3;
+  world_slug: Label4;
   /**
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
+  directive_id?: GovernanceId7;
 }

@@ -1,4 +1,12 @@
-import { conflict, invalidArgument, notFound, type CrucibleError } from '@crucible/contracts';
+import {
+  conflict,
+  CrucibleError,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  type Budget,
+  type Spend,
+} from '@crucible/contracts';
 
 /** `invalid_argument`/`invalid_transition`: `from → to` is not an edge of the lifecycle. */
 export function invalidTransition(
@@ -106,4 +114,64 @@ export function roleExists(name: string): CrucibleError {
 /** `not_found` with reason `<what>_not_found` at `path`. */
 export function recordNotFound(what: string, id: string, path: string): CrucibleError {
   return notFound(`no ${what.replace('_', ' ')} ${id}`, { reason: `${what}_not_found`, path, id });
+}
+
+/** `permission_denied`/`directive_required`: the active policy wants a directive for this work. */
+export function directiveRequired(work: string, policyVersion: string): CrucibleError {
+  return permissionDenied(
+    'directive_required',
+    `${work} requires a directive under policy ${policyVersion}: give the directive_id of an approved one`,
+    { path: '/directive_id', work, policy_version: policyVersion },
+  );
+}
+
+/** `conflict`/`directive_not_approved`: work is done under approved or executing directives only. */
+export function directiveNotWorkable(id: string, status: string): CrucibleError {
+  return conflict(
+    `directive ${id} is ${status}; work is done under approved or executing directives only`,
+    { reason: 'directive_not_approved', path: '/directive_id', id, status },
+  );
+}
+
+/** `permission_denied`/`directive_does_not_name`: a protected name moves under a directive naming it. */
+export function directiveDoesNotName(id: string, subject: string): CrucibleError {
+  return permissionDenied(
+    'directive_does_not_name',
+    `directive ${id} does not name ${subject} (payload.names)`,
+    { path: '/subject', id, subject },
+  );
+}
+
+/**
+ * `resource_exhausted`/`budget_exhausted`: the directive's budget is spent.
+ * Not retryable: the same request fails until the budget changes.
+ */
+export function budgetExhaustedError(
+  id: string,
+  runId: string | null,
+  spent: Spend,
+  budget: Budget,
+): CrucibleError {
+  const what = [
+    budget.amount !== undefined ? `${spent.amount} of ${budget.amount} ${budget.currency}` : null,
+    budget.tokens !== undefined ? `${spent.tokens} of ${budget.tokens} tokens` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(', ');
+  return new CrucibleError(
+    'resource_exhausted',
+    `the budget of directive ${id} is spent (${what}); no further work is done under it`,
+    { reason: 'budget_exhausted', path: '/directive_id', id, run_id: runId, spent, budget },
+    { retryable: false },
+  );
+}
+
+/** `invalid_argument`/`currency_mismatch`: a run keeps its spend in one currency. */
+export function currencyMismatch(index: number, currency: string, expected: string): CrucibleError {
+  return invalidArgument(
+    `/charges/${index}/currency`,
+    'currency_mismatch',
+    `charge in ${currency}, but the directive's spend is kept in ${expected}`,
+    { currency, expected },
+  );
 }

@@ -7,7 +7,9 @@ import type {
   ExecutionRun,
   ExecutionRunStatus,
   PolicyDecision,
+  Spend,
 } from '@crucible/contracts';
+import { normalizeAmount } from '../domain/budget';
 import type {
   ArtifactRow,
   DecisionRow,
@@ -63,6 +65,16 @@ export function runRecord(row: ExecutionRunRow): ExecutionRun {
     started_at: isoOrNull(row.started_at),
     completed_at: isoOrNull(row.completed_at),
     created_at: iso(row.created_at),
+    spent: spentOf(row),
+  };
+}
+
+/** What a run has spent (a row built before insert has spent nothing). */
+export function spentOf(row: ExecutionRunRow): Spend {
+  return {
+    amount: normalizeAmount(row.spent_amount ?? '0'),
+    currency: row.spent_currency ?? null,
+    tokens: Number(row.spent_tokens ?? 0),
   };
 }
 

@@ -7,12 +7,15 @@ import type { DirectiveStore } from '../store/directive-store';
 import type { MemoryStore } from '../store/memory-store';
 import type { PolicyStore } from '../store/policy-store';
 import type { RecordStore } from '../store/record-store';
+import type { SpendStore } from '../store/spend-store';
 
 /** What every handler (and flow) of the governance service is given. */
 export interface GovernanceDeps {
   readonly directives: DirectiveStore;
   readonly policies: PolicyStore;
   readonly records: RecordStore;
+  /** Execution runs' spend (budgets). */
+  readonly spend: SpendStore;
   readonly memories: MemoryStore;
   /** The datum schemas of schemas/memories/, by name. */
   readonly memorySchemas: ReadonlyMap<string, VersionedSchema>;

@@ -11,6 +11,7 @@ import { getPolicy, setPolicy } from './policy';
 import { createRole, listRoles } from './roles';
 import { createExecutionRun, transitionExecutionRun } from './runs';
 import { transitionDirective } from './transition-directive';
+import { authorizeWorkHandler, recordSpendHandler } from './work';
 
 /** Binds every operation of the governance service to its handler. */
 export function registerHandlers(server: RpcServer, deps: GovernanceDeps, catalog: Catalog): void {
@@ -37,5 +38,7 @@ export function registerHandlers(server: RpcServer, deps: GovernanceDeps, catalo
     .handle('get_artifact', (r) => getArtifact(deps, r))
     .handle('remember', (r) => remember(deps, catalog.registry, r))
     .handle('recall', (r, ctx) => recall(deps, r, ctx))
-    .handle('search_memories', (r) => searchMemories(deps, r));
+    .handle('search_memories', (r) => searchMemories(deps, r))
+    .handle('authorize_work', (r) => authorizeWorkHandler(deps, r))
+    .handle('record_spend', (r, ctx) => recordSpendHandler(deps, r, ctx));
 }

@@ -37,6 +37,11 @@ export interface ExecutionRunRow {
   started_at: Date | null;
   completed_at: Date | null;
   created_at: Date;
+  /** NUMERIC as text (migration 0003); absent on rows built before insert. */
+  spent_amount?: string;
+  spent_currency?: string | null;
+  /** BIGINT as text. */
+  spent_tokens?: string | number;
 }
 
 export interface RunHistoryRow {
@@ -90,4 +95,18 @@ export interface PendingReviewRow {
   proposed_at: Date;
   due_at: Date | null;
   escalated_at: Date | null;
+}
+
+export interface SpendEntryRow {
+  key: string;
+  directive_id: string;
+  run_id: string;
+  work: string;
+  subject: string | null;
+  model: string;
+  tokens: number;
+  amount: string;
+  currency: string;
+  actor: string;
+  recorded_at: Date;
 }

@@ -1,4 +1,10 @@
-import { conflict, invalidArgument, notFound, type CrucibleError } from '@crucible/contracts';
+import {
+  conflict,
+  invalidArgument,
+  notFound,
+  permissionDenied,
+  type CrucibleError,
+} from '@crucible/contracts';
 
 /** One compare-and-swap that did not hold. */
 export interface CasFailure {
@@ -66,5 +72,14 @@ export function duplicateName(name: string, path: string, firstPath: string): Cr
       name,
       first_path: firstPath,
     },
+  );
+}
+
+/** `permission_denied`/`name_protected`: a protected name moves only under a directive naming it. */
+export function nameProtected(name: string): CrucibleError {
+  return permissionDenied(
+    'name_protected',
+    `${name} is protected: it moves only under an approved directive that names it (directive_id)`,
+    { path: '/directive_id', name },
   );
 }

@@ -1,6 +1,6 @@
 import type { NameChange } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
-import { scenarioNotFound } from '../domain/name-errors';
+import { nameProtected, scenarioNotFound } from '../domain/name-errors';
 import { targetHashes } from '../domain/name-intents';
 import { decideMoves, type AcceptedMove, type NameIntent } from '../domain/name-move';
 import type { NamesDeps } from '../handlers/deps';
@@ -19,12 +19,19 @@ import { nameMovedEvent } from './name-events';
  *    and one `name_moved` outbox row per moved name, all at one time, each
  *    naming the caller (`ctx.principal`, docs/security.md) as its actor. The
  *    store's transaction wakes the outbox relay once it has committed.
+ *
+ * Protected names (docs/services/names.md, "Protected names"): before the
+ * transaction, governance is asked about every name when a directive is
+ * given (it must be approved and name each one), and a protected name without
+ * a directive is refused; under the locks, a name protected meanwhile is
+ * refused too. The directive lands in every history row and event.
  */
 export async function moveNames(
   deps: NamesDeps,
   intents: readonly NameIntent[],
   note: string | null,
   ctx: RpcContext,
+  directiveId?: string,
 ): Promise<NameChange[]> {
   const targets = targetHashes(intents);
   if (targets.size > 0) {
@@ -33,8 +40,14 @@ export async function moveNames(
   }
 
   const names = intents.map((intent) => intent.name);
+  await checkProtection(deps, names, directiveId, ctx, await deps.store.protectedAmong(names));
   return deps.store.transaction(async (trx) => {
     await deps.store.lockNames(names, trx);
+    // protect_name takes the same locks: what is protected now stays so until commit.
+    if (directiveId === undefined) {
+      const [name] = await deps.store.protectedAmong(names, trx);
+      if (name !== undefined) throw nameProtected(name);
+    }
     const accepted = decideMoves(intents, await deps.store.currentHashes(names, trx));
     const moves = accepted.filter(isMove);
     const at = await deps.store.moveTime(trx);
@@ -45,6 +58,7 @@ export async function moveNames(
         new_hash: m.to,
         note,
         actor: ctx.principal ?? null,
+        directive_id: directiveId ?? null,
         changed_at: at,
       })),
       trx,
@@ -67,6 +81,7 @@ export async function moveNames(
           changed_at: at.toISOString(),
           note,
           actor: ctx.principal ?? null,
+          ...(directiveId === undefined ? {} : { directive_id: directiveId }),
         }),
       ),
       trx,
@@ -84,6 +99,27 @@ export async function moveNames(
         : unchanged(move.name, move.current),
     );
   });
+}
+
+/**
+ * A directive, when given, is checked for every name (it vouches for the
+ * whole move); without one, no name may be protected.
+ */
+async function checkProtection(
+  deps: NamesDeps,
+  names: readonly string[],
+  directiveId: string | undefined,
+  ctx: RpcContext,
+  protectedNames: ReadonlySet<string>,
+): Promise<void> {
+  if (directiveId === undefined) {
+    const [name] = protectedNames;
+    if (name !== undefined) throw nameProtected(name);
+    return;
+  }
+  for (const name of new Set(names)) {
+    await deps.governance.authorizeMove(directiveId, name, ctx.correlationId);
+  }
 }
 
 type Move = Extract<AcceptedMove, { kind: 'move' }>;

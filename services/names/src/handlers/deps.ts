@@ -1,5 +1,6 @@
 import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import type { GovernanceGate } from '../clients/governance-gate';
 import type { ScenarioDirectory } from '../clients/scenario-directory';
 import type { NameStore } from '../store/name-store';
 
@@ -9,6 +10,8 @@ export interface NamesDeps {
   readonly store: NameStore;
   /** Whether target hashes are stored scenarios (the scenarios service). */
   readonly scenarios: ScenarioDirectory;
+  /** Whether a directive allows moving a name (the governance service; protected names). */
+  readonly governance: GovernanceGate;
   /** Builds the rows of the service's events (the store writes them). */
   readonly events: Pick<Outbox, 'event'>;
   readonly logger: Logger;

@@ -10,7 +10,13 @@ export async function setScenarioName(
   request: SetScenarioNameRequest,
   ctx: RpcContext,
 ): Promise<SetScenarioNameReply> {
-  const [change] = await moveNames(deps, [setIntent(request)], request.note ?? null, ctx);
+  const [change] = await moveNames(
+    deps,
+    [setIntent(request)],
+    request.note ?? null,
+    ctx,
+    request.directive_id,
+  );
   if (change === undefined) throw new Error('moveNames answered no change for one intent');
   return change;
 }

@@ -10,7 +10,13 @@ export async function unsetScenarioName(
   request: UnsetScenarioNameRequest,
   ctx: RpcContext,
 ): Promise<UnsetScenarioNameReply> {
-  const [change] = await moveNames(deps, [unsetIntent(request)], request.note ?? null, ctx);
+  const [change] = await moveNames(
+    deps,
+    [unsetIntent(request)],
+    request.note ?? null,
+    ctx,
+    request.directive_id,
+  );
   if (change === undefined) throw new Error('moveNames answered no change for one intent');
   return change;
 }

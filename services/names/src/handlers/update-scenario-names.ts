@@ -10,6 +10,12 @@ export async function updateScenarioNames(
   request: UpdateScenarioNamesRequest,
   ctx: RpcContext,
 ): Promise<UpdateScenarioNamesReply> {
-  const changes = await moveNames(deps, batchIntents(request.updates), request.note ?? null, ctx);
+  const changes = await moveNames(
+    deps,
+    batchIntents(request.updates),
+    request.note ?? null,
+    ctx,
+    request.directive_id,
+  );
   return { changes };
 }

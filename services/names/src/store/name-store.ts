@@ -3,6 +3,7 @@ import type { Outbox, OutboxRow } from '@crucible/messaging';
 
 const NAMES = 'scenario_names';
 const HISTORY = 'scenario_name_history';
+const PROTECTED = 'protected_names';
 
 /**
  * First key of the two-key advisory locks on names: keeps them apart from
@@ -27,6 +28,8 @@ export interface HistoryRow {
   note: string | null;
   /** Who moved it (the authenticated principal); null before actors were recorded. */
   actor: string | null;
+  /** The directive the move was made under (migration 0004); null without one. */
+  directive_id: string | null;
   changed_at: Date;
 }
 
@@ -188,6 +191,34 @@ export class NameStore {
       .select<HistoryRow[]>(...HISTORY_COLUMNS);
   }
 
+  /** Which of `names` are protected (protect_name). */
+  async protectedAmong(names: readonly string[], trx?: Knex.Transaction): Promise<Set<string>> {
+    const rows = await this.db
+      .table(PROTECTED, trx)
+      .whereIn('name', [...names])
+      .select<Array<{ name: string }>>('name');
+    return new Set(rows.map((row) => row.name));
+  }
+
+  /** Marks a name protected; false when it already was. */
+  async protect(
+    row: { name: string; protected_at: Date; actor: string | null; note: string | null },
+    trx: Knex.Transaction,
+  ): Promise<boolean> {
+    const inserted = await this.db
+      .table(PROTECTED, trx)
+      .insert(row)
+      .onConflict('name')
+      .ignore()
+      .returning('name');
+    return inserted.length > 0;
+  }
+
+  /** Lifts a name's protection; false when it was not protected. */
+  async unprotect(name: string, trx: Knex.Transaction): Promise<boolean> {
+    return (await this.db.table(PROTECTED, trx).where('name', name).delete()) > 0;
+  }
+
   /** Names in name order (byte order: the columns are COLLATE "C"). */
   async list(filter: ListFilter, trx?: Knex.Transaction): Promise<NameRow[]> {
     const query = this.db.table<NameRow>(NAMES, trx);
@@ -202,6 +233,7 @@ export class NameStore {
 }
 
 const HISTORY_COLUMNS = [
+  'directive_id',
   'id',
   'name',
   'old_hash',

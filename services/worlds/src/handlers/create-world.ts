@@ -11,6 +11,15 @@ export async function createWorldHandler(
   ctx: RpcContext,
 ): Promise<CreateWorldReply> {
   checkMind(deps, request.mind);
+  // Governance first: a directive the policy requires, or one that may not be worked under, refuses here.
+  await deps.governance.authorize(
+    {
+      work: 'create_world',
+      ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
+      subject: request.slug,
+    },
+    ctx.correlationId,
+  );
   // Asked before anything is written, and outside any transaction.
   const scenario = await resolveScenario(
     deps,

@@ -1,7 +1,9 @@
 import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import type { GovernanceClient } from '../clients/governance-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { MindFactory } from '../minds';
+import type { AttemptDirectiveStore } from '../store/attempt-directive-store';
 import type { LlmCallStore } from '../store/llm-call-store';
 import type { TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
@@ -16,6 +18,10 @@ export interface WorldsDeps {
   readonly calls: LlmCallStore;
   /** Calls to the scenarios service. */
   readonly scenarios: ScenariosClient;
+  /** Calls to the governance service: may this work be done (policy, directive, budget)? */
+  readonly governance: GovernanceClient;
+  /** The directive each queued attempt runs under. */
+  readonly attemptDirectives: AttemptDirectiveStore;
   /** Builds the rows of the service's events (the stores write them). */
   readonly events: Pick<Outbox, 'event'>;
   /** A world's mind from its config (checked at create_world). */

@@ -23,7 +23,7 @@ export function registerHandlers(
     .handle('list_worlds', (r) => listWorlds(deps, r))
     .handle('get_world', (r, ctx) => getWorld(deps, r, ctx))
     .handle('delete_world', (r, ctx) => deleteWorld(deps, r, ctx))
-    .handle('run_turn', (r) => runTurn(deps, r))
+    .handle('run_turn', (r, ctx) => runTurn(deps, r, ctx))
     .handle('get_turn_status', (r) => getTurnStatus(deps, r))
     .handle('list_turn_events', (r) => listTurnEvents(deps, r))
     .handle('fork_world', (r, ctx) => forkWorld(deps, r, ctx))

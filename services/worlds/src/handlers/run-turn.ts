@@ -1,16 +1,36 @@
 import type { RunTurnReply, RunTurnRequest } from '@crucible/contracts';
+import type { RpcContext } from '@crucible/messaging';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
 
 /**
  * run_turn: queues one attempt per turn asked and answers at once. Workers
  * of any replica run a world's attempts one at a time, in id order.
+ * Governance is asked first (authorize_work): a directive the policy
+ * requires, a directive not approved or with its budget spent, refuses the
+ * request with nothing queued.
  */
-export async function runTurn(deps: WorldsDeps, request: RunTurnRequest): Promise<RunTurnReply> {
+export async function runTurn(
+  deps: WorldsDeps,
+  request: RunTurnRequest,
+  ctx: Pick<RpcContext, 'correlationId'>,
+): Promise<RunTurnReply> {
+  await deps.governance.authorize(
+    {
+      work: 'run_turn',
+      ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
+      subject: request.world_slug,
+    },
+    ctx.correlationId,
+  );
   const ids = await deps.store.transaction(async (trx) => {
     // Shares the row lock with delete_world: no attempt is queued for a world being deleted.
     const world = await liveWorld(deps, request.world_slug, '/world_slug', trx, { lock: true });
-    return deps.turns.enqueue(world.id, request.turns ?? 1, trx);
+    const queued = await deps.turns.enqueue(world.id, request.turns ?? 1, trx);
+    if (request.directive_id !== undefined) {
+      await deps.attemptDirectives.put(queued, request.directive_id, trx);
+    }
+    return queued;
   });
   deps.wakeWorker();
   const attempts = ids.map((id) => ({ attempt_id: id, status: 'queued' as const }));

@@ -5,6 +5,7 @@ import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
 import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
+import type { DirectiveGate } from '../pricing/directive-gate';
 import type { AttemptRow } from '../store/rows';
 import { RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
@@ -40,7 +41,12 @@ export class TurnWorker {
   private woken = false;
 
   constructor(
-    private readonly deps: CommitDeps & { readonly minds: MindFactory; readonly logger: Logger },
+    private readonly deps: CommitDeps & {
+      readonly minds: MindFactory;
+      readonly logger: Logger;
+      /** Checks and charges the turns of attempts run under a directive (budgets). */
+      readonly gate: DirectiveGate;
+    },
     private readonly options: TurnWorkerOptions,
   ) {}
 
@@ -110,6 +116,25 @@ export class TurnWorker {
     const { state } = await readTurnState(deps, world);
     const target = state.turn + 1;
     await deps.turns.setTarget(attempt.id, this.owner, target);
+    const directiveId = await deps.gate.directiveOf(attempt.id);
+    const gated = {
+      attempt_id: attempt.id,
+      world_id: world.id,
+      world_slug: world.slug,
+      turn: target,
+    };
+    if (directiveId !== undefined) {
+      // Refused (budget spent, directive not approved): failed before any LLM call, world unchanged.
+      const refused = await deps.gate.before(directiveId, gated);
+      if (refused !== undefined) {
+        await commitOutcome(deps, attempt, this.owner, state.turn, {
+          status: 'failed',
+          failure: refused,
+          events: [],
+        });
+        return;
+      }
+    }
     const controller = new AbortController();
     this.running.set(attempt.id, controller);
     let leaseLost = false;
@@ -151,7 +176,18 @@ export class TurnWorker {
         await this.release(attempt);
         return;
       }
-      await commitOutcome(deps, attempt, this.owner, state.turn, outcome);
+      // The turn's spend is recorded before it is committed, never after.
+      const unrecorded =
+        directiveId === undefined ? undefined : await deps.gate.after(directiveId, gated);
+      await commitOutcome(
+        deps,
+        attempt,
+        this.owner,
+        state.turn,
+        unrecorded === undefined
+          ? outcome
+          : { status: 'failed', failure: unrecorded, events: outcome.events },
+      );
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);

@@ -6,8 +6,10 @@ import { example, type OperationExample } from './example';
  * directive through its lifecycle (proposed for staging, where a human
  * decides; rejected, proposed again, approved, executing), its decision
  * record and a replay, an execution run and an artifact; then a memory
- * written as note v1 and read back as v2, recalled and searched. Directive, run and
- * artifact ids are random: the test binds each documented id on first sight.
+ * written as note v1 and read back as v2, recalled and searched; last, work
+ * authorized under the executing directive and an LLM call's spend recorded.
+ * Directive, run and artifact ids are random: the test binds each documented
+ * id on first sight.
  */
 export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
   example({
@@ -457,6 +459,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
         started_at: null,
         completed_at: null,
         created_at: '2026-12-05T00:16:13.017Z',
+        spent: { amount: '0', currency: null, tokens: 0 },
       },
     },
   }),
@@ -475,6 +478,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
         started_at: '2026-12-05T00:16:13.067Z',
         completed_at: null,
         created_at: '2026-12-05T00:16:13.017Z',
+        spent: { amount: '0', currency: null, tokens: 0 },
       },
       history_id: 2,
     },
@@ -573,6 +577,45 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
           score: 0.501280411827603,
         },
       ],
+    },
+  }),
+  example({
+    operation: 'authorize_work',
+    request: {
+      work: 'run_turn',
+      directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
+      subject: 'locked-room-1',
+    },
+    reply: {
+      required: false,
+      directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
+      run_id: 'aa15086d-206f-46e1-b550-694244ae9a29',
+      spent: { amount: '0', currency: null, tokens: 0 },
+      budget: { amount: '12.50', currency: 'USD', tokens: 200000 },
+    },
+  }),
+  example({
+    operation: 'record_spend',
+    request: {
+      directive_id: 'ef2b4200-319d-4469-a377-fb7373fb42c9',
+      work: 'run_turn',
+      subject: 'locked-room-1',
+      charges: [
+        {
+          key: 'worlds:llm_call:5d41402abc4b2a76b9719d911017c592ae0b1b5c5e1e5f3ad3e5b2f0d1c2b3a4',
+          model: 'gpt-4o-mini',
+          tokens: 1800,
+          amount: '0.00042',
+          currency: 'USD',
+        },
+      ],
+    },
+    reply: {
+      run_id: 'aa15086d-206f-46e1-b550-694244ae9a29',
+      recorded: 1,
+      spent: { amount: '0.00042', currency: 'USD', tokens: 1800 },
+      budget: { amount: '12.50', currency: 'USD', tokens: 200000 },
+      exhausted: false,
     },
   }),
 ];

@@ -110,4 +110,14 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
       ],
     },
   }),
+  example({
+    operation: 'protect_name',
+    request: { name: 'stable', note: 'What users run: it moves under a directive.' },
+    reply: { name: 'stable', protected: true, changed: true },
+  }),
+  example({
+    operation: 'unprotect_name',
+    request: { name: 'stable' },
+    reply: { name: 'stable', protected: false, changed: true },
+  }),
 ];
