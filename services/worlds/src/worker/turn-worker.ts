@@ -6,7 +6,7 @@ import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
 import type { AttemptRow } from '../store/rows';
-import { RecordingMind } from './recording-mind';
+import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
 
 export interface TurnWorkerOptions {
@@ -129,23 +129,40 @@ export class TurnWorker {
     );
     try {
       const settings = mindRequestSettings(world.mind, options.mindDefaults);
-      const mind = new RecordingMind(deps.minds(world.mind ?? undefined), deps.calls, {
+      const scope = {
         world_id: world.id,
         turn: target,
-        profileOf: (id) => {
+        profileOf: (id: string) => {
           const entity = state.entities[id];
           return entity === undefined ? undefined : agentOf(entity)?.cognition_profile;
         },
-      });
-      const outcome = await runTurn(state, mind, {
+      };
+      const turnOptions = {
         engine: world.engine,
         model: settings.model,
         params: settings.params,
         max_concurrency: options.maxAgentConcurrency,
         signal: controller.signal,
         validators: options.validators,
-      });
-      await mind.flush();
+      };
+      const inner = deps.minds(world.mind ?? undefined);
+      let mind = new RecordingMind(inner, deps.calls, scope);
+      await mind.prefetch();
+      let outcome = await runTurn(state, mind, turnOptions);
+      try {
+        await mind.flush();
+      } catch (error) {
+        if (!(error instanceof RecordedCallDiffers)) throw error;
+        // Another mind recorded some of these requests first: their records are the answers.
+        deps.logger.warn('recorded calls differ from the offline answers; running the turn again', {
+          attempt_id: attempt.id,
+          hashes: error.hashes.length,
+        });
+        mind = new RecordingMind(inner, deps.calls, scope, { lookupFirst: true });
+        await mind.prefetch();
+        outcome = await runTurn(state, mind, turnOptions);
+        await mind.flush();
+      }
       if (leaseLost) return;
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
         await this.release(attempt);
