@@ -7,6 +7,7 @@ import { createMindFactory, type MindFactory } from './minds';
 import { LlmCallStore } from './store/llm-call-store';
 import { TurnStore } from './store/turn-store';
 import { WorldStore } from './store/world-store';
+import { AttemptSignals } from './worker/attempt-signals';
 import { TurnWorker } from './worker/turn-worker';
 
 export const SERVICE_NAME = 'worlds';
@@ -34,8 +35,9 @@ export async function startWorldsService(
   const minds =
     options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });
   const validators = new AdjudicationValidators();
+  const signals = new AttemptSignals();
   const worker = new TurnWorker(
-    { store, turns, calls, events: core.outbox, minds, logger: core.logger },
+    { store, turns, calls, events: core.outbox, minds, logger: core.logger, signals },
     {
       concurrency: settings.workerConcurrency,
       leaseMs: settings.leaseMs,
@@ -56,6 +58,7 @@ export async function startWorldsService(
       minds,
       maxReplyBytes: infra.bus.maxPayload,
       wakeWorker: () => worker.wake(),
+      attemptFinished: (id, ms) => signals.wait(id, ms),
       logger: core.logger,
     },
     {

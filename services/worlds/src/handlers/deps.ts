@@ -24,5 +24,7 @@ export interface WorldsDeps {
   readonly maxReplyBytes: number;
   /** Tells this replica's turn worker that attempts were queued. */
   readonly wakeWorker: () => void;
+  /** Resolves when an attempt finishes in this replica, or after `ms` (get_turn_status' wait). */
+  readonly attemptFinished: (attemptId: number, ms: number) => Promise<void>;
   readonly logger: Logger;
 }

@@ -3,7 +3,10 @@ import type { AttemptRow } from '../store/rows';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
 
-/** How often a waiting get_turn_status looks again. */
+/**
+ * How often a waiting get_turn_status looks again; an attempt finished by
+ * this replica's worker wakes it at once.
+ */
 const WAIT_POLL_MS = 25;
 
 /**
@@ -19,7 +22,7 @@ export async function getTurnStatus(
   const deadline = Date.now() + (request.wait_ms ?? 0);
   let attempt = await read(deps, world.id, request.attempt_id);
   while (!finished(attempt) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    await deps.attemptFinished(attempt.id, Math.min(WAIT_POLL_MS, deadline - Date.now()));
     attempt = await read(deps, world.id, request.attempt_id);
   }
   const turn = attempt.produced_turn ?? attempt.target_turn;

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@crucible/telemetry';
 import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
-import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
+import { commitOutcome, type CommitDeps, type CommitResult } from '../flows/commit-turn';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
 import type { AttemptRow } from '../store/rows';
+import type { AttemptSignals } from './attempt-signals';
 import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
 
@@ -40,7 +41,11 @@ export class TurnWorker {
   private woken = false;
 
   constructor(
-    private readonly deps: CommitDeps & { readonly minds: MindFactory; readonly logger: Logger },
+    private readonly deps: CommitDeps & {
+      readonly minds: MindFactory;
+      readonly logger: Logger;
+      readonly signals: AttemptSignals;
+    },
     private readonly options: TurnWorkerOptions,
   ) {}
 
@@ -168,14 +173,14 @@ export class TurnWorker {
         await this.release(attempt);
         return;
       }
-      await commitOutcome(deps, attempt, this.owner, state.turn, outcome);
+      this.finished(attempt, await commitOutcome(deps, attempt, this.owner, state.turn, outcome));
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);
         return;
       }
       if (leaseLost) return;
-      await commitOutcome(deps, attempt, this.owner, state.turn, {
+      const result = await commitOutcome(deps, attempt, this.owner, state.turn, {
         status: 'failed',
         failure: {
           code: 'internal',
@@ -186,10 +191,16 @@ export class TurnWorker {
         },
         events: [],
       });
+      this.finished(attempt, result);
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
     }
+  }
+
+  /** Wakes this replica's get_turn_status waits of an attempt this worker finished. */
+  private finished(attempt: AttemptRow, result: CommitResult): void {
+    if (result !== 'lease_lost') this.deps.signals.finished(attempt.id);
   }
 
   /** Hands an attempt back to the queue (this replica is stopping). */
