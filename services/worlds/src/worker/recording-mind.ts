@@ -90,11 +90,13 @@ export class RecordingMind implements Mind {
     });
   }
 
-  /** Reads the records already made for this turn (one query); optional, it saves lookups. */
-  async prefetch(): Promise<void> {
-    for (const row of await this.calls.forTurn([this.scope.world_id], this.scope.turn)) {
-      this.known.set(row.hash, row);
-    }
+  /**
+   * Reads the records already made for this turn (one query; or takes
+   * `rows`, that query's answer read beforehand). Optional: it saves lookups.
+   */
+  async prefetch(rows?: readonly LlmCallRow[]): Promise<void> {
+    const records = rows ?? (await this.calls.forTurn([this.scope.world_id], this.scope.turn));
+    for (const row of records) this.known.set(row.hash, row);
   }
 
   async complete(request: MindRequest, signal?: AbortSignal): Promise<MindResponse> {

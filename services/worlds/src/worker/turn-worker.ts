@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@crucible/telemetry';
-import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
+import { agentOf, runTurn, type AdjudicationValidators, type WorldState } from '../kernel';
 import { commitOutcome, type CommitDeps, type CommitResult } from '../flows/commit-turn';
+import { decodeState, encodeState } from '../flows/state-codec';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
-import type { AttemptRow } from '../store/rows';
+import type { AttemptRow, StoredState, WorldRow } from '../store/rows';
 import type { AttemptSignals } from './attempt-signals';
 import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
+
+/** Worlds whose last committed state a worker keeps (see TurnWorker.stateOf). */
+const REMEMBERED_WORLDS = 64;
 
 export interface TurnWorkerOptions {
   /** Attempts run at once (each of another world, as a world's attempts run in order). */
@@ -39,6 +43,8 @@ export class TurnWorker {
   private readonly waiters = new Set<() => void>();
   /** A wake that came while no slot was idle: the next idle slot looks again at once. */
   private woken = false;
+  /** The state this worker last committed per world (the most recent REMEMBERED_WORLDS worlds). */
+  private readonly lastCommitted = new Map<number, { turn: number; state: StoredState }>();
 
   constructor(
     private readonly deps: CommitDeps & {
@@ -110,11 +116,18 @@ export class TurnWorker {
 
   private async run(attempt: AttemptRow): Promise<void> {
     const { deps, options } = this;
+    // The records a crashed attempt left for the turn, read beside the world.
+    const claimedTarget = attempt.target_turn;
+    const records =
+      claimedTarget === null
+        ? Promise.resolve(undefined)
+        : deps.calls.forTurn([attempt.world_id], claimedTarget);
+    records.catch(() => undefined);
     const world = await deps.store.worldById(attempt.world_id);
     if (!world || world.deleted_at !== null) return; // delete_world failed it already
-    const { state } = await readTurnState(deps, world);
+    const state = await this.stateOf(world);
     const target = state.turn + 1;
-    await deps.turns.setTarget(attempt.id, this.owner, target);
+    if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
     const controller = new AbortController();
     this.running.set(attempt.id, controller);
     let leaseLost = false;
@@ -152,7 +165,7 @@ export class TurnWorker {
       };
       const inner = deps.minds(world.mind ?? undefined);
       let mind = new RecordingMind(inner, deps.calls, scope);
-      await mind.prefetch();
+      await mind.prefetch(claimedTarget === target ? await records : undefined);
       let outcome = await runTurn(state, mind, turnOptions);
       try {
         await mind.flush();
@@ -173,7 +186,10 @@ export class TurnWorker {
         await this.release(attempt);
         return;
       }
-      this.finished(attempt, await commitOutcome(deps, attempt, this.owner, state.turn, outcome));
+      const encoded = outcome.status === 'committed' ? encodeState(outcome.state) : undefined;
+      const result = await commitOutcome(deps, attempt, this.owner, state.turn, outcome, encoded);
+      this.finished(attempt, result);
+      if (result === 'committed' && encoded) this.remember(world, target, encoded);
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);
@@ -195,6 +211,29 @@ export class TurnWorker {
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
+    }
+  }
+
+  /**
+   * A world's current state: the one this worker committed last, when the
+   * world is still at that turn (a committed turn never changes), decoded
+   * from the rows it wrote, exactly as reading them back would; otherwise
+   * read from the database.
+   */
+  private async stateOf(world: WorldRow): Promise<WorldState> {
+    const last = this.lastCommitted.get(world.id);
+    if (last !== undefined && last.turn === world.current_turn) {
+      return decodeState(world.slug, last.state.manifest, last.state.pieces);
+    }
+    return (await readTurnState(this.deps, world)).state;
+  }
+
+  private remember(world: WorldRow, turn: number, state: StoredState): void {
+    this.lastCommitted.delete(world.id);
+    this.lastCommitted.set(world.id, { turn, state });
+    if (this.lastCommitted.size > REMEMBERED_WORLDS) {
+      const oldest = this.lastCommitted.keys().next().value;
+      if (oldest !== undefined) this.lastCommitted.delete(oldest);
     }
   }
 
