@@ -76,7 +76,9 @@ export async function replayWorld(
       const mind = new ReplayMind(deps.calls, turn);
       // The source's own records of this turn: those of the world that owns it in the chain.
       await mind.prefetch(
-        segments.filter((s) => s.from <= turn && (s.to === null || turn <= s.to)).map((s) => s.world_id),
+        segments
+          .filter((s) => s.from <= turn && (s.to === null || turn <= s.to))
+          .map((s) => s.world_id),
       );
       outcome = await runTurn(state, mind, {
         engine: source.engine,

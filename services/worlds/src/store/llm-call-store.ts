@@ -2,8 +2,12 @@ import type { Knex, ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
 import type { LlmCallRow, UsageTotals } from './rows';
 
-/** A call to record (recorded_at is the database's). */
-export type NewLlmCall = Omit<LlmCallRow, 'recorded_at'>;
+/**
+ * A call to record (recorded_at is the database's); `request` is the
+ * request's canonical JSON text, stored as it is (not parsed and written
+ * again: an adjudicate request holds the whole world).
+ */
+export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonly request: string };
 
 /** list_llm_calls' filter. */
 export interface LlmCallFilter {
@@ -83,7 +87,6 @@ export class LlmCallStore implements CallRecords {
       .insert(
         [...unique.values()].map((call) => ({
           ...call,
-          request: JSON.stringify(call.request),
           params: JSON.stringify(call.params),
         })),
       )

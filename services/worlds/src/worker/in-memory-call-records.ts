@@ -38,7 +38,8 @@ export class InMemoryCallRecords implements CallRecords {
     const inserted = new Set<string>();
     for (const call of calls) {
       if (this.rows.has(call.hash)) continue;
-      this.rows.set(call.hash, { ...call, recorded_at: new Date() });
+      const request = JSON.parse(call.request) as Record<string, unknown>;
+      this.rows.set(call.hash, { ...call, request, recorded_at: new Date() });
       inserted.add(call.hash);
     }
     return later(inserted);

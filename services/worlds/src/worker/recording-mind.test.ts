@@ -10,7 +10,11 @@ import {
   ReplayRecordMissing,
 } from './recording-mind';
 
-function request(agent: string, phase: 'perceive' | 'intend' = 'perceive', text = 'look'): MindRequest {
+function request(
+  agent: string,
+  phase: 'perceive' | 'intend' = 'perceive',
+  text = 'look',
+): MindRequest {
   return {
     model: 'm1',
     messages: [
@@ -42,9 +46,18 @@ class CountingMind implements Mind {
   }
 }
 
-const scope = { world_id: 7, turn: 4, profileOf: (id: string) => (id === 'ann' ? 'seer' : undefined) };
+const scope = {
+  world_id: 7,
+  turn: 4,
+  profileOf: (id: string) => (id === 'ann' ? 'seer' : undefined),
+};
 
-function recordOf(req: MindRequest, content: string, world_id = 7, turn = 4): Omit<LlmCallRow, 'recorded_at'> {
+function recordOf(
+  req: MindRequest,
+  content: string,
+  world_id = 7,
+  turn = 4,
+): Omit<LlmCallRow, 'recorded_at'> {
   return {
     hash: mindRequestHash(req),
     request: {},
@@ -59,7 +72,7 @@ function recordOf(req: MindRequest, content: string, world_id = 7, turn = 4): Om
     world_id,
     turn,
     agent_id: req.purpose.agent_id,
-    phase: req.purpose.phase as 'perceive',
+    phase: req.purpose.phase,
     profile_label: null,
   };
 }
@@ -123,7 +136,7 @@ describe('RecordingMind', () => {
     expect(inner.calls).toBe(0);
   });
 
-  it("batches the lookups and writes of concurrent calls: one round trip each, not one per call", async () => {
+  it('batches the lookups and writes of concurrent calls: one round trip each, not one per call', async () => {
     const records = new InMemoryCallRecords();
     const inner = new CountingMind();
     const mind = new RecordingMind(inner, records, scope);

@@ -114,7 +114,7 @@ export class RecordingMind implements Mind {
     if (!this.lookupFirst) this.used.set(hash, response.content);
     const write = this.writes.add({
       hash,
-      request: JSON.parse(mindRequestCanonicalJson(request)) as Record<string, unknown>,
+      request: mindRequestCanonicalJson(request),
       content: response.content,
       finish_reason: response.finish_reason,
       input_tokens: response.usage.input_tokens,
