@@ -1,7 +1,7 @@
 /**
  * Runs items in batches with at most one batch in flight: an item added
- * while the runner is idle starts a batch at the end of the current tick
- * (so items added together travel together); items added while a batch is
+ * while the runner is idle starts a batch once the current synchronous code
+ * is done (so items added together travel together); items added while a batch is
  * in flight wait and go, all together, in the next one. Under load a batch
  * holds everything that queued during one round trip, so the number of
  * round trips stays near one per round-trip time, however many callers.
@@ -35,9 +35,11 @@ export class BatchRunner<I, O> {
   private schedule(): void {
     if (this.scheduled || this.inFlight !== undefined) return;
     this.scheduled = true;
-    // setImmediate, not a microtask: callers that start together in one
-    // tick (the agents of a simultaneous phase) all get into the batch.
-    setImmediate(() => {
+    // A microtask, not a macrotask: a lone caller (the sequential engine's
+    // one call at a time) waits for no turn of the event loop; callers that
+    // start in the same tick share the batch, and under load everything
+    // that queues during a round trip shares the next one.
+    queueMicrotask(() => {
       this.scheduled = false;
       this.next();
     });
