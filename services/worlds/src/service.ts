@@ -59,6 +59,7 @@ export async function startWorldsService(
       maxReplyBytes: infra.bus.maxPayload,
       wakeWorker: () => worker.wake(),
       attemptFinished: (id, ms) => signals.wait(id, ms),
+      attemptRunningHere: (id) => signals.runningHere(id),
       logger: core.logger,
     },
     {

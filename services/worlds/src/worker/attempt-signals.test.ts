@@ -28,4 +28,13 @@ describe('AttemptSignals', () => {
     await signals.wait(9, 10_000);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it('says which attempts the worker of this replica is running', () => {
+    const signals = new AttemptSignals();
+    signals.started(3);
+    expect(signals.runningHere(3)).toBe(true);
+    expect(signals.runningHere(4)).toBe(false);
+    signals.stopped(3);
+    expect(signals.runningHere(3)).toBe(false);
+  });
 });

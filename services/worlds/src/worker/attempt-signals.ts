@@ -11,6 +11,22 @@ const REMEMBERED = 1024;
 export class AttemptSignals {
   private readonly waiters = new Map<number, Set<() => void>>();
   private readonly recent = new Set<number>();
+  private readonly running = new Set<number>();
+
+  /** This replica's worker is running the attempt (its finish will be signalled here). */
+  started(id: number): void {
+    this.running.add(id);
+  }
+
+  /** This replica's worker no longer runs the attempt (finished, handed back, or lease lost). */
+  stopped(id: number): void {
+    this.running.delete(id);
+  }
+
+  /** Whether this replica's worker is running the attempt now. */
+  runningHere(id: number): boolean {
+    return this.running.has(id);
+  }
 
   /** The attempt finished (committed or failed) in this process. */
   finished(id: number): void {

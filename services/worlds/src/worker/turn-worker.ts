@@ -130,6 +130,7 @@ export class TurnWorker {
     if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
     const controller = new AbortController();
     this.running.set(attempt.id, controller);
+    deps.signals.started(attempt.id);
     let leaseLost = false;
     const heartbeat = setInterval(
       () => {
@@ -211,6 +212,7 @@ export class TurnWorker {
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
+      deps.signals.stopped(attempt.id);
     }
   }
 
