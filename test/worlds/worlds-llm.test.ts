@@ -227,4 +227,43 @@ describe('worlds against a scripted LLM (real servers)', () => {
     expect(status.failure).toMatchObject({ code: 'mind_failed', phase: 'perceive' });
     expect((await ok(stack, 'get_world', { world_slug: 'broken' })).turn).toBe(0);
   }, 60_000);
+
+  it("answers an offline world's requests from records another mind made first, so it replays identically", async () => {
+    // An OpenAI-compatible world that asks for the offline mind's model with
+    // the same parameters sends, at turn 1, the very requests an offline
+    // world of the same scenario sends: those records are the answers.
+    server.handle((r) =>
+      isAdjudication(r)
+        ? answer.json({ ...VALID, narration: 'Scripted, not offline.' })
+        : answer.text('A scripted thought.'),
+    );
+    await ok(stack, 'create_world', {
+      slug: 'first-mind',
+      scenario_ref: { hash: scenarioHash },
+      mind: {
+        provider: 'openai-compatible',
+        base_url: server.baseUrl,
+        model: 'offline-v1',
+        params: { seed: 4242 },
+      },
+    });
+    expect(await turn('first-mind')).toMatchObject({ status: 'committed' });
+    await ok(stack, 'create_world', {
+      slug: 'second-mind',
+      scenario_ref: { hash: scenarioHash },
+      mind: { provider: 'offline', params: { seed: 4242 } },
+    });
+    expect(await turn('second-mind')).toMatchObject({ status: 'committed' });
+    const adjudicated = await ok(stack, 'list_turn_events', {
+      world_slug: 'second-mind',
+      turn: 1,
+      kind: 'intent_adjudicated',
+    });
+    expect(adjudicated.events.length).toBeGreaterThan(0);
+    for (const event of adjudicated.events) {
+      expect(JSON.stringify(event.data)).toContain('Scripted, not offline.');
+    }
+    const replay = await ok(stack, 'replay_world', { world_slug: 'second-mind' });
+    expect(replay).toMatchObject({ identical: true, turns: 1 });
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { AttemptDirectiveStore } from './store/attempt-directive-store';
 import { LlmCallStore } from './store/llm-call-store';
 import { TurnStore } from './store/turn-store';
 import { WorldStore } from './store/world-store';
+import { AttemptSignals } from './worker/attempt-signals';
 import { TurnWorker } from './worker/turn-worker';
 
 export const SERVICE_NAME = 'worlds';
@@ -46,8 +47,9 @@ export async function startWorldsService(
     attemptDirectives,
     logger: core.logger,
   });
+  const signals = new AttemptSignals();
   const worker = new TurnWorker(
-    { store, turns, calls, events: core.outbox, minds, logger: core.logger, gate },
+    { store, turns, calls, events: core.outbox, minds, logger: core.logger, gate, signals },
     {
       concurrency: settings.workerConcurrency,
       leaseMs: settings.leaseMs,
@@ -70,6 +72,8 @@ export async function startWorldsService(
       minds,
       maxReplyBytes: infra.bus.maxPayload,
       wakeWorker: () => worker.wake(),
+      attemptFinished: (id, ms) => signals.wait(id, ms),
+      attemptRunningHere: (id) => signals.runningHere(id),
       logger: core.logger,
     },
     {

@@ -1,7 +1,7 @@
 import type { Outbox } from '@crucible/messaging';
 import type { AuditEvent, TurnOutcome } from '../kernel';
 import type { LlmCallStore } from '../store/llm-call-store';
-import type { AttemptRow, TurnFailureRow } from '../store/rows';
+import type { AttemptRow, StoredState, TurnFailureRow } from '../store/rows';
 import type { NewTurnEvent, TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
 import { encodeState } from './state-codec';
@@ -48,9 +48,12 @@ export async function commitOutcome(
   startTurn: number,
   outcome:
     TurnOutcome | { status: 'failed'; failure: TurnFailureRow; events: readonly AuditEvent[] },
+  /** encodeState(outcome.state), when the caller has it already. */
+  stored?: StoredState,
 ): Promise<CommitResult> {
   const target = startTurn + 1;
-  const encoded = outcome.status === 'committed' ? encodeState(outcome.state) : undefined;
+  const encoded =
+    outcome.status === 'committed' ? (stored ?? encodeState(outcome.state)) : undefined;
   return deps.store.transaction(async (trx) => {
     const mine = await deps.turns.lockOwned(attempt.id, owner, trx);
     if (!mine) return 'lease_lost';
@@ -75,22 +78,18 @@ export async function commitOutcome(
       return 'failed';
     }
     if (outcome.status === 'committed' && encoded) {
-      await deps.store.putState(encoded, trx);
-      await deps.store.insertTurn(
+      await deps.turns.commitTurn(
         {
           world_id: world.id,
-          turn: target,
-          state_hash: encoded.state_hash,
           attempt_id: attempt.id,
+          turn: target,
+          state: encoded,
+          events: outcome.events.map((event) => ({
+            kind: event.type,
+            agent_id: event.agent_id,
+            data: { ...event, turn: target },
+          })),
         },
-        trx,
-      );
-      await deps.store.setCurrentTurn(world.id, target, trx);
-      const seq = await deps.turns.nextEventSeq(world.id, target, trx);
-      await deps.turns.insertEvents(
-        world.id,
-        attempt.id,
-        auditRows(target, outcome.events, seq),
         trx,
       );
       await deps.store.enqueue(
@@ -109,7 +108,6 @@ export async function commitOutcome(
         ],
         trx,
       );
-      await deps.turns.finish(attempt.id, { status: 'committed', produced_turn: target }, trx);
       return 'committed';
     }
     const failure = failureRow(outcome as Exclude<typeof outcome, { status: 'committed' }>);

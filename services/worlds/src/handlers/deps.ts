@@ -30,5 +30,9 @@ export interface WorldsDeps {
   readonly maxReplyBytes: number;
   /** Tells this replica's turn worker that attempts were queued. */
   readonly wakeWorker: () => void;
+  /** Resolves when an attempt finishes in this replica, or after `ms` (get_turn_status' wait). */
+  readonly attemptFinished: (attemptId: number, ms: number) => Promise<void>;
+  /** Whether this replica's worker is running the attempt (its finish wakes attemptFinished). */
+  readonly attemptRunningHere: (attemptId: number) => boolean;
   readonly logger: Logger;
 }

@@ -3,8 +3,14 @@ import type { AttemptRow } from '../store/rows';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
 
-/** How often a waiting get_turn_status looks again. */
+/**
+ * How often a waiting get_turn_status looks again; an attempt finished by
+ * this replica's worker wakes it at once, so while this replica runs the
+ * attempt the wait looks again only every LOCAL_WAIT_POLL_MS (in case the
+ * lease is lost to another replica), not a query every 25 ms for the turn.
+ */
 const WAIT_POLL_MS = 25;
+const LOCAL_WAIT_POLL_MS = 500;
 
 /**
  * get_turn_status: an attempt's status, produced turn, duration, failure and
@@ -19,7 +25,8 @@ export async function getTurnStatus(
   const deadline = Date.now() + (request.wait_ms ?? 0);
   let attempt = await read(deps, world.id, request.attempt_id);
   while (!finished(attempt) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    const poll = deps.attemptRunningHere(attempt.id) ? LOCAL_WAIT_POLL_MS : WAIT_POLL_MS;
+    await deps.attemptFinished(attempt.id, Math.min(poll, deadline - Date.now()));
     attempt = await read(deps, world.id, request.attempt_id);
   }
   const turn = attempt.produced_turn ?? attempt.target_turn;

@@ -39,10 +39,8 @@ export async function replayWorld(
   ctx: RpcContext,
 ): Promise<ReplayWorldReply> {
   const source = await liveWorld(deps, request.world_slug);
-  const expected = await deps.store.stateHashes(
-    turnSegments(await deps.store.chain(source.id)),
-    source.current_turn,
-  );
+  const segments = turnSegments(await deps.store.chain(source.id));
+  const expected = await deps.store.stateHashes(segments, source.current_turn);
   const slug = request.slug ?? `${source.slug.slice(0, 40)}-replay-${randomUUID().slice(0, 8)}`;
   if (slug === source.slug) {
     throw invalidArgument('/slug', 'world_exists', '/slug: the replay needs a slug of its own');
@@ -75,7 +73,14 @@ export async function replayWorld(
     const attempt = await deps.turns.insertRunning(world.id, owner, settings.leaseMs, turn);
     let outcome;
     try {
-      outcome = await runTurn(state, new ReplayMind(deps.calls, turn), {
+      const mind = new ReplayMind(deps.calls, turn);
+      // The source's own records of this turn: those of the world that owns it in the chain.
+      await mind.prefetch(
+        segments
+          .filter((s) => s.from <= turn && (s.to === null || turn <= s.to))
+          .map((s) => s.world_id),
+      );
+      outcome = await runTurn(state, mind, {
         engine: source.engine,
         model: requestSettings.model,
         params: requestSettings.params,

@@ -8,6 +8,31 @@ import type { MindRequest } from './mind';
  * Unset parameters are left out rather than written as null.
  */
 export function mindRequestCanonicalJson(request: MindRequest): string {
+  return memo(request).canonical;
+}
+
+/** sha256 (lower-case hex) of `mindRequestCanonicalJson`: the request's hash. */
+export function mindRequestHash(request: MindRequest): string {
+  const entry = memo(request);
+  entry.hash ??= sha256Hex(entry.canonical);
+  return entry.hash;
+}
+
+// A request the kernel built is frozen (sealRequest) and asked for its text
+// and hash several times (the kernel, the recording mind, the offline
+// mind's seed, the record): an adjudicate request holds the whole world, so
+// each is computed once per frozen request. Others are computed afresh.
+const memos = new WeakMap<MindRequest, { canonical: string; hash?: string }>();
+
+function memo(request: MindRequest): { canonical: string; hash?: string } {
+  const known = memos.get(request);
+  if (known !== undefined) return known;
+  const entry: { canonical: string; hash?: string } = { canonical: canonicalText(request) };
+  if (Object.isFrozen(request) && Object.isFrozen(request.messages)) memos.set(request, entry);
+  return entry;
+}
+
+function canonicalText(request: MindRequest): string {
   const params = Object.fromEntries(
     Object.entries(request.params).filter(([, value]) => value !== undefined),
   );
@@ -17,9 +42,4 @@ export function mindRequestCanonicalJson(request: MindRequest): string {
     params,
     response_format: request.response_format,
   });
-}
-
-/** sha256 (lower-case hex) of `mindRequestCanonicalJson`: the request's hash. */
-export function mindRequestHash(request: MindRequest): string {
-  return sha256Hex(mindRequestCanonicalJson(request));
 }

@@ -89,6 +89,13 @@ export interface Mind {
   /** `openai-compatible` or `offline`. */
   readonly provider: string;
   /**
+   * True when the answer is a pure function of the request (its hash) and
+   * costs less than reading a record: the recording mind then calls before
+   * looking for a record, and checks what it used against the records when
+   * it writes them (the offline mind).
+   */
+  readonly deterministic?: boolean;
+  /**
    * Makes the call. Rejects with a MindError (see mind-error.ts) on failure;
    * `signal` aborts it (kind `aborted`).
    */

@@ -36,6 +36,7 @@ export interface OfflineMindDeps {
 export class OfflineMind implements Mind {
   readonly provider = OFFLINE_PROVIDER;
   readonly model = OFFLINE_MODEL;
+  readonly deterministic = true;
   private readonly tracer: Tracer;
   private readonly validators: SchemaValidators;
 

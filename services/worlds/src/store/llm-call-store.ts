@@ -2,8 +2,12 @@ import type { Knex, ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
 import type { LlmCallRow, UsageTotals } from './rows';
 
-/** A call to record (recorded_at is the database's). */
-export type NewLlmCall = Omit<LlmCallRow, 'recorded_at'>;
+/**
+ * A call to record (recorded_at is the database's); `request` is the
+ * request's canonical JSON text, stored as it is (not parsed and written
+ * again: an adjudicate request holds the whole world).
+ */
+export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonly request: string };
 
 /** list_llm_calls' filter. */
 export interface LlmCallFilter {
@@ -29,12 +33,68 @@ const SUMMARY_COLUMNS = [
 ] as const;
 
 /**
- * Recorded LLM calls, keyed by request hash. A record is written in its own
- * statement as soon as the call returns, never in a turn's transaction: a
- * crashed attempt's calls are there for the attempt that takes over.
+ * What the minds that record and replay need of the records (LlmCallStore;
+ * tests use an in-memory one that keeps the same promises).
  */
-export class LlmCallStore {
+export interface CallRecords {
+  /** The records of these requests that exist (any world's), by hash. */
+  findMany(hashes: readonly string[]): Promise<Map<string, LlmCallRow>>;
+  /** The records made for a turn of these worlds (the calls a crashed attempt left). */
+  forTurn(worldIds: readonly number[], turn: number): Promise<LlmCallRow[]>;
+  /**
+   * Records calls in one statement; the first record of a request wins (the
+   * same request twice is one call). Returns the hashes this call inserted:
+   * the others were recorded already.
+   */
+  recordMany(calls: readonly NewLlmCall[]): Promise<Set<string>>;
+}
+
+/**
+ * Recorded LLM calls, keyed by request hash. Records are written in
+ * statements of their own as the calls return, never in a turn's
+ * transaction: a crashed attempt's calls are there for the attempt that
+ * takes over.
+ */
+export class LlmCallStore implements CallRecords {
   constructor(private readonly db: ServiceDb) {}
+
+  async findMany(hashes: readonly string[]): Promise<Map<string, LlmCallRow>> {
+    const out = new Map<string, LlmCallRow>();
+    if (hashes.length === 0) return out;
+    const rows = await this.db
+      .table('llm_calls')
+      .whereIn('hash', [...new Set(hashes)])
+      .select<LlmCallRow[]>('*');
+    for (const row of rows) out.set(row.hash, { ...row, world_id: Number(row.world_id) });
+    return out;
+  }
+
+  async forTurn(worldIds: readonly number[], turn: number): Promise<LlmCallRow[]> {
+    if (worldIds.length === 0) return [];
+    const rows = await this.db
+      .table('llm_calls')
+      .whereIn('world_id', [...worldIds])
+      .andWhere({ turn })
+      .select<LlmCallRow[]>('*');
+    return rows.map((row) => ({ ...row, world_id: Number(row.world_id) }));
+  }
+
+  async recordMany(calls: readonly NewLlmCall[]): Promise<Set<string>> {
+    if (calls.length === 0) return new Set();
+    const unique = new Map(calls.map((c) => [c.hash, c]));
+    const rows = await this.db
+      .table('llm_calls')
+      .insert(
+        [...unique.values()].map((call) => ({
+          ...call,
+          params: JSON.stringify(call.params),
+        })),
+      )
+      .onConflict('hash')
+      .ignore()
+      .returning<Array<{ hash: string }>>('hash');
+    return new Set(rows.map((r) => r.hash));
+  }
 
   /** The record of a request, if one was made. */
   async find(hash: string, trx?: Knex.Transaction): Promise<LlmCallRow | undefined> {
@@ -43,19 +103,6 @@ export class LlmCallStore {
       .where({ hash })
       .first<LlmCallRow | undefined>('*');
     return row && { ...row, world_id: Number(row.world_id) };
-  }
-
-  /** Records a call; the first record of a request wins (the same request twice is one call). */
-  async record(call: NewLlmCall): Promise<void> {
-    await this.db
-      .table('llm_calls')
-      .insert({
-        ...call,
-        request: JSON.stringify(call.request),
-        params: JSON.stringify(call.params),
-      })
-      .onConflict('hash')
-      .ignore();
   }
 
   /** Calls of a world's history in turn and record order, after a cursor. */

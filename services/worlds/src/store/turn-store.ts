@@ -1,6 +1,6 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
-import type { AttemptRow, TurnEventRow, TurnFailureRow } from './rows';
+import type { AttemptRow, StoredState, TurnEventRow, TurnFailureRow } from './rows';
 
 const ATTEMPT_COLUMNS = [
   'id',
@@ -41,7 +41,50 @@ export interface TurnEventQuery {
  * events of turns; every method takes its optional transaction last.
  */
 export class TurnStore {
-  constructor(private readonly db: ServiceDb) {}
+  private readonly commitStatement: NamedStatement;
+
+  constructor(private readonly db: ServiceDb) {
+    this.commitStatement = commitTurnStatement(db);
+  }
+
+  /**
+   * Writes a committed turn in one statement (one round trip, whatever the
+   * number of agents): the state's new pieces and manifest (content
+   * addressed, ON CONFLICT DO NOTHING), the turn row, the world's current
+   * turn, the audit events numbered after the turn's existing ones (a failed
+   * attempt's) and the attempt's status. Run it in the commit's transaction,
+   * with the attempt and the world locked.
+   */
+  async commitTurn(
+    commit: {
+      readonly world_id: number;
+      readonly attempt_id: number;
+      readonly turn: number;
+      readonly state: StoredState;
+      readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
+    },
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    const pieces = new Map(commit.state.pieces.map((p) => [p.hash, p.json]));
+    // Sorted, so concurrent commits sharing pieces take their locks in one order.
+    const hashes = [...pieces.keys()].sort();
+    await this.db.run(
+      this.commitStatement,
+      [
+        hashes,
+        hashes.map((h) => pieces.get(h)),
+        commit.state.state_hash,
+        commit.state.manifest,
+        commit.world_id,
+        commit.turn,
+        commit.attempt_id,
+        commit.events.map((e) => e.kind),
+        commit.events.map((e) => e.agent_id),
+        commit.events.map((e) => JSON.stringify(e.data)),
+      ],
+      trx,
+    );
+  }
 
   /** Queues `count` attempts of a world, in order; returns their ids. */
   async enqueue(worldId: number, count: number, trx: Knex.Transaction): Promise<number[]> {
@@ -57,14 +100,16 @@ export class TurnStore {
    * world, queued or running on an expired lease (its worker died), skipping
    * rows another worker is claiming (FOR UPDATE SKIP LOCKED). A world's later
    * attempts wait while an earlier one is unfinished, so turns run one at a
-   * time per world, in the order asked.
+   * time per world, in the order asked. The claimed attempt's target_turn is
+   * its world's current turn + 1 (what it will produce unless the world moves).
    */
   async claimNext(owner: string, leaseMs: number): Promise<AttemptRow | undefined> {
     const table = this.db.qualified('turn_attempts');
     const result = await this.db.knex.raw<{ rows: AttemptRow[] }>(
       `update ?? as a
           set status = 'running', lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
-              started_at = coalesce(a.started_at, now()), tries = a.tries + 1
+              started_at = coalesce(a.started_at, now()), tries = a.tries + 1,
+              target_turn = (select w.current_turn + 1 from ?? w where w.id = a.world_id)
         where a.id = (
           select c.id from ?? c
            where (c.status = 'queued' or (c.status = 'running' and c.lease_until < now()))
@@ -75,7 +120,7 @@ export class TurnStore {
            limit 1
            for update skip locked)
         returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')}`,
-      [table, owner, leaseMs, table, table],
+      [table, owner, leaseMs, this.db.qualified('worlds'), table, table],
     );
     const row = result.rows[0];
     return row && normalizeAttempt(row);
@@ -256,6 +301,41 @@ export class TurnStore {
       .limit(query.limit)
       .select<TurnEventRow[]>('turn', 'seq', 'kind', 'agent_id', 'data', 'recorded_at');
   }
+}
+
+/**
+ * The statement of commitTurn. Data-modifying CTEs all run, in one snapshot;
+ * the foreign key of world_turns on world_states is checked at the end of
+ * the statement, so it sees the manifest inserted beside it.
+ */
+function commitTurnStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'commit_turn',
+    `with pieces as (
+       insert into ${t('state_pieces')} (hash, json)
+       select p.hash, p.json from unnest($1::text[], $2::text[]) as p(hash, json)
+       on conflict (hash) do nothing
+     ), manifest as (
+       insert into ${t('world_states')} (state_hash, manifest) values ($3, $4)
+       on conflict (state_hash) do nothing
+     ), turn_row as (
+       insert into ${t('world_turns')} (world_id, turn, state_hash, attempt_id) values ($5, $6, $3, $7)
+     ), world as (
+       update ${t('worlds')} set current_turn = $6 where id = $5
+     ), base as (
+       select coalesce(max(seq) + 1, 0) as seq from ${t('turn_events')} where world_id = $5 and turn = $6
+     ), events as (
+       insert into ${t('turn_events')} (world_id, attempt_id, turn, seq, kind, agent_id, data)
+       select $5, $7, $6, base.seq + e.ord - 1, e.kind, e.agent_id, e.data::json
+         from base, unnest($8::text[], $9::text[], $10::text[]) with ordinality as e(kind, agent_id, data, ord)
+     )
+     update ${t('turn_attempts')}
+        set status = 'committed', finished_at = now(),
+            duration_ms = greatest(0, round(extract(epoch from (now() - started_at)) * 1000))::int,
+            lease_until = null, produced_turn = $6, failure = null
+      where id = $7`,
+  );
 }
 
 function normalizeAttempt(row: AttemptRow): AttemptRow {

@@ -1,4 +1,4 @@
-import type { LlmCallStore } from '../store/llm-call-store';
+import type { CallRecords, NewLlmCall } from '../store/llm-call-store';
 import {
   mindRequestCanonicalJson,
   mindRequestHash,
@@ -7,6 +7,7 @@ import {
   type MindResponse,
 } from '../minds';
 import type { LlmCallRow } from '../store/rows';
+import { BatchRunner } from './batch-runner';
 
 /** Where the calls of one turn attempt are recorded. */
 export interface CallScope {
@@ -30,36 +31,90 @@ export function responseOf(record: LlmCallRow): MindResponse {
   };
 }
 
+/** A record used by a turn differs from what the deterministic mind answered (see RecordingMind). */
+export class RecordedCallDiffers extends Error {
+  override readonly name = 'RecordedCallDiffers';
+  constructor(readonly hashes: readonly string[]) {
+    super(`recorded LLM calls differ from the deterministic mind's answers: ${hashes.join(', ')}`);
+  }
+}
+
 /**
  * Wraps a world's mind so every call is recorded under the hash of what it
  * asked (mindRequestHash), and a request already recorded is answered from
  * its record without calling again: the attempt that takes over a crashed
- * one pays for none of the calls the first made. A record is committed on
- * its own, never in the turn's transaction, written while the kernel goes
- * on (its insert is off the turn's critical path); `flush` waits for every
- * record before the turn commits, so a committed turn's calls are all
- * recorded. A crash can lose only records still being written.
+ * one pays for none of the calls the first made.
+ *
+ * Round trips, not calls: `prefetch` reads the records already made for
+ * the turn (a crashed attempt's) in one query; the lookups of calls not
+ * among them go in batches (BatchRunner: all the lookups that queue during
+ * one round trip share the next); records are written the same way, in
+ * multi-row inserts of their own (never in the turn's transaction), while
+ * the kernel goes on. `flush` waits for every record before the turn
+ * commits, so a committed turn's calls are all recorded; a crash loses
+ * only records still being written.
+ *
+ * A deterministic mind (the offline one, cheaper than a lookup) is called
+ * without a lookup. Its answer is a function of the request, so a record of
+ * the same request is the same answer, unless another mind recorded it
+ * first: `flush` compares the records that were there already with what the
+ * turn used, and rejects with RecordedCallDiffers when one differs (the
+ * worker then runs the turn again with `lookupFirst`).
  */
 export class RecordingMind implements Mind {
   readonly provider: string;
-  private readonly writes: Promise<void>[] = [];
+  private readonly known = new Map<string, LlmCallRow>();
+  private readonly lookups: BatchRunner<string, LlmCallRow | undefined>;
+  private readonly writes: BatchRunner<NewLlmCall, boolean>;
+  /** Each record being written: its hash and whether it was new. */
+  private readonly pending: Array<{ hash: string; inserted: Promise<boolean> }> = [];
+  /** What the deterministic mind answered, by hash, to check against existing records. */
+  private readonly used = new Map<string, string>();
+  private readonly lookupFirst: boolean;
 
   constructor(
     private readonly inner: Mind,
-    private readonly calls: LlmCallStore,
+    private readonly calls: CallRecords,
     private readonly scope: CallScope,
+    options: { readonly lookupFirst?: boolean } = {},
   ) {
     this.provider = inner.provider;
+    this.lookupFirst = options.lookupFirst === true || inner.deterministic !== true;
+    this.lookups = new BatchRunner(async (hashes) => {
+      const found = await calls.findMany(hashes);
+      return hashes.map((h) => found.get(h));
+    });
+    this.writes = new BatchRunner(async (records) => {
+      const inserted = await calls.recordMany(records);
+      return records.map((r) => inserted.has(r.hash));
+    });
+  }
+
+  /**
+   * Reads the records already made for this turn (one query; or takes
+   * `rows`, that query's answer read beforehand). Optional: it saves lookups.
+   */
+  async prefetch(rows?: readonly LlmCallRow[]): Promise<void> {
+    const records = rows ?? (await this.calls.forTurn([this.scope.world_id], this.scope.turn));
+    for (const row of records) this.known.set(row.hash, row);
   }
 
   async complete(request: MindRequest, signal?: AbortSignal): Promise<MindResponse> {
     const hash = mindRequestHash(request);
-    const recorded = await this.calls.find(hash);
-    if (recorded) return responseOf(recorded);
+    const known = this.known.get(hash);
+    if (known) return responseOf(known);
+    if (this.lookupFirst) {
+      const recorded = await this.lookups.add(hash);
+      if (recorded) {
+        this.known.set(hash, recorded);
+        return responseOf(recorded);
+      }
+    }
     const response = await this.inner.complete(request, signal);
-    const write = this.calls.record({
+    if (!this.lookupFirst) this.used.set(hash, response.content);
+    const write = this.writes.add({
       hash,
-      request: JSON.parse(mindRequestCanonicalJson(request)) as Record<string, unknown>,
+      request: mindRequestCanonicalJson(request),
       content: response.content,
       finish_reason: response.finish_reason,
       input_tokens: response.usage.input_tokens,
@@ -76,13 +131,25 @@ export class RecordingMind implements Mind {
     });
     // Observed now so a failed insert is never an unhandled rejection; flush rethrows it.
     write.catch(() => undefined);
-    this.writes.push(write);
+    this.pending.push({ hash, inserted: write });
     return response;
   }
 
-  /** Waits until every record of the calls made so far is committed; rejects if one failed. */
+  /**
+   * Waits until every record of the calls made so far is committed; rejects
+   * if one failed, or (deterministic mind) with RecordedCallDiffers when a
+   * request the turn answered was recorded before with another answer.
+   */
   async flush(): Promise<void> {
-    await Promise.all(this.writes);
+    const inserted = await Promise.all(this.pending.map((p) => p.inserted));
+    if (this.lookupFirst) return;
+    const existing = [
+      ...new Set(this.pending.filter((_, i) => inserted[i] !== true).map((p) => p.hash)),
+    ];
+    if (existing.length === 0) return;
+    const records = await this.calls.findMany(existing);
+    const differs = existing.filter((h) => records.get(h)?.content !== this.used.get(h));
+    if (differs.length > 0) throw new RecordedCallDiffers(differs);
   }
 }
 
@@ -116,19 +183,33 @@ export function isReplayRecordMissing(value: unknown): value is ReplayRecordMiss
 /**
  * The mind of a replay: answers only from records, never calls anything. A
  * request with no record rejects with ReplayRecordMissing (turn, agent and
- * phase named), which ends the replay.
+ * phase named), which ends the replay. `prefetch` reads the source's
+ * records of the turn in one query; requests not among them are looked up
+ * in batches (a record another world made first is found there).
  */
 export class ReplayMind implements Mind {
   readonly provider = 'replay';
+  private readonly known = new Map<string, LlmCallRow>();
+  private readonly lookups: BatchRunner<string, LlmCallRow | undefined>;
 
   constructor(
-    private readonly calls: LlmCallStore,
+    private readonly calls: CallRecords,
     private readonly turn: number,
-  ) {}
+  ) {
+    this.lookups = new BatchRunner(async (hashes) => {
+      const found = await calls.findMany(hashes);
+      return hashes.map((h) => found.get(h));
+    });
+  }
+
+  /** Reads the records the worlds `worldIds` made at this turn (the replayed world's history). */
+  async prefetch(worldIds: readonly number[]): Promise<void> {
+    for (const row of await this.calls.forTurn(worldIds, this.turn)) this.known.set(row.hash, row);
+  }
 
   async complete(request: MindRequest): Promise<MindResponse> {
     const hash = mindRequestHash(request);
-    const recorded = await this.calls.find(hash);
+    const recorded = this.known.get(hash) ?? (await this.lookups.add(hash));
     if (!recorded) {
       throw new ReplayRecordMissing(
         this.turn,

@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@crucible/telemetry';
-import { agentOf, runTurn, type AdjudicationValidators } from '../kernel';
-import { commitOutcome, type CommitDeps } from '../flows/commit-turn';
+import { agentOf, runTurn, type AdjudicationValidators, type WorldState } from '../kernel';
+import { commitOutcome, type CommitDeps, type CommitResult } from '../flows/commit-turn';
+import { decodeState, encodeState } from '../flows/state-codec';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '../minds';
 import type { DirectiveGate } from '../pricing/directive-gate';
-import type { AttemptRow } from '../store/rows';
-import { RecordingMind } from './recording-mind';
+import type { AttemptRow, StoredState, WorldRow } from '../store/rows';
+import type { AttemptSignals } from './attempt-signals';
+import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
+
+/** Worlds whose last committed state a worker keeps (see TurnWorker.stateOf). */
+const REMEMBERED_WORLDS = 64;
 
 export interface TurnWorkerOptions {
   /** Attempts run at once (each of another world, as a world's attempts run in order). */
@@ -39,6 +44,8 @@ export class TurnWorker {
   private readonly waiters = new Set<() => void>();
   /** A wake that came while no slot was idle: the next idle slot looks again at once. */
   private woken = false;
+  /** The state this worker last committed per world (the most recent REMEMBERED_WORLDS worlds). */
+  private readonly lastCommitted = new Map<number, { turn: number; state: StoredState }>();
 
   constructor(
     private readonly deps: CommitDeps & {
@@ -46,6 +53,7 @@ export class TurnWorker {
       readonly logger: Logger;
       /** Checks and charges the turns of attempts run under a directive (budgets). */
       readonly gate: DirectiveGate;
+      readonly signals: AttemptSignals;
     },
     private readonly options: TurnWorkerOptions,
   ) {}
@@ -111,11 +119,18 @@ export class TurnWorker {
 
   private async run(attempt: AttemptRow): Promise<void> {
     const { deps, options } = this;
+    // The records a crashed attempt left for the turn, read beside the world.
+    const claimedTarget = attempt.target_turn;
+    const records =
+      claimedTarget === null
+        ? Promise.resolve(undefined)
+        : deps.calls.forTurn([attempt.world_id], claimedTarget);
+    records.catch(() => undefined);
     const world = await deps.store.worldById(attempt.world_id);
     if (!world || world.deleted_at !== null) return; // delete_world failed it already
-    const { state } = await readTurnState(deps, world);
+    const state = await this.stateOf(world);
     const target = state.turn + 1;
-    await deps.turns.setTarget(attempt.id, this.owner, target);
+    if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
     const directiveId = await deps.gate.directiveOf(attempt.id);
     const gated = {
       attempt_id: attempt.id,
@@ -127,16 +142,18 @@ export class TurnWorker {
       // Refused (budget spent, directive not approved): failed before any LLM call, world unchanged.
       const refused = await deps.gate.before(directiveId, gated);
       if (refused !== undefined) {
-        await commitOutcome(deps, attempt, this.owner, state.turn, {
+        const result = await commitOutcome(deps, attempt, this.owner, state.turn, {
           status: 'failed',
           failure: refused,
           events: [],
         });
+        this.finished(attempt, result);
         return;
       }
     }
     const controller = new AbortController();
     this.running.set(attempt.id, controller);
+    deps.signals.started(attempt.id);
     let leaseLost = false;
     const heartbeat = setInterval(
       () => {
@@ -154,23 +171,40 @@ export class TurnWorker {
     );
     try {
       const settings = mindRequestSettings(world.mind, options.mindDefaults);
-      const mind = new RecordingMind(deps.minds(world.mind ?? undefined), deps.calls, {
+      const scope = {
         world_id: world.id,
         turn: target,
-        profileOf: (id) => {
+        profileOf: (id: string) => {
           const entity = state.entities[id];
           return entity === undefined ? undefined : agentOf(entity)?.cognition_profile;
         },
-      });
-      const outcome = await runTurn(state, mind, {
+      };
+      const turnOptions = {
         engine: world.engine,
         model: settings.model,
         params: settings.params,
         max_concurrency: options.maxAgentConcurrency,
         signal: controller.signal,
         validators: options.validators,
-      });
-      await mind.flush();
+      };
+      const inner = deps.minds(world.mind ?? undefined);
+      let mind = new RecordingMind(inner, deps.calls, scope);
+      await mind.prefetch(claimedTarget === target ? await records : undefined);
+      let outcome = await runTurn(state, mind, turnOptions);
+      try {
+        await mind.flush();
+      } catch (error) {
+        if (!(error instanceof RecordedCallDiffers)) throw error;
+        // Another mind recorded some of these requests first: their records are the answers.
+        deps.logger.warn('recorded calls differ from the offline answers; running the turn again', {
+          attempt_id: attempt.id,
+          hashes: error.hashes.length,
+        });
+        mind = new RecordingMind(inner, deps.calls, scope, { lookupFirst: true });
+        await mind.prefetch();
+        outcome = await runTurn(state, mind, turnOptions);
+        await mind.flush();
+      }
       if (leaseLost) return;
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
         await this.release(attempt);
@@ -179,22 +213,21 @@ export class TurnWorker {
       // The turn's spend is recorded before it is committed, never after.
       const unrecorded =
         directiveId === undefined ? undefined : await deps.gate.after(directiveId, gated);
-      await commitOutcome(
-        deps,
-        attempt,
-        this.owner,
-        state.turn,
+      const final =
         unrecorded === undefined
           ? outcome
-          : { status: 'failed', failure: unrecorded, events: outcome.events },
-      );
+          : { status: 'failed' as const, failure: unrecorded, events: outcome.events };
+      const encoded = final.status === 'committed' ? encodeState(final.state) : undefined;
+      const result = await commitOutcome(deps, attempt, this.owner, state.turn, final, encoded);
+      this.finished(attempt, result);
+      if (result === 'committed' && encoded) this.remember(world, target, encoded);
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);
         return;
       }
       if (leaseLost) return;
-      await commitOutcome(deps, attempt, this.owner, state.turn, {
+      const result = await commitOutcome(deps, attempt, this.owner, state.turn, {
         status: 'failed',
         failure: {
           code: 'internal',
@@ -205,10 +238,40 @@ export class TurnWorker {
         },
         events: [],
       });
+      this.finished(attempt, result);
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
+      deps.signals.stopped(attempt.id);
     }
+  }
+
+  /**
+   * A world's current state: the one this worker committed last, when the
+   * world is still at that turn (a committed turn never changes), decoded
+   * from the rows it wrote, exactly as reading them back would; otherwise
+   * read from the database.
+   */
+  private async stateOf(world: WorldRow): Promise<WorldState> {
+    const last = this.lastCommitted.get(world.id);
+    if (last !== undefined && last.turn === world.current_turn) {
+      return decodeState(world.slug, last.state.manifest, last.state.pieces);
+    }
+    return (await readTurnState(this.deps, world)).state;
+  }
+
+  private remember(world: WorldRow, turn: number, state: StoredState): void {
+    this.lastCommitted.delete(world.id);
+    this.lastCommitted.set(world.id, { turn, state });
+    if (this.lastCommitted.size > REMEMBERED_WORLDS) {
+      const oldest = this.lastCommitted.keys().next().value;
+      if (oldest !== undefined) this.lastCommitted.delete(oldest);
+    }
+  }
+
+  /** Wakes this replica's get_turn_status waits of an attempt this worker finished. */
+  private finished(attempt: AttemptRow, result: CommitResult): void {
+    if (result !== 'lease_lost') this.deps.signals.finished(attempt.id);
   }
 
   /** Hands an attempt back to the queue (this replica is stopping). */

@@ -1,0 +1,65 @@
+/**
+ * Runs items in batches with at most one batch in flight: an item added
+ * while the runner is idle starts a batch once the current synchronous code
+ * is done (so items added together travel together); items added while a batch is
+ * in flight wait and go, all together, in the next one. Under load a batch
+ * holds everything that queued during one round trip, so the number of
+ * round trips stays near one per round-trip time, however many callers.
+ * `run` receives the batch's items in the order added and answers each by
+ * its index; a batch that throws rejects every item of it.
+ */
+export class BatchRunner<I, O> {
+  private queued: Array<{ item: I; resolve: (out: O) => void; reject: (error: unknown) => void }> =
+    [];
+  private inFlight: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(private readonly run: (items: readonly I[]) => Promise<readonly O[]>) {}
+
+  /** Runs `item` in the next batch; resolves with its answer. */
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queued.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every item added so far has been run (whatever its result). */
+  async drained(): Promise<void> {
+    while (this.inFlight !== undefined || this.queued.length > 0 || this.scheduled) {
+      if (this.inFlight !== undefined) await this.inFlight;
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight !== undefined) return;
+    this.scheduled = true;
+    // A microtask, not a macrotask: a lone caller (the sequential engine's
+    // one call at a time) waits for no turn of the event loop; callers that
+    // start in the same tick share the batch, and under load everything
+    // that queues during a round trip shares the next one.
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.inFlight !== undefined || this.queued.length === 0) return;
+    const batch = this.queued;
+    this.queued = [];
+    this.inFlight = this.run(batch.map((b) => b.item)).then(
+      (outs) => {
+        batch.forEach((b, i) => b.resolve(outs[i] as O));
+      },
+      (error: unknown) => {
+        for (const b of batch) b.reject(error);
+      },
+    );
+    void this.inFlight.finally(() => {
+      this.inFlight = undefined;
+      this.next();
+    });
+  }
+}
