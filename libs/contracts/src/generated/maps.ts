@@ -121,6 +121,10 @@ export interface OperationTypes {
   remember: { request: T.RememberRequest; reply: T.RememberReply };
   recall: { request: T.RecallRequest; reply: T.RecallReply };
   search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
+  start_run: { request: T.StartRunRequest; reply: T.StartRunReply };
+  cancel_run: { request: T.CancelRunRequest; reply: T.Run };
+  get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
+  list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -137,6 +141,7 @@ export interface EventDataTypes {
   'evaluation.record_updated': { 1: T.RecordUpdatedV1 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1 };
   'evaluation.result_stored': { 1: T.ResultStoredV1 };
+  'evaluation.run_progressed': { 1: T.RunProgressedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

@@ -393,6 +393,10 @@ export type RecordJson9 = {[key: string]: unknown};
  */
 export type SemanticVersion1 = string;
 /**
+ * The approved governance directive the run works under (recorded with the run).
+ */
+export type GovernanceId = string;
+/**
  * A short name for the candidate.
  */
 export type RecordTitle5 = string;
@@ -426,7 +430,7 @@ export type PageCursor11 = string;
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "id".
  */
-export type GovernanceId = string;
+export type GovernanceId1 = string;
 /**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "directiveStatus".
@@ -1158,6 +1162,18 @@ export interface ScenarioStoreTerms {
   max_bytes: number;
 }
 /**
+ * Stop a run: its unfinished combinations are cancelled, their turn events ignored from now on.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CancelRunRequest".
+ */
+export interface CancelRunRequest {
+  /**
+   * The run.
+   */
+  id: number;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "Candidate".
  */
@@ -1773,6 +1789,16 @@ export interface GetRecordRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetRunProgressRequest".
+ */
+export interface GetRunProgressRequest {
+  /**
+   * The run.
+   */
+  id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetWorldModelRequest".
  */
 export interface GetWorldModelRequest {
@@ -2207,6 +2233,59 @@ export interface ListProjectsRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunResultsReply".
+ */
+export interface ListRunResultsReply {
+  items: RunResult[];
+  next_cursor?: PageCursor;
+}
+/**
+ * One candidate x scenario x seed combination of a run, and its result once there is one.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunResult".
+ */
+export interface RunResult {
+  job_id: number;
+  run_id: number;
+  candidate: Label;
+  scenario_hash: Sha256Hex;
+  seed: number;
+  /**
+   * queued, starting (its world is being made), waiting (for its turns), finishing (its last turn is in; its result is being stored), done, reused (a stored result), failed or cancelled.
+   */
+  status: "queued" | "starting" | "waiting" | "finishing" | "done" | "reused" | "failed" | "cancelled";
+  /**
+   * Its result was stored under its key before the run: no world, no LLM call.
+   */
+  reused: boolean;
+  world_slug: Label | null;
+  turns: number;
+  turns_done: number;
+  key_hash: Sha256Hex;
+  /**
+   * The stored result under key_hash (done or reused).
+   */
+  result: RecordJson5 | null;
+  /**
+   * Why it failed (failed).
+   */
+  failure: RecordJson5 | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunResultsRequest".
+ */
+export interface ListRunResultsRequest {
+  /**
+   * The run.
+   */
+  run_id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListRunsReply".
  */
 export interface ListRunsReply {
@@ -2457,6 +2536,61 @@ export interface RegisterModelVersionRequest {
   model_version: ModelVersion;
 }
 /**
+ * Where a run stands (docs/services/evaluation.md, "Running an evaluation").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunProgress".
+ */
+export interface RunProgress {
+  /**
+   * The run.
+   */
+  run_id: number;
+  /**
+   * The run's status.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Worlds the run makes: one per candidate, scenario and seed whose result was not reused.
+   */
+  worlds_total: number;
+  /**
+   * Of those, finished: done, failed or cancelled.
+   */
+  worlds_done: number;
+  /**
+   * Combinations answered by a stored result (no world, no LLM call).
+   */
+  worlds_reused: number;
+  worlds_failed: number;
+  worlds_cancelled: number;
+  /**
+   * Turns of the worlds the run makes.
+   */
+  turns_total: number;
+  /**
+   * Turns committed so far.
+   */
+  turns_done: number;
+  /**
+   * LLM calls and tokens of the committed turns so far (reused LLM records count where first made).
+   */
+  spend: {
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  /**
+   * Turns still to run, and their spend at the spend per turn so far.
+   */
+  estimate_remaining: {
+    turns: number;
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "SetModelAliasReply".
  */
@@ -2485,6 +2619,38 @@ export interface SetModelAliasRequest {
    */
   expected_current_version?: SemanticVersion | null;
   note?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartRunReply".
+ */
+export interface StartRunReply {
+  run: Run;
+  /**
+   * Candidate x scenario x seed combinations.
+   */
+  jobs: number;
+  /**
+   * Combinations whose result was stored already: reused, no world made, no LLM call (list_run_results shows which, status `reused`).
+   */
+  reused: number;
+  /**
+   * Combinations that get a world.
+   */
+  to_run: number;
+}
+/**
+ * Run a stored experiment: its `evaluate` stage names the suite, candidates, turns, seeds and scorers.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartRunRequest".
+ */
+export interface StartRunRequest {
+  /**
+   * The stored experiment (its `id` as create_experiment answered it).
+   */
+  experiment_id: number;
+  directive_id?: GovernanceId;
 }
 /**
  * Changes fields of a candidate; fields not given stay as they are.
@@ -2865,6 +3031,61 @@ export interface ResultStoredV1 {
   key_hash: Sha256Hex;
 }
 /**
+ * A run moved on: it started, a world finished, it completed or was cancelled; where it stands now.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunProgressedV1".
+ */
+export interface RunProgressedV1 {
+  /**
+   * The run.
+   */
+  run_id: number;
+  /**
+   * The run's status.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Worlds the run makes: one per candidate, scenario and seed whose result was not reused.
+   */
+  worlds_total: number;
+  /**
+   * Of those, finished: done, failed or cancelled.
+   */
+  worlds_done: number;
+  /**
+   * Combinations answered by a stored result (no world, no LLM call).
+   */
+  worlds_reused: number;
+  worlds_failed: number;
+  worlds_cancelled: number;
+  /**
+   * Turns of the worlds the run makes.
+   */
+  turns_total: number;
+  /**
+   * Turns committed so far.
+   */
+  turns_done: number;
+  /**
+   * LLM calls and tokens of the committed turns so far (reused LLM records count where first made).
+   */
+  spend: {
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  /**
+   * Turns still to run, and their spend at the spend per turn so far.
+   */
+  estimate_remaining: {
+    turns: number;
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+}
+/**
  * A decision record was stored for the first time.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2875,7 +3096,7 @@ export interface DecisionRecordedV1 {
   policy_hash: Sha256Hex;
   input_hash: Sha256Hex;
   outcome: "allow" | "block" | "review";
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   evaluated_at: Timestamp;
 }
 /**
@@ -2885,7 +3106,7 @@ export interface DecisionRecordedV1 {
  * via the `definition` "DirectiveEscalatedV1".
  */
 export interface DirectiveEscalatedV1 {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
@@ -2897,7 +3118,7 @@ export interface DirectiveEscalatedV1 {
  * via the `definition` "DirectiveTransitionedV1".
  */
 export interface DirectiveTransitionedV1 {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   history_id: number;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
@@ -2913,8 +3134,8 @@ export interface DirectiveTransitionedV1 {
  * via the `definition` "ExecutionRunTransitionedV1".
  */
 export interface ExecutionRunTransitionedV1 {
-  run_id: GovernanceId;
-  directive_id: GovernanceId;
+  run_id: GovernanceId1;
+  directive_id: GovernanceId1;
   history_id: number;
   from_status: ExecutionRunStatus | null;
   to_status: ExecutionRunStatus;
@@ -3111,7 +3332,7 @@ export interface WorldDeletedV1 {
  */
 export interface ApprovalResult {
   approved: boolean;
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   status: DirectiveStatus;
   policy_version: Label;
   /**
@@ -3138,7 +3359,7 @@ export interface ApproveDirectiveReply {
  * via the `definition` "Directive".
  */
 export interface Directive {
-  id: GovernanceId;
+  id: GovernanceId1;
   issued_by: Actor;
   objective: ContractText;
   scope: Label;
@@ -3169,7 +3390,7 @@ export interface Budget {
  * via the `definition` "ApproveDirectiveRequest".
  */
 export interface ApproveDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason: Reason;
   actor?: Actor;
 }
@@ -3180,7 +3401,7 @@ export interface ApproveDirectiveRequest {
  * via the `definition` "Artifact".
  */
 export interface Artifact {
-  id: GovernanceId;
+  id: GovernanceId1;
   type: Label;
   uri: string;
   created_at: Timestamp;
@@ -3227,8 +3448,8 @@ export interface CreateExecutionRunReply {
  * via the `definition` "ExecutionRun".
  */
 export interface ExecutionRun {
-  id: GovernanceId;
-  directive_id: GovernanceId;
+  id: GovernanceId1;
+  directive_id: GovernanceId1;
   status: ExecutionRunStatus;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -3241,7 +3462,7 @@ export interface ExecutionRun {
  * via the `definition` "CreateExecutionRunRequest".
  */
 export interface CreateExecutionRunRequest {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   actor?: Actor;
 }
 /**
@@ -3334,7 +3555,7 @@ export interface GovernanceDefinitions {
  */
 export interface DirectiveTransition {
   id: number;
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
   actor: Actor;
@@ -3356,7 +3577,7 @@ export interface EvaluateDirectiveReply {
  * via the `definition` "EvaluateDirectiveRequest".
  */
 export interface EvaluateDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   policy?: PolicyConfig;
 }
 /**
@@ -3389,7 +3610,7 @@ export interface GetArtifactReply {
  * via the `definition` "GetArtifactRequest".
  */
 export interface GetArtifactRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3423,7 +3644,7 @@ export interface GetDirectiveReply {
  * via the `definition` "GetDirectiveRequest".
  */
 export interface GetDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3551,7 +3772,7 @@ export interface ListRolesRequest {
  * via the `definition` "Memory".
  */
 export interface Memory {
-  id: GovernanceId;
+  id: GovernanceId1;
   scope: Label;
   created_at: Timestamp;
   data: JsonObject;
@@ -3561,7 +3782,7 @@ export interface Memory {
   tags: Label[];
   author: string;
   source: string | null;
-  parent_id: GovernanceId | null;
+  parent_id: GovernanceId1 | null;
   /**
    * The schema the data is read as (its latest version), or the stored one when unknown; null: untyped.
    */
@@ -3593,7 +3814,7 @@ export interface ProposeDirectiveReply {
  * via the `definition` "ProposeDirectiveRequest".
  */
 export interface ProposeDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason?: Reason;
   actor?: Actor;
 }
@@ -3673,7 +3894,7 @@ export interface RejectDirectiveReply {
  * via the `definition` "RejectDirectiveRequest".
  */
 export interface RejectDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason: Reason;
   actor?: Actor;
 }
@@ -3699,7 +3920,7 @@ export interface RememberRequest {
   tags?: Label[];
   author?: string;
   source?: string;
-  parent_id?: GovernanceId;
+  parent_id?: GovernanceId1;
   schema?: {
     name: string;
     version: number;
@@ -3817,7 +4038,7 @@ export interface TransitionDirectiveReply {
  * via the `definition` "TransitionDirectiveRequest".
  */
 export interface TransitionDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   expected_status: DirectiveStatus;
   status: DirectiveStatus;
   reason?: Reason;
@@ -3836,7 +4057,7 @@ export interface TransitionExecutionRunReply {
  * via the `definition` "TransitionExecutionRunRequest".
  */
 export interface TransitionExecutionRunRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   expected_status: ExecutionRunStatus;
   status: ExecutionRunStatus;
   reason?: Reason;

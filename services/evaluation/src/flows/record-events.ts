@@ -8,8 +8,8 @@ import type { EvaluationDeps } from '../handlers/deps';
  * record's events stay in order.
  */
 export function recordEvent(
-  deps: EvaluationDeps,
-  ctx: RpcContext,
+  deps: Pick<EvaluationDeps, 'events'>,
+  ctx: Pick<RpcContext, 'requestId' | 'correlationId'>,
   change: 'created' | 'updated',
   data: RecordCreatedV1,
 ): OutboxRow {

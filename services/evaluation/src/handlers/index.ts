@@ -19,6 +19,7 @@ import {
   setModelAlias,
 } from './models';
 import { lookupResults, putResult } from './results';
+import { cancelRun, getRunProgress, listRunResults, startRun } from './runs';
 import { getWorldModel, worldModelHistory } from './world-models';
 
 /**
@@ -61,5 +62,9 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
     .handle('model_alias_history', (r, ctx) => modelAliasHistory(deps, r, ctx))
     .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
-    .handle('lookup_results', (r) => lookupResults(deps, r));
+    .handle('lookup_results', (r) => lookupResults(deps, r))
+    .handle('start_run', (r, ctx) => startRun(deps, r, ctx))
+    .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
+    .handle('get_run_progress', (r) => getRunProgress(deps, r))
+    .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx));
 }

@@ -1,0 +1,39 @@
+import type { EventConsumer } from '@crucible/messaging';
+import type { ServiceCore } from '@crucible/runtime';
+import { failJob } from '../flows/run-jobs';
+import { settleRun } from '../flows/run-progress';
+import type { EvaluationDeps } from '../handlers/deps';
+
+/**
+ * Moves run jobs on the worlds service's turn events instead of polling:
+ * each event is applied once (processed_events, in the same transaction),
+ * and only rows are written here (no calls inside the consumer's
+ * transaction). A world's last turn makes its job finishing, for the run
+ * worker to store its result; a failed turn fails the job. Events of worlds
+ * no job owns, or of finished jobs, change nothing.
+ */
+export function worldTurnsConsumer(
+  core: ServiceCore,
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'results' | 'events' | 'worlds' | 'logger'>,
+  wake: () => void,
+): EventConsumer {
+  return core
+    .consumer('run_world_turns')
+    .on('worlds.turn_committed', async (event, trx) => {
+      const job = await deps.runs.jobBySlugForUpdate(event.data.world_slug, trx);
+      if (job === undefined || (job.status !== 'starting' && job.status !== 'waiting')) return;
+      await deps.runs.turnCommitted(job.id, event.data.turn, event.data.attempt_id, trx);
+      const cause = { causationId: event.event_id, correlationId: `run/${job.run_id}` };
+      await settleRun(deps, Number(job.run_id), cause, trx);
+      if (event.data.turn >= job.turns) wake();
+    })
+    .on('worlds.turn_failed', async (event, trx) => {
+      const job = await deps.runs.jobBySlugForUpdate(event.data.world_slug, trx);
+      if (job === undefined) return;
+      const failure = {
+        code: `turn_${event.data.failure.code}`,
+        message: `turn ${event.data.turn} failed: ${event.data.failure.message}`,
+      };
+      await failJob(deps, job, failure, undefined, trx);
+    });
+}
