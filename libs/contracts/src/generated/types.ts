@@ -1796,6 +1796,10 @@ export interface GetRunProgressRequest {
    * The run.
    */
   id: number;
+  /**
+   * Wait up to this long for the run to stop running before answering (default 0: answer at once).
+   */
+  wait_ms?: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema

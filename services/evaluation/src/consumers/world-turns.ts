@@ -1,7 +1,9 @@
 import type { EventConsumer } from '@crucible/messaging';
 import type { ServiceCore } from '@crucible/runtime';
 import { failJob } from '../flows/run-jobs';
-import { settleRun } from '../flows/run-progress';
+import type { Knex } from '@crucible/database';
+import { lockRun, settleRun } from '../flows/run-progress';
+import type { JobRow } from '../store/run-store';
 import type { EvaluationDeps } from '../handlers/deps';
 
 /**
@@ -20,7 +22,7 @@ export function worldTurnsConsumer(
   return core
     .consumer('run_world_turns')
     .on('worlds.turn_committed', async (event, trx) => {
-      const job = await deps.runs.jobBySlugForUpdate(event.data.world_slug, trx);
+      const job = await lockedJobOf(deps, event.data.world_slug, trx);
       if (job === undefined || (job.status !== 'starting' && job.status !== 'waiting')) return;
       await deps.runs.turnCommitted(job.id, event.data.turn, event.data.attempt_id, trx);
       const cause = { causationId: event.event_id, correlationId: `run/${job.run_id}` };
@@ -28,7 +30,7 @@ export function worldTurnsConsumer(
       if (event.data.turn >= job.turns) wake();
     })
     .on('worlds.turn_failed', async (event, trx) => {
-      const job = await deps.runs.jobBySlugForUpdate(event.data.world_slug, trx);
+      const job = await lockedJobOf(deps, event.data.world_slug, trx);
       if (job === undefined) return;
       const failure = {
         code: `turn_${event.data.failure.code}`,
@@ -36,4 +38,16 @@ export function worldTurnsConsumer(
       };
       await failJob(deps, job, failure, undefined, trx);
     });
+}
+
+/** The job of a world, read again after its run's lock is taken (lockRun: one lock order). */
+async function lockedJobOf(
+  deps: Pick<EvaluationDeps, 'runs' | 'store'>,
+  slug: string,
+  trx: Knex.Transaction,
+): Promise<JobRow | undefined> {
+  const job = await deps.runs.jobBySlug(slug, trx);
+  if (job === undefined) return undefined;
+  await lockRun(deps, Number(job.run_id), trx);
+  return deps.runs.jobById(job.id, trx);
 }

@@ -2,7 +2,7 @@ import { isCrucibleError, type CrucibleError } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
 import type { JobRow } from '../store/run-store';
 import type { EvaluationDeps } from '../handlers/deps';
-import { settleRun, type Cause } from './run-progress';
+import { lockRun, settleRun, type Cause } from './run-progress';
 
 /** What the job flows need: the stores, the worlds client and the event builder. */
 export type JobDeps = Pick<
@@ -100,6 +100,7 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     usage,
   };
   await deps.store.transaction(async (trx) => {
+    await lockRun(deps, Number(job.run_id), trx);
     const updated = await deps.runs.updateUnfinished(
       job.id,
       { status: 'done', ...usage },
@@ -137,6 +138,7 @@ export async function failJob(
 ): Promise<void> {
   const failure = { code: error.code, message: error.message };
   const write = async (t: Knex.Transaction): Promise<void> => {
+    await lockRun(deps, Number(job.run_id), t);
     const updated = await deps.runs.updateUnfinished(
       job.id,
       { status: 'failed', failure },

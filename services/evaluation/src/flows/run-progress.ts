@@ -40,7 +40,20 @@ export function progressEvent(
 }
 
 /**
- * After a job of a running run finished, in its transaction: completes the
+ * Locks a run's row for the transaction. Every transaction that changes a
+ * run's jobs takes it first (cancel_run, the turn events, the worker's
+ * steps), so they queue in one order and cannot deadlock.
+ */
+export async function lockRun(
+  deps: Pick<EvaluationDeps, 'store'>,
+  runId: number,
+  trx: Knex.Transaction,
+): Promise<RecordRow | undefined> {
+  return deps.store.getForUpdate(RECORD_SPECS.run, runId, trx);
+}
+
+/**
+ * After a job of a running run moved, in its transaction: completes the
  * run once no job is left (failed when none gave a result), and writes the
  * run's progress event (and the record's update event when its status moved).
  */
@@ -50,7 +63,10 @@ export async function settleRun(
   cause: Cause,
   trx: Knex.Transaction,
 ): Promise<void> {
-  const run = await deps.store.get(RECORD_SPECS.run, runId, trx);
+  // The run's row lock (taken before the job changed: lockRun) orders the
+  // settlements of its jobs: the last sees every other job finished (each
+  // statement reads what committed before it), so exactly one completes the run.
+  const run = await lockRun(deps, runId, trx);
   if (run === undefined) return;
   let status = run.status as RunStatus;
   const totals = await deps.runs.totals(runId, trx);

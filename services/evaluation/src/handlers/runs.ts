@@ -3,6 +3,7 @@ import {
   invalidArgument,
   isCrucibleError,
   notFound,
+  type GetRunProgressRequest,
   type ListRunResultsReply,
   type ListRunResultsRequest,
   type ResultKey,
@@ -264,14 +265,27 @@ export async function cancelRun(
   return toWireRecord(RECORD_SPECS.run, row);
 }
 
-/** get_run_progress: worlds and turns done, spend so far, an estimate of what remains. */
+/** How often a waiting get_run_progress looks again. */
+const WAIT_POLL_MS = 50;
+
+/**
+ * get_run_progress: worlds and turns done, spend so far, an estimate of
+ * what remains. With `wait_ms`, answers as soon as the run stops running,
+ * or when the wait is over.
+ */
 export async function getRunProgress(
   deps: EvaluationDeps,
-  request: { id: number },
+  request: GetRunProgressRequest,
 ): Promise<RunProgress> {
-  const run = await deps.store.get(RECORD_SPECS.run, request.id);
-  if (run === undefined) throw recordNotFound('run', request.id, '/id');
-  return readProgress(deps, request.id, run.status as RunStatus);
+  const deadline = Date.now() + (request.wait_ms ?? 0);
+  for (;;) {
+    const run = await deps.store.get(RECORD_SPECS.run, request.id);
+    if (run === undefined) throw recordNotFound('run', request.id, '/id');
+    if (run.status !== 'running' || Date.now() >= deadline) {
+      return readProgress(deps, request.id, run.status as RunStatus);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  }
 }
 
 /** list_run_results: a run's combinations in order, each with its stored result once there is one. */

@@ -159,13 +159,9 @@ export class RunStore {
     );
   }
 
-  /** The job of a world, locked for the transaction. */
-  async jobBySlugForUpdate(slug: string, trx: Knex.Transaction): Promise<JobRow | undefined> {
-    return this.db
-      .table(JOBS, trx)
-      .where('world_slug', slug)
-      .forUpdate()
-      .first<JobRow | undefined>('*');
+  /** The job of a world. */
+  async jobBySlug(slug: string, trx?: Knex.Transaction): Promise<JobRow | undefined> {
+    return this.db.table(JOBS, trx).where('world_slug', slug).first<JobRow | undefined>('*');
   }
 
   async jobById(id: string | number, trx?: Knex.Transaction): Promise<JobRow | undefined> {
