@@ -98,6 +98,10 @@ export interface OperationTypes {
   model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
   put_result: { request: T.PutResultRequest; reply: T.PutResultReply };
   lookup_results: { request: T.LookupResultsRequest; reply: T.LookupResultsReply };
+  start_run: { request: T.StartRunRequest; reply: T.StartRunReply };
+  cancel_run: { request: T.CancelRunRequest; reply: T.Run };
+  get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
+  list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
   get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
@@ -121,10 +125,6 @@ export interface OperationTypes {
   remember: { request: T.RememberRequest; reply: T.RememberReply };
   recall: { request: T.RecallRequest; reply: T.RecallReply };
   search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
-  start_run: { request: T.StartRunRequest; reply: T.StartRunReply };
-  cancel_run: { request: T.CancelRunRequest; reply: T.Run };
-  get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
-  list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */

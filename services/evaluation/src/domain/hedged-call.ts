@@ -28,11 +28,14 @@ export function hedgedCall<T>(
     let settled = false;
     let failed = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (): void => {
+    /** Settles: stops hedging and aborts every request still out but the winner. */
+    const finish = (winner?: number): void => {
       settled = true;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      for (const controller of controllers) controller.abort();
+      controllers.forEach((controller, i) => {
+        if (i !== winner) controller.abort();
+      });
     };
     const onAbort = (): void => {
       if (settled) return;
@@ -46,7 +49,7 @@ export function hedgedCall<T>(
       call(attempt, controller.signal).then(
         (value) => {
           if (settled) return;
-          finish();
+          finish(attempt);
           resolve({ value, winner: attempt, sent: controllers.length });
         },
         (error: unknown) => {

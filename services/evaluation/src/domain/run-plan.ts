@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
+import { readScorers, type Scorer } from './scorer-config';
 
 /**
  * What a run does, read from its experiment: the pipeline stage named
@@ -14,8 +15,8 @@ export interface RunPlan {
   readonly turns: number;
   /** One world per candidate, scenario and seed. */
   readonly seeds: readonly number[];
-  /** The scorers' configuration; only its hash takes part in result keys here. */
-  readonly scorers: readonly Record<string, unknown>[];
+  /** What scores each world (domain/scorer-config.ts); their hash is part of every result key. */
+  readonly scorers: readonly Scorer[];
 }
 
 /** A candidate: a mind (worlds' mind config; absent: the offline mind) and an engine. */
@@ -89,10 +90,8 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
     });
     if (new Set(seeds).size !== seeds.length) problem('/seeds', 'seeds repeat');
   }
-  const scorers = options.scorers ?? [];
-  if (!Array.isArray(scorers) || !scorers.every(isObject)) {
-    problem('/scorers', 'an array of scorer objects is required');
-  }
+  const scorerRead = readScorers(options.scorers ?? [], `${base}/scorers`);
+  if (!scorerRead.ok) problems.push(...scorerRead.problems);
   const candidates: RunCandidate[] = [];
   const rawCandidates = options.candidates;
   if (
@@ -134,7 +133,7 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
       candidates,
       turns: turns as number,
       seeds: seeds as number[],
-      scorers: scorers as Record<string, unknown>[],
+      scorers: scorerRead.ok ? scorerRead.scorers : [],
     },
   };
 }
@@ -168,7 +167,7 @@ export function mindVersions(mind: Readonly<Record<string, unknown>>): {
 }
 
 /** sha256 of the scorers' canonical JSON: a result key part. */
-export function scorerConfigHash(scorers: readonly Record<string, unknown>[]): string {
+export function scorerConfigHash(scorers: readonly object[]): string {
   return sha256Hex(canonicalJson([...scorers]));
 }
 
