@@ -1,4 +1,5 @@
 import type { EnvReader } from '@crucible/runtime';
+import { DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './domain/circuit-breaker';
 
 /**
  * The evaluation service's own settings, read once at start by its process
@@ -16,6 +17,13 @@ export interface EvaluationSettings {
   readonly leaseMs: number;
   /** EVALUATION_POLL_MS: how often an idle run worker looks for queued jobs, in ms (default 500; start_run here wakes it at once). */
   readonly pollMs: number;
+  /** EVALUATION_JUDGE_TIMEOUT_MS: longest wait for one LLM judge request (default 60000; a judge mind's timeout_ms wins). */
+  readonly judgeTimeoutMs: number;
+  /**
+   * EVALUATION_JUDGE_BREAKER_FAILURES / EVALUATION_JUDGE_BREAKER_RESET_MS: failures in a row
+   * that open a judge provider's circuit (default 5), and how long it stays open (default 30000).
+   */
+  readonly judgeBreaker: CircuitBreakerOptions;
 }
 
 export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = {
@@ -24,6 +32,8 @@ export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = {
   workerConcurrency: 2,
   leaseMs: 10_000,
   pollMs: 500,
+  judgeTimeoutMs: 60_000,
+  judgeBreaker: DEFAULT_CIRCUIT_BREAKER,
 };
 
 /** Reads the EvaluationSettings variables (problems are collected by the reader). */
@@ -41,5 +51,24 @@ export function readEvaluationSettings(reader: EnvReader): EvaluationSettings {
     }),
     leaseMs: reader.int('EVALUATION_LEASE_MS', d.leaseMs, { min: 500, max: 600_000 }),
     pollMs: reader.int('EVALUATION_POLL_MS', d.pollMs, { min: 10, max: 60_000 }),
+    judgeTimeoutMs: reader.int('EVALUATION_JUDGE_TIMEOUT_MS', d.judgeTimeoutMs, {
+      min: 100,
+      max: 600_000,
+    }),
+    judgeBreaker: {
+      failureThreshold: reader.int(
+        'EVALUATION_JUDGE_BREAKER_FAILURES',
+        d.judgeBreaker.failureThreshold,
+        { min: 1, max: 1000 },
+      ),
+      resetTimeoutMs: reader.int(
+        'EVALUATION_JUDGE_BREAKER_RESET_MS',
+        d.judgeBreaker.resetTimeoutMs,
+        {
+          min: 10,
+          max: 3_600_000,
+        },
+      ),
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { JudgeClient } from './clients/judge-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { WorldsClient } from './clients/worlds-client';
 import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
@@ -34,6 +35,11 @@ export async function startEvaluationService(
     runs: new RunStore(core.db),
     scenarios: new ScenariosClient(rpc),
     worlds: new WorldsClient(rpc),
+    judges: new JudgeClient({
+      breaker: settings.judgeBreaker,
+      env: process.env,
+      timeoutMs: settings.judgeTimeoutMs,
+    }),
     wakeRunWorker: () => worker?.wake(),
     events: core.outbox,
     settings,

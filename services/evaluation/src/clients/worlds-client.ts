@@ -3,13 +3,15 @@ import type {
   CreateWorldRequest,
   GetTurnStatusReply,
   GetWorldReply,
+  ListTurnEventsReply,
   RunTurnReply,
 } from '@crucible/contracts';
 import type { RpcClient } from '@crucible/messaging';
 
 /**
  * The evaluation service's calls to the worlds service (declared in the
- * catalog: create_world, run_turn, get_world, get_turn_status). Errors come
+ * catalog: create_world, run_turn, get_world, get_turn_status,
+ * list_turn_events). Errors come
  * back as the worlds service sent them.
  */
 export class WorldsClient {
@@ -29,6 +31,19 @@ export class WorldsClient {
    */
   getWorld(worldSlug: string, turn: number, correlationId: string): Promise<GetWorldReply> {
     return this.rpc.call('get_world', { world_slug: worldSlug, turn }, { correlationId });
+  }
+
+  /** A page of a world's audit events (all turns, in order). */
+  turnEvents(
+    worldSlug: string,
+    cursor: string | undefined,
+    correlationId: string,
+  ): Promise<ListTurnEventsReply> {
+    return this.rpc.call(
+      'list_turn_events',
+      { world_slug: worldSlug, limit: 100, ...(cursor !== undefined && { cursor }) },
+      { correlationId },
+    );
   }
 
   turnStatus(

@@ -16,7 +16,10 @@ import type { EvaluationDeps } from '../handlers/deps';
  */
 export function worldTurnsConsumer(
   core: ServiceCore,
-  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'results' | 'events' | 'worlds' | 'logger'>,
+  deps: Pick<
+    EvaluationDeps,
+    'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
+  >,
   wake: () => void,
 ): EventConsumer {
   return core

@@ -1,13 +1,16 @@
 import { isCrucibleError, type CrucibleError } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
+import { RECORD_SPECS } from '../domain/record-kinds';
+import type { Scorer } from '../domain/scorer-config';
 import type { JobRow } from '../store/run-store';
+import { scoreWorld, ScoringFailed, type WorldScores } from './score-world';
 import type { EvaluationDeps } from '../handlers/deps';
 import { lockRun, settleRun, type Cause } from './run-progress';
 
 /** What the job flows need: the stores, the worlds client and the event builder. */
 export type JobDeps = Pick<
   EvaluationDeps,
-  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'logger'
+  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
 >;
 
 /** The world of a job: one per job, so a retried start finds its own world again. */
@@ -63,9 +66,10 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
 
 /**
  * A claimed finishing job (its last turn is committed): reads the world at
- * that turn and the LLM usage of its turns, stores the result under the
- * job's key (the first stored under a key stays) and finishes the job and,
- * when it was the last, the run.
+ * that turn and the LLM usage of its turns, scores it (flows/score-world.ts),
+ * stores the result under the job's key (the first stored under a key stays)
+ * and finishes the job and, when it was the last, the run. A scorer that
+ * cannot score fails the job: nothing is stored under its key.
  */
 export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Promise<void> {
   const slug = job.world_slug;
@@ -93,17 +97,49 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     await failJob(deps, job, error as CrucibleError, owner);
     return;
   }
+  const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
+  const scorers = ((run?.config as { scorers?: Scorer[] } | undefined)?.scorers ?? []) as Scorer[];
+  let scored: WorldScores;
+  try {
+    scored = await scoreWorld(deps, world, scorers, {
+      turns: job.turns,
+      correlationId: cause.correlationId,
+      candidate: job.candidate,
+    });
+  } catch (error) {
+    if (error instanceof ScoringFailed) {
+      // Not stored: a result without its scores must not be reused.
+      await failJob(deps, job, { code: error.code, message: error.message }, owner);
+      return;
+    }
+    if (isTransient(error)) {
+      deps.logger.warn('a run job could not be scored; it is tried again after its lease', {
+        job_id: job.id,
+        error: String(error),
+      });
+      return;
+    }
+    await failJob(deps, job, error as CrucibleError, owner);
+    return;
+  }
+  const spend = {
+    llm_calls: usage.llm_calls + scored.judge_usage.llm_calls,
+    input_tokens: usage.input_tokens + scored.judge_usage.input_tokens,
+    output_tokens: usage.output_tokens + scored.judge_usage.output_tokens,
+  };
   const result = {
     world_slug: slug,
     turn: world.turn,
     state_hash: world.state_hash,
     usage,
+    scores: scored.scores,
+    judge_usage: scored.judge_usage,
   };
   await deps.store.transaction(async (trx) => {
     await lockRun(deps, Number(job.run_id), trx);
     const updated = await deps.runs.updateUnfinished(
       job.id,
-      { status: 'done', ...usage },
+      { status: 'done', ...spend },
       trx,
       owner,
     );

@@ -3,6 +3,7 @@ import type { Logger } from '@crucible/telemetry';
 import type { EvaluationSettings } from '../config';
 import type { RecordStore } from '../store/record-store';
 import type { RegistryStore } from '../store/registry-store';
+import type { JudgeClient } from '../clients/judge-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { WorldsClient } from '../clients/worlds-client';
 import type { ResultStore } from '../store/result-store';
@@ -22,6 +23,8 @@ export interface EvaluationDeps {
   readonly scenarios: ScenariosClient;
   /** Makes a run's worlds and runs their turns. */
   readonly worlds: WorldsClient;
+  /** Asks LLM judges for verdicts (circuit breakers per provider). */
+  readonly judges: JudgeClient;
   /** Tells the run worker that jobs are queued (start_run). */
   readonly wakeRunWorker: () => void;
   /** Builds the rows of the service's events (the store writes them). */

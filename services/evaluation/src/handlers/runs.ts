@@ -124,6 +124,8 @@ export async function startRun(
           experiment_hash: experiment.hash,
           ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
           scenario_hashes: scenarios.map((s) => s.hash),
+          // What scores each world (read again by the worker that stores a job's result).
+          scorers: plan.scorers,
         },
         status,
       },

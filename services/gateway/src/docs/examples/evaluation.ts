@@ -323,6 +323,7 @@ const startedRun = {
     experiment_id: 1,
     experiment_hash: storedExperiment.hash,
     scenario_hashes: [H.LOCKED_ROOM],
+    scorers: [],
   },
   status: 'running' as const,
   version: 1,
@@ -352,6 +353,8 @@ const runResult = (
     // The offline mind ignores temperature: both candidates end in the same state.
     state_hash: '9cc8d8b84ae8ae49923010f016fbe9d7c1459ea43ace853358b8c15b2e3432a6',
     usage,
+    scores: {},
+    judge_usage: { llm_calls: 0, input_tokens: 0, output_tokens: 0 },
   },
   failure: null,
 });
