@@ -37,7 +37,7 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     await stack?.stop();
     await llm?.close();
     await failing?.close();
-  });
+  }, 60_000);
 
   let n = 0;
   async function run(scorers: unknown[]) {
@@ -125,6 +125,33 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     expect(again.started).toMatchObject({ jobs: 8, reused: 8, to_run: 0 });
     expect(again.items.map((i) => i.result)).toEqual(items.map((i) => i.result));
     expect(llm.requests).toHaveLength(16);
+
+    // Ranked with intervals over 2 scenarios x 2 seeds; equal scores differ in nothing.
+    const compared = await ok(stack, 'compare_runs', {
+      run_id: again.started.run.id,
+      baseline_run_id: progress.run_id,
+    });
+    expect(compared).toMatchObject({
+      worlds: 8,
+      baseline_worlds: 8,
+      stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.05, correction: 'none' },
+    });
+    expect(compared.scores.map((s: { score: string }) => s.score)).toEqual([
+      'intents',
+      'no_leak',
+      'tidiness',
+    ]);
+    const tidiness = compared.scores[2];
+    expect(tidiness.ranking).toEqual([
+      { rank: 1, candidate: 'bold', mean: 4, low: 4, high: 4, n: 4 },
+      { rank: 2, candidate: 'calm', mean: 4, low: 4, high: 4, n: 4 },
+    ]);
+    expect(
+      tidiness.comparisons.map((c: any) => [c.candidate, c.against, c.difference, c.significant]),
+    ).toEqual([
+      ['bold', 'baseline:bold', 0, false],
+      ['calm', 'baseline:calm', 0, false],
+    ]);
   }, 120_000);
 
   it('a leak of a forbidden fact scores false; a judge answering off its schema fails the world, nothing stored', async () => {

@@ -70,6 +70,7 @@ export const service = defineService({
     'cancel_run',
     'get_run_progress',
     'list_run_results',
+    'compare_runs',
   ],
   streams: ['evaluation'],
   readSettings: readEvaluationSettings,

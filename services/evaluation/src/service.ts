@@ -27,7 +27,8 @@ export async function startEvaluationService(
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   const rpc = core.client(settings.requestTimeoutMs);
-  let worker: RunWorker | undefined;
+  // The worker is made after the deps it works with; start_run wakes it through them.
+  const wake = { worker: undefined as RunWorker | undefined };
   const deps: EvaluationDeps = {
     store: new RecordStore(core.db, core.outbox),
     registry: new RegistryStore(core.db),
@@ -40,16 +41,17 @@ export async function startEvaluationService(
       env: process.env,
       timeoutMs: settings.judgeTimeoutMs,
     }),
-    wakeRunWorker: () => worker?.wake(),
+    wakeRunWorker: () => wake.worker?.wake(),
     events: core.outbox,
     settings,
     logger: core.logger,
   };
-  worker = new RunWorker(deps, {
+  const worker = new RunWorker(deps, {
     concurrency: settings.workerConcurrency,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
   });
+  wake.worker = worker;
   registerHandlers(core.server, deps);
   return serve(core, [worldTurnsConsumer(core, deps, deps.wakeRunWorker), worker]);
 }

@@ -102,6 +102,7 @@ export interface OperationTypes {
   cancel_run: { request: T.CancelRunRequest; reply: T.Run };
   get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
   list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
+  compare_runs: { request: T.CompareRunsRequest; reply: T.CompareRunsReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
   get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };

@@ -1221,6 +1221,8751 @@ export interface ChatSession {
   updated_at: RecordTimestamp;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CompareRunsReply".
+ */
+export interface CompareRunsReply {
+  run_id: number;
+  baseline_run_id?: number;
+  /**
+   * Scored worlds of the run (done or reused).
+   */
+  worlds: number;
+  baseline_worlds?: number;
+  /**
+   * From the experiment's reliability.stats: the first of tests that is ttest or bootstrap, confidence_level, alpha, multiple_testing_correction.
+   */
+  stats: {
+    interval: "ttest" | "bootstrap";
+    confidence_level: number;
+    alpha: number;
+    bootstrap_iterations?: number;
+    correction: "none" | "bonferroni" | "holm";
+  };
+  /**
+   * @maxItems 32
+   */
+  scores: {
+    score: string;
+    /**
+     * @maxItems 20
+     */
+    ranking:
+      | []
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ]
+      | [
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          },
+          {
+            rank: number;
+            candidate: Label;
+            mean: number;
+            /**
+             * Lower bound of the mean's confidence interval.
+             */
+            low: number;
+            high: number;
+            /**
+             * Scored worlds (scenarios x seeds).
+             */
+            n: number;
+          }
+        ];
+    /**
+     * @maxItems 20
+     */
+    comparisons:
+      | []
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ]
+      | [
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          },
+          {
+            candidate: Label;
+            /**
+             * The run's leader, or `baseline:<candidate>`.
+             */
+            against: string;
+            mean: number;
+            against_mean: number;
+            /**
+             * mean - against_mean.
+             */
+            difference: number;
+            low: number;
+            high: number;
+            /**
+             * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+             */
+            p_value: number;
+            /**
+             * p_value below the stats config's alpha.
+             */
+            significant: boolean;
+            /**
+             * Cohen's d.
+             */
+            effect_size: number;
+          }
+        ];
+  }[];
+}
+/**
+ * Rank a run's candidates on each numeric or boolean score with confidence intervals, and say which differences are significant: against the same candidates in a baseline run, or against the run's leader.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CompareRunsRequest".
+ */
+export interface CompareRunsRequest {
+  /**
+   * The run to rank.
+   */
+  run_id: number;
+  /**
+   * Compare each candidate with itself in this run (e.g. the previous run of the experiment).
+   */
+  baseline_run_id?: number;
+}
+/**
  * A new candidate.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema

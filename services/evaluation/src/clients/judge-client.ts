@@ -89,10 +89,9 @@ export class JudgeClient {
     request: JudgeRequest,
     signal: AbortSignal,
   ): Promise<JudgeAnswer> {
-    const baseUrl = String(mind.base_url ?? this.options.env.OPENAI_BASE_URL ?? '').replace(
-      /\/$/,
-      '',
-    );
+    const configured =
+      typeof mind.base_url === 'string' ? mind.base_url : this.options.env.OPENAI_BASE_URL;
+    const baseUrl = (configured ?? '').replace(/\/$/, '');
     if (baseUrl === '') throw new JudgeCallFailed('the judge mind names no base_url', 'http_error');
     const keyVariable = typeof mind.api_key_env === 'string' ? mind.api_key_env : 'OPENAI_API_KEY';
     const key = this.options.env[keyVariable];
@@ -150,7 +149,8 @@ export class JudgeClient {
 }
 
 function providerKey(mind: Readonly<Record<string, unknown>>): string {
-  return `${String(mind.provider ?? 'offline')} ${String(mind.base_url ?? '')}`;
+  const provider = typeof mind.provider === 'string' ? mind.provider : 'offline';
+  return `${provider} ${typeof mind.base_url === 'string' ? mind.base_url : ''}`;
 }
 
 /**

@@ -40,7 +40,8 @@ export function hedgedCall<T>(
     const onAbort = (): void => {
       if (settled) return;
       finish();
-      reject(signal?.reason ?? new Error('aborted'));
+      const reason: unknown = signal?.reason;
+      reject(reason instanceof Error ? reason : new Error('aborted', { cause: reason }));
     };
     const send = (): void => {
       const attempt = controllers.length;
@@ -58,7 +59,7 @@ export function hedgedCall<T>(
           const more = controllers.length <= options.maxExtraRequests;
           if (failed === controllers.length && !more) {
             finish();
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error), { cause: error }));
           } else if (failed === controllers.length && more) {
             // Every request so far failed: hedge now rather than wait out the delay.
             if (timer !== undefined) clearTimeout(timer);

@@ -114,7 +114,7 @@ export function applyRuleScorer(
           message: `${scorer.pointer} holds ${JSON.stringify(value)}, not a ${scorer.type} value`,
         };
       }
-      return { ok: true, value: value as ScoreValue };
+      return { ok: true, value };
     }
   }
 }

@@ -130,7 +130,10 @@ function readOne(
     }
   };
   const filter = (): void => {
-    if (item.event_kind !== undefined && !EVENT_KINDS.has(String(item.event_kind))) {
+    if (
+      item.event_kind !== undefined &&
+      (typeof item.event_kind !== 'string' || !EVENT_KINDS.has(item.event_kind))
+    ) {
       fail(`${at}/event_kind`, `one of ${[...EVENT_KINDS].join(', ')}`);
     }
     if (item.agent_id !== undefined && !isText(item.agent_id, 200)) {
@@ -150,7 +153,8 @@ function readOne(
     }
   };
   const typed = (): void => {
-    if (!TYPES.has(String(item.type))) fail(`${at}/type`, 'numeric, categorical or boolean');
+    if (typeof item.type !== 'string' || !TYPES.has(item.type))
+      fail(`${at}/type`, 'numeric, categorical or boolean');
     if (
       item.values !== undefined &&
       (!Array.isArray(item.values) || !item.values.every((v) => isText(v, 200)))
@@ -214,7 +218,10 @@ function readOne(
           }
         });
       }
-      if (item.strategy !== undefined && !STRATEGIES.has(String(item.strategy))) {
+      if (
+        item.strategy !== undefined &&
+        (typeof item.strategy !== 'string' || !STRATEGIES.has(item.strategy))
+      ) {
         fail(`${at}/strategy`, [...STRATEGIES].join(', '));
       }
       const delay = item.hedge_delay_ms;

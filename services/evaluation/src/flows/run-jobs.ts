@@ -98,7 +98,7 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     return;
   }
   const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
-  const scorers = ((run?.config as { scorers?: Scorer[] } | undefined)?.scorers ?? []) as Scorer[];
+  const scorers = (run?.config as { scorers?: Scorer[] } | undefined)?.scorers ?? [];
   let scored: WorldScores;
   try {
     scored = await scoreWorld(deps, world, scorers, {

@@ -19,6 +19,7 @@ import {
   setModelAlias,
 } from './models';
 import { lookupResults, putResult } from './results';
+import { compareRuns } from './compare-runs';
 import { cancelRun, getRunProgress, listRunResults, startRun } from './runs';
 import { getWorldModel, worldModelHistory } from './world-models';
 
@@ -66,5 +67,6 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('start_run', (r, ctx) => startRun(deps, r, ctx))
     .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
     .handle('get_run_progress', (r) => getRunProgress(deps, r))
-    .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx));
+    .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx))
+    .handle('compare_runs', (r) => compareRuns(deps, r));
 }

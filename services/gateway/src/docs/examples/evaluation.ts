@@ -119,6 +119,10 @@ const evaluateOptions = {
   ],
   turns: 2,
   seeds: [7],
+  scorers: [
+    { name: 'intents', kind: 'count', event_kind: 'intent_formed' },
+    { name: 'no_leak', kind: 'absent', event_kind: 'perception_emitted', contains: ['master key'] },
+  ],
 };
 const experimentInput = {
   id: 'night_triage',
@@ -160,7 +164,7 @@ const storedExperiment = {
   id: 1,
   project_id: 1,
   experiment_id: 'night_triage',
-  hash: '10e5f074e3c3da17b5795073ecf28ce17755c2739fc096b79e64401dbcab5206',
+  hash: '42eb61deab465c1f40065b7b36daf1c2f5eeb0a9ec305fdc8bad182a3656cac7',
   experiment: experimentStored,
   created_at: T(21),
 };
@@ -323,7 +327,7 @@ const startedRun = {
     experiment_id: 1,
     experiment_hash: storedExperiment.hash,
     scenario_hashes: [H.LOCKED_ROOM],
-    scorers: [],
+    scorers: evaluateOptions.scorers,
   },
   status: 'running' as const,
   version: 1,
@@ -353,7 +357,7 @@ const runResult = (
     // The offline mind ignores temperature: both candidates end in the same state.
     state_hash: '9cc8d8b84ae8ae49923010f016fbe9d7c1459ea43ace853358b8c15b2e3432a6',
     usage,
-    scores: {},
+    scores: { intents: 0, no_leak: true },
     judge_usage: { llm_calls: 0, input_tokens: 0, output_tokens: 0 },
   },
   failure: null,
@@ -408,6 +412,16 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
           output_tokens: 43,
         }),
       ],
+    },
+  }),
+  example({
+    operation: 'compare_runs',
+    request: { run_id: 2 },
+    reply: {
+      run_id: 2,
+      worlds: 2,
+      stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.01, correction: 'none' },
+      scores: [],
     },
   }),
 ];
