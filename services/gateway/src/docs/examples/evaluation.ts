@@ -357,7 +357,7 @@ const runResult = (
     // The offline mind ignores temperature: both candidates end in the same state.
     state_hash: '9cc8d8b84ae8ae49923010f016fbe9d7c1459ea43ace853358b8c15b2e3432a6',
     usage,
-    scores: { intents: 0, no_leak: true },
+    scores: { intents: 2, no_leak: true },
     judge_usage: { llm_calls: 0, input_tokens: 0, output_tokens: 0 },
   },
   failure: null,
@@ -401,12 +401,12 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
     request: { run_id: 2 },
     reply: {
       items: [
-        runResult(1, 'calm', 'f9bef514beb90e94903ecb760859e3f4d8fa32ae30ffbd819b6cfa5d7e258853', {
+        runResult(1, 'calm', 'f10f29939cbe6c25f9f43fb894263ff7292387cd3c1d36cdb92a932b5d6fc7f3', {
           llm_calls: 6,
           input_tokens: 444,
           output_tokens: 40,
         }),
-        runResult(2, 'warm', '880d2fee5df8d732fc28d303a1c6baaf720efabb2eaba345739277d044fa0202', {
+        runResult(2, 'warm', '2607c7dde3d7764f035b96d6f99968fb3d8ecd581a3dc390a859072a19afce59', {
           llm_calls: 6,
           input_tokens: 447,
           output_tokens: 43,
@@ -421,7 +421,52 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
       run_id: 2,
       worlds: 2,
       stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.01, correction: 'none' },
-      scores: [],
+      // One world each (one scenario, one seed): an interval is its value. The offline
+      // mind plays both candidates alike, so no difference is significant.
+      scores: [
+        {
+          score: 'intents',
+          ranking: [
+            { rank: 1, candidate: 'calm', mean: 2, low: 2, high: 2, n: 1 },
+            { rank: 2, candidate: 'warm', mean: 2, low: 2, high: 2, n: 1 },
+          ],
+          comparisons: [
+            {
+              candidate: 'warm',
+              against: 'calm',
+              mean: 2,
+              against_mean: 2,
+              difference: 0,
+              low: 0,
+              high: 0,
+              p_value: 1,
+              significant: false,
+              effect_size: 0,
+            },
+          ],
+        },
+        {
+          score: 'no_leak',
+          ranking: [
+            { rank: 1, candidate: 'calm', mean: 1, low: 1, high: 1, n: 1 },
+            { rank: 2, candidate: 'warm', mean: 1, low: 1, high: 1, n: 1 },
+          ],
+          comparisons: [
+            {
+              candidate: 'warm',
+              against: 'calm',
+              mean: 1,
+              against_mean: 1,
+              difference: 0,
+              low: 0,
+              high: 0,
+              p_value: 1,
+              significant: false,
+              effect_size: 0,
+            },
+          ],
+        },
+      ],
     },
   }),
 ];
