@@ -188,6 +188,51 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     llm.handle(() => answer.json({ score: 4, reason: 'tidy' }));
   }, 120_000);
 
+  it('hedging: a judge slow to answer gets a duplicate request after the delay, and the first answer wins', async () => {
+    const slow = await createLlmServer();
+    try {
+      // The first request of each question waits 20 s; its duplicate is answered at once.
+      const seen = new Set<string>();
+      slow.handle((request) => {
+        const first = !seen.has(request.user);
+        seen.add(request.user);
+        return answer.json(
+          { score: 3, reason: first ? 'slow' : 'fast' },
+          { delayMs: first ? 20_000 : 0 },
+        );
+      });
+      const began = Date.now();
+      const { progress, items } = await finish(
+        await run([
+          {
+            name: 'judged',
+            kind: 'llm_judge',
+            rubric: 'Rate 1 to 5.',
+            type: 'numeric',
+            min: 1,
+            max: 5,
+            judges: [
+              {
+                id: 'slow',
+                mind: { provider: 'openai-compatible', base_url: slow.baseUrl, model: 'm' },
+              },
+            ],
+            hedge_delay_ms: 100,
+          },
+        ]),
+      );
+      expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      expect(Date.now() - began).toBeLessThan(20_000);
+      for (const item of items) {
+        expect(item.result.scores.judged).toBe(3);
+        expect(item.result.judge_usage.llm_calls).toBe(2);
+      }
+      expect(slow.requests).toHaveLength(16);
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
+
   it('a failing judge provider: its circuit breaker opens and stops the requests; the other judges still score', async () => {
     const { progress, items } = await finish(
       await run([
