@@ -192,6 +192,7 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     const slow = await createLlmServer();
     try {
       // The first request of each question waits 20 s; its duplicate is answered at once.
+      // (Worlds that end alike ask the same question: only the first of them is slow.)
       const seen = new Set<string>();
       slow.handle((request) => {
         const first = !seen.has(request.user);
@@ -222,12 +223,13 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
         ]),
       );
       expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      // No world waited for a slow answer: each slow request was hedged, its duplicate won.
       expect(Date.now() - began).toBeLessThan(20_000);
-      for (const item of items) {
-        expect(item.result.scores.judged).toBe(3);
-        expect(item.result.judge_usage.llm_calls).toBe(2);
-      }
-      expect(slow.requests).toHaveLength(16);
+      const calls = items.map((item) => item.result.judge_usage.llm_calls as number);
+      for (const item of items) expect(item.result.scores.judged).toBe(3);
+      expect(calls.filter((n) => n === 2).length).toBeGreaterThan(0);
+      expect(calls.every((n) => n === 1 || n === 2)).toBe(true);
+      expect(slow.requests).toHaveLength(calls.reduce((a, b) => a + b, 0));
     } finally {
       await slow.close();
     }
