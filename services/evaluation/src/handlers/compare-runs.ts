@@ -59,8 +59,7 @@ export async function compareRuns(
       }),
       correction: options.correction,
     },
-    // At most 20 candidates and 32 scorers (the run plan's limits): within the schema's maxItems.
-    scores: scores as CompareRunsReply['scores'],
+    scores,
   };
 }
 
