@@ -1,5 +1,5 @@
 import type { Call, EventTest } from './event-test';
-import { tag } from './fixtures';
+import { scenarioRequest, tag } from './fixtures';
 
 /** The record_created/record_updated data a record reply announces. */
 function announced(entity: string, call: Call) {
@@ -166,6 +166,49 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       expect(events.map((e) => [e.envelope.data, e.envelope.causation_id])).toEqual([
         [{ key_hash: hash, actor: 'admin' }, first.requestId],
       ]);
+    },
+  },
+  {
+    type: 'evaluation.run_progressed',
+    title: 'a run announces its start, each turn and world of it, and its end; keyed by run',
+    async run(ctx) {
+      const t = tag();
+      const scenario = await ctx.ok('assemble_scenario', scenarioRequest(t));
+      const project = await ctx.ok('create_project', { name: `events ${t}` });
+      const suite = await ctx.ok('create_scenario_suite', {
+        project_id: project.body.id,
+        name: 'one',
+        scenarios: [{ hash: scenario.body.scenario_hash }],
+      });
+      const experiment = await ctx.ok('create_experiment', {
+        project_id: project.body.id,
+        experiment: {
+          id: `events_${t}`,
+          backend: { id: 'offline' },
+          pipeline: [
+            {
+              name: 'evaluate',
+              options: { suite_id: suite.body.id, candidates: [{ name: 'one' }], turns: 2 },
+            },
+          ],
+        },
+      });
+      const started = await ctx.ok('start_run', { experiment_id: experiment.body.id });
+      const runId = started.body.run.id;
+      const done = await ctx.ok('get_run_progress', { id: runId, wait_ms: 30_000 });
+      expect(done.body.status).toBe('completed');
+      const events = await ctx.events(
+        'evaluation',
+        (e) => e.envelope.type === 'evaluation.run_progressed' && e.record.key === `run/${runId}`,
+      );
+      const seen = events.map((e) => e.envelope.data);
+      // The start, from start_run's request; then its turns; the end last, as get_run_progress says.
+      expect(events[0]!.envelope.causation_id).toBe(started.requestId);
+      expect(seen[0]).toMatchObject({ run_id: runId, status: 'running', turns_done: 0 });
+      expect(seen[seen.length - 1]).toEqual(done.body);
+      const turns = seen.map((d) => d.turns_done);
+      expect(turns).toEqual([...turns].sort((a, b) => a - b));
+      expect(seen.filter((d) => d.status === 'completed')).toHaveLength(1);
     },
   },
 ];

@@ -491,4 +491,59 @@ export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       ]);
     },
   },
+  {
+    operation: 'list_run_results',
+    title:
+      'a run job copied past 1 MiB (its result stored): every one once, in id order, over pages',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const runId = await run(ctx, await project(ctx));
+      const key = {
+        scenario_hash: 'a'.repeat(64),
+        profile_hash: 'b'.repeat(64),
+        mind_version: `offline:${tag()}`,
+        model_version: 'offline-default',
+        scorer_config_hash: 'c'.repeat(64),
+        turns: 1,
+        engine: 'sequential',
+        seed: 0,
+      };
+      const put = await ctx.ok('put_result', { key, result: { note: big(1000) } });
+      await knex
+        .withSchema('evaluation')
+        .table('run_jobs')
+        .insert({
+          run_id: runId,
+          candidate: 'paged',
+          scenario_hash: key.scenario_hash,
+          seed: 0,
+          turns: 1,
+          key_hash: put.stored.key_hash,
+          key: JSON.stringify(key),
+          world_request: JSON.stringify({}),
+          status: 'reused',
+        });
+      const one = await ctx.ok('list_run_results', { run_id: runId });
+      await copyRows(knex, 'run_jobs', { run_id: runId }, copiesFor(one.items[0]), {
+        seed: 'i',
+      });
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('run_jobs')
+          .where({ run_id: runId })
+          .orderBy('id')
+          .select('id')
+      ).map((row: { id: string | number }) => Number(row.id));
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_run_results',
+        { run_id: runId },
+        'items',
+        (item: { job_id: number }) => item.job_id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
 ];

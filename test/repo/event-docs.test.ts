@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { markdownTable } from './markdown-table';
 
 // docs/messaging.md's event catalog is the one page a consumer reads: it lists
@@ -12,14 +12,20 @@ interface CatalogFile {
   streams: Record<string, { events: Record<string, { versions: Record<string, string> }> }>;
 }
 
+/** An event's data schema, through a top-level `$ref` to a shape it shares (run_progressed). */
+function dataSchema(file: string): { properties: Record<string, unknown> } {
+  const schema = JSON.parse(read(file)) as { properties?: Record<string, unknown>; $ref?: string };
+  if (schema.properties === undefined && schema.$ref !== undefined)
+    return dataSchema(join(dirname(file), schema.$ref));
+  return schema as { properties: Record<string, unknown> };
+}
+
 function expectedRows(): string[][] {
   const catalog = JSON.parse(read('schemas/catalog.json')) as CatalogFile;
   return Object.entries(catalog.streams).flatMap(([stream, { events }]) =>
     Object.entries(events).map(([name, { versions }]) => {
       const latest = Math.max(...Object.keys(versions).map(Number));
-      const schema = JSON.parse(read(join('schemas', versions[String(latest)]!))) as {
-        properties: Record<string, unknown>;
-      };
+      const schema = dataSchema(join('schemas', versions[String(latest)]!));
       return [
         `\`${stream}.${name}\``,
         String(latest),

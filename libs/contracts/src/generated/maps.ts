@@ -100,6 +100,11 @@ export interface OperationTypes {
   model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
   put_result: { request: T.PutResultRequest; reply: T.PutResultReply };
   lookup_results: { request: T.LookupResultsRequest; reply: T.LookupResultsReply };
+  start_run: { request: T.StartRunRequest; reply: T.StartRunReply };
+  cancel_run: { request: T.CancelRunRequest; reply: T.Run };
+  get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
+  list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
+  compare_runs: { request: T.CompareRunsRequest; reply: T.CompareRunsReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
   get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
@@ -142,6 +147,7 @@ export interface EventDataTypes {
   'evaluation.record_updated': { 1: T.RecordUpdatedV1; 2: T.RecordUpdatedV2 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2 };
   'evaluation.result_stored': { 1: T.ResultStoredV1; 2: T.ResultStoredV2 };
+  'evaluation.run_progressed': { 1: T.RunProgressedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

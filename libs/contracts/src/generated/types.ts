@@ -401,6 +401,10 @@ export type RecordJson9 = {[key: string]: unknown};
  */
 export type SemanticVersion1 = string;
 /**
+ * The approved governance directive the run works under (recorded with the run).
+ */
+export type GovernanceId = string;
+/**
  * A short name for the candidate.
  */
 export type RecordTitle5 = string;
@@ -434,7 +438,7 @@ export type PageCursor13 = string;
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "id".
  */
-export type GovernanceId = string;
+export type GovernanceId1 = string;
 /**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "directiveStatus".
@@ -455,7 +459,7 @@ export type ExecutionRunStatus = "pending" | "running" | "completed" | "failed" 
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId1 = string;
+export type GovernanceId2 = string;
 /**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "text".
@@ -537,7 +541,7 @@ export type Label2 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId2 = string;
+export type GovernanceId3 = string;
 /**
  * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
  * via the `definition` "note".
@@ -550,7 +554,7 @@ export type Timestamp1 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId3 = string;
+export type GovernanceId4 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
@@ -558,11 +562,11 @@ export type Sha256Hex4 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId4 = string;
+export type GovernanceId5 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId5 = string;
+export type GovernanceId6 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -666,7 +670,7 @@ export type TurnNumber1 = number;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId6 = string;
+export type GovernanceId7 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  *
@@ -737,7 +741,7 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId7 = string;
+export type GovernanceId8 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -1219,6 +1223,18 @@ export interface ScenarioStoreTerms {
   max_bytes: number;
 }
 /**
+ * Stop a run: its unfinished combinations are cancelled, their turn events ignored from now on.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CancelRunRequest".
+ */
+export interface CancelRunRequest {
+  /**
+   * The run.
+   */
+  id: number;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "Candidate".
  */
@@ -1264,6 +1280,102 @@ export interface ChatSession {
   version: number;
   created_at: RecordTimestamp;
   updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CompareRunsReply".
+ */
+export interface CompareRunsReply {
+  run_id: number;
+  baseline_run_id?: number;
+  /**
+   * Scored worlds of the run (done or reused).
+   */
+  worlds: number;
+  baseline_worlds?: number;
+  /**
+   * From the experiment's reliability.stats: the first of tests that is ttest or bootstrap, confidence_level, alpha, multiple_testing_correction.
+   */
+  stats: {
+    interval: "ttest" | "bootstrap";
+    confidence_level: number;
+    alpha: number;
+    bootstrap_iterations?: number;
+    correction: "none" | "bonferroni" | "holm";
+  };
+  /**
+   * @maxItems 32
+   */
+  scores: {
+    score: string;
+    /**
+     * The candidates, best first (at most 20: a run plan's limit).
+     *
+     * @maxItems 100
+     */
+    ranking: {
+      rank: number;
+      candidate: Label;
+      mean: number;
+      /**
+       * Lower bound of the mean's confidence interval.
+       */
+      low: number;
+      high: number;
+      /**
+       * Scored worlds (scenarios x seeds).
+       */
+      n: number;
+    }[];
+    /**
+     * One per candidate compared (at most 20).
+     *
+     * @maxItems 100
+     */
+    comparisons: {
+      candidate: Label;
+      /**
+       * The run's leader, or `baseline:<candidate>`.
+       */
+      against: string;
+      mean: number;
+      against_mean: number;
+      /**
+       * mean - against_mean.
+       */
+      difference: number;
+      low: number;
+      high: number;
+      /**
+       * Welch's two-sided p-value, corrected over the score's comparisons as the stats config says.
+       */
+      p_value: number;
+      /**
+       * p_value below the stats config's alpha.
+       */
+      significant: boolean;
+      /**
+       * Cohen's d.
+       */
+      effect_size: number;
+    }[];
+  }[];
+}
+/**
+ * Rank a run's candidates on each numeric or boolean score with confidence intervals, and say which differences are significant: against the same candidates in a baseline run, or against the run's leader.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CompareRunsRequest".
+ */
+export interface CompareRunsRequest {
+  /**
+   * The run to rank.
+   */
+  run_id: number;
+  /**
+   * Compare each candidate with itself in this run (e.g. the previous run of the experiment).
+   */
+  baseline_run_id?: number;
 }
 /**
  * A new candidate.
@@ -1834,6 +1946,20 @@ export interface GetRecordRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetRunProgressRequest".
+ */
+export interface GetRunProgressRequest {
+  /**
+   * The run.
+   */
+  id: number;
+  /**
+   * Wait up to this long for the run to stop running before answering (default 0: answer at once).
+   */
+  wait_ms?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetWorldModelRequest".
  */
 export interface GetWorldModelRequest {
@@ -2268,6 +2394,59 @@ export interface ListProjectsRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunResultsReply".
+ */
+export interface ListRunResultsReply {
+  items: RunResult[];
+  next_cursor?: PageCursor;
+}
+/**
+ * One candidate x scenario x seed combination of a run, and its result once there is one.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunResult".
+ */
+export interface RunResult {
+  job_id: number;
+  run_id: number;
+  candidate: Label;
+  scenario_hash: Sha256Hex;
+  seed: number;
+  /**
+   * queued, starting (its world is being made), waiting (for its turns), finishing (its last turn is in; its result is being stored), done, reused (a stored result), failed or cancelled.
+   */
+  status: "queued" | "starting" | "waiting" | "finishing" | "done" | "reused" | "failed" | "cancelled";
+  /**
+   * Its result was stored under its key before the run: no world, no LLM call.
+   */
+  reused: boolean;
+  world_slug: Label | null;
+  turns: number;
+  turns_done: number;
+  key_hash: Sha256Hex;
+  /**
+   * The stored result under key_hash (done or reused).
+   */
+  result: RecordJson5 | null;
+  /**
+   * Why it failed (failed).
+   */
+  failure: RecordJson5 | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListRunResultsRequest".
+ */
+export interface ListRunResultsRequest {
+  /**
+   * The run.
+   */
+  run_id: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListRunsReply".
  */
 export interface ListRunsReply {
@@ -2526,6 +2705,61 @@ export interface RegisterModelVersionRequest {
   model_version: ModelVersion;
 }
 /**
+ * Where a run stands (docs/services/evaluation.md, "Running an evaluation").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunProgress".
+ */
+export interface RunProgress {
+  /**
+   * The run.
+   */
+  run_id: number;
+  /**
+   * The run's status.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Worlds the run makes: one per candidate, scenario and seed whose result was not reused.
+   */
+  worlds_total: number;
+  /**
+   * Of those, finished: done, failed or cancelled.
+   */
+  worlds_done: number;
+  /**
+   * Combinations answered by a stored result (no world, no LLM call).
+   */
+  worlds_reused: number;
+  worlds_failed: number;
+  worlds_cancelled: number;
+  /**
+   * Turns of the worlds the run makes.
+   */
+  turns_total: number;
+  /**
+   * Turns committed so far.
+   */
+  turns_done: number;
+  /**
+   * LLM calls and tokens of the committed turns so far (reused LLM records count where first made).
+   */
+  spend: {
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  /**
+   * Turns still to run, and their spend at the spend per turn so far.
+   */
+  estimate_remaining: {
+    turns: number;
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "SetModelAliasReply".
  */
@@ -2554,6 +2788,38 @@ export interface SetModelAliasRequest {
    */
   expected_current_version?: SemanticVersion | null;
   note?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartRunReply".
+ */
+export interface StartRunReply {
+  run: Run;
+  /**
+   * Candidate x scenario x seed combinations.
+   */
+  jobs: number;
+  /**
+   * Combinations whose result was stored already: reused, no world made, no LLM call (list_run_results shows which, status `reused`).
+   */
+  reused: number;
+  /**
+   * Combinations that get a world.
+   */
+  to_run: number;
+}
+/**
+ * Run a stored experiment: its `evaluate` stage names the suite, candidates, turns, seeds and scorers.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartRunRequest".
+ */
+export interface StartRunRequest {
+  /**
+   * The stored experiment (its `id` as create_experiment answered it).
+   */
+  experiment_id: number;
+  directive_id?: GovernanceId;
 }
 /**
  * Changes fields of a candidate; fields not given stay as they are.
@@ -3018,6 +3284,61 @@ export interface ResultStoredV2 {
   actor: string | null;
 }
 /**
+ * A run moved on: it started, a world finished, it completed or was cancelled; where it stands now.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "RunProgressedV1".
+ */
+export interface RunProgressedV1 {
+  /**
+   * The run.
+   */
+  run_id: number;
+  /**
+   * The run's status.
+   */
+  status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Worlds the run makes: one per candidate, scenario and seed whose result was not reused.
+   */
+  worlds_total: number;
+  /**
+   * Of those, finished: done, failed or cancelled.
+   */
+  worlds_done: number;
+  /**
+   * Combinations answered by a stored result (no world, no LLM call).
+   */
+  worlds_reused: number;
+  worlds_failed: number;
+  worlds_cancelled: number;
+  /**
+   * Turns of the worlds the run makes.
+   */
+  turns_total: number;
+  /**
+   * Turns committed so far.
+   */
+  turns_done: number;
+  /**
+   * LLM calls and tokens of the committed turns so far (reused LLM records count where first made).
+   */
+  spend: {
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  /**
+   * Turns still to run, and their spend at the spend per turn so far.
+   */
+  estimate_remaining: {
+    turns: number;
+    llm_calls: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+}
+/**
  * A decision record was stored for the first time.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3028,7 +3349,7 @@ export interface DecisionRecordedV1 {
   policy_hash: Sha256Hex;
   input_hash: Sha256Hex;
   outcome: "allow" | "block" | "review";
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   evaluated_at: Timestamp;
 }
 /**
@@ -3042,7 +3363,7 @@ export interface DecisionRecordedV2 {
   policy_hash: Sha256Hex;
   input_hash: Sha256Hex;
   outcome: "allow" | "block" | "review";
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   evaluated_at: Timestamp;
   /**
    * Whose request made the decision (proposing, evaluating): the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
@@ -3056,7 +3377,7 @@ export interface DecisionRecordedV2 {
  * via the `definition` "DirectiveEscalatedV1".
  */
 export interface DirectiveEscalatedV1 {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
@@ -3068,7 +3389,7 @@ export interface DirectiveEscalatedV1 {
  * via the `definition` "DirectiveEscalatedV2".
  */
 export interface DirectiveEscalatedV2 {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
@@ -3084,7 +3405,7 @@ export interface DirectiveEscalatedV2 {
  * via the `definition` "DirectiveTransitionedV1".
  */
 export interface DirectiveTransitionedV1 {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   history_id: number;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
@@ -3100,8 +3421,8 @@ export interface DirectiveTransitionedV1 {
  * via the `definition` "ExecutionRunTransitionedV1".
  */
 export interface ExecutionRunTransitionedV1 {
-  run_id: GovernanceId;
-  directive_id: GovernanceId;
+  run_id: GovernanceId1;
+  directive_id: GovernanceId1;
   history_id: number;
   from_status: ExecutionRunStatus | null;
   to_status: ExecutionRunStatus;
@@ -3167,7 +3488,7 @@ export interface NameMovedV2 {
    * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
    */
   actor: string | null;
-  directive_id?: GovernanceId1;
+  directive_id?: GovernanceId2;
 }
 /**
  * A name was protected or its protection lifted (protect_name, unprotect_name); none when it already was in that state.
@@ -3332,7 +3653,7 @@ export interface WorldDeletedV1 {
  */
 export interface ApprovalResult {
   approved: boolean;
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   status: DirectiveStatus;
   policy_version: Label;
   /**
@@ -3359,7 +3680,7 @@ export interface ApproveDirectiveReply {
  * via the `definition` "Directive".
  */
 export interface Directive {
-  id: GovernanceId;
+  id: GovernanceId1;
   issued_by: Actor;
   objective: ContractText;
   scope: Label;
@@ -3390,7 +3711,7 @@ export interface Budget {
  * via the `definition` "ApproveDirectiveRequest".
  */
 export interface ApproveDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason: Reason;
   actor?: Actor;
 }
@@ -3401,7 +3722,7 @@ export interface ApproveDirectiveRequest {
  * via the `definition` "Artifact".
  */
 export interface Artifact {
-  id: GovernanceId;
+  id: GovernanceId1;
   type: Label;
   uri: string;
   created_at: Timestamp;
@@ -3415,11 +3736,11 @@ export interface AuthorizeWorkReply {
    * Whether the active policy requires a directive for this work.
    */
   required: boolean;
-  directive_id: GovernanceId | null;
+  directive_id: GovernanceId1 | null;
   /**
    * The directive's execution run that keeps its spend (null without a directive).
    */
-  run_id: GovernanceId | null;
+  run_id: GovernanceId1 | null;
   /**
    * What the directive has spent, over all its execution runs (null without a directive).
    */
@@ -3445,7 +3766,7 @@ export interface Spend {
  */
 export interface AuthorizeWorkRequest {
   work: WorkType;
-  directive_id?: GovernanceId;
+  directive_id?: GovernanceId1;
   /**
    * What the work is on: a world's slug, a name.
    */
@@ -3494,8 +3815,8 @@ export interface CreateExecutionRunReply {
  * via the `definition` "ExecutionRun".
  */
 export interface ExecutionRun {
-  id: GovernanceId;
-  directive_id: GovernanceId;
+  id: GovernanceId1;
+  directive_id: GovernanceId1;
   status: ExecutionRunStatus;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -3517,7 +3838,7 @@ export interface Spend1 {
  * via the `definition` "CreateExecutionRunRequest".
  */
 export interface CreateExecutionRunRequest {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   actor?: Actor;
 }
 /**
@@ -3610,7 +3931,7 @@ export interface GovernanceDefinitions {
  */
 export interface DirectiveTransition {
   id: number;
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
   actor: Actor;
@@ -3632,7 +3953,7 @@ export interface EvaluateDirectiveReply {
  * via the `definition` "EvaluateDirectiveRequest".
  */
 export interface EvaluateDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   policy?: PolicyConfig;
 }
 /**
@@ -3666,7 +3987,7 @@ export interface GetArtifactReply {
  * via the `definition` "GetArtifactRequest".
  */
 export interface GetArtifactRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3700,7 +4021,7 @@ export interface GetDirectiveReply {
  * via the `definition` "GetDirectiveRequest".
  */
 export interface GetDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3828,7 +4149,7 @@ export interface ListRolesRequest {
  * via the `definition` "Memory".
  */
 export interface Memory {
-  id: GovernanceId;
+  id: GovernanceId1;
   scope: Label;
   created_at: Timestamp;
   data: JsonObject;
@@ -3838,7 +4159,7 @@ export interface Memory {
   tags: Label[];
   author: string;
   source: string | null;
-  parent_id: GovernanceId | null;
+  parent_id: GovernanceId1 | null;
   /**
    * The schema the data is read as (its latest version), or the stored one when unknown; null: untyped.
    */
@@ -3870,7 +4191,7 @@ export interface ProposeDirectiveReply {
  * via the `definition` "ProposeDirectiveRequest".
  */
 export interface ProposeDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason?: Reason;
   actor?: Actor;
 }
@@ -3942,7 +4263,7 @@ export interface RecallRequest {
  * via the `definition` "RecordSpendReply".
  */
 export interface RecordSpendReply {
-  run_id: GovernanceId;
+  run_id: GovernanceId1;
   /**
    * Charges counted now (keys seen before are not).
    */
@@ -3969,7 +4290,7 @@ export interface Spend2 {
  * via the `definition` "RecordSpendRequest".
  */
 export interface RecordSpendRequest {
-  directive_id: GovernanceId;
+  directive_id: GovernanceId1;
   work: WorkType;
   subject?: string;
   /**
@@ -4000,7 +4321,7 @@ export interface RejectDirectiveReply {
  * via the `definition` "RejectDirectiveRequest".
  */
 export interface RejectDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   reason: Reason;
   actor?: Actor;
 }
@@ -4026,7 +4347,7 @@ export interface RememberRequest {
   tags?: Label[];
   author?: string;
   source?: string;
-  parent_id?: GovernanceId;
+  parent_id?: GovernanceId1;
   schema?: {
     name: string;
     version: number;
@@ -4144,7 +4465,7 @@ export interface TransitionDirectiveReply {
  * via the `definition` "TransitionDirectiveRequest".
  */
 export interface TransitionDirectiveRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   expected_status: DirectiveStatus;
   status: DirectiveStatus;
   reason?: Reason;
@@ -4163,7 +4484,7 @@ export interface TransitionExecutionRunReply {
  * via the `definition` "TransitionExecutionRunRequest".
  */
 export interface TransitionExecutionRunRequest {
-  id: GovernanceId;
+  id: GovernanceId1;
   expected_status: ExecutionRunStatus;
   status: ExecutionRunStatus;
   reason?: Reason;
@@ -4272,7 +4593,7 @@ export interface NameHistoryEntry {
    */
   actor?: string | null;
   changed_at: Timestamp;
-  directive_id?: GovernanceId2;
+  directive_id?: GovernanceId3;
 }
 /**
  * Moves of a name, newest first.
@@ -4362,7 +4683,7 @@ export interface SetScenarioNameRequest {
    */
   expected_current_hash?: Sha256Hex | null;
   note?: Note;
-  directive_id?: GovernanceId3;
+  directive_id?: GovernanceId4;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4413,7 +4734,7 @@ export interface UnsetScenarioNameRequest {
   name: Label;
   expected_current_hash?: Sha256Hex4;
   note?: Note;
-  directive_id?: GovernanceId4;
+  directive_id?: GovernanceId5;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4438,7 +4759,7 @@ export interface UpdateScenarioNamesRequest {
    */
   updates: [NameUpdate, ...NameUpdate[]];
   note?: Note;
-  directive_id?: GovernanceId5;
+  directive_id?: GovernanceId6;
 }
 export interface NameUpdate {
   name: Label;
@@ -5057,7 +5378,7 @@ export interface CreateWorldRequest {
   scenario_ref: WorldScenarioRef;
   mind?: Mind;
   engine?: WorldEngine;
-  directive_id?: GovernanceId6;
+  directive_id?: GovernanceId7;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5556,5 +5877,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId7;
+  directive_id?: GovernanceId8;
 }

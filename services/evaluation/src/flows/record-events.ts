@@ -8,8 +8,8 @@ import type { EvaluationDeps } from '../handlers/deps';
  * record's events stay in order. Its actor is the request's principal.
  */
 export function recordEvent(
-  deps: EvaluationDeps,
-  ctx: RpcContext,
+  deps: Pick<EvaluationDeps, 'events'>,
+  ctx: Pick<RpcContext, 'requestId' | 'correlationId'> & Partial<Pick<RpcContext, 'principal'>>,
   change: 'created' | 'updated',
   data: Omit<RecordCreatedV2, 'actor'>,
 ): OutboxRow {
@@ -35,7 +35,13 @@ export function registryEvent(
   });
 }
 
-/** The event's data with the request's principal as its actor (docs/security.md). */
-export function withActor<T extends object>(data: T, ctx: RpcContext): T & { actor: string | null } {
+/**
+ * The event's data with the request's principal as its actor (docs/security.md);
+ * null for work no outside caller asked for just now (the run worker's).
+ */
+export function withActor<T extends object>(
+  data: T,
+  ctx: Partial<Pick<RpcContext, 'principal'>>,
+): T & { actor: string | null } {
   return { ...data, actor: ctx.principal ?? null };
 }

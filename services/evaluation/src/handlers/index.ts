@@ -19,6 +19,8 @@ import {
   setModelAlias,
 } from './models';
 import { lookupResults, putResult } from './results';
+import { compareRuns } from './compare-runs';
+import { cancelRun, getRunProgress, listRunResults, startRun } from './runs';
 import { getWorldModel, worldModelHistory } from './world-models';
 
 /**
@@ -61,5 +63,10 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
     .handle('model_alias_history', (r, ctx) => modelAliasHistory(deps, r, ctx))
     .handle('put_result', (r, ctx) => putResult(deps, r, ctx))
-    .handle('lookup_results', (r, ctx) => lookupResults(deps, r, ctx));
+    .handle('lookup_results', (r, ctx) => lookupResults(deps, r, ctx))
+    .handle('start_run', (r, ctx) => startRun(deps, r, ctx))
+    .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
+    .handle('get_run_progress', (r) => getRunProgress(deps, r))
+    .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx))
+    .handle('compare_runs', (r) => compareRuns(deps, r));
 }

@@ -53,6 +53,19 @@ export class RecordStore {
     return this.db.table(spec.table, trx).where('id', id).first<RecordRow | undefined>('*');
   }
 
+  /** The row, locked for the transaction. */
+  async getForUpdate(
+    spec: RecordSpec,
+    id: number,
+    trx: Knex.Transaction,
+  ): Promise<RecordRow | undefined> {
+    return this.db
+      .table(spec.table, trx)
+      .where('id', id)
+      .forUpdate()
+      .first<RecordRow | undefined>('*');
+  }
+
   /** The rows of these ids that exist (any order). */
   async getMany(
     spec: RecordSpec,

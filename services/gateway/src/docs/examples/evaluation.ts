@@ -111,11 +111,28 @@ const issue = {
   updated_at: T(20),
 };
 
+const evaluateOptions = {
+  suite_id: 1,
+  candidates: [
+    { name: 'calm' },
+    { name: 'warm', mind: { provider: 'offline', params: { temperature: 1 } } },
+  ],
+  turns: 2,
+  seeds: [7],
+  scorers: [
+    { name: 'intents', kind: 'count', event_kind: 'intent_formed' },
+    { name: 'no_leak', kind: 'absent', event_kind: 'perception_emitted', contains: ['master key'] },
+  ],
+};
 const experimentInput = {
   id: 'night_triage',
   description: 'Urgency-first triage on busy nights',
   backend: { id: 'gpt4o' },
-  pipeline: [{ name: 'simulate' }, { name: 'score' }] as [{ name: string }, { name: string }],
+  // The `evaluate` stage is what start_run runs (docs/services/evaluation.md, "Running an evaluation").
+  pipeline: [{ name: 'simulate' }, { name: 'evaluate', options: evaluateOptions }] as [
+    { name: string },
+    { name: string; options: Record<string, unknown> },
+  ],
   dataset: { name: 'night_shifts', split: 'test' },
   experiment_type: 'comparison' as const,
   baseline: { id: 'triage_fifo' },
@@ -126,8 +143,11 @@ const experimentStored = {
   backend: { id: 'gpt4o', profile: 'default' },
   pipeline: [
     { name: 'simulate', enabled: true },
-    { name: 'score', enabled: true },
-  ] as [{ name: string; enabled: boolean }, { name: string; enabled: boolean }],
+    { name: 'evaluate', options: evaluateOptions, enabled: true },
+  ] as [
+    { name: string; enabled: boolean },
+    { name: string; options: Record<string, unknown>; enabled: boolean },
+  ],
   dataset: { name: 'night_shifts', split: 'test', provider: 'crucible_datasets' },
   baseline: { id: 'triage_fifo', provider: 'local', framework: 'nx' },
   reliability: {
@@ -144,7 +164,7 @@ const storedExperiment = {
   id: 1,
   project_id: 1,
   experiment_id: 'night_triage',
-  hash: 'e141161f586a38cd50b2de04675d6e8b13c6ef23af30b2a3fa155e5a332d7a16',
+  hash: '42eb61deab465c1f40065b7b36daf1c2f5eeb0a9ec305fdc8bad182a3656cac7',
   experiment: experimentStored,
   created_at: T(21),
 };
@@ -295,6 +315,158 @@ const RESULT_EXAMPLES: readonly OperationExample[] = [
       ],
       reused: 1,
       missing: 1,
+    },
+  }),
+];
+
+const startedRun = {
+  id: 2,
+  project_id: 1,
+  scenario_suite_id: 1,
+  config: {
+    experiment_id: 1,
+    experiment_hash: storedExperiment.hash,
+    scenario_hashes: [H.LOCKED_ROOM],
+    scorers: evaluateOptions.scorers,
+  },
+  status: 'running' as const,
+  version: 1,
+  created_at: T(25),
+  updated_at: T(25),
+};
+const runResult = (
+  jobId: number,
+  candidate: string,
+  keyHash: string,
+  usage: { llm_calls: number; input_tokens: number; output_tokens: number },
+) => ({
+  job_id: jobId,
+  run_id: 2,
+  candidate,
+  scenario_hash: H.LOCKED_ROOM,
+  seed: 7,
+  status: 'done' as const,
+  reused: false,
+  world_slug: `eval-2-${jobId}`,
+  turns: 2,
+  turns_done: 2,
+  key_hash: keyHash,
+  result: {
+    world_slug: `eval-2-${jobId}`,
+    turn: 2,
+    // The offline mind ignores temperature: both candidates end in the same state.
+    state_hash: '9cc8d8b84ae8ae49923010f016fbe9d7c1459ea43ace853358b8c15b2e3432a6',
+    usage,
+    scores: { intents: 2, no_leak: true },
+    judge_usage: { llm_calls: 0, input_tokens: 0, output_tokens: 0 },
+  },
+  failure: null,
+});
+
+/**
+ * Running the stored experiment: its `evaluate` stage names the suite (one
+ * scenario, by name and by hash), two offline candidates, two turns and one
+ * seed. Run 1 (made by create_run, no jobs) is the one cancelled.
+ */
+const RUN_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'start_run',
+    request: { experiment_id: 1 },
+    reply: { run: startedRun, jobs: 2, reused: 0, to_run: 2 },
+  }),
+  example({
+    operation: 'cancel_run',
+    request: { id: 1 },
+    reply: { ...run, status: 'cancelled', version: 3, updated_at: T(26) },
+  }),
+  example({
+    operation: 'get_run_progress',
+    request: { id: 2, wait_ms: 20000 },
+    reply: {
+      run_id: 2,
+      status: 'completed',
+      worlds_total: 2,
+      worlds_done: 2,
+      worlds_reused: 0,
+      worlds_failed: 0,
+      worlds_cancelled: 0,
+      turns_total: 4,
+      turns_done: 4,
+      spend: { llm_calls: 12, input_tokens: 891, output_tokens: 83 },
+      estimate_remaining: { turns: 0, llm_calls: 0, input_tokens: 0, output_tokens: 0 },
+    },
+  }),
+  example({
+    operation: 'list_run_results',
+    request: { run_id: 2 },
+    reply: {
+      items: [
+        runResult(1, 'calm', 'f10f29939cbe6c25f9f43fb894263ff7292387cd3c1d36cdb92a932b5d6fc7f3', {
+          llm_calls: 6,
+          input_tokens: 444,
+          output_tokens: 40,
+        }),
+        runResult(2, 'warm', '2607c7dde3d7764f035b96d6f99968fb3d8ecd581a3dc390a859072a19afce59', {
+          llm_calls: 6,
+          input_tokens: 447,
+          output_tokens: 43,
+        }),
+      ],
+    },
+  }),
+  example({
+    operation: 'compare_runs',
+    request: { run_id: 2 },
+    reply: {
+      run_id: 2,
+      worlds: 2,
+      stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.01, correction: 'none' },
+      // One world each (one scenario, one seed): an interval is its value. The offline
+      // mind plays both candidates alike, so no difference is significant.
+      scores: [
+        {
+          score: 'intents',
+          ranking: [
+            { rank: 1, candidate: 'calm', mean: 2, low: 2, high: 2, n: 1 },
+            { rank: 2, candidate: 'warm', mean: 2, low: 2, high: 2, n: 1 },
+          ],
+          comparisons: [
+            {
+              candidate: 'warm',
+              against: 'calm',
+              mean: 2,
+              against_mean: 2,
+              difference: 0,
+              low: 0,
+              high: 0,
+              p_value: 1,
+              significant: false,
+              effect_size: 0,
+            },
+          ],
+        },
+        {
+          score: 'no_leak',
+          ranking: [
+            { rank: 1, candidate: 'calm', mean: 1, low: 1, high: 1, n: 1 },
+            { rank: 2, candidate: 'warm', mean: 1, low: 1, high: 1, n: 1 },
+          ],
+          comparisons: [
+            {
+              candidate: 'warm',
+              against: 'calm',
+              mean: 1,
+              against_mean: 1,
+              difference: 0,
+              low: 0,
+              high: 0,
+              p_value: 1,
+              significant: false,
+              effect_size: 0,
+            },
+          ],
+        },
+      ],
     },
   }),
 ];
@@ -535,4 +707,5 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   }),
   ...REGISTRY_EXAMPLES,
   ...RESULT_EXAMPLES,
+  ...RUN_EXAMPLES,
 ];

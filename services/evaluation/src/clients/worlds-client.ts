@@ -1,0 +1,60 @@
+import type {
+  CreateWorldReply,
+  CreateWorldRequest,
+  GetTurnStatusReply,
+  GetWorldReply,
+  ListTurnEventsReply,
+  RunTurnReply,
+} from '@crucible/contracts';
+import type { RpcClient } from '@crucible/messaging';
+
+/**
+ * The evaluation service's calls to the worlds service (declared in the
+ * catalog: create_world, run_turn, get_world, get_turn_status,
+ * list_turn_events). Errors come
+ * back as the worlds service sent them.
+ */
+export class WorldsClient {
+  constructor(private readonly rpc: RpcClient) {}
+
+  createWorld(request: CreateWorldRequest, correlationId: string): Promise<CreateWorldReply> {
+    return this.rpc.call('create_world', request, { correlationId });
+  }
+
+  runTurns(worldSlug: string, turns: number, correlationId: string): Promise<RunTurnReply> {
+    return this.rpc.call('run_turn', { world_slug: worldSlug, turns }, { correlationId });
+  }
+
+  /**
+   * get_world at a turn. Only the meta and the state hash are read here, so
+   * a reply that pages its entities (a `next_cursor`) serves as well.
+   */
+  getWorld(worldSlug: string, turn: number, correlationId: string): Promise<GetWorldReply> {
+    return this.rpc.call('get_world', { world_slug: worldSlug, turn }, { correlationId });
+  }
+
+  /** A page of a world's audit events (all turns, in order). */
+  turnEvents(
+    worldSlug: string,
+    cursor: string | undefined,
+    correlationId: string,
+  ): Promise<ListTurnEventsReply> {
+    return this.rpc.call(
+      'list_turn_events',
+      { world_slug: worldSlug, limit: 100, ...(cursor !== undefined && { cursor }) },
+      { correlationId },
+    );
+  }
+
+  turnStatus(
+    worldSlug: string,
+    attemptId: number,
+    correlationId: string,
+  ): Promise<GetTurnStatusReply> {
+    return this.rpc.call(
+      'get_turn_status',
+      { world_slug: worldSlug, attempt_id: attemptId },
+      { correlationId },
+    );
+  }
+}

@@ -1,0 +1,116 @@
+import { mindVersions, readRunPlan, scorerConfigHash, seededMind } from './run-plan';
+
+function experiment(options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return { pipeline: [{ name: 'setup' }, { name: 'evaluate', options, ...extra }] };
+}
+
+const valid = {
+  suite_id: 3,
+  candidates: [
+    { name: 'base' },
+    {
+      name: 'warm',
+      mind: { provider: 'offline', params: { temperature: 1 } },
+      engine: 'simultaneous',
+    },
+  ],
+  turns: 4,
+  seeds: [1, 2],
+};
+
+describe('readRunPlan', () => {
+  it('reads the evaluate stage: candidates defaulted to the offline mind and the sequential engine', () => {
+    const read = readRunPlan(experiment(valid));
+    expect(read).toEqual({
+      ok: true,
+      plan: {
+        suiteId: 3,
+        turns: 4,
+        seeds: [1, 2],
+        scorers: [],
+        candidates: [
+          { name: 'base', mind: { provider: 'offline' }, engine: 'sequential' },
+          {
+            name: 'warm',
+            mind: { provider: 'offline', params: { temperature: 1 } },
+            engine: 'simultaneous',
+          },
+        ],
+      },
+    });
+  });
+
+  it('seeds default to [0]', () => {
+    const { seeds: _seeds, ...rest } = valid;
+    const read = readRunPlan(experiment(rest));
+    expect(read.ok && read.plan.seeds).toEqual([0]);
+  });
+
+  it('without an enabled evaluate stage there is no plan', () => {
+    expect(readRunPlan({ pipeline: [{ name: 'inference' }] })).toEqual({
+      ok: false,
+      problems: [{ path: '/pipeline', message: 'no enabled stage named "evaluate"' }],
+    });
+    expect(readRunPlan(experiment(valid, { enabled: false })).ok).toBe(false);
+  });
+
+  it('names every problem at its path inside the experiment', () => {
+    const read = readRunPlan(
+      experiment({
+        suite_id: 0,
+        turns: 101,
+        seeds: [1, 1.5, 1],
+        candidates: [
+          { name: 'A' },
+          { name: 'b', engine: 'parallel', mind: 3, extra: 1 },
+          { name: 'b' },
+        ],
+        scorers: 'x',
+        what: true,
+      }),
+    );
+    expect(read.ok).toBe(false);
+    const paths = read.ok ? [] : read.problems.map((p) => p.path);
+    expect(paths).toEqual([
+      '/pipeline/1/options/what',
+      '/pipeline/1/options/suite_id',
+      '/pipeline/1/options/turns',
+      '/pipeline/1/options/seeds/1',
+      '/pipeline/1/options/seeds',
+      '/pipeline/1/options/scorers',
+      '/pipeline/1/options/candidates/0/name',
+      '/pipeline/1/options/candidates/1/extra',
+      '/pipeline/1/options/candidates/1/mind',
+      '/pipeline/1/options/candidates/1/engine',
+      '/pipeline/1/options/candidates/2/name',
+    ]);
+  });
+
+  it('refuses no candidates and too many', () => {
+    for (const candidates of [[], Array.from({ length: 21 }, (_, i) => ({ name: `c${i}` }))]) {
+      const read = readRunPlan(experiment({ ...valid, candidates }));
+      expect(read.ok ? [] : read.problems.map((p) => p.path)).toEqual([
+        '/pipeline/1/options/candidates',
+      ]);
+    }
+  });
+});
+
+describe('result key parts', () => {
+  it('the seed goes into the mind params and out of the mind version', () => {
+    const mind = { provider: 'offline', params: { temperature: 0.5 } };
+    expect(seededMind(mind, 7)).toEqual({
+      provider: 'offline',
+      params: { temperature: 0.5, seed: 7 },
+    });
+    expect(mindVersions(seededMind(mind, 7))).toEqual(mindVersions(seededMind(mind, 8)));
+    expect(mindVersions(mind)).not.toEqual(mindVersions({ ...mind, params: { temperature: 0.6 } }));
+    expect(mindVersions({ provider: 'openai-compatible', model: 'm-1' }).model_version).toBe('m-1');
+    expect(mindVersions(mind).mind_version).toMatch(/^offline:[0-9a-f]{16}$/);
+  });
+
+  it('the scorer config hash follows the content, not key order', () => {
+    expect(scorerConfigHash([{ a: 1, b: 2 }])).toBe(scorerConfigHash([{ b: 2, a: 1 }]));
+    expect(scorerConfigHash([{ a: 1 }])).not.toBe(scorerConfigHash([{ a: 2 }]));
+  });
+});

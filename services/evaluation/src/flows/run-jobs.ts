@@ -1,0 +1,188 @@
+import { isCrucibleError, type CrucibleError } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
+import { RECORD_SPECS } from '../domain/record-kinds';
+import type { Scorer } from '../domain/scorer-config';
+import type { JobRow } from '../store/run-store';
+import { scoreWorld, ScoringFailed, type WorldScores } from './score-world';
+import type { EvaluationDeps } from '../handlers/deps';
+import { lockRun, settleRun, type Cause } from './run-progress';
+
+/** What the job flows need: the stores, the worlds client and the event builder. */
+export type JobDeps = Pick<
+  EvaluationDeps,
+  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
+>;
+
+/** The world of a job: one per job, so a retried start finds its own world again. */
+export function worldSlugOf(job: Pick<JobRow, 'run_id' | 'id'>): string {
+  return `eval-${job.run_id}-${job.id}`;
+}
+
+function causeOf(job: JobRow): Cause {
+  return { causationId: `run_job/${job.id}`, correlationId: `run/${job.run_id}` };
+}
+
+/** Failures worth another try after the lease runs out (the worlds service is away or slow). */
+function isTransient(error: unknown): boolean {
+  return !isCrucibleError(error) || error.retryable || error.code === 'internal';
+}
+
+/**
+ * A claimed queued job: records its world's slug, creates the world (a
+ * conflict on its slug is its own world, made by an earlier try) and queues
+ * its turns. From then on the worlds service's turn events move it. A
+ * transient failure leaves it to be claimed again when its lease runs out;
+ * a refusal fails the job.
+ */
+export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promise<void> {
+  const slug = worldSlugOf(job);
+  const cause = causeOf(job);
+  if (!(await deps.runs.setWorldSlug(job.id, owner, slug))) return;
+  try {
+    try {
+      await deps.worlds.createWorld(
+        { slug, ...(job.world_request as object) } as Parameters<
+          JobDeps['worlds']['createWorld']
+        >[0],
+        cause.correlationId,
+      );
+    } catch (error) {
+      // Made by an earlier try of this job (its slug is the job's own).
+      if (!(isCrucibleError(error) && error.code === 'conflict' && job.tries > 1)) throw error;
+    }
+    await deps.worlds.runTurns(slug, job.turns, cause.correlationId);
+    await deps.runs.markWaiting(job.id, owner);
+  } catch (error) {
+    if (isTransient(error)) {
+      deps.logger.warn('a run job could not start; it is tried again after its lease', {
+        job_id: job.id,
+        error: String(error),
+      });
+      return;
+    }
+    await failJob(deps, job, error as CrucibleError, owner);
+  }
+}
+
+/**
+ * A claimed finishing job (its last turn is committed): reads the world at
+ * that turn and the LLM usage of its turns, scores it (flows/score-world.ts),
+ * stores the result under the job's key (the first stored under a key stays)
+ * and finishes the job and, when it was the last, the run. A scorer that
+ * cannot score fails the job: nothing is stored under its key.
+ */
+export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Promise<void> {
+  const slug = job.world_slug;
+  if (slug === null) throw new Error(`finishing job ${job.id} has no world`);
+  const cause = causeOf(job);
+  let world;
+  const usage = { llm_calls: 0, input_tokens: 0, output_tokens: 0 };
+  try {
+    world = await deps.worlds.getWorld(slug, job.turns, cause.correlationId);
+    for (const attemptId of job.attempt_ids) {
+      const status = await deps.worlds.turnStatus(slug, attemptId, cause.correlationId);
+      if (status.produced_turn === null || status.produced_turn > job.turns) continue;
+      usage.llm_calls += status.usage.calls;
+      usage.input_tokens += status.usage.input_tokens;
+      usage.output_tokens += status.usage.output_tokens;
+    }
+  } catch (error) {
+    if (isTransient(error)) {
+      deps.logger.warn('a run job could not finish; it is tried again after its lease', {
+        job_id: job.id,
+        error: String(error),
+      });
+      return;
+    }
+    await failJob(deps, job, error as CrucibleError, owner);
+    return;
+  }
+  const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
+  const scorers = (run?.config as { scorers?: Scorer[] } | undefined)?.scorers ?? [];
+  let scored: WorldScores;
+  try {
+    scored = await scoreWorld(deps, world, scorers, {
+      turns: job.turns,
+      correlationId: cause.correlationId,
+      candidate: job.candidate,
+    });
+  } catch (error) {
+    if (error instanceof ScoringFailed) {
+      // Not stored: a result without its scores must not be reused.
+      await failJob(deps, job, { code: error.code, message: error.message }, owner);
+      return;
+    }
+    if (isTransient(error)) {
+      deps.logger.warn('a run job could not be scored; it is tried again after its lease', {
+        job_id: job.id,
+        error: String(error),
+      });
+      return;
+    }
+    await failJob(deps, job, error as CrucibleError, owner);
+    return;
+  }
+  const spend = {
+    llm_calls: usage.llm_calls + scored.judge_usage.llm_calls,
+    input_tokens: usage.input_tokens + scored.judge_usage.input_tokens,
+    output_tokens: usage.output_tokens + scored.judge_usage.output_tokens,
+  };
+  const result = {
+    world_slug: slug,
+    turn: world.turn,
+    state_hash: world.state_hash,
+    usage,
+    scores: scored.scores,
+    judge_usage: scored.judge_usage,
+  };
+  await deps.store.transaction(async (trx) => {
+    await lockRun(deps, Number(job.run_id), trx);
+    const updated = await deps.runs.updateUnfinished(
+      job.id,
+      { status: 'done', ...spend },
+      trx,
+      owner,
+    );
+    if (!updated) return; // cancelled meanwhile, or the lease went to another replica
+    const stored = await deps.results.insert({ key_hash: job.key_hash, key: job.key, result }, trx);
+    if (stored !== undefined) {
+      await deps.store.enqueue(
+        [
+          deps.events.event(
+            'evaluation.result_stored',
+            { key_hash: job.key_hash },
+            { key: job.key_hash, ...cause },
+          ),
+        ],
+        trx,
+      );
+    }
+    await settleRun(deps, Number(job.run_id), cause, trx);
+  });
+}
+
+/**
+ * Fails a job with the refusal that stopped it (only under `owner`'s lease
+ * when given), and settles its run; in `trx` when given.
+ */
+export async function failJob(
+  deps: JobDeps,
+  job: JobRow,
+  error: CrucibleError | { code: string; message: string },
+  owner?: string,
+  trx?: Knex.Transaction,
+): Promise<void> {
+  const failure = { code: error.code, message: error.message };
+  const write = async (t: Knex.Transaction): Promise<void> => {
+    await lockRun(deps, Number(job.run_id), t);
+    const updated = await deps.runs.updateUnfinished(
+      job.id,
+      { status: 'failed', failure },
+      t,
+      owner,
+    );
+    if (updated) await settleRun(deps, Number(job.run_id), causeOf(job), t);
+  };
+  if (trx !== undefined) await write(trx);
+  else await deps.store.transaction(write);
+}

@@ -1,0 +1,95 @@
+import type { RunProgress } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
+import type { OutboxRow } from '@crucible/messaging';
+import { RECORD_SPECS } from '../domain/record-kinds';
+import { isRunFinished, progressOf } from '../domain/run-progress';
+import type { EvaluationDeps } from '../handlers/deps';
+import type { RecordRow } from '../store/record-store';
+import { recordEvent } from './record-events';
+
+export type RunStatus = RunProgress['status'];
+
+/** Causation of the events a flow writes: the request or event that led to it. */
+export interface Cause {
+  readonly causationId: string;
+  readonly correlationId: string;
+}
+
+/** A run's progress now, read in `trx`. */
+export async function readProgress(
+  deps: Pick<EvaluationDeps, 'runs'>,
+  runId: number,
+  status: RunStatus,
+  trx?: Knex.Transaction,
+): Promise<RunProgress> {
+  const totals = await deps.runs.totals(runId, trx);
+  return { run_id: runId, status, ...progressOf(totals) };
+}
+
+/** The `evaluation.run_progressed` event (key `run/<id>`, with the run's record events). */
+export function progressEvent(
+  deps: Pick<EvaluationDeps, 'events'>,
+  progress: RunProgress,
+  cause: Cause,
+): OutboxRow {
+  return deps.events.event('evaluation.run_progressed', progress, {
+    key: `run/${progress.run_id}`,
+    causationId: cause.causationId,
+    correlationId: cause.correlationId,
+  });
+}
+
+/**
+ * Locks a run's row for the transaction. Every transaction that changes a
+ * run's jobs takes it first (cancel_run, the turn events, the worker's
+ * steps), so they queue in one order and cannot deadlock.
+ */
+export async function lockRun(
+  deps: Pick<EvaluationDeps, 'store'>,
+  runId: number,
+  trx: Knex.Transaction,
+): Promise<RecordRow | undefined> {
+  return deps.store.getForUpdate(RECORD_SPECS.run, runId, trx);
+}
+
+/**
+ * After a job of a running run moved, in its transaction: completes the
+ * run once no job is left (failed when none gave a result), and writes the
+ * run's progress event (and the record's update event when its status moved).
+ */
+export async function settleRun(
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
+  runId: number,
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<void> {
+  // The run's row lock (taken before the job changed: lockRun) orders the
+  // settlements of its jobs: the last sees every other job finished (each
+  // statement reads what committed before it), so exactly one completes the run.
+  const run = await lockRun(deps, runId, trx);
+  if (run === undefined) return;
+  let status = run.status as RunStatus;
+  const totals = await deps.runs.totals(runId, trx);
+  const events: OutboxRow[] = [];
+  if (status === 'running' && isRunFinished(totals)) {
+    status = totals.done + totals.reused === 0 && totals.failed > 0 ? 'failed' : 'completed';
+    const updated = await deps.store.update(RECORD_SPECS.run, runId, { status }, undefined, trx);
+    if (updated !== undefined) events.push(runUpdatedEvent(deps, updated, cause));
+  }
+  events.push(progressEvent(deps, { run_id: runId, status, ...progressOf(totals) }, cause));
+  await deps.store.enqueue(events, trx);
+}
+
+/** `evaluation.record_updated` of a run whose status moved. */
+export function runUpdatedEvent(
+  deps: Pick<EvaluationDeps, 'events'>,
+  row: RecordRow,
+  cause: Cause,
+): OutboxRow {
+  return recordEvent(
+    deps,
+    { requestId: cause.causationId, correlationId: cause.correlationId },
+    'updated',
+    { entity: 'run', id: Number(row.id), project_id: Number(row.project_id), version: row.version },
+  );
+}

@@ -1,0 +1,152 @@
+import type { GetWorldReply } from '@crucible/contracts';
+import type { JudgeClient } from '../clients/judge-client';
+import type { WorldsClient } from '../clients/worlds-client';
+import { hedgedCall } from '../domain/hedged-call';
+import { combineVerdicts, type Verdict } from '../domain/judge-ensemble';
+import { judgeMessages, parseVerdict, verdictSchema } from '../domain/judge-verdict';
+import { applyRuleScorer, type AuditEvent } from '../domain/rule-scorers';
+import { scoreConfigOf, scoreSpecOf, type JudgeScorer, type Scorer } from '../domain/scorer-config';
+import { scoresProblem, type ScoreValue } from '../domain/score-rules';
+
+/** Most audit event pages read for one world (100 events a page). */
+const MAX_EVENT_PAGES = 200;
+
+export interface WorldScores {
+  readonly scores: Record<string, ScoreValue>;
+  /** Judge requests sent (hedged duplicates included) and their tokens. */
+  readonly judge_usage: { llm_calls: number; input_tokens: number; output_tokens: number };
+}
+
+/** A scorer that could not score: the job fails with it (nothing is stored under its key). */
+export class ScoringFailed extends Error {
+  readonly code = 'scoring_failed';
+  constructor(
+    readonly scorer: string,
+    message: string,
+  ) {
+    super(`${scorer}: ${message}`);
+  }
+}
+
+/**
+ * Scores a world at its job's last turn: rule scorers over its audit events
+ * (list_turn_events, turns up to the job's) and final state, LLM judges over
+ * both through their minds (each judge's request hedged when the scorer
+ * says so, its verdict schema-checked), the judges' verdicts combined by
+ * the scorer's ensemble strategy. The scores are checked against the score
+ * config the scorers make.
+ */
+export async function scoreWorld(
+  deps: { readonly worlds: WorldsClient; readonly judges: JudgeClient },
+  world: GetWorldReply,
+  scorers: readonly Scorer[],
+  context: { readonly turns: number; readonly correlationId: string; readonly candidate: string },
+): Promise<WorldScores> {
+  const usage = { llm_calls: 0, input_tokens: 0, output_tokens: 0 };
+  if (scorers.length === 0) return { scores: {}, judge_usage: usage };
+  const finalState = {
+    turn: world.turn,
+    simulation_time: world.simulation_time,
+    environments: world.environments,
+    entities: world.entities,
+  };
+  const needsEvents = scorers.some((s) => s.kind !== 'state');
+  const events = needsEvents
+    ? await auditEvents(deps.worlds, world.world.slug, context.turns, context.correlationId)
+    : [];
+  const scores: Record<string, ScoreValue> = {};
+  for (const scorer of scorers) {
+    if (scorer.kind === 'llm_judge') {
+      const evidence = { candidate: context.candidate, final_state: finalState, events };
+      scores[scorer.name] = await judge(deps.judges, scorer, evidence, usage);
+      continue;
+    }
+    const outcome = applyRuleScorer(scorer, events, finalState);
+    if (!outcome.ok) throw new ScoringFailed(scorer.name, outcome.message);
+    scores[scorer.name] = outcome.value;
+  }
+  const wrong = scoresProblem(scoreConfigOf(scorers), scores, '/scores');
+  if (wrong !== null) throw new ScoringFailed(String(wrong.details.path ?? ''), wrong.message);
+  return { scores, judge_usage: usage };
+}
+
+async function auditEvents(
+  worlds: WorldsClient,
+  slug: string,
+  turns: number,
+  correlationId: string,
+): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_EVENT_PAGES; page++) {
+    const reply = await worlds.turnEvents(slug, cursor, correlationId);
+    for (const event of reply.events) {
+      if (event.turn <= turns) {
+        events.push({
+          turn: event.turn,
+          kind: event.kind,
+          agent_id: event.agent_id,
+          data: event.data,
+        });
+      }
+    }
+    cursor = reply.next_cursor;
+    if (cursor === undefined) return events;
+  }
+  throw new ScoringFailed('events', `more than ${MAX_EVENT_PAGES} pages of audit events`);
+}
+
+async function judge(
+  judges: JudgeClient,
+  scorer: JudgeScorer,
+  evidence: unknown,
+  usage: { llm_calls: number; input_tokens: number; output_tokens: number },
+): Promise<ScoreValue> {
+  const request = {
+    messages: judgeMessages(scorer, evidence),
+    schema: verdictSchema(scorer),
+    spec: scoreSpecOf(scorer),
+  };
+  const problems: string[] = [];
+  const settled = await Promise.all(
+    scorer.judges.map(async (ref): Promise<Verdict | undefined> => {
+      const online = ref.mind.provider === 'openai-compatible';
+      try {
+        const { value: answer, sent } = await hedgedCall(
+          (_attempt, signal) => judges.ask(ref.mind, request, signal),
+          {
+            delayMs: scorer.hedge_delay_ms ?? 0,
+            maxExtraRequests: scorer.hedge_delay_ms === undefined ? 0 : 1,
+          },
+        );
+        if (online) usage.llm_calls += sent;
+        usage.input_tokens += answer.input_tokens;
+        usage.output_tokens += answer.output_tokens;
+        const verdict = parseVerdict(scorer, answer.text);
+        if (!verdict.ok) {
+          problems.push(`${ref.id}: ${verdict.problem}`);
+          return undefined;
+        }
+        return {
+          judge: ref.id,
+          value: verdict.value,
+          confidence: verdict.confidence,
+          weight: ref.weight,
+        };
+      } catch (error) {
+        if (online) usage.llm_calls += 1;
+        problems.push(`${ref.id}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    }),
+  );
+  const verdicts = settled.filter((v): v is Verdict => v !== undefined);
+  const combined = combineVerdicts(verdicts, scorer.strategy);
+  if (!combined.ok) {
+    throw new ScoringFailed(
+      scorer.name,
+      `${combined.reason} (${problems.join('; ') || 'no problem reported'})`,
+    );
+  }
+  return combined.value;
+}

@@ -1,0 +1,86 @@
+import type { CompareRunsReply, CompareRunsRequest } from '@crucible/contracts';
+import { recordNotFound } from '../domain/record-errors';
+import { RECORD_SPECS } from '../domain/record-kinds';
+import { rankRun, type ScoredWorld } from '../domain/ranking';
+import { scoreConfigOf, type Scorer } from '../domain/scorer-config';
+import type { ScoreValue } from '../domain/score-rules';
+import { compileStatsOptions } from '../domain/stats';
+import type { RecordRow } from '../store/record-store';
+import type { EvaluationDeps } from './deps';
+
+interface RunConfig {
+  experiment_id?: number;
+  scorers?: Scorer[];
+}
+
+/**
+ * compare_runs: the run's candidates ranked on each numeric or boolean
+ * score of its scorers over its scored worlds (done or reused), with the
+ * intervals and tests its experiment's stats config asks for
+ * (domain/ranking.ts); with `baseline_run_id`, each candidate against
+ * itself in that run.
+ */
+export async function compareRuns(
+  deps: EvaluationDeps,
+  request: CompareRunsRequest,
+): Promise<CompareRunsReply> {
+  const run = await deps.store.get(RECORD_SPECS.run, request.run_id);
+  if (run === undefined) throw recordNotFound('run', request.run_id, '/run_id');
+  let baseline: RecordRow | undefined;
+  if (request.baseline_run_id !== undefined) {
+    baseline = await deps.store.get(RECORD_SPECS.run, request.baseline_run_id);
+    if (baseline === undefined) {
+      throw recordNotFound('run', request.baseline_run_id, '/baseline_run_id');
+    }
+  }
+  const config = (run.config ?? {}) as RunConfig;
+  const experiment =
+    config.experiment_id === undefined
+      ? undefined
+      : await deps.registry.experimentById(config.experiment_id);
+  const stats = (experiment?.experiment as { reliability?: { stats?: object } } | undefined)
+    ?.reliability?.stats;
+  const options = compileStatsOptions(stats);
+  const worlds = await scoredWorlds(deps, request.run_id);
+  const before =
+    baseline === undefined ? undefined : await scoredWorlds(deps, request.baseline_run_id!);
+  const scores = rankRun(worlds, scoreConfigOf(config.scorers ?? []).scores, options, before);
+  return {
+    run_id: request.run_id,
+    ...(request.baseline_run_id !== undefined && { baseline_run_id: request.baseline_run_id }),
+    worlds: worlds.length,
+    ...(before !== undefined && { baseline_worlds: before.length }),
+    stats: {
+      interval: options.interval,
+      confidence_level: options.confidenceLevel,
+      alpha: options.alpha,
+      ...(options.interval === 'bootstrap' && {
+        bootstrap_iterations: options.bootstrapIterations,
+      }),
+      correction: options.correction,
+    },
+    scores,
+  };
+}
+
+/** The scores of a run's done and reused jobs, read a page of jobs at a time. */
+async function scoredWorlds(deps: EvaluationDeps, runId: number): Promise<ScoredWorld[]> {
+  const worlds: ScoredWorld[] = [];
+  let afterId: number | undefined;
+  for (;;) {
+    const jobs = await deps.runs.listJobs(runId, { afterId, limit: 500 });
+    if (jobs.length === 0) return worlds;
+    afterId = Number(jobs[jobs.length - 1]!.id);
+    const finished = jobs.filter((job) => job.status === 'done' || job.status === 'reused');
+    const results = new Map(
+      (await deps.results.byHashes(finished.map((job) => job.key_hash))).map((row) => [
+        row.key_hash,
+        row.result,
+      ]),
+    );
+    for (const job of finished) {
+      const scores = results.get(job.key_hash)?.scores as Record<string, ScoreValue> | undefined;
+      if (scores !== undefined) worlds.push({ candidate: job.candidate, scores });
+    }
+  }
+}

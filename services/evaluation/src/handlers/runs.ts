@@ -1,0 +1,338 @@
+import {
+  conflict,
+  invalidArgument,
+  isCrucibleError,
+  notFound,
+  type GetRunProgressRequest,
+  type ListRunResultsReply,
+  type ListRunResultsRequest,
+  type ResultKey,
+  type RunProgress,
+  type RunResult,
+  type StartRunReply,
+  type StartRunRequest,
+} from '@crucible/contracts';
+import { pageBudget, type RpcContext } from '@crucible/messaging';
+import { pageOf } from '../domain/page-cursor';
+import { differentProject, recordNotFound } from '../domain/record-errors';
+import { RECORD_SPECS } from '../domain/record-kinds';
+import {
+  mindVersions,
+  profileHash,
+  readRunPlan,
+  scorerConfigHash,
+  seededMind,
+  type RunPlan,
+} from '../domain/run-plan';
+import { recordEvent } from '../flows/record-events';
+import {
+  progressEvent,
+  readProgress,
+  runUpdatedEvent,
+  type RunStatus,
+} from '../flows/run-progress';
+import { toWireRecord, type WireRecord } from '../flows/record-shape';
+import type { JobRow, NewJob } from '../store/run-store';
+import type { EvaluationDeps } from './deps';
+import { resultKeyHash } from './results';
+
+/** Most combinations (candidates x scenarios x seeds) one run may have. */
+export const MAX_RUN_JOBS = 10_000;
+
+interface ResolvedScenario {
+  readonly hash: string;
+  readonly profileHash: string;
+}
+
+/**
+ * start_run: reads the experiment's plan, resolves its suite's scenarios to
+ * hashes, and stores the run with one job per candidate x scenario x seed.
+ * A job whose result key has a stored result is `reused` at once (no world,
+ * no LLM call); the others are queued for the run worker. Nothing is
+ * written when anything is refused.
+ */
+export async function startRun(
+  deps: EvaluationDeps,
+  request: StartRunRequest,
+  ctx: RpcContext,
+): Promise<StartRunReply> {
+  const experiment = await deps.registry.experimentById(request.experiment_id);
+  if (experiment === undefined) {
+    throw recordNotFound('experiment', request.experiment_id, '/experiment_id');
+  }
+  const projectId = Number(experiment.project_id);
+  const read = readRunPlan(experiment.experiment as { pipeline: unknown[] });
+  if (!read.ok) {
+    throw invalidArgument(
+      '/experiment_id',
+      'invalid_run_plan',
+      `experiment ${request.experiment_id} has no valid run plan: ${read.problems
+        .map((p) => `${p.path}: ${p.message}`)
+        .join('; ')}`,
+      { problems: read.problems },
+    );
+  }
+  const plan = read.plan;
+  const suite = await deps.store.get(RECORD_SPECS.scenario_suite, plan.suiteId);
+  if (suite === undefined) {
+    throw notFound(`no scenario suite ${plan.suiteId}`, {
+      reason: 'scenario_suite_not_found',
+      path: '/experiment_id',
+      id: plan.suiteId,
+    });
+  }
+  if (Number(suite.project_id) !== projectId) {
+    throw differentProject(
+      '/experiment_id',
+      'scenario_suite',
+      plan.suiteId,
+      projectId,
+      Number(suite.project_id),
+    );
+  }
+  const scenarios = await resolveSuite(
+    deps,
+    suite.scenarios as Array<{ name: string } | { hash: string }>,
+    ctx,
+  );
+  const jobCount = plan.candidates.length * scenarios.length * plan.seeds.length;
+  if (jobCount > MAX_RUN_JOBS) {
+    throw invalidArgument(
+      '/experiment_id',
+      'too_many_jobs',
+      `the plan makes ${jobCount} combinations, more than ${MAX_RUN_JOBS}`,
+      { jobs: jobCount, max: MAX_RUN_JOBS },
+    );
+  }
+  const planned = planJobs(plan, scenarios);
+  const stored = new Set<string>();
+  for (let i = 0; i < planned.length; i += 500) {
+    const rows = await deps.results.byHashes(planned.slice(i, i + 500).map((j) => j.key_hash));
+    for (const row of rows) stored.add(row.key_hash);
+  }
+  const toRun = planned.filter((job) => !stored.has(job.key_hash)).length;
+  const status: RunStatus = toRun > 0 ? 'running' : 'completed';
+  const cause = { causationId: ctx.requestId, correlationId: ctx.correlationId };
+  const run = await deps.store.transaction(async (trx) => {
+    const row = await deps.store.insert(
+      RECORD_SPECS.run,
+      {
+        project_id: projectId,
+        scenario_suite_id: plan.suiteId,
+        config: {
+          experiment_id: request.experiment_id,
+          experiment_hash: experiment.hash,
+          ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
+          scenario_hashes: scenarios.map((s) => s.hash),
+          // What scores each world (read again by the worker that stores a job's result).
+          scorers: plan.scorers,
+        },
+        status,
+      },
+      trx,
+    );
+    const runId = Number(row.id);
+    await deps.runs.insertJobs(
+      planned.map((job) => ({
+        ...job,
+        run_id: runId,
+        status: stored.has(job.key_hash) ? 'reused' : 'queued',
+      })),
+      trx,
+    );
+    const data = { entity: 'run' as const, id: runId, project_id: projectId, version: 1 };
+    await deps.store.enqueue(
+      [
+        recordEvent(deps, ctx, 'created', data),
+        progressEvent(deps, await readProgress(deps, runId, status, trx), cause),
+      ],
+      trx,
+    );
+    return row;
+  });
+  if (toRun > 0) deps.wakeRunWorker();
+  return {
+    run: toWireRecord(RECORD_SPECS.run, run) as unknown as StartRunReply['run'],
+    jobs: planned.length,
+    reused: planned.length - toRun,
+    to_run: toRun,
+  };
+}
+
+/** The suite's scenarios as hashes (each once, in suite order), through the scenarios service. */
+async function resolveSuite(
+  deps: EvaluationDeps,
+  refs: ReadonlyArray<{ name: string } | { hash: string }>,
+  ctx: RpcContext,
+): Promise<ResolvedScenario[]> {
+  const resolved = new Map<string, ResolvedScenario>();
+  for (const [i, ref] of refs.entries()) {
+    try {
+      const scenario = await deps.scenarios.get(ref, ctx.correlationId);
+      resolved.set(scenario.hash, {
+        hash: scenario.hash,
+        profileHash: profileHash(scenario.cognition_profile_hashes),
+      });
+    } catch (error) {
+      if (isCrucibleError(error) && error.code === 'not_found') {
+        throw notFound(`scenario ${JSON.stringify(ref)} of the suite is not stored`, {
+          reason: 'scenario_not_found',
+          path: '/experiment_id',
+          suite_path: `/scenarios/${i}`,
+        });
+      }
+      throw error;
+    }
+  }
+  return [...resolved.values()];
+}
+
+type PlannedJob = Omit<NewJob, 'run_id' | 'status'>;
+
+function planJobs(plan: RunPlan, scenarios: readonly ResolvedScenario[]): PlannedJob[] {
+  const scorers = scorerConfigHash(plan.scorers);
+  const jobs: PlannedJob[] = [];
+  for (const candidate of plan.candidates) {
+    const versions = mindVersions(candidate.mind);
+    for (const scenario of scenarios) {
+      for (const seed of plan.seeds) {
+        const key: ResultKey = {
+          scenario_hash: scenario.hash,
+          profile_hash: scenario.profileHash,
+          ...versions,
+          scorer_config_hash: scorers,
+          turns: plan.turns,
+          engine: candidate.engine,
+          seed,
+        };
+        jobs.push({
+          candidate: candidate.name,
+          scenario_hash: scenario.hash,
+          seed,
+          turns: plan.turns,
+          key_hash: resultKeyHash(key),
+          key: { ...key },
+          world_request: {
+            scenario_ref: { hash: scenario.hash },
+            mind: seededMind(candidate.mind, seed),
+            engine: candidate.engine,
+          },
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/**
+ * cancel_run: cancels the unfinished jobs of a run (their later turn events
+ * are ignored) and marks it cancelled. A cancelled run again answers it as
+ * it is; a completed or failed one is `conflict`/`run_finished`.
+ */
+export async function cancelRun(
+  deps: EvaluationDeps,
+  request: { id: number },
+  ctx: RpcContext,
+): Promise<WireRecord> {
+  const cause = { causationId: ctx.requestId, correlationId: ctx.correlationId };
+  const row = await deps.store.transaction(async (trx) => {
+    const run = await deps.store.getForUpdate(RECORD_SPECS.run, request.id, trx);
+    if (run === undefined) throw recordNotFound('run', request.id, '/id');
+    if (run.status === 'cancelled') return run;
+    if (run.status === 'completed' || run.status === 'failed') {
+      throw conflict(`run ${request.id} is ${String(run.status)} already`, {
+        reason: 'run_finished',
+        path: '/id',
+        status: run.status,
+      });
+    }
+    await deps.runs.cancelJobs(request.id, trx);
+    const updated = await deps.store.update(
+      RECORD_SPECS.run,
+      request.id,
+      { status: 'cancelled' },
+      undefined,
+      trx,
+    );
+    if (updated === undefined) throw new Error(`run ${request.id} vanished while locked`);
+    await deps.store.enqueue(
+      [
+        runUpdatedEvent(deps, updated, cause),
+        progressEvent(deps, await readProgress(deps, request.id, 'cancelled', trx), cause),
+      ],
+      trx,
+    );
+    return updated;
+  });
+  return toWireRecord(RECORD_SPECS.run, row);
+}
+
+/** How often a waiting get_run_progress looks again. */
+const WAIT_POLL_MS = 50;
+
+/**
+ * get_run_progress: worlds and turns done, spend so far, an estimate of
+ * what remains. With `wait_ms`, answers as soon as the run stops running,
+ * or when the wait is over.
+ */
+export async function getRunProgress(
+  deps: EvaluationDeps,
+  request: GetRunProgressRequest,
+): Promise<RunProgress> {
+  const deadline = Date.now() + (request.wait_ms ?? 0);
+  for (;;) {
+    const run = await deps.store.get(RECORD_SPECS.run, request.id);
+    if (run === undefined) throw recordNotFound('run', request.id, '/id');
+    if (run.status !== 'running' || Date.now() >= deadline) {
+      return readProgress(deps, request.id, run.status as RunStatus);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  }
+}
+
+/** list_run_results: a run's combinations in order, each with its stored result once there is one. */
+export async function listRunResults(
+  deps: EvaluationDeps,
+  request: ListRunResultsRequest,
+  ctx: RpcContext,
+): Promise<ListRunResultsReply> {
+  const run = await deps.store.get(RECORD_SPECS.run, request.run_id);
+  if (run === undefined) throw recordNotFound('run', request.run_id, '/run_id');
+  const limit = request.limit ?? deps.settings.defaultPageLimit;
+  const rows = await deps.runs.listJobs(request.run_id, {
+    afterId: request.cursor === undefined ? undefined : Number(request.cursor),
+    limit: limit + 1,
+  });
+  const withResult = rows.filter((row) => row.status === 'done' || row.status === 'reused');
+  const results = new Map(
+    (await deps.results.byHashes(withResult.map((row) => row.key_hash))).map((r) => [
+      r.key_hash,
+      r.result,
+    ]),
+  );
+  return pageOf(rows, {
+    limit,
+    budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
+    encode: (row) => toRunResult(row, results.get(row.key_hash)),
+    position: (row) => Number(row.id),
+  });
+}
+
+function toRunResult(row: JobRow, result: Record<string, unknown> | undefined): RunResult {
+  const finished = row.status === 'done' || row.status === 'reused';
+  return {
+    job_id: Number(row.id),
+    run_id: Number(row.run_id),
+    candidate: row.candidate,
+    scenario_hash: row.scenario_hash,
+    seed: Number(row.seed),
+    status: row.status,
+    reused: row.status === 'reused',
+    world_slug: row.world_slug,
+    turns: row.turns,
+    turns_done: row.turns_done,
+    key_hash: row.key_hash,
+    result: finished ? (result ?? null) : null,
+    failure: row.failure,
+  };
+}

@@ -1,0 +1,263 @@
+import type { Knex, ServiceDb } from '@crucible/database';
+import type { JobCounts } from '../domain/run-progress';
+
+export type JobStatus =
+  'queued' | 'starting' | 'waiting' | 'finishing' | 'done' | 'reused' | 'failed' | 'cancelled';
+
+/** Statuses a job never leaves. */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = [
+  'done',
+  'reused',
+  'failed',
+  'cancelled',
+];
+
+/** A row of run_jobs (BIGINT columns as pg returns them: text). */
+export interface JobRow {
+  id: string;
+  run_id: string;
+  candidate: string;
+  scenario_hash: string;
+  seed: string;
+  turns: number;
+  key_hash: string;
+  key: Record<string, unknown>;
+  world_request: Record<string, unknown>;
+  status: JobStatus;
+  world_slug: string | null;
+  turns_done: number;
+  attempt_ids: number[];
+  llm_calls: string;
+  input_tokens: string;
+  output_tokens: string;
+  failure: Record<string, unknown> | null;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  tries: number;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export type NewJob = Pick<
+  JobRow,
+  'candidate' | 'scenario_hash' | 'turns' | 'key_hash' | 'key' | 'world_request' | 'status'
+> & { run_id: number; seed: number };
+
+/** Sums over a run's jobs (progress). */
+export type JobTotals = JobCounts;
+
+const JOBS = 'run_jobs';
+
+/** Data access of run jobs; every method takes its transaction last. */
+export class RunStore {
+  constructor(private readonly db: ServiceDb) {}
+
+  async insertJobs(jobs: readonly NewJob[], trx: Knex.Transaction): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.db.table(JOBS, trx).insert(
+      jobs.map((job) => ({
+        ...job,
+        key: JSON.stringify(job.key),
+        world_request: JSON.stringify(job.world_request),
+        finished_at: job.status === 'reused' ? this.db.knex.raw('now()') : null,
+      })),
+    );
+  }
+
+  /**
+   * Claims the next job with work for a worker: queued (its world is to be
+   * made: it becomes starting), finishing (its result is to be stored), or
+   * either on an expired lease (its replica died); skipping rows another
+   * replica is claiming (FOR UPDATE SKIP LOCKED).
+   */
+  async claimNext(owner: string, leaseMs: number): Promise<JobRow | undefined> {
+    const table = this.db.qualified(JOBS);
+    const result = await this.db.knex.raw<{ rows: JobRow[] }>(
+      `update ?? as j
+          set status = case when j.status = 'queued' then 'starting' else j.status end, lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
+              tries = j.tries + 1
+        where j.id = (
+          select c.id from ?? c
+           where c.status = 'queued'
+              or (c.status in ('starting', 'finishing')
+                  and (c.lease_until is null or c.lease_until < now()))
+           order by c.id
+           limit 1
+           for update skip locked)
+        returning j.*`,
+      [table, owner, leaseMs, table],
+    );
+    return result.rows[0];
+  }
+
+  /** Records the world slug of a starting job (before its turns are queued, so their events find it). */
+  async setWorldSlug(id: string, owner: string, slug: string): Promise<boolean> {
+    const n = await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner, status: 'starting' })
+      .update({ world_slug: slug });
+    return n > 0;
+  }
+
+  /** starting -> waiting (the turns are queued); its turn events finish it from here. */
+  async markWaiting(id: string, owner: string): Promise<void> {
+    await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner, status: 'starting' })
+      .update({ status: 'waiting', lease_owner: null, lease_until: null });
+  }
+
+  /** Hands a starting job back to the queue (the replica stops, or the call may be retried). */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner, status: 'starting' })
+      .update({ status: 'queued', lease_owner: null, lease_until: null });
+  }
+
+  async heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const n = await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner })
+      .whereIn('status', ['starting', 'finishing'])
+      .update({
+        lease_until: this.db.knex.raw(`now() + (? * interval '1 millisecond')`, [leaseMs]),
+      });
+    return n > 0;
+  }
+
+  /**
+   * A committed turn of a job's world (turn_committed): turns done, its
+   * attempt remembered; at the job's last turn it becomes finishing (a
+   * worker stores its result). Only while the job waits or starts (its
+   * events may come before the worker recorded that the turns are queued).
+   */
+  async turnCommitted(
+    id: string,
+    turn: number,
+    attemptId: number,
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    await trx.raw(
+      `update ?? set turns_done = greatest(turns_done, least(?, turns)),
+              attempt_ids = case when attempt_ids @> ?::jsonb then attempt_ids
+                                 else attempt_ids || ?::jsonb end,
+              status = case when ? >= turns then 'finishing' else status end,
+              lease_owner = case when ? >= turns then null else lease_owner end,
+              lease_until = case when ? >= turns then null else lease_until end
+        where id = ? and status in ('starting', 'waiting')`,
+      [
+        this.db.qualified(JOBS),
+        turn,
+        JSON.stringify([attemptId]),
+        JSON.stringify([attemptId]),
+        turn,
+        turn,
+        turn,
+        id,
+      ],
+    );
+  }
+
+  /** The job of a world. */
+  async jobBySlug(slug: string, trx?: Knex.Transaction): Promise<JobRow | undefined> {
+    return this.db.table(JOBS, trx).where('world_slug', slug).first<JobRow | undefined>('*');
+  }
+
+  async jobById(id: string | number, trx?: Knex.Transaction): Promise<JobRow | undefined> {
+    return this.db.table(JOBS, trx).where('id', id).first<JobRow | undefined>('*');
+  }
+
+  /**
+   * Applies `changes` to an unfinished job (held by `owner`'s lease when
+   * given); false when it had finished already or the lease is another's.
+   */
+  async updateUnfinished(
+    id: string,
+    changes: Record<string, unknown>,
+    trx: Knex.Transaction,
+    owner?: string,
+  ): Promise<boolean> {
+    const row = { ...changes };
+    if ('failure' in row) row.failure = JSON.stringify(row.failure);
+    const ending =
+      typeof row.status === 'string' && FINISHED_JOB_STATUSES.includes(row.status as JobStatus);
+    const query = this.db
+      .table(JOBS, trx)
+      .where('id', id)
+      .whereNotIn('status', [...FINISHED_JOB_STATUSES]);
+    if (owner !== undefined) query.andWhere('lease_owner', owner);
+    const n = await query.update({
+      ...row,
+      ...(ending && {
+        finished_at: this.db.knex.raw('now()'),
+        lease_owner: null,
+        lease_until: null,
+      }),
+    });
+    return n > 0;
+  }
+
+  /** Cancels every unfinished job of a run; how many. */
+  async cancelJobs(runId: number, trx: Knex.Transaction): Promise<number> {
+    return this.db
+      .table(JOBS, trx)
+      .where('run_id', runId)
+      .whereNotIn('status', [...FINISHED_JOB_STATUSES])
+      .update({
+        status: 'cancelled',
+        finished_at: this.db.knex.raw('now()'),
+        lease_owner: null,
+        lease_until: null,
+      });
+  }
+
+  async totals(runId: number, trx?: Knex.Transaction): Promise<JobTotals> {
+    const [row] = await this.db
+      .table(JOBS, trx)
+      .where('run_id', runId)
+      .select<Record<string, string | null>[]>(
+        this.db.knex.raw(`count(*) as jobs,
+          count(*) filter (where status = 'queued') as queued,
+          count(*) filter (where status in ('starting', 'waiting', 'finishing')) as running,
+          count(*) filter (where status = 'done') as done,
+          count(*) filter (where status = 'reused') as reused,
+          count(*) filter (where status = 'failed') as failed,
+          count(*) filter (where status = 'cancelled') as cancelled,
+          coalesce(sum(turns) filter (where status <> 'reused'), 0) as turns_total,
+          coalesce(sum(turns_done), 0) as turns_done,
+          coalesce(sum(greatest(turns - turns_done, 0))
+            filter (where status in ('queued', 'starting', 'waiting', 'finishing')), 0) as turns_left,
+          coalesce(sum(llm_calls), 0) as llm_calls,
+          coalesce(sum(input_tokens), 0) as input_tokens,
+          coalesce(sum(output_tokens), 0) as output_tokens`),
+      );
+    const n = (field: string): number => Number(row?.[field] ?? 0);
+    return {
+      jobs: n('jobs'),
+      queued: n('queued'),
+      running: n('running'),
+      done: n('done'),
+      reused: n('reused'),
+      failed: n('failed'),
+      cancelled: n('cancelled'),
+      turns_total: n('turns_total'),
+      turns_done: n('turns_done'),
+      turns_left: n('turns_left'),
+      llm_calls: n('llm_calls'),
+      input_tokens: n('input_tokens'),
+      output_tokens: n('output_tokens'),
+    };
+  }
+
+  /** A run's jobs in id order after `afterId`. */
+  async listJobs(
+    runId: number,
+    page: { afterId?: number; limit: number },
+    trx?: Knex.Transaction,
+  ): Promise<JobRow[]> {
+    const query = this.db.table(JOBS, trx).where('run_id', runId);
+    if (page.afterId !== undefined) query.andWhere('id', '>', page.afterId);
+    return query.orderBy('id').limit(page.limit).select<JobRow[]>('*');
+  }
+}

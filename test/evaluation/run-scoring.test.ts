@@ -1,0 +1,265 @@
+import { ok, startRealPlatform, type PlatformStack } from '../platform/stack';
+import { validRequest } from '../scenarios/validation.suite';
+import { answer, createLlmServer, type LlmServer } from '../support';
+
+/**
+ * Scoring a run on real servers (docs/services/evaluation.md, "Scorers"):
+ * rule scorers and an LLM judge ensemble, the judges on a scripted
+ * OpenAI-compatible server and the offline mind; a re-run pays for no LLM
+ * call; a failing judge provider is stopped by its circuit breaker.
+ */
+describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
+  let stack: PlatformStack;
+  let llm: LlmServer;
+  let failing: LlmServer;
+  let projectId: number;
+  let suiteId: number;
+  beforeAll(async () => {
+    llm = await createLlmServer({ handler: () => answer.json({ score: 4, reason: 'tidy' }) });
+    failing = await createLlmServer({ handler: () => answer.error(500) });
+    stack = await startRealPlatform();
+    const first = await ok(stack, 'assemble_scenario', validRequest({ scenario_slug: 'score_a' }));
+    const second = await ok(
+      stack,
+      'assemble_scenario',
+      validRequest({ scenario_slug: 'score_b', description: 'Two keepers, scored.' }),
+    );
+    projectId = (await ok(stack, 'create_project', { name: 'scoring' })).id;
+    suiteId = (
+      await ok(stack, 'create_scenario_suite', {
+        project_id: projectId,
+        name: 'two',
+        scenarios: [{ hash: first.scenario_hash }, { hash: second.scenario_hash }],
+      })
+    ).id;
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await llm?.close();
+    await failing?.close();
+  }, 60_000);
+
+  let n = 0;
+  async function run(scorers: unknown[]) {
+    n += 1;
+    const experiment = await ok(stack, 'create_experiment', {
+      project_id: projectId,
+      experiment: {
+        id: `scoring_${n}`,
+        backend: { id: 'offline' },
+        pipeline: [
+          {
+            name: 'evaluate',
+            options: {
+              suite_id: suiteId,
+              candidates: [{ name: 'calm' }, { name: 'bold', engine: 'simultaneous' }],
+              turns: 2,
+              seeds: [1, 2],
+              scorers,
+            },
+          },
+        ],
+      },
+    });
+    return experiment.id as number;
+  }
+
+  async function finish(experimentId: number) {
+    const started = await ok(stack, 'start_run', { experiment_id: experimentId });
+    const progress = await ok(stack, 'get_run_progress', { id: started.run.id, wait_ms: 30_000 });
+    const page = await ok(stack, 'list_run_results', { run_id: started.run.id });
+    return { started, progress, items: page.items as any[] };
+  }
+
+  const scripted = (model: string) => ({
+    provider: 'openai-compatible',
+    base_url: llm.baseUrl,
+    model,
+  });
+
+  it('scores every world with rule scorers and a judge ensemble; a re-run reuses it all with no LLM call', async () => {
+    const experimentId = await run([
+      { name: 'intents', kind: 'count', event_kind: 'intent_formed' },
+      {
+        name: 'no_leak',
+        kind: 'absent',
+        event_kind: 'perception_emitted',
+        contains: ['the vault code is 1234'],
+      },
+      {
+        name: 'tidiness',
+        kind: 'llm_judge',
+        rubric: 'Rate from 1 to 5 how tidy the keepers left the observatory.',
+        type: 'numeric',
+        min: 1,
+        max: 5,
+        judges: [
+          { id: 'a', mind: scripted('judge-a') },
+          { id: 'b', mind: scripted('judge-b') },
+          { id: 'offline' },
+        ],
+        strategy: 'majority',
+      },
+    ]);
+    const { progress, items } = await finish(experimentId);
+    expect(progress).toMatchObject({ status: 'completed', worlds_done: 8, worlds_failed: 0 });
+    expect(items).toHaveLength(8);
+    for (const item of items) {
+      // Two agents, one intent each per turn, two turns.
+      expect(item.result.scores).toEqual({ intents: 4, no_leak: true, tidiness: 4 });
+      expect(item.result.judge_usage.llm_calls).toBe(2);
+    }
+    // Each scripted judge was asked once per world, with the rubric and the verdict schema.
+    expect(llm.requests).toHaveLength(16);
+    const request = llm.requests[0]!;
+    expect(request.system).toContain('how tidy the keepers left');
+    expect(request.responseFormat).toBe('json_schema');
+    expect(request.schema).toMatchObject({
+      properties: { score: { type: 'number', minimum: 1, maximum: 5 } },
+    });
+    expect(new Set(llm.requests.map((r) => r.model))).toEqual(new Set(['judge-a', 'judge-b']));
+    // The spend counts the judges' calls.
+    expect(progress.spend.llm_calls).toBeGreaterThanOrEqual(16);
+
+    const again = await finish(experimentId);
+    expect(again.started).toMatchObject({ jobs: 8, reused: 8, to_run: 0 });
+    expect(again.items.map((i) => i.result)).toEqual(items.map((i) => i.result));
+    expect(llm.requests).toHaveLength(16);
+
+    // Ranked with intervals over 2 scenarios x 2 seeds; equal scores differ in nothing.
+    const compared = await ok(stack, 'compare_runs', {
+      run_id: again.started.run.id,
+      baseline_run_id: progress.run_id,
+    });
+    expect(compared).toMatchObject({
+      worlds: 8,
+      baseline_worlds: 8,
+      stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.05, correction: 'none' },
+    });
+    expect(compared.scores.map((s: { score: string }) => s.score)).toEqual([
+      'intents',
+      'no_leak',
+      'tidiness',
+    ]);
+    const tidiness = compared.scores[2];
+    expect(tidiness.ranking).toEqual([
+      { rank: 1, candidate: 'bold', mean: 4, low: 4, high: 4, n: 4 },
+      { rank: 2, candidate: 'calm', mean: 4, low: 4, high: 4, n: 4 },
+    ]);
+    expect(
+      tidiness.comparisons.map((c: any) => [c.candidate, c.against, c.difference, c.significant]),
+    ).toEqual([
+      ['bold', 'baseline:bold', 0, false],
+      ['calm', 'baseline:calm', 0, false],
+    ]);
+  }, 120_000);
+
+  it('a leak of a forbidden fact scores false; a judge answering off its schema fails the world, nothing stored', async () => {
+    const leaks = await finish(
+      await run([
+        // Every perception names the keepers' room: as a forbidden fact it leaks.
+        { name: 'no_leak', kind: 'absent', event_kind: 'perception_emitted', contains: ['dome'] },
+      ]),
+    );
+    expect(leaks.items.map((i) => i.result?.scores.no_leak)).toEqual(Array(8).fill(false));
+
+    llm.handle(() => answer.json({ score: 'four', reason: 'words' }));
+    const before = llm.requests.length;
+    const off = await finish(
+      await run([
+        {
+          name: 'judged',
+          kind: 'llm_judge',
+          rubric: 'Rate 1 to 5.',
+          type: 'numeric',
+          min: 1,
+          max: 5,
+          judges: [{ id: 'a', mind: scripted('judge-a') }],
+        },
+      ]),
+    );
+    expect(off.progress).toMatchObject({ status: 'failed', worlds_failed: 8 });
+    for (const item of off.items) {
+      expect(item).toMatchObject({ status: 'failed', result: null });
+      expect(item.failure.code).toBe('scoring_failed');
+      expect(item.failure.message).toMatch(/judged: no_verdicts .*a: score: /);
+    }
+    expect(llm.requests.length - before).toBe(8);
+    llm.handle(() => answer.json({ score: 4, reason: 'tidy' }));
+  }, 120_000);
+
+  it('hedging: a judge slow to answer gets a duplicate request after the delay, and the first answer wins', async () => {
+    const slow = await createLlmServer();
+    try {
+      // The first request of each question waits 20 s; its duplicate is answered at once.
+      // (Worlds that end alike ask the same question: only the first of them is slow.)
+      const seen = new Set<string>();
+      slow.handle((request) => {
+        const first = !seen.has(request.user);
+        seen.add(request.user);
+        return answer.json(
+          { score: 3, reason: first ? 'slow' : 'fast' },
+          { delayMs: first ? 20_000 : 0 },
+        );
+      });
+      const began = Date.now();
+      const { progress, items } = await finish(
+        await run([
+          {
+            name: 'judged',
+            kind: 'llm_judge',
+            rubric: 'Rate 1 to 5.',
+            type: 'numeric',
+            min: 1,
+            max: 5,
+            judges: [
+              {
+                id: 'slow',
+                mind: { provider: 'openai-compatible', base_url: slow.baseUrl, model: 'm' },
+              },
+            ],
+            hedge_delay_ms: 100,
+          },
+        ]),
+      );
+      expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      // No world waited for a slow answer: each slow request was hedged, its duplicate won.
+      expect(Date.now() - began).toBeLessThan(20_000);
+      const calls = items.map((item) => item.result.judge_usage.llm_calls as number);
+      for (const item of items) expect(item.result.scores.judged).toBe(3);
+      expect(calls.filter((n) => n === 2).length).toBeGreaterThan(0);
+      expect(calls.every((n) => n === 1 || n === 2)).toBe(true);
+      expect(slow.requests).toHaveLength(calls.reduce((a, b) => a + b, 0));
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
+
+  it('a failing judge provider: its circuit breaker opens and stops the requests; the other judges still score', async () => {
+    const { progress, items } = await finish(
+      await run([
+        {
+          name: 'judged',
+          kind: 'llm_judge',
+          rubric: 'Rate 1 to 5.',
+          type: 'numeric',
+          min: 1,
+          max: 5,
+          judges: [
+            {
+              id: 'down',
+              mind: { provider: 'openai-compatible', base_url: failing.baseUrl, model: 'm' },
+            },
+            { id: 'offline' },
+          ],
+          strategy: 'best_confidence',
+        },
+      ]),
+    );
+    expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+    for (const item of items) expect(item.result.scores.judged).toBeGreaterThanOrEqual(1);
+    // The breaker opens after 5 failures in a row (two workers may have one more in flight).
+    expect(failing.requests.length).toBeGreaterThanOrEqual(5);
+    expect(failing.requests.length).toBeLessThanOrEqual(6);
+  }, 120_000);
+});
