@@ -6,6 +6,7 @@ import type { JobRow } from '../store/run-store';
 import { scoreWorld, ScoringFailed, type WorldScores } from './score-world';
 import type { EvaluationDeps } from '../handlers/deps';
 import { lockRun, settleRun, type Cause } from './run-progress';
+import { withActor } from './record-events';
 
 /** What the job flows need: the stores, the worlds client and the event builder. */
 export type JobDeps = Pick<
@@ -150,7 +151,8 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
         [
           deps.events.event(
             'evaluation.result_stored',
-            { key_hash: job.key_hash },
+            // The run worker stores it: no outside caller's request did.
+            withActor({ key_hash: job.key_hash }, {}),
             { key: job.key_hash, ...cause },
           ),
         ],
