@@ -29,6 +29,8 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
             scenario_hash: hash,
             scenario_label: created.body.scenario_label,
             forked_from: null,
+            // The principal of the tests' admin token.
+            actor: 'admin',
           },
         ],
       ]);
@@ -53,6 +55,7 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
             world_slug: slug,
             scenario_hash: hash,
             deleted_at: deleted.body.deleted_at,
+            actor: 'admin',
           },
         ],
       ]);
@@ -81,9 +84,16 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
         'worlds',
         (e) => e.envelope.type === 'worlds.turn_committed' && e.record.key === slug,
       );
-      expect(events.map((e) => [e.envelope.data.turn, e.envelope.data.state_hash])).toEqual([
-        [1, states[0]],
-        [2, states[1]],
+      // The actor is whoever queued the turns (run_turn's principal), not the worker.
+      expect(
+        events.map((e) => [
+          e.envelope.data.turn,
+          e.envelope.data.state_hash,
+          e.envelope.data.actor,
+        ]),
+      ).toEqual([
+        [1, states[0], 'admin'],
+        [2, states[1], 'admin'],
       ]);
     },
   },
@@ -127,6 +137,7 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
           turn: 1,
           attempt_id: run.body.attempt_id,
           failure: status.body.failure,
+          actor: 'admin',
         },
       ]);
     },

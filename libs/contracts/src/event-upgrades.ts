@@ -22,4 +22,8 @@ export const EVENT_UPGRADES: EventDataUpgrades = {
   'evaluation.record_updated': { 1: (data) => ({ ...(data as object), actor: null }) },
   'evaluation.model_registry_changed': { 1: (data) => ({ ...(data as object), actor: null }) },
   'evaluation.result_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'worlds.world_created': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'worlds.world_deleted': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'worlds.turn_committed': { 1: (data) => ({ ...(data as object), actor: null }) },
+  'worlds.turn_failed': { 1: (data) => ({ ...(data as object), actor: null }) },
 };

@@ -139,10 +139,10 @@ export interface EventDataTypes {
   'scenarios.derivation_recorded': { 1: T.DerivationRecordedV1; 2: T.DerivationRecordedV2 };
   'names.name_moved': { 1: T.NameMovedV1; 2: T.NameMovedV2 };
   'names.name_protection_changed': { 1: T.NameProtectionChangedV1 };
-  'worlds.world_created': { 1: T.WorldCreatedV1 };
-  'worlds.world_deleted': { 1: T.WorldDeletedV1 };
-  'worlds.turn_committed': { 1: T.TurnCommittedV1 };
-  'worlds.turn_failed': { 1: T.TurnFailedV1 };
+  'worlds.world_created': { 1: T.WorldCreatedV1; 2: T.WorldCreatedV2 };
+  'worlds.world_deleted': { 1: T.WorldDeletedV1; 2: T.WorldDeletedV2 };
+  'worlds.turn_committed': { 1: T.TurnCommittedV1; 2: T.TurnCommittedV2 };
+  'worlds.turn_failed': { 1: T.TurnFailedV1; 2: T.TurnFailedV2 };
   'evaluation.record_created': { 1: T.RecordCreatedV1; 2: T.RecordCreatedV2 };
   'evaluation.record_updated': { 1: T.RecordUpdatedV1; 2: T.RecordUpdatedV2 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2 };

@@ -3586,6 +3586,23 @@ export interface TurnCommittedV1 {
   attempt_id: number;
 }
 /**
+ * A turn was committed. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TurnCommittedV2".
+ */
+export interface TurnCommittedV2 {
+  world_id: number;
+  world_slug: Label;
+  turn: number;
+  state_hash: Sha256Hex;
+  attempt_id: number;
+  /**
+   * Who queued the turn (its run_turn request): the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A turn attempt failed; the world is unchanged.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3618,6 +3635,26 @@ export interface TurnFailure {
   complaints: string[];
 }
 /**
+ * A turn attempt failed; the world is unchanged. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TurnFailedV2".
+ */
+export interface TurnFailedV2 {
+  world_id: number;
+  world_slug: Label;
+  /**
+   * The turn the attempt would have produced.
+   */
+  turn: number;
+  attempt_id: number;
+  failure: TurnFailure;
+  /**
+   * Who queued the turn (its run_turn request): the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A world was created (or forked).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3634,6 +3671,26 @@ export interface WorldCreatedV1 {
   } | null;
 }
 /**
+ * A world was created (or forked). Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldCreatedV2".
+ */
+export interface WorldCreatedV2 {
+  world_id: number;
+  world_slug: Label;
+  scenario_hash: Sha256Hex;
+  scenario_label: string;
+  forked_from: {
+    world_slug: Label;
+    turn: number;
+  } | null;
+  /**
+   * Who created (or forked) it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A world was deleted.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3644,6 +3701,22 @@ export interface WorldDeletedV1 {
   world_slug: Label;
   scenario_hash: Sha256Hex;
   deleted_at: Timestamp;
+}
+/**
+ * A world was deleted. Version 2 adds actor.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "WorldDeletedV2".
+ */
+export interface WorldDeletedV2 {
+  world_id: number;
+  world_slug: Label;
+  scenario_hash: Sha256Hex;
+  deleted_at: Timestamp;
+  /**
+   * Who deleted it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
 }
 /**
  * How a directive was (or was not yet) approved: by policy alone, or by a human (human_override).

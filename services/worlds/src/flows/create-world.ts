@@ -110,6 +110,7 @@ export async function insertWorld(
               scenario_hash: world.scenario_hash,
               scenario_label: world.scenario_label,
               forked_from: forkOrigin(world),
+              actor: ctx.principal ?? null,
             },
             { key: world.slug, causationId: ctx.requestId, correlationId: ctx.correlationId },
           ),

@@ -38,6 +38,7 @@ export async function deleteWorld(
             world_slug: row.slug,
             scenario_hash: row.scenario_hash,
             deleted_at: deletedAt,
+            actor: ctx.principal ?? null,
           },
           { key: row.slug, causationId: ctx.requestId, correlationId: ctx.correlationId },
         ),

@@ -13,7 +13,7 @@ import { liveWorld } from './world-lookup';
 export async function runTurn(
   deps: WorldsDeps,
   request: RunTurnRequest,
-  ctx: Pick<RpcContext, 'correlationId'>,
+  ctx: Pick<RpcContext, 'correlationId' | 'principal'>,
 ): Promise<RunTurnReply> {
   await deps.governance.authorize(
     {
@@ -26,7 +26,12 @@ export async function runTurn(
   const ids = await deps.store.transaction(async (trx) => {
     // Shares the row lock with delete_world: no attempt is queued for a world being deleted.
     const world = await liveWorld(deps, request.world_slug, '/world_slug', trx, { lock: true });
-    const queued = await deps.turns.enqueue(world.id, request.turns ?? 1, trx);
+    const queued = await deps.turns.enqueue(
+      world.id,
+      request.turns ?? 1,
+      trx,
+      ctx.principal ?? null,
+    );
     if (request.directive_id !== undefined) {
       await deps.attemptDirectives.put(queued, request.directive_id, trx);
     }

@@ -55,6 +55,8 @@ export interface AttemptRow {
   produced_turn: number | null;
   duration_ms: number | null;
   failure: TurnFailureRow | null;
+  /** The principal whose run_turn queued it (null: none, or queued before actors were kept). */
+  requested_by: string | null;
 }
 
 export interface TurnFailureRow {

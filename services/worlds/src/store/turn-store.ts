@@ -16,6 +16,7 @@ const ATTEMPT_COLUMNS = [
   'produced_turn',
   'duration_ms',
   'failure',
+  'requested_by',
 ] as const;
 
 /** An audit event to write with a turn. */
@@ -86,11 +87,21 @@ export class TurnStore {
     );
   }
 
-  /** Queues `count` attempts of a world, in order; returns their ids. */
-  async enqueue(worldId: number, count: number, trx: Knex.Transaction): Promise<number[]> {
+  /**
+   * Queues `count` attempts of a world, in order, asked for by `requestedBy`
+   * (the request's principal, or null); returns their ids.
+   */
+  async enqueue(
+    worldId: number,
+    count: number,
+    trx: Knex.Transaction,
+    requestedBy: string | null = null,
+  ): Promise<number[]> {
     const rows = await this.db
       .table('turn_attempts', trx)
-      .insert(Array.from({ length: count }, () => ({ world_id: worldId })))
+      .insert(
+        Array.from({ length: count }, () => ({ world_id: worldId, requested_by: requestedBy })),
+      )
       .returning<Array<{ id: string | number }>>('id');
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
