@@ -78,7 +78,9 @@ describe('a Kafka consumer stopped while its broker is down', () => {
 
       const code = await Promise.race([
         exited,
-        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+        new Promise<'still running'>((resolve) =>
+          setTimeout(() => resolve('still running'), 15_000),
+        ),
       ]);
       if (code !== 0) throw new Error(`the stopped consumer's process: ${code}; stderr: ${stderr}`);
       expect(code).toBe(0);
