@@ -234,9 +234,22 @@ export function httpFuzzCases(catalog: Catalog): FuzzCase[] {
       Object.entries(example).filter(([k]) => !pathNames.includes(k)),
     );
 
-    // Path parameters: each odd value in turn.
+    // Path parameters: each odd value in turn (for a write, only the values
+    // its schema refuses: '0' or 'null' are valid names to protect).
+    const refusedInPath = (param: string, value: string): boolean => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(value);
+      } catch {
+        return true;
+      }
+      return (
+        decoded === '' ||
+        refusedUpFront(catalog, spec, JSON.stringify({ ...example, [param]: decoded }))
+      );
+    };
     for (const param of pathNames)
-      for (const value of URL_VALUES)
+      for (const value of URL_VALUES.filter((v) => spec.readOnly || refusedInPath(param, v)))
         add(`path ${param}=${value.slice(0, 20)}`, {
           method: spec.http.method,
           path: routePath(spec, { ...pathValues, [param]: value }, hasBody ? '' : queryOf(example)),

@@ -12,8 +12,10 @@ describe('natsPermissions', () => {
       'p.names._ready',
       'p.names.list_names',
       'p.names.name_history',
+      'p.names.protect_name',
       'p.names.resolve_name',
       'p.names.set_scenario_name',
+      'p.names.unprotect_name',
       'p.names.unset_scenario_name',
       'p.names.update_scenario_names',
     ]);
@@ -21,7 +23,11 @@ describe('natsPermissions', () => {
   });
 
   it('lets a service publish only the calls the catalog declares for it', () => {
-    expect(byUser.get('names')!.publish).toEqual(['p.scenarios.check_scenarios']);
+    // Protected names: a move under a directive is checked with governance.
+    expect(byUser.get('names')!.publish).toEqual([
+      'p.governance.authorize_work',
+      'p.scenarios.check_scenarios',
+    ]);
     expect(byUser.get('scenarios')!.publish).toEqual([
       'p.components.get_components',
       'p.components.resolve_components',
