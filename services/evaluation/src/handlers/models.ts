@@ -213,7 +213,14 @@ export async function setModelAlias(
       };
     }
     const moved = await deps.registry.moveAlias(
-      { modelId, alias, from: current, to: version, note: request.note ?? null },
+      {
+        modelId,
+        alias,
+        from: current,
+        to: version,
+        note: request.note ?? null,
+        actor: ctx.principal ?? null,
+      },
       trx,
     );
     const data = {
@@ -257,6 +264,7 @@ export async function modelAliasHistory(
       new_version: row.new_version,
       note: row.note,
       changed_at: row.changed_at.toISOString(),
+      actor: row.actor ?? null,
     }),
     position: (row) => Number(row.id),
   });

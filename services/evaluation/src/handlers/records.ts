@@ -25,7 +25,7 @@ export async function createRecord(
   if (spec.kind !== 'project') row.project_id = projectId;
   const stored = await deps.store.transaction(async (trx) => {
     const inserted = await deps.store.insert(spec, row, trx);
-    if (spec.kind === 'world_model') await storeWorldModelVersion(deps, inserted, trx);
+    if (spec.kind === 'world_model') await storeWorldModelVersion(deps, inserted, ctx, trx);
     await deps.store.enqueue([recordEvent(deps, ctx, 'created', eventData(spec, inserted))], trx);
     return inserted;
   });
@@ -75,7 +75,7 @@ export async function updateRecord(
   const updated = await deps.store.transaction(async (trx) => {
     const row = await deps.store.update(spec, id, changes, expected, trx);
     if (row === undefined) return undefined;
-    if (spec.kind === 'world_model') await storeWorldModelVersion(deps, row, trx);
+    if (spec.kind === 'world_model') await storeWorldModelVersion(deps, row, ctx, trx);
     await deps.store.enqueue([recordEvent(deps, ctx, 'updated', eventData(spec, row))], trx);
     return row;
   });
@@ -124,6 +124,7 @@ function eventData(spec: RecordSpec, row: RecordRow) {
 async function storeWorldModelVersion(
   deps: EvaluationDeps,
   row: RecordRow,
+  ctx: RpcContext,
   trx: Knex.Transaction,
 ): Promise<void> {
   await deps.store.insertWorldModelVersion(
@@ -132,6 +133,7 @@ async function storeWorldModelVersion(
       version: row.version,
       model: row.model as Record<string, unknown>,
       created_at: row.updated_at,
+      actor: ctx.principal ?? null,
     },
     trx,
   );

@@ -63,6 +63,7 @@ export async function worldModelHistory(
       version: v.version,
       model: v.model,
       created_at: v.created_at.toISOString(),
+      actor: v.actor ?? null,
     }),
     position: (v) => v.version,
   });

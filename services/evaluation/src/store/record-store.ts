@@ -17,6 +17,8 @@ export interface WorldModelVersionRow {
   version: number;
   model: Record<string, unknown>;
   created_at: Date;
+  /** The principal whose request saved it (null: none, or saved before actors were kept). */
+  actor: string | null;
 }
 
 const VERSIONS = 'world_model_versions';

@@ -41,6 +41,8 @@ export interface AliasHistoryRow {
   new_version: string;
   note: string | null;
   changed_at: Date;
+  /** The principal that moved it (null: none, or moved before actors were kept). */
+  actor: string | null;
 }
 
 /**
@@ -190,7 +192,14 @@ export class RegistryStore {
 
   /** Points the alias and records the move; the history row. */
   async moveAlias(
-    move: { modelId: string; alias: string; from: string | null; to: string; note: string | null },
+    move: {
+      modelId: string;
+      alias: string;
+      from: string | null;
+      to: string;
+      note: string | null;
+      actor: string | null;
+    },
     trx: Knex.Transaction,
   ): Promise<AliasHistoryRow> {
     const now = await trx.raw<{ rows: Array<{ now: Date }> }>(
@@ -217,6 +226,7 @@ export class RegistryStore {
         new_version: move.to,
         note: move.note,
         changed_at: changedAt,
+        actor: move.actor,
       })
       .returning<AliasHistoryRow[]>('*');
     if (history === undefined) throw new Error('alias history insert returned no row');

@@ -272,6 +272,7 @@ const REGISTRY_EXAMPLES: readonly OperationExample[] = [
           new_version: '1.0.0',
           note: 'First champion.',
           changed_at: T(23),
+          actor: 'admin',
         },
       ],
     },
@@ -700,8 +701,8 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
     reply: {
       id: 1,
       versions: [
-        { version: 2, model: modelV2, created_at: T(10) },
-        { version: 1, model: modelV1, created_at: T(9) },
+        { version: 2, model: modelV2, created_at: T(10), actor: 'admin' },
+        { version: 1, model: modelV1, created_at: T(9), actor: 'admin' },
       ],
     },
   }),
