@@ -2660,6 +2660,10 @@ export interface ModelAliasMove {
   new_version: SemanticVersion;
   note: string | null;
   changed_at: RecordTimestamp;
+  /**
+   * Who made it: the principal the gateway authenticated (docs/security.md); null when no outside caller did, or for entries made before actors were kept.
+   */
+  actor?: string | null;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3054,6 +3058,10 @@ export interface WorldModelVersion {
   version: number;
   model: RecordJson5;
   created_at: RecordTimestamp;
+  /**
+   * Who made it: the principal the gateway authenticated (docs/security.md); null when no outside caller did, or for entries made before actors were kept.
+   */
+  actor?: string | null;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
