@@ -115,7 +115,8 @@ describe('evaluation service (real servers)', () => {
     const rest = await ok('world_model_history', { id: model.id, cursor: first.next_cursor });
     expect(rest).toEqual({
       id: model.id,
-      versions: [{ version: 1, model: { v: 1 }, created_at: model.created_at }],
+      // Each version names who saved it: the tests' admin token's principal.
+      versions: [{ version: 1, model: { v: 1 }, created_at: model.created_at, actor: 'admin' }],
     });
   });
 
