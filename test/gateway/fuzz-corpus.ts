@@ -234,9 +234,10 @@ export function httpFuzzCases(catalog: Catalog): FuzzCase[] {
       Object.entries(example).filter(([k]) => !pathNames.includes(k)),
     );
 
-    // Path parameters: each odd value in turn (for a write, only the values
-    // its schema refuses: '0' or 'null' are valid names to protect).
-    const refusedInPath = (param: string, value: string): boolean => {
+    // Whether the schema refuses this URL value (path or query) as the field's
+    // value in the example request: a write is fuzzed only with those ('0'
+    // and 'null' are valid names to protect).
+    const refusedAsField = (param: string, value: string): boolean => {
       let decoded: string;
       try {
         decoded = decodeURIComponent(value);
@@ -248,8 +249,9 @@ export function httpFuzzCases(catalog: Catalog): FuzzCase[] {
         refusedUpFront(catalog, spec, JSON.stringify({ ...example, [param]: decoded }))
       );
     };
+    // Path parameters: each odd value in turn.
     for (const param of pathNames)
-      for (const value of URL_VALUES.filter((v) => spec.readOnly || refusedInPath(param, v)))
+      for (const value of URL_VALUES.filter((v) => spec.readOnly || refusedAsField(param, v)))
         add(`path ${param}=${value.slice(0, 20)}`, {
           method: spec.http.method,
           path: routePath(spec, { ...pathValues, [param]: value }, hasBody ? '' : queryOf(example)),
@@ -266,7 +268,7 @@ export function httpFuzzCases(catalog: Catalog): FuzzCase[] {
         const values = field.includes('cursor') ? [...URL_VALUES, ...FORGED_CURSORS] : URL_VALUES;
         // A write (DELETE) gets only the values its schema refuses: any
         // text is a valid note to unprotect_name.
-        for (const value of values.filter((v) => spec.readOnly || refusedInPath(field, v)))
+        for (const value of values.filter((v) => spec.readOnly || refusedAsField(field, v)))
           add(`query ${field}=${value.slice(0, 20)}`, {
             method: spec.http.method,
             path: routePath(
