@@ -31,7 +31,13 @@ export {
   type ServiceReadiness,
 } from './rpc/readiness';
 export { checkContentReply } from './rpc/content-check';
-export { TIMEOUT_HEADER, currentDeadline } from './rpc/deadline';
+export {
+  LONG_POLL_REPLY_MS,
+  TIMEOUT_HEADER,
+  currentDeadline,
+  longPollMs,
+  longPollUntil,
+} from './rpc/deadline';
 export {
   CORRELATION_ID_HEADER,
   PRINCIPAL_HEADER,

@@ -2,6 +2,7 @@ import { defaultCatalog, isCrucibleError, operationSubject } from '@crucible/con
 import { memoryLogger } from '@crucible/telemetry';
 import { InProcessBus } from '../bus/in-process-bus';
 import { encodeJson } from './codec';
+import { TIMEOUT_HEADER } from './deadline';
 import { RpcClient } from './rpc-client';
 
 const catalog = defaultCatalog();
@@ -86,5 +87,24 @@ describe('RpcClient of a service', () => {
       details: { reason: 'undeclared_call' },
     });
     expect(received.size).toBe(0);
+  });
+
+  it("waits a long poll's wait_ms on top of its timeout, and tells the responder", async () => {
+    const subject = operationSubject(prefix, catalog.operation('get_turn_status'));
+    const sent: string[] = [];
+    await bus.serve(subject, { queue: 'stand-in' }, (message) => {
+      sent.push(message.headers[TIMEOUT_HEADER]!);
+      return Promise.resolve({
+        data: encodeJson({ error: { code: 'not_found', message: 'no', retryable: false } }),
+        headers: {},
+      });
+    });
+    const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 1_000 });
+    for (const request of [
+      { world_slug: 'w', attempt_id: 1, wait_ms: 4_000 },
+      { world_slug: 'w', attempt_id: 1 },
+    ])
+      await client.call('get_turn_status', request).catch(() => undefined);
+    expect(sent.map(Number)).toEqual([5_000, 1_000]);
   });
 });

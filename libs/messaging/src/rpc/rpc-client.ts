@@ -24,7 +24,7 @@ import {
 import type { Bus, Headers } from '../bus/bus';
 import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
 import { checkContentReply } from './content-check';
-import { TIMEOUT_HEADER, currentDeadline } from './deadline';
+import { TIMEOUT_HEADER, currentDeadline, longPollMs } from './deadline';
 import { CORRELATION_ID_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { recordingMessagingTracer } from '../tracer';
 
@@ -137,7 +137,11 @@ export class RpcClient {
     const correlationId = options.correlationId ?? requestId;
     const exchange = async (span: Span | undefined): Promise<T> => {
       try {
-        const timeoutMs = callTimeout(options.timeoutMs ?? this.options.timeoutMs, subject);
+        // A long poll's wait comes on top of the time to answer.
+        const timeoutMs = callTimeout(
+          (options.timeoutMs ?? this.options.timeoutMs) + longPollMs(request),
+          subject,
+        );
         const headers: Headers = {
           [REQUEST_ID_HEADER]: requestId,
           [CORRELATION_ID_HEADER]: correlationId,

@@ -12,7 +12,7 @@ import {
   type StartRunReply,
   type StartRunRequest,
 } from '@crucible/contracts';
-import { pageBudget, type RpcContext } from '@crucible/messaging';
+import { longPollUntil, pageBudget, type RpcContext } from '@crucible/messaging';
 import { pageOf } from '../domain/page-cursor';
 import { differentProject, recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
@@ -273,13 +273,13 @@ const WAIT_POLL_MS = 50;
 /**
  * get_run_progress: worlds and turns done, spend so far, an estimate of
  * what remains. With `wait_ms`, answers as soon as the run stops running,
- * or when the wait is over.
+ * or when the wait is over (cut short to answer before the caller's deadline).
  */
 export async function getRunProgress(
   deps: EvaluationDeps,
   request: GetRunProgressRequest,
 ): Promise<RunProgress> {
-  const deadline = Date.now() + (request.wait_ms ?? 0);
+  const deadline = longPollUntil(request.wait_ms);
   for (;;) {
     const run = await deps.store.get(RECORD_SPECS.run, request.id);
     if (run === undefined) throw recordNotFound('run', request.id, '/id');

@@ -1,4 +1,5 @@
 import { notFound, type GetTurnStatusReply, type GetTurnStatusRequest } from '@crucible/contracts';
+import { longPollUntil } from '@crucible/messaging';
 import type { AttemptRow } from '../store/rows';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
@@ -15,14 +16,15 @@ const LOCAL_WAIT_POLL_MS = 500;
 /**
  * get_turn_status: an attempt's status, produced turn, duration, failure and
  * the LLM usage of the turn it produced (or is producing). With `wait_ms`,
- * answers as soon as the attempt has finished, or when the wait is over.
+ * answers as soon as the attempt has finished, or when the wait is over (cut
+ * short to answer before the caller's deadline).
  */
 export async function getTurnStatus(
   deps: WorldsDeps,
   request: GetTurnStatusRequest,
 ): Promise<GetTurnStatusReply> {
   const world = await liveWorld(deps, request.world_slug);
-  const deadline = Date.now() + (request.wait_ms ?? 0);
+  const deadline = longPollUntil(request.wait_ms);
   let attempt = await read(deps, world.id, request.attempt_id);
   while (!finished(attempt) && Date.now() < deadline) {
     const poll = deps.attemptRunningHere(attempt.id) ? LOCAL_WAIT_POLL_MS : WAIT_POLL_MS;
