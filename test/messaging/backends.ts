@@ -1,8 +1,7 @@
 // The stores the messaging suites run on, each opened fresh for one suite and
 // closed with everything it created: a database of the run's Postgres, a
 // PGlite folder (what `npm start` uses), a Kafka event log and its topics.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   connectPostgres,
@@ -13,7 +12,13 @@ import {
 } from '@crucible/database';
 import { EVENT_LOG_SCHEMA, KafkaEventLog } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
-import { createTestDatabase, deleteKafkaTopics, testInfra, uniqueName } from '../support';
+import {
+  createTestDatabase,
+  deleteKafkaTopics,
+  embeddedDataDir,
+  testInfra,
+  uniqueName,
+} from '../support';
 
 export interface OpenedDatabase {
   readonly knex: Knex;
@@ -45,9 +50,9 @@ export async function openTestPostgres(): Promise<OpenedDatabase> {
   };
 }
 
-/** PGlite on a fresh temporary folder, opened as `npm start` does; close() removes the folder. */
+/** PGlite on a temporary folder holding a new cluster, opened as `npm start` does; close() removes the folder. */
 export async function openTestPglite(): Promise<OpenedDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crucible-pglite-'));
+  const dataDir = await embeddedDataDir('crucible-pglite-');
   const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
   let opened: OpenedDatabase;
   try {

@@ -2,9 +2,7 @@
 // default: the client it hands a service sends only the calls the catalog
 // declares for it, and a stop that fails is logged and reported, never
 // swallowed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { isCrucibleError } from '@crucible/contracts';
 import {
   openEmbeddedInfrastructure,
@@ -13,6 +11,7 @@ import {
   type Infrastructure,
 } from '@crucible/runtime';
 import { memoryLogger } from '@crucible/telemetry';
+import { embeddedDataDir } from '../support';
 
 jest.setTimeout(60_000);
 
@@ -22,7 +21,7 @@ describe('prepareService and serve', () => {
   let infra: Infrastructure;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'crucible-core-'));
+    dataDir = await embeddedDataDir('crucible-core-');
     infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'core', logger });
   });
 

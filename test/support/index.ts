@@ -9,6 +9,7 @@ export {
   openRealTestInfrastructure,
   type TestInfrastructure,
 } from './infrastructure';
+export { embeddedDataDir } from './embedded-template';
 export { http, rawHttp, type RawResponse } from './http';
 export { TEST_ADMIN_TOKEN, TEST_AUTH_HEADERS, TEST_GATEWAY_ENV, testGatewaySettings } from './auth';
 export {

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import {
   connectInfrastructure,
   openEmbeddedInfrastructure,
@@ -8,6 +6,7 @@ import {
 } from '@crucible/runtime';
 import { createLogger } from '@crucible/telemetry';
 import { createTestDatabase } from './database';
+import { embeddedDataDir } from './embedded-template';
 import { testInfra } from './infra';
 import { uniqueName } from './names';
 
@@ -53,7 +52,7 @@ export async function openRealTestInfrastructure(): Promise<TestInfrastructure> 
 
 /** The embedded default: PGlite in a temporary folder, in-process bus, Postgres-table event log. */
 export async function openEmbeddedTestInfrastructure(): Promise<TestInfrastructure> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crucible-test-'));
+  const dataDir = await embeddedDataDir();
   try {
     const infra = await openEmbeddedInfrastructure({ dataDir, prefix: 'crucible', logger });
     return {
