@@ -397,6 +397,25 @@ export type PageCursor12 = string;
  */
 export type RecordJson9 = {[key: string]: unknown};
 /**
+ * A non-negative decimal amount as a string, at most 12 integer and 6 fraction digits (exact: never a float).
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "amount".
+ */
+export type MoneyAmount = string;
+/**
+ * An ISO 4217 code.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "currency".
+ */
+export type Currency = string;
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "tokens".
+ */
+export type TokenCount = number;
+/**
  * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
  */
 export type SemanticVersion1 = string;
@@ -465,25 +484,6 @@ export type GovernanceId2 = string;
  * via the `definition` "text".
  */
 export type ContractText = string;
-/**
- * A non-negative decimal amount as a string, at most 12 integer and 6 fraction digits (exact: never a float).
- *
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "amount".
- */
-export type MoneyAmount = string;
-/**
- * An ISO 4217 code.
- *
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "currency".
- */
-export type Currency = string;
-/**
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "tokens".
- */
-export type TokenCount = number;
 /**
  * An ISO 8601 duration of days, hours, minutes and seconds (e.g. PT2H, P1DT30M): how long the directive may wait and run.
  *
@@ -2762,6 +2762,28 @@ export interface RunProgress {
     input_tokens: number;
     output_tokens: number;
   };
+  /**
+   * Present when the run's directive stopped it (docs/services/evaluation.md, "Runs under a directive"): its worlds with turns still to make failed with this reason and the run ended failed.
+   */
+  stopped?: {
+    /**
+     * Why governance refused further work under the run's directive.
+     */
+    reason: "budget_exhausted" | "timebox_expired" | "directive_not_approved";
+    /**
+     * The refusal, as the job that met it recorded it.
+     */
+    message: string;
+  };
+  directive_spend?: Spend;
+}
+/**
+ * What the run's directive has spent so far (all its work, as governance keeps it in its execution runs, priced); get_run_progress of a run under a directive only, when governance answers.
+ */
+export interface Spend {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3345,6 +3367,20 @@ export interface RunProgressedV1 {
     input_tokens: number;
     output_tokens: number;
   };
+  /**
+   * Present when the run's directive stopped it (docs/services/evaluation.md, "Runs under a directive"): its worlds with turns still to make failed with this reason and the run ended failed.
+   */
+  stopped?: {
+    /**
+     * Why governance refused further work under the run's directive.
+     */
+    reason: "budget_exhausted" | "timebox_expired" | "directive_not_approved";
+    /**
+     * The refusal, as the job that met it recorded it.
+     */
+    message: string;
+  };
+  directive_spend?: Spend;
 }
 /**
  * A decision record was stored for the first time.
@@ -3825,7 +3861,7 @@ export interface AuthorizeWorkReply {
   /**
    * What the directive has spent, over all its execution runs (null without a directive).
    */
-  spent: Spend | null;
+  spent: Spend1 | null;
   budget: Budget | null;
 }
 /**
@@ -3834,7 +3870,7 @@ export interface AuthorizeWorkReply {
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "spend".
  */
-export interface Spend {
+export interface Spend1 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
@@ -3902,12 +3938,12 @@ export interface ExecutionRun {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   created_at: Timestamp;
-  spent?: Spend1;
+  spent?: Spend2;
 }
 /**
  * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
  */
-export interface Spend1 {
+export interface Spend2 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
@@ -4349,7 +4385,7 @@ export interface RecordSpendReply {
    * Charges counted now (keys seen before are not).
    */
   recorded: number;
-  spent: Spend2;
+  spent: Spend3;
   budget: Budget | null;
   /**
    * Whether the budget is spent: further work under the directive is refused.
@@ -4359,7 +4395,7 @@ export interface RecordSpendReply {
 /**
  * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
  */
-export interface Spend2 {
+export interface Spend3 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
