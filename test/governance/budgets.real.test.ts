@@ -272,6 +272,18 @@ describe('protected names', () => {
       changed: true,
     });
     const historyBefore = (await ok(stack, 'name_history', { name: 'release' })).entries.length;
+    // Its protection can be read: resolve_name and list_names show it (over HTTP the actor is admin).
+    const resolved = await ok(stack, 'resolve_name', { name: 'release' });
+    expect(resolved).toMatchObject({
+      protected: true,
+      protection: { actor: 'admin', note: 'production' },
+    });
+    expect(Date.parse(resolved.protection.protected_at)).not.toBeNaN();
+    const listed = (await ok(stack, 'list_names', { prefix: 'release' })).names;
+    expect(listed.find((n: { name: string }) => n.name === 'release')).toMatchObject({
+      protected: true,
+      protection: resolved.protection,
+    });
 
     const bare = await op(stack, 'set_scenario_name', { name: 'release', hash: other });
     expect(bare.status).toBe(403);
@@ -327,6 +339,9 @@ describe('protected names', () => {
     // Unprotected, it moves freely again (and its history says under no directive).
     expect((await ok(stack, 'unprotect_name', { name: 'release' })).changed).toBe(true);
     expect((await ok(stack, 'unprotect_name', { name: 'release' })).changed).toBe(false);
+    const unprotected = await ok(stack, 'resolve_name', { name: 'release' });
+    expect(unprotected.protected).toBe(false);
+    expect(unprotected).not.toHaveProperty('protection');
     const free = await ok(stack, 'set_scenario_name', { name: 'release', hash: scenarioHash });
     const [last] = (await ok(stack, 'name_history', { name: 'release' })).entries;
     expect(last).toMatchObject({ id: free.history_id });

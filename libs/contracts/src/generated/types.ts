@@ -531,6 +531,11 @@ export type LabelList1 = Label[];
  */
 export type JsonObject1 = {[key: string]: unknown};
 /**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "note".
+ */
+export type Note = string | null;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex3 = string;
@@ -542,11 +547,6 @@ export type Label2 = string;
  * A UUID, in lowercase hex with dashes.
  */
 export type GovernanceId3 = string;
-/**
- * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
- * via the `definition` "note".
- */
-export type Note = string | null;
 /**
  * An RFC 3339 date-time in UTC.
  */
@@ -4636,7 +4636,7 @@ export interface NoteMemoryV2 {
  */
 export interface ListNamesReply {
   /**
-   * At most the request's limit (1000): a page of names fits the bus whatever it holds (about 200 bytes a name at most).
+   * At most the request's limit (1000), and cut by size like every list (a protection's note may be long): next_after continues.
    *
    * @maxItems 1000
    */
@@ -4647,6 +4647,22 @@ export interface NameEntry {
   name: Label;
   hash: Sha256Hex;
   updated_at: Timestamp;
+  /**
+   * Whether the name is protected now (protect_name).
+   */
+  protected?: boolean;
+  protection?: NameProtection;
+}
+/**
+ * Present when the name is protected: since when, by whom, why.
+ */
+export interface NameProtection {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
 }
 /**
  * Names in name order.
@@ -4730,6 +4746,20 @@ export interface NameHistoryRequest {
   before_id?: number;
 }
 /**
+ * A protected name's protection as it is now (protect_name): since when, by whom and why. It moves only under an approved directive naming it (docs/services/names.md, "Protected names").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameProtection".
+ */
+export interface NameProtection1 {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ProtectNameReply".
  */
@@ -4760,6 +4790,22 @@ export interface ResolveNameReply {
   hash: Sha256Hex;
   history_id: number;
   since: Timestamp;
+  /**
+   * Whether the name is protected now (protect_name), also when `at` asks for an earlier time.
+   */
+  protected?: boolean;
+  protection?: NameProtection2;
+}
+/**
+ * A protected name's protection as it is now (protect_name): since when, by whom and why. It moves only under an approved directive naming it (docs/services/names.md, "Protected names").
+ */
+export interface NameProtection2 {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
