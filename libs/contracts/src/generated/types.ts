@@ -691,6 +691,10 @@ export type TurnNumber2 = number;
  */
 export type Label7 = string;
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId8 = string;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex7 = string;
@@ -741,7 +745,11 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId8 = string;
+export type GovernanceId9 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId10 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -5637,6 +5645,7 @@ export interface ForkWorldRequest {
   slug: Label7;
   name?: string;
   scenario_ref?: WorldScenarioRef1;
+  directive_id?: GovernanceId8;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -6007,6 +6016,7 @@ export interface ReplayDivergence {
 export interface ReplayWorldRequest {
   world_slug: Label4;
   slug?: Label11;
+  directive_id?: GovernanceId9;
 }
 /**
  * The attempts queued, in the order they will run.
@@ -6040,5 +6050,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId8;
+  directive_id?: GovernanceId10;
 }
