@@ -250,6 +250,36 @@ describe('evaluation runs under a directive', () => {
       const progress = await settled(started.run.id);
       expect(progress).toMatchObject({ status: 'completed', worlds_failed: 0 });
       expect(progress).not.toHaveProperty('stopped');
+
+      // Listing judge_call: the judges of a run without a directive are refused, nothing stored.
+      const judged = await experiment({
+        candidates: [{ name: 'calm' }],
+        turns: 1,
+        seeds: [22],
+        scorers: [
+          {
+            name: 'tidiness',
+            kind: 'llm_judge',
+            rubric: 'Rate from 1 to 5 how tidy the keepers left the observatory.',
+            type: 'numeric',
+            min: 1,
+            max: 5,
+            judges: [{ id: 'offline' }],
+            strategy: 'majority',
+          },
+        ],
+      });
+      const current = await ok(stack, 'get_policy', {});
+      await ok(stack, 'set_policy', {
+        policy: { ...policy, version: 'v3-judges', directive_required_work: ['judge_call'] },
+        expected_hash: current.hash,
+        reason: 'judges under directives',
+      });
+      const bare = await ok(stack, 'start_run', { experiment_id: judged });
+      expect(await settled(bare.run.id)).toMatchObject({ status: 'failed', worlds_failed: 1 });
+      const [item] = (await ok(stack, 'list_run_results', { run_id: bare.run.id })).items;
+      expect(item).toMatchObject({ result: null, failure: { code: 'permission_denied' } });
+      expect(item.failure.message).toMatch(/judge_call/);
     } finally {
       const active = await ok(stack, 'get_policy', {});
       await ok(stack, 'set_policy', { policy, expected_hash: active.hash, reason: 'back' });

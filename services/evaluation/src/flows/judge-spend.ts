@@ -13,11 +13,13 @@ export interface JudgeCharge {
 }
 
 /**
- * The budget checks of a run's judge calls under its directive
+ * The governance checks of a run's judge calls
  * (docs/services/evaluation.md, "Runs under a directive"): `before` asks
- * governance whether work may go on (a refusal, such as budget_exhausted,
- * propagates and stops the run); `after` reports the calls made, priced by
- * the table (EVALUATION_PRICE_TABLE). Only online judges make LLM calls:
+ * governance whether work may go on, with or without a directive, like the
+ * worlds service for a turn (a policy may list judge_call; under a
+ * directive a refusal such as budget_exhausted propagates and stops the
+ * run); `after` reports, under a directive, the calls made, priced by the
+ * table (EVALUATION_PRICE_TABLE). Only online judges make LLM calls:
  * the offline judge costs nothing and is not reported. Each answer is its
  * own charge (a fresh key): a job scored again after a crash asked its
  * judges again, and paid again.
@@ -25,21 +27,25 @@ export interface JudgeCharge {
 export class JudgeSpend {
   constructor(
     private readonly deps: { readonly governance: GovernanceClient; readonly prices: PriceTable },
-    private readonly directiveId: string,
+    private readonly directiveId: string | undefined,
     private readonly subject: string,
     private readonly correlationId: string,
   ) {}
 
   async before(): Promise<void> {
     await this.deps.governance.authorize(
-      { work: JUDGE_WORK, directive_id: this.directiveId, subject: this.subject },
+      {
+        work: JUDGE_WORK,
+        ...(this.directiveId !== undefined && { directive_id: this.directiveId }),
+        subject: this.subject,
+      },
       this.correlationId,
     );
   }
 
   async after(answers: readonly JudgeCharge[]): Promise<void> {
     const charged = answers.filter((a) => a.mind.provider === 'openai-compatible');
-    if (charged.length === 0) return;
+    if (this.directiveId === undefined || charged.length === 0) return;
     const { prices } = this.deps;
     await this.deps.governance.recordSpend(
       {

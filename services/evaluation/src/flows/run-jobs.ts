@@ -121,9 +121,7 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
       turns: job.turns,
       correlationId: cause.correlationId,
       candidate: job.candidate,
-      ...(config?.directive_id !== undefined && {
-        spend: new JudgeSpend(deps, config.directive_id, slug, cause.correlationId),
-      }),
+      spend: new JudgeSpend(deps, config?.directive_id, slug, cause.correlationId),
     });
   } catch (error) {
     if (await stoppedByDirective(deps, job, error, owner)) return;

@@ -35,9 +35,9 @@ export class ScoringFailed extends Error {
  * both through their minds (each judge's request hedged when the scorer
  * says so, its verdict schema-checked), the judges' verdicts combined by
  * the scorer's ensemble strategy. The scores are checked against the score
- * config the scorers make. Under a directive (`spend`), each judge scorer
- * asks governance first (a refusal propagates: the run stops) and reports
- * its judges' calls after.
+ * config the scorers make. With `spend`, each judge scorer asks governance
+ * first (a refusal propagates: under a directive the run stops) and, under
+ * a directive, reports its judges' calls after.
  */
 export async function scoreWorld(
   deps: { readonly worlds: WorldsClient; readonly judges: JudgeClient },
