@@ -260,6 +260,74 @@ describe('budgets', () => {
   }, 60_000);
 });
 
+describe('forks and replays', () => {
+  it('asks governance before fork_world and replay_world; a replay records no spend', async () => {
+    // One turn spends more than the budget.
+    const spent = await approvedDirective({ budget: { amount: '0.5', currency: 'USD' } });
+    await world('budget-f', spent);
+    const run = await ok(stack, 'run_turn', { world_slug: 'budget-f', directive_id: spent });
+    expect((await waitFor('budget-f', run.attempt_id)).status).toBe('committed');
+    const worldsBefore = await stack.count('worlds', 'worlds');
+    const fork = await op(stack, 'fork_world', {
+      world_slug: 'budget-f',
+      turn: 1,
+      slug: 'budget-f-fork',
+      directive_id: spent,
+    });
+    expect([fork.status, fork.body.error.details.reason]).toEqual([429, 'budget_exhausted']);
+    const replay = await op(stack, 'replay_world', { world_slug: 'budget-f', directive_id: spent });
+    expect([replay.status, replay.body.error.details.reason]).toEqual([429, 'budget_exhausted']);
+    expect(await stack.count('worlds', 'worlds')).toBe(worldsBefore);
+
+    // Under a directive with budget left both are made; the replay costs nothing.
+    const fresh = await approvedDirective({ budget: { amount: '0.5', currency: 'USD' } });
+    const replayed = await ok(stack, 'replay_world', {
+      world_slug: 'budget-f',
+      directive_id: fresh,
+    });
+    expect(replayed).toMatchObject({ identical: true, turns: 1 });
+    await ok(stack, 'fork_world', {
+      world_slug: 'budget-f',
+      turn: 1,
+      slug: 'budget-f-fork',
+      directive_id: fresh,
+    });
+    const authorized = await ok(stack, 'authorize_work', {
+      work: 'replay_world',
+      directive_id: fresh,
+    });
+    expect(authorized.spent).toEqual({ amount: '0', currency: null, tokens: 0 });
+
+    // The policy may require a directive for them.
+    const { hash, policy } = await ok(stack, 'get_policy', {});
+    await ok(stack, 'set_policy', {
+      policy: {
+        ...policy,
+        version: 'v2-forks',
+        directive_required_work: ['fork_world', 'replay_world'],
+      },
+      expected_hash: hash,
+      reason: 'forks and replays under directives',
+    });
+    try {
+      const bareFork = await op(stack, 'fork_world', {
+        world_slug: 'budget-f',
+        turn: 1,
+        slug: 'budget-f-bare',
+      });
+      expect([bareFork.status, bareFork.body.error.details.work]).toEqual([403, 'fork_world']);
+      const bareReplay = await op(stack, 'replay_world', { world_slug: 'budget-f' });
+      expect([bareReplay.status, bareReplay.body.error.details.work]).toEqual([
+        403,
+        'replay_world',
+      ]);
+    } finally {
+      const active = await ok(stack, 'get_policy', {});
+      await ok(stack, 'set_policy', { policy, expected_hash: active.hash, reason: 'back' });
+    }
+  }, 60_000);
+});
+
 describe('protected names', () => {
   it('refuses to move a protected name without a directive naming it, and moves it under one', async () => {
     const other = (
@@ -272,6 +340,18 @@ describe('protected names', () => {
       changed: true,
     });
     const historyBefore = (await ok(stack, 'name_history', { name: 'release' })).entries.length;
+    // Its protection can be read: resolve_name and list_names show it (over HTTP the actor is admin).
+    const resolved = await ok(stack, 'resolve_name', { name: 'release' });
+    expect(resolved).toMatchObject({
+      protected: true,
+      protection: { actor: 'admin', note: 'production' },
+    });
+    expect(Date.parse(resolved.protection.protected_at)).not.toBeNaN();
+    const listed = (await ok(stack, 'list_names', { prefix: 'release' })).names;
+    expect(listed.find((n: { name: string }) => n.name === 'release')).toMatchObject({
+      protected: true,
+      protection: resolved.protection,
+    });
 
     const bare = await op(stack, 'set_scenario_name', { name: 'release', hash: other });
     expect(bare.status).toBe(403);
@@ -327,6 +407,9 @@ describe('protected names', () => {
     // Unprotected, it moves freely again (and its history says under no directive).
     expect((await ok(stack, 'unprotect_name', { name: 'release' })).changed).toBe(true);
     expect((await ok(stack, 'unprotect_name', { name: 'release' })).changed).toBe(false);
+    const unprotected = await ok(stack, 'resolve_name', { name: 'release' });
+    expect(unprotected.protected).toBe(false);
+    expect(unprotected).not.toHaveProperty('protection');
     const free = await ok(stack, 'set_scenario_name', { name: 'release', hash: scenarioHash });
     const [last] = (await ok(stack, 'name_history', { name: 'release' })).entries;
     expect(last).toMatchObject({ id: free.history_id });

@@ -867,3 +867,69 @@ describe('memories', () => {
     expect(rowCountChanges(before, await countRows(s.infra.knex))).toEqual({});
   }, 30_000);
 });
+
+describe('timeboxes', () => {
+  it('refuses work once a timebox has elapsed since approval, across a restart, and moves the directive on', async () => {
+    // Approved by the policy at creation: their timeboxes start now.
+    const approved = (
+      await s.rpc.call('create_directive', contract({ status: 'proposed', timebox: 'PT2S' }))
+    ).directive.id;
+    const executing = (
+      await s.rpc.call('create_directive', contract({ status: 'proposed', timebox: 'PT2S' }))
+    ).directive.id;
+    await s.rpc.call('transition_directive', {
+      id: executing,
+      expected_status: 'approved',
+      status: 'executing',
+    });
+    const authorize = (id: string) =>
+      s.rpc.call('authorize_work', { work: 'run_turn', directive_id: id, subject: 'w' });
+    expect(await authorize(approved)).toMatchObject({ directive_id: approved });
+    const deadline = await s.infra.knex
+      .withSchema('governance')
+      .table('directive_deadlines')
+      .where('directive_id', approved)
+      .first();
+    expect(deadline.due_at.getTime() - deadline.approved_at.getTime()).toBe(2000);
+
+    // The timebox runs out while the service is down; refused as soon as it is back.
+    await s.stopService();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    } finally {
+      await s.startService();
+    }
+    for (const id of [approved, executing]) {
+      const refused = await failure(authorize(id));
+      expect(refused).toMatchObject({
+        code: 'conflict',
+        details: { reason: 'timebox_expired', path: '/directive_id', id, timebox: 'PT2S' },
+      });
+    }
+    // The timer moves them on: approved to blocked, executing to aborted, once each.
+    const statusOf = async (id: string) =>
+      (await s.rpc.call('get_directive', { id })).directive.status;
+    const until = Date.now() + 10_000;
+    while (
+      ((await statusOf(approved)) !== 'blocked' || (await statusOf(executing)) !== 'aborted') &&
+      Date.now() < until
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect([await statusOf(approved), await statusOf(executing)]).toEqual(['blocked', 'aborted']);
+    const [latest] = (await s.rpc.call('get_directive', { id: executing })).history;
+    expect(latest).toMatchObject({
+      from_status: 'executing',
+      to_status: 'aborted',
+      actor: 'timebox',
+    });
+    expect(latest?.reason).toMatch(/^timebox_expired/);
+    // Still refused for its timebox (not merely for its status).
+    expect((await failure(authorize(approved))).details.reason).toBe('timebox_expired');
+
+    // Proposed and approved again, it gets a new timebox.
+    await s.rpc.call('propose_directive', { id: approved, actor: 'tester' });
+    expect(await statusOf(approved)).toBe('approved');
+    expect(await authorize(approved)).toMatchObject({ directive_id: approved });
+  }, 30_000);
+});

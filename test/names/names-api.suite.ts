@@ -31,13 +31,14 @@ export function describeNamesApi(stack: () => NamesStack): void {
         hash: a,
         history_id: set.history_id,
         since: set.changed_at,
+        protected: false,
       });
 
       const moved = await s.rpc.call('set_scenario_name', { name, hash: b });
       expect(moved).toMatchObject({ hash: b, previous_hash: a, changed: true });
       expect(moved.history_id).toBeGreaterThan(set.history_id!);
       expect(await s.rpc.call('list_names', { prefix: name })).toEqual({
-        names: [{ name, hash: b, updated_at: moved.changed_at }],
+        names: [{ name, hash: b, updated_at: moved.changed_at, protected: false }],
         next_after: null,
       });
 
@@ -300,6 +301,7 @@ export function describeNamesApi(stack: () => NamesStack): void {
             hash: last.new_hash,
             history_id: last.id,
             since: last.changed_at.toISOString(),
+            protected: false,
           });
         }
       };

@@ -9,6 +9,15 @@ export {
   type RealInfrastructureConfig,
 } from './infrastructure';
 export { natsConnectOptions, readNatsCredentials, type NatsCredentials } from './nats-credentials';
+export {
+  callCost,
+  DEFAULT_PRICE_TABLE,
+  parsePriceTable,
+  priceOf,
+  readPriceTable,
+  type ModelPrice,
+  type PriceTable,
+} from './price-table';
 export { runMain, type Stoppable } from './run-main';
 export {
   migrateServiceSchema,

@@ -1,4 +1,9 @@
-import type { EnvReader } from '@crucible/runtime';
+import {
+  DEFAULT_PRICE_TABLE,
+  readPriceTable,
+  type EnvReader,
+  type PriceTable,
+} from '@crucible/runtime';
 import { DEFAULT_CIRCUIT_BREAKER, type CircuitBreakerOptions } from './domain/circuit-breaker';
 
 /**
@@ -24,6 +29,8 @@ export interface EvaluationSettings {
    * that open a judge provider's circuit (default 5), and how long it stays open (default 30000).
    */
   readonly judgeBreaker: CircuitBreakerOptions;
+  /** EVALUATION_PRICE_TABLE: a JSON file pricing the judges' LLM calls for directive budgets, in the worlds service's format (docs/services/evaluation.md, "Runs under a directive"; default DEFAULT_PRICE_TABLE: unlisted models cost 0). */
+  readonly prices: PriceTable;
 }
 
 export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = {
@@ -34,6 +41,7 @@ export const DEFAULT_EVALUATION_SETTINGS: EvaluationSettings = {
   pollMs: 500,
   judgeTimeoutMs: 60_000,
   judgeBreaker: DEFAULT_CIRCUIT_BREAKER,
+  prices: DEFAULT_PRICE_TABLE,
 };
 
 /** Reads the EvaluationSettings variables (problems are collected by the reader). */
@@ -70,5 +78,19 @@ export function readEvaluationSettings(reader: EnvReader): EvaluationSettings {
         },
       ),
     },
+    prices: readPrices(reader),
   };
+}
+
+function readPrices(reader: EnvReader): PriceTable {
+  const path = reader.string('EVALUATION_PRICE_TABLE', '');
+  if (path === '') return DEFAULT_PRICE_TABLE;
+  try {
+    return readPriceTable(path);
+  } catch (error) {
+    reader.problem(
+      `EVALUATION_PRICE_TABLE: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return DEFAULT_PRICE_TABLE;
+  }
 }

@@ -1,4 +1,5 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { GovernanceClient } from './clients/governance-client';
 import { JudgeClient } from './clients/judge-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { WorldsClient } from './clients/worlds-client';
@@ -41,6 +42,8 @@ export async function startEvaluationService(
       env: process.env,
       timeoutMs: settings.judgeTimeoutMs,
     }),
+    governance: new GovernanceClient(rpc),
+    prices: settings.prices,
     wakeRunWorker: () => wake.worker?.wake(),
     events: core.outbox,
     settings,

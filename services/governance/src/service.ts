@@ -6,7 +6,7 @@ import { registerHandlers } from './handlers';
 import type { GovernanceDeps } from './handlers/deps';
 import { OfflineEmbedder, OpenAiEmbedder, type Embedder } from './clients/embedder';
 import { versionedSchemas } from './domain/memory-versions';
-import { DirectiveStore } from './store/directive-store';
+import { DeadlineStore, DirectiveStore } from './store/directive-store';
 import { MemoryStore } from './store/memory-store';
 import { PolicyStore } from './store/policy-store';
 import { RecordStore } from './store/record-store';
@@ -17,7 +17,8 @@ export const SERVICE_VERSION = '0.1.0';
 
 /**
  * Starts the governance service on the given infrastructure: its schema,
- * the first policy if none is active, its handlers and the escalation timer.
+ * the first policy if none is active, its handlers and the timer of
+ * escalations and timeboxes.
  */
 export async function startGovernanceService(
   infra: Infrastructure,
@@ -26,6 +27,7 @@ export async function startGovernanceService(
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   const deps: GovernanceDeps = {
     directives: new DirectiveStore(core.db, core.outbox),
+    deadlines: new DeadlineStore(core.db, core.outbox),
     policies: new PolicyStore(core.db, core.outbox),
     records: new RecordStore(core.db, core.outbox),
     spend: new SpendStore(core.db, core.outbox),

@@ -1,6 +1,10 @@
-import type { EnvReader } from '@crucible/runtime';
 import { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from './minds';
-import { DEFAULT_PRICE_TABLE, readPriceTable, type PriceTable } from './pricing/price-table';
+import {
+  DEFAULT_PRICE_TABLE,
+  readPriceTable,
+  type EnvReader,
+  type PriceTable,
+} from '@crucible/runtime';
 
 /**
  * The worlds service's own settings, read once at start by its process and by

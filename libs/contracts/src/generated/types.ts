@@ -397,6 +397,25 @@ export type PageCursor12 = string;
  */
 export type RecordJson9 = {[key: string]: unknown};
 /**
+ * A non-negative decimal amount as a string, at most 12 integer and 6 fraction digits (exact: never a float).
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "amount".
+ */
+export type MoneyAmount = string;
+/**
+ * An ISO 4217 code.
+ *
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "currency".
+ */
+export type Currency = string;
+/**
+ * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
+ * via the `definition` "tokens".
+ */
+export type TokenCount = number;
+/**
  * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
  */
 export type SemanticVersion1 = string;
@@ -466,25 +485,6 @@ export type GovernanceId2 = string;
  */
 export type ContractText = string;
 /**
- * A non-negative decimal amount as a string, at most 12 integer and 6 fraction digits (exact: never a float).
- *
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "amount".
- */
-export type MoneyAmount = string;
-/**
- * An ISO 4217 code.
- *
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "currency".
- */
-export type Currency = string;
-/**
- * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
- * via the `definition` "tokens".
- */
-export type TokenCount = number;
-/**
  * An ISO 8601 duration of days, hours, minutes and seconds (e.g. PT2H, P1DT30M): how long the directive may wait and run.
  *
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
@@ -531,6 +531,11 @@ export type LabelList1 = Label[];
  */
 export type JsonObject1 = {[key: string]: unknown};
 /**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "note".
+ */
+export type Note = string | null;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex3 = string;
@@ -542,11 +547,6 @@ export type Label2 = string;
  * A UUID, in lowercase hex with dashes.
  */
 export type GovernanceId3 = string;
-/**
- * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
- * via the `definition` "note".
- */
-export type Note = string | null;
 /**
  * An RFC 3339 date-time in UTC.
  */
@@ -691,6 +691,10 @@ export type TurnNumber2 = number;
  */
 export type Label7 = string;
 /**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId8 = string;
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex7 = string;
@@ -741,7 +745,11 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId8 = string;
+export type GovernanceId9 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId10 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -2762,6 +2770,28 @@ export interface RunProgress {
     input_tokens: number;
     output_tokens: number;
   };
+  /**
+   * Present when the run's directive stopped it (docs/services/evaluation.md, "Runs under a directive"): its worlds with turns still to make failed with this reason and the run ended failed.
+   */
+  stopped?: {
+    /**
+     * Why governance refused further work under the run's directive.
+     */
+    reason: "budget_exhausted" | "timebox_expired" | "directive_not_approved";
+    /**
+     * The refusal, as the job that met it recorded it.
+     */
+    message: string;
+  };
+  directive_spend?: Spend;
+}
+/**
+ * What the run's directive has spent so far (all its work, as governance keeps it in its execution runs, priced); get_run_progress of a run under a directive only, when governance answers.
+ */
+export interface Spend {
+  amount: MoneyAmount;
+  currency: Currency | null;
+  tokens: TokenCount;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3345,6 +3375,20 @@ export interface RunProgressedV1 {
     input_tokens: number;
     output_tokens: number;
   };
+  /**
+   * Present when the run's directive stopped it (docs/services/evaluation.md, "Runs under a directive"): its worlds with turns still to make failed with this reason and the run ended failed.
+   */
+  stopped?: {
+    /**
+     * Why governance refused further work under the run's directive.
+     */
+    reason: "budget_exhausted" | "timebox_expired" | "directive_not_approved";
+    /**
+     * The refusal, as the job that met it recorded it.
+     */
+    message: string;
+  };
+  directive_spend?: Spend;
 }
 /**
  * A decision record was stored for the first time.
@@ -3825,7 +3869,7 @@ export interface AuthorizeWorkReply {
   /**
    * What the directive has spent, over all its execution runs (null without a directive).
    */
-  spent: Spend | null;
+  spent: Spend1 | null;
   budget: Budget | null;
 }
 /**
@@ -3834,7 +3878,7 @@ export interface AuthorizeWorkReply {
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "spend".
  */
-export interface Spend {
+export interface Spend1 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
@@ -3902,12 +3946,12 @@ export interface ExecutionRun {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   created_at: Timestamp;
-  spent?: Spend1;
+  spent?: Spend2;
 }
 /**
  * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
  */
-export interface Spend1 {
+export interface Spend2 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
@@ -4349,7 +4393,7 @@ export interface RecordSpendReply {
    * Charges counted now (keys seen before are not).
    */
   recorded: number;
-  spent: Spend2;
+  spent: Spend3;
   budget: Budget | null;
   /**
    * Whether the budget is spent: further work under the directive is refused.
@@ -4359,7 +4403,7 @@ export interface RecordSpendReply {
 /**
  * What an execution run has spent so far: an amount (exact decimal) in a currency (null while nothing priced was spent) and a token count.
  */
-export interface Spend2 {
+export interface Spend3 {
   amount: MoneyAmount;
   currency: Currency | null;
   tokens: TokenCount;
@@ -4600,7 +4644,7 @@ export interface NoteMemoryV2 {
  */
 export interface ListNamesReply {
   /**
-   * At most the request's limit (1000): a page of names fits the bus whatever it holds (about 200 bytes a name at most).
+   * At most the request's limit (1000), and cut by size like every list (a protection's note may be long): next_after continues.
    *
    * @maxItems 1000
    */
@@ -4611,6 +4655,22 @@ export interface NameEntry {
   name: Label;
   hash: Sha256Hex;
   updated_at: Timestamp;
+  /**
+   * Whether the name is protected now (protect_name).
+   */
+  protected?: boolean;
+  protection?: NameProtection;
+}
+/**
+ * Present when the name is protected: since when, by whom, why.
+ */
+export interface NameProtection {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
 }
 /**
  * Names in name order.
@@ -4694,6 +4754,20 @@ export interface NameHistoryRequest {
   before_id?: number;
 }
 /**
+ * A protected name's protection as it is now (protect_name): since when, by whom and why. It moves only under an approved directive naming it (docs/services/names.md, "Protected names").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameProtection".
+ */
+export interface NameProtection1 {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ProtectNameReply".
  */
@@ -4724,6 +4798,22 @@ export interface ResolveNameReply {
   hash: Sha256Hex;
   history_id: number;
   since: Timestamp;
+  /**
+   * Whether the name is protected now (protect_name), also when `at` asks for an earlier time.
+   */
+  protected?: boolean;
+  protection?: NameProtection2;
+}
+/**
+ * A protected name's protection as it is now (protect_name): since when, by whom and why. It moves only under an approved directive naming it (docs/services/names.md, "Protected names").
+ */
+export interface NameProtection2 {
+  protected_at: Timestamp;
+  /**
+   * Who protected it: the principal the gateway authenticated (docs/security.md); null when nobody from outside did.
+   */
+  actor: string | null;
+  note: Note;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -5555,6 +5645,7 @@ export interface ForkWorldRequest {
   slug: Label7;
   name?: string;
   scenario_ref?: WorldScenarioRef1;
+  directive_id?: GovernanceId8;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5925,6 +6016,7 @@ export interface ReplayDivergence {
 export interface ReplayWorldRequest {
   world_slug: Label4;
   slug?: Label11;
+  directive_id?: GovernanceId9;
 }
 /**
  * The attempts queued, in the order they will run.
@@ -5958,5 +6050,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId8;
+  directive_id?: GovernanceId10;
 }

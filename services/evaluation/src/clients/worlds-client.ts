@@ -21,8 +21,22 @@ export class WorldsClient {
     return this.rpc.call('create_world', request, { correlationId });
   }
 
-  runTurns(worldSlug: string, turns: number, correlationId: string): Promise<RunTurnReply> {
-    return this.rpc.call('run_turn', { world_slug: worldSlug, turns }, { correlationId });
+  /** run_turn: queues `turns` turns, under a directive when given (worlds checks and charges them). */
+  runTurns(
+    worldSlug: string,
+    turns: number,
+    correlationId: string,
+    directiveId?: string,
+  ): Promise<RunTurnReply> {
+    return this.rpc.call(
+      'run_turn',
+      {
+        world_slug: worldSlug,
+        turns,
+        ...(directiveId !== undefined && { directive_id: directiveId }),
+      },
+      { correlationId },
+    );
   }
 
   /**

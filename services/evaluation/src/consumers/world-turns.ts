@@ -2,7 +2,8 @@ import type { EventConsumer } from '@crucible/messaging';
 import type { ServiceCore } from '@crucible/runtime';
 import { failJob } from '../flows/run-jobs';
 import type { Knex } from '@crucible/database';
-import { lockRun, settleRun } from '../flows/run-progress';
+import { asStopReason } from '../domain/directive-stop';
+import { lockRun, settleRun, stopRun } from '../flows/run-progress';
 import type { JobRow } from '../store/run-store';
 import type { EvaluationDeps } from '../handlers/deps';
 
@@ -11,14 +12,23 @@ import type { EvaluationDeps } from '../handlers/deps';
  * each event is applied once (processed_events, in the same transaction),
  * and only rows are written here (no calls inside the consumer's
  * transaction). A world's last turn makes its job finishing, for the run
- * worker to store its result; a failed turn fails the job. Events of worlds
+ * worker to store its result; a failed turn fails the job, and a turn the
+ * run's directive refused (budget_exhausted, ...) stops the run. Events of worlds
  * no job owns, or of finished jobs, change nothing.
  */
 export function worldTurnsConsumer(
   core: ServiceCore,
   deps: Pick<
     EvaluationDeps,
-    'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
+    | 'runs'
+    | 'store'
+    | 'results'
+    | 'events'
+    | 'worlds'
+    | 'judges'
+    | 'governance'
+    | 'prices'
+    | 'logger'
   >,
   wake: () => void,
 ): EventConsumer {
@@ -35,6 +45,14 @@ export function worldTurnsConsumer(
     .on('worlds.turn_failed', async (event, trx) => {
       const job = await lockedJobOf(deps, event.data.world_slug, trx);
       if (job === undefined) return;
+      const reason = asStopReason(event.data.failure.code);
+      if (reason !== undefined) {
+        if (job.status !== 'starting' && job.status !== 'waiting') return;
+        const message = `turn ${event.data.turn} failed: ${event.data.failure.message}`;
+        const cause = { causationId: event.event_id, correlationId: `run/${job.run_id}` };
+        await stopRun(deps, Number(job.run_id), { reason, message }, cause, trx);
+        return;
+      }
       const failure = {
         code: `turn_${event.data.failure.code}`,
         message: `turn ${event.data.turn} failed: ${event.data.failure.message}`,

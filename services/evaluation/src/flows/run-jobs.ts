@@ -5,13 +5,15 @@ import type { Scorer } from '../domain/scorer-config';
 import type { JobRow } from '../store/run-store';
 import { scoreWorld, ScoringFailed, type WorldScores } from './score-world';
 import type { EvaluationDeps } from '../handlers/deps';
-import { lockRun, settleRun, type Cause } from './run-progress';
+import { stopReasonOf } from '../domain/directive-stop';
+import { JudgeSpend } from './judge-spend';
+import { lockRun, settleRun, stopRun, type Cause } from './run-progress';
 import { withActor } from './record-events';
 
 /** What the job flows need: the stores, the worlds client and the event builder. */
 export type JobDeps = Pick<
   EvaluationDeps,
-  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
+  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'governance' | 'prices' | 'logger'
 >;
 
 /** The world of a job: one per job, so a retried start finds its own world again. */
@@ -28,21 +30,32 @@ function isTransient(error: unknown): boolean {
   return !isCrucibleError(error) || error.retryable || error.code === 'internal';
 }
 
+/** The directive a job's run works under (start_run's directive_id), if any. */
+async function directiveOf(deps: JobDeps, job: JobRow): Promise<string | undefined> {
+  const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
+  const id = (run?.config as { directive_id?: unknown } | undefined)?.directive_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * A claimed queued job: records its world's slug, creates the world (a
  * conflict on its slug is its own world, made by an earlier try) and queues
- * its turns. From then on the worlds service's turn events move it. A
- * transient failure leaves it to be claimed again when its lease runs out;
- * a refusal fails the job.
+ * its turns, both under the run's directive when it has one (the worlds
+ * service checks and charges them). From then on the worlds service's turn
+ * events move it. A transient failure leaves it to be claimed again when
+ * its lease runs out; a refusal fails the job, and a refusal by the
+ * directive (budget spent, ...) stops the run.
  */
 export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promise<void> {
   const slug = worldSlugOf(job);
   const cause = causeOf(job);
   if (!(await deps.runs.setWorldSlug(job.id, owner, slug))) return;
   try {
+    const directiveId = await directiveOf(deps, job);
+    const directive = directiveId === undefined ? {} : { directive_id: directiveId };
     try {
       await deps.worlds.createWorld(
-        { slug, ...(job.world_request as object) } as Parameters<
+        { slug, ...(job.world_request as object), ...directive } as Parameters<
           JobDeps['worlds']['createWorld']
         >[0],
         cause.correlationId,
@@ -51,9 +64,10 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
       // Made by an earlier try of this job (its slug is the job's own).
       if (!(isCrucibleError(error) && error.code === 'conflict' && job.tries > 1)) throw error;
     }
-    await deps.worlds.runTurns(slug, job.turns, cause.correlationId);
+    await deps.worlds.runTurns(slug, job.turns, cause.correlationId, directiveId);
     await deps.runs.markWaiting(job.id, owner);
   } catch (error) {
+    if (await stoppedByDirective(deps, job, error)) return;
     if (isTransient(error)) {
       deps.logger.warn('a run job could not start; it is tried again after its lease', {
         job_id: job.id,
@@ -99,15 +113,18 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     return;
   }
   const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
-  const scorers = (run?.config as { scorers?: Scorer[] } | undefined)?.scorers ?? [];
+  const config = run?.config as { scorers?: Scorer[]; directive_id?: string } | undefined;
+  const scorers = config?.scorers ?? [];
   let scored: WorldScores;
   try {
     scored = await scoreWorld(deps, world, scorers, {
       turns: job.turns,
       correlationId: cause.correlationId,
       candidate: job.candidate,
+      spend: new JudgeSpend(deps, config?.directive_id, slug, cause.correlationId),
     });
   } catch (error) {
+    if (await stoppedByDirective(deps, job, error, owner)) return;
     if (error instanceof ScoringFailed) {
       // Not stored: a result without its scores must not be reused.
       await failJob(deps, job, { code: error.code, message: error.message }, owner);
@@ -161,6 +178,34 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     }
     await settleRun(deps, Number(job.run_id), cause, trx);
   });
+}
+
+/**
+ * When `error` is the run's directive refusing further work (budget spent,
+ * timebox out, not approved), fails the job with the reason and stops the
+ * run (flows/run-progress.ts, stopRun); true when it did.
+ */
+async function stoppedByDirective(
+  deps: JobDeps,
+  job: JobRow,
+  error: unknown,
+  owner?: string,
+): Promise<boolean> {
+  const reason = stopReasonOf(error);
+  if (reason === undefined) return false;
+  const message = (error as Error).message;
+  await deps.store.transaction(async (trx) => {
+    await lockRun(deps, Number(job.run_id), trx);
+    // A finishing job is not among the worlds stopRun fails: it is failed here.
+    await deps.runs.updateUnfinished(
+      job.id,
+      { status: 'failed', failure: { code: reason, message } },
+      trx,
+      owner,
+    );
+    await stopRun(deps, Number(job.run_id), { reason, message }, causeOf(job), trx);
+  });
+  return true;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RunProgress } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
 import type { OutboxRow } from '@crucible/messaging';
 import { RECORD_SPECS } from '../domain/record-kinds';
+import { DIRECTIVE_STOP_REASONS, type DirectiveStopReason } from '../domain/directive-stop';
 import { isRunFinished, progressOf } from '../domain/run-progress';
 import type { EvaluationDeps } from '../handlers/deps';
 import type { RecordRow } from '../store/record-store';
@@ -23,7 +24,8 @@ export async function readProgress(
   trx?: Knex.Transaction,
 ): Promise<RunProgress> {
   const totals = await deps.runs.totals(runId, trx);
-  return { run_id: runId, status, ...progressOf(totals) };
+  const stopped = await deps.runs.firstFailureWith(runId, DIRECTIVE_STOP_REASONS, trx);
+  return { run_id: runId, status, ...progressOf(totals), ...(stopped && { stopped }) };
 }
 
 /** The `evaluation.run_progressed` event (key `run/<id>`, with the run's record events). */
@@ -53,9 +55,33 @@ export async function lockRun(
 }
 
 /**
+ * Stops a run its directive refuses to go on with (budget spent, timebox
+ * out, directive no longer approved), in `trx` after lockRun: every job
+ * whose world has turns still to make fails with the reason (no world is
+ * left half-run and no result is stored for it); jobs already finishing
+ * are scored (their judges ask governance too). Settles the run: it ends
+ * `failed`, its progress `stopped` by the reason.
+ */
+export async function stopRun(
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
+  runId: number,
+  stop: { reason: DirectiveStopReason; message: string },
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<void> {
+  await deps.runs.failUnfinishedWorlds(
+    runId,
+    { code: stop.reason, message: `the run's directive stopped it: ${stop.message}` },
+    trx,
+  );
+  await settleRun(deps, runId, cause, trx);
+}
+
+/**
  * After a job of a running run moved, in its transaction: completes the
- * run once no job is left (failed when none gave a result), and writes the
- * run's progress event (and the record's update event when its status moved).
+ * run once no job is left (failed when none gave a result, or when its
+ * directive stopped it), and writes the run's progress event (and the
+ * record's update event when its status moved).
  */
 export async function settleRun(
   deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
@@ -70,13 +96,16 @@ export async function settleRun(
   if (run === undefined) return;
   let status = run.status as RunStatus;
   const totals = await deps.runs.totals(runId, trx);
+  const stopped = await deps.runs.firstFailureWith(runId, DIRECTIVE_STOP_REASONS, trx);
   const events: OutboxRow[] = [];
   if (status === 'running' && isRunFinished(totals)) {
-    status = totals.done + totals.reused === 0 && totals.failed > 0 ? 'failed' : 'completed';
+    const nothing = totals.done + totals.reused === 0 && totals.failed > 0;
+    status = nothing || stopped !== undefined ? 'failed' : 'completed';
     const updated = await deps.store.update(RECORD_SPECS.run, runId, { status }, undefined, trx);
     if (updated !== undefined) events.push(runUpdatedEvent(deps, updated, cause));
   }
-  events.push(progressEvent(deps, { run_id: runId, status, ...progressOf(totals) }, cause));
+  const progress = { run_id: runId, status, ...progressOf(totals), ...(stopped && { stopped }) };
+  events.push(progressEvent(deps, progress, cause));
   await deps.store.enqueue(events, trx);
 }
 

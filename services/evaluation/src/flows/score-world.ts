@@ -7,6 +7,7 @@ import { judgeMessages, parseVerdict, verdictSchema } from '../domain/judge-verd
 import { applyRuleScorer, type AuditEvent } from '../domain/rule-scorers';
 import { scoreConfigOf, scoreSpecOf, type JudgeScorer, type Scorer } from '../domain/scorer-config';
 import { scoresProblem, type ScoreValue } from '../domain/score-rules';
+import type { JudgeCharge, JudgeSpend } from './judge-spend';
 
 /** Most audit event pages read for one world (100 events a page). */
 const MAX_EVENT_PAGES = 200;
@@ -34,13 +35,20 @@ export class ScoringFailed extends Error {
  * both through their minds (each judge's request hedged when the scorer
  * says so, its verdict schema-checked), the judges' verdicts combined by
  * the scorer's ensemble strategy. The scores are checked against the score
- * config the scorers make.
+ * config the scorers make. With `spend`, each judge scorer asks governance
+ * first (a refusal propagates: under a directive the run stops) and, under
+ * a directive, reports its judges' calls after.
  */
 export async function scoreWorld(
   deps: { readonly worlds: WorldsClient; readonly judges: JudgeClient },
   world: GetWorldReply,
   scorers: readonly Scorer[],
-  context: { readonly turns: number; readonly correlationId: string; readonly candidate: string },
+  context: {
+    readonly turns: number;
+    readonly correlationId: string;
+    readonly candidate: string;
+    readonly spend?: JudgeSpend;
+  },
 ): Promise<WorldScores> {
   const usage = { llm_calls: 0, input_tokens: 0, output_tokens: 0 };
   if (scorers.length === 0) return { scores: {}, judge_usage: usage };
@@ -58,7 +66,7 @@ export async function scoreWorld(
   for (const scorer of scorers) {
     if (scorer.kind === 'llm_judge') {
       const evidence = { candidate: context.candidate, final_state: finalState, events };
-      scores[scorer.name] = await judge(deps.judges, scorer, evidence, usage);
+      scores[scorer.name] = await judge(deps.judges, scorer, evidence, usage, context.spend);
       continue;
     }
     const outcome = applyRuleScorer(scorer, events, finalState);
@@ -101,6 +109,7 @@ async function judge(
   scorer: JudgeScorer,
   evidence: unknown,
   usage: { llm_calls: number; input_tokens: number; output_tokens: number },
+  spend: JudgeSpend | undefined,
 ): Promise<ScoreValue> {
   const request = {
     messages: judgeMessages(scorer, evidence),
@@ -108,6 +117,9 @@ async function judge(
     spec: scoreSpecOf(scorer),
   };
   const problems: string[] = [];
+  // Outside the judges' try: a refusal by governance is not a judge's problem.
+  await spend?.before();
+  const answers: JudgeCharge[] = [];
   const settled = await Promise.all(
     scorer.judges.map(async (ref): Promise<Verdict | undefined> => {
       const online = ref.mind.provider === 'openai-compatible';
@@ -120,6 +132,12 @@ async function judge(
           },
         );
         if (online) usage.llm_calls += sent;
+        // The winner's tokens: a hedged duplicate given up on reports none.
+        answers.push({
+          mind: ref.mind,
+          input_tokens: answer.input_tokens,
+          output_tokens: answer.output_tokens,
+        });
         usage.input_tokens += answer.input_tokens;
         usage.output_tokens += answer.output_tokens;
         const verdict = parseVerdict(scorer, answer.text);
@@ -140,6 +158,7 @@ async function judge(
       }
     }),
   );
+  await spend?.after(answers);
   const verdicts = settled.filter((v): v is Verdict => v !== undefined);
   const combined = combineVerdicts(verdicts, scorer.strategy);
   if (!combined.ok) {

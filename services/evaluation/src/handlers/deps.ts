@@ -1,8 +1,10 @@
 import type { Outbox } from '@crucible/messaging';
+import type { PriceTable } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
 import type { EvaluationSettings } from '../config';
 import type { RecordStore } from '../store/record-store';
 import type { RegistryStore } from '../store/registry-store';
+import type { GovernanceClient } from '../clients/governance-client';
 import type { JudgeClient } from '../clients/judge-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { WorldsClient } from '../clients/worlds-client';
@@ -25,6 +27,10 @@ export interface EvaluationDeps {
   readonly worlds: WorldsClient;
   /** Asks LLM judges for verdicts (circuit breakers per provider). */
   readonly judges: JudgeClient;
+  /** Asks governance whether work may be done under a run's directive, and reports its judges' spend. */
+  readonly governance: GovernanceClient;
+  /** Prices the judges' LLM calls reported under a directive (settings.prices). */
+  readonly prices: PriceTable;
   /** Tells the run worker that jobs are queued (start_run). */
   readonly wakeRunWorker: () => void;
   /** Builds the rows of the service's events (the store writes them). */

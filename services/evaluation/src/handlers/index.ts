@@ -66,7 +66,7 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('lookup_results', (r, ctx) => lookupResults(deps, r, ctx))
     .handle('start_run', (r, ctx) => startRun(deps, r, ctx))
     .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
-    .handle('get_run_progress', (r) => getRunProgress(deps, r))
+    .handle('get_run_progress', (r, ctx) => getRunProgress(deps, r, ctx))
     .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx))
     .handle('compare_runs', (r) => compareRuns(deps, r));
 }

@@ -9,6 +9,7 @@ import {
   type ResultKey,
   type RunProgress,
   type RunResult,
+  type Spend,
   type StartRunReply,
   type StartRunRequest,
 } from '@crucible/contracts';
@@ -24,6 +25,7 @@ import {
   seededMind,
   type RunPlan,
 } from '../domain/run-plan';
+import { stopReasonOf } from '../domain/directive-stop';
 import { recordEvent } from '../flows/record-events';
 import {
   progressEvent,
@@ -48,8 +50,10 @@ interface ResolvedScenario {
  * start_run: reads the experiment's plan, resolves its suite's scenarios to
  * hashes, and stores the run with one job per candidate x scenario x seed.
  * A job whose result key has a stored result is `reused` at once (no world,
- * no LLM call); the others are queued for the run worker. Nothing is
- * written when anything is refused.
+ * no LLM call); the others are queued for the run worker. Governance is
+ * asked first (authorize_work, work `start_run`): a directive the policy
+ * requires, or one that may not be worked under (not approved, budget
+ * spent), refuses the request. Nothing is written when anything is refused.
  */
 export async function startRun(
   deps: EvaluationDeps,
@@ -60,6 +64,14 @@ export async function startRun(
   if (experiment === undefined) {
     throw recordNotFound('experiment', request.experiment_id, '/experiment_id');
   }
+  await deps.governance.authorize(
+    {
+      work: 'start_run',
+      ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
+      subject: `experiment/${request.experiment_id}`,
+    },
+    ctx.correlationId,
+  );
   const projectId = Number(experiment.project_id);
   const read = readRunPlan(experiment.experiment as { pipeline: unknown[] });
   if (!read.ok) {
@@ -278,15 +290,49 @@ const WAIT_POLL_MS = 50;
 export async function getRunProgress(
   deps: EvaluationDeps,
   request: GetRunProgressRequest,
+  ctx: Pick<RpcContext, 'correlationId'>,
 ): Promise<RunProgress> {
   const deadline = longPollUntil(request.wait_ms);
   for (;;) {
     const run = await deps.store.get(RECORD_SPECS.run, request.id);
     if (run === undefined) throw recordNotFound('run', request.id, '/id');
     if (run.status !== 'running' || Date.now() >= deadline) {
-      return readProgress(deps, request.id, run.status as RunStatus);
+      const progress = await readProgress(deps, request.id, run.status as RunStatus);
+      const directiveId = (run.config as { directive_id?: unknown }).directive_id;
+      if (typeof directiveId !== 'string') return progress;
+      const spent = await directiveSpend(deps, directiveId, ctx.correlationId);
+      return spent === undefined ? progress : { ...progress, directive_spend: spent };
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  }
+}
+
+/**
+ * What a directive has spent, as governance answers authorize_work (its
+ * refusal for a spent budget carries the total too); undefined when
+ * governance answers neither (not approved any more, unreachable): progress
+ * is read without it.
+ */
+async function directiveSpend(
+  deps: EvaluationDeps,
+  directiveId: string,
+  correlationId: string,
+): Promise<Spend | undefined> {
+  try {
+    const reply = await deps.governance.authorize(
+      { work: 'start_run', directive_id: directiveId },
+      correlationId,
+    );
+    return reply.spent ?? undefined;
+  } catch (error) {
+    if (stopReasonOf(error) === 'budget_exhausted' && isCrucibleError(error)) {
+      return error.details['spent'] as Spend;
+    }
+    deps.logger.warn("the spend of a run's directive could not be read", {
+      directive_id: directiveId,
+      error: String(error),
+    });
+    return undefined;
   }
 }
 

@@ -212,6 +212,50 @@ export class RunStore {
       });
   }
 
+  /**
+   * Fails the jobs of a run that have not made their world's turns yet
+   * (queued, starting, waiting) with `failure`; how many. Finishing jobs
+   * (every turn committed) are left to be scored.
+   */
+  async failUnfinishedWorlds(
+    runId: number,
+    failure: { code: string; message: string },
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    return this.db
+      .table(JOBS, trx)
+      .where('run_id', runId)
+      .whereIn('status', ['queued', 'starting', 'waiting'])
+      .update({
+        status: 'failed',
+        failure: JSON.stringify(failure),
+        finished_at: this.db.knex.raw('now()'),
+        lease_owner: null,
+        lease_until: null,
+      });
+  }
+
+  /** The first failure of a run's jobs whose code is one of `codes` (a stopped run's reason). */
+  async firstFailureWith<R extends string>(
+    runId: number,
+    codes: readonly R[],
+    trx?: Knex.Transaction,
+  ): Promise<{ reason: R; message: string } | undefined> {
+    const row = await this.db
+      .table(JOBS, trx)
+      .where('run_id', runId)
+      .where('status', 'failed')
+      .whereRaw(`failure->>'code' = any(?)`, [[...codes]])
+      .orderBy([
+        { column: 'finished_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .first<{ failure: { code: R; message: string } } | undefined>('failure');
+    return row === undefined
+      ? undefined
+      : { reason: row.failure.code, message: row.failure.message.slice(0, 2000) };
+  }
+
   async totals(runId: number, trx?: Knex.Transaction): Promise<JobTotals> {
     const [row] = await this.db
       .table(JOBS, trx)

@@ -175,3 +175,26 @@ export function currencyMismatch(index: number, currency: string, expected: stri
     { currency, expected },
   );
 }
+
+/**
+ * `conflict`/`timebox_expired`: the directive's timebox has elapsed since
+ * it was approved; no further work is done under it.
+ */
+export function timeboxExpired(
+  id: string,
+  timebox: string,
+  approvedAt: Date,
+  dueAt: Date,
+): CrucibleError {
+  return conflict(
+    `the timebox of directive ${id} (${timebox} from its approval at ${approvedAt.toISOString()}) ran out at ${dueAt.toISOString()}; no further work is done under it`,
+    {
+      reason: 'timebox_expired',
+      path: '/directive_id',
+      id,
+      timebox,
+      approved_at: approvedAt.toISOString(),
+      due_at: dueAt.toISOString(),
+    },
+  );
+}

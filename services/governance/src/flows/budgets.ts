@@ -17,6 +17,7 @@ import {
   directiveNotWorkable,
   directiveRequired,
   recordNotFound,
+  timeboxExpired,
 } from '../domain/governance-errors';
 import { compareAmounts } from '../domain/money';
 import { DEFAULT_POLICY } from '../domain/policy-engine';
@@ -34,7 +35,7 @@ const MOVE_NAME = 'move_name';
  * authorize_work: whether the active policy requires a directive for `work`,
  * and, given one, whether work may go on under it now. Refuses with a
  * structured error (directive_required, not_found, directive_not_approved,
- * directive_does_not_name, budget_exhausted); reads only.
+ * directive_does_not_name, timebox_expired, budget_exhausted); reads only.
  */
 export async function authorizeWork(
   deps: GovernanceDeps,
@@ -50,6 +51,8 @@ export async function authorizeWork(
   if (directive === undefined) {
     throw recordNotFound('directive', request.directive_id, '/directive_id');
   }
+  // Before the status: a directive the timer moved on for its timebox says why.
+  await checkTimebox(deps, directive);
   checkWorkable(directive, request);
   const run = await deps.spend.openRun(directive.id);
   const spent = totalOf(await deps.spend.directiveTotals(directive.id));
@@ -73,6 +76,22 @@ function checkWorkable(directive: DirectiveRow, request: AuthorizeWorkRequest): 
     if (!Array.isArray(names) || !names.includes(subject)) {
       throw directiveDoesNotName(directive.id, subject);
     }
+  }
+}
+
+/**
+ * Refuses work once the directive's timebox has elapsed since its approval
+ * (its deadline row, replaced by a later approval), whether or not the
+ * timer has moved it on yet: the deadline is stored, so a restart changes
+ * nothing.
+ */
+async function checkTimebox(deps: GovernanceDeps, directive: DirectiveRow): Promise<void> {
+  if (directive.timebox === null) return;
+  const deadline = await deps.deadlines.get(directive.id);
+  if (deadline === undefined) return;
+  const now = await deps.deadlines.now();
+  if (deadline.due_at.getTime() <= now.getTime()) {
+    throw timeboxExpired(directive.id, directive.timebox, deadline.approved_at, deadline.due_at);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   runTimestamps,
 } from '../domain/lifecycles';
 import { recordNotFound, statusCasFailed } from '../domain/governance-errors';
+import { timeboxMs } from '../domain/timebox';
 import type { GovernanceDeps } from '../handlers/deps';
 import type { DirectiveHistoryRow, DirectiveRow, ExecutionRunRow } from '../store/rows';
 import { directiveTransitioned, runTransitioned, type Cause } from './governance-events';
@@ -58,7 +59,12 @@ export async function changeDirectiveStatus(
   return { directive, history };
 }
 
-/** Writes a history row of a directive and its event (creation: from_status null). */
+/**
+ * Writes a history row of a directive and its event (creation: from_status
+ * null). A move to approved starts the directive's timebox, if it has one:
+ * its deadline (docs/services/governance.md, "Timeboxes") is written in the
+ * same transaction, replacing that of an earlier approval.
+ */
 export async function recordDirectiveHistory(
   deps: GovernanceDeps,
   row: Omit<DirectiveHistoryRow, 'id'>,
@@ -66,6 +72,20 @@ export async function recordDirectiveHistory(
   trx: Knex.Transaction,
 ): Promise<DirectiveHistoryRow> {
   const history = await deps.directives.insertHistory(row, trx);
+  if (row.to_status === 'approved') {
+    const directive = await deps.directives.get(row.directive_id, trx);
+    if (directive?.timebox != null) {
+      await deps.deadlines.put(
+        {
+          directive_id: row.directive_id,
+          approved_at: row.changed_at,
+          due_at: new Date(row.changed_at.getTime() + timeboxMs(directive.timebox)),
+          expired_at: null,
+        },
+        trx,
+      );
+    }
+  }
   await deps.directives.enqueue(
     [
       directiveTransitioned(deps.events, cause, {

@@ -3,7 +3,7 @@ import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import type { Embedder } from '../clients/embedder';
 import type { VersionedSchema } from '../domain/memory-versions';
-import type { DirectiveStore } from '../store/directive-store';
+import type { DeadlineStore, DirectiveStore } from '../store/directive-store';
 import type { MemoryStore } from '../store/memory-store';
 import type { PolicyStore } from '../store/policy-store';
 import type { RecordStore } from '../store/record-store';
@@ -12,6 +12,8 @@ import type { SpendStore } from '../store/spend-store';
 /** What every handler (and flow) of the governance service is given. */
 export interface GovernanceDeps {
   readonly directives: DirectiveStore;
+  /** When approved directives' timeboxes run out (timeboxes). */
+  readonly deadlines: DeadlineStore;
   readonly policies: PolicyStore;
   readonly records: RecordStore;
   /** Execution runs' spend (budgets). */

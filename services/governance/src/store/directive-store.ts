@@ -1,10 +1,11 @@
 import type { Knex } from '@crucible/database';
 import { first, GovernanceStore } from './governance-store';
-import type { DirectiveHistoryRow, DirectiveRow, PendingReviewRow } from './rows';
+import type { DeadlineRow, DirectiveHistoryRow, DirectiveRow, PendingReviewRow } from './rows';
 
 const DIRECTIVES = 'directives';
 const HISTORY = 'directive_history';
 const REVIEWS = 'pending_reviews';
+const DEADLINES = 'directive_deadlines';
 
 export interface DirectiveFilter {
   status?: string;
@@ -122,6 +123,37 @@ export class DirectiveStore extends GovernanceStore {
            order by due_at, directive_id limit ? for update skip locked)
         returning r.*`,
       [this.db.qualified(REVIEWS), at, this.db.qualified(REVIEWS), at, limit],
+    );
+    return result.rows;
+  }
+}
+
+/**
+ * The deadlines of approved directives' timeboxes (migration 0004): one per
+ * directive, replaced when it is approved again.
+ */
+export class DeadlineStore extends GovernanceStore {
+  async put(row: DeadlineRow, trx: Knex.Transaction): Promise<void> {
+    await this.db.table<DeadlineRow>(DEADLINES, trx).insert(row).onConflict('directive_id').merge();
+  }
+
+  async get(directiveId: string, trx?: Knex.Transaction): Promise<DeadlineRow | undefined> {
+    return first<DeadlineRow>(this.db.table(DEADLINES, trx).where('directive_id', directiveId));
+  }
+
+  /**
+   * Claims the deadlines that passed and were not acted on: marks them
+   * expired at `at` and returns them, skipping rows another poller holds
+   * (SKIP LOCKED), so each is acted on once whatever the replicas.
+   */
+  async claimDue(at: Date, limit: number, trx: Knex.Transaction): Promise<DeadlineRow[]> {
+    const result = await trx.raw<{ rows: DeadlineRow[] }>(
+      `update ?? as d set expired_at = ?
+        where d.directive_id in (
+          select directive_id from ?? where expired_at is null and due_at <= ?
+           order by due_at, directive_id limit ? for update skip locked)
+        returning d.*`,
+      [this.db.qualified(DEADLINES), at, this.db.qualified(DEADLINES), at, limit],
     );
     return result.rows;
   }

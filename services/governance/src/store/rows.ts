@@ -97,6 +97,14 @@ export interface PendingReviewRow {
   escalated_at: Date | null;
 }
 
+/** A row of directive_deadlines (migration 0004): when an approved directive's timebox runs out. */
+export interface DeadlineRow {
+  directive_id: string;
+  approved_at: Date;
+  due_at: Date;
+  expired_at: Date | null;
+}
+
 export interface SpendEntryRow {
   key: string;
   directive_id: string;

@@ -2,13 +2,15 @@ import type { ListNamesReply, ListNamesRequest } from '@crucible/contracts';
 import { pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
 import { likePrefix } from '../domain/like-prefix';
 import { DEFAULT_PAGE_LIMIT, pageOf } from '../domain/page';
+import { protectionFields } from '../flows/name-protection';
 import type { NamesDeps } from './deps';
 
 /**
  * list_names: names in name order, by prefix and/or target hash, after a
- * cursor. 1000 names (the largest limit) always fit the bus; the page is
- * still cut by size like every list (docs/messaging.md#paged-replies), then
- * `next_after` continues after its last name.
+ * cursor, each with its protection (`protected`, `protection`). The page is
+ * cut by size like every list (docs/messaging.md#paged-replies: a
+ * protection's note may be long), then `next_after` continues after its
+ * last name.
  */
 export async function listNames(
   deps: NamesDeps,
@@ -23,10 +25,12 @@ export async function listNames(
     limit: limit + 1,
   });
   const counted = pageOf(rows, limit);
+  const protections = await deps.store.protections(counted.items.map((row) => row.name));
   const names = counted.items.map((row) => ({
     name: row.name,
     hash: row.hash,
     updated_at: row.updated_at.toISOString(),
+    ...protectionFields(protections.get(row.name)),
   }));
   const frame = { names: [], next_after: 'n'.repeat(64) };
   const page = pageBySize(names, { budgetBytes: pageBudget(ctx.replyBudgetBytes, frame, 0) });

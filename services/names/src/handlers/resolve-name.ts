@@ -1,11 +1,13 @@
 import type { ResolveNameReply, ResolveNameRequest } from '@crucible/contracts';
 import { parseInstant } from '../domain/instant';
 import { nameNotFound, nameNotSetAt } from '../domain/name-errors';
+import { protectionFields } from '../flows/name-protection';
 import type { NamesDeps } from './deps';
 
 /**
  * resolve_name: where a name points now, or (with `at`) where it pointed at
  * that time: the latest move at or before `at`, unless that move removed it.
+ * Either way with its protection as it is now (`protected`, `protection`).
  */
 export async function resolveName(
   deps: NamesDeps,
@@ -20,6 +22,7 @@ export async function resolveName(
       hash: current.hash,
       history_id: Number(current.history_id),
       since: current.changed_at.toISOString(),
+      ...protectionFields((await deps.store.protections([name])).get(name)),
     };
   }
   const move = await deps.store.lastMoveAt(name, parseInstant(at, '/at'));
@@ -29,5 +32,6 @@ export async function resolveName(
     hash: move.new_hash,
     history_id: Number(move.id),
     since: move.changed_at.toISOString(),
+    ...protectionFields((await deps.store.protections([name])).get(name)),
   };
 }

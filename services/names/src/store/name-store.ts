@@ -5,6 +5,14 @@ const NAMES = 'scenario_names';
 const HISTORY = 'scenario_name_history';
 const PROTECTED = 'protected_names';
 
+/** A row of protected_names (migration 0004). */
+export interface ProtectionRow {
+  name: string;
+  protected_at: Date;
+  actor: string | null;
+  note: string | null;
+}
+
 /**
  * First key of the two-key advisory locks on names: keeps them apart from
  * any other advisory lock in the database ('name' in ASCII).
@@ -198,6 +206,19 @@ export class NameStore {
       .whereIn('name', [...names])
       .select<Array<{ name: string }>>('name');
     return new Set(rows.map((row) => row.name));
+  }
+
+  /** The protections of those of `names` that are protected, by name. */
+  async protections(
+    names: readonly string[],
+    trx?: Knex.Transaction,
+  ): Promise<Map<string, ProtectionRow>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.db
+      .table(PROTECTED, trx)
+      .whereIn('name', [...names])
+      .select<ProtectionRow[]>('name', 'protected_at', 'actor', 'note');
+    return new Map(rows.map((row) => [row.name, row]));
   }
 
   /** Marks a name protected; false when it already was. */

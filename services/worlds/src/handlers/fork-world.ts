@@ -16,12 +16,23 @@ import { liveWorld } from './world-lookup';
  * touching the source's. With `scenario_ref`, that scenario's cognition
  * profiles replace the world's from the fork on: the fork gets its own state
  * at `turn` with the new profiles (a counterfactual), written as its own row.
+ * Governance is asked first (authorize_work, work `fork_world`), as for
+ * create_world: a fork makes no LLM call, but it makes a world that runs
+ * (its turns are checked and charged by run_turn under a directive).
  */
 export async function forkWorld(
   deps: WorldsDeps,
   request: ForkWorldRequest,
   ctx: RpcContext,
 ): Promise<ForkWorldReply> {
+  await deps.governance.authorize(
+    {
+      work: 'fork_world',
+      ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
+      subject: request.slug,
+    },
+    ctx.correlationId,
+  );
   const source = await liveWorld(deps, request.world_slug);
   const { state } = await readTurnState(deps, source, request.turn);
   const counterfactual =

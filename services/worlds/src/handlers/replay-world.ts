@@ -31,6 +31,10 @@ export interface ReplaySettings {
  * the source's. A request with no record stops the replay there, named in
  * first_divergence (turn, agent, phase). Runs in the request: the gateway's
  * REQUEST_TIMEOUT_MS bounds how many turns one call can replay.
+ * Governance is asked first (authorize_work, work `replay_world`): a
+ * directive the policy requires, or one that may not be worked under,
+ * refuses it. No spend is recorded: every call is answered from the
+ * source's records, none is made.
  */
 export async function replayWorld(
   deps: WorldsDeps,
@@ -38,6 +42,14 @@ export async function replayWorld(
   request: ReplayWorldRequest,
   ctx: RpcContext,
 ): Promise<ReplayWorldReply> {
+  await deps.governance.authorize(
+    {
+      work: 'replay_world',
+      ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
+      subject: request.world_slug,
+    },
+    ctx.correlationId,
+  );
   const source = await liveWorld(deps, request.world_slug);
   const segments = turnSegments(await deps.store.chain(source.id));
   const expected = await deps.store.stateHashes(segments, source.current_turn);

@@ -1,7 +1,7 @@
 import type { RecordSpendReply } from '@crucible/contracts';
 import type { GovernanceClient } from '../clients/governance-client';
 import type { LlmCallStore } from '../store/llm-call-store';
-import { callCost, type PriceTable } from './price-table';
+import { callCost, type PriceTable } from '@crucible/runtime';
 
 /** record_spend takes at most this many charges a request (its schema's maxItems). */
 const CHARGES_PER_REQUEST = 1000;

@@ -35,6 +35,7 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
       hash: H.LOCKED_ROOM,
       history_id: 3,
       since: '2026-03-14T09:31:17.507Z',
+      protected: false,
     },
   }),
   example({
@@ -70,11 +71,17 @@ export const NAMES_EXAMPLES: readonly OperationExample[] = [
     request: { prefix: 'locked' },
     reply: {
       names: [
-        { name: 'locked-room', hash: H.LOCKED_ROOM, updated_at: '2026-03-14T09:30:56.096Z' },
+        {
+          name: 'locked-room',
+          hash: H.LOCKED_ROOM,
+          updated_at: '2026-03-14T09:30:56.096Z',
+          protected: false,
+        },
         {
           name: 'locked-room-hard',
           hash: H.LOCKED_ROOM_HARD,
           updated_at: '2026-03-14T09:31:10.370Z',
+          protected: false,
         },
       ],
       next_after: null,

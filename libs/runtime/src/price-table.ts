@@ -7,7 +7,7 @@ export interface ModelPrice {
 }
 
 /**
- * The price table of LLM calls (docs/services/worlds.md, "Budgets"): a
+ * The price table of LLM calls (docs/services/worlds.md, "Budgets"; evaluation prices its judge calls with one too): a
  * call is priced by its model's entry, else its provider's, else `default`.
  * Every amount is in `currency`.
  */

@@ -1,0 +1,28 @@
+import type {
+  AuthorizeWorkReply,
+  AuthorizeWorkRequest,
+  RecordSpendReply,
+  RecordSpendRequest,
+} from '@crucible/contracts';
+import type { RpcClient } from '@crucible/messaging';
+
+/**
+ * The evaluation service's calls to the governance service (declared in the
+ * catalog: authorize_work, record_spend): a run under a directive asks
+ * before it starts and before its judges are asked, and reports what its
+ * judges cost. Errors come back as governance sent them (budget_exhausted,
+ * directive_required, ...).
+ */
+export class GovernanceClient {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** authorize_work: may this work be done now, under this directive (if any)? */
+  authorize(request: AuthorizeWorkRequest, correlationId: string): Promise<AuthorizeWorkReply> {
+    return this.rpc.call('authorize_work', request, { correlationId });
+  }
+
+  /** record_spend: adds priced calls to the directive's run, once per key. */
+  recordSpend(request: RecordSpendRequest, correlationId: string): Promise<RecordSpendReply> {
+    return this.rpc.call('record_spend', request, { correlationId });
+  }
+}
