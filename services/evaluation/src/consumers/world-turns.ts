@@ -18,7 +18,7 @@ export function worldTurnsConsumer(
   core: ServiceCore,
   deps: Pick<
     EvaluationDeps,
-    'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger'
+    'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'logger' | 'gates' | 'registry'
   >,
   wake: () => void,
 ): EventConsumer {

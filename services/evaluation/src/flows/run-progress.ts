@@ -5,6 +5,7 @@ import { RECORD_SPECS } from '../domain/record-kinds';
 import { isRunFinished, progressOf } from '../domain/run-progress';
 import type { EvaluationDeps } from '../handlers/deps';
 import type { RecordRow } from '../store/record-store';
+import { decideGateRun, type GateDeps } from './gate-decisions';
 import { recordEvent } from './record-events';
 
 export type RunStatus = RunProgress['status'];
@@ -55,10 +56,11 @@ export async function lockRun(
 /**
  * After a job of a running run moved, in its transaction: completes the
  * run once no job is left (failed when none gave a result), and writes the
- * run's progress event (and the record's update event when its status moved).
+ * run's progress event (and the record's update event when its status moved,
+ * and a gate run's decision then).
  */
 export async function settleRun(
-  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'> & GateDeps,
   runId: number,
   cause: Cause,
   trx: Knex.Transaction,
@@ -75,6 +77,8 @@ export async function settleRun(
     status = totals.done + totals.reused === 0 && totals.failed > 0 ? 'failed' : 'completed';
     const updated = await deps.store.update(RECORD_SPECS.run, runId, { status }, undefined, trx);
     if (updated !== undefined) events.push(runUpdatedEvent(deps, updated, cause));
+    // A gate run is decided as its run stops (flows/gate-decisions.ts).
+    events.push(...(await decideGateRun(deps, runId, status, cause, trx)));
   }
   events.push(progressEvent(deps, { run_id: runId, status, ...progressOf(totals) }, cause));
   await deps.store.enqueue(events, trx);
