@@ -5,11 +5,12 @@
 -- evaluation run of the gate's experiment over the name's current scenario
 -- and a candidate; its decision is made in the transaction that finishes
 -- the run. The names service asks check_name_gate before moving a gated name.
--- Runs with search_path set to the evaluation schema.
+-- Runs with search_path set to the evaluation schema (no question marks:
+-- the runner passes it through knex.raw, which reads them as bindings).
 
 CREATE TABLE name_gates (
     name          TEXT COLLATE "C" NOT NULL
-                  CHECK (name ~ '^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$'),
+                  CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}[a-z0-9]$|^[a-z0-9]$'),
     version       INTEGER      NOT NULL CHECK (version > 0),
     bound         BOOLEAN      NOT NULL,
     experiment_id BIGINT       REFERENCES experiments(id),
