@@ -200,6 +200,7 @@ function check(
   }
 }
 
+// Four significant digits, trailing zeros dropped: what a reason needs to be read.
 function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toPrecision(4);
+  return String(Number(n.toPrecision(4)));
 }
