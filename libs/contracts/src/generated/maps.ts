@@ -107,10 +107,10 @@ export interface OperationTypes {
   list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
   compare_runs: { request: T.CompareRunsRequest; reply: T.CompareRunsReply };
   bind_name_gate: { request: T.BindNameGateRequest; reply: T.BindNameGateReply };
-  unbind_name_gate: { request: T.UnbindNameGateRequest; reply: T.UnbindNameGateReply };
   get_name_gate: { request: T.GetNameGateRequest; reply: T.NameGate };
   start_gate_run: { request: T.StartGateRunRequest; reply: T.StartGateRunReply };
   get_gate_run: { request: T.GetGateRunRequest; reply: T.GateRun };
+  unbind_name_gate: { request: T.UnbindNameGateRequest; reply: T.UnbindNameGateReply };
   check_name_gate: { request: T.CheckNameGateRequest; reply: T.CheckNameGateReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };

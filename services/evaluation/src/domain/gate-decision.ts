@@ -185,7 +185,7 @@ function check(
         const margin = threshold.margin ?? 0;
         return result(
           worstGain >= -margin,
-          `the worst case of the candidate's change (${fmt(worstGain)}, the confidence bound) is ${worstGain >= -margin ? 'within' : 'beyond'} the margin -${fmt(margin)} (change ${fmt(gain)})`,
+          `the worst case of the candidate's change (${fmt(worstGain)}, the confidence bound) is ${worstGain >= -margin ? 'within' : 'beyond'} the margin ${fmt(-margin)} (change ${fmt(gain)})`,
         );
       }
       const min = threshold.min_difference ?? 0;
