@@ -268,7 +268,7 @@ export async function checkNameGate(
 
 async function wireGateRun(deps: EvaluationDeps, row: GateRunRow): Promise<GateRun> {
   const run = await deps.store.get(RECORD_SPECS.run, Number(row.run_id));
-  return toWireGateRun(row, String(run?.status ?? 'pending'));
+  return toWireGateRun(row, typeof run?.status === 'string' ? run.status : 'pending');
 }
 
 function planOf(experiment: ExperimentRow, path: string): RunPlan {
