@@ -348,17 +348,42 @@ describe('evaluation: eval-gated promotion (real servers)', () => {
       body: { error: { details: { reason: 'gate_not_passed', path: '/updates/1/hash' } } },
     });
     expect(await op(stack, 'resolve_name', { name: 'gate-free' })).toMatchObject({ status: 404 });
-
-    // A new version of the gate: the runs of the old one no longer count.
+    // A new version of the gate: moving back may lose up to 5 intents.
     const rebound = await ok(stack, 'bind_name_gate', {
       name: 'gated-prod',
       experiment_id: experimentId,
-      thresholds: [{ score: 'intents', kind: 'non_inferior', margin: 0 }],
+      thresholds: [{ score: 'intents', kind: 'non_inferior', margin: 5 }],
     });
     expect(rebound.gate.version).toBe(2);
     expect(
       (await ok(stack, 'get_name_gate', { name: 'gated-prod', version: 1 })).thresholds,
     ).toEqual(thresholds);
+    const back = await gateRun(current);
+    expect(back).toMatchObject({ decision: 'pass', gate_version: 2, from_hash: winner });
+    expect(back.scores[0].difference).toMatchObject({ difference: -2 });
+    // A passing run of the move lets the batch through, named by its id.
+    const batch = await ok(stack, 'update_scenario_names', {
+      updates: [
+        { name: 'gate-free', hash: current },
+        { name: 'gated-prod', hash: current, gate_run_id: back.run_id },
+      ],
+    });
+    expect(batch.changes.map((c: { changed: boolean }) => c.changed)).toEqual([true, true]);
+    const [entry] = (await ok(stack, 'name_history', { name: 'gated-prod', limit: 1 })).entries;
+    expect(entry).toMatchObject({
+      new_hash: current,
+      gate: { run_id: back.run_id, gate_version: 2 },
+    });
+    await ok(stack, 'unset_scenario_name', { name: 'gate-free' });
+    // The pass of version 1 no longer counts under version 2.
+    expect(await move(winner, { gate_run_id: passed.run_id })).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          details: { reason: 'gate_not_passed', gate_version: 2, gate_run_id: passed.run_id },
+        },
+      },
+    });
 
     // Unbound, the name moves freely again.
     const unbound = await ok(stack, 'unbind_name_gate', { name: 'gated-prod' });
@@ -369,13 +394,13 @@ describe('evaluation: eval-gated promotion (real servers)', () => {
     expect(await ok(stack, 'unbind_name_gate', { name: 'gated-prod' })).toMatchObject({
       changed: false,
     });
-    expect(await move(current)).toMatchObject({ status: 200, body: { hash: current } });
+    expect(await move(lookalike)).toMatchObject({ status: 200, body: { hash: lookalike } });
     expect(
       (await ok(stack, 'name_history', { name: 'gated-prod', limit: 1 })).entries[0].gate,
     ).toBeUndefined();
   }, 120_000);
 
-  it('without the evaluation service: ungated names move, a gated one fails closed', async () => {
+  it('without the evaluation service ungated names move and a gated one fails closed; without names no gate is bound', async () => {
     await ok(stack, 'bind_name_gate', {
       name: 'gated-prod',
       experiment_id: experimentId,
@@ -405,6 +430,26 @@ describe('evaluation: eval-gated promotion (real servers)', () => {
     } finally {
       await stack.startService('evaluation');
     }
-    expect((await ok(stack, 'resolve_name', { name: 'gated-prod' })).hash).toBe(current);
+    expect((await ok(stack, 'resolve_name', { name: 'gated-prod' })).hash).toBe(lookalike);
+
+    // Without the names service, no gate is bound: the names service could not be told.
+    const gatesBefore = await stack.count('evaluation', 'name_gates');
+    await stack.stopService('names');
+    try {
+      expect(
+        await op(stack, 'bind_name_gate', {
+          name: 'gate-free',
+          experiment_id: experimentId,
+          thresholds,
+        }),
+      ).toMatchObject({
+        status: 503,
+        body: { error: { code: 'unavailable', details: { service: 'names' } } },
+      });
+    } finally {
+      await stack.startService('names');
+    }
+    expect(await stack.count('evaluation', 'name_gates')).toBe(gatesBefore);
+    expect(await op(stack, 'get_name_gate', { name: 'gate-free' })).toMatchObject({ status: 404 });
   }, 60_000);
 });
