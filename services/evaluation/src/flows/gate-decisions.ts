@@ -73,7 +73,7 @@ async function judge(
   trx: Knex.Transaction,
 ): Promise<GateReport> {
   const gate = await deps.gates.version(gateRun.name, gateRun.gate_version, trx);
-  if (gate === null || gate === undefined || gate.experiment_id === null) {
+  if (gate === undefined || gate.experiment_id === null) {
     throw new Error(`gate run ${gateRun.run_id} has no bound gate version ${gateRun.gate_version}`);
   }
   const experiment = await deps.registry.experimentById(Number(gate.experiment_id), trx);
