@@ -328,6 +328,11 @@ describe('evaluation: eval-gated promotion (real servers)', () => {
         scores: [{ score: 'intents', current_mean: 2, candidate_mean: 4 }],
       },
     });
+    // A compare-and-swap that fails is reported as such, gated or not.
+    expect(await move(current, { expected_current_hash: lookalike })).toMatchObject({
+      status: 409,
+      body: { error: { details: { reason: 'cas_failed', current: winner } } },
+    });
     // Moving back is another move: its own gate run is needed.
     expect(await move(current)).toMatchObject({
       status: 409,

@@ -162,7 +162,9 @@ async function checkGates(
     const to = intent.target;
     if (to === null || !gated.has(intent.name)) continue;
     const from = current.get(intent.name) ?? null;
-    if (from === to) continue;
+    // Nothing to ask for a move to where the name is, or one whose
+    // compare-and-swap fails (the transaction answers cas_failed).
+    if (from === to || (intent.expected !== undefined && intent.expected !== from)) continue;
     const move = { name: intent.name, from, to, path: intent.path };
     const reply = await deps.evaluation.check(
       { ...move, ...(intent.gateRunId !== undefined && { gateRunId: intent.gateRunId }) },
