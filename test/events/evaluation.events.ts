@@ -1,4 +1,4 @@
-import type { Call, EventTest } from './event-test';
+import type { Call, EventTest, EventTestContext } from './event-test';
 import { scenarioRequest, tag } from './fixtures';
 
 /** The record_created/record_updated data a record reply announces. */
@@ -211,4 +211,126 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       expect(seen.filter((d) => d.status === 'completed')).toHaveLength(1);
     },
   },
+  {
+    type: 'evaluation.name_gate_changed',
+    title: 'one per new gate version (bind, unbind), keyed by name; none for the same gate again',
+    async run(ctx) {
+      const { name, experimentId } = await gateFixture(ctx);
+      const thresholds = [{ score: 'intents', kind: 'at_least', value: 1 }];
+      const bound = await ctx.ok('bind_name_gate', {
+        name,
+        experiment_id: experimentId,
+        thresholds,
+      });
+      const same = await ctx.ok('bind_name_gate', {
+        name,
+        experiment_id: experimentId,
+        thresholds,
+      });
+      expect(same.body.changed).toBe(false);
+      const unbound = await ctx.ok('unbind_name_gate', { name });
+      const ids = new Set([bound.requestId, same.requestId, unbound.requestId]);
+      const events = await ctx.events('evaluation', (e) => ids.has(e.envelope.causation_id ?? ''));
+      expect(
+        events.map((e) => ({ key: e.record.key, type: e.envelope.type, data: e.envelope.data })),
+      ).toEqual(
+        [bound.body.gate, unbound.body.gate].map((gate) => ({
+          key: `name-gate/${name}`,
+          type: 'evaluation.name_gate_changed',
+          data: {
+            name,
+            version: gate.version,
+            bound: gate.bound,
+            experiment_id: gate.experiment_id,
+            actor: 'admin',
+            changed_at: gate.changed_at,
+          },
+        })),
+      );
+    },
+  },
+  {
+    type: 'evaluation.gate_decided',
+    title:
+      'once per gate run, when its run finishes, keyed by name; the decision get_gate_run shows',
+    async run(ctx) {
+      const { name, experimentId, candidate } = await gateFixture(ctx);
+      await ctx.ok('bind_name_gate', {
+        name,
+        experiment_id: experimentId,
+        thresholds: [{ score: 'intents', kind: 'non_inferior', margin: 0 }],
+      });
+      const started = await ctx.ok('start_gate_run', { name, candidate_hash: candidate });
+      const runId = started.body.gate_run.run_id;
+      const decided = await ctx.ok('get_gate_run', { run_id: runId, wait_ms: 30_000 });
+      expect(decided.body.decision).toBe('pass');
+      const events = await ctx.events(
+        'evaluation',
+        (e) =>
+          e.envelope.type === 'evaluation.gate_decided' && e.record.key === `name-gate/${name}`,
+      );
+      expect(events.map((e) => e.envelope.data)).toEqual([
+        {
+          run_id: runId,
+          name,
+          gate_version: 1,
+          from_hash: decided.body.from_hash,
+          to_hash: candidate,
+          decision: 'pass',
+          decided_at: decided.body.decided_at,
+        },
+      ]);
+      // The move it lets through: the names service's event carries the gate run.
+      const moved = await ctx.ok('set_scenario_name', { name, hash: candidate });
+      const movedEvents = await ctx.events(
+        'names',
+        (e) => e.envelope.causation_id === moved.requestId,
+      );
+      expect(movedEvents.map((e) => e.envelope.data.gate)).toEqual([
+        {
+          run_id: runId,
+          gate_version: 1,
+          decision: 'pass',
+          scores: [{ score: 'intents', current_mean: 1, candidate_mean: 1 }],
+        },
+      ]);
+    },
+  },
 ];
+
+/** A name set to a scenario, another scenario, and an experiment a gate can run (offline mind). */
+async function gateFixture(ctx: EventTestContext) {
+  const t = tag();
+  const name = `gate-${t}`;
+  const current = await ctx.ok('assemble_scenario', { ...scenarioRequest(t), name });
+  const candidate = await ctx.ok('assemble_scenario', scenarioRequest(`${t}-next`));
+  const project = await ctx.ok('create_project', { name: `events ${t}` });
+  const suite = await ctx.ok('create_scenario_suite', {
+    project_id: project.body.id,
+    name: 'one',
+    scenarios: [{ hash: current.body.scenario_hash }],
+  });
+  const experiment = await ctx.ok('create_experiment', {
+    project_id: project.body.id,
+    experiment: {
+      id: `gate_${t}`,
+      backend: { id: 'offline' },
+      pipeline: [
+        {
+          name: 'evaluate',
+          options: {
+            suite_id: suite.body.id,
+            candidates: [{ name: 'one' }],
+            turns: 1,
+            scorers: [{ name: 'intents', kind: 'count', event_kind: 'intent_formed' }],
+          },
+        },
+      ],
+    },
+  });
+  return {
+    name,
+    experimentId: experiment.body.id as number,
+    candidate: candidate.body.scenario_hash as string,
+  };
+}

@@ -1,12 +1,14 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
 import { GovernanceClient } from './clients/governance-client';
 import { JudgeClient } from './clients/judge-client';
+import { NamesClient } from './clients/names-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { WorldsClient } from './clients/worlds-client';
 import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
 import { worldTurnsConsumer } from './consumers/world-turns';
 import type { EvaluationDeps } from './handlers/deps';
 import { registerHandlers } from './handlers';
+import { GateStore } from './store/gate-store';
 import { RecordStore } from './store/record-store';
 import { RegistryStore } from './store/registry-store';
 import { ResultStore } from './store/result-store';
@@ -35,6 +37,8 @@ export async function startEvaluationService(
     registry: new RegistryStore(core.db),
     results: new ResultStore(core.db),
     runs: new RunStore(core.db),
+    gates: new GateStore(core.db),
+    names: new NamesClient(rpc),
     scenarios: new ScenariosClient(rpc),
     worlds: new WorldsClient(rpc),
     judges: new JudgeClient({

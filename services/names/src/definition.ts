@@ -18,6 +18,7 @@ export const service = defineService({
     'list_names',
     'protect_name',
     'unprotect_name',
+    'mark_name_gated',
     'update_scenario_names',
   ],
   streams: ['names'],

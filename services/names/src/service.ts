@@ -1,4 +1,5 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { RpcEvaluationGate } from './clients/evaluation-gate';
 import { RpcGovernanceGate } from './clients/governance-gate';
 import { RpcScenarioDirectory } from './clients/scenario-directory';
 import { DEFAULT_NAMES_SETTINGS, type NamesSettings } from './config';
@@ -18,6 +19,7 @@ export async function startNamesService(
     store: new NameStore(core.db, core.outbox),
     scenarios: new RpcScenarioDirectory(core.client(settings.requestTimeoutMs), core.logger),
     governance: new RpcGovernanceGate(core.client(settings.requestTimeoutMs), core.logger),
+    evaluation: new RpcEvaluationGate(core.client(settings.requestTimeoutMs), core.logger),
     events: core.outbox,
     logger: core.logger,
   });

@@ -35,6 +35,7 @@ export interface OperationTypes {
   update_scenario_names: { request: T.UpdateScenarioNamesRequest; reply: T.UpdateScenarioNamesReply };
   protect_name: { request: T.ProtectNameRequest; reply: T.ProtectNameReply };
   unprotect_name: { request: T.UnprotectNameRequest; reply: T.UnprotectNameReply };
+  mark_name_gated: { request: T.MarkNameGatedRequest; reply: T.MarkNameGatedReply };
   create_world: { request: T.CreateWorldRequest; reply: T.CreateWorldReply };
   list_worlds: { request: T.ListWorldsRequest; reply: T.ListWorldsReply };
   get_world: { request: T.GetWorldRequest; reply: T.GetWorldReply };
@@ -105,6 +106,12 @@ export interface OperationTypes {
   get_run_progress: { request: T.GetRunProgressRequest; reply: T.RunProgress };
   list_run_results: { request: T.ListRunResultsRequest; reply: T.ListRunResultsReply };
   compare_runs: { request: T.CompareRunsRequest; reply: T.CompareRunsReply };
+  bind_name_gate: { request: T.BindNameGateRequest; reply: T.BindNameGateReply };
+  get_name_gate: { request: T.GetNameGateRequest; reply: T.NameGate };
+  start_gate_run: { request: T.StartGateRunRequest; reply: T.StartGateRunReply };
+  get_gate_run: { request: T.GetGateRunRequest; reply: T.GateRun };
+  unbind_name_gate: { request: T.UnbindNameGateRequest; reply: T.UnbindNameGateReply };
+  check_name_gate: { request: T.CheckNameGateRequest; reply: T.CheckNameGateReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
   get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
@@ -148,6 +155,8 @@ export interface EventDataTypes {
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2 };
   'evaluation.result_stored': { 1: T.ResultStoredV1; 2: T.ResultStoredV2 };
   'evaluation.run_progressed': { 1: T.RunProgressedV1 };
+  'evaluation.name_gate_changed': { 1: T.NameGateChangedV1 };
+  'evaluation.gate_decided': { 1: T.GateDecidedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

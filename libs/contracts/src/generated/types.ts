@@ -79,6 +79,11 @@ export type ReplyEnvelope =
 export type EntityKind = PropKind | AgentKind;
 export type PropKind = "prop";
 /**
+ * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
+ * via the `definition` "note".
+ */
+export type Note = string | null;
+/**
  * The candidate itself (JSON): a design, a prompt, a policy.
  */
 export type RecordJson = {[key: string]: unknown};
@@ -420,9 +425,17 @@ export type TokenCount = number;
  */
 export type SemanticVersion1 = string;
 /**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex3 = string;
+/**
  * The approved governance directive the run works under (recorded with the run).
  */
 export type GovernanceId = string;
+/**
+ * The approved governance directive the run works under (recorded with the run).
+ */
+export type GovernanceId1 = string;
 /**
  * A short name for the candidate.
  */
@@ -457,7 +470,7 @@ export type PageCursor13 = string;
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "id".
  */
-export type GovernanceId1 = string;
+export type GovernanceId2 = string;
 /**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "directiveStatus".
@@ -478,7 +491,7 @@ export type ExecutionRunStatus = "pending" | "running" | "completed" | "failed" 
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId2 = string;
+export type GovernanceId3 = string;
 /**
  * This interface was referenced by `GovernanceDefinitions`'s JSON-Schema
  * via the `definition` "text".
@@ -531,14 +544,9 @@ export type LabelList1 = Label[];
  */
 export type JsonObject1 = {[key: string]: unknown};
 /**
- * This interface was referenced by `ScenarioDefinitions`'s JSON-Schema
- * via the `definition` "note".
- */
-export type Note = string | null;
-/**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex3 = string;
+export type Sha256Hex4 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -546,7 +554,7 @@ export type Label2 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId3 = string;
+export type GovernanceId4 = string;
 /**
  * An RFC 3339 date-time in UTC.
  */
@@ -554,19 +562,19 @@ export type Timestamp1 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId4 = string;
+export type GovernanceId5 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex4 = string;
-/**
- * A UUID, in lowercase hex with dashes.
- */
-export type GovernanceId5 = string;
+export type Sha256Hex5 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
 export type GovernanceId6 = string;
+/**
+ * A UUID, in lowercase hex with dashes.
+ */
+export type GovernanceId7 = string;
 /**
  * Scenario slug: the label grammar.
  *
@@ -618,7 +626,7 @@ export type Label3 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex5 = string;
+export type Sha256Hex6 = string;
 /**
  * A world's slug: the label grammar.
  */
@@ -626,7 +634,7 @@ export type Label4 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex6 = string;
+export type Sha256Hex7 = string;
 /**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
  *
@@ -670,7 +678,7 @@ export type TurnNumber1 = number;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId7 = string;
+export type GovernanceId8 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  *
@@ -693,11 +701,11 @@ export type Label7 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId8 = string;
+export type GovernanceId9 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex7 = string;
+export type Sha256Hex8 = string;
 /**
  * The request's canonical JSON (model, messages, params, response_format).
  */
@@ -709,7 +717,7 @@ export type TurnNumber3 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex8 = string;
+export type Sha256Hex9 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -721,7 +729,7 @@ export type TurnNumber4 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex9 = string;
+export type Sha256Hex10 = string;
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -729,7 +737,7 @@ export type TurnNumber5 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex10 = string;
+export type Sha256Hex11 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -745,11 +753,11 @@ export type Label11 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId9 = string;
+export type GovernanceId10 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
-export type GovernanceId10 = string;
+export type GovernanceId11 = string;
 
 /**
  * Value grammars shared by every Crucible message. A validation failure inside one of these definitions is reported with the reason named in x-crucible-reason.
@@ -1231,6 +1239,93 @@ export interface ScenarioStoreTerms {
   max_bytes: number;
 }
 /**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "BindNameGateReply".
+ */
+export interface BindNameGateReply {
+  gate: NameGate;
+  /**
+   * false: the name was bound to this very gate already (no new version).
+   */
+  changed: boolean;
+}
+/**
+ * One version of a name's promotion gate (docs/services/evaluation.md, "Eval-gated promotion"): bound, the experiment whose evaluate stage runs it and the thresholds a candidate scenario must meet against the name's current one; unbound, a version that lifted the gate.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameGate".
+ */
+export interface NameGate {
+  name: Label;
+  /**
+   * Counts the name's bindings and unbindings from 1; a gate decision holds only for the version it was made under.
+   */
+  version: number;
+  /**
+   * false: this version lifted the gate (experiment_id null, thresholds empty).
+   */
+  bound: boolean;
+  /**
+   * The stored experiment whose evaluate stage gives the candidates (minds), turns, seeds and scorers of every gate run; its suite is not used (a gate run's scenarios are the name's current one and the candidate).
+   */
+  experiment_id: number | null;
+  /**
+   * @maxItems 32
+   */
+  thresholds: GateThreshold[];
+  note: string | null;
+  /**
+   * Who bound or unbound it (docs/security.md).
+   */
+  actor: string | null;
+  changed_at: Timestamp;
+}
+/**
+ * One rule on one numeric or boolean score of the experiment's scorers (a boolean counts as 1 or 0, its mean is a rate). non_inferior: the lower bound of the confidence interval of (candidate - current) is at least -margin; superior: the candidate is better than the current by more than min_difference and Welch's test finds it significant at the experiment's alpha; at_least / at_most: the candidate's mean is at least / at most value. better says which way is better for the relative kinds (default higher).
+ *
+ * This interface was referenced by `NameGate`'s JSON-Schema
+ * via the `definition` "threshold".
+ */
+export interface GateThreshold {
+  score: string;
+  kind: "non_inferior" | "superior" | "at_least" | "at_most";
+  /**
+   * non_inferior and superior: which direction of the score is better (default higher).
+   */
+  better?: "higher" | "lower";
+  /**
+   * non_inferior (required): how much worse than the current the candidate may be.
+   */
+  margin?: number;
+  /**
+   * superior: how much better the candidate must be (default 0).
+   */
+  min_difference?: number;
+  /**
+   * at_least and at_most (required): the bound of the candidate's mean.
+   */
+  value?: number;
+}
+/**
+ * Bind a name to a promotion gate: from now on the name moves to another scenario only after a gate run of that move passed. Binding the same experiment and thresholds again changes nothing; anything else makes a new version (decisions of older versions no longer count).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "BindNameGateRequest".
+ */
+export interface BindNameGateRequest {
+  name: Label;
+  /**
+   * A stored experiment with a valid evaluate stage (its candidates, turns, seeds and scorers run the gate).
+   */
+  experiment_id: number;
+  /**
+   * @minItems 1
+   * @maxItems 32
+   */
+  thresholds: [GateThreshold, ...GateThreshold[]];
+  note?: Note;
+}
+/**
  * Stop a run: its unfinished combinations are cancelled, their turn events ignored from now on.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1288,6 +1383,140 @@ export interface ChatSession {
   version: number;
   created_at: RecordTimestamp;
   updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CheckNameGateReply".
+ */
+export interface CheckNameGateReply {
+  name: Label;
+  /**
+   * false: no gate is bound to the name (it moves freely).
+   */
+  gated: boolean;
+  gate_version: number | null;
+  /**
+   * The passing run of this move under the current version; else the one asked for or the latest of this move (not passing); null when there is none.
+   */
+  gate_run: GateRun | null;
+}
+/**
+ * A run of a name's gate for one move (from_hash to to_hash) and, once its evaluation run finished, its decision: pass when every threshold held, fail otherwise (a run that failed or was cancelled fails).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GateRun".
+ */
+export interface GateRun {
+  /**
+   * The evaluation run (get_run_progress, list_run_results, compare_runs read it too).
+   */
+  run_id: number;
+  name: Label;
+  /**
+   * The version of the name's gate it ran under.
+   */
+  gate_version: number;
+  /**
+   * Where the name pointed when the run started (null: it was not set; relative thresholds are then skipped).
+   */
+  from_hash: Sha256Hex | null;
+  to_hash: Sha256Hex;
+  decision: "pending" | "pass" | "fail";
+  run_status: "pending" | "running" | "completed" | "failed" | "cancelled";
+  /**
+   * Each score the thresholds name, over the run's scored worlds (empty while pending).
+   *
+   * @maxItems 32
+   */
+  scores: GateScore[];
+  /**
+   * One per threshold, in the gate's order (empty while pending).
+   *
+   * @maxItems 32
+   */
+  checks: GateCheck[];
+  /**
+   * Why it failed (empty when it passed or is pending).
+   *
+   * @maxItems 40
+   */
+  reasons: string[];
+  actor: string | null;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+/**
+ * This interface was referenced by `GateRun`'s JSON-Schema
+ * via the `definition` "score".
+ */
+export interface GateScore {
+  score: string;
+  /**
+   * The mean over the current scenario's worlds, with its confidence interval (null: no scored world).
+   */
+  current: GateInterval | null;
+  candidate: GateInterval | null;
+  /**
+   * Candidate against current (null without both sides).
+   */
+  difference: GateDifference | null;
+}
+/**
+ * This interface was referenced by `GateRun`'s JSON-Schema
+ * via the `definition` "interval".
+ */
+export interface GateInterval {
+  mean: number;
+  low: number;
+  high: number;
+  n: number;
+}
+export interface GateDifference {
+  /**
+   * candidate mean - current mean.
+   */
+  difference: number;
+  low: number;
+  high: number;
+  /**
+   * Welch's two-sided p-value, corrected over the gate's superiority tests as the experiment's stats config says.
+   */
+  p_value: number;
+  significant: boolean;
+  effect_size: number;
+}
+/**
+ * This interface was referenced by `GateRun`'s JSON-Schema
+ * via the `definition` "check".
+ */
+export interface GateCheck {
+  /**
+   * Index of the threshold in the gate.
+   */
+  threshold: number;
+  score: string;
+  kind: "non_inferior" | "superior" | "at_least" | "at_most";
+  passed: boolean;
+  /**
+   * A relative threshold with no current scenario to compare with (counts as passed).
+   */
+  skipped: boolean;
+  message: string;
+}
+/**
+ * For the names service: whether moving a name from one scenario to another has passed the name's gate.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CheckNameGateRequest".
+ */
+export interface CheckNameGateRequest {
+  name: Label;
+  from_hash: Sha256Hex | null;
+  to_hash: Sha256Hex;
+  /**
+   * This gate run must be the passing one (default: the latest passing run of this move under the current gate version).
+   */
+  gate_run_id?: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -1938,10 +2167,35 @@ export interface GetExperimentRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetGateRunRequest".
+ */
+export interface GetGateRunRequest {
+  /**
+   * The gate run (its evaluation run's id).
+   */
+  run_id: number;
+  /**
+   * Wait up to this long for the decision before answering (default 0: answer at once).
+   */
+  wait_ms?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetModelRequest".
  */
 export interface GetModelRequest {
   id: IrId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetNameGateRequest".
+ */
+export interface GetNameGateRequest {
+  name: Label;
+  /**
+   * An older version of the name's gate (default: the latest, bound or not).
+   */
+  version?: number;
 }
 /**
  * A record by id.
@@ -2825,6 +3079,27 @@ export interface SetModelAliasRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartGateRunReply".
+ */
+export interface StartGateRunReply {
+  gate_run: GateRun;
+  jobs: number;
+  reused: number;
+  to_run: number;
+}
+/**
+ * Run a name's gate for moving it from where it points now to a candidate scenario: an evaluation run of the gate's experiment over those two scenarios; its decision is made when the run finishes (get_gate_run).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StartGateRunRequest".
+ */
+export interface StartGateRunRequest {
+  name: Label;
+  candidate_hash: Sha256Hex3;
+  directive_id?: GovernanceId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "StartRunReply".
  */
 export interface StartRunReply {
@@ -2853,7 +3128,32 @@ export interface StartRunRequest {
    * The stored experiment (its `id` as create_experiment answered it).
    */
   experiment_id: number;
-  directive_id?: GovernanceId;
+  directive_id?: GovernanceId1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnbindNameGateReply".
+ */
+export interface UnbindNameGateReply {
+  name: Label;
+  /**
+   * The name's latest version (the unbinding); null when it never had a gate.
+   */
+  gate: NameGate | null;
+  /**
+   * false: the name had no gate bound.
+   */
+  changed: boolean;
+}
+/**
+ * Lift a name's promotion gate: it moves freely again (a new version records it).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "UnbindNameGateRequest".
+ */
+export interface UnbindNameGateRequest {
+  name: Label;
+  note?: Note;
 }
 /**
  * Changes fields of a candidate; fields not given stay as they are.
@@ -3170,6 +3470,21 @@ export interface EventEnvelope {
   data: JsonObject;
 }
 /**
+ * A gate run finished and its decision was made (get_gate_run reads the scores and checks).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GateDecidedV1".
+ */
+export interface GateDecidedV1 {
+  run_id: number;
+  name: Label;
+  gate_version: number;
+  from_hash: Sha256Hex | null;
+  to_hash: Sha256Hex;
+  decision: "pass" | "fail";
+  decided_at: Timestamp;
+}
+/**
  * A model was registered, a version registered, or an alias moved.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -3200,6 +3515,20 @@ export interface ModelRegistryChangedV2 {
    * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
    */
   actor: string | null;
+}
+/**
+ * A name was bound to a promotion gate (a new version) or its gate was lifted.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "NameGateChangedV1".
+ */
+export interface NameGateChangedV1 {
+  name: Label;
+  version: number;
+  bound: boolean;
+  experiment_id: number | null;
+  actor: string | null;
+  changed_at: Timestamp;
 }
 /**
  * A record of the evaluation domain was created.
@@ -3401,7 +3730,7 @@ export interface DecisionRecordedV1 {
   policy_hash: Sha256Hex;
   input_hash: Sha256Hex;
   outcome: "allow" | "block" | "review";
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   evaluated_at: Timestamp;
 }
 /**
@@ -3415,7 +3744,7 @@ export interface DecisionRecordedV2 {
   policy_hash: Sha256Hex;
   input_hash: Sha256Hex;
   outcome: "allow" | "block" | "review";
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   evaluated_at: Timestamp;
   /**
    * Whose request made the decision (proposing, evaluating): the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
@@ -3429,7 +3758,7 @@ export interface DecisionRecordedV2 {
  * via the `definition` "DirectiveEscalatedV1".
  */
 export interface DirectiveEscalatedV1 {
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
@@ -3441,7 +3770,7 @@ export interface DirectiveEscalatedV1 {
  * via the `definition` "DirectiveEscalatedV2".
  */
 export interface DirectiveEscalatedV2 {
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   decision_hash: Sha256Hex;
   due_at: Timestamp;
   escalated_at: Timestamp;
@@ -3457,7 +3786,7 @@ export interface DirectiveEscalatedV2 {
  * via the `definition` "DirectiveTransitionedV1".
  */
 export interface DirectiveTransitionedV1 {
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   history_id: number;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
@@ -3473,8 +3802,8 @@ export interface DirectiveTransitionedV1 {
  * via the `definition` "ExecutionRunTransitionedV1".
  */
 export interface ExecutionRunTransitionedV1 {
-  run_id: GovernanceId1;
-  directive_id: GovernanceId1;
+  run_id: GovernanceId2;
+  directive_id: GovernanceId2;
   history_id: number;
   from_status: ExecutionRunStatus | null;
   to_status: ExecutionRunStatus;
@@ -3540,7 +3869,24 @@ export interface NameMovedV2 {
    * Who moved the name: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
    */
   actor: string | null;
-  directive_id?: GovernanceId2;
+  directive_id?: GovernanceId3;
+  gate?: GateEvidence;
+}
+/**
+ * The passed gate run a gated name's move went through on; absent for other moves.
+ */
+export interface GateEvidence {
+  run_id: number;
+  gate_version: number;
+  decision: "pass";
+  /**
+   * @maxItems 32
+   */
+  scores: {
+    score: string;
+    current_mean: number | null;
+    candidate_mean: number | null;
+  }[];
 }
 /**
  * A name was protected or its protection lifted (protect_name, unprotect_name); none when it already was in that state.
@@ -3778,7 +4124,7 @@ export interface WorldDeletedV2 {
  */
 export interface ApprovalResult {
   approved: boolean;
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   status: DirectiveStatus;
   policy_version: Label;
   /**
@@ -3805,7 +4151,7 @@ export interface ApproveDirectiveReply {
  * via the `definition` "Directive".
  */
 export interface Directive {
-  id: GovernanceId1;
+  id: GovernanceId2;
   issued_by: Actor;
   objective: ContractText;
   scope: Label;
@@ -3836,7 +4182,7 @@ export interface Budget {
  * via the `definition` "ApproveDirectiveRequest".
  */
 export interface ApproveDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   reason: Reason;
   actor?: Actor;
 }
@@ -3847,7 +4193,7 @@ export interface ApproveDirectiveRequest {
  * via the `definition` "Artifact".
  */
 export interface Artifact {
-  id: GovernanceId1;
+  id: GovernanceId2;
   type: Label;
   uri: string;
   created_at: Timestamp;
@@ -3861,11 +4207,11 @@ export interface AuthorizeWorkReply {
    * Whether the active policy requires a directive for this work.
    */
   required: boolean;
-  directive_id: GovernanceId1 | null;
+  directive_id: GovernanceId2 | null;
   /**
    * The directive's execution run that keeps its spend (null without a directive).
    */
-  run_id: GovernanceId1 | null;
+  run_id: GovernanceId2 | null;
   /**
    * What the directive has spent, over all its execution runs (null without a directive).
    */
@@ -3891,7 +4237,7 @@ export interface Spend1 {
  */
 export interface AuthorizeWorkRequest {
   work: WorkType;
-  directive_id?: GovernanceId1;
+  directive_id?: GovernanceId2;
   /**
    * What the work is on: a world's slug, a name.
    */
@@ -3940,8 +4286,8 @@ export interface CreateExecutionRunReply {
  * via the `definition` "ExecutionRun".
  */
 export interface ExecutionRun {
-  id: GovernanceId1;
-  directive_id: GovernanceId1;
+  id: GovernanceId2;
+  directive_id: GovernanceId2;
   status: ExecutionRunStatus;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -3963,7 +4309,7 @@ export interface Spend2 {
  * via the `definition` "CreateExecutionRunRequest".
  */
 export interface CreateExecutionRunRequest {
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   actor?: Actor;
 }
 /**
@@ -4056,7 +4402,7 @@ export interface GovernanceDefinitions {
  */
 export interface DirectiveTransition {
   id: number;
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   from_status: DirectiveStatus | null;
   to_status: DirectiveStatus;
   actor: Actor;
@@ -4078,7 +4424,7 @@ export interface EvaluateDirectiveReply {
  * via the `definition` "EvaluateDirectiveRequest".
  */
 export interface EvaluateDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   policy?: PolicyConfig;
 }
 /**
@@ -4112,7 +4458,7 @@ export interface GetArtifactReply {
  * via the `definition` "GetArtifactRequest".
  */
 export interface GetArtifactRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4146,7 +4492,7 @@ export interface GetDirectiveReply {
  * via the `definition` "GetDirectiveRequest".
  */
 export interface GetDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4274,7 +4620,7 @@ export interface ListRolesRequest {
  * via the `definition` "Memory".
  */
 export interface Memory {
-  id: GovernanceId1;
+  id: GovernanceId2;
   scope: Label;
   created_at: Timestamp;
   data: JsonObject;
@@ -4284,7 +4630,7 @@ export interface Memory {
   tags: Label[];
   author: string;
   source: string | null;
-  parent_id: GovernanceId1 | null;
+  parent_id: GovernanceId2 | null;
   /**
    * The schema the data is read as (its latest version), or the stored one when unknown; null: untyped.
    */
@@ -4316,7 +4662,7 @@ export interface ProposeDirectiveReply {
  * via the `definition` "ProposeDirectiveRequest".
  */
 export interface ProposeDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   reason?: Reason;
   actor?: Actor;
 }
@@ -4388,7 +4734,7 @@ export interface RecallRequest {
  * via the `definition` "RecordSpendReply".
  */
 export interface RecordSpendReply {
-  run_id: GovernanceId1;
+  run_id: GovernanceId2;
   /**
    * Charges counted now (keys seen before are not).
    */
@@ -4415,7 +4761,7 @@ export interface Spend3 {
  * via the `definition` "RecordSpendRequest".
  */
 export interface RecordSpendRequest {
-  directive_id: GovernanceId1;
+  directive_id: GovernanceId2;
   work: WorkType;
   subject?: string;
   /**
@@ -4446,7 +4792,7 @@ export interface RejectDirectiveReply {
  * via the `definition` "RejectDirectiveRequest".
  */
 export interface RejectDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   reason: Reason;
   actor?: Actor;
 }
@@ -4472,7 +4818,7 @@ export interface RememberRequest {
   tags?: Label[];
   author?: string;
   source?: string;
-  parent_id?: GovernanceId1;
+  parent_id?: GovernanceId2;
   schema?: {
     name: string;
     version: number;
@@ -4590,7 +4936,7 @@ export interface TransitionDirectiveReply {
  * via the `definition` "TransitionDirectiveRequest".
  */
 export interface TransitionDirectiveRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   expected_status: DirectiveStatus;
   status: DirectiveStatus;
   reason?: Reason;
@@ -4609,7 +4955,7 @@ export interface TransitionExecutionRunReply {
  * via the `definition` "TransitionExecutionRunRequest".
  */
 export interface TransitionExecutionRunRequest {
-  id: GovernanceId1;
+  id: GovernanceId2;
   expected_status: ExecutionRunStatus;
   status: ExecutionRunStatus;
   reason?: Reason;
@@ -4637,6 +4983,25 @@ export interface NoteMemoryV2 {
   importance: number;
   remark?: string;
   [k: string]: unknown;
+}
+/**
+ * The passed gate run a gated name's move was let through on (docs/services/names.md, "Gated names").
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GateEvidence".
+ */
+export interface GateEvidence1 {
+  run_id: number;
+  gate_version: number;
+  decision: "pass";
+  /**
+   * @maxItems 32
+   */
+  scores: {
+    score: string;
+    current_mean: number | null;
+    candidate_mean: number | null;
+  }[];
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4683,12 +5048,31 @@ export interface ListNamesRequest {
    * Only names that start with this.
    */
   prefix?: string;
-  hash?: Sha256Hex3;
+  hash?: Sha256Hex4;
   /**
    * Most names in one page (default 100).
    */
   limit?: number;
   after?: Label2;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "MarkNameGatedReply".
+ */
+export interface MarkNameGatedReply {
+  name: Label;
+  gated: boolean;
+  changed: boolean;
+}
+/**
+ * For the evaluation service (bind_name_gate, unbind_name_gate): whether the names service asks the evaluation service (check_name_gate) before moving this name.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "MarkNameGatedRequest".
+ */
+export interface MarkNameGatedRequest {
+  name: Label;
+  gated: boolean;
 }
 /**
  * The outcome of one name change. changed false (a no-op: the name already pointed there) has history_id and changed_at null.
@@ -4734,7 +5118,24 @@ export interface NameHistoryEntry {
    */
   actor?: string | null;
   changed_at: Timestamp;
-  directive_id?: GovernanceId3;
+  directive_id?: GovernanceId4;
+  gate?: GateEvidence2;
+}
+/**
+ * The passed gate run a gated name's move was let through on (docs/services/names.md, "Gated names").
+ */
+export interface GateEvidence2 {
+  run_id: number;
+  gate_version: number;
+  decision: "pass";
+  /**
+   * @maxItems 32
+   */
+  scores: {
+    score: string;
+    current_mean: number | null;
+    candidate_mean: number | null;
+  }[];
 }
 /**
  * Moves of a name, newest first.
@@ -4854,7 +5255,11 @@ export interface SetScenarioNameRequest {
    */
   expected_current_hash?: Sha256Hex | null;
   note?: Note;
-  directive_id?: GovernanceId4;
+  directive_id?: GovernanceId5;
+  /**
+   * A gated name's move: the passed gate run (start_gate_run) to move on (default: the latest that passed for this move under the name's current gate version).
+   */
+  gate_run_id?: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4903,9 +5308,9 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex4;
+  expected_current_hash?: Sha256Hex5;
   note?: Note;
-  directive_id?: GovernanceId5;
+  directive_id?: GovernanceId6;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4930,7 +5335,7 @@ export interface UpdateScenarioNamesRequest {
    */
   updates: [NameUpdate, ...NameUpdate[]];
   note?: Note;
-  directive_id?: GovernanceId6;
+  directive_id?: GovernanceId7;
 }
 export interface NameUpdate {
   name: Label;
@@ -4942,6 +5347,10 @@ export interface NameUpdate {
    * Compare-and-swap: the hash the name must point at now (null: the name must not be set). Omit to move unconditionally.
    */
   expected_current_hash?: Sha256Hex | null;
+  /**
+   * A gated name's move: the passed gate run (start_gate_run) to move on (default: the latest that passed for this move under the name's current gate version).
+   */
+  gate_run_id?: number;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -5325,7 +5734,7 @@ export interface CognitionProfileContent {
  */
 export interface GetScenarioRequest {
   name?: Label3;
-  hash?: Sha256Hex5;
+  hash?: Sha256Hex6;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -5476,7 +5885,7 @@ export interface CreateWorldReply {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex6;
+  scenario_hash: Sha256Hex7;
   /**
    * The scenario's slug.
    */
@@ -5549,7 +5958,7 @@ export interface CreateWorldRequest {
   scenario_ref: WorldScenarioRef;
   mind?: Mind;
   engine?: WorldEngine;
-  directive_id?: GovernanceId7;
+  directive_id?: GovernanceId8;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5616,7 +6025,7 @@ export interface ForkWorldReply {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex6;
+  scenario_hash: Sha256Hex7;
   /**
    * The scenario's slug.
    */
@@ -5645,7 +6054,7 @@ export interface ForkWorldRequest {
   slug: Label7;
   name?: string;
   scenario_ref?: WorldScenarioRef1;
-  directive_id?: GovernanceId8;
+  directive_id?: GovernanceId9;
 }
 /**
  * The scenario a world starts from: {name} (resolved now), {hash}, or {data} (a full scenario, validated and assembled by the scenarios service).
@@ -5662,7 +6071,7 @@ export interface WorldScenarioRef1 {
  * via the `definition` "GetLlmCallReply".
  */
 export interface GetLlmCallReply {
-  hash: Sha256Hex7;
+  hash: Sha256Hex8;
   world_slug: Label4;
   turn: number;
   agent_id: string;
@@ -5761,7 +6170,7 @@ export interface WorldMeta {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex6;
+  scenario_hash: Sha256Hex7;
   /**
    * The scenario's slug.
    */
@@ -5825,7 +6234,7 @@ export interface ListLlmCallsReply {
  * via the `definition` "LlmCallSummary".
  */
 export interface LlmCallSummary {
-  hash: Sha256Hex8;
+  hash: Sha256Hex9;
   world_slug: Label4;
   turn: number;
   agent_id: string;
@@ -5949,7 +6358,7 @@ export interface WorldSummary {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex9;
+  scenario_hash: Sha256Hex10;
   /**
    * The scenario's slug.
    */
@@ -5969,7 +6378,7 @@ export interface WorldSummary {
  * via the `definition` "ListWorldsRequest".
  */
 export interface ListWorldsRequest {
-  scenario_hash?: Sha256Hex10;
+  scenario_hash?: Sha256Hex11;
   scenario_label?: Label9;
   /**
    * The previous page's next_cursor.
@@ -6016,7 +6425,7 @@ export interface ReplayDivergence {
 export interface ReplayWorldRequest {
   world_slug: Label4;
   slug?: Label11;
-  directive_id?: GovernanceId9;
+  directive_id?: GovernanceId10;
 }
 /**
  * The attempts queued, in the order they will run.
@@ -6050,5 +6459,5 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
-  directive_id?: GovernanceId10;
+  directive_id?: GovernanceId11;
 }

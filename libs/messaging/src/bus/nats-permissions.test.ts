@@ -11,6 +11,7 @@ describe('natsPermissions', () => {
       '_INBOX_names.>',
       'p.names._ready',
       'p.names.list_names',
+      'p.names.mark_name_gated',
       'p.names.name_history',
       'p.names.protect_name',
       'p.names.resolve_name',
@@ -23,8 +24,10 @@ describe('natsPermissions', () => {
   });
 
   it('lets a service publish only the calls the catalog declares for it', () => {
-    // Protected names: a move under a directive is checked with governance.
+    // Protected names: a move under a directive is checked with governance;
+    // gated names: a move of one is checked with evaluation.
     expect(byUser.get('names')!.publish).toEqual([
+      'p.evaluation.check_name_gate',
       'p.governance.authorize_work',
       'p.scenarios.check_scenarios',
     ]);
@@ -34,6 +37,8 @@ describe('natsPermissions', () => {
       'p.names.resolve_name',
       'p.names.set_scenario_name',
     ]);
+    expect(byUser.get('evaluation')!.publish).toContain('p.names.mark_name_gated');
+    expect(byUser.get('evaluation')!.publish).toContain('p.names.resolve_name');
     expect(byUser.get('components')!.publish).toEqual([]);
   });
 

@@ -29,6 +29,8 @@ export function worldTurnsConsumer(
     | 'governance'
     | 'prices'
     | 'logger'
+    | 'gates'
+    | 'registry'
   >,
   wake: () => void,
 ): EventConsumer {

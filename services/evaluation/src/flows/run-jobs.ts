@@ -13,7 +13,17 @@ import { withActor } from './record-events';
 /** What the job flows need: the stores, the worlds client and the event builder. */
 export type JobDeps = Pick<
   EvaluationDeps,
-  'runs' | 'store' | 'results' | 'events' | 'worlds' | 'judges' | 'governance' | 'prices' | 'logger'
+  | 'runs'
+  | 'store'
+  | 'results'
+  | 'events'
+  | 'worlds'
+  | 'judges'
+  | 'governance'
+  | 'prices'
+  | 'logger'
+  | 'gates'
+  | 'registry'
 >;
 
 /** The world of a job: one per job, so a retried start finds its own world again. */

@@ -6,6 +6,7 @@ import { DIRECTIVE_STOP_REASONS, type DirectiveStopReason } from '../domain/dire
 import { isRunFinished, progressOf } from '../domain/run-progress';
 import type { EvaluationDeps } from '../handlers/deps';
 import type { RecordRow } from '../store/record-store';
+import { decideGateRun, type GateDeps } from './gate-decisions';
 import { recordEvent } from './record-events';
 
 export type RunStatus = RunProgress['status'];
@@ -63,7 +64,7 @@ export async function lockRun(
  * `failed`, its progress `stopped` by the reason.
  */
 export async function stopRun(
-  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'> & GateDeps,
   runId: number,
   stop: { reason: DirectiveStopReason; message: string },
   cause: Cause,
@@ -81,10 +82,11 @@ export async function stopRun(
  * After a job of a running run moved, in its transaction: completes the
  * run once no job is left (failed when none gave a result, or when its
  * directive stopped it), and writes the run's progress event (and the
- * record's update event when its status moved).
+ * record's update event when its status moved, and a gate run's decision
+ * then).
  */
 export async function settleRun(
-  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'>,
+  deps: Pick<EvaluationDeps, 'runs' | 'store' | 'events'> & GateDeps,
   runId: number,
   cause: Cause,
   trx: Knex.Transaction,
@@ -103,6 +105,8 @@ export async function settleRun(
     status = nothing || stopped !== undefined ? 'failed' : 'completed';
     const updated = await deps.store.update(RECORD_SPECS.run, runId, { status }, undefined, trx);
     if (updated !== undefined) events.push(runUpdatedEvent(deps, updated, cause));
+    // A gate run is decided as its run stops (flows/gate-decisions.ts).
+    events.push(...(await decideGateRun(deps, runId, status, cause, trx)));
   }
   const progress = { run_id: runId, status, ...progressOf(totals), ...(stopped && { stopped }) };
   events.push(progressEvent(deps, progress, cause));

@@ -2,10 +2,12 @@ import type { Outbox } from '@crucible/messaging';
 import type { PriceTable } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
 import type { EvaluationSettings } from '../config';
+import type { GateStore } from '../store/gate-store';
 import type { RecordStore } from '../store/record-store';
 import type { RegistryStore } from '../store/registry-store';
 import type { GovernanceClient } from '../clients/governance-client';
 import type { JudgeClient } from '../clients/judge-client';
+import type { NamesClient } from '../clients/names-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { WorldsClient } from '../clients/worlds-client';
 import type { ResultStore } from '../store/result-store';
@@ -19,6 +21,10 @@ export interface EvaluationDeps {
   readonly registry: RegistryStore;
   /** Results keyed by content. */
   readonly results: ResultStore;
+  /** Name gates and gate runs (their writes run in the store's transactions). */
+  readonly gates: GateStore;
+  /** Where names point and which ones are gated (the names service). */
+  readonly names: NamesClient;
   /** Run jobs (their writes run in the store's transactions). */
   readonly runs: RunStore;
   /** Resolves a suite's scenarios to hashes. */

@@ -20,6 +20,14 @@ import {
 } from './models';
 import { lookupResults, putResult } from './results';
 import { compareRuns } from './compare-runs';
+import {
+  bindNameGate,
+  checkNameGate,
+  getGateRun,
+  getNameGate,
+  startGateRun,
+  unbindNameGate,
+} from './name-gates';
 import { cancelRun, getRunProgress, listRunResults, startRun } from './runs';
 import { getWorldModel, worldModelHistory } from './world-models';
 
@@ -68,5 +76,11 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
     .handle('get_run_progress', (r, ctx) => getRunProgress(deps, r, ctx))
     .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx))
-    .handle('compare_runs', (r) => compareRuns(deps, r));
+    .handle('compare_runs', (r) => compareRuns(deps, r))
+    .handle('bind_name_gate', (r, ctx) => bindNameGate(deps, r, ctx))
+    .handle('unbind_name_gate', (r, ctx) => unbindNameGate(deps, r, ctx))
+    .handle('get_name_gate', (r) => getNameGate(deps, r))
+    .handle('start_gate_run', (r, ctx) => startGateRun(deps, r, ctx))
+    .handle('get_gate_run', (r) => getGateRun(deps, r))
+    .handle('check_name_gate', (r) => checkNameGate(deps, r));
 }

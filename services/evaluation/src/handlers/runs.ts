@@ -13,7 +13,8 @@ import {
   type StartRunReply,
   type StartRunRequest,
 } from '@crucible/contracts';
-import { longPollUntil, pageBudget, type RpcContext } from '@crucible/messaging';
+import type { Knex } from '@crucible/database';
+import { longPollUntil, pageBudget, type OutboxRow, type RpcContext } from '@crucible/messaging';
 import { pageOf } from '../domain/page-cursor';
 import { differentProject, recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
@@ -26,6 +27,7 @@ import {
   type RunPlan,
 } from '../domain/run-plan';
 import { stopReasonOf } from '../domain/directive-stop';
+import { decideGateRun } from '../flows/gate-decisions';
 import { recordEvent } from '../flows/record-events';
 import {
   progressEvent,
@@ -34,6 +36,7 @@ import {
   type RunStatus,
 } from '../flows/run-progress';
 import { toWireRecord, type WireRecord } from '../flows/record-shape';
+import type { RecordRow } from '../store/record-store';
 import type { JobRow, NewJob } from '../store/run-store';
 import type { EvaluationDeps } from './deps';
 import { resultKeyHash } from './results';
@@ -41,7 +44,8 @@ import { resultKeyHash } from './results';
 /** Most combinations (candidates x scenarios x seeds) one run may have. */
 export const MAX_RUN_JOBS = 10_000;
 
-interface ResolvedScenario {
+/** A scenario of a run: its hash and the hash of its cognition profiles (a result key part). */
+export interface ResolvedScenario {
   readonly hash: string;
   readonly profileHash: string;
 }
@@ -107,6 +111,58 @@ export async function startRun(
     suite.scenarios as Array<{ name: string } | { hash: string }>,
     ctx,
   );
+  const stored = await storeRun(
+    deps,
+    {
+      experiment: { id: request.experiment_id, hash: experiment.hash },
+      projectId,
+      plan,
+      scenarios,
+      ...(request.directive_id !== undefined && { directiveId: request.directive_id }),
+    },
+    ctx,
+  );
+  return {
+    run: toWireRecord(RECORD_SPECS.run, stored.run) as unknown as StartRunReply['run'],
+    jobs: stored.jobs,
+    reused: stored.reused,
+    to_run: stored.toRun,
+  };
+}
+
+/** What storeRun stores: a run of an experiment's plan over resolved scenarios. */
+export interface RunInput {
+  readonly experiment: { readonly id: number; readonly hash: string };
+  readonly projectId: number;
+  readonly plan: RunPlan;
+  readonly scenarios: readonly ResolvedScenario[];
+  readonly directiveId?: string;
+  /** Written in the run's transaction after its jobs (a gate run's row); the events it adds. */
+  readonly alongside?: (
+    run: { id: number; status: RunStatus },
+    trx: Knex.Transaction,
+  ) => Promise<OutboxRow[]>;
+}
+
+export interface StoredRun {
+  readonly run: RecordRow;
+  readonly jobs: number;
+  readonly reused: number;
+  readonly toRun: number;
+}
+
+/**
+ * Stores a run with one job per candidate x scenario x seed (start_run and
+ * start_gate_run): a job whose result key has a stored result is `reused`
+ * at once, the others are queued and the run worker is woken. Refuses a
+ * plan of more than MAX_RUN_JOBS combinations at /experiment_id.
+ */
+export async function storeRun(
+  deps: EvaluationDeps,
+  input: RunInput,
+  ctx: RpcContext,
+): Promise<StoredRun> {
+  const { plan, scenarios, projectId } = input;
   const jobCount = plan.candidates.length * scenarios.length * plan.seeds.length;
   if (jobCount > MAX_RUN_JOBS) {
     throw invalidArgument(
@@ -132,9 +188,9 @@ export async function startRun(
         project_id: projectId,
         scenario_suite_id: plan.suiteId,
         config: {
-          experiment_id: request.experiment_id,
-          experiment_hash: experiment.hash,
-          ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
+          experiment_id: input.experiment.id,
+          experiment_hash: input.experiment.hash,
+          ...(input.directiveId !== undefined && { directive_id: input.directiveId }),
           scenario_hashes: scenarios.map((s) => s.hash),
           // What scores each world (read again by the worker that stores a job's result).
           scorers: plan.scorers,
@@ -153,22 +209,20 @@ export async function startRun(
       trx,
     );
     const data = { entity: 'run' as const, id: runId, project_id: projectId, version: 1 };
+    const extra =
+      input.alongside === undefined ? [] : await input.alongside({ id: runId, status }, trx);
     await deps.store.enqueue(
       [
         recordEvent(deps, ctx, 'created', data),
         progressEvent(deps, await readProgress(deps, runId, status, trx), cause),
+        ...extra,
       ],
       trx,
     );
     return row;
   });
   if (toRun > 0) deps.wakeRunWorker();
-  return {
-    run: toWireRecord(RECORD_SPECS.run, run) as unknown as StartRunReply['run'],
-    jobs: planned.length,
-    reused: planned.length - toRun,
-    to_run: toRun,
-  };
+  return { run, jobs: planned.length, reused: planned.length - toRun, toRun };
 }
 
 /** The suite's scenarios as hashes (each once, in suite order), through the scenarios service. */
@@ -271,6 +325,8 @@ export async function cancelRun(
       [
         runUpdatedEvent(deps, updated, cause),
         progressEvent(deps, await readProgress(deps, request.id, 'cancelled', trx), cause),
+        // A cancelled gate run fails its gate.
+        ...(await decideGateRun(deps, request.id, 'cancelled', cause, trx)),
       ],
       trx,
     );

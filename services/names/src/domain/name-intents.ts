@@ -9,7 +9,12 @@ import type { NameIntent } from './name-move';
 /** set_scenario_name as an intent (paths relative to the request root). */
 export function setIntent(request: SetScenarioNameRequest): NameIntent {
   return withExpectation(
-    { name: request.name, target: request.hash, path: '' },
+    {
+      name: request.name,
+      target: request.hash,
+      path: '',
+      ...(request.gate_run_id !== undefined && { gateRunId: request.gate_run_id }),
+    },
     request.expected_current_hash,
   );
 }
@@ -35,7 +40,12 @@ export function batchIntents(updates: readonly NameUpdate[]): NameIntent[] {
     if (earlier !== undefined) throw duplicateName(update.name, `${path}/name`, `${earlier}/name`);
     firstPath.set(update.name, path);
     return withExpectation(
-      { name: update.name, target: update.hash, path },
+      {
+        name: update.name,
+        target: update.hash,
+        path,
+        ...(update.gate_run_id !== undefined && { gateRunId: update.gate_run_id }),
+      },
       update.expected_current_hash,
     );
   });

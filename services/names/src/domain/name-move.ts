@@ -12,6 +12,8 @@ export interface NameIntent {
   /** Omitted: unconditional; null: the name must not be set now; a hash: it must point there now. */
   readonly expected?: string | null;
   readonly path: string;
+  /** A gated name's move: the gate run to move on (default: the one the evaluation service finds). */
+  readonly gateRunId?: number;
 }
 
 /** What one intent does, given where its name points now (null: not set). */

@@ -1,5 +1,6 @@
-import type { NameChange } from '@crucible/contracts';
+import type { GateEvidence, NameChange } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
+import { gateEvidence, gateNotPassed } from '../domain/gate-evidence';
 import { nameProtected, scenarioNotFound } from '../domain/name-errors';
 import { targetHashes } from '../domain/name-intents';
 import { decideMoves, type AcceptedMove, type NameIntent } from '../domain/name-move';
@@ -25,6 +26,10 @@ import { nameMovedEvent } from './name-events';
  * given (it must be approved and name each one), and a protected name without
  * a directive is refused; under the locks, a name protected meanwhile is
  * refused too. The directive lands in every history row and event.
+ *
+ * Gated names (checkGates): asked of the evaluation service before the
+ * transaction too; under the locks, the move must still be the one checked.
+ * The passed gate run lands in the move's history row and event.
  */
 export async function moveNames(
   deps: NamesDeps,
@@ -41,6 +46,7 @@ export async function moveNames(
 
   const names = intents.map((intent) => intent.name);
   await checkProtection(deps, names, directiveId, ctx, await deps.store.protectedAmong(names));
+  const gates = await checkGates(deps, intents, ctx);
   return deps.store.transaction(async (trx) => {
     await deps.store.lockNames(names, trx);
     // protect_name takes the same locks: what is protected now stays so until commit.
@@ -50,6 +56,9 @@ export async function moveNames(
     }
     const accepted = decideMoves(intents, await deps.store.currentHashes(names, trx));
     const moves = accepted.filter(isMove);
+    // mark_name_gated takes the same locks: a move of a name gated now was checked for this very move.
+    const gatedNow = await deps.store.gatedAmong(names, trx);
+    for (const m of moves) if (m.to !== null && gatedNow.has(m.name)) recheckGate(gates, m, m.to);
     const at = await deps.store.moveTime(trx);
     const ids = await deps.store.insertHistory(
       moves.map((m) => ({
@@ -59,6 +68,7 @@ export async function moveNames(
         note,
         actor: ctx.principal ?? null,
         directive_id: directiveId ?? null,
+        gate: gates.get(m.name)?.evidence ?? null,
         changed_at: at,
       })),
       trx,
@@ -82,6 +92,7 @@ export async function moveNames(
           note,
           actor: ctx.principal ?? null,
           ...(directiveId === undefined ? {} : { directive_id: directiveId }),
+          ...gateOf(gates, m.name),
         }),
       ),
       trx,
@@ -120,6 +131,68 @@ async function checkProtection(
   for (const name of new Set(names)) {
     await deps.governance.authorizeMove(directiveId, name, ctx.correlationId);
   }
+}
+
+/** A gated name's move as it was checked before the transaction, and its evidence (null: not gated there). */
+interface CheckedGate {
+  readonly from: string | null;
+  readonly to: string;
+  readonly evidence: GateEvidence | null;
+}
+
+/**
+ * Gated names (docs/services/names.md, "Gated names"): before the
+ * transaction, the evaluation service is asked about each move of a gated
+ * name to another scenario (check_name_gate), from where the name points
+ * now; a move without a passed gate run of it is refused. Removals are not
+ * gated; ungated names never ask (names work without an evaluation service).
+ */
+async function checkGates(
+  deps: NamesDeps,
+  intents: readonly NameIntent[],
+  ctx: RpcContext,
+): Promise<Map<string, CheckedGate>> {
+  const checked = new Map<string, CheckedGate>();
+  const moving = intents.filter((intent) => intent.target !== null);
+  if (moving.length === 0) return checked;
+  const gated = await deps.store.gatedAmong(moving.map((intent) => intent.name));
+  if (gated.size === 0) return checked;
+  const current = await deps.store.currentHashes([...gated]);
+  for (const intent of moving) {
+    const to = intent.target;
+    if (to === null || !gated.has(intent.name)) continue;
+    const from = current.get(intent.name) ?? null;
+    // Nothing to ask for a move to where the name is, or one whose
+    // compare-and-swap fails (the transaction answers cas_failed).
+    if (from === to || (intent.expected !== undefined && intent.expected !== from)) continue;
+    const move = { name: intent.name, from, to, path: intent.path };
+    const reply = await deps.evaluation.check(
+      { ...move, ...(intent.gateRunId !== undefined && { gateRunId: intent.gateRunId }) },
+      ctx.correlationId,
+    );
+    checked.set(intent.name, { from, to, evidence: gateEvidence(move, reply) });
+  }
+  return checked;
+}
+
+/** Under the locks: a gated name's move must be the one checked (it may have moved, or been gated, since). */
+function recheckGate(gates: ReadonlyMap<string, CheckedGate>, m: Move, to: string): void {
+  const checked = gates.get(m.name);
+  if (checked !== undefined && checked.from === m.from && checked.to === to) return;
+  throw gateNotPassed(
+    { name: m.name, from: m.from, to, path: m.path },
+    {
+      gate_version: null,
+      gate_run_id: null,
+      decision: null,
+      reasons: ['the name was gated or moved while the move was checked: try again'],
+    },
+  );
+}
+
+function gateOf(gates: ReadonlyMap<string, CheckedGate>, name: string): { gate?: GateEvidence } {
+  const evidence = gates.get(name)?.evidence;
+  return evidence === undefined || evidence === null ? {} : { gate: evidence };
 }
 
 type Move = Extract<AcceptedMove, { kind: 'move' }>;

@@ -1,6 +1,7 @@
 import type { RpcServer } from '@crucible/messaging';
 import type { NamesDeps } from './deps';
 import { listNames } from './list-names';
+import { markNameGated } from './mark-name-gated';
 import { nameHistory } from './name-history';
 import { resolveName } from './resolve-name';
 import { setScenarioName } from './set-scenario-name';
@@ -18,5 +19,6 @@ export function registerHandlers(server: RpcServer, deps: NamesDeps): void {
     .handle('name_history', (r, ctx) => nameHistory(deps, r, ctx))
     .handle('list_names', (r, ctx) => listNames(deps, r, ctx))
     .handle('protect_name', (r, ctx) => protectName(deps, r, ctx))
-    .handle('unprotect_name', (r, ctx) => unprotectName(deps, r, ctx));
+    .handle('unprotect_name', (r, ctx) => unprotectName(deps, r, ctx))
+    .handle('mark_name_gated', (r) => markNameGated(deps, r));
 }

@@ -31,6 +31,7 @@ export async function nameHistory(
     changed_at: row.changed_at.toISOString(),
     // Only for a move under a directive: other entries read as they always did.
     ...(row.directive_id === null ? {} : { directive_id: row.directive_id }),
+    ...(row.gate === null ? {} : { gate: row.gate }),
   }));
   const frame = { name: request.name, entries: [], next_before_id: Number.MAX_SAFE_INTEGER };
   const page = pageBySize(entries, { budgetBytes: pageBudget(ctx.replyBudgetBytes, frame, 0) });

@@ -1,9 +1,11 @@
 import type { Knex, ServiceDb } from '@crucible/database';
+import type { GateEvidence } from '@crucible/contracts';
 import type { Outbox, OutboxRow } from '@crucible/messaging';
 
 const NAMES = 'scenario_names';
 const HISTORY = 'scenario_name_history';
 const PROTECTED = 'protected_names';
+const GATED = 'gated_names';
 
 /** A row of protected_names (migration 0004). */
 export interface ProtectionRow {
@@ -38,6 +40,8 @@ export interface HistoryRow {
   actor: string | null;
   /** The directive the move was made under (migration 0004); null without one. */
   directive_id: string | null;
+  /** The passed gate run a gated name moved on (migration 0005, schemas/names/gate_evidence.v1.json); null otherwise. */
+  gate: GateEvidence | null;
   changed_at: Date;
 }
 
@@ -124,7 +128,12 @@ export class NameStore {
     if (rows.length === 0) return new Map();
     const inserted = await this.db
       .table<HistoryRow>(HISTORY, trx)
-      .insert([...rows])
+      .insert(
+        rows.map((row) => ({
+          ...row,
+          gate: row.gate === null ? null : JSON.stringify(row.gate),
+        })) as never,
+      )
       .returning<Array<Pick<HistoryRow, 'id' | 'name'>>>(['id', 'name']);
     return new Map(inserted.map((row) => [row.name, String(row.id)]));
   }
@@ -240,6 +249,30 @@ export class NameStore {
     return (await this.db.table(PROTECTED, trx).where('name', name).delete()) > 0;
   }
 
+  /** Which of `names` are gated (mark_name_gated): their moves ask the evaluation service. */
+  async gatedAmong(names: readonly string[], trx?: Knex.Transaction): Promise<Set<string>> {
+    const rows = await this.db
+      .table(GATED, trx)
+      .whereIn('name', [...names])
+      .select<Array<{ name: string }>>('name');
+    return new Set(rows.map((row) => row.name));
+  }
+
+  /** Marks a name gated or not; false when it already was so. */
+  async markGated(
+    row: { name: string; gated: boolean; at: Date },
+    trx: Knex.Transaction,
+  ): Promise<boolean> {
+    if (!row.gated) return (await this.db.table(GATED, trx).where('name', row.name).delete()) > 0;
+    const inserted = await this.db
+      .table(GATED, trx)
+      .insert({ name: row.name, gated_at: row.at })
+      .onConflict('name')
+      .ignore()
+      .returning('name');
+    return inserted.length > 0;
+  }
+
   /** Names in name order (byte order: the columns are COLLATE "C"). */
   async list(filter: ListFilter, trx?: Knex.Transaction): Promise<NameRow[]> {
     const query = this.db.table<NameRow>(NAMES, trx);
@@ -255,6 +288,7 @@ export class NameStore {
 
 const HISTORY_COLUMNS = [
   'directive_id',
+  'gate',
   'id',
   'name',
   'old_hash',

@@ -1,4 +1,4 @@
-import type { ScenarioSuite, ScoreConfig } from '@crucible/contracts';
+import type { GateThreshold, ScenarioSuite, ScoreConfig } from '@crucible/contracts';
 import { H } from './content';
 import { example, type OperationExample } from './example';
 
@@ -472,6 +472,120 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
   }),
 ];
 
+const gateThresholds: [GateThreshold, GateThreshold] = [
+  { score: 'intents', kind: 'non_inferior', margin: 0 },
+  { score: 'no_leak', kind: 'at_least', value: 1 },
+];
+const stableGate = {
+  name: 'stable',
+  version: 1,
+  bound: true,
+  experiment_id: 1,
+  thresholds: gateThresholds,
+  note: 'Promote only what keeps the intents and leaks nothing.',
+  actor: 'admin',
+  changed_at: T(27),
+};
+const pendingGateRun = {
+  run_id: 3,
+  name: 'stable',
+  gate_version: 1,
+  from_hash: H.LOCKED_ROOM,
+  to_hash: H.LOCKED_ROOM_HARD,
+  decision: 'pending' as const,
+  run_status: 'running' as const,
+  scores: [],
+  checks: [],
+  reasons: [],
+  actor: 'admin',
+  created_at: T(28),
+  decided_at: null,
+};
+const point = (mean: number) => ({ mean, low: mean, high: mean, n: 2 });
+const noDifference = {
+  difference: 0,
+  low: 0,
+  high: 0,
+  p_value: 1,
+  significant: false,
+  effect_size: 0,
+};
+
+/**
+ * Eval-gated promotion (docs/services/evaluation.md): `stable` bound to a
+ * gate of the stored experiment, a gate run of moving it to the hard room
+ * (the current room's worlds reused from run 2), its decision, and the gate lifted.
+ */
+const GATE_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'bind_name_gate',
+    request: {
+      name: 'stable',
+      experiment_id: 1,
+      thresholds: gateThresholds,
+      note: 'Promote only what keeps the intents and leaks nothing.',
+    },
+    reply: { gate: stableGate, changed: true },
+  }),
+  example({ operation: 'get_name_gate', request: { name: 'stable' }, reply: stableGate }),
+  example({
+    operation: 'start_gate_run',
+    request: { name: 'stable', candidate_hash: H.LOCKED_ROOM_HARD },
+    reply: { gate_run: pendingGateRun, jobs: 4, reused: 2, to_run: 2 },
+  }),
+  example({
+    operation: 'get_gate_run',
+    request: { run_id: 3, wait_ms: 30000 },
+    reply: {
+      ...pendingGateRun,
+      decision: 'pass',
+      run_status: 'completed',
+      // Two candidates x one seed per scenario; the offline mind plays both alike.
+      scores: [
+        { score: 'intents', current: point(2), candidate: point(2), difference: noDifference },
+        { score: 'no_leak', current: point(1), candidate: point(1), difference: noDifference },
+      ],
+      checks: [
+        {
+          threshold: 0,
+          score: 'intents',
+          kind: 'non_inferior',
+          passed: true,
+          skipped: false,
+          message:
+            "intents non_inferior: the worst case of the candidate's change (0, the confidence bound) is within the margin 0 (change 0)",
+        },
+        {
+          threshold: 1,
+          score: 'no_leak',
+          kind: 'at_least',
+          passed: true,
+          skipped: false,
+          message: 'no_leak at_least: candidate mean 1 >= 1',
+        },
+      ],
+      decided_at: T(29),
+    },
+  }),
+  example({
+    operation: 'unbind_name_gate',
+    request: { name: 'stable', note: 'Moves freely again.' },
+    reply: {
+      name: 'stable',
+      gate: {
+        ...stableGate,
+        version: 2,
+        bound: false,
+        experiment_id: null,
+        thresholds: [],
+        note: 'Moves freely again.',
+        changed_at: T(30),
+      },
+      changed: true,
+    },
+  }),
+];
+
 /** The evaluation service, after the names examples: one project worked through. */
 export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   example({
@@ -709,4 +823,5 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   ...REGISTRY_EXAMPLES,
   ...RESULT_EXAMPLES,
   ...RUN_EXAMPLES,
+  ...GATE_EXAMPLES,
 ];
