@@ -19,6 +19,9 @@ import {
   setModelAlias,
 } from './models';
 import { lookupResults, putResult } from './results';
+import { getDeployment, listDeployments, reportDeployment, resolveDeployment } from './deployments';
+import { getFeedbackSummary, ingestFeedbackBatch, listFeedback } from './feedback';
+import { getTrainingRun, listTrainingRuns, reportTrainingRun } from './training-runs';
 import { compareRuns } from './compare-runs';
 import { cancelRun, getRunProgress, listRunResults, startRun } from './runs';
 import { getWorldModel, worldModelHistory } from './world-models';
@@ -68,5 +71,15 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('cancel_run', (r, ctx) => cancelRun(deps, r, ctx) as never)
     .handle('get_run_progress', (r) => getRunProgress(deps, r))
     .handle('list_run_results', (r, ctx) => listRunResults(deps, r, ctx))
-    .handle('compare_runs', (r) => compareRuns(deps, r));
+    .handle('compare_runs', (r) => compareRuns(deps, r))
+    .handle('report_training_run', (r) => reportTrainingRun(deps, r))
+    .handle('get_training_run', (r) => getTrainingRun(deps, r))
+    .handle('list_training_runs', (r, ctx) => listTrainingRuns(deps, r, ctx))
+    .handle('report_deployment', (r) => reportDeployment(deps, r))
+    .handle('get_deployment', (r) => getDeployment(deps, r))
+    .handle('list_deployments', (r, ctx) => listDeployments(deps, r, ctx))
+    .handle('resolve_deployment', (r) => resolveDeployment(deps, r))
+    .handle('ingest_feedback', (r) => ingestFeedbackBatch(deps, r))
+    .handle('get_feedback_summary', (r) => getFeedbackSummary(deps, r))
+    .handle('list_feedback', (r, ctx) => listFeedback(deps, r, ctx));
 }
