@@ -302,12 +302,12 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
         catalog,
         'evaluation.feedback_submitted',
         { deployment_id: deploymentId, events: events as never },
-        { source: 'feedback-collector', key: deploymentId },
+        { source: 'evaluation', key: deploymentId },
       );
     const record = (e: ReturnType<typeof envelope>) => ({
       key: e.key,
       value: Buffer.from(JSON.stringify(e)),
-      headers: {},
+      headers: { 'crucible-event-id': e.event_id, 'crucible-event-type': e.type },
     });
     const ids = Array.from({ length: 2000 }, (_, i) => `s${i}`);
     const batches = [0, 1, 2, 3].map((b) =>

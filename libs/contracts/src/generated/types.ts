@@ -660,7 +660,7 @@ export type Label4 = string;
  */
 export type Sha256Hex6 = string;
 /**
- * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
+ * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one. deployment: a model deployment the evaluation service knows (report_deployment), resolved to its endpoint and model name when the world is created and again for each turn; the rest as openai-compatible.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "Mind".
@@ -680,7 +680,21 @@ export type Mind =
       max_retries?: number;
       max_concurrency?: number;
       structured_output?: "json_schema" | "json_object" | "none";
+    }
+  | {
+      provider: "deployment";
+      deployment_id: IrId8;
+      api_key_env?: string;
+      params?: Params;
+      timeout_ms?: number;
+      max_retries?: number;
+      max_concurrency?: number;
+      structured_output?: "json_schema" | "json_object" | "none";
     };
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId8 = string;
 /**
  * sequential: agents act one after another in id order, each seeing the state the previous left. simultaneous: every agent perceives and intends on the turn's starting state, then adjudications apply in id order.
  *
