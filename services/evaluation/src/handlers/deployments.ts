@@ -3,7 +3,6 @@ import {
   type DeploymentConfig,
   type DeploymentState,
   type DeploymentStatus,
-  type FeedbackConfig,
   type GetDeploymentRequest,
   type ListDeploymentsReply,
   type ListDeploymentsRequest,
@@ -186,11 +185,7 @@ export async function resolveDeployment(
   const state = row.state as DeploymentState;
   if (!isServing(state)) throw deploymentNotServing(row.id, state, '/id');
   const version = await versionOf(deps, row);
-  const found = deploymentEndpoint(
-    row.config as unknown as DeploymentConfig,
-    row.status as unknown as DeploymentStatus,
-    version.model_id,
-  );
+  const found = deploymentEndpoint(row.config, row.status, version.model_id);
   if (
     'problem' in found ||
     found.endpoint.base_url === undefined ||
@@ -220,7 +215,7 @@ function toStoredDeployment(row: DeploymentRow, version: ModelVersionRow): Store
   return {
     deployment: row.config as unknown as DeploymentConfig,
     status: row.status as unknown as DeploymentStatus,
-    feedback: row.feedback as unknown as FeedbackConfig,
+    feedback: row.feedback,
     model_id: version.model_id,
     version: version.version,
     created_at: row.created_at.toISOString(),
