@@ -3,7 +3,9 @@ import { CrucibleError, defaultCatalog, streamTopic } from '@crucible/contracts'
 import { rejectedWith } from '@crucible/contracts/testing';
 import { buildEvent, RpcClient } from '@crucible/messaging';
 import { startRealPlatform, type PlatformStack } from '../platform/stack';
-import { http } from '../support';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { http, TEST_AUTH_HEADERS } from '../support';
 
 /**
  * The model registry's other half through the gateway and the evaluation
@@ -289,6 +291,55 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
       cursor: listed.next_cursor,
     });
     expect(rest.items.map((i: any) => i.event.id)).toEqual(['e4']);
+  });
+
+  it('ingests over MCP too (the ingest_feedback tool), into the same totals', async () => {
+    await deploy('dep_mcp', { enabled: true });
+    const client = new Client({ name: 'feedback-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp`), {
+        requestInit: { headers: { ...TEST_AUTH_HEADERS } },
+      }),
+    );
+    try {
+      const result = await client.callTool({
+        name: 'ingest_feedback',
+        arguments: { deployment_id: 'dep_mcp', events: [{ id: 'm1', feedback_value: 'up' }] },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ received: 1, stored: 1 });
+    } finally {
+      await client.close();
+    }
+    expect((await summary('dep_mcp')).events).toBe(1);
+  });
+
+  it('races: one of two moves of a training run wins; overlapping batches store each event once', async () => {
+    const config = { id: 'cfg_race', model_ref: { id: modelId }, dataset_ref: { name: 'd' } };
+    await ok('report_training_run', { training_run: { id: 'tr_race', config, status: 'running' } });
+    const moves = await Promise.all(
+      (['completed', 'failed'] as const).map((status) =>
+        call('report_training_run', { training_run: { id: 'tr_race', config, status } }),
+      ),
+    );
+    expect(moves.map((m) => m.status).sort()).toEqual([200, 409]);
+    const winner = moves.find((m) => m.status === 200)!.body.training_run.status;
+    expect((await ok('get_training_run', { id: 'tr_race' })).training_run.status).toBe(winner);
+
+    await deploy('dep_race', { enabled: true });
+    const ids = Array.from({ length: 200 }, (_, i) => `r${i}`);
+    const batches = [ids, [...ids].reverse(), ids.slice(50, 150)].map((batch) =>
+      call('ingest_feedback', {
+        deployment_id: 'dep_race',
+        events: batch.map((id) => ({ id, feedback_value: 'up' })),
+      }),
+    );
+    const replies = await Promise.all(batches);
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(replies.reduce((sum, r) => sum + r.body.stored, 0)).toBe(200);
+    expect((await summary('dep_race')).by_type).toEqual([
+      { feedback_type: 'thumbs', events: 200, scored: 200, mean_score: 1 },
+    ]);
   });
 
   it('ingests the Kafka feedback stream: sampling rate honored, redelivery not double-counted', async () => {

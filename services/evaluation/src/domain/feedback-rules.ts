@@ -13,17 +13,20 @@ export function sampledIn(deploymentId: string, eventId: string, samplingRate: n
   return bucket / 2 ** 32 < samplingRate;
 }
 
+/** Largest score magnitude summed into the totals: beyond it a value is not scored (sums stay finite). */
+export const MAX_SCORE = 1e12;
+
 /**
  * The number a feedback value scores, for the summary's means: thumbs up
- * (or true) 1 and down (or false) 0; a finite numeric value as it is (a
- * rating); anything else (a correction, a label) none.
+ * (or true) 1 and down (or false) 0; a numeric value as it is (a
+ * rating) up to MAX_SCORE either way; anything else (a correction, a label) none.
  */
 export function feedbackScore(
   event: Pick<FeedbackEvent, 'feedback_type' | 'feedback_value'>,
 ): number | null {
   const value = event.feedback_value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'number') return Math.abs(value) <= MAX_SCORE ? value : null;
   if (event.feedback_type === 'thumbs' && typeof value === 'string') {
     if (value === 'up') return 1;
     if (value === 'down') return 0;

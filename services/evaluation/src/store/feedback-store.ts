@@ -39,9 +39,13 @@ export class FeedbackStore {
     trx: Knex.Transaction,
   ): Promise<Array<Pick<FeedbackRow, 'feedback_type' | 'score'>>> {
     if (rows.length === 0) return [];
+    // In key order: racing batches that share events wait on each other instead of deadlocking.
+    const sorted = [...rows].sort((a, b) =>
+      a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0,
+    );
     return this.db
       .table('feedback_events', trx)
-      .insert(rows.map((row) => ({ ...row, event: JSON.stringify(row.event) })))
+      .insert(sorted.map((row) => ({ ...row, event: JSON.stringify(row.event) })))
       .onConflict(['deployment_id', 'event_id'])
       .ignore()
       .returning<Array<Pick<FeedbackRow, 'feedback_type' | 'score'>>>(['feedback_type', 'score']);
