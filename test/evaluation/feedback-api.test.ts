@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { CrucibleError, defaultCatalog, streamTopic } from '@crucible/contracts';
+import { CrucibleError, deadLetterTopic, defaultCatalog, streamTopic } from '@crucible/contracts';
 import { rejectedWith } from '@crucible/contracts/testing';
 import { buildEvent, RpcClient } from '@crucible/messaging';
 import { startRealPlatform, type PlatformStack } from '../platform/stack';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { http, TEST_AUTH_HEADERS } from '../support';
+import { http, openKafkaStreamReader, testInfra, TEST_AUTH_HEADERS } from '../support';
 
 /**
  * The model registry's other half through the gateway and the evaluation
@@ -341,6 +341,39 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
       { feedback_type: 'thumbs', events: 200, scored: 200, mean_score: 1 },
     ]);
   });
+
+  it('dead-letters a refused batch from the stream with the refusal, writing nothing', async () => {
+    const reader = await openKafkaStreamReader(testInfra().kafkaBrokers, [
+      deadLetterTopic(stack.infra.prefix, 'evaluation'),
+    ]);
+    const before = await stack.count('evaluation', 'feedback_events');
+    try {
+      const envelope = buildEvent(
+        defaultCatalog(),
+        'evaluation.feedback_submitted',
+        { deployment_id: 'dep_unknown', events: [{ id: 'x1' }] },
+        { source: 'evaluation', key: 'dep_unknown' },
+      );
+      await stack.infra.eventLog.publish(streamTopic(stack.infra.prefix, 'evaluation'), [
+        {
+          key: envelope.key,
+          value: Buffer.from(JSON.stringify(envelope)),
+          headers: { 'crucible-event-id': envelope.event_id, 'crucible-event-type': envelope.type },
+        },
+      ]);
+      const parked = await reader.waitFor('the refused batch', (r) =>
+        r.text.includes(envelope.event_id),
+      );
+      expect(parked.json).toMatchObject({
+        reason: 'handler_failed',
+        consumer: 'evaluation.feedback_ingest',
+        message: expect.stringContaining('not_found'),
+      });
+      expect(await stack.count('evaluation', 'feedback_events')).toBe(before);
+    } finally {
+      await reader.stop();
+    }
+  }, 60_000);
 
   it('ingests the Kafka feedback stream: sampling rate honored, redelivery not double-counted', async () => {
     const rate = 0.3;
