@@ -27,7 +27,7 @@ export function invalidTransition(
   });
 }
 
-/** `conflict`/`<what>_changed`: a field that never changes was reported different (nothing written). */
+/** `conflict`/`immutable_field_changed`: a field that never changes was reported different (nothing written). */
 export function immutableChanged(what: string, id: string, path: string): CrucibleError {
   return conflict(`${what} of ${id} cannot change once reported`, {
     reason: 'immutable_field_changed',
