@@ -1,3 +1,5 @@
+import { streamTopic } from '@crucible/contracts';
+import { buildEvent } from '@crucible/messaging';
 import type { Call, EventTest, EventTestContext } from './event-test';
 import { scenarioRequest, tag } from './fixtures';
 
@@ -293,6 +295,53 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
           decision: 'pass',
           scores: [{ score: 'intents', current_mean: 1, candidate_mean: 1 }],
         },
+      ]);
+    },
+  },
+  {
+    type: 'evaluation.feedback_submitted',
+    title:
+      'published by a collecting tool to the evaluation stream, ingested once like ingest_feedback',
+    async run(ctx) {
+      const t = tag();
+      const modelId = `events_fb_${t}`;
+      const deploymentId = `events_fb_dep_${t}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      await ctx.ok('register_model_version', {
+        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+      });
+      await ctx.ok('report_deployment', {
+        deployment: { id: deploymentId, model_version_id: `${modelId}_v` },
+        feedback: { enabled: true },
+      });
+      const { infra } = ctx.stack;
+      const envelope = buildEvent(
+        infra.catalog,
+        'evaluation.feedback_submitted',
+        { deployment_id: deploymentId, events: [{ id: 'f1', feedback_value: 'up' }] },
+        { source: 'evaluation', key: deploymentId },
+      );
+      // Shaped as every record of the stream (docs/messaging.md): event id and type in headers.
+      const record = {
+        key: envelope.key,
+        value: Buffer.from(JSON.stringify(envelope)),
+        headers: { 'crucible-event-id': envelope.event_id, 'crucible-event-type': envelope.type },
+      };
+      // Delivered twice: applied once.
+      await infra.eventLog.publish(streamTopic(infra.prefix, 'evaluation'), [record, record]);
+      const events = await ctx.events(
+        'evaluation',
+        (e) => e.envelope.event_id === envelope.event_id,
+      );
+      expect(events.map((e) => e.envelope.data)).toEqual([envelope.data, envelope.data]);
+      const deadline = Date.now() + 20_000;
+      let summary = await ctx.ok('get_feedback_summary', { deployment_id: deploymentId });
+      while (summary.body.events === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        summary = await ctx.ok('get_feedback_summary', { deployment_id: deploymentId });
+      }
+      expect(summary.body.by_type).toEqual([
+        { feedback_type: 'thumbs', events: 1, scored: 1, mean_score: 1 },
       ]);
     },
   },

@@ -546,4 +546,136 @@ export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
       expect(listed).toEqual(expected);
     },
   },
+  {
+    operation: 'list_training_runs',
+    title:
+      'a training run with a 900-character description copied past 1 MiB: each once, in report order',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      const run = await ctx.ok('report_training_run', {
+        training_run: {
+          id: `${modelId}_run`,
+          config: { id: 'cfg', model_ref: { id: modelId }, dataset_ref: { name: 'd' } },
+          error_message: big(900),
+        },
+      });
+      await copyRows(knex, 'training_runs', { model_id: modelId }, copiesFor(run), {
+        id: `t.id || '_' || i`,
+        training_run: `jsonb_set(t.training_run, '{id}', to_jsonb(t.id || '_' || i))`,
+      });
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('training_runs')
+          .where({ model_id: modelId })
+          .orderBy('seq')
+          .select('id')
+      ).map((row: { id: string }) => row.id);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_training_runs',
+        { model_id: modelId },
+        'items',
+        (item: { training_run: { id: string } }) => item.training_run.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+  {
+    operation: 'list_deployments',
+    title:
+      'a deployment with 900 characters of metadata copied past 1 MiB: each once, in report order',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      await ctx.ok('register_model_version', {
+        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+      });
+      const deployment = await ctx.ok('report_deployment', {
+        deployment: {
+          id: `${modelId}_d`,
+          model_version_id: `${modelId}_v`,
+          metadata: { note: big(900) },
+        },
+      });
+      await copyRows(
+        knex,
+        'deployments',
+        { model_version_id: `${modelId}_v` },
+        copiesFor(deployment),
+        {
+          id: `t.id || '_' || i`,
+          config: `jsonb_set(t.config, '{id}', to_jsonb(t.id || '_' || i))`,
+        },
+      );
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('deployments')
+          .where({ model_version_id: `${modelId}_v` })
+          .orderBy('seq')
+          .select('id')
+      ).map((row: { id: string }) => row.id);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_deployments',
+        { model_version_id: `${modelId}_v` },
+        'items',
+        (item: { deployment: { id: string } }) => item.deployment.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+  {
+    operation: 'list_feedback',
+    title:
+      'a feedback event with a 900-character correction copied past 1 MiB: each once, in arrival order',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      const deploymentId = `${modelId}_d`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      await ctx.ok('register_model_version', {
+        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+      });
+      await ctx.ok('report_deployment', {
+        deployment: { id: deploymentId, model_version_id: `${modelId}_v` },
+        feedback: { enabled: true },
+      });
+      const event = { id: 'f', feedback_type: 'correction', feedback_value: big(900) };
+      await ctx.ok('ingest_feedback', { deployment_id: deploymentId, events: [event] });
+      await copyRows(
+        knex,
+        'feedback_events',
+        { deployment_id: deploymentId },
+        copiesFor({ event }),
+        {
+          event_id: `t.event_id || '_' || i`,
+          event: `jsonb_set(t.event, '{id}', to_jsonb(t.event_id || '_' || i))`,
+        },
+      );
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('feedback_events')
+          .where({ deployment_id: deploymentId })
+          .orderBy('seq')
+          .select('event_id')
+      ).map((row: { event_id: string }) => row.event_id);
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'list_feedback',
+        { deployment_id: deploymentId },
+        'items',
+        (item: { event: { id: string } }) => item.event.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
 ];

@@ -5,10 +5,13 @@ import { NamesClient } from './clients/names-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { WorldsClient } from './clients/worlds-client';
 import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
+import { feedbackStreamConsumer } from './consumers/feedback-stream';
 import { worldTurnsConsumer } from './consumers/world-turns';
 import type { EvaluationDeps } from './handlers/deps';
 import { registerHandlers } from './handlers';
 import { GateStore } from './store/gate-store';
+import { FeedbackStore } from './store/feedback-store';
+import { LifecycleStore } from './store/lifecycle-store';
 import { RecordStore } from './store/record-store';
 import { RegistryStore } from './store/registry-store';
 import { ResultStore } from './store/result-store';
@@ -20,8 +23,8 @@ export const SERVICE_VERSION = '0.1.0';
 
 /**
  * Starts the evaluation service on the given infrastructure (see
- * prepareService and serve): its handlers, the consumer of the worlds'
- * turn events and the run worker (stopped after the server, so the
+ * prepareService and serve): its handlers, the consumers of the worlds'
+ * turn events and of the feedback stream and the run worker (stopped after the server, so the
  * requests in flight finish first).
  */
 export async function startEvaluationService(
@@ -35,6 +38,8 @@ export async function startEvaluationService(
   const deps: EvaluationDeps = {
     store: new RecordStore(core.db, core.outbox),
     registry: new RegistryStore(core.db),
+    lifecycle: new LifecycleStore(core.db),
+    feedback: new FeedbackStore(core.db),
     results: new ResultStore(core.db),
     runs: new RunStore(core.db),
     gates: new GateStore(core.db),
@@ -60,5 +65,9 @@ export async function startEvaluationService(
   });
   wake.worker = worker;
   registerHandlers(core.server, deps);
-  return serve(core, [worldTurnsConsumer(core, deps, deps.wakeRunWorker), worker]);
+  return serve(core, [
+    worldTurnsConsumer(core, deps, deps.wakeRunWorker),
+    feedbackStreamConsumer(core, deps),
+    worker,
+  ]);
 }

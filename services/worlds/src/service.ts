@@ -1,4 +1,5 @@
 import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import { EvaluationClient } from './clients/evaluation-client';
 import { GovernanceClient } from './clients/governance-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
@@ -39,6 +40,7 @@ export async function startWorldsService(
     options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });
   const validators = new AdjudicationValidators();
   const governance = new GovernanceClient(core.client(settings.requestTimeoutMs));
+  const evaluation = new EvaluationClient(core.client(settings.requestTimeoutMs));
   const attemptDirectives = new AttemptDirectiveStore(core.db);
   const gate = new DirectiveGate({
     calls,
@@ -49,7 +51,17 @@ export async function startWorldsService(
   });
   const signals = new AttemptSignals();
   const worker = new TurnWorker(
-    { store, turns, calls, events: core.outbox, minds, logger: core.logger, gate, signals },
+    {
+      store,
+      turns,
+      calls,
+      events: core.outbox,
+      minds,
+      evaluation,
+      logger: core.logger,
+      gate,
+      signals,
+    },
     {
       concurrency: settings.workerConcurrency,
       leaseMs: settings.leaseMs,
@@ -67,6 +79,7 @@ export async function startWorldsService(
       calls,
       scenarios: new ScenariosClient(core.client(settings.requestTimeoutMs)),
       governance,
+      evaluation,
       attemptDirectives,
       events: core.outbox,
       minds,

@@ -137,6 +137,16 @@ export interface OperationTypes {
   search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
   authorize_work: { request: T.AuthorizeWorkRequest; reply: T.AuthorizeWorkReply };
   record_spend: { request: T.RecordSpendRequest; reply: T.RecordSpendReply };
+  report_training_run: { request: T.ReportTrainingRunRequest; reply: T.StoredTrainingRun };
+  get_training_run: { request: T.GetTrainingRunRequest; reply: T.StoredTrainingRun };
+  list_training_runs: { request: T.ListTrainingRunsRequest; reply: T.ListTrainingRunsReply };
+  report_deployment: { request: T.ReportDeploymentRequest; reply: T.StoredDeployment };
+  get_deployment: { request: T.GetDeploymentRequest; reply: T.StoredDeployment };
+  list_deployments: { request: T.ListDeploymentsRequest; reply: T.ListDeploymentsReply };
+  resolve_deployment: { request: T.ResolveDeploymentRequest; reply: T.ResolveDeploymentReply };
+  ingest_feedback: { request: T.FeedbackBatch; reply: T.IngestFeedbackReply };
+  get_feedback_summary: { request: T.GetFeedbackSummaryRequest; reply: T.GetFeedbackSummaryReply };
+  list_feedback: { request: T.ListFeedbackRequest; reply: T.ListFeedbackReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
@@ -157,6 +167,7 @@ export interface EventDataTypes {
   'evaluation.run_progressed': { 1: T.RunProgressedV1 };
   'evaluation.name_gate_changed': { 1: T.NameGateChangedV1 };
   'evaluation.gate_decided': { 1: T.GateDecidedV1 };
+  'evaluation.feedback_submitted': { 1: T.FeedbackSubmittedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

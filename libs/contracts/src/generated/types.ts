@@ -283,6 +283,22 @@ export type PageCursor = string;
  */
 export type PageLimit = number;
 /**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId1 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol15 = string;
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId2 = string;
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId3 = string;
+/**
  * A number from 0 to 1, both included.
  *
  * This interface was referenced by `IrDefinitions`'s JSON-Schema
@@ -293,17 +309,13 @@ export type PositiveInteger4 = number;
 /**
  * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
  */
-export type IrSymbol15 = string;
-/**
- * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
- */
 export type IrSymbol16 = string;
-export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
-export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
 /**
  * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
  */
 export type IrSymbol17 = string;
+export type DeploymentState = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
+export type DeploymentHealth = "unknown" | "healthy" | "unhealthy" | "degraded";
 export type TrainingRunStatus = "pending" | "running" | "completed" | "failed" | "cancelled";
 /**
  * Present when more records follow: pass it as cursor.
@@ -314,17 +326,29 @@ export type PageCursor1 = string;
  */
 export type PageCursor2 = string;
 /**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId4 = string;
+/**
+ * Only deployments in this state.
+ */
+export type DeploymentState1 = "pending" | "deploying" | "active" | "degraded" | "failed" | "terminated";
+/**
  * The previous page's next_cursor.
  */
 export type PageCursor3 = string;
 /**
  * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
  */
-export type IrId1 = string;
+export type IrId5 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex1 = string;
+/**
+ * An open enumeration value (a provider, framework, optimizer, ...): lowercase letters, digits and _, 1 to 64 characters. Known values are listed in docs/experiment-ir.md; others are allowed.
+ */
+export type IrSymbol18 = string;
 /**
  * The previous page's next_cursor.
  */
@@ -344,7 +368,7 @@ export type ModelStage1 = "development" | "staging" | "production" | "archived";
 /**
  * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
  */
-export type IrId2 = string;
+export type IrId6 = string;
 /**
  * The problem statement: goals, constraints, actors (JSON).
  */
@@ -377,6 +401,14 @@ export type PageCursor8 = string;
  * The previous page's next_cursor.
  */
 export type PageCursor9 = string;
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId7 = string;
+/**
+ * Only runs in this status.
+ */
+export type TrainingRunStatus1 = "pending" | "running" | "completed" | "failed" | "cancelled";
 /**
  * The world model (JSON). Every change is a new version.
  */
@@ -636,7 +668,7 @@ export type Label4 = string;
  */
 export type Sha256Hex7 = string;
 /**
- * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one.
+ * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one. deployment: a model deployment the evaluation service knows (report_deployment), resolved to its endpoint and model name when the world is created and again for each turn; the rest as openai-compatible.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "Mind".
@@ -656,7 +688,21 @@ export type Mind =
       max_retries?: number;
       max_concurrency?: number;
       structured_output?: "json_schema" | "json_object" | "none";
+    }
+  | {
+      provider: "deployment";
+      deployment_id: IrId8;
+      api_key_env?: string;
+      params?: Params;
+      timeout_ms?: number;
+      max_retries?: number;
+      max_concurrency?: number;
+      structured_output?: "json_schema" | "json_object" | "none";
     };
+/**
+ * An identifier: 1 to 128 characters of letters, digits, _ . : and -, starting with a letter or digit.
+ */
+export type IrId8 = string;
 /**
  * sequential: agents act one after another in id order, each seeing the state the previous left. simultaneous: every agent perceives and intends on the turn's starting state, then adjudications apply in id order.
  *
@@ -2159,11 +2205,100 @@ export interface Evaluation {
   updated_at: RecordTimestamp;
 }
 /**
+ * A batch of feedback events on one deployment: an ingest_feedback request, and the data of an evaluation.feedback_submitted event.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackBatch".
+ */
+export interface FeedbackBatch {
+  deployment_id: IrId1;
+  /**
+   * The feedback events (ids unique within the deployment; one already stored is a duplicate, not stored again).
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  events: [FeedbackEvent, ...FeedbackEvent[]];
+}
+/**
+ * One piece of feedback on a model output.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackEvent".
+ */
+export interface FeedbackEvent {
+  id: IrId;
+  deployment_id?: IrId;
+  model_version?: SemanticVersion;
+  input?: IrMap;
+  output?: IrMap;
+  feedback_type?: IrSymbol15;
+  /**
+   * The feedback itself: up/down, a rating, a corrected text, a label, ...
+   */
+  feedback_value?: unknown;
+  user_id?: IrText;
+  session_id?: IrText;
+  latency_ms?: PositiveInteger1;
+  timestamp?: IrTimestamp;
+  metadata?: IrMap;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetDeploymentRequest".
+ */
+export interface GetDeploymentRequest {
+  id: IrId;
+}
+/**
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetExperimentRequest".
  */
 export interface GetExperimentRequest {
   id: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetFeedbackSummaryReply".
+ */
+export interface GetFeedbackSummaryReply {
+  deployment_id?: IrId;
+  model_version_id: IrId;
+  /**
+   * Stored feedback events in all.
+   */
+  events: number;
+  /**
+   * Per feedback type, by name (the first 100).
+   *
+   * @maxItems 100
+   */
+  by_type: {
+    feedback_type: IrSymbol2;
+    events: number;
+    /**
+     * Events with a numeric score: thumbs (up 1, down 0; true/false likewise) and numeric ratings.
+     */
+    scored: number;
+    /**
+     * Mean score of the scored events; null when none is.
+     */
+    mean_score: number | null;
+  }[];
+  /**
+   * Whether more than 100 feedback types had to be left out of by_type.
+   */
+  truncated: boolean;
+}
+/**
+ * Exactly one of deployment_id and model_version_id.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetFeedbackSummaryRequest".
+ */
+export interface GetFeedbackSummaryRequest {
+  deployment_id?: IrId2;
+  model_version_id?: IrId3;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -2222,6 +2357,13 @@ export interface GetRunProgressRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "GetTrainingRunRequest".
+ */
+export interface GetTrainingRunRequest {
+  id: IrId;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "GetWorldModelRequest".
  */
 export interface GetWorldModelRequest {
@@ -2230,6 +2372,30 @@ export interface GetWorldModelRequest {
    * A past version (default: the latest).
    */
   version?: number;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "IngestFeedbackReply".
+ */
+export interface IngestFeedbackReply {
+  deployment_id: IrId;
+  model_version_id: IrId;
+  /**
+   * Events in the batch.
+   */
+  received: number;
+  /**
+   * Events kept by sampling and stored now.
+   */
+  stored: number;
+  /**
+   * Events kept by sampling but stored before (a retry or redelivery).
+   */
+  duplicates: number;
+  /**
+   * Events the deployment's sampling_rate left out (the same ones every time: sampling hashes the event id).
+   */
+  sampled_out: number;
 }
 /**
  * Value grammars of the experiment IR (docs/experiment-ir.md). A failure inside one is reported with the reason in x-crucible-reason.
@@ -2253,8 +2419,8 @@ export interface DeploymentConfig {
   replicas?: PositiveInteger4;
   resources?: IrMap;
   scaling?: IrMap;
-  environment?: IrSymbol15;
-  strategy?: IrSymbol16;
+  environment?: IrSymbol16;
+  strategy?: IrSymbol17;
   health_check?: IrMap;
   endpoint?: IrMap;
   metadata?: IrMap;
@@ -2279,29 +2445,6 @@ export interface DeploymentStatus {
   error_message?: IrText;
   created_at?: IrTimestamp;
   updated_at?: IrTimestamp;
-}
-/**
- * One piece of feedback on a model output.
- *
- * This interface was referenced by `AllContracts`'s JSON-Schema
- * via the `definition` "FeedbackEvent".
- */
-export interface FeedbackEvent {
-  id: IrId;
-  deployment_id?: IrId;
-  model_version?: SemanticVersion;
-  input?: IrMap;
-  output?: IrMap;
-  feedback_type?: IrSymbol17;
-  /**
-   * The feedback itself: up/down, a rating, a corrected text, a label, ...
-   */
-  feedback_value?: unknown;
-  user_id?: IrText;
-  session_id?: IrText;
-  latency_ms?: PositiveInteger1;
-  timestamp?: IrTimestamp;
-  metadata?: IrMap;
 }
 /**
  * One execution of a training configuration.
@@ -2400,6 +2543,39 @@ export interface ListChatSessionsRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListDeploymentsReply".
+ */
+export interface ListDeploymentsReply {
+  items: StoredDeployment[];
+  next_cursor?: PageCursor;
+}
+/**
+ * A deployment as last reported (defaults filled in), with the model and version it serves.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredDeployment".
+ */
+export interface StoredDeployment {
+  deployment: DeploymentConfig;
+  status: DeploymentStatus;
+  feedback: FeedbackConfig;
+  model_id: IrId;
+  version: SemanticVersion;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListDeploymentsRequest".
+ */
+export interface ListDeploymentsRequest {
+  model_version_id?: IrId4;
+  state?: DeploymentState1;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListEvaluationsReply".
  */
 export interface ListEvaluationsReply {
@@ -2437,7 +2613,7 @@ export interface ListExperimentsReply {
 export interface StoredExperiment {
   id: number;
   project_id: number;
-  experiment_id: IrId1;
+  experiment_id: IrId5;
   hash: Sha256Hex1;
   experiment: Experiment;
   created_at: RecordTimestamp;
@@ -2451,6 +2627,48 @@ export interface ListExperimentsRequest {
    * Only experiments of this project.
    */
   project_id?: number;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListFeedbackReply".
+ */
+export interface ListFeedbackReply {
+  items: {
+    event: FeedbackEvent1;
+    model_version_id: IrId;
+    received_at: RecordTimestamp;
+  }[];
+  next_cursor?: PageCursor;
+}
+/**
+ * One piece of feedback on a model output.
+ */
+export interface FeedbackEvent1 {
+  id: IrId;
+  deployment_id?: IrId;
+  model_version?: SemanticVersion;
+  input?: IrMap;
+  output?: IrMap;
+  feedback_type?: IrSymbol15;
+  /**
+   * The feedback itself: up/down, a rating, a corrected text, a label, ...
+   */
+  feedback_value?: unknown;
+  user_id?: IrText;
+  session_id?: IrText;
+  latency_ms?: PositiveInteger1;
+  timestamp?: IrTimestamp;
+  metadata?: IrMap;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListFeedbackRequest".
+ */
+export interface ListFeedbackRequest {
+  deployment_id: IrId;
+  feedback_type?: IrSymbol18;
   cursor?: PageCursor;
   limit?: PageLimit;
 }
@@ -2578,7 +2796,7 @@ export interface ModelAlias {
  * via the `definition` "ListModelsRequest".
  */
 export interface ListModelsRequest {
-  cursor?: IrId2;
+  cursor?: IrId6;
   limit?: PageLimit;
 }
 /**
@@ -2800,6 +3018,36 @@ export interface ListScenarioSuitesRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListTrainingRunsReply".
+ */
+export interface ListTrainingRunsReply {
+  items: StoredTrainingRun[];
+  next_cursor?: PageCursor;
+}
+/**
+ * A training run as last reported (defaults filled in).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "StoredTrainingRun".
+ */
+export interface StoredTrainingRun {
+  training_run: TrainingRun;
+  model_id: IrId;
+  created_at: RecordTimestamp;
+  updated_at: RecordTimestamp;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ListTrainingRunsRequest".
+ */
+export interface ListTrainingRunsRequest {
+  model_id?: IrId7;
+  status?: TrainingRunStatus1;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "ListWorldModelsReply".
  */
 export interface ListWorldModelsReply {
@@ -2969,6 +3217,118 @@ export interface RegisterModelRequest {
  */
 export interface RegisterModelVersionRequest {
   model_version: ModelVersion;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReportDeploymentRequest".
+ */
+export interface ReportDeploymentRequest {
+  deployment: DeploymentConfig1;
+  status?: DeploymentStatus1;
+  feedback?: FeedbackConfig1;
+}
+/**
+ * Where and how a model version is deployed.
+ */
+export interface DeploymentConfig1 {
+  id: IrId;
+  model_version_id: IrId;
+  target?: IrMap;
+  replicas?: PositiveInteger4;
+  resources?: IrMap;
+  scaling?: IrMap;
+  environment?: IrSymbol16;
+  strategy?: IrSymbol17;
+  health_check?: IrMap;
+  endpoint?: IrMap;
+  metadata?: IrMap;
+  options?: IrMap;
+}
+/**
+ * The state of a deployment: health, replicas, traffic.
+ */
+export interface DeploymentStatus1 {
+  id: IrId;
+  deployment_id: IrId;
+  state?: DeploymentState;
+  ready_replicas?: number;
+  total_replicas?: number;
+  endpoint_url?: IrUri;
+  traffic_percent?: number;
+  health?: DeploymentHealth;
+  last_health_check?: IrTimestamp;
+  error_message?: IrText;
+  created_at?: IrTimestamp;
+  updated_at?: IrTimestamp;
+}
+/**
+ * How feedback is collected, stored and acted on.
+ */
+export interface FeedbackConfig1 {
+  enabled?: boolean;
+  sampling_rate?: Fraction1;
+  feedback_types?: IrSymbol2[];
+  storage?: IrSymbol6;
+  retention_days?: PositiveInteger1;
+  anonymize_pii?: boolean;
+  drift_detection?: IrMap;
+  retraining_trigger?: IrMap;
+  options?: IrMap;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ReportTrainingRunRequest".
+ */
+export interface ReportTrainingRunRequest {
+  training_run: TrainingRun1;
+}
+/**
+ * One execution of a training configuration.
+ */
+export interface TrainingRun1 {
+  id: IrId;
+  config: TrainingConfig;
+  status?: TrainingRunStatus;
+  current_epoch?: PositiveInteger1;
+  metrics_history?: IrMap[];
+  best_metrics?: IrMap;
+  checkpoint_uris?: IrUri[];
+  final_model_version?: IrId;
+  started_at?: IrTimestamp;
+  completed_at?: IrTimestamp;
+  error_message?: IrText;
+  options?: IrMap;
+}
+/**
+ * Where a serving deployment answers (for the worlds service's deployment minds).
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveDeploymentReply".
+ */
+export interface ResolveDeploymentReply {
+  deployment_id: IrId;
+  model_version_id: IrId;
+  model_id: IrId;
+  version: SemanticVersion;
+  /**
+   * A serving state: only those resolve.
+   */
+  state: "active" | "degraded";
+  /**
+   * The OpenAI-compatible endpoint: status.endpoint_url, else deployment.endpoint.base_url.
+   */
+  base_url: string;
+  /**
+   * The model name to ask it for: deployment.endpoint.model, else the model id.
+   */
+  model: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ResolveDeploymentRequest".
+ */
+export interface ResolveDeploymentRequest {
+  id: IrId;
 }
 /**
  * Where a run stands (docs/services/evaluation.md, "Running an evaluation").
@@ -3468,6 +3828,22 @@ export interface EventEnvelope {
    */
   correlation_id: string | null;
   data: JsonObject;
+}
+/**
+ * A batch of feedback on a deployment, published by the tools that collect it (not by the evaluation service); the evaluation service ingests it as ingest_feedback does.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "FeedbackSubmittedV1".
+ */
+export interface FeedbackSubmittedV1 {
+  deployment_id: IrId1;
+  /**
+   * The feedback events (ids unique within the deployment; one already stored is a duplicate, not stored again).
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  events: [FeedbackEvent, ...FeedbackEvent[]];
 }
 /**
  * A gate run finished and its decision was made (get_gate_run reads the scores and checks).

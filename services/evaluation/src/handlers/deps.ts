@@ -12,6 +12,8 @@ import type { ScenariosClient } from '../clients/scenarios-client';
 import type { WorldsClient } from '../clients/worlds-client';
 import type { ResultStore } from '../store/result-store';
 import type { RunStore } from '../store/run-store';
+import type { LifecycleStore } from '../store/lifecycle-store';
+import type { FeedbackStore } from '../store/feedback-store';
 
 /** What every handler (and flow) of the evaluation service is given. */
 export interface EvaluationDeps {
@@ -19,6 +21,10 @@ export interface EvaluationDeps {
   readonly store: RecordStore;
   /** Experiments and the model registry (their writes run in the store's transactions). */
   readonly registry: RegistryStore;
+  /** Reported training runs and deployments (writes in the store's transactions). */
+  readonly lifecycle: LifecycleStore;
+  /** Stored feedback and its running totals (writes in the store's transactions). */
+  readonly feedback: FeedbackStore;
   /** Results keyed by content. */
   readonly results: ResultStore;
   /** Name gates and gate runs (their writes run in the store's transactions). */

@@ -19,6 +19,9 @@ import {
   setModelAlias,
 } from './models';
 import { lookupResults, putResult } from './results';
+import { getDeployment, listDeployments, reportDeployment, resolveDeployment } from './deployments';
+import { getFeedbackSummary, ingestFeedbackBatch, listFeedback } from './feedback';
+import { getTrainingRun, listTrainingRuns, reportTrainingRun } from './training-runs';
 import { compareRuns } from './compare-runs';
 import {
   bindNameGate,
@@ -82,5 +85,15 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('get_name_gate', (r) => getNameGate(deps, r))
     .handle('start_gate_run', (r, ctx) => startGateRun(deps, r, ctx))
     .handle('get_gate_run', (r) => getGateRun(deps, r))
-    .handle('check_name_gate', (r) => checkNameGate(deps, r));
+    .handle('check_name_gate', (r) => checkNameGate(deps, r))
+    .handle('report_training_run', (r) => reportTrainingRun(deps, r))
+    .handle('get_training_run', (r) => getTrainingRun(deps, r))
+    .handle('list_training_runs', (r, ctx) => listTrainingRuns(deps, r, ctx))
+    .handle('report_deployment', (r) => reportDeployment(deps, r))
+    .handle('get_deployment', (r) => getDeployment(deps, r))
+    .handle('list_deployments', (r, ctx) => listDeployments(deps, r, ctx))
+    .handle('resolve_deployment', (r) => resolveDeployment(deps, r))
+    .handle('ingest_feedback', (r) => ingestFeedbackBatch(deps, r))
+    .handle('get_feedback_summary', (r) => getFeedbackSummary(deps, r))
+    .handle('list_feedback', (r, ctx) => listFeedback(deps, r, ctx));
 }

@@ -2,7 +2,7 @@ import { conflict, invalidArgument, type Mind, type WorldMeta } from '@crucible/
 import type { RpcContext } from '@crucible/messaging';
 import { isWorldSeedError, seedWorld } from '../kernel';
 import type { WorldsDeps } from '../handlers/deps';
-import { isMindConfigError } from '../minds';
+import { isMindConfigError, type MindConfig } from '../minds';
 import type { NewWorld, WorldRow } from '../store/rows';
 import type { ResolvedScenario } from './scenario-ref';
 import { encodeState } from './state-codec';
@@ -17,8 +17,8 @@ export interface WorldStart {
   readonly engine: 'sequential' | 'simultaneous';
 }
 
-/** A mind config that cannot work is refused before anything is stored. */
-export function checkMind(deps: WorldsDeps, mind: Mind | undefined): void {
+/** A mind config (resolved: see resolvedMind) that cannot work is refused before anything is stored. */
+export function checkMind(deps: WorldsDeps, mind: MindConfig | undefined): void {
   try {
     deps.minds(mind);
   } catch (error) {

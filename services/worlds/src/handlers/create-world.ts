@@ -1,6 +1,7 @@
 import type { CreateWorldReply, CreateWorldRequest } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import { checkMind, createWorld } from '../flows/create-world';
+import { resolvedRequestMind } from '../flows/deployment-mind';
 import { resolveScenario } from '../flows/scenario-ref';
 import type { WorldsDeps } from './deps';
 
@@ -10,7 +11,8 @@ export async function createWorldHandler(
   request: CreateWorldRequest,
   ctx: RpcContext,
 ): Promise<CreateWorldReply> {
-  checkMind(deps, request.mind);
+  // A deployment mind must resolve (known, serving) now; each turn resolves it again.
+  checkMind(deps, await resolvedRequestMind(request.mind, deps.evaluation, ctx.correlationId));
   // Governance first: a directive the policy requires, or one that may not be worked under, refuses here.
   await deps.governance.authorize(
     {

@@ -1,5 +1,6 @@
 import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
+import type { EvaluationClient } from '../clients/evaluation-client';
 import type { GovernanceClient } from '../clients/governance-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { MindFactory } from '../minds';
@@ -20,6 +21,8 @@ export interface WorldsDeps {
   readonly scenarios: ScenariosClient;
   /** Calls to the governance service: may this work be done (policy, directive, budget)? */
   readonly governance: GovernanceClient;
+  /** Calls to the evaluation service: where a deployment mind's deployment answers. */
+  readonly evaluation: Pick<EvaluationClient, 'resolveDeployment'>;
   /** The directive each queued attempt runs under. */
   readonly attemptDirectives: AttemptDirectiveStore;
   /** Builds the rows of the service's events (the stores write them). */

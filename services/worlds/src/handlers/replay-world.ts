@@ -12,6 +12,7 @@ import { insertWorld } from '../flows/create-world';
 import { readTurnState } from '../flows/world-states';
 import { isReplayRecordMissing, ReplayMind } from '../worker/recording-mind';
 import { mindRequestSettings } from '../worker/world-mind';
+import { resolvedMind } from '../flows/deployment-mind';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
 
@@ -57,6 +58,11 @@ export async function replayWorld(
   if (slug === source.slug) {
     throw invalidArgument('/slug', 'world_exists', '/slug: the replay needs a slug of its own');
   }
+  // The model a deployment mind's calls were asked of: its deployment's, resolved before anything is stored.
+  const requestSettings = mindRequestSettings(
+    await resolvedMind(source.mind, deps.evaluation, ctx.correlationId),
+    settings.mindDefaults,
+  );
   let world = await insertWorld(
     deps,
     {
@@ -79,7 +85,6 @@ export async function replayWorld(
     { currentTurn: 0 },
   );
   const owner = `replay:${randomUUID()}`;
-  const requestSettings = mindRequestSettings(source.mind, settings.mindDefaults);
   for (let turn = 1; turn <= source.current_turn; turn++) {
     const { state } = await readTurnState(deps, world);
     const attempt = await deps.turns.insertRunning(world.id, owner, settings.leaseMs, turn);

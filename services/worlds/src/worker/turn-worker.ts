@@ -11,6 +11,8 @@ import type { AttemptRow, StoredState, WorldRow } from '../store/rows';
 import type { AttemptSignals } from './attempt-signals';
 import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
+import { resolvedMind } from '../flows/deployment-mind';
+import type { EvaluationClient } from '../clients/evaluation-client';
 
 /** Worlds whose last committed state a worker keeps (see TurnWorker.stateOf). */
 const REMEMBERED_WORLDS = 64;
@@ -50,6 +52,8 @@ export class TurnWorker {
   constructor(
     private readonly deps: CommitDeps & {
       readonly minds: MindFactory;
+      /** Where a deployment mind's deployment answers (resolved for each turn). */
+      readonly evaluation: Pick<EvaluationClient, 'resolveDeployment'>;
       readonly logger: Logger;
       /** Checks and charges the turns of attempts run under a directive (budgets). */
       readonly gate: DirectiveGate;
@@ -170,7 +174,9 @@ export class TurnWorker {
       Math.max(50, Math.floor(options.leaseMs / 3)),
     );
     try {
-      const settings = mindRequestSettings(world.mind, options.mindDefaults);
+      // A deployment mind that no longer resolves (terminated, unknown) fails the turn here, before any call.
+      const mindConfig = await resolvedMind(world.mind, deps.evaluation);
+      const settings = mindRequestSettings(mindConfig, options.mindDefaults);
       const scope = {
         world_id: world.id,
         turn: target,
@@ -187,7 +193,7 @@ export class TurnWorker {
         signal: controller.signal,
         validators: options.validators,
       };
-      const inner = deps.minds(world.mind ?? undefined);
+      const inner = deps.minds(mindConfig);
       let mind = new RecordingMind(inner, deps.calls, scope);
       await mind.prefetch(claimedTarget === target ? await records : undefined);
       let outcome = await runTurn(state, mind, turnOptions);

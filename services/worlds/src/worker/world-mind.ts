@@ -1,18 +1,18 @@
-import type { Mind as MindConfigJson } from '@crucible/contracts';
 import {
   compileOpenAiMindOptions,
   OFFLINE_MODEL,
+  type MindConfig,
   type MindDefaults,
   type SamplingParams,
 } from '../minds';
 
-/** The model and sampling parameters a world's turns ask for (part of every request's hash). */
+/** The model and sampling parameters a world's turns ask for (part of every request's hash); of a resolved config (resolvedMind). */
 export function mindRequestSettings(
-  config: MindConfigJson | null,
+  config: MindConfig | undefined,
   defaults: MindDefaults,
   env: NodeJS.ProcessEnv = process.env,
 ): { model: string; params: SamplingParams } {
-  if (config === null || config.provider === 'offline') {
+  if (config === undefined || config.provider === 'offline') {
     return { model: OFFLINE_MODEL, params: config?.params ?? {} };
   }
   return {

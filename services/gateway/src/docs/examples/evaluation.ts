@@ -1,4 +1,4 @@
-import type { GateThreshold, ScenarioSuite, ScoreConfig } from '@crucible/contracts';
+import type { FeedbackEvent, GateThreshold, ScenarioSuite, ScoreConfig } from '@crucible/contracts';
 import { H } from './content';
 import { example, type OperationExample } from './example';
 
@@ -182,6 +182,169 @@ const v1 = {
   stage: 'production' as const,
   metrics: { mean_wait_min: 45 },
 };
+
+const trainingConfig = {
+  id: 'triage_cfg',
+  model_ref: { id: 'triage_policy', provider: 'local', framework: 'nx' },
+  dataset_ref: { name: 'night_shifts', provider: 'crucible_datasets', split: 'train' },
+  epochs: 3,
+  batch_size: 32,
+  learning_rate: 0.001,
+  optimizer: 'adam',
+  loss_function: 'cross_entropy',
+  metrics: ['loss', 'accuracy'],
+  device: 'cpu',
+  mixed_precision: false,
+};
+const trainingRun = {
+  training_run: {
+    id: 'triage_train_1',
+    config: trainingConfig,
+    status: 'completed' as const,
+    current_epoch: 3,
+    best_metrics: { loss: 0.21 },
+    final_model_version: 'triage_policy_1_0_0',
+  },
+  model_id: 'triage_policy',
+  created_at: T(30),
+  updated_at: T(30),
+};
+const deployment = {
+  deployment: {
+    id: 'triage_prod',
+    model_version_id: 'triage_policy_1_0_0',
+    environment: 'production',
+    endpoint: { base_url: 'http://vllm.internal:8000/v1', model: 'triage-policy' },
+    replicas: 1,
+    strategy: 'rolling',
+  },
+  status: {
+    id: 'triage_prod_status',
+    deployment_id: 'triage_prod',
+    state: 'active' as const,
+    health: 'healthy' as const,
+    ready_replicas: 1,
+    total_replicas: 1,
+  },
+  feedback: {
+    enabled: true,
+    sampling_rate: 1,
+    feedback_types: ['thumbs', 'rating'],
+    storage: 'postgres',
+    anonymize_pii: true,
+  },
+  model_id: 'triage_policy',
+  version: '1.0.0',
+  created_at: T(31),
+  updated_at: T(31),
+};
+const feedbackEvents: [FeedbackEvent, ...FeedbackEvent[]] = [
+  { id: 'fb_1', feedback_value: 'up', user_id: 'nurse_7' },
+  { id: 'fb_2', feedback_type: 'rating', feedback_value: 4 },
+];
+
+/** Training runs, deployments and their feedback, as the tools doing that work report them. */
+const LIFECYCLE_EXAMPLES: readonly OperationExample[] = [
+  example({
+    operation: 'report_training_run',
+    request: {
+      training_run: {
+        id: 'triage_train_1',
+        config: {
+          id: 'triage_cfg',
+          model_ref: { id: 'triage_policy' },
+          dataset_ref: { name: 'night_shifts' },
+          epochs: 3,
+        },
+        status: 'completed',
+        current_epoch: 3,
+        best_metrics: { loss: 0.21 },
+        final_model_version: 'triage_policy_1_0_0',
+      },
+    },
+    reply: trainingRun,
+  }),
+  example({ operation: 'get_training_run', request: { id: 'triage_train_1' }, reply: trainingRun }),
+  example({
+    operation: 'list_training_runs',
+    request: { model_id: 'triage_policy', status: 'completed' },
+    reply: { items: [trainingRun] },
+  }),
+  example({
+    operation: 'report_deployment',
+    request: {
+      deployment: {
+        id: 'triage_prod',
+        model_version_id: 'triage_policy_1_0_0',
+        environment: 'production',
+        endpoint: { base_url: 'http://vllm.internal:8000/v1', model: 'triage-policy' },
+      },
+      status: {
+        id: 'triage_prod_status',
+        deployment_id: 'triage_prod',
+        state: 'active',
+        health: 'healthy',
+        ready_replicas: 1,
+        total_replicas: 1,
+      },
+      feedback: { enabled: true, feedback_types: ['thumbs', 'rating'] },
+    },
+    reply: deployment,
+  }),
+  example({ operation: 'get_deployment', request: { id: 'triage_prod' }, reply: deployment }),
+  example({
+    operation: 'list_deployments',
+    request: { model_version_id: 'triage_policy_1_0_0', state: 'active' },
+    reply: { items: [deployment] },
+  }),
+  example({
+    operation: 'ingest_feedback',
+    request: { deployment_id: 'triage_prod', events: feedbackEvents },
+    reply: {
+      deployment_id: 'triage_prod',
+      model_version_id: 'triage_policy_1_0_0',
+      received: 2,
+      stored: 2,
+      duplicates: 0,
+      sampled_out: 0,
+    },
+  }),
+  example({
+    operation: 'get_feedback_summary',
+    request: { deployment_id: 'triage_prod' },
+    reply: {
+      deployment_id: 'triage_prod',
+      model_version_id: 'triage_policy_1_0_0',
+      events: 2,
+      by_type: [
+        { feedback_type: 'rating', events: 1, scored: 1, mean_score: 4 },
+        { feedback_type: 'thumbs', events: 1, scored: 1, mean_score: 1 },
+      ],
+      truncated: false,
+    },
+  }),
+  example({
+    operation: 'list_feedback',
+    request: { deployment_id: 'triage_prod', feedback_type: 'thumbs' },
+    reply: {
+      items: [
+        {
+          event: {
+            id: 'fb_1',
+            deployment_id: 'triage_prod',
+            model_version: '1.0.0',
+            feedback_type: 'thumbs',
+            feedback_value: 'up',
+            // anonymize_pii: the user id as sha256 of itself.
+            user_id: 'sha256:6ffb544fa4d3fb1c12c11415470dfff1c1a7f08f51d853891666dec38673a3e4',
+          },
+          model_version_id: 'triage_policy_1_0_0',
+          received_at: T(32),
+        },
+      ],
+    },
+  }),
+];
 
 /** Experiments and the model registry, after the records. */
 const REGISTRY_EXAMPLES: readonly OperationExample[] = [
@@ -824,4 +987,5 @@ export const EVALUATION_EXAMPLES: readonly OperationExample[] = [
   ...RESULT_EXAMPLES,
   ...RUN_EXAMPLES,
   ...GATE_EXAMPLES,
+  ...LIFECYCLE_EXAMPLES,
 ];
