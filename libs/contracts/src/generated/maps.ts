@@ -112,6 +112,16 @@ export interface OperationTypes {
   get_gate_run: { request: T.GetGateRunRequest; reply: T.GateRun };
   unbind_name_gate: { request: T.UnbindNameGateRequest; reply: T.UnbindNameGateReply };
   check_name_gate: { request: T.CheckNameGateRequest; reply: T.CheckNameGateReply };
+  report_training_run: { request: T.ReportTrainingRunRequest; reply: T.StoredTrainingRun };
+  get_training_run: { request: T.GetTrainingRunRequest; reply: T.StoredTrainingRun };
+  list_training_runs: { request: T.ListTrainingRunsRequest; reply: T.ListTrainingRunsReply };
+  report_deployment: { request: T.ReportDeploymentRequest; reply: T.StoredDeployment };
+  get_deployment: { request: T.GetDeploymentRequest; reply: T.StoredDeployment };
+  list_deployments: { request: T.ListDeploymentsRequest; reply: T.ListDeploymentsReply };
+  resolve_deployment: { request: T.ResolveDeploymentRequest; reply: T.ResolveDeploymentReply };
+  ingest_feedback: { request: T.FeedbackBatch; reply: T.IngestFeedbackReply };
+  get_feedback_summary: { request: T.GetFeedbackSummaryRequest; reply: T.GetFeedbackSummaryReply };
+  list_feedback: { request: T.ListFeedbackRequest; reply: T.ListFeedbackReply };
   create_role: { request: T.CreateRoleRequest; reply: T.CreateRoleReply };
   list_roles: { request: T.ListRolesRequest; reply: T.ListRolesReply };
   get_directive_schema: { request: T.GetDirectiveSchemaRequest; reply: T.GetDirectiveSchemaReply };
@@ -137,16 +147,6 @@ export interface OperationTypes {
   search_memories: { request: T.SearchMemoriesRequest; reply: T.SearchMemoriesReply };
   authorize_work: { request: T.AuthorizeWorkRequest; reply: T.AuthorizeWorkReply };
   record_spend: { request: T.RecordSpendRequest; reply: T.RecordSpendReply };
-  report_training_run: { request: T.ReportTrainingRunRequest; reply: T.StoredTrainingRun };
-  get_training_run: { request: T.GetTrainingRunRequest; reply: T.StoredTrainingRun };
-  list_training_runs: { request: T.ListTrainingRunsRequest; reply: T.ListTrainingRunsReply };
-  report_deployment: { request: T.ReportDeploymentRequest; reply: T.StoredDeployment };
-  get_deployment: { request: T.GetDeploymentRequest; reply: T.StoredDeployment };
-  list_deployments: { request: T.ListDeploymentsRequest; reply: T.ListDeploymentsReply };
-  resolve_deployment: { request: T.ResolveDeploymentRequest; reply: T.ResolveDeploymentReply };
-  ingest_feedback: { request: T.FeedbackBatch; reply: T.IngestFeedbackReply };
-  get_feedback_summary: { request: T.GetFeedbackSummaryRequest; reply: T.GetFeedbackSummaryReply };
-  list_feedback: { request: T.ListFeedbackRequest; reply: T.ListFeedbackReply };
 }
 
 /** Data types of every event version, keyed by `<stream>.<event>` and schema_version. */
