@@ -206,8 +206,8 @@ const trainingRun = {
     final_model_version: 'triage_policy_1_0_0',
   },
   model_id: 'triage_policy',
-  created_at: T(30),
-  updated_at: T(30),
+  created_at: T(40),
+  updated_at: T(40),
 };
 const deployment = {
   deployment: {
@@ -235,8 +235,8 @@ const deployment = {
   },
   model_id: 'triage_policy',
   version: '1.0.0',
-  created_at: T(31),
-  updated_at: T(31),
+  created_at: T(41),
+  updated_at: T(41),
 };
 const feedbackEvents: [FeedbackEvent, ...FeedbackEvent[]] = [
   { id: 'fb_1', feedback_value: 'up', user_id: 'nurse_7' },
@@ -339,7 +339,7 @@ const LIFECYCLE_EXAMPLES: readonly OperationExample[] = [
             user_id: 'sha256:6ffb544fa4d3fb1c12c11415470dfff1c1a7f08f51d853891666dec38673a3e4',
           },
           model_version_id: 'triage_policy_1_0_0',
-          received_at: T(32),
+          received_at: T(42),
         },
       ],
     },
