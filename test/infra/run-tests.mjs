@@ -25,9 +25,8 @@ const jestArgs = process.argv.slice(2);
 const jestTimeoutMs = Number(process.env.CRUCIBLE_TEST_RUN_TIMEOUT_MINUTES ?? 60) * 60_000;
 const KEPT_RESULTS = 10;
 // How long jest may take to exit after writing its results (closing what the
-// last suites opened) before it is stopped. Jest runs in band on two cores,
-// so one leaked handle from any suite used to hold the whole run open until
-// the deadline above.
+// last suites opened) before it is stopped: one leaked handle from any suite
+// used to hold the whole run open until the deadline above.
 const LINGER_GRACE_MS = 60_000;
 const RESULTS_FILE = /^jest-results-[a-z0-9]+\.json$/;
 
