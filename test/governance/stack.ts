@@ -31,13 +31,16 @@ export const TEST_SETTINGS: GovernanceSettings = {
   embeddings: { provider: 'offline' },
 };
 
-export async function startGovernanceStack(): Promise<GovernanceStack> {
+/** Starts the stack; `settings` default to TEST_SETTINGS (the offline embedder). */
+export async function startGovernanceStack(
+  settings: GovernanceSettings = TEST_SETTINGS,
+): Promise<GovernanceStack> {
   const test: TestInfrastructure = await openRealTestInfrastructure();
   const { infra } = test;
   let service: Stoppable | undefined;
   let gateway: Stoppable | undefined;
   try {
-    service = await startGovernanceService(infra, TEST_SETTINGS);
+    service = await startGovernanceService(infra, settings);
     const started = await startGateway(
       infra,
       testGatewaySettings({ host: '127.0.0.1', requestTimeoutMs: 10_000 }),
@@ -57,7 +60,7 @@ export async function startGovernanceStack(): Promise<GovernanceStack> {
         service = undefined;
       },
       async startService() {
-        service ??= await startGovernanceService(infra, TEST_SETTINGS);
+        service ??= await startGovernanceService(infra, settings);
       },
       async count(table) {
         const row = await infra.knex

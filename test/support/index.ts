@@ -15,11 +15,14 @@ export { TEST_ADMIN_TOKEN, TEST_AUTH_HEADERS, TEST_GATEWAY_ENV, testGatewaySetti
 export {
   answer,
   createLlmServer,
+  type EmbeddingAnswer,
+  type EmbeddingHandler,
   type LlmAnswer,
   type LlmHandler,
   type LlmServer,
   type LlmServerOptions,
   type ReceivedChatRequest,
+  type ReceivedEmbeddingRequest,
 } from './llm-server';
 export {
   countRows,

@@ -6,9 +6,10 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A scripted OpenAI-compatible chat completions server for tests: real HTTP
-// on 127.0.0.1, answers decided per test, every request kept for
-// assertions. Tests never call a hosted model; minds under test point here.
+// A scripted OpenAI-compatible server for tests (chat completions and
+// embeddings): real HTTP on 127.0.0.1, answers decided per test, every
+// request kept for assertions. Tests never call a hosted model; minds and
+// embedders under test point here.
 
 /** One chat completion request as the server received it. */
 export interface ReceivedChatRequest {
@@ -33,10 +34,29 @@ export interface ReceivedChatRequest {
   readonly schema: unknown;
 }
 
+/** One embeddings request (POST /v1/embeddings) as the server received it. */
+export interface ReceivedEmbeddingRequest {
+  /** 0 for the first embeddings request this server received, then 1, 2, ... */
+  readonly index: number;
+  readonly receivedAt: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Record<string, unknown>;
+  readonly model: string | undefined;
+  /** `input` as a list of texts (a single string is one text). */
+  readonly inputs: readonly string[];
+  /** `encoding_format` ('float' when absent, as OpenAI defaults). */
+  readonly encodingFormat: string;
+}
+
 interface Timed {
   /** Wait this long before answering (a slow model). Cut short if the client goes away. */
   readonly delayMs?: number;
 }
+
+/** What the server does with one embeddings request: vectors (one per input), or a failure. */
+export type EmbeddingAnswer =
+  | (Timed & { readonly kind: 'vectors'; readonly vectors: readonly (readonly number[])[] })
+  | Extract<LlmAnswer, { kind: 'error' | 'raw' | 'reset' }>;
 
 /** What the server does with one request. Build them with `answer`. */
 export type LlmAnswer =
@@ -84,11 +104,13 @@ export const answer = {
   error(
     status: number,
     options: Timed & { message?: string; param?: string; headers?: Record<string, string> } = {},
-  ): LlmAnswer {
+  ): Extract<LlmAnswer, { kind: 'error' }> {
     return { kind: 'error', status, message: options.message ?? `scripted ${status}`, ...options };
   },
   /** 429 with Retry-After in seconds (and/or retry-after-ms). */
-  rateLimited(options: { retryAfterSeconds?: number; retryAfterMs?: number } = {}): LlmAnswer {
+  rateLimited(
+    options: { retryAfterSeconds?: number; retryAfterMs?: number } = {},
+  ): Extract<LlmAnswer, { kind: 'error' }> {
     const headers: Record<string, string> = {};
     if (options.retryAfterSeconds !== undefined)
       headers['retry-after'] = String(options.retryAfterSeconds);
@@ -123,18 +145,27 @@ export const answer = {
     };
   },
   /** The connection is reset as soon as the request has arrived. */
-  reset(options: Timed = {}): LlmAnswer {
+  reset(options: Timed = {}): Extract<LlmAnswer, { kind: 'reset' }> {
     return { kind: 'reset', ...options };
+  },
+  /** An embeddings reply: `vectors[i]` for input i (sent as floats or base64, as asked). */
+  vectors(vectors: readonly (readonly number[])[], options: Timed = {}): EmbeddingAnswer {
+    return { kind: 'vectors', vectors, ...options };
   },
 };
 
 export type LlmHandler = (request: ReceivedChatRequest) => LlmAnswer | Promise<LlmAnswer>;
+export type EmbeddingHandler = (
+  request: ReceivedEmbeddingRequest,
+) => EmbeddingAnswer | Promise<EmbeddingAnswer>;
 
 export interface LlmServerOptions {
   /** Answers requests when the queue is empty. Default: a 400 saying nothing was scripted. */
   readonly handler?: LlmHandler;
   /** What GET /v1/models lists (default: ['scripted-model']). */
   readonly models?: readonly string[];
+  /** Answers embeddings requests when their queue is empty. Default: a 400 saying nothing was scripted. */
+  readonly embeddings?: EmbeddingHandler;
 }
 
 export interface LlmServer {
@@ -146,7 +177,13 @@ export interface LlmServer {
   handle(handler: LlmHandler): void;
   /** Every chat completion request received so far, in arrival order. */
   readonly requests: readonly ReceivedChatRequest[];
-  /** Requests being answered right now. */
+  /** Queues embeddings answers, used in order by the next embeddings requests (before the handler). */
+  enqueueEmbeddings(...answers: EmbeddingAnswer[]): void;
+  /** Replaces the embeddings handler used once the embeddings queue is empty. */
+  handleEmbeddings(handler: EmbeddingHandler): void;
+  /** Every embeddings request received so far, in arrival order (chat requests are apart). */
+  readonly embeddingRequests: readonly ReceivedEmbeddingRequest[];
+  /** Requests being answered right now (chat and embeddings). */
   readonly inFlight: number;
   /** The most requests ever in flight at once. */
   readonly maxInFlight: number;
@@ -163,12 +200,20 @@ const NOTHING_SCRIPTED: LlmHandler = (request) =>
     message: `scripted LLM server: nothing scripted for request #${request.index}`,
   });
 
+const NO_EMBEDDINGS_SCRIPTED: EmbeddingHandler = (request) =>
+  answer.error(400, {
+    message: `scripted LLM server: nothing scripted for embeddings request #${request.index}`,
+  });
+
 /** Starts a scripted server on 127.0.0.1 at a free port. */
 export async function createLlmServer(options: LlmServerOptions = {}): Promise<LlmServer> {
   const queue: LlmAnswer[] = [];
   let handler = options.handler ?? NOTHING_SCRIPTED;
   const models = options.models ?? ['scripted-model'];
   const requests: ReceivedChatRequest[] = [];
+  const embeddingQueue: EmbeddingAnswer[] = [];
+  let embeddingHandler = options.embeddings ?? NO_EMBEDDINGS_SCRIPTED;
+  const embeddingRequests: ReceivedEmbeddingRequest[] = [];
   const waiters = new Set<{ count: number; resolve: () => void }>();
   const timers = new Set<NodeJS.Timeout>();
   const idleWaiters = new Set<() => void>();
@@ -185,7 +230,15 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
       req.resume();
       return;
     }
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+    const route =
+      req.method !== 'POST'
+        ? undefined
+        : path === '/v1/chat/completions'
+          ? 'chat'
+          : path === '/v1/embeddings'
+            ? 'embeddings'
+            : undefined;
+    if (route === undefined) {
       sendJson(res, 404, {
         error: { message: `no route ${req.method} ${path}`, type: 'not_found' },
       });
@@ -206,9 +259,29 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
           });
           return;
         }
-        const request = received(requests.length, req.headers, body);
-        requests.push(request);
-        for (const waiter of waiters) if (requests.length >= waiter.count) waiter.resolve();
+        let next: () => Promise<{ scripted: LlmAnswer | EmbeddingAnswer; send: () => void }>;
+        if (route === 'chat') {
+          const request = received(requests.length, req.headers, body);
+          requests.push(request);
+          for (const waiter of waiters) if (requests.length >= waiter.count) waiter.resolve();
+          next = async () => {
+            const scripted = queue.shift() ?? (await handler(request));
+            return { scripted, send: () => respond(res, scripted, request) };
+          };
+        } else {
+          const request = receivedEmbedding(embeddingRequests.length, req.headers, body);
+          embeddingRequests.push(request);
+          next = async () => {
+            const scripted = embeddingQueue.shift() ?? (await embeddingHandler(request));
+            return {
+              scripted,
+              send: () =>
+                scripted.kind === 'vectors'
+                  ? respondVectors(res, scripted, request)
+                  : respondFailure(res, scripted),
+            };
+          };
+        }
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
         let done = false;
@@ -218,18 +291,19 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
           inFlight -= 1;
           if (inFlight === 0) for (const resolve of idleWaiters) resolve();
         });
-        let scripted: LlmAnswer;
+        let scripted: { scripted: LlmAnswer | EmbeddingAnswer; send: () => void };
         try {
-          scripted = queue.shift() ?? (await handler(request));
+          scripted = await next();
         } catch (error: unknown) {
           // A broken handler is the test's bug: answer at once, never retried.
-          scripted = answer.error(400, {
+          const refusal = answer.error(400, {
             message: `scripted LLM server: the handler threw: ${String(error)}`,
           });
+          scripted = { scripted: refusal, send: () => respondFailure(res, refusal) };
         }
-        await wait(scripted.delayMs ?? 0, res, timers);
+        await wait(scripted.scripted.delayMs ?? 0, res, timers);
         if (res.destroyed || res.writableEnded) return;
-        respond(res, scripted, request);
+        scripted.send();
       },
       () => res.destroy(),
     );
@@ -252,6 +326,13 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
     },
     get requests() {
       return [...requests];
+    },
+    enqueueEmbeddings: (...answers) => embeddingQueue.push(...answers),
+    handleEmbeddings: (next) => {
+      embeddingHandler = next;
+    },
+    get embeddingRequests() {
+      return [...embeddingRequests];
     },
     get inFlight() {
       return inFlight;
@@ -346,36 +427,56 @@ function received(
   };
 }
 
-function respond(res: ServerResponse, scripted: LlmAnswer, request: ReceivedChatRequest): void {
+function receivedEmbedding(
+  index: number,
+  headers: IncomingHttpHeaders,
+  body: Record<string, unknown>,
+): ReceivedEmbeddingRequest {
+  const input = body['input'];
+  const inputs = Array.isArray(input)
+    ? input.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+    : typeof input === 'string'
+      ? [input]
+      : [];
+  const format = body['encoding_format'];
+  return {
+    index,
+    receivedAt: performance.now(),
+    headers,
+    body,
+    model: typeof body['model'] === 'string' ? body['model'] : undefined,
+    inputs,
+    encodingFormat: typeof format === 'string' ? format : 'float',
+  };
+}
+
+function respondVectors(
+  res: ServerResponse,
+  scripted: Extract<EmbeddingAnswer, { kind: 'vectors' }>,
+  request: ReceivedEmbeddingRequest,
+): void {
+  const encode = (vector: readonly number[]): number[] | string =>
+    request.encodingFormat === 'base64'
+      ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+      : [...vector];
+  const tokens = request.inputs.reduce((sum, text) => sum + words(text), 0);
+  sendJson(res, 200, {
+    object: 'list',
+    data: scripted.vectors.map((vector, index) => ({
+      object: 'embedding',
+      index,
+      embedding: encode(vector),
+    })),
+    model: request.model ?? 'scripted-embedding-model',
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
+function respondFailure(
+  res: ServerResponse,
+  scripted: Extract<LlmAnswer, { kind: 'error' | 'raw' | 'reset' }>,
+): void {
   switch (scripted.kind) {
-    case 'reply': {
-      const usage =
-        scripted.usage === null
-          ? {}
-          : {
-              usage: usageOf(
-                scripted.usage ?? {
-                  input_tokens: words(request.text),
-                  output_tokens: words(scripted.content),
-                },
-              ),
-            };
-      sendJson(res, 200, {
-        id: `chatcmpl-scripted-${request.index}`,
-        object: 'chat.completion',
-        created: Math.floor(Date.now() / 1000),
-        model: scripted.model ?? request.model ?? 'scripted-model',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: scripted.content },
-            finish_reason: scripted.finishReason,
-          },
-        ],
-        ...usage,
-      });
-      return;
-    }
     case 'error':
       sendJson(
         res,
@@ -398,6 +499,38 @@ function respond(res: ServerResponse, scripted: LlmAnswer, request: ReceivedChat
       res.socket?.resetAndDestroy();
       return;
   }
+}
+
+function respond(res: ServerResponse, scripted: LlmAnswer, request: ReceivedChatRequest): void {
+  if (scripted.kind !== 'reply') {
+    respondFailure(res, scripted);
+    return;
+  }
+  const usage =
+    scripted.usage === null
+      ? {}
+      : {
+          usage: usageOf(
+            scripted.usage ?? {
+              input_tokens: words(request.text),
+              output_tokens: words(scripted.content),
+            },
+          ),
+        };
+  sendJson(res, 200, {
+    id: `chatcmpl-scripted-${request.index}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: scripted.model ?? request.model ?? 'scripted-model',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: scripted.content },
+        finish_reason: scripted.finishReason,
+      },
+    ],
+    ...usage,
+  });
 }
 
 function usageOf(usage: { readonly input_tokens: number; readonly output_tokens: number }) {

@@ -53,9 +53,5 @@ function embedderOf(settings: GovernanceSettings): Embedder {
   const { embeddings } = settings;
   return embeddings.provider === 'offline'
     ? new OfflineEmbedder()
-    : new OpenAiEmbedder(embeddings.model, {
-        apiKey: embeddings.apiKey,
-        baseURL: embeddings.baseURL,
-        timeoutMs: 30_000,
-      });
+    : new OpenAiEmbedder(embeddings);
 }

@@ -12,18 +12,31 @@ export function amountUnits(amount: string): bigint {
 
 /**
  * Compares two amounts exactly, as amountUnits would, without building
- * numbers: the integer parts have no leading zeros (the schema's grammar), so
- * the longer is larger, and equal lengths compare as text; then the
- * fractions, as text padded to the same length. Negative: a < b.
+ * numbers or strings (it runs once per policy decision): the integer parts
+ * have no leading zeros (the schema's grammar), so the longer is larger, and
+ * equal lengths compare digit by digit; then the fractions, a missing digit
+ * counting as 0. Negative: a < b.
  */
 export function compareAmounts(a: string, b: string): number {
   const dotA = a.indexOf('.');
   const dotB = b.indexOf('.');
-  const wholeA = dotA < 0 ? a : a.slice(0, dotA);
-  const wholeB = dotB < 0 ? b : b.slice(0, dotB);
-  if (wholeA.length !== wholeB.length) return wholeA.length - wholeB.length;
-  if (wholeA !== wholeB) return wholeA < wholeB ? -1 : 1;
-  const fracA = (dotA < 0 ? '' : a.slice(dotA + 1)).padEnd(SCALE, '0');
-  const fracB = (dotB < 0 ? '' : b.slice(dotB + 1)).padEnd(SCALE, '0');
-  return fracA === fracB ? 0 : fracA < fracB ? -1 : 1;
+  const wholeA = dotA < 0 ? a.length : dotA;
+  const wholeB = dotB < 0 ? b.length : dotB;
+  if (wholeA !== wholeB) return wholeA - wholeB;
+  for (let i = 0; i < wholeA; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  const fractionA = dotA < 0 ? 0 : a.length - dotA - 1;
+  const fractionB = dotB < 0 ? 0 : b.length - dotB - 1;
+  const digits = Math.max(SCALE, fractionA, fractionB);
+  for (let i = 1; i <= digits; i++) {
+    const d =
+      (i <= fractionA ? a.charCodeAt(dotA + i) : ZERO) -
+      (i <= fractionB ? b.charCodeAt(dotB + i) : ZERO);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
 }
+
+const ZERO = 48; // '0'

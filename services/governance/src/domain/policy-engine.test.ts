@@ -181,3 +181,83 @@ describe('amounts and timeboxes', () => {
     );
   });
 });
+
+describe('decision records, pinned', () => {
+  // Decisions are addressed by hash and replayed: a faster engine must give
+  // the very same records. These hashes were taken before the engine shared
+  // its allowing results (test/bench/governance.bench.ts's inputs).
+  const policy: PolicyConfig = {
+    ...DEFAULT_POLICY,
+    token_ceiling: 1_000_000,
+    human_required_scopes: ['staging'],
+  };
+  const cases: Array<[DecisionInput, string, string]> = [
+    [
+      {
+        type: 'test',
+        scope: 'development',
+        role: 'builder',
+        budget: { amount: '25.00', currency: 'USD' },
+        timebox: 'PT2H',
+      },
+      'allow',
+      '2edea8c83cfebbcf8a5c17f122dadf5ce6506b82d05e11ff5f21cbde1122ad49',
+    ],
+    [
+      {
+        type: 'deploy',
+        scope: 'production',
+        role: 'builder',
+        budget: { amount: '250', currency: 'USD' },
+        timebox: null,
+      },
+      'block',
+      '4606fe4bdb60f150cce3954c32b78b0ad01667f5770cba221fa7ebb55058fa41',
+    ],
+    [
+      {
+        type: 'echo',
+        scope: 'staging',
+        role: 'runner',
+        budget: { tokens: 200_000 },
+        timebox: 'P1D',
+      },
+      'review',
+      'd578764abcbda2bdf9c7258b8aea044f6fbeabd09bba6d2cf66420bb16d5ac86',
+    ],
+    [
+      { type: 'noop', scope: 'test', role: 'runner', budget: null, timebox: null },
+      'allow',
+      'a641f1e6f4a62afa7d091ddf64a47b2ebdcb32a4582942636bb2a4224325ce89',
+    ],
+  ];
+
+  it.each(cases)('%j decides %s with hash %s, on every call', (input, outcome, hash) => {
+    for (let i = 0; i < 3; i++) {
+      const decision = decide(policy, input);
+      expect([decision.outcome, decision.hash]).toEqual([outcome, hash]);
+    }
+  });
+
+  it('keeps the reasons and their order, and shares no mutable result', () => {
+    const decision = decide(policy, cases[1]![0]);
+    expect(decision.results).toEqual([
+      {
+        rule: 'budget_ceiling',
+        verdict: 'block',
+        reason: 'budget 250 USD exceeds the ceiling of 100.00 USD',
+      },
+      { rule: 'type_allowlist', verdict: 'block', reason: 'type deploy is not in the allowlist' },
+      {
+        rule: 'scope_allowlist',
+        verdict: 'block',
+        reason: 'scope production is not in the allowlist',
+      },
+      { rule: 'human_review', verdict: 'allow', reason: 'no human approval required' },
+    ]);
+    const allowed = evaluatePolicy(policy, cases[0]![0]);
+    expect(allowed.every((r) => Object.isFrozen(r))).toBe(true);
+    // A policy read again (a new object) evaluates the same.
+    expect(evaluatePolicy(structuredClone(policy), cases[0]![0])).toEqual(allowed);
+  });
+});
