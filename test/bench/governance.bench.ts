@@ -3,13 +3,21 @@
 // checks written inline with no result objects (the floor any engine pays),
 // and a whole decision record (evaluation plus its three content hashes)
 // against the evaluation alone. Interleaved rounds, medians, one process.
+// Then the service's figures (transitions, recall and search at 100k
+// memories), in governance-service.bench.ts.
 import type { DecisionInput, PolicyConfig } from '@crucible/contracts';
 import { decide, DEFAULT_POLICY, evaluatePolicy } from '@crucible/governance';
 import type { Figure } from './figures';
+import {
+  benchGovernanceService,
+  type GovernanceServiceBenchOptions,
+} from './governance-service.bench';
 
 export interface GovernanceBenchOptions {
   rounds?: number;
   roundMs?: number;
+  /** The service's figures; false: the policy engine's only. */
+  service?: GovernanceServiceBenchOptions | false;
 }
 
 const INPUTS: DecisionInput[] = [
@@ -85,7 +93,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Runs the governance bench (about rounds × roundMs × 3). */
+/** Runs the governance bench (about rounds × roundMs × 3, then the service's). */
 export async function benchGovernance(options: GovernanceBenchOptions = {}): Promise<Figure[]> {
   const rounds = options.rounds ?? 15;
   const roundMs = options.roundMs ?? 200;
@@ -104,6 +112,12 @@ export async function benchGovernance(options: GovernanceBenchOptions = {}): Pro
   }
   const us = (ns: number) => ns / 1000;
   const [rawUs, evalUs, decisionUs] = [us(median(raw)), us(median(evaluate)), us(median(decision))];
+  const service =
+    options.service === false ? [] : await benchGovernanceService(options.service ?? {});
+  return [...engineFigures(rawUs, evalUs, decisionUs), ...service];
+}
+
+function engineFigures(rawUs: number, evalUs: number, decisionUs: number): Figure[] {
   return [
     {
       name: 'governance.policy_evaluation',

@@ -9,3 +9,4 @@ export {
 // a decision the same way (docs/services/governance.md, "Policy").
 export { decide, policyHash } from './domain/decision-record';
 export { DEFAULT_POLICY, evaluatePolicy, outcomeOf } from './domain/policy-engine';
+export { offlineEmbedding } from './domain/offline-embedder';
