@@ -2,10 +2,21 @@ import type { DecisionInput, Directive, PolicyConfig, PolicyResult } from '@cruc
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
 import { evaluatePolicy, outcomeOf, type Verdict } from './policy-engine';
 
-/** A policy's content address: sha256 of its canonical JSON (docs/hashing.md). */
+/**
+ * A policy's content address: sha256 of its canonical JSON (docs/hashing.md).
+ * Remembered per policy object, as a decision hashes its policy every time
+ * and policies are never mutated once read (a new policy is a new object).
+ */
 export function policyHash(policy: PolicyConfig): string {
-  return sha256Hex(canonicalJson(policy));
+  let hash = policyHashes.get(policy);
+  if (hash === undefined) {
+    hash = sha256Hex(canonicalJson(policy));
+    policyHashes.set(policy, hash);
+  }
+  return hash;
 }
+
+const policyHashes = new WeakMap<PolicyConfig, string>();
 
 /** What the policy reads of a directive (and nothing else, so equal inputs share decisions). */
 export function decisionInput(directive: Directive): DecisionInput {
