@@ -166,6 +166,12 @@ describe('amounts and timeboxes', () => {
     ['12.5', '12.05', 1],
     ['0', '0.000001', -1],
     ['123456789012.5', '123456789012.499999', 1],
+    ['100.', '100', 0],
+    ['19.99', '91.99', -1],
+    ['91.99', '19.99', 1],
+    ['7.000001', '7.000010', -1],
+    ['7.1', '7.000009', 1],
+    ['250', '100.00', 1],
   ])('compares %s with %s as their exact values do', (a, b, sign) => {
     expect(Math.sign(compareAmounts(a, b))).toBe(sign);
     const exact = amountUnits(a) - amountUnits(b);
