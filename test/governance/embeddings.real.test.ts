@@ -58,8 +58,7 @@ async function failure(call: Promise<unknown>): Promise<{ code: string; details:
   throw new Error('the call succeeded');
 }
 
-const remember = (scope: string, text: string) =>
-  s.rpc.call('remember', { scope, data: { text } });
+const remember = (scope: string, text: string) => s.rpc.call('remember', { scope, data: { text } });
 
 it('ranks by cosine similarity of the provider vectors, asking as the official client does', async () => {
   const scope = `openai-${Date.now()}`;

@@ -51,7 +51,5 @@ export async function startGovernanceService(
 
 function embedderOf(settings: GovernanceSettings): Embedder {
   const { embeddings } = settings;
-  return embeddings.provider === 'offline'
-    ? new OfflineEmbedder()
-    : new OpenAiEmbedder(embeddings);
+  return embeddings.provider === 'offline' ? new OfflineEmbedder() : new OpenAiEmbedder(embeddings);
 }
