@@ -21,7 +21,7 @@ import { measureJudgeHedging, type HedgingSettings } from './evaluation/judge-he
 import { countRuns, seedProjects, seedRuns } from './evaluation/seed-runs';
 import type { Figure } from './figures';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
-import { measureOne, stats } from './scenarios/measure';
+import { measurePair, stats, type Pair } from './scenarios/measure';
 
 export interface EvaluationBenchOptions {
   /** Stored runs of the small and the large store. */
@@ -208,7 +208,7 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
   // list_runs and compare_runs: the same calls at the small store, then at the large one.
   const compared = { run_id: cached[0]!.id, baseline_run_id: first.id };
   const otherProjects = await seedProjects(platform.seedPg, s.otherProjects);
-  const atSize = async (runs: number): Promise<Map<string, number[]>> => {
+  const atSize = async (runs: number): Promise<Map<string, Pair>> => {
     const have = await countRuns(platform.seedPg);
     const began = performance.now();
     await seedRuns(platform.seedPg, {
@@ -235,20 +235,39 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
       throw new Error(
         `compare_runs saw ${comparison.worlds} and ${comparison.baseline_worlds} worlds`,
       );
-    const samples = new Map<string, number[]>();
+    // Each case in alternating blocks with a control whose cost the store's
+    // size cannot change (get_run of one run, by primary key): its growth, in
+    // the figures' detail, tells a slower machine from a slower operation.
+    const control = () => call('get_run', { id: first.id });
+    const samples = new Map<string, Pair>();
     for (const [name, fn] of Object.entries(cases)) {
-      samples.set(name, await measureOne(fn, s.listWarmup, s.listCalls));
+      samples.set(
+        name,
+        await measurePair(fn, control, {
+          warmup: s.listWarmup,
+          iterations: s.listCalls,
+          rounds: 10,
+        }),
+      );
     }
     return samples;
   };
   const small = await atSize(s.smallRuns);
   const large = await atSize(s.largeRuns);
-  for (const [name, smallSamples] of small) {
-    const [a, b] = [stats(smallSamples), stats(large.get(name)!)];
+  for (const [name, smallPair] of small) {
+    const largePair = large.get(name)!;
+    const [a, b] = [stats(smallPair.ours), stats(largePair.ours)];
+    const [ca, cb] = [stats(smallPair.baseline), stats(largePair.baseline)];
     s.log(
-      `${name}: p50 ${a.p50.toFixed(2)} -> ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} -> ${b.p99.toFixed(2)} ms`,
+      `${name}: p50 ${a.p50.toFixed(2)} -> ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} -> ${b.p99.toFixed(2)} ms (control get_run p50 ${ca.p50.toFixed(2)} -> ${cb.p50.toFixed(2)} ms)`,
     );
-    const detail = { calls: b.n, small_runs: s.smallRuns, large_runs: s.largeRuns };
+    const detail = {
+      calls: b.n,
+      small_runs: s.smallRuns,
+      large_runs: s.largeRuns,
+      control_growth_p50: cb.p50 / ca.p50,
+      control_growth_p99: cb.p99 / ca.p99,
+    };
     for (const [suffix, value, baseline] of [
       ['latency_p50', b.p50, a.p50],
       ['latency_p99', b.p99, a.p99],
