@@ -17,6 +17,7 @@ import { testInfra } from '../support';
 import { collectHeader, formatHeader } from './bench-header';
 import { fromHashingFigures, type Figure } from './figures';
 import { benchGateway, GATEWAY_BENCH_DEFAULTS, type Topology } from './gateway.bench';
+import { benchEvaluation } from './evaluation.bench';
 import { benchGovernance } from './governance.bench';
 import { benchHashing } from './hashing.bench';
 import { benchPeer } from './peer.bench';
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
     },
     { name: 'worlds', run: () => benchWorlds() },
     { name: 'governance', run: () => benchGovernance() },
+    { name: 'evaluation', run: () => benchEvaluation() },
   ];
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !modules.some((m) => m.name === name)) ?? [];

@@ -37,6 +37,13 @@ const TARGETS: ReadonlyArray<{ pattern: RegExp; target: Target }> = [
   },
   // Policy evaluation against the bare rule checks (docs/services/governance.md).
   { pattern: /^governance\.policy_evaluation$/, target: { better: 'lower', ratio: 1.5 } },
+  // Evaluation (issue #12): listing and comparing runs at 100k stored runs against 10k, flat.
+  {
+    pattern: /^evaluation\.(list_runs|compare_runs)\.[a-z_]+\.latency_p(50|99)$/,
+    target: { better: 'lower', ratio: 1.2 },
+  },
+  // A cached re-run (every result reused) against the first run: runs per second.
+  { pattern: /^evaluation\.run\.cached_rerun$/, target: { better: 'higher', ratio: 50 } },
 ];
 
 /** The target of a figure, if it has one, and whether this run meets it. */

@@ -1,0 +1,364 @@
+// The evaluation service (issue #12), each figure beside a baseline from the
+// same run:
+//
+// - list_runs and compare_runs at 100k stored runs beside the same calls at
+//   10k (flat: ratio 100k/10k at most 1.2x), median and p99 over a fixed
+//   number of calls; the runs are seeded with SQL (evaluation/seed-runs.ts);
+// - a run of a small suite with the offline mind (2 scenarios x 2
+//   candidates x 2 seeds x 3 turns, rule scorers), start_run to completed,
+//   beside the identical re-run (every result reused): runs per second,
+//   ratio first/cached at least 50x;
+// - judge hedging: judge calls against a scripted provider with a slow tail
+//   (one answer in 20 takes 1 s, the others 20 ms), p50 and p99 with the
+//   scorer's hedge_delay_ms beside without (evaluation/judge-hedging.ts).
+import { performance } from 'node:perf_hooks';
+import { startEvaluationService, DEFAULT_EVALUATION_SETTINGS } from '@crucible/evaluation';
+import { startGovernanceService } from '@crucible/governance';
+import type { Stoppable } from '@crucible/runtime';
+import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
+import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
+import { measureJudgeHedging, type HedgingSettings } from './evaluation/judge-hedging';
+import { countRuns, seedProjects, seedRuns } from './evaluation/seed-runs';
+import type { Figure } from './figures';
+import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
+import { measurePair, stats, type Pair } from './scenarios/measure';
+
+export interface EvaluationBenchOptions {
+  /** Stored runs of the small and the large store. */
+  smallRuns?: number;
+  largeRuns?: number;
+  /** Other projects the seeded runs are spread over. */
+  otherProjects?: number;
+  /** Recorded calls per list_runs and compare_runs case and size (after warm-up). */
+  listCalls?: number;
+  listWarmup?: number;
+  /** Turns of each world of the timed run. */
+  turns?: number;
+  /** Identical re-runs timed (their median is the figure). */
+  cachedReruns?: number;
+  hedging?: Partial<HedgingSettings>;
+  log?: (line: string) => void;
+}
+
+export const EVALUATION_BENCH_DEFAULTS = {
+  smallRuns: 10_000,
+  largeRuns: 100_000,
+  otherProjects: 9,
+  listCalls: 200,
+  listWarmup: 50,
+  turns: 3,
+  cachedReruns: 5,
+  hedging: {
+    calls: 400,
+    concurrency: 8,
+    fastMs: 20,
+    slowMs: 1000,
+    slowEvery: 20,
+    hedgeDelayMs: 100,
+  } satisfies HedgingSettings,
+} as const;
+
+type Settings = Omit<Required<EvaluationBenchOptions>, 'hedging'> & { hedging: HedgingSettings };
+
+// Everything the run's RPCs may wait for on a busy machine.
+const RPC_TIMEOUT_MS = 60_000;
+
+/** Starts, measures, and stops everything whatever happens. */
+export async function benchEvaluation(options: EvaluationBenchOptions = {}): Promise<Figure[]> {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const settings: Settings = {
+    ...EVALUATION_BENCH_DEFAULTS,
+    log: (line) => console.error(`[evaluation] ${line}`),
+    ...defined,
+    hedging: { ...EVALUATION_BENCH_DEFAULTS.hedging, ...options.hedging },
+  };
+  if (settings.largeRuns <= settings.smallRuns)
+    throw new Error('the large store must hold more runs than the small one');
+  const platform = await startBenchPlatform();
+  const started: Stoppable[] = [];
+  try {
+    // start_run asks governance (authorize_work); its worlds are made and moved on by worlds.
+    started.push(await startGovernanceService(platform.infra));
+    started.push(
+      await startWorldsService(platform.infra, {
+        ...DEFAULT_WORLDS_SETTINGS,
+        requestTimeoutMs: RPC_TIMEOUT_MS,
+        pollMs: 10,
+      }),
+    );
+    started.push(
+      await startEvaluationService(platform.infra, {
+        ...DEFAULT_EVALUATION_SETTINGS,
+        requestTimeoutMs: RPC_TIMEOUT_MS,
+        workerConcurrency: 4,
+        pollMs: 10,
+      }),
+    );
+    const figures = await benchRuns(platform, settings);
+    figures.push(...hedgingFigures(await measureJudgeHedging(settings.hedging), settings));
+    return figures;
+  } finally {
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+    await platform.stop();
+  }
+}
+
+/** The timed run and its cached re-runs, then list_runs and compare_runs at both sizes. */
+async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]> {
+  const call = (op: string, request: unknown) =>
+    platform.rpc.call(op as never, request as never) as Promise<any>;
+
+  const hashes: string[] = [];
+  for (const tag of ['first', 'second']) {
+    hashes.push((await call('assemble_scenario', scenario(tag))).scenario_hash);
+  }
+  const projectId = (await call('create_project', { name: 'evaluation bench' })).id as number;
+  const suiteId = (
+    await call('create_scenario_suite', {
+      project_id: projectId,
+      name: 'two scenarios',
+      scenarios: hashes.map((hash) => ({ hash })),
+    })
+  ).id as number;
+  const experiment = async (id: string, seeds: number[]): Promise<number> =>
+    (
+      await call('create_experiment', {
+        project_id: projectId,
+        experiment: {
+          id,
+          backend: { id: 'offline' },
+          pipeline: [
+            {
+              name: 'evaluate',
+              options: {
+                suite_id: suiteId,
+                candidates: [
+                  { name: 'calm' },
+                  { name: 'warm', mind: { provider: 'offline', params: { temperature: 1 } } },
+                ],
+                turns: s.turns,
+                seeds,
+                scorers: [
+                  { name: 'intents', kind: 'count', event_kind: 'intent_formed' },
+                  {
+                    name: 'quiet',
+                    kind: 'absent',
+                    event_kind: 'perception_emitted',
+                    contains: ['alarm'],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      })
+    ).id as number;
+
+  /** start_run to completed (get_run_progress waiting); the run's id and the wall time. */
+  async function runToEnd(
+    experimentId: number,
+  ): Promise<{ id: number; ms: number; startMs: number; reused: number }> {
+    const began = performance.now();
+    const reply = await call('start_run', { experiment_id: experimentId });
+    const startMs = performance.now() - began;
+    let progress = await call('get_run_progress', { id: reply.run.id, wait_ms: 30_000 });
+    while (progress.status === 'running') {
+      progress = await call('get_run_progress', { id: reply.run.id, wait_ms: 30_000 });
+    }
+    const ms = performance.now() - began;
+    if (progress.status !== 'completed' || progress.worlds_failed !== 0)
+      throw new Error(`the bench run did not complete: ${JSON.stringify(progress)}`);
+    return { id: reply.run.id as number, ms, startMs, reused: reply.reused as number };
+  }
+
+  // A warm-up run on other seeds: the first worlds, connections and statements are paid here.
+  await runToEnd(await experiment('bench_warmup', [101, 102]));
+  const measured = await experiment('bench_run', [1, 2]);
+  const first = await runToEnd(measured);
+  const cached: Array<{ id: number; ms: number; startMs: number }> = [];
+  for (let i = 0; i < s.cachedReruns; i++) {
+    const again = await runToEnd(measured);
+    if (again.reused !== 8) throw new Error(`a re-run reused ${again.reused} of 8 results`);
+    cached.push(again);
+  }
+  const cachedMs = stats(cached.map((c) => c.ms)).p50;
+  s.log(
+    `first run ${first.ms.toFixed(0)} ms, cached re-run ${cachedMs.toFixed(1)} ms (median of ${cached.length})`,
+  );
+  const figures: Figure[] = [
+    {
+      name: 'evaluation.run.cached_rerun',
+      unit: 'runs/s',
+      value: 1000 / cachedMs,
+      baseline: 1000 / first.ms,
+      ratio: first.ms / cachedMs,
+      better: 'higher',
+      detail: {
+        first_run_ms: first.ms,
+        cached_rerun_ms: cachedMs,
+        // Of which start_run (an all-reused run is completed in its reply).
+        cached_start_run_ms: stats(cached.map((c) => c.startMs)).p50,
+        worlds: 8,
+        turns_per_world: s.turns,
+        reruns: cached.length,
+      },
+    },
+  ];
+
+  // list_runs and compare_runs: the same calls at the small store, then at the large one.
+  const compared = { run_id: cached[0]!.id, baseline_run_id: first.id };
+  const otherProjects = await seedProjects(platform.seedPg, s.otherProjects);
+  const atSize = async (runs: number): Promise<Map<string, Pair>> => {
+    const have = await countRuns(platform.seedPg);
+    const began = performance.now();
+    await seedRuns(platform.seedPg, {
+      sourceRunId: first.id,
+      otherProjects,
+      from: have + 1,
+      to: runs,
+    });
+    s.log(`seeded ${runs - have} runs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    const cursors = await middleCursors(platform, projectId);
+    const cases: Record<string, (i: number) => Promise<unknown>> = {
+      'list_runs.project_first_page': () => call('list_runs', { project_id: projectId, limit: 50 }),
+      'list_runs.project_later_page': () =>
+        call('list_runs', { project_id: projectId, cursor: cursors.project, limit: 50 }),
+      'list_runs.all_later_page': () => call('list_runs', { cursor: cursors.all, limit: 50 }),
+      'compare_runs.two_runs': () => call('compare_runs', compared),
+    };
+    // Each case's replies are checked once: a full page, or both runs' worlds.
+    const page = await call('list_runs', { project_id: projectId, cursor: cursors.project });
+    if (page.items.length !== 50 || page.next_cursor === undefined)
+      throw new Error(`a later page of the project's runs has ${page.items.length} runs`);
+    const comparison = await call('compare_runs', compared);
+    if (comparison.worlds !== 8 || comparison.baseline_worlds !== 8)
+      throw new Error(
+        `compare_runs saw ${comparison.worlds} and ${comparison.baseline_worlds} worlds`,
+      );
+    // Each case in alternating blocks with a control whose cost the store's
+    // size cannot change (get_run of one run, by primary key): its growth, in
+    // the figures' detail, tells a slower machine from a slower operation.
+    const control = () => call('get_run', { id: first.id });
+    const samples = new Map<string, Pair>();
+    for (const [name, fn] of Object.entries(cases)) {
+      samples.set(
+        name,
+        await measurePair(fn, control, {
+          warmup: s.listWarmup,
+          iterations: s.listCalls,
+          rounds: 10,
+        }),
+      );
+    }
+    return samples;
+  };
+  const small = await atSize(s.smallRuns);
+  const large = await atSize(s.largeRuns);
+  for (const [name, smallPair] of small) {
+    const largePair = large.get(name)!;
+    const [a, b] = [stats(smallPair.ours), stats(largePair.ours)];
+    const [ca, cb] = [stats(smallPair.baseline), stats(largePair.baseline)];
+    s.log(
+      `${name}: p50 ${a.p50.toFixed(2)} -> ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} -> ${b.p99.toFixed(2)} ms (control get_run p50 ${ca.p50.toFixed(2)} -> ${cb.p50.toFixed(2)} ms)`,
+    );
+    const detail = {
+      calls: b.n,
+      small_runs: s.smallRuns,
+      large_runs: s.largeRuns,
+      control_growth_p50: cb.p50 / ca.p50,
+      control_growth_p99: cb.p99 / ca.p99,
+    };
+    for (const [suffix, value, baseline] of [
+      ['latency_p50', b.p50, a.p50],
+      ['latency_p99', b.p99, a.p99],
+    ] as const) {
+      figures.push({
+        name: `evaluation.${name}.${suffix}`,
+        unit: 'ms',
+        value,
+        baseline,
+        ratio: value / baseline,
+        better: 'lower',
+        detail,
+      });
+    }
+  }
+  return figures;
+}
+
+/** Cursors in the middle of the bench project's runs and of all runs (a later page). */
+async function middleCursors(
+  platform: BenchPlatform,
+  projectId: number,
+): Promise<{ project: string; all: string }> {
+  const at = async (where: string, params: unknown[]): Promise<string> => {
+    const { rows } = await platform.seedPg.query<{ id: string }>(
+      `select id from evaluation.runs ${where} order by id
+        offset (select count(*) / 2 from evaluation.runs ${where}) limit 1`,
+      params,
+    );
+    return String(rows[0]!.id);
+  };
+  return { project: await at('where project_id = $1', [projectId]), all: await at('', []) };
+}
+
+function hedgingFigures(
+  samples: Awaited<ReturnType<typeof measureJudgeHedging>>,
+  s: Settings,
+): Figure[] {
+  const plain = stats(samples.plain);
+  const hedged = stats(samples.hedged);
+  s.log(
+    `judge calls p50 ${plain.p50.toFixed(1)} -> ${hedged.p50.toFixed(1)} ms, p99 ${plain.p99.toFixed(1)} -> ${hedged.p99.toFixed(1)} ms with hedging (${samples.hedgedRequests} requests for ${hedged.n} calls)`,
+  );
+  const detail = {
+    calls: hedged.n,
+    hedge_delay_ms: s.hedging.hedgeDelayMs,
+    slow_ms: s.hedging.slowMs,
+    slow_share: 1 / s.hedging.slowEvery,
+    requests_per_call_plain: samples.plainRequests / plain.n,
+    requests_per_call_hedged: samples.hedgedRequests / hedged.n,
+  };
+  return [
+    ['latency_p50', hedged.p50, plain.p50],
+    ['latency_p99', hedged.p99, plain.p99],
+  ].map(([suffix, value, baseline]) => ({
+    name: `evaluation.judge_hedging.${String(suffix)}`,
+    unit: 'ms',
+    value: Number(value),
+    baseline: Number(baseline),
+    ratio: Number(value) / Number(baseline),
+    better: 'lower' as const,
+    detail,
+  }));
+}
+
+/** A scenario of two agents in one room (the offline mind acts for them). */
+function scenario(tag: string): Record<string, unknown> {
+  return {
+    scenario_slug: `eval_bench_${tag}`,
+    description: `Two keepers of the ${tag} observatory.`,
+    chronon_seconds: 60,
+    cognition_profiles: {
+      keeper: {
+        inline: {
+          perceive_system: { inline: 'Describe what the keeper perceives.' },
+          intend_system: { inline: 'State one action the keeper attempts.' },
+          adjudicate_system: { inline: 'Decide what happens. Return JSON only.' },
+          adjudication_schema: { inline: ADJUDICATION_SCHEMA },
+          adjudication_retry_budget: 1,
+        },
+      },
+    },
+    environments: { dome: { inline: `The ${tag} dome.` } },
+    entities: ['a', 'b'].map((id) => ({
+      inline: {
+        id: `keeper_${id}`,
+        name: `Keeper ${id.toUpperCase()}`,
+        state: 'Idle.',
+        environment: 'dome',
+        kind: { agent: { goal: 'Keep the dome tidy.', cognition_profile: 'keeper' } },
+      },
+    })),
+  };
+}
