@@ -507,7 +507,10 @@ const runResult = (
   job_id: jobId,
   run_id: 2,
   candidate,
+  // A mind candidate runs the suite's scenario itself (a profile or fork candidate: its fork).
+  candidate_kind: 'mind' as const,
   scenario_hash: H.LOCKED_ROOM,
+  suite_scenario_hash: H.LOCKED_ROOM,
   seed: 7,
   status: 'done' as const,
   reused: false,
