@@ -205,19 +205,32 @@ describe('evaluation: profile and fork candidates (real servers)', () => {
         { name: 'unknown', profiles: { keeper: { hash: 'c'.repeat(64) } } },
       ]),
     });
-    expect(unknownProfile.status).toBeGreaterThanOrEqual(400);
-    expect(unknownProfile.status).toBeLessThan(500);
-    expect(unknownProfile.body.error.details).toMatchObject({ candidate: 'unknown' });
-    expect(unknownProfile.body.error.details.path).toMatch(
-      /^\/pipeline\/0\/options\/candidates\/0\/profiles\/keeper/,
-    );
+    expect(unknownProfile).toMatchObject({
+      status: 404,
+      body: {
+        error: {
+          code: 'not_found',
+          details: {
+            reason: 'component_not_found',
+            path: '/pipeline/0/options/candidates/0/profiles/keeper/hash',
+            fork_path: '/changes/cognition_profile_upserts/keeper/hash',
+            candidate: 'unknown',
+          },
+        },
+      },
+    });
     const badProfile = await op(stack, 'start_run', {
       experiment_id: await experiment([{ name: 'bad', profiles: { keeper: { hash: 'nope' } } }]),
     });
-    expect(badProfile).toMatchObject({ status: 400 });
-    expect(badProfile.body.error.details.path).toMatch(
-      /^\/pipeline\/0\/options\/candidates\/0\/profiles\/keeper/,
-    );
+    expect(badProfile).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_argument',
+          details: { path: '/pipeline/0/options/candidates/0/profiles/keeper/hash' },
+        },
+      },
+    });
     const notAnObject = await op(stack, 'start_run', {
       experiment_id: await experiment([{ name: 'x', changes: 'slower' }]),
     });
