@@ -138,6 +138,19 @@ describe('evaluation: profile and fork candidates (real servers)', () => {
     // Another scenario or profile is another result key.
     expect(new Set(items.map((i) => i.key_hash)).size).toBe(6);
 
+    // compare_runs names each candidate's kind and the forks its worlds ran on.
+    const compared = await ok(stack, 'compare_runs', { run_id: started.run.id });
+    expect(compared.candidates).toEqual(
+      ['plain', 'patient', 'slow'].map((candidate) => ({
+        candidate,
+        kind: items.find((i) => i.candidate === candidate)!.candidate_kind,
+        scenarios: hashes.map((hash) => ({
+          suite_scenario_hash: hash,
+          scenario_hash: expected.get(`${candidate}:${hash}`),
+        })),
+      })),
+    );
+
     const worldsBefore = await stack.count('worlds', 'worlds');
     const scenariosBefore = await stack.count('scenarios', 'scenarios');
     const again = await ok(stack, 'start_run', { experiment_id: experimentId });

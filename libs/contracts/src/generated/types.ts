@@ -1583,6 +1583,22 @@ export interface CompareRunsReply {
    * Scored worlds of the run (done or reused).
    */
   worlds: number;
+  /**
+   * The run's candidates in job order: each one's kind and the scenarios its worlds ran on (a profile or fork candidate's forks of the suite's scenarios).
+   *
+   * @maxItems 100
+   */
+  candidates?: {
+    candidate: Label;
+    kind: "mind" | "profile" | "fork";
+    /**
+     * @maxItems 10000
+     */
+    scenarios: {
+      suite_scenario_hash: Sha256Hex;
+      scenario_hash: Sha256Hex;
+    }[];
+  }[];
   baseline_worlds?: number;
   /**
    * From the experiment's reliability.stats: the first of tests that is ttest or bootstrap, confidence_level, alpha, multiple_testing_correction.

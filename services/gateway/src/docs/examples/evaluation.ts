@@ -587,6 +587,12 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
     reply: {
       run_id: 2,
       worlds: 2,
+      // Mind candidates: their worlds ran on the suite's scenario itself.
+      candidates: ['calm', 'warm'].map((candidate) => ({
+        candidate,
+        kind: 'mind' as const,
+        scenarios: [{ suite_scenario_hash: H.LOCKED_ROOM, scenario_hash: H.LOCKED_ROOM }],
+      })),
       stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.01, correction: 'none' },
       // One world each (one scenario, one seed): an interval is its value. The offline
       // mind plays both candidates alike, so no difference is significant.
