@@ -515,7 +515,9 @@ export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
         .insert({
           run_id: runId,
           candidate: 'paged',
+          candidate_kind: 'mind',
           scenario_hash: key.scenario_hash,
+          suite_scenario_hash: key.scenario_hash,
           seed: 0,
           turns: 1,
           key_hash: put.stored.key_hash,

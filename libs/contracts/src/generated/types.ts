@@ -390,6 +390,14 @@ export type RecordText4 = string;
  */
 export type PageCursor7 = string;
 /**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex2 = string;
+/**
+ * A sha256 digest as 64 lowercase hex characters.
+ */
+export type Sha256Hex3 = string;
+/**
  * How the run is configured (JSON; default {}).
  */
 export type RecordJson7 = {[key: string]: unknown};
@@ -420,7 +428,7 @@ export type PageCursor10 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex2 = string;
+export type Sha256Hex4 = string;
 /**
  * The previous page's next_cursor.
  */
@@ -459,7 +467,7 @@ export type SemanticVersion1 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex3 = string;
+export type Sha256Hex5 = string;
 /**
  * The approved governance directive the run works under (recorded with the run).
  */
@@ -578,7 +586,7 @@ export type JsonObject1 = {[key: string]: unknown};
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex4 = string;
+export type Sha256Hex6 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -598,7 +606,7 @@ export type GovernanceId5 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex5 = string;
+export type Sha256Hex7 = string;
 /**
  * A UUID, in lowercase hex with dashes.
  */
@@ -658,7 +666,7 @@ export type Label3 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex6 = string;
+export type Sha256Hex8 = string;
 /**
  * A world's slug: the label grammar.
  */
@@ -666,7 +674,7 @@ export type Label4 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex7 = string;
+export type Sha256Hex9 = string;
 /**
  * Which LLM a world's agents think with. Absent or offline: the deterministic offline mind. openai-compatible: chat completions at base_url (hosted APIs, vLLM, llama.cpp, Ollama); unset fields fall back to OPENAI_BASE_URL / OPENAI_API_KEY and the service's defaults. Keys are never stored: api_key_env names the environment variable that holds one. deployment: a model deployment the evaluation service knows (report_deployment), resolved to its endpoint and model name when the world is created and again for each turn; the rest as openai-compatible.
  *
@@ -751,7 +759,7 @@ export type GovernanceId9 = string;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex8 = string;
+export type Sha256Hex10 = string;
 /**
  * The request's canonical JSON (model, messages, params, response_format).
  */
@@ -763,7 +771,7 @@ export type TurnNumber3 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex9 = string;
+export type Sha256Hex11 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -775,7 +783,7 @@ export type TurnNumber4 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex10 = string;
+export type Sha256Hex12 = string;
 /**
  * A turn number: 0 is the seeded world, n the state after n committed turns.
  */
@@ -783,7 +791,7 @@ export type TurnNumber5 = number;
 /**
  * A sha256 digest as 64 lowercase hex characters.
  */
-export type Sha256Hex11 = string;
+export type Sha256Hex13 = string;
 /**
  * Label grammar: 1 to 64 characters of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.
  */
@@ -1575,6 +1583,22 @@ export interface CompareRunsReply {
    * Scored worlds of the run (done or reused).
    */
   worlds: number;
+  /**
+   * The run's candidates in job order: each one's kind and the scenarios its worlds ran on (a profile or fork candidate's forks of the suite's scenarios).
+   *
+   * @maxItems 100
+   */
+  candidates?: {
+    candidate: Label;
+    kind: "mind" | "profile" | "fork";
+    /**
+     * @maxItems 10000
+     */
+    scenarios: {
+      suite_scenario_hash: Sha256Hex;
+      scenario_hash: Sha256Hex;
+    }[];
+  }[];
   baseline_worlds?: number;
   /**
    * From the experiment's reliability.stats: the first of tests that is ttest or bootstrap, confidence_level, alpha, multiple_testing_correction.
@@ -2890,7 +2914,12 @@ export interface RunResult {
   job_id: number;
   run_id: number;
   candidate: Label;
-  scenario_hash: Sha256Hex;
+  /**
+   * What the candidate varies: mind (the suite's scenarios as they are), profile (cognition profiles by label) or fork (scenario changes, with or without profiles); its mind may vary too.
+   */
+  candidate_kind?: "mind" | "profile" | "fork";
+  scenario_hash: Sha256Hex2;
+  suite_scenario_hash?: Sha256Hex3;
   seed: number;
   /**
    * queued, starting (its world is being made), waiting (for its turns), finishing (its last turn is in; its result is being stored), done, reused (a stored result), failed or cancelled.
@@ -3115,7 +3144,7 @@ export interface ResultLookup {
  * via the `definition` "StoredResult".
  */
 export interface StoredResult {
-  key_hash: Sha256Hex2;
+  key_hash: Sha256Hex4;
   key: ResultKey;
   result: RecordJson5;
   created_at: RecordTimestamp;
@@ -3455,7 +3484,7 @@ export interface StartGateRunReply {
  */
 export interface StartGateRunRequest {
   name: Label;
-  candidate_hash: Sha256Hex3;
+  candidate_hash: Sha256Hex5;
   directive_id?: GovernanceId;
 }
 /**
@@ -5424,7 +5453,7 @@ export interface ListNamesRequest {
    * Only names that start with this.
    */
   prefix?: string;
-  hash?: Sha256Hex4;
+  hash?: Sha256Hex6;
   /**
    * Most names in one page (default 100).
    */
@@ -5684,7 +5713,7 @@ export interface UnsetScenarioNameReply {
  */
 export interface UnsetScenarioNameRequest {
   name: Label;
-  expected_current_hash?: Sha256Hex5;
+  expected_current_hash?: Sha256Hex7;
   note?: Note;
   directive_id?: GovernanceId6;
 }
@@ -6110,7 +6139,7 @@ export interface CognitionProfileContent {
  */
 export interface GetScenarioRequest {
   name?: Label3;
-  hash?: Sha256Hex6;
+  hash?: Sha256Hex8;
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -6261,7 +6290,7 @@ export interface CreateWorldReply {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex7;
+  scenario_hash: Sha256Hex9;
   /**
    * The scenario's slug.
    */
@@ -6401,7 +6430,7 @@ export interface ForkWorldReply {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex7;
+  scenario_hash: Sha256Hex9;
   /**
    * The scenario's slug.
    */
@@ -6447,7 +6476,7 @@ export interface WorldScenarioRef1 {
  * via the `definition` "GetLlmCallReply".
  */
 export interface GetLlmCallReply {
-  hash: Sha256Hex8;
+  hash: Sha256Hex10;
   world_slug: Label4;
   turn: number;
   agent_id: string;
@@ -6546,7 +6575,7 @@ export interface WorldMeta {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex7;
+  scenario_hash: Sha256Hex9;
   /**
    * The scenario's slug.
    */
@@ -6610,7 +6639,7 @@ export interface ListLlmCallsReply {
  * via the `definition` "LlmCallSummary".
  */
 export interface LlmCallSummary {
-  hash: Sha256Hex9;
+  hash: Sha256Hex11;
   world_slug: Label4;
   turn: number;
   agent_id: string;
@@ -6734,7 +6763,7 @@ export interface WorldSummary {
   slug: Label4;
   name: string;
   created_at: Timestamp;
-  scenario_hash: Sha256Hex10;
+  scenario_hash: Sha256Hex12;
   /**
    * The scenario's slug.
    */
@@ -6754,7 +6783,7 @@ export interface WorldSummary {
  * via the `definition` "ListWorldsRequest".
  */
 export interface ListWorldsRequest {
-  scenario_hash?: Sha256Hex11;
+  scenario_hash?: Sha256Hex13;
   scenario_label?: Label9;
   /**
    * The previous page's next_cursor.

@@ -1,4 +1,10 @@
-import { mindVersions, readRunPlan, scorerConfigHash, seededMind } from './run-plan';
+import {
+  candidateChanges,
+  mindVersions,
+  readRunPlan,
+  scorerConfigHash,
+  seededMind,
+} from './run-plan';
 
 function experiment(options: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return { pipeline: [{ name: 'setup' }, { name: 'evaluate', options, ...extra }] };
@@ -24,16 +30,25 @@ describe('readRunPlan', () => {
     expect(read).toEqual({
       ok: true,
       plan: {
+        optionsPath: '/pipeline/1/options',
         suiteId: 3,
         turns: 4,
         seeds: [1, 2],
         scorers: [],
         candidates: [
-          { name: 'base', mind: { provider: 'offline' }, engine: 'sequential' },
+          {
+            name: 'base',
+            mind: { provider: 'offline' },
+            engine: 'sequential',
+            kind: 'mind',
+            profiles: {},
+          },
           {
             name: 'warm',
             mind: { provider: 'offline', params: { temperature: 1 } },
             engine: 'simultaneous',
+            kind: 'mind',
+            profiles: {},
           },
         ],
       },
@@ -93,6 +108,79 @@ describe('readRunPlan', () => {
         '/pipeline/1/options/candidates',
       ]);
     }
+  });
+});
+
+describe('profile and fork candidates', () => {
+  const hash = 'a'.repeat(64);
+
+  it('reads profiles and changes, and makes the fork changes of each', () => {
+    const read = readRunPlan(
+      experiment({
+        ...valid,
+        candidates: [
+          { name: 'plain' },
+          { name: 'other-profile', profiles: { thinker: { hash } } },
+          { name: 'slow', changes: { chronon_seconds: 120 } },
+          {
+            name: 'both',
+            mind: { provider: 'offline', params: { temperature: 1 } },
+            profiles: { thinker: { hash } },
+            changes: { description: 'forked' },
+          },
+        ],
+      }),
+    );
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    const [plain, profile, fork, both] = read.plan.candidates;
+    expect([plain?.kind, profile?.kind, fork?.kind, both?.kind]).toEqual([
+      'mind',
+      'profile',
+      'fork',
+      'fork',
+    ]);
+    expect(candidateChanges(plain!)).toBeUndefined();
+    expect(candidateChanges(profile!)).toEqual({
+      cognition_profile_upserts: { thinker: { hash } },
+    });
+    expect(candidateChanges(fork!)).toEqual({ chronon_seconds: 120 });
+    expect(candidateChanges(both!)).toEqual({
+      description: 'forked',
+      cognition_profile_upserts: { thinker: { hash } },
+    });
+  });
+
+  it('names every problem of profiles and changes at its path', () => {
+    const read = readRunPlan(
+      experiment({
+        ...valid,
+        candidates: [
+          { name: 'a', profiles: [] },
+          { name: 'b', profiles: {} },
+          { name: 'c', profiles: { 'Bad Label': { hash }, ok: { hash, inline: {} }, x: 3 } },
+          { name: 'd', changes: 'slower' },
+          { name: 'e', changes: {} },
+          {
+            name: 'f',
+            profiles: { ok: { hash } },
+            changes: { cognition_profile_upserts: { ok: { hash } } },
+          },
+        ],
+      }),
+    );
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    const c = '/pipeline/1/options/candidates';
+    expect(read.problems.map((p) => p.path)).toEqual([
+      `${c}/0/profiles`,
+      `${c}/1/profiles`,
+      `${c}/2/profiles/Bad Label`,
+      `${c}/2/profiles/ok`,
+      `${c}/2/profiles/x`,
+      `${c}/3/changes`,
+      `${c}/4/changes`,
+      `${c}/5/changes/cognition_profile_upserts`,
+    ]);
   });
 });
 

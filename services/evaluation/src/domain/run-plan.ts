@@ -8,6 +8,8 @@ import { readScorers, type Scorer } from './scorer-config';
  * map, so the plan's rules are checked here, when a run starts.
  */
 export interface RunPlan {
+  /** The JSON path of the evaluate stage's options inside the experiment (refusals point below it). */
+  readonly optionsPath: string;
   /** The scenario suite (a record of the experiment's project). */
   readonly suiteId: number;
   readonly candidates: readonly RunCandidate[];
@@ -19,12 +21,26 @@ export interface RunPlan {
   readonly scorers: readonly Scorer[];
 }
 
-/** A candidate: a mind (worlds' mind config; absent: the offline mind) and an engine. */
+/**
+ * A candidate: a mind (worlds' mind config; absent: the offline mind) and an
+ * engine, and optionally what it changes in each suite scenario: cognition
+ * profiles by label (`profiles`) and/or fork_scenario's ScenarioChanges
+ * (`changes`). A candidate with scenario changes runs on a fork of each suite
+ * scenario (made through fork_scenario when the run starts).
+ */
 export interface RunCandidate {
   readonly name: string;
   readonly mind: Readonly<Record<string, unknown>>;
   readonly engine: 'sequential' | 'simultaneous';
+  /** mind: the suite's scenarios as they are; profile: only `profiles`; fork: `changes` (with or without profiles). */
+  readonly kind: CandidateKind;
+  /** Profile label to fork_scenario's profileRef (`{hash}` or `{inline}`); empty for none. */
+  readonly profiles: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** fork_scenario's ScenarioChanges (checked by the scenarios service); undefined for none. */
+  readonly changes?: Readonly<Record<string, unknown>>;
 }
+
+export type CandidateKind = 'mind' | 'profile' | 'fork';
 
 /** One problem of a plan: its JSON path inside the experiment and what is wrong. */
 export interface PlanProblem {
@@ -42,6 +58,63 @@ export const MAX_SEEDS = 100;
 export const MAX_TURNS = 100;
 const LABEL = /^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/;
 const ENGINES = new Set(['sequential', 'simultaneous']);
+const CANDIDATE_FIELDS = ['name', 'mind', 'engine', 'profiles', 'changes'];
+/** Most profiles one candidate binds (a scenario binds at most 1000). */
+export const MAX_CANDIDATE_PROFILES = 1000;
+
+/**
+ * A candidate's `profiles`: label to a profileRef with exactly one of `hash`
+ * or `inline` (the rest of a ref is checked by the scenarios service, whose
+ * refusals point back into the candidate).
+ */
+function readProfiles(
+  raw: unknown,
+  at: string,
+  problem: (path: string, message: string) => void,
+): Record<string, Record<string, unknown>> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) {
+    problem(at, 'an object of profile label to {hash} or {inline} is required');
+    return {};
+  }
+  const labels = Object.keys(raw);
+  if (labels.length < 1 || labels.length > MAX_CANDIDATE_PROFILES) {
+    problem(at, `1 to ${MAX_CANDIDATE_PROFILES} profiles`);
+  }
+  const refs: Record<string, Record<string, unknown>> = {};
+  for (const label of labels) {
+    const ref = raw[label];
+    const path = `${at}/${escapePointer(label)}`;
+    if (!LABEL.test(label)) problem(path, 'a profile label (a-z, 0-9, _ and -) is required');
+    if (
+      !isObject(ref) ||
+      Object.keys(ref).length !== 1 ||
+      !(typeof ref.hash === 'string' || isObject(ref.inline))
+    ) {
+      problem(path, 'a profile ref, {"hash": …} or {"inline": {…}}, is required');
+    } else refs[label] = ref;
+  }
+  return refs;
+}
+
+/** A key as one JSON pointer segment (RFC 6901). */
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * fork_scenario's changes for a candidate: its `changes` with its `profiles`
+ * as cognition profile upserts; undefined for a candidate that runs the
+ * suite's scenarios as they are.
+ */
+export function candidateChanges(candidate: RunCandidate): Record<string, unknown> | undefined {
+  if (candidate.kind === 'mind') return undefined;
+  const changes: Record<string, unknown> = { ...candidate.changes };
+  if (Object.keys(candidate.profiles).length > 0) {
+    changes.cognition_profile_upserts = { ...candidate.profiles };
+  }
+  return changes;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -106,9 +179,9 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
       const at = `/candidates/${i}`;
       if (!isObject(raw)) return problem(at, 'a candidate object is required');
       for (const field of Object.keys(raw)) {
-        if (!['name', 'mind', 'engine'].includes(field)) problem(`${at}/${field}`, 'unknown field');
+        if (!CANDIDATE_FIELDS.includes(field)) problem(`${at}/${field}`, 'unknown field');
       }
-      const { name, mind, engine } = raw;
+      const { name, mind, engine, profiles, changes } = raw;
       if (typeof name !== 'string' || !LABEL.test(name)) {
         problem(`${at}/name`, 'a label (a-z, 0-9, _ and -) is required');
       } else if (names.has(name)) {
@@ -118,10 +191,33 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
       if (engine !== undefined && (typeof engine !== 'string' || !ENGINES.has(engine))) {
         problem(`${at}/engine`, 'sequential or simultaneous');
       }
+      const profileRefs = readProfiles(profiles, `${at}/profiles`, problem);
+      if (changes !== undefined && !isObject(changes)) {
+        problem(`${at}/changes`, "a ScenarioChanges object (fork_scenario's changes) is required");
+      } else if (isObject(changes) && Object.keys(changes).length === 0) {
+        problem(`${at}/changes`, 'changes are empty');
+      } else if (
+        isObject(changes) &&
+        changes.cognition_profile_upserts !== undefined &&
+        profiles !== undefined
+      ) {
+        problem(
+          `${at}/changes/cognition_profile_upserts`,
+          'profiles are given twice: use either profiles or changes.cognition_profile_upserts',
+        );
+      }
+      const kind: CandidateKind = isObject(changes)
+        ? 'fork'
+        : profiles !== undefined
+          ? 'profile'
+          : 'mind';
       candidates.push({
         name: String(name),
         mind: isObject(mind) ? mind : { provider: 'offline' },
         engine: engine === 'simultaneous' ? 'simultaneous' : 'sequential',
+        kind,
+        profiles: profileRefs,
+        ...(isObject(changes) && { changes }),
       });
     });
   }
@@ -129,6 +225,7 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
   return {
     ok: true,
     plan: {
+      optionsPath: base,
       suiteId: suiteId as number,
       candidates,
       turns: turns as number,

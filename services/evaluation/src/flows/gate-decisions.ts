@@ -96,7 +96,8 @@ async function judge(
       ).map((row) => [row.key_hash, row.result]),
     );
     for (const job of finished) {
-      const side = job.scenario_hash === gateRun.to_hash ? candidate : current;
+      // A candidate's fork of a scenario counts for the suite scenario it stands for.
+      const side = job.suite_scenario_hash === gateRun.to_hash ? candidate : current;
       const scores = results.get(job.key_hash)?.scores as Record<string, ScoreValue> | undefined;
       if (side === null || scores === undefined) continue;
       for (const [score, value] of Object.entries(scores)) {

@@ -41,14 +41,17 @@ export async function compareRuns(
   const stats = (experiment?.experiment as { reliability?: { stats?: object } } | undefined)
     ?.reliability?.stats;
   const options = compileStatsOptions(stats);
-  const worlds = await scoredWorlds(deps, request.run_id);
+  const { worlds, candidates } = await scoredWorlds(deps, request.run_id);
   const before =
-    baseline === undefined ? undefined : await scoredWorlds(deps, request.baseline_run_id!);
+    baseline === undefined
+      ? undefined
+      : (await scoredWorlds(deps, request.baseline_run_id!)).worlds;
   const scores = rankRun(worlds, scoreConfigOf(config.scorers ?? []).scores, options, before);
   return {
     run_id: request.run_id,
     ...(request.baseline_run_id !== undefined && { baseline_run_id: request.baseline_run_id }),
     worlds: worlds.length,
+    candidates,
     ...(before !== undefined && { baseline_worlds: before.length }),
     stats: {
       interval: options.interval,
@@ -63,14 +66,37 @@ export async function compareRuns(
   };
 }
 
-/** The scores of a run's done and reused jobs, read a page of jobs at a time. */
-async function scoredWorlds(deps: EvaluationDeps, runId: number): Promise<ScoredWorld[]> {
+type RunCandidates = NonNullable<CompareRunsReply['candidates']>;
+
+/**
+ * The scores of a run's done and reused jobs, read a page of jobs at a time,
+ * and each candidate's kind and the scenarios its jobs ran on (its forks of
+ * the suite's scenarios), in job order.
+ */
+async function scoredWorlds(
+  deps: EvaluationDeps,
+  runId: number,
+): Promise<{ worlds: ScoredWorld[]; candidates: RunCandidates }> {
   const worlds: ScoredWorld[] = [];
+  const candidates = new Map<string, RunCandidates[number]>();
   let afterId: number | undefined;
   for (;;) {
     const jobs = await deps.runs.listJobs(runId, { afterId, limit: 500 });
-    if (jobs.length === 0) return worlds;
+    if (jobs.length === 0) return { worlds, candidates: [...candidates.values()] };
     afterId = Number(jobs[jobs.length - 1]!.id);
+    for (const job of jobs) {
+      let entry = candidates.get(job.candidate);
+      if (entry === undefined) {
+        entry = { candidate: job.candidate, kind: job.candidate_kind, scenarios: [] };
+        candidates.set(job.candidate, entry);
+      }
+      if (!entry.scenarios.some((s) => s.scenario_hash === job.scenario_hash)) {
+        entry.scenarios.push({
+          suite_scenario_hash: job.suite_scenario_hash,
+          scenario_hash: job.scenario_hash,
+        });
+      }
+    }
     const finished = jobs.filter((job) => job.status === 'done' || job.status === 'reused');
     const results = new Map(
       (await deps.results.byHashes(finished.map((job) => job.key_hash))).map((row) => [

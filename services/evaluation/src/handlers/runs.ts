@@ -27,6 +27,7 @@ import {
   type RunPlan,
 } from '../domain/run-plan';
 import { stopReasonOf } from '../domain/directive-stop';
+import { candidateScenarios, type CandidateScenario } from '../flows/candidate-forks';
 import { decideGateRun } from '../flows/gate-decisions';
 import { recordEvent } from '../flows/record-events';
 import {
@@ -154,8 +155,11 @@ export interface StoredRun {
 /**
  * Stores a run with one job per candidate x scenario x seed (start_run and
  * start_gate_run): a job whose result key has a stored result is `reused`
- * at once, the others are queued and the run worker is woken. Refuses a
- * plan of more than MAX_RUN_JOBS combinations at /experiment_id.
+ * at once, the others are queued and the run worker is woken. A profile or
+ * fork candidate's jobs run on its forks of the suite's scenarios (made
+ * first, through fork_scenario; a refused fork refuses the run before
+ * anything is written here). Refuses a plan of more than MAX_RUN_JOBS
+ * combinations at /experiment_id.
  */
 export async function storeRun(
   deps: EvaluationDeps,
@@ -172,7 +176,8 @@ export async function storeRun(
       { jobs: jobCount, max: MAX_RUN_JOBS },
     );
   }
-  const planned = planJobs(plan, scenarios);
+  const forks = await candidateScenarios(deps, plan, scenarios, ctx.correlationId);
+  const planned = planJobs(plan, forks);
   const stored = new Set<string>();
   for (let i = 0; i < planned.length; i += 500) {
     const rows = await deps.results.byHashes(planned.slice(i, i + 500).map((j) => j.key_hash));
@@ -255,12 +260,15 @@ async function resolveSuite(
 
 type PlannedJob = Omit<NewJob, 'run_id' | 'status'>;
 
-function planJobs(plan: RunPlan, scenarios: readonly ResolvedScenario[]): PlannedJob[] {
+function planJobs(
+  plan: RunPlan,
+  scenariosOf: ReadonlyMap<string, readonly CandidateScenario[]>,
+): PlannedJob[] {
   const scorers = scorerConfigHash(plan.scorers);
   const jobs: PlannedJob[] = [];
   for (const candidate of plan.candidates) {
     const versions = mindVersions(candidate.mind);
-    for (const scenario of scenarios) {
+    for (const scenario of scenariosOf.get(candidate.name) ?? []) {
       for (const seed of plan.seeds) {
         const key: ResultKey = {
           scenario_hash: scenario.hash,
@@ -273,7 +281,9 @@ function planJobs(plan: RunPlan, scenarios: readonly ResolvedScenario[]): Planne
         };
         jobs.push({
           candidate: candidate.name,
+          candidate_kind: candidate.kind,
           scenario_hash: scenario.hash,
+          suite_scenario_hash: scenario.suiteHash,
           seed,
           turns: plan.turns,
           key_hash: resultKeyHash(key),
@@ -426,7 +436,9 @@ function toRunResult(row: JobRow, result: Record<string, unknown> | undefined): 
     job_id: Number(row.id),
     run_id: Number(row.run_id),
     candidate: row.candidate,
+    candidate_kind: row.candidate_kind,
     scenario_hash: row.scenario_hash,
+    suite_scenario_hash: row.suite_scenario_hash,
     seed: Number(row.seed),
     status: row.status,
     reused: row.status === 'reused',

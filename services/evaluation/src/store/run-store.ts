@@ -17,7 +17,12 @@ export interface JobRow {
   id: string;
   run_id: string;
   candidate: string;
+  /** mind, profile or fork (domain/run-plan.ts CandidateKind). */
+  candidate_kind: 'mind' | 'profile' | 'fork';
+  /** The scenario its world runs on: the suite's, or the candidate's fork of it. */
   scenario_hash: string;
+  /** The suite's scenario it stands for (scenario_hash for a mind candidate). */
+  suite_scenario_hash: string;
   seed: string;
   turns: number;
   key_hash: string;
@@ -40,7 +45,15 @@ export interface JobRow {
 
 export type NewJob = Pick<
   JobRow,
-  'candidate' | 'scenario_hash' | 'turns' | 'key_hash' | 'key' | 'world_request' | 'status'
+  | 'candidate'
+  | 'candidate_kind'
+  | 'scenario_hash'
+  | 'suite_scenario_hash'
+  | 'turns'
+  | 'key_hash'
+  | 'key'
+  | 'world_request'
+  | 'status'
 > & { run_id: number; seed: number };
 
 /** Sums over a run's jobs (progress). */

@@ -507,7 +507,10 @@ const runResult = (
   job_id: jobId,
   run_id: 2,
   candidate,
+  // A mind candidate runs the suite's scenario itself (a profile or fork candidate: its fork).
+  candidate_kind: 'mind' as const,
   scenario_hash: H.LOCKED_ROOM,
+  suite_scenario_hash: H.LOCKED_ROOM,
   seed: 7,
   status: 'done' as const,
   reused: false,
@@ -584,6 +587,12 @@ const RUN_EXAMPLES: readonly OperationExample[] = [
     reply: {
       run_id: 2,
       worlds: 2,
+      // Mind candidates: their worlds ran on the suite's scenario itself.
+      candidates: ['calm', 'warm'].map((candidate) => ({
+        candidate,
+        kind: 'mind' as const,
+        scenarios: [{ suite_scenario_hash: H.LOCKED_ROOM, scenario_hash: H.LOCKED_ROOM }],
+      })),
       stats: { interval: 'ttest', confidence_level: 0.95, alpha: 0.01, correction: 'none' },
       // One world each (one scenario, one seed): an interval is its value. The offline
       // mind plays both candidates alike, so no difference is significant.
