@@ -1,5 +1,5 @@
-import type { Mind, MindRequest, MindResponse } from '../minds';
-import { mindRequestHash } from '../minds';
+import type { Mind, MindRequest, MindResponse } from '@crucible/minds';
+import { mindRequestHash } from '@crucible/minds';
 import type { LlmCallRow } from '../store/rows';
 import { InMemoryCallRecords } from './in-memory-call-records';
 import {

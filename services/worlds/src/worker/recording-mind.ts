@@ -5,7 +5,7 @@ import {
   type Mind,
   type MindRequest,
   type MindResponse,
-} from '../minds';
+} from '@crucible/minds';
 import type { LlmCallRow } from '../store/rows';
 import { BatchRunner } from './batch-runner';
 
