@@ -191,6 +191,8 @@ export class ScriptedMind implements Mind {
         return `${agent_id} intends to look around.`;
       case 'adjudicate':
         return adjudicationReply();
+      case 'judge':
+        throw new Error('the kernel never asks for a judge verdict');
     }
   }
 }

@@ -72,7 +72,8 @@ function recordOf(
     world_id,
     turn,
     agent_id: req.purpose.agent_id,
-    phase: req.purpose.phase,
+    // The kernel's requests here, never a judge's.
+    phase: req.purpose.phase as 'perceive' | 'intend' | 'adjudicate',
     profile_label: null,
   };
 }
