@@ -50,6 +50,7 @@ export async function startEvaluationService(
       breaker: settings.judgeBreaker,
       env: process.env,
       timeoutMs: settings.judgeTimeoutMs,
+      logger: core.logger,
     }),
     governance: new GovernanceClient(rpc),
     prices: settings.prices,

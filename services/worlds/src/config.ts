@@ -1,4 +1,4 @@
-import { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from './minds';
+import { MIND_DEFAULTS, readMindDefaults, type MindDefaults } from '@crucible/minds';
 import {
   DEFAULT_PRICE_TABLE,
   readPriceTable,

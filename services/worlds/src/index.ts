@@ -8,7 +8,7 @@ export {
 } from './service';
 export { DEFAULT_WORLDS_SETTINGS, readWorldsSettings, type WorldsSettings } from './config';
 
-// The minds: the LLM side of the turn kernel (src/minds/index.ts).
+// The minds: the LLM side of the turn kernel (@crucible/minds, libs/minds).
 export {
   MIND_DEFAULTS,
   MindConfigError,
@@ -53,4 +53,4 @@ export {
   type SchemaCheck,
   type StructuredOutputMode,
   type TokenUsage,
-} from './minds';
+} from '@crucible/minds';

@@ -5,7 +5,7 @@ import { ScenariosClient } from './clients/scenarios-client';
 import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
 import { registerHandlers } from './handlers';
 import { AdjudicationValidators } from './kernel';
-import { createMindFactory, type MindFactory } from './minds';
+import { createMindFactory, type MindFactory } from '@crucible/minds';
 import { DirectiveGate } from './pricing/directive-gate';
 import { AttemptDirectiveStore } from './store/attempt-directive-store';
 import { LlmCallStore } from './store/llm-call-store';

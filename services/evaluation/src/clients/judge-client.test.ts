@@ -43,8 +43,14 @@ describe('JudgeClient', () => {
 
   it('a provider that keeps failing is refused at once once its breaker opens', async () => {
     const judges = client();
-    // Nothing listens on port 9 (discard) here: the connection is refused.
-    const mind = { provider: 'openai-compatible', base_url: 'http://127.0.0.1:9/v1', model: 'm' };
+    // Nothing listens on port 9 (discard) here: the connection is refused
+    // (no retries, so each call is one refused connection).
+    const mind = {
+      provider: 'openai-compatible',
+      base_url: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      max_retries: 0,
+    };
     const signal = new AbortController().signal;
     const reasons: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -60,13 +66,28 @@ describe('JudgeClient', () => {
     expect(judges.breakerOf({ ...mind, base_url: 'http://127.0.0.1:10/v1' }).state).toBe('closed');
   });
 
-  it('a mind without a base URL (and no OPENAI_BASE_URL) is a failed call', async () => {
-    await expect(
-      client().ask(
-        { provider: 'openai-compatible' },
-        request({ type: 'boolean' }),
-        new AbortController().signal,
-      ),
-    ).rejects.toMatchObject({ reason: 'http_error' });
+  it('a mind that cannot be asked as configured fails at once, and its breaker stays closed', async () => {
+    const judges = client();
+    // No base URL, OPENAI_BASE_URL nor key: the hosted API would need a key.
+    const mind = { provider: 'openai-compatible' };
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        judges.ask(mind, request({ type: 'boolean' }), new AbortController().signal),
+      ).rejects.toMatchObject({ reason: 'mind_config', message: expect.stringMatching(/API key/) });
+    }
+    expect(judges.breakerOf(mind).state).toBe('closed');
+  });
+
+  it('a hedged request given up on is aborted, and not held against its provider', async () => {
+    const judges = client();
+    const mind = { provider: 'openai-compatible', base_url: 'http://127.0.0.1:9/v1', model: 'm' };
+    const controller = new AbortController();
+    controller.abort();
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        judges.ask(mind, request({ type: 'boolean' }), controller.signal),
+      ).rejects.toMatchObject({ reason: 'aborted' });
+    }
+    expect(judges.breakerOf(mind).state).toBe('closed');
   });
 });

@@ -1,13 +1,32 @@
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
+import {
+  MIND_DEFAULTS,
+  createMindFactory,
+  isMindConfigError,
+  isMindError,
+  type MindConfig,
+  type MindFactory,
+} from '@crucible/minds';
+import type { Logger } from '@crucible/telemetry';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../domain/circuit-breaker';
 import type { JudgeMessage } from '../domain/judge-verdict';
 import type { ScoreSpec } from '../domain/score-rules';
 
-/** One judge request: the messages, the verdict's schema and its score (for the offline judge). */
+/**
+ * One judge request: the messages, the verdict's schema and its score (for
+ * the offline judge), and the world judged (for the call's span).
+ */
 export interface JudgeRequest {
   readonly messages: readonly JudgeMessage[];
   readonly schema: Record<string, unknown>;
   readonly spec: ScoreSpec;
+  readonly world?: { readonly slug: string; readonly turn: number };
+}
+
+/** Which judge asks, and which of its hedged requests this is (for the call's span). */
+export interface JudgeCallLabel {
+  readonly judgeId: string;
+  readonly attempt: number;
 }
 
 export interface JudgeAnswer {
@@ -21,32 +40,45 @@ export class JudgeCallFailed extends Error {
   readonly code = 'judge_call_failed';
   constructor(
     message: string,
-    readonly reason: 'circuit_open' | 'http_error' | 'bad_reply' | 'aborted',
+    readonly reason: 'circuit_open' | 'mind_config' | 'http_error' | 'bad_reply' | 'aborted',
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
 }
 
+export interface JudgeClientOptions {
+  readonly breaker: CircuitBreakerOptions;
+  /** Where OPENAI_BASE_URL, OPENAI_API_KEY and a mind's `api_key_env` are read (the process's environment). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Longest wait for one HTTP attempt of a judge request (a judge mind's timeout_ms wins). */
+  readonly timeoutMs: number;
+  readonly logger?: Logger;
+}
+
 /**
  * Asks judges for verdicts through their minds: the offline mind answers
  * deterministically from the request's hash (no network, no tokens); an
- * openai-compatible mind is asked for a chat completion with the verdict's
- * JSON Schema as structured output. Each provider (base URL) has its own
- * circuit breaker: once it fails too often in a row its calls are refused
- * at once until a trial call gets through.
+ * openai-compatible mind is asked, through @crucible/minds (the worlds'
+ * minds: retries with backoff and Retry-After, timeouts, a concurrency cap
+ * per provider, a GenAI span per call), for a chat completion with the
+ * verdict's JSON Schema as structured output. Each provider (base URL) has
+ * its own circuit breaker: once its calls fail too often in a row (each
+ * after the mind's own retries) they are refused at once until a trial call
+ * gets through.
  */
 export class JudgeClient {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly minds: MindFactory;
 
-  constructor(
-    private readonly options: {
-      readonly breaker: CircuitBreakerOptions;
-      /** Where a mind's `api_key_env` is read (the process's environment). */
-      readonly env: Readonly<Record<string, string | undefined>>;
-      readonly timeoutMs: number;
-    },
-  ) {}
+  constructor(private readonly options: JudgeClientOptions) {
+    this.minds = createMindFactory({
+      // A judge mind that names no model asks for `default` (what its spend is priced as).
+      defaults: { ...MIND_DEFAULTS, model: 'default', timeoutMs: options.timeoutMs },
+      env: options.env,
+      ...(options.logger !== undefined && { logger: options.logger }),
+    });
+  }
 
   /** The breaker of a provider (tests and progress read its state). */
   breakerOf(mind: Readonly<Record<string, unknown>>): CircuitBreaker {
@@ -63,8 +95,20 @@ export class JudgeClient {
     mind: Readonly<Record<string, unknown>>,
     request: JudgeRequest,
     signal: AbortSignal,
+    label: JudgeCallLabel = { judgeId: 'judge', attempt: 0 },
   ): Promise<JudgeAnswer> {
     if (mind.provider !== 'openai-compatible') return offlineVerdict(request);
+    const config = judgeMindConfig(mind);
+    let online;
+    try {
+      online = this.minds(config);
+    } catch (error) {
+      // A judge that cannot be asked as configured says nothing about its provider.
+      if (!isMindConfigError(error)) throw error;
+      throw new JudgeCallFailed(`the judge mind: ${error.message}`, 'mind_config', {
+        cause: error,
+      });
+    }
     const breaker = this.breakerOf(mind);
     if (!breaker.tryAcquire()) {
       throw new JudgeCallFailed(
@@ -73,79 +117,73 @@ export class JudgeClient {
       );
     }
     try {
-      const answer = await this.chat(mind, request, signal);
+      const response = await online.complete(
+        {
+          // Empty: the mind's model (the judge's, or `default`).
+          model: '',
+          messages: request.messages,
+          params: config.params ?? {},
+          response_format: { type: 'json_schema', name: 'verdict', schema: request.schema },
+          purpose: {
+            world_slug: request.world?.slug ?? '',
+            turn: request.world?.turn ?? 0,
+            agent_id: label.judgeId,
+            phase: 'judge',
+            attempt: label.attempt,
+          },
+        },
+        signal,
+      );
       breaker.succeeded();
-      return answer;
+      return {
+        text: response.content,
+        input_tokens: response.usage.input_tokens,
+        output_tokens: response.usage.output_tokens,
+      };
     } catch (error) {
       // A request the hedge gave up on says nothing about the provider.
       if (signal.aborted) throw new JudgeCallFailed('aborted', 'aborted', { cause: error });
       breaker.failed();
-      throw error;
+      throw judgeFailure(error);
     }
   }
+}
 
-  private async chat(
-    mind: Readonly<Record<string, unknown>>,
-    request: JudgeRequest,
-    signal: AbortSignal,
-  ): Promise<JudgeAnswer> {
-    const configured =
-      typeof mind.base_url === 'string' ? mind.base_url : this.options.env.OPENAI_BASE_URL;
-    const baseUrl = (configured ?? '').replace(/\/$/, '');
-    if (baseUrl === '') throw new JudgeCallFailed('the judge mind names no base_url', 'http_error');
-    const keyVariable = typeof mind.api_key_env === 'string' ? mind.api_key_env : 'OPENAI_API_KEY';
-    const key = this.options.env[keyVariable];
-    const params = (mind.params ?? {}) as Record<string, unknown>;
-    const timeout = AbortSignal.timeout(
-      typeof mind.timeout_ms === 'number' ? mind.timeout_ms : this.options.timeoutMs,
-    );
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(key !== undefined && { authorization: `Bearer ${key}` }),
-        },
-        body: JSON.stringify({
-          model: mind.model ?? 'default',
-          messages: request.messages,
-          ...params,
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'verdict', schema: request.schema, strict: true },
-          },
-        }),
-        signal: AbortSignal.any([signal, timeout]),
-      });
-    } catch (error) {
-      throw new JudgeCallFailed(
-        `the judge provider did not answer: ${String(error)}`,
-        'http_error',
-        {
-          cause: error,
-        },
-      );
-    }
-    if (!response.ok) {
-      throw new JudgeCallFailed(`the judge provider answered ${response.status}`, 'http_error');
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      | {
-          choices?: Array<{ message?: { content?: unknown } }>;
-          usage?: { prompt_tokens?: number; completion_tokens?: number };
-        }
-      | undefined;
-    const content = body?.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') {
-      throw new JudgeCallFailed('the judge provider answered no message', 'bad_reply');
-    }
-    return {
-      text: content,
-      input_tokens: body?.usage?.prompt_tokens ?? 0,
-      output_tokens: body?.usage?.completion_tokens ?? 0,
-    };
+/** A judge's mind as a MindConfig: its fields of the right type (others are ignored, as before). */
+function judgeMindConfig(mind: Readonly<Record<string, unknown>>): MindConfig {
+  const text = (field: string): Record<string, string> =>
+    typeof mind[field] === 'string' ? { [field]: mind[field] } : {};
+  const count = (field: string): Record<string, number> =>
+    typeof mind[field] === 'number' ? { [field]: mind[field] } : {};
+  const mode = mind.structured_output;
+  return {
+    provider: 'openai-compatible',
+    ...text('base_url'),
+    ...text('model'),
+    ...text('api_key_env'),
+    ...count('timeout_ms'),
+    ...count('max_retries'),
+    ...count('max_concurrency'),
+    ...(typeof mind.params === 'object' && mind.params !== null && { params: mind.params }),
+    ...((mode === 'json_schema' || mode === 'json_object' || mode === 'none') && {
+      structured_output: mode,
+    }),
+  };
+}
+
+/** A mind's failure as the judge's: a reply the mind could not read is a bad reply. */
+function judgeFailure(error: unknown): JudgeCallFailed {
+  if (!isMindError(error)) {
+    return new JudgeCallFailed(`the judge call failed: ${String(error)}`, 'http_error', {
+      cause: error,
+    });
   }
+  const reason = error.kind === 'invalid_response' ? 'bad_reply' : 'http_error';
+  return new JudgeCallFailed(
+    `the judge provider failed (${error.kind}, ${error.tries} tries): ${error.message}`,
+    reason,
+    { cause: error },
+  );
 }
 
 function providerKey(mind: Readonly<Record<string, unknown>>): string {

@@ -66,7 +66,15 @@ export async function scoreWorld(
   for (const scorer of scorers) {
     if (scorer.kind === 'llm_judge') {
       const evidence = { candidate: context.candidate, final_state: finalState, events };
-      scores[scorer.name] = await judge(deps.judges, scorer, evidence, usage, context.spend);
+      const judged = { slug: world.world.slug, turn: world.turn };
+      scores[scorer.name] = await judge(
+        deps.judges,
+        scorer,
+        evidence,
+        judged,
+        usage,
+        context.spend,
+      );
       continue;
     }
     const outcome = applyRuleScorer(scorer, events, finalState);
@@ -108,6 +116,7 @@ async function judge(
   judges: JudgeClient,
   scorer: JudgeScorer,
   evidence: unknown,
+  world: { readonly slug: string; readonly turn: number },
   usage: { llm_calls: number; input_tokens: number; output_tokens: number },
   spend: JudgeSpend | undefined,
 ): Promise<ScoreValue> {
@@ -115,6 +124,7 @@ async function judge(
     messages: judgeMessages(scorer, evidence),
     schema: verdictSchema(scorer),
     spec: scoreSpecOf(scorer),
+    world,
   };
   const problems: string[] = [];
   // Outside the judges' try: a refusal by governance is not a judge's problem.
@@ -125,7 +135,7 @@ async function judge(
       const online = ref.mind.provider === 'openai-compatible';
       try {
         const { value: answer, sent } = await hedgedCall(
-          (_attempt, signal) => judges.ask(ref.mind, request, signal),
+          (attempt, signal) => judges.ask(ref.mind, request, signal, { judgeId: ref.id, attempt }),
           {
             delayMs: scorer.hedge_delay_ms ?? 0,
             maxExtraRequests: scorer.hedge_delay_ms === undefined ? 0 : 1,

@@ -2,7 +2,7 @@ import { conflict, invalidArgument, type Mind, type WorldMeta } from '@crucible/
 import type { RpcContext } from '@crucible/messaging';
 import { isWorldSeedError, seedWorld } from '../kernel';
 import type { WorldsDeps } from '../handlers/deps';
-import { isMindConfigError, type MindConfig } from '../minds';
+import { isMindConfigError, type MindConfig } from '@crucible/minds';
 import type { NewWorld, WorldRow } from '../store/rows';
 import type { ResolvedScenario } from './scenario-ref';
 import { encodeState } from './state-codec';

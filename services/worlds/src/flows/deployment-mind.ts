@@ -1,5 +1,5 @@
 import { CrucibleError, isCrucibleError, type Mind } from '@crucible/contracts';
-import type { MindConfig } from '../minds';
+import type { MindConfig } from '@crucible/minds';
 import type { EvaluationClient } from '../clients/evaluation-client';
 
 /**

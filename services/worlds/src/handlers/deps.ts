@@ -3,7 +3,7 @@ import type { Logger } from '@crucible/telemetry';
 import type { EvaluationClient } from '../clients/evaluation-client';
 import type { GovernanceClient } from '../clients/governance-client';
 import type { ScenariosClient } from '../clients/scenarios-client';
-import type { MindFactory } from '../minds';
+import type { MindFactory } from '@crucible/minds';
 import type { AttemptDirectiveStore } from '../store/attempt-directive-store';
 import type { LlmCallStore } from '../store/llm-call-store';
 import type { TurnStore } from '../store/turn-store';

@@ -20,7 +20,7 @@ import { liveWorld } from './world-lookup';
 export interface ReplaySettings {
   readonly leaseMs: number;
   readonly maxAgentConcurrency: number;
-  readonly mindDefaults: import('../minds').MindDefaults;
+  readonly mindDefaults: import('@crucible/minds').MindDefaults;
   /** The worker's compiled adjudication schemas. */
   readonly validators: AdjudicationValidators;
 }

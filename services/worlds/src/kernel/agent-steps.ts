@@ -11,7 +11,7 @@ import {
 import { stepFailed, type TurnContext } from './turn-context';
 import type { IntentAdjudicated, IntentFormed, PerceptionEmitted } from './turn-outcome';
 import { agentOf, type CognitionProfile, type WorldState } from './world-state';
-import type { ChatMessage } from '../minds';
+import type { ChatMessage } from '@crucible/minds';
 import type { SchemaChecker } from './adjudication-validators';
 
 const TEXT = { type: 'text' } as const;

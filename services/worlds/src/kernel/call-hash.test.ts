@@ -1,4 +1,4 @@
-import { mindRequestHash, type MindRequest } from '../minds';
+import { mindRequestHash, type MindRequest } from '@crucible/minds';
 import { callHash, sealRequest } from './call-hash';
 
 const request = (): MindRequest => ({

@@ -1,4 +1,4 @@
-import { mindRequestHash, type MindRequest } from '../minds';
+import { mindRequestHash, type MindRequest } from '@crucible/minds';
 
 // Hashes of the requests the kernel made, by request object. An adjudicate
 // request holds the whole world, so hashing it costs as much as rendering

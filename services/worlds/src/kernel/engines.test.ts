@@ -1,4 +1,10 @@
-import { MindError, OfflineMind, type Mind, type MindRequest, type MindResponse } from '../minds';
+import {
+  MindError,
+  OfflineMind,
+  type Mind,
+  type MindRequest,
+  type MindResponse,
+} from '@crucible/minds';
 import {
   PANTRY_TEXT,
   ScriptedMind,

@@ -2,7 +2,7 @@
 // by a scenario: profiles carry the system prompts, the kernel says what
 // each call is for (docs/services/worlds-kernel.md, "The messages").
 
-import type { ChatMessage } from '../minds';
+import type { ChatMessage } from '@crucible/minds';
 import {
   NO_ENTITIES,
   environmentText,

@@ -1,4 +1,4 @@
-import { OfflineMind, type Mind } from '../minds';
+import { OfflineMind, type Mind } from '@crucible/minds';
 import { runTurn } from './run-turn';
 import type { Engine } from './turn-context';
 import { worldPieces } from './world-pieces';

@@ -1,4 +1,10 @@
-import { MindError, OfflineMind, mindRequestHash, type Mind, type MindRequest } from '../minds';
+import {
+  MindError,
+  OfflineMind,
+  mindRequestHash,
+  type Mind,
+  type MindRequest,
+} from '@crucible/minds';
 import { callHash } from './call-hash';
 import { correctiveMessage } from './kernel-messages';
 import {

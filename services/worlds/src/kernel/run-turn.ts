@@ -1,4 +1,4 @@
-import type { Mind } from '../minds';
+import type { Mind } from '@crucible/minds';
 import { adjudicate, agentProfile, checkAgentEnvironment, intend, perceive } from './agent-steps';
 import { indexByEnvironment } from './render';
 import { advanceSimulationTime } from './simulation-time';

@@ -1,7 +1,7 @@
 // Shared by the kernel's unit tests: a small two-room scenario and a mind
 // whose answers a test scripts.
 import type { Scenario } from '@crucible/contracts';
-import { MindError, type Mind, type MindRequest, type MindResponse } from '../minds';
+import { MindError, type Mind, type MindRequest, type MindResponse } from '@crucible/minds';
 
 export const ADJUDICATION_SCHEMA = {
   type: 'object',
@@ -191,6 +191,8 @@ export class ScriptedMind implements Mind {
         return `${agent_id} intends to look around.`;
       case 'adjudicate':
         return adjudicationReply();
+      case 'judge':
+        throw new Error('the kernel never asks for a judge verdict');
     }
   }
 }

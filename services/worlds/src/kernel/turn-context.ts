@@ -4,7 +4,7 @@ import {
   type Mind,
   type ResponseFormat,
   type SamplingParams,
-} from '../minds';
+} from '@crucible/minds';
 import { AdjudicationValidators } from './adjudication-validators';
 import { sealRequest } from './call-hash';
 import { WorldRenderer, type EnvironmentIndex } from './render';

@@ -1,4 +1,4 @@
-import type { MindFailure } from '../minds';
+import type { MindFailure } from '@crucible/minds';
 import type { Adjudication } from './adjudication';
 import type { WorldEntity, WorldState } from './world-state';
 

@@ -1,5 +1,5 @@
-import type { Mind, MindRequest, MindResponse } from '../minds';
-import { mindRequestHash } from '../minds';
+import type { Mind, MindRequest, MindResponse } from '@crucible/minds';
+import { mindRequestHash } from '@crucible/minds';
 import type { LlmCallRow } from '../store/rows';
 import { InMemoryCallRecords } from './in-memory-call-records';
 import {
@@ -72,7 +72,8 @@ function recordOf(
     world_id,
     turn,
     agent_id: req.purpose.agent_id,
-    phase: req.purpose.phase,
+    // The kernel's requests here, never a judge's.
+    phase: req.purpose.phase as 'perceive' | 'intend' | 'adjudicate',
     profile_label: null,
   };
 }

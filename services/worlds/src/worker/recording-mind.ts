@@ -5,7 +5,7 @@ import {
   type Mind,
   type MindRequest,
   type MindResponse,
-} from '../minds';
+} from '@crucible/minds';
 import type { LlmCallRow } from '../store/rows';
 import { BatchRunner } from './batch-runner';
 
@@ -126,7 +126,7 @@ export class RecordingMind implements Mind {
       world_id: this.scope.world_id,
       turn: this.scope.turn,
       agent_id: request.purpose.agent_id,
-      phase: request.purpose.phase,
+      phase: turnPhase(request.purpose.phase),
       profile_label: this.scope.profileOf(request.purpose.agent_id) ?? null,
     });
     // Observed now so a failed insert is never an unhandled rejection; flush rethrows it.
@@ -220,4 +220,10 @@ export class ReplayMind implements Mind {
     }
     return responseOf(recorded);
   }
+}
+
+/** The phase of a world's call: minds also serve evaluation judges, which never reach a world's records. */
+function turnPhase(phase: MindRequest['purpose']['phase']): 'perceive' | 'intend' | 'adjudicate' {
+  if (phase === 'judge') throw new Error('a judge call is never recorded as a world turn call');
+  return phase;
 }

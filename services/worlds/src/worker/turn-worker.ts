@@ -5,7 +5,7 @@ import { agentOf, runTurn, type AdjudicationValidators, type WorldState } from '
 import { commitOutcome, type CommitDeps, type CommitResult } from '../flows/commit-turn';
 import { decodeState, encodeState } from '../flows/state-codec';
 import { readTurnState } from '../flows/world-states';
-import type { MindDefaults, MindFactory } from '../minds';
+import type { MindDefaults, MindFactory } from '@crucible/minds';
 import type { DirectiveGate } from '../pricing/directive-gate';
 import type { AttemptRow, StoredState, WorldRow } from '../store/rows';
 import type { AttemptSignals } from './attempt-signals';

@@ -4,7 +4,7 @@ import {
   type MindConfig,
   type MindDefaults,
   type SamplingParams,
-} from '../minds';
+} from '@crucible/minds';
 
 /** The model and sampling parameters a world's turns ask for (part of every request's hash); of a resolved config (resolvedMind). */
 export function mindRequestSettings(

@@ -1,4 +1,4 @@
-// Public entry of the minds: what the kernel, the service and tests use.
+// Public entry of @crucible/minds: what the worlds kernel and service, the evaluation judges and tests use.
 export type {
   ChatMessage,
   Mind,

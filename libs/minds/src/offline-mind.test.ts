@@ -8,7 +8,7 @@ import type { MindRequest } from './mind';
 import { isMindError } from './mind-error';
 import { OfflineMind } from './offline-mind';
 import { SchemaValidators } from './schema-validators';
-import { ADJUDICATION_SCHEMA as adjudicationSchema } from '../kernel/test-fixtures';
+import { ADJUDICATION_SCHEMA as adjudicationSchema } from './test-fixtures';
 
 const perceive: MindRequest = {
   model: 'offline-v1',

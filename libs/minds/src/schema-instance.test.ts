@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { schemaInstance, UnsupportedSchema, type InstanceStyle } from './schema-instance';
 import { SchemaValidators } from './schema-validators';
 import { seededRandom } from './seeded-random';
-import { ADJUDICATION_SCHEMA as adjudication } from '../kernel/test-fixtures';
+import { ADJUDICATION_SCHEMA as adjudication } from './test-fixtures';
 
 const validators = new SchemaValidators();
 const rich = { style: 'rich' as const, random: seededRandom('5eed0001') };

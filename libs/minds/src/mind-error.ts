@@ -3,7 +3,7 @@ import type { MindFailureKind } from './mind';
 
 // A registered symbol, so a MindError from another copy of this module (src
 // under jest, dist elsewhere) is still recognised.
-const MIND_ERROR = Symbol.for('@crucible/worlds.MindError');
+const MIND_ERROR = Symbol.for('@crucible/minds.MindError');
 
 /** What a MindError says, as plain data (for call records and logs). */
 export interface MindFailure {

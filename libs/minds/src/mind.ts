@@ -35,13 +35,18 @@ export interface MindRequest {
   readonly messages: readonly ChatMessage[];
   readonly params: SamplingParams;
   readonly response_format: ResponseFormat;
-  /** Why the kernel asks (for logs and spans only; never part of the hash or sent to the server). */
+  /**
+   * Why the call is made (for logs and spans only; never part of the hash or
+   * sent to the server): a world's turn asks for an agent's phase; an
+   * evaluation judge (phase `judge`, agent_id the judge's id) for its
+   * verdict on a world at a turn.
+   */
   readonly purpose: {
     readonly world_slug: string;
     readonly turn: number;
     readonly agent_id: string;
-    readonly phase: 'perceive' | 'intend' | 'adjudicate';
-    /** 0 for the first try of a phase, then 1, 2, ... for corrective retries. */
+    readonly phase: 'perceive' | 'intend' | 'adjudicate' | 'judge';
+    /** 0 for the first try of a phase, then 1, 2, ... for corrective retries (or hedged duplicates). */
     readonly attempt: number;
   };
 }

@@ -50,13 +50,9 @@ describe('MindError', () => {
     expect(isMindError(null)).toBe(false);
     expect(isMindError('MindError')).toBe(false);
 
-    const foreign = Object.defineProperty(
-      new Error('x'),
-      Symbol.for('@crucible/worlds.MindError'),
-      {
-        value: true,
-      },
-    );
+    const foreign = Object.defineProperty(new Error('x'), Symbol.for('@crucible/minds.MindError'), {
+      value: true,
+    });
     expect(isMindError(foreign)).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import type { OpenAiCompatibleMindOptions } from './openai-compatible-mind';
 /** The openai client's own default, used when neither the world nor OPENAI_BASE_URL names one. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
-const MIND_CONFIG_ERROR = Symbol.for('@crucible/worlds.MindConfigError');
+const MIND_CONFIG_ERROR = Symbol.for('@crucible/minds.MindConfigError');
 
 /**
  * A world's `mind` cannot be used as configured (no model, no key for a
