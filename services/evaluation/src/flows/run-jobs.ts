@@ -72,7 +72,12 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
       );
     } catch (error) {
       // Made by an earlier try of this job (its slug is the job's own).
-      if (!(isCrucibleError(error) && error.code === 'conflict' && job.tries > 1)) throw error;
+      if (!(isCrucibleError(error) && error.code === 'conflict' && job.tries > 1)) {
+        // Refused: no world by that slug exists, so the job's results name none.
+        if (isCrucibleError(error) && !isTransient(error))
+          await deps.runs.forgetWorldSlug(job.id, owner);
+        throw error;
+      }
     }
     await deps.worlds.runTurns(slug, job.turns, cause.correlationId, directiveId);
     await deps.runs.markWaiting(job.id, owner);

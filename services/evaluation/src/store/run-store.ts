@@ -112,6 +112,14 @@ export class RunStore {
     return n > 0;
   }
 
+  /** Forgets the slug of a starting job whose world was refused (no such world exists). */
+  async forgetWorldSlug(id: string, owner: string): Promise<void> {
+    await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner, status: 'starting' })
+      .update({ world_slug: null });
+  }
+
   /** starting -> waiting (the turns are queued); its turn events finish it from here. */
   async markWaiting(id: string, owner: string): Promise<void> {
     await this.db
