@@ -45,8 +45,9 @@ export async function seedRuns(
             clones as (select id from new_runs where scenario_suite_id is not null),
             jobs as (
               insert into evaluation.run_jobs
-                (run_id, candidate, scenario_hash, seed, turns, key_hash, key, world_request, status, created_at, finished_at)
-              select c.id, j.candidate, j.scenario_hash, j.seed, j.turns,
+                (run_id, candidate, candidate_kind, scenario_hash, suite_scenario_hash, seed, turns,
+                 key_hash, key, world_request, status, created_at, finished_at)
+              select c.id, j.candidate, j.candidate_kind, j.scenario_hash, j.suite_scenario_hash, j.seed, j.turns,
                      encode(sha256(convert_to(j.key_hash || ':' || c.id, 'UTF8')), 'hex'),
                      j.key, j.world_request, 'reused', j.created_at, j.created_at
                 from clones c cross join evaluation.run_jobs j where j.run_id = $1
