@@ -18,6 +18,7 @@ export {
   type ModelPrice,
   type PriceTable,
 } from './price-table';
+export { GovernanceClient } from './governance-client';
 export { runMain, type Stoppable } from './run-main';
 export {
   migrateServiceSchema,

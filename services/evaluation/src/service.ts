@@ -1,5 +1,10 @@
-import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
-import { GovernanceClient } from './clients/governance-client';
+import {
+  GovernanceClient,
+  type Infrastructure,
+  prepareService,
+  serve,
+  type Stoppable,
+} from '@crucible/runtime';
 import { JudgeClient } from './clients/judge-client';
 import { NamesClient } from './clients/names-client';
 import { ScenariosClient } from './clients/scenarios-client';

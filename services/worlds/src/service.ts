@@ -1,6 +1,11 @@
-import { prepareService, serve, type Infrastructure, type Stoppable } from '@crucible/runtime';
+import {
+  GovernanceClient,
+  type Infrastructure,
+  prepareService,
+  serve,
+  type Stoppable,
+} from '@crucible/runtime';
 import { EvaluationClient } from './clients/evaluation-client';
-import { GovernanceClient } from './clients/governance-client';
 import { ScenariosClient } from './clients/scenarios-client';
 import { DEFAULT_WORLDS_SETTINGS, type WorldsSettings } from './config';
 import { registerHandlers } from './handlers';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { callCost, type PriceTable } from '@crucible/runtime';
-import type { GovernanceClient } from '../clients/governance-client';
+import type { GovernanceClient } from '@crucible/runtime';
 
 /** The work type of a judge call in authorize_work and record_spend. */
 export const JUDGE_WORK = 'judge_call';

@@ -5,7 +5,7 @@ import type { EvaluationSettings } from '../config';
 import type { GateStore } from '../store/gate-store';
 import type { RecordStore } from '../store/record-store';
 import type { RegistryStore } from '../store/registry-store';
-import type { GovernanceClient } from '../clients/governance-client';
+import type { GovernanceClient } from '@crucible/runtime';
 import type { JudgeClient } from '../clients/judge-client';
 import type { NamesClient } from '../clients/names-client';
 import type { ScenariosClient } from '../clients/scenarios-client';

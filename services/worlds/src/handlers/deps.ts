@@ -1,7 +1,7 @@
 import type { Outbox } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 import type { EvaluationClient } from '../clients/evaluation-client';
-import type { GovernanceClient } from '../clients/governance-client';
+import type { GovernanceClient } from '@crucible/runtime';
 import type { ScenariosClient } from '../clients/scenarios-client';
 import type { MindFactory } from '@crucible/minds';
 import type { AttemptDirectiveStore } from '../store/attempt-directive-store';

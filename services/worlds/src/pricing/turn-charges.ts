@@ -1,5 +1,5 @@
 import type { RecordSpendReply } from '@crucible/contracts';
-import type { GovernanceClient } from '../clients/governance-client';
+import type { GovernanceClient } from '@crucible/runtime';
 import type { LlmCallStore } from '../store/llm-call-store';
 import { callCost, type PriceTable } from '@crucible/runtime';
 

@@ -7,9 +7,10 @@ import type {
 import type { RpcClient } from '@crucible/messaging';
 
 /**
- * The worlds service's calls to the governance service (declared in the
- * catalog: authorize_work, record_spend). Errors come back as governance
- * sent them (budget_exhausted, directive_required, ...).
+ * A service's calls to the governance service for work under directives
+ * (authorize_work, record_spend; the catalog declares which services may
+ * make them: worlds for turns, evaluation for runs and judges). Errors come
+ * back as governance sent them (budget_exhausted, directive_required, ...).
  */
 export class GovernanceClient {
   constructor(private readonly rpc: RpcClient) {}
