@@ -59,14 +59,38 @@ export class KafkaEventLog implements EventLog {
   async publish(topic: string, records: LogRecord[]): Promise<void> {
     if (records.length === 0) return;
     const producer = await this.connectedProducer();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: records.map((r) => ({
-        key: r.key,
-        value: Buffer.from(r.value),
-        headers: { ...r.headers },
-      })),
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((r) => ({
+          key: r.key,
+          value: Buffer.from(r.value),
+          headers: { ...r.headers },
+        })),
+      });
+    } catch (error) {
+      this.discardProducer(producer);
+      throw error;
+    }
+  }
+
+  /**
+   * Drops a producer whose send failed, so the next publish connects a new
+   * one. An idempotent producer keeps its producer id, sequence numbers and
+   * connections across a broker restart; a broker killed and started again
+   * may no longer accept them (its coordinator still loading, its producer
+   * state lost), and a producer that once failed that way was seen to fail
+   * every later send (test/faults/kafka-restarts). A new producer asks for
+   * a new id. The relay retries the batch with it: at least once, as before,
+   * and consumers drop a duplicate by event id.
+   */
+  private discardProducer(producer: Producer): void {
+    if (this.producer !== producer) return;
+    this.producer = undefined;
+    this.producerReady = undefined;
+    void producer.disconnect().catch((error: unknown) => {
+      this.options.logger.warn('disconnecting a failed Kafka producer failed', { error });
     });
   }
 
@@ -128,7 +152,14 @@ export class KafkaEventLog implements EventLog {
 
   private connectedProducer(): Promise<Producer> {
     this.producerReady ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        // A send gives up within about ten seconds; the relay then retries
+        // with a new producer (discardProducer) instead of one waiting out
+        // minutes of backoff against a broker that has changed under it.
+        retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+      });
       await producer.connect();
       this.producer = producer;
       return producer;
