@@ -41,6 +41,7 @@ export function writeBenchCatalog(): { dir: string; remove(): void } {
           http: { method: 'POST', path: '/v1/peer/hash' },
           readOnly: true,
           idempotent: true,
+          scope: 'read',
           summary: 'The sha256 of a text (peer bench).',
         },
       },
