@@ -5,8 +5,18 @@
 // after another, setting CRUCIBLE_MUTATE_FOLDER; a bare `npx stryker run`
 // mutates libs/hashing.
 
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The services (folder names under services/) that have a src/domain folder, sorted. */
+function servicesWithDomain() {
+  const services = join(dirname(fileURLToPath(import.meta.url)), 'services');
+  return readdirSync(services)
+    .filter((name) => existsSync(join(services, name, 'src', 'domain')))
+    .sort();
+}
 
 /** The folders under mutation: what each mutates and the tsconfig that type-checks it. */
 export const TARGETS = [
@@ -29,7 +39,9 @@ export const TARGETS = [
     ],
     tsconfig: 'libs/contracts/tsconfig.json',
   },
-  ...['components', 'names', 'scenarios', 'governance'].map((service) => ({
+  // Every service with a domain/ folder, found on disk: a new service is
+  // under mutation from its first commit.
+  ...servicesWithDomain().map((service) => ({
     folder: `services/${service}/src/domain`,
     mutate: [
       `services/${service}/src/domain/**/*.ts`,
