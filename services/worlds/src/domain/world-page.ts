@@ -113,9 +113,13 @@ const isObject = (value: unknown): value is Json =>
 /** The growable texts of an event's data (on a deep copy the slots write into). */
 function growableTexts(data: Json): Slot[] {
   const slots: Slot[] = [];
-  const transitions = (key: string) =>
-    Array.isArray(data[key]) ? (data[key] as unknown[]).filter(isObject) : [];
-  transitions('entity_transitions').forEach((transition, index) => {
+  // Each transition with its index in the stored array (the cut's pointer);
+  // anything but an object is skipped.
+  const transitions = (key: string): Array<[Json, number]> =>
+    Array.isArray(data[key])
+      ? (data[key] as unknown[]).flatMap((t, index) => (isObject(t) ? [[t, index]] : []))
+      : [];
+  transitions('entity_transitions').forEach(([transition, index]) => {
     for (const side of ['before', 'after'] as const) {
       const agent = (transition[side] as Json | undefined)?.['kind'];
       const fields = isObject(agent) && isObject(agent['agent']) ? agent['agent'] : undefined;
@@ -127,7 +131,7 @@ function growableTexts(data: Json): Slot[] {
         });
     }
   });
-  transitions('environment_transitions').forEach((transition, index) => {
+  transitions('environment_transitions').forEach(([transition, index]) => {
     for (const side of ['before', 'after'] as const)
       if (typeof transition[side] === 'string')
         slots.push({
