@@ -11,6 +11,7 @@ import { ScenariosClient } from './clients/scenarios-client';
 import { WorldsClient } from './clients/worlds-client';
 import { DEFAULT_EVALUATION_SETTINGS, type EvaluationSettings } from './config';
 import { feedbackStreamConsumer } from './consumers/feedback-stream';
+import { scenarioProfileCache } from './flows/suite-scenarios';
 import { worldTurnsConsumer } from './consumers/world-turns';
 import type { EvaluationDeps } from './handlers/deps';
 import { registerHandlers } from './handlers';
@@ -50,6 +51,7 @@ export async function startEvaluationService(
     gates: new GateStore(core.db),
     names: new NamesClient(rpc),
     scenarios: new ScenariosClient(rpc),
+    scenarioProfiles: scenarioProfileCache(),
     worlds: new WorldsClient(rpc),
     judges: new JudgeClient({
       breaker: settings.judgeBreaker,

@@ -1,4 +1,4 @@
-import { isRunFinished, progressOf, type JobCounts } from './run-progress';
+import { countsOfNewJobs, isRunFinished, progressOf, type JobCounts } from './run-progress';
 
 const none: JobCounts = {
   jobs: 0,
@@ -59,5 +59,19 @@ describe('progressOf', () => {
     expect(isRunFinished({ ...none, jobs: 2, done: 1, failed: 1 })).toBe(true);
     expect(isRunFinished({ ...none, jobs: 2, done: 1, running: 1 })).toBe(false);
     expect(isRunFinished({ ...none, jobs: 2, done: 1, queued: 1 })).toBe(false);
+  });
+
+  it('a run just stored counts its queued turns, its reused jobs and nothing done', () => {
+    expect(
+      countsOfNewJobs([
+        { status: 'reused', turns: 3 },
+        { status: 'queued', turns: 3 },
+        { status: 'queued', turns: 2 },
+      ]),
+    ).toEqual({ ...none, jobs: 3, queued: 2, reused: 1, turns_total: 5, turns_left: 5 });
+    // Every result reused: finished as it is stored.
+    const reused = countsOfNewJobs([{ status: 'reused', turns: 3 }]);
+    expect(isRunFinished(reused)).toBe(true);
+    expect(progressOf(reused)).toMatchObject({ worlds_total: 0, worlds_reused: 1, turns_total: 0 });
   });
 });

@@ -73,3 +73,29 @@ export function progressOf(counts: JobCounts): RunProgressFigures {
 export function isRunFinished(counts: JobCounts): boolean {
   return counts.queued + counts.running === 0;
 }
+
+/**
+ * The counts of a run just stored (start_run): each job queued or reused,
+ * nothing run yet, so nothing done, failed or spent.
+ */
+export function countsOfNewJobs(
+  jobs: ReadonlyArray<{ readonly status: 'queued' | 'reused'; readonly turns: number }>,
+): JobCounts {
+  const queued = jobs.filter((job) => job.status === 'queued');
+  const turns = queued.reduce((sum, job) => sum + job.turns, 0);
+  return {
+    jobs: jobs.length,
+    queued: queued.length,
+    running: 0,
+    done: 0,
+    reused: jobs.length - queued.length,
+    failed: 0,
+    cancelled: 0,
+    turns_total: turns,
+    turns_done: 0,
+    turns_left: turns,
+    llm_calls: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+  };
+}

@@ -24,8 +24,7 @@ export async function readProgress(
   status: RunStatus,
   trx?: Knex.Transaction,
 ): Promise<RunProgress> {
-  const totals = await deps.runs.totals(runId, trx);
-  const stopped = await deps.runs.firstFailureWith(runId, DIRECTIVE_STOP_REASONS, trx);
+  const { totals, stopped } = await deps.runs.progressCounts(runId, DIRECTIVE_STOP_REASONS, trx);
   return { run_id: runId, status, ...progressOf(totals), ...(stopped && { stopped }) };
 }
 
@@ -97,8 +96,7 @@ export async function settleRun(
   const run = await lockRun(deps, runId, trx);
   if (run === undefined) return;
   let status = run.status as RunStatus;
-  const totals = await deps.runs.totals(runId, trx);
-  const stopped = await deps.runs.firstFailureWith(runId, DIRECTIVE_STOP_REASONS, trx);
+  const { totals, stopped } = await deps.runs.progressCounts(runId, DIRECTIVE_STOP_REASONS, trx);
   const events: OutboxRow[] = [];
   if (status === 'running' && isRunFinished(totals)) {
     const nothing = totals.done + totals.reused === 0 && totals.failed > 0;

@@ -14,6 +14,7 @@ import type { ResultStore } from '../store/result-store';
 import type { RunStore } from '../store/run-store';
 import type { LifecycleStore } from '../store/lifecycle-store';
 import type { FeedbackStore } from '../store/feedback-store';
+import type { ContentCache } from '../domain/content-cache';
 
 /** What every handler (and flow) of the evaluation service is given. */
 export interface EvaluationDeps {
@@ -35,6 +36,8 @@ export interface EvaluationDeps {
   readonly runs: RunStore;
   /** Resolves a suite's scenarios to hashes. */
   readonly scenarios: ScenariosClient;
+  /** Scenario hash -> profile hash, as this replica learnt them (fixed by content: flows/suite-scenarios.ts). */
+  readonly scenarioProfiles: ContentCache<string>;
   /** Makes a run's worlds and runs their turns. */
   readonly worlds: WorldsClient;
   /** Asks LLM judges for verdicts (circuit breakers per provider). */

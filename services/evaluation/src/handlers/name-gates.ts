@@ -22,13 +22,14 @@ import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import { thresholdProblem } from '../domain/gate-decision';
 import { recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
-import { profileHash, readRunPlan, type RunPlan } from '../domain/run-plan';
+import { readRunPlan, type RunPlan } from '../domain/run-plan';
 import { scoreConfigOf } from '../domain/scorer-config';
 import { decideGateRun, toWireGateRun } from '../flows/gate-decisions';
+import { storeRun } from '../flows/store-run';
+import { scenarioOfHash, type ResolvedScenario } from '../flows/suite-scenarios';
 import type { ExperimentRow } from '../store/registry-store';
 import type { GateRunRow, NameGateRow } from '../store/gate-store';
 import type { EvaluationDeps } from './deps';
-import { storeRun, type ResolvedScenario } from './runs';
 
 /**
  * bind_name_gate (docs/services/evaluation.md, "Eval-gated promotion"): the
@@ -300,8 +301,7 @@ async function resolve(
   ctx: RpcContext,
 ): Promise<ResolvedScenario> {
   try {
-    const scenario = await deps.scenarios.get({ hash }, ctx.correlationId);
-    return { hash: scenario.hash, profileHash: profileHash(scenario.cognition_profile_hashes) };
+    return await scenarioOfHash(deps, hash, ctx.correlationId);
   } catch (error) {
     if (isCrucibleError(error) && error.code === 'not_found') {
       throw notFound(`no scenario with hash ${hash}`, { reason: 'scenario_not_found', path, hash });

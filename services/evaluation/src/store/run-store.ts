@@ -1,5 +1,6 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { JobCounts } from '../domain/run-progress';
+import type { RecordRow } from './record-store';
 
 export type JobStatus =
   'queued' | 'starting' | 'waiting' | 'finishing' | 'done' | 'reused' | 'failed' | 'cancelled';
@@ -43,7 +44,8 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
-export type NewJob = Pick<
+/** A job of a run being stored: queued for the worker, or reused (its result is stored). */
+export type NewRunJob = Pick<
   JobRow,
   | 'candidate'
   | 'candidate_kind'
@@ -53,28 +55,155 @@ export type NewJob = Pick<
   | 'key_hash'
   | 'key'
   | 'world_request'
-  | 'status'
-> & { run_id: number; seed: number };
+> & { seed: number; status: 'queued' | 'reused' };
+
+/** The `runs` record of a run being stored (its other columns take their defaults). */
+export interface NewRun {
+  readonly project_id: number;
+  readonly scenario_suite_id: number | null;
+  readonly config: Record<string, unknown>;
+  readonly status: string;
+}
 
 /** Sums over a run's jobs (progress). */
 export type JobTotals = JobCounts;
+
+/** A run's job counts and the failure that stopped it, if one did (progressCounts). */
+export interface JobProgressCounts<R extends string> {
+  readonly totals: JobTotals;
+  readonly stopped?: { reason: R; message: string };
+}
+
+/** What get_run_progress reads of a run (runProgress). */
+export interface RunProgressRow<R extends string> {
+  readonly status: string;
+  readonly directiveId?: string;
+  /** Absent while the run is running, unless asked for. */
+  readonly counts?: JobProgressCounts<R>;
+}
+
+/** The counts statement's row: bigint sums as text (or JSON numbers through row_to_json). */
+type CountsRow = Record<keyof JobCounts, string | number | null> & {
+  stopped: { code: string; message: string } | null;
+};
+
+/**
+ * Sums over the jobs of run `runId` (an SQL expression), and the failure
+ * of the earliest finished failed job whose code is in `stopCodes` (an
+ * SQL text[] expression).
+ */
+function countsSql(jobs: string, runId: string, stopCodes: string): string {
+  return `select count(*) as jobs,
+          count(*) filter (where status = 'queued') as queued,
+          count(*) filter (where status in ('starting', 'waiting', 'finishing')) as running,
+          count(*) filter (where status = 'done') as done,
+          count(*) filter (where status = 'reused') as reused,
+          count(*) filter (where status = 'failed') as failed,
+          count(*) filter (where status = 'cancelled') as cancelled,
+          coalesce(sum(turns) filter (where status <> 'reused'), 0) as turns_total,
+          coalesce(sum(turns_done), 0) as turns_done,
+          coalesce(sum(greatest(turns - turns_done, 0))
+            filter (where status in ('queued', 'starting', 'waiting', 'finishing')), 0) as turns_left,
+          coalesce(sum(llm_calls), 0) as llm_calls,
+          coalesce(sum(input_tokens), 0) as input_tokens,
+          coalesce(sum(output_tokens), 0) as output_tokens,
+          (select f.failure from ${jobs} f
+            where f.run_id = ${runId} and f.status = 'failed'
+              and f.failure->>'code' = any(${stopCodes}::text[])
+            order by f.finished_at asc, f.id asc
+            limit 1) as stopped
+     from ${jobs} where run_id = ${runId}`;
+}
+
+function countsOf<R extends string>(row: CountsRow | undefined): JobProgressCounts<R> {
+  const n = (field: keyof JobCounts): number => Number(row?.[field] ?? 0);
+  const totals: JobTotals = {
+    jobs: n('jobs'),
+    queued: n('queued'),
+    running: n('running'),
+    done: n('done'),
+    reused: n('reused'),
+    failed: n('failed'),
+    cancelled: n('cancelled'),
+    turns_total: n('turns_total'),
+    turns_done: n('turns_done'),
+    turns_left: n('turns_left'),
+    llm_calls: n('llm_calls'),
+    input_tokens: n('input_tokens'),
+    output_tokens: n('output_tokens'),
+  };
+  const stopped = row?.stopped;
+  return stopped === null || stopped === undefined
+    ? { totals }
+    : { totals, stopped: { reason: stopped.code as R, message: stopped.message.slice(0, 2000) } };
+}
 
 const JOBS = 'run_jobs';
 
 /** Data access of run jobs; every method takes its transaction last. */
 export class RunStore {
-  constructor(private readonly db: ServiceDb) {}
+  private readonly countsStatement: NamedStatement;
+  private readonly runProgressStatement: NamedStatement;
+  private readonly insertRunStatement: NamedStatement;
 
-  async insertJobs(jobs: readonly NewJob[], trx: Knex.Transaction): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.db.table(JOBS, trx).insert(
-      jobs.map((job) => ({
-        ...job,
-        key: JSON.stringify(job.key),
-        world_request: JSON.stringify(job.world_request),
-        finished_at: job.status === 'reused' ? this.db.knex.raw('now()') : null,
-      })),
+  constructor(private readonly db: ServiceDb) {
+    const jobs = db.quotedTable(JOBS);
+    // Data-modifying CTEs always run; the jobs are inserted in array order.
+    this.insertRunStatement = db.statement(
+      'runs_insert_with_jobs',
+      `with run as (
+         insert into ${db.quotedTable('runs')} (project_id, scenario_suite_id, config, status)
+         values ($1, $2, $3::jsonb, $4) returning *
+       ), jobs as (
+         insert into ${jobs} (run_id, candidate, candidate_kind, scenario_hash,
+                              suite_scenario_hash, seed, turns, key_hash, key,
+                              world_request, status, finished_at)
+         select run.id, j->>'candidate', j->>'candidate_kind', j->>'scenario_hash',
+                j->>'suite_scenario_hash', (j->>'seed')::bigint, (j->>'turns')::integer,
+                j->>'key_hash', j->'key', j->'world_request', j->>'status',
+                case when j->>'status' = 'reused' then now() end
+           from run, jsonb_array_elements($5::jsonb) with ordinality as e(j, n)
+          order by e.n
+       )
+       select * from run`,
     );
+    this.countsStatement = db.statement('run_jobs_progress_counts', countsSql(jobs, '$1', '$2'));
+    // The counts are read only when the run is not running (or asked for):
+    // CASE evaluates only the branch it takes, so a waiting poll reads one row.
+    this.runProgressStatement = db.statement(
+      'runs_progress',
+      `select r.status, r.config->'directive_id' as directive_id,
+              case when r.status <> 'running' or $3::boolean
+                   then (select row_to_json(c) from (${countsSql(jobs, 'r.id', '$2')}) c)
+              end as counts
+         from ${db.quotedTable('runs')} r
+        where r.id = $1`,
+    );
+  }
+
+  /**
+   * Inserts a run's `runs` record and its jobs, in the order given (their
+   * ids follow it), in one statement; a reused job is finished as it is
+   * stored. Returns the record.
+   */
+  async insertRun(
+    run: NewRun,
+    jobs: readonly NewRunJob[],
+    trx: Knex.Transaction,
+  ): Promise<RecordRow> {
+    const [row] = await this.db.run<RecordRow>(
+      this.insertRunStatement,
+      [
+        run.project_id,
+        run.scenario_suite_id,
+        JSON.stringify(run.config),
+        run.status,
+        JSON.stringify(jobs),
+      ],
+      trx,
+    );
+    if (row === undefined) throw new Error('inserting a run returned no row');
+    return row;
   }
 
   /**
@@ -256,62 +385,39 @@ export class RunStore {
       });
   }
 
-  /** The first failure of a run's jobs whose code is one of `codes` (a stopped run's reason). */
-  async firstFailureWith<R extends string>(
+  /**
+   * A run's job counts and the first failure whose code is one of
+   * `stopCodes` (a stopped run's reason), in one statement.
+   */
+  async progressCounts<R extends string>(
     runId: number,
-    codes: readonly R[],
+    stopCodes: readonly R[],
     trx?: Knex.Transaction,
-  ): Promise<{ reason: R; message: string } | undefined> {
-    const row = await this.db
-      .table(JOBS, trx)
-      .where('run_id', runId)
-      .where('status', 'failed')
-      .whereRaw(`failure->>'code' = any(?)`, [[...codes]])
-      .orderBy([
-        { column: 'finished_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ])
-      .first<{ failure: { code: R; message: string } } | undefined>('failure');
-    return row === undefined
-      ? undefined
-      : { reason: row.failure.code, message: row.failure.message.slice(0, 2000) };
+  ): Promise<JobProgressCounts<R>> {
+    const [row] = await this.db.run<CountsRow>(this.countsStatement, [runId, [...stopCodes]], trx);
+    return countsOf<R>(row);
   }
 
-  async totals(runId: number, trx?: Knex.Transaction): Promise<JobTotals> {
-    const [row] = await this.db
-      .table(JOBS, trx)
-      .where('run_id', runId)
-      .select<Record<string, string | null>[]>(
-        this.db.knex.raw(`count(*) as jobs,
-          count(*) filter (where status = 'queued') as queued,
-          count(*) filter (where status in ('starting', 'waiting', 'finishing')) as running,
-          count(*) filter (where status = 'done') as done,
-          count(*) filter (where status = 'reused') as reused,
-          count(*) filter (where status = 'failed') as failed,
-          count(*) filter (where status = 'cancelled') as cancelled,
-          coalesce(sum(turns) filter (where status <> 'reused'), 0) as turns_total,
-          coalesce(sum(turns_done), 0) as turns_done,
-          coalesce(sum(greatest(turns - turns_done, 0))
-            filter (where status in ('queued', 'starting', 'waiting', 'finishing')), 0) as turns_left,
-          coalesce(sum(llm_calls), 0) as llm_calls,
-          coalesce(sum(input_tokens), 0) as input_tokens,
-          coalesce(sum(output_tokens), 0) as output_tokens`),
-      );
-    const n = (field: string): number => Number(row?.[field] ?? 0);
+  /**
+   * A run's status, its `config.directive_id`, and its job counts (as
+   * progressCounts) unless it is still running and `evenRunning` is false,
+   * in one statement; undefined when there is no such run.
+   */
+  async runProgress<R extends string>(
+    runId: number,
+    stopCodes: readonly R[],
+    options: { evenRunning: boolean },
+  ): Promise<RunProgressRow<R> | undefined> {
+    const [row] = await this.db.run<{
+      status: string;
+      directive_id: unknown;
+      counts: CountsRow | null;
+    }>(this.runProgressStatement, [runId, [...stopCodes], options.evenRunning]);
+    if (row === undefined) return undefined;
     return {
-      jobs: n('jobs'),
-      queued: n('queued'),
-      running: n('running'),
-      done: n('done'),
-      reused: n('reused'),
-      failed: n('failed'),
-      cancelled: n('cancelled'),
-      turns_total: n('turns_total'),
-      turns_done: n('turns_done'),
-      turns_left: n('turns_left'),
-      llm_calls: n('llm_calls'),
-      input_tokens: n('input_tokens'),
-      output_tokens: n('output_tokens'),
+      status: row.status,
+      directiveId: typeof row.directive_id === 'string' ? row.directive_id : undefined,
+      ...(row.counts !== null && { counts: countsOf<R>(row.counts) }),
     };
   }
 

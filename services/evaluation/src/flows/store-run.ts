@@ -1,0 +1,181 @@
+import { invalidArgument, type ResultKey } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
+import type { OutboxRow, RpcContext } from '@crucible/messaging';
+import { mindVersions, scorerConfigHash, seededMind, type RunPlan } from '../domain/run-plan';
+import { countsOfNewJobs, progressOf } from '../domain/run-progress';
+import type { EvaluationDeps } from '../handlers/deps';
+import { resultKeyHash } from '../handlers/results';
+import type { RecordRow } from '../store/record-store';
+import type { NewRunJob } from '../store/run-store';
+import { candidateScenarios, type CandidateScenario } from './candidate-forks';
+import { recordEvent } from './record-events';
+import { progressEvent, type RunStatus } from './run-progress';
+import type { ResolvedScenario } from './suite-scenarios';
+
+/** Most combinations (candidates x scenarios x seeds) one run may have. */
+export const MAX_RUN_JOBS = 10_000;
+
+/** Result keys looked up in one statement (a run has at most MAX_RUN_JOBS). */
+const STORED_LOOKUP_BATCH = 1000;
+
+/** What storeRun stores: a run of an experiment's plan over resolved scenarios. */
+export interface RunInput {
+  readonly experiment: { readonly id: number; readonly hash: string };
+  readonly projectId: number;
+  readonly plan: RunPlan;
+  readonly scenarios: readonly ResolvedScenario[];
+  readonly directiveId?: string;
+  /** The run's jobs as planRunJobs made them already (else storeRun makes them). */
+  readonly jobs?: readonly NewRunJob[];
+  /** Written in the run's transaction after its jobs (a gate run's row); the events it adds. */
+  readonly alongside?: (
+    run: { id: number; status: RunStatus },
+    trx: Knex.Transaction,
+  ) => Promise<OutboxRow[]>;
+}
+
+export interface StoredRun {
+  readonly run: RecordRow;
+  readonly jobs: number;
+  readonly reused: number;
+  readonly toRun: number;
+}
+
+/**
+ * Whether planRunJobs only reads for this plan: no candidate changes the
+ * suite's scenarios (a profile or fork candidate's forks are stored by
+ * fork_scenario, so they wait until the run may be made).
+ */
+export function plansWithoutForks(plan: RunPlan): boolean {
+  return plan.candidates.every((candidate) => candidate.kind === 'mind');
+}
+
+/**
+ * The jobs of a run, one per candidate x scenario x seed, each `reused`
+ * when its result key has a stored result (looked up in one statement per
+ * thousand keys) and `queued` otherwise. A profile or fork candidate's
+ * jobs run on its forks of the suite's scenarios (made here, through
+ * fork_scenario; a refused fork refuses the run). Refuses a plan of more
+ * than MAX_RUN_JOBS combinations at /experiment_id.
+ */
+export async function planRunJobs(
+  deps: Pick<EvaluationDeps, 'scenarios' | 'results'>,
+  input: Pick<RunInput, 'plan' | 'scenarios'>,
+  correlationId: string,
+): Promise<NewRunJob[]> {
+  const { plan, scenarios } = input;
+  const jobCount = plan.candidates.length * scenarios.length * plan.seeds.length;
+  if (jobCount > MAX_RUN_JOBS) {
+    throw invalidArgument(
+      '/experiment_id',
+      'too_many_jobs',
+      `the plan makes ${jobCount} combinations, more than ${MAX_RUN_JOBS}`,
+      { jobs: jobCount, max: MAX_RUN_JOBS },
+    );
+  }
+  const forks = await candidateScenarios(deps, plan, scenarios, correlationId);
+  const planned = planJobs(plan, forks);
+  const stored = new Set<string>();
+  for (let i = 0; i < planned.length; i += STORED_LOOKUP_BATCH) {
+    const batch = planned.slice(i, i + STORED_LOOKUP_BATCH).map((job) => job.key_hash);
+    for (const hash of await deps.results.storedHashes(batch)) stored.add(hash);
+  }
+  return planned.map((job) => ({ ...job, status: stored.has(job.key_hash) ? 'reused' : 'queued' }));
+}
+
+/**
+ * Stores a run and its jobs (start_run and start_gate_run) in one
+ * transaction with its events (record_created, run_progressed and what
+ * `alongside` adds), and wakes the run worker when a job is queued. A run
+ * whose every result is reused is stored `completed`: nothing is left to
+ * do, so no worker, timer or event moves it on.
+ */
+export async function storeRun(
+  deps: EvaluationDeps,
+  input: RunInput,
+  ctx: RpcContext,
+): Promise<StoredRun> {
+  const { plan, scenarios, projectId } = input;
+  const jobs = input.jobs ?? (await planRunJobs(deps, input, ctx.correlationId));
+  const toRun = jobs.filter((job) => job.status === 'queued').length;
+  const status: RunStatus = toRun > 0 ? 'running' : 'completed';
+  // The progress of a run just stored is known without reading it back.
+  const figures = progressOf(countsOfNewJobs(jobs));
+  const cause = { causationId: ctx.requestId, correlationId: ctx.correlationId };
+  const run = await deps.store.transaction(async (trx) => {
+    const row = await deps.runs.insertRun(
+      {
+        project_id: projectId,
+        scenario_suite_id: plan.suiteId,
+        config: {
+          experiment_id: input.experiment.id,
+          experiment_hash: input.experiment.hash,
+          ...(input.directiveId !== undefined && { directive_id: input.directiveId }),
+          scenario_hashes: scenarios.map((s) => s.hash),
+          // What scores each world (read again by the worker that stores a job's result).
+          scorers: plan.scorers,
+        },
+        status,
+      },
+      jobs,
+      trx,
+    );
+    const runId = Number(row.id);
+    const data = { entity: 'run' as const, id: runId, project_id: projectId, version: 1 };
+    const extra =
+      input.alongside === undefined ? [] : await input.alongside({ id: runId, status }, trx);
+    await deps.store.enqueue(
+      [
+        recordEvent(deps, ctx, 'created', data),
+        progressEvent(deps, { run_id: runId, status, ...figures }, cause),
+        ...extra,
+      ],
+      trx,
+    );
+    return row;
+  });
+  if (toRun > 0) deps.wakeRunWorker();
+  return { run, jobs: jobs.length, reused: jobs.length - toRun, toRun };
+}
+
+type PlannedJob = Omit<NewRunJob, 'status'>;
+
+function planJobs(
+  plan: RunPlan,
+  scenariosOf: ReadonlyMap<string, readonly CandidateScenario[]>,
+): PlannedJob[] {
+  const scorers = scorerConfigHash(plan.scorers);
+  const jobs: PlannedJob[] = [];
+  for (const candidate of plan.candidates) {
+    const versions = mindVersions(candidate.mind);
+    for (const scenario of scenariosOf.get(candidate.name) ?? []) {
+      for (const seed of plan.seeds) {
+        const key: ResultKey = {
+          scenario_hash: scenario.hash,
+          profile_hash: scenario.profileHash,
+          ...versions,
+          scorer_config_hash: scorers,
+          turns: plan.turns,
+          engine: candidate.engine,
+          seed,
+        };
+        jobs.push({
+          candidate: candidate.name,
+          candidate_kind: candidate.kind,
+          scenario_hash: scenario.hash,
+          suite_scenario_hash: scenario.suiteHash,
+          seed,
+          turns: plan.turns,
+          key_hash: resultKeyHash(key),
+          key: { ...key },
+          world_request: {
+            scenario_ref: { hash: scenario.hash },
+            mind: seededMind(candidate.mind, seed),
+            engine: candidate.engine,
+          },
+        });
+      }
+    }
+  }
+  return jobs;
+}
