@@ -1,7 +1,7 @@
 import type { Outbox } from '@crucible/messaging';
 import type { AuditEvent, TurnOutcome } from '../kernel';
 import type { LlmCallStore } from '../store/llm-call-store';
-import type { AttemptRow, StoredState, TurnFailureRow } from '../store/rows';
+import type { AttemptRow, FinishedAttempt, StoredState, TurnFailureRow } from '../store/rows';
 import type { NewTurnEvent, TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
 import { encodeState } from './state-codec';
@@ -16,6 +16,12 @@ export interface CommitDeps {
 
 /** How an attempt ended, for the worker. */
 export type CommitResult = 'committed' | 'failed' | 'lease_lost';
+
+/** How an attempt ended and, for a committed turn, the attempt as get_turn_status answers it. */
+export interface CommitReport {
+  readonly result: CommitResult;
+  readonly finished?: FinishedAttempt;
+}
 
 /** The audit rows of a turn's events, numbered from `firstSeq`. */
 export function auditRows(
@@ -50,35 +56,35 @@ export async function commitOutcome(
     TurnOutcome | { status: 'failed'; failure: TurnFailureRow; events: readonly AuditEvent[] },
   /** encodeState(outcome.state), when the caller has it already. */
   stored?: StoredState,
-): Promise<CommitResult> {
+): Promise<CommitReport> {
   const target = startTurn + 1;
   const encoded =
     outcome.status === 'committed' ? (stored ?? encodeState(outcome.state)) : undefined;
-  return deps.store.transaction(async (trx) => {
-    const mine = await deps.turns.lockOwned(attempt.id, owner, trx);
-    if (!mine) return 'lease_lost';
-    const world = await deps.store.lockWorldById(attempt.world_id, trx);
+  return deps.store.transaction(async (trx): Promise<CommitReport> => {
+    // The attempt's lock, then the world's (undefined: the lease was lost).
+    const world = await deps.turns.lockForCommit(attempt.id, owner, attempt.world_id, trx);
+    if (!world) return { result: 'lease_lost' };
     const meta = {
-      key: world?.slug ?? String(attempt.world_id),
+      key: world.slug,
       causationId: `attempt:${attempt.id}`,
       correlationId: `attempt:${attempt.id}`,
     };
-    if (!world || world.deleted_at !== null || world.current_turn !== startTurn) {
+    if (world.deleted_at !== null || world.current_turn !== startTurn) {
       const failure: TurnFailureRow = {
-        code: world?.deleted_at == null ? 'stale_state' : 'world_deleted',
+        code: world.deleted_at === null ? 'stale_state' : 'world_deleted',
         agent_id: null,
         phase: null,
         message:
-          world?.deleted_at == null
-            ? `the world moved to turn ${world?.current_turn ?? '?'} while this attempt ran from turn ${startTurn}`
+          world.deleted_at === null
+            ? `the world moved to turn ${world.current_turn} while this attempt ran from turn ${startTurn}`
             : 'the world was deleted while the turn ran',
         complaints: [],
       };
       await deps.turns.finish(attempt.id, { status: 'failed', failure }, trx);
-      return 'failed';
+      return { result: 'failed' };
     }
     if (outcome.status === 'committed' && encoded) {
-      await deps.turns.commitTurn(
+      const finished = await deps.turns.commitTurn(
         {
           world_id: world.id,
           attempt_id: attempt.id,
@@ -109,7 +115,7 @@ export async function commitOutcome(
         ],
         trx,
       );
-      return 'committed';
+      return { result: 'committed', finished };
     }
     const failure = failureRow(outcome as Exclude<typeof outcome, { status: 'committed' }>);
     const seq = await deps.turns.nextEventSeq(world.id, target, trx);
@@ -140,7 +146,7 @@ export async function commitOutcome(
       trx,
     );
     await deps.turns.finish(attempt.id, { status: 'failed', failure }, trx);
-    return 'failed';
+    return { result: 'failed' };
   });
 }
 

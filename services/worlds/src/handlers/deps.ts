@@ -6,6 +6,7 @@ import type { ScenariosClient } from '../clients/scenarios-client';
 import type { MindFactory } from '@crucible/minds';
 import type { AttemptDirectiveStore } from '../store/attempt-directive-store';
 import type { LlmCallStore } from '../store/llm-call-store';
+import type { FinishedAttempt } from '../store/rows';
 import type { TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
 
@@ -33,8 +34,12 @@ export interface WorldsDeps {
   readonly maxReplyBytes: number;
   /** Tells this replica's turn worker that attempts were queued. */
   readonly wakeWorker: () => void;
-  /** Resolves when an attempt finishes in this replica, or after `ms` (get_turn_status' wait). */
-  readonly attemptFinished: (attemptId: number, ms: number) => Promise<void>;
+  /**
+   * Resolves when an attempt finishes in this replica, or after `ms`
+   * (get_turn_status' wait): with the attempt as committed and its turn's
+   * usage when this replica's worker committed it.
+   */
+  readonly attemptFinished: (attemptId: number, ms: number) => Promise<FinishedAttempt | undefined>;
   /** Whether this replica's worker is running the attempt (its finish wakes attemptFinished). */
   readonly attemptRunningHere: (attemptId: number) => boolean;
   readonly logger: Logger;

@@ -1,6 +1,6 @@
 import { notFound, type GetTurnStatusReply, type GetTurnStatusRequest } from '@crucible/contracts';
 import { longPollUntil } from '@crucible/messaging';
-import type { AttemptRow } from '../store/rows';
+import type { AttemptRow, UsageTotals } from '../store/rows';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
 
@@ -26,18 +26,26 @@ export async function getTurnStatus(
   const world = await liveWorld(deps, request.world_slug);
   const deadline = longPollUntil(request.wait_ms);
   let attempt = await read(deps, world.id, request.attempt_id);
+  // Committed by this replica's worker: the attempt and its usage as the commit left them.
+  let committedHere: UsageTotals | undefined;
   while (!finished(attempt) && Date.now() < deadline) {
     const poll = deps.attemptRunningHere(attempt.id) ? LOCAL_WAIT_POLL_MS : WAIT_POLL_MS;
-    await deps.attemptFinished(attempt.id, Math.min(poll, deadline - Date.now()));
+    const here = await deps.attemptFinished(attempt.id, Math.min(poll, deadline - Date.now()));
+    if (here !== undefined && here.attempt.world_id === world.id) {
+      attempt = here.attempt;
+      committedHere = here.usage;
+      break;
+    }
     attempt = await read(deps, world.id, request.attempt_id);
   }
   const turn = attempt.produced_turn ?? attempt.target_turn;
   const usage =
-    turn === null
+    committedHere ??
+    (turn === null
       ? { calls: 0, input_tokens: 0, output_tokens: 0, latency_ms: 0 }
       : await deps.calls.usage({
           segments: [{ world_id: world.id, from: turn, to: turn }],
-        });
+        }));
   return {
     world_slug: world.slug,
     attempt_id: attempt.id,

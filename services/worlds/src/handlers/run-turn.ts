@@ -23,21 +23,32 @@ export async function runTurn(
     },
     ctx.correlationId,
   );
-  const ids = await deps.store.transaction(async (trx) => {
+  const count = request.turns ?? 1;
+  const principal = ctx.principal ?? null;
+  // One statement (the world's row lock, the attempts, their directive); no
+  // live world: the transaction below answers why (or queues, if it appeared since).
+  const ids =
+    (await deps.turns.queue(request.world_slug, count, principal, request.directive_id)) ??
+    (await queueChecked(deps, request, count, principal));
+  deps.wakeWorker();
+  const attempts = ids.map((id) => ({ attempt_id: id, status: 'queued' as const }));
+  return { attempt_id: ids[0] as number, status: 'queued', attempts };
+}
+
+/** run_turn's writes step by step: a world that is not live is not_found (deleted or never made). */
+function queueChecked(
+  deps: WorldsDeps,
+  request: RunTurnRequest,
+  count: number,
+  principal: string | null,
+): Promise<number[]> {
+  return deps.store.transaction(async (trx) => {
     // Shares the row lock with delete_world: no attempt is queued for a world being deleted.
     const world = await liveWorld(deps, request.world_slug, '/world_slug', trx, { lock: true });
-    const queued = await deps.turns.enqueue(
-      world.id,
-      request.turns ?? 1,
-      trx,
-      ctx.principal ?? null,
-    );
+    const queued = await deps.turns.enqueue(world.id, count, trx, principal);
     if (request.directive_id !== undefined) {
       await deps.attemptDirectives.put(queued, request.directive_id, trx);
     }
     return queued;
   });
-  deps.wakeWorker();
-  const attempts = ids.map((id) => ({ attempt_id: id, status: 'queued' as const }));
-  return { attempt_id: ids[0] as number, status: 'queued', attempts };
 }

@@ -32,11 +32,6 @@ export interface GatedTurn {
 export class DirectiveGate {
   constructor(private readonly deps: DirectiveGateDeps) {}
 
-  /** The attempt's directive, or undefined when it runs under none. */
-  directiveOf(attemptId: number): Promise<string | undefined> {
-    return this.deps.attemptDirectives.of(attemptId);
-  }
-
   /** undefined: go on; else the failure to record for the attempt. */
   async before(directiveId: string, turn: GatedTurn): Promise<TurnFailureRow | undefined> {
     const correlationId = `attempt:${turn.attempt_id}`;

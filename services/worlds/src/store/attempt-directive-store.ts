@@ -1,6 +1,11 @@
 import type { Knex, ServiceDb } from '@crucible/database';
 
-/** The directive each turn attempt runs under (migration 0003), if any. */
+/**
+ * The directive each turn attempt runs under (migration 0003), if any. The
+ * worker reads it with its claim (TurnStore.claimNext); run_turn writes it
+ * with its attempts in one statement (TurnStore.queue), and this store when
+ * that statement found no live world.
+ */
 export class AttemptDirectiveStore {
   constructor(private readonly db: ServiceDb) {}
 
@@ -14,14 +19,5 @@ export class AttemptDirectiveStore {
     await this.db
       .table('attempt_directives', trx)
       .insert(attemptIds.map((attempt_id) => ({ attempt_id, directive_id: directiveId })));
-  }
-
-  /** The directive an attempt runs under, or undefined. */
-  async of(attemptId: number): Promise<string | undefined> {
-    const row = await this.db
-      .table('attempt_directives')
-      .where({ attempt_id: attemptId })
-      .first<{ directive_id: string } | undefined>('directive_id');
-    return row?.directive_id;
   }
 }

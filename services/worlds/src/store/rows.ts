@@ -103,3 +103,24 @@ export interface UsageTotals {
   output_tokens: number;
   latency_ms: number;
 }
+
+/**
+ * An attempt as its commit left it, with the usage of the calls of the turn
+ * it produced: what get_turn_status answers, handed to this replica's waits
+ * so they answer without reading it back.
+ */
+export interface FinishedAttempt {
+  readonly attempt: AttemptRow;
+  readonly usage: UsageTotals;
+}
+
+/** What a claim reads beside the attempt, in the same statement. */
+export interface ClaimedAttempt {
+  readonly attempt: AttemptRow;
+  /** The attempt's world as the claim saw it (its current turn set target_turn). */
+  readonly world: WorldRow;
+  /** The directive the attempt runs under (attempt_directives), if any. */
+  readonly directive_id: string | undefined;
+  /** Whether calls are recorded already for the turn it targets (a crashed attempt's). */
+  readonly has_records: boolean;
+}

@@ -1,6 +1,15 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
-import type { AttemptRow, StoredState, TurnEventRow, TurnFailureRow } from './rows';
+import type {
+  AttemptRow,
+  ClaimedAttempt,
+  FinishedAttempt,
+  StoredState,
+  TurnEventRow,
+  TurnFailureRow,
+  WorldRow,
+} from './rows';
+import { normalizeWorld, WORLD_COLUMNS } from './world-store';
 
 const ATTEMPT_COLUMNS = [
   'id',
@@ -43,9 +52,38 @@ export interface TurnEventQuery {
  */
 export class TurnStore {
   private readonly commitStatement: NamedStatement;
+  private readonly queueStatement: NamedStatement;
+  private readonly claimStatement: NamedStatement;
+  private readonly lockStatement: NamedStatement;
 
   constructor(private readonly db: ServiceDb) {
     this.commitStatement = commitTurnStatement(db);
+    this.queueStatement = queueTurnsStatement(db);
+    this.claimStatement = claimStatement(db);
+    this.lockStatement = lockForCommitStatement(db);
+  }
+
+  /**
+   * Queues `count` attempts of the live world `slug` in one statement (one
+   * round trip): takes the world's row lock (shared with delete_world, so no
+   * attempt is queued for a world being deleted), inserts the attempts in
+   * order and, with `directiveId`, their directive. Returns their ids, or
+   * undefined when no live world has that slug (nothing is written).
+   */
+  async queue(
+    slug: string,
+    count: number,
+    requestedBy: string | null,
+    directiveId: string | undefined,
+  ): Promise<number[] | undefined> {
+    const rows = await this.db.run<{ id: string | number }>(this.queueStatement, [
+      slug,
+      count,
+      requestedBy,
+      directiveId ?? null,
+    ]);
+    if (rows.length === 0) return undefined;
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   /**
@@ -65,11 +103,11 @@ export class TurnStore {
       readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
     },
     trx: Knex.Transaction,
-  ): Promise<void> {
+  ): Promise<FinishedAttempt> {
     const pieces = new Map(commit.state.pieces.map((p) => [p.hash, p.json]));
     // Sorted, so concurrent commits sharing pieces take their locks in one order.
     const hashes = [...pieces.keys()].sort();
-    await this.db.run(
+    const [row] = await this.db.run<AttemptRow & UsageColumns>(
       this.commitStatement,
       [
         hashes,
@@ -85,6 +123,17 @@ export class TurnStore {
       ],
       trx,
     );
+    if (!row) throw new Error('the commit of a turn updated no attempt');
+    const { calls, input_tokens, output_tokens, latency_ms, ...attempt } = row;
+    return {
+      attempt: normalizeAttempt(attempt),
+      usage: {
+        calls: Number(calls),
+        input_tokens: Number(input_tokens),
+        output_tokens: Number(output_tokens),
+        latency_ms: Number(latency_ms),
+      },
+    };
   }
 
   /**
@@ -114,27 +163,19 @@ export class TurnStore {
    * time per world, in the order asked. The claimed attempt's target_turn is
    * its world's current turn + 1 (what it will produce unless the world moves).
    */
-  async claimNext(owner: string, leaseMs: number): Promise<AttemptRow | undefined> {
-    const table = this.db.qualified('turn_attempts');
-    const result = await this.db.knex.raw<{ rows: AttemptRow[] }>(
-      `update ?? as a
-          set status = 'running', lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
-              started_at = coalesce(a.started_at, now()), tries = a.tries + 1,
-              target_turn = (select w.current_turn + 1 from ?? w where w.id = a.world_id)
-        where a.id = (
-          select c.id from ?? c
-           where (c.status = 'queued' or (c.status = 'running' and c.lease_until < now()))
-             and not exists (
-               select 1 from ?? e
-                where e.world_id = c.world_id and e.id < c.id and e.status in ('queued', 'running'))
-           order by c.id
-           limit 1
-           for update skip locked)
-        returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')}`,
-      [table, owner, leaseMs, this.db.qualified('worlds'), table, table],
-    );
-    const row = result.rows[0];
-    return row && normalizeAttempt(row);
+  async claimNext(owner: string, leaseMs: number): Promise<ClaimedAttempt | undefined> {
+    const [row] = await this.db.run<ClaimRow>(this.claimStatement, [owner, leaseMs]);
+    if (!row) return undefined;
+    const attempt = {} as Record<string, unknown>;
+    const world = {} as Record<string, unknown>;
+    for (const column of ATTEMPT_COLUMNS) attempt[column] = row[column];
+    for (const column of WORLD_COLUMNS) world[column] = row[`w_${column}`];
+    return {
+      attempt: normalizeAttempt(attempt as unknown as AttemptRow),
+      world: normalizeWorld(world as unknown as WorldRow),
+      directive_id: row.directive_id ?? undefined,
+      has_records: row.has_records,
+    };
   }
 
   /** An attempt created already running under `owner` (a replay's turn, run by its handler). */
@@ -187,18 +228,23 @@ export class TurnStore {
       .update({ target_turn: turn });
   }
 
-  /** Locks an attempt for its commit; undefined unless it is still running under `owner`'s lease. */
-  async lockOwned(
+  /**
+   * Locks an attempt for its commit and then its world, in one statement
+   * (one round trip; the attempt's lock is taken first, then the world's): the world's id, slug, current turn and deletion,
+   * or undefined unless the attempt is still running under `owner`'s lease.
+   */
+  async lockForCommit(
     id: number,
     owner: string,
+    worldId: number,
     trx: Knex.Transaction,
-  ): Promise<AttemptRow | undefined> {
-    const row = await this.db
-      .table('turn_attempts', trx)
-      .where({ id, lease_owner: owner, status: 'running' })
-      .forUpdate()
-      .first<AttemptRow | undefined>(ATTEMPT_COLUMNS);
-    return row && normalizeAttempt(row);
+  ): Promise<Pick<WorldRow, 'id' | 'slug' | 'current_turn' | 'deleted_at'> | undefined> {
+    const [row] = await this.db.run<Pick<WorldRow, 'id' | 'slug' | 'current_turn' | 'deleted_at'>>(
+      this.lockStatement,
+      [id, owner, worldId],
+      trx,
+    );
+    return row && { ...row, id: Number(row.id) };
   }
 
   /** Marks an attempt finished. */
@@ -341,11 +387,114 @@ function commitTurnStatement(db: ServiceDb): NamedStatement {
        select $5, $7, $6, base.seq + e.ord - 1, e.kind, e.agent_id, e.data::json
          from base, unnest($8::text[], $9::text[], $10::text[]) with ordinality as e(kind, agent_id, data, ord)
      )
-     update ${t('turn_attempts')}
+     update ${t('turn_attempts')} as a
         set status = 'committed', finished_at = now(),
-            duration_ms = greatest(0, round(extract(epoch from (now() - started_at)) * 1000))::int,
+            duration_ms = greatest(0, round(extract(epoch from (now() - a.started_at)) * 1000))::int,
             lease_until = null, produced_turn = $6, failure = null
-      where id = $7`,
+       -- The usage of the turn's calls, answered to get_turn_status: the
+       -- worker wrote every record of them before this statement.
+       from (select count(*) as calls, coalesce(sum(input_tokens), 0) as input_tokens,
+                    coalesce(sum(output_tokens), 0) as output_tokens,
+                    coalesce(sum(latency_ms), 0) as latency_ms
+               from ${t('llm_calls')} where world_id = $5 and turn = $6) as u
+      where a.id = $7
+     returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
+       u.calls, u.input_tokens, u.output_tokens, u.latency_ms`,
+  );
+}
+
+/** The usage columns the commit returns beside the attempt (bigint sums: strings). */
+interface UsageColumns {
+  calls: string | number;
+  input_tokens: string | number;
+  output_tokens: string | number;
+  latency_ms: string | number;
+}
+
+/** A claim's row: the attempt's columns, the world's prefixed `w_`, the directive and has_records. */
+type ClaimRow = Record<string, unknown> & {
+  directive_id: string | null;
+  has_records: boolean;
+};
+
+/**
+ * run_turn's statement (TurnStore.queue). The world's row lock is taken by
+ * `w` (FOR UPDATE in a CTE locks the rows it reads) and held to the end of
+ * the statement's transaction; the directives' foreign key is checked at the
+ * end of the statement, so it sees the attempts inserted beside them.
+ */
+function queueTurnsStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'queue_turns',
+    `with w as (
+       select id from ${t('worlds')} where slug = $1 and deleted_at is null for update
+     ), queued as (
+       insert into ${t('turn_attempts')} (world_id, requested_by)
+       select w.id, $3::text from w, generate_series(1, $2::int) as g(n) order by g.n
+       returning id
+     ), directives as (
+       insert into ${t('attempt_directives')} (attempt_id, directive_id)
+       select id, $4::uuid from queued where $4::uuid is not null
+     )
+     select id from queued`,
+  );
+}
+
+/**
+ * The claim (TurnStore.claimNext): the oldest unfinished attempt of its
+ * world, queued or running on an expired lease, skipping rows another worker
+ * is claiming; its target turn is the world's current turn + 1. Returns the
+ * world as it read it, the attempt's directive and whether calls are
+ * recorded for the target turn already, so the worker starts the turn
+ * without another round trip.
+ */
+function claimStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'claim_attempt',
+    `update ${t('turn_attempts')} as a
+        set status = 'running', lease_owner = $1, lease_until = now() + ($2 * interval '1 millisecond'),
+            started_at = coalesce(a.started_at, now()), tries = a.tries + 1,
+            target_turn = w.current_turn + 1
+       from ${t('worlds')} as w
+      where w.id = a.world_id
+        and a.id = (
+          select c.id from ${t('turn_attempts')} c
+           where (c.status = 'queued' or (c.status = 'running' and c.lease_until < now()))
+             and not exists (
+               select 1 from ${t('turn_attempts')} e
+                where e.world_id = c.world_id and e.id < c.id and e.status in ('queued', 'running'))
+           order by c.id
+           limit 1
+           for update skip locked)
+      returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
+        ${WORLD_COLUMNS.map((c) => `w.${c} as w_${c}`).join(', ')},
+        (select d.directive_id from ${t('attempt_directives')} d where d.attempt_id = a.id) as directive_id,
+        exists (select 1 from ${t('llm_calls')} l
+                 where l.world_id = a.world_id and l.turn = w.current_turn + 1) as has_records`,
+  );
+}
+
+/**
+ * The commit's lock (TurnStore.lockForCommit). `exists (select 1 from a)`
+ * is evaluated before the world's row is locked, so the attempt's lock comes
+ * first; no row when the attempt is not this owner's (a world row is never
+ * removed, so that is the only way to get none).
+ */
+function lockForCommitStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'lock_for_commit',
+    `with a as (
+       select id from ${t('turn_attempts')}
+        where id = $1 and lease_owner = $2 and status = 'running'
+          for update
+     )
+     select w.id, w.slug, w.current_turn, w.deleted_at
+       from ${t('worlds')} w
+      where w.id = $3 and exists (select 1 from a)
+        for update of w`,
   );
 }
 

@@ -3,7 +3,7 @@ import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { ChainLink, TurnSegment } from '../domain/world-chain';
 import type { NewWorld, StatePiece, StoredState, WorldRow } from './rows';
 
-const WORLD_COLUMNS = [
+export const WORLD_COLUMNS = [
   'id',
   'slug',
   'name',
@@ -82,16 +82,6 @@ export class WorldStore {
     const row = await this.db
       .table('worlds', trx)
       .where({ id })
-      .first<WorldRow | undefined>(WORLD_COLUMNS);
-    return row && normalizeWorld(row);
-  }
-
-  /** A world by id, live or deleted, with its row lock (a turn's commit). */
-  async lockWorldById(id: number, trx: Knex.Transaction): Promise<WorldRow | undefined> {
-    const row = await this.db
-      .table('worlds', trx)
-      .where({ id })
-      .forUpdate()
       .first<WorldRow | undefined>(WORLD_COLUMNS);
     return row && normalizeWorld(row);
   }
@@ -250,7 +240,8 @@ function uniquePieces(pieces: readonly StatePiece[]): StatePiece[] {
 }
 
 /** pg returns BIGINT as text: ids fit a JS number (BIGSERIAL from 1). */
-function normalizeWorld(row: WorldRow): WorldRow {
+/** A worlds row with its bigint ids as numbers. */
+export function normalizeWorld(row: WorldRow): WorldRow {
   return {
     ...row,
     id: Number(row.id),

@@ -1,3 +1,4 @@
+import type { AttemptRow } from '../store/rows';
 import { AttemptSignals } from './attempt-signals';
 
 describe('AttemptSignals', () => {
@@ -27,6 +28,21 @@ describe('AttemptSignals', () => {
     const started = Date.now();
     await signals.wait(9, 10_000);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('hands the waits the attempt its commit left, early or late', async () => {
+    const signals = new AttemptSignals();
+    const finished = {
+      attempt: { id: 7, world_id: 2, status: 'committed', produced_turn: 3 } as AttemptRow,
+      usage: { calls: 3, input_tokens: 30, output_tokens: 9, latency_ms: 12 },
+    };
+    const early = signals.wait(7, 10_000);
+    signals.finished(7, finished);
+    await expect(early).resolves.toBe(finished);
+    await expect(signals.wait(7, 10_000)).resolves.toBe(finished);
+    // A finish without it (a failure) leaves the waits to read the attempt.
+    signals.finished(8);
+    await expect(signals.wait(8, 10_000)).resolves.toBeUndefined();
   });
 
   it('says which attempts the worker of this replica is running', () => {

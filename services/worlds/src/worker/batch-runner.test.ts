@@ -59,4 +59,27 @@ describe('BatchRunner', () => {
     await runner.drained();
     expect(done).toEqual([1, 2]);
   });
+
+  it('holds items until enough are queued (then all of them go), or until released', async () => {
+    const batches: number[][] = [];
+    const runner = new BatchRunner<number, number>(
+      (items) => {
+        batches.push([...items]);
+        return Promise.resolve(items);
+      },
+      { holdUntil: 3 },
+    );
+    const first = [1, 2].map((i) => runner.add(i));
+    await runner.drained();
+    expect(batches).toEqual([]);
+    first.push(runner.add(3));
+    expect(await Promise.all(first)).toEqual([1, 2, 3]);
+    const held = [4, 5].map((i) => runner.add(i));
+    await runner.drained();
+    expect(batches).toEqual([[1, 2, 3]]);
+    runner.release();
+    expect(await Promise.all(held)).toEqual([4, 5]);
+    expect(await runner.add(6)).toBe(6);
+    expect(batches).toEqual([[1, 2, 3], [4, 5], [6]]);
+  });
 });

@@ -7,14 +7,30 @@
  * round trips stays near one per round-trip time, however many callers.
  * `run` receives the batch's items in the order added and answers each by
  * its index; a batch that throws rejects every item of it.
+ *
+ * With `holdUntil`, items wait until that many are queued, or until
+ * `release` is called (then everything queued goes, and items added after
+ * go at once): for work nobody waits on item by item.
  */
 export class BatchRunner<I, O> {
   private queued: Array<{ item: I; resolve: (out: O) => void; reject: (error: unknown) => void }> =
     [];
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
+  private holdUntil: number;
 
-  constructor(private readonly run: (items: readonly I[]) => Promise<readonly O[]>) {}
+  constructor(
+    private readonly run: (items: readonly I[]) => Promise<readonly O[]>,
+    options: { readonly holdUntil?: number } = {},
+  ) {
+    this.holdUntil = options.holdUntil ?? 1;
+  }
+
+  /** Stops holding items: what is queued goes now, and items added later at once. */
+  release(): void {
+    this.holdUntil = 1;
+    this.schedule();
+  }
 
   /** Runs `item` in the next batch; resolves with its answer. */
   add(item: I): Promise<O> {
@@ -24,9 +40,13 @@ export class BatchRunner<I, O> {
     });
   }
 
-  /** Resolves once every item added so far has been run (whatever its result). */
+  /** Resolves once every item added so far and not held has been run (whatever its result). */
   async drained(): Promise<void> {
-    while (this.inFlight !== undefined || this.queued.length > 0 || this.scheduled) {
+    while (
+      this.inFlight !== undefined ||
+      this.queued.length >= Math.max(1, this.holdUntil) ||
+      this.scheduled
+    ) {
       if (this.inFlight !== undefined) await this.inFlight;
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -46,7 +66,7 @@ export class BatchRunner<I, O> {
   }
 
   private next(): void {
-    if (this.inFlight !== undefined || this.queued.length === 0) return;
+    if (this.inFlight !== undefined || this.queued.length < Math.max(1, this.holdUntil)) return;
     const batch = this.queued;
     this.queued = [];
     this.inFlight = this.run(batch.map((b) => b.item)).then(

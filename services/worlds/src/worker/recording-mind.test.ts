@@ -178,6 +178,28 @@ describe('RecordingMind', () => {
       expect(records.rows.size).toBe(3);
     });
 
+    it('writes the records of a small turn in one statement, at flush', async () => {
+      const records = new InMemoryCallRecords();
+      const mind = new RecordingMind(new CountingMind(true), records, scope);
+      for (const a of ['a', 'b', 'c']) await mind.complete(request(a));
+      await new Promise((r) => setImmediate(r));
+      expect(records.trips.recordMany).toBe(0);
+      await mind.flush();
+      expect(records.trips.recordMany).toBe(1);
+      expect(records.rows.size).toBe(3);
+    });
+
+    it("writes a large turn's records while it goes on, 64 or more at a time", async () => {
+      const records = new InMemoryCallRecords();
+      const mind = new RecordingMind(new CountingMind(true), records, scope);
+      for (let i = 0; i < 100; i++) await mind.complete(request(`a${i}`));
+      await new Promise((r) => setImmediate(r));
+      expect(records.rows.size).toBe(64);
+      await mind.flush();
+      expect(records.rows.size).toBe(100);
+      expect(records.trips.recordMany).toBe(2);
+    });
+
     it('accepts records made before with the same answer', async () => {
       const records = new InMemoryCallRecords();
       const req = request('ann');

@@ -9,6 +9,9 @@ import {
 import type { LlmCallRow } from '../store/rows';
 import { BatchRunner } from './batch-runner';
 
+/** How many records of a deterministic mind wait before they are written (see RecordingMind). */
+const HELD_RECORDS = 64;
+
 /** Where the calls of one turn attempt are recorded. */
 export interface CallScope {
   readonly world_id: number;
@@ -55,7 +58,8 @@ export class RecordedCallDiffers extends Error {
  * only records still being written.
  *
  * A deterministic mind (the offline one, cheaper than a lookup) is called
- * without a lookup. Its answer is a function of the request, so a record of
+ * without a lookup, and its records wait until HELD_RECORDS are queued (the
+ * rest at `flush`). Its answer is a function of the request, so a record of
  * the same request is the same answer, unless another mind recorded it
  * first: `flush` compares the records that were there already with what the
  * turn used, and rejects with RecordedCallDiffers when one differs (the
@@ -84,10 +88,17 @@ export class RecordingMind implements Mind {
       const found = await calls.findMany(hashes);
       return hashes.map((h) => found.get(h));
     });
-    this.writes = new BatchRunner(async (records) => {
-      const inserted = await calls.recordMany(records);
-      return records.map((r) => inserted.has(r.hash));
-    });
+    // A deterministic mind's records are held until HELD_RECORDS wait or
+    // the turn flushes: nobody waits on one, and a record lost in a crash
+    // costs nothing (the same request gets the same free answer again), so
+    // a small turn writes them in one statement, not one per round trip.
+    this.writes = new BatchRunner(
+      async (records) => {
+        const inserted = await calls.recordMany(records);
+        return records.map((r) => inserted.has(r.hash));
+      },
+      { holdUntil: this.lookupFirst ? 1 : HELD_RECORDS },
+    );
   }
 
   /**
@@ -141,6 +152,7 @@ export class RecordingMind implements Mind {
    * request the turn answered was recorded before with another answer.
    */
   async flush(): Promise<void> {
+    this.writes.release();
     const inserted = await Promise.all(this.pending.map((p) => p.inserted));
     if (this.lookupFirst) return;
     const existing = [

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@crucible/telemetry';
 import { agentOf, runTurn, type AdjudicationValidators, type WorldState } from '../kernel';
-import { commitOutcome, type CommitDeps, type CommitResult } from '../flows/commit-turn';
+import { commitOutcome, type CommitDeps, type CommitReport } from '../flows/commit-turn';
 import { decodeState, encodeState } from '../flows/state-codec';
 import { readTurnState } from '../flows/world-states';
 import type { MindDefaults, MindFactory } from '@crucible/minds';
 import type { DirectiveGate } from '../pricing/directive-gate';
-import type { AttemptRow, StoredState, WorldRow } from '../store/rows';
+import type { AttemptRow, ClaimedAttempt, LlmCallRow, StoredState, WorldRow } from '../store/rows';
 import type { AttemptSignals } from './attempt-signals';
 import { RecordedCallDiffers, RecordingMind } from './recording-mind';
 import { mindRequestSettings } from './world-mind';
@@ -86,17 +86,18 @@ export class TurnWorker {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      let attempt: AttemptRow | undefined;
+      let claimed: ClaimedAttempt | undefined;
       try {
-        attempt = await this.deps.turns.claimNext(this.owner, this.options.leaseMs);
+        claimed = await this.deps.turns.claimNext(this.owner, this.options.leaseMs);
       } catch (error) {
         this.deps.logger.warn('claiming a turn attempt failed', { error: String(error) });
       }
-      if (attempt) {
-        await this.run(attempt).catch((error: unknown) =>
+      if (claimed) {
+        const attemptId = claimed.attempt.id;
+        await this.run(claimed).catch((error: unknown) =>
           this.deps.logger.error('turn attempt failed to run', {
             error: String(error),
-            attempt_id: attempt?.id,
+            attempt_id: attemptId,
           }),
         );
         continue;
@@ -121,21 +122,21 @@ export class TurnWorker {
     });
   }
 
-  private async run(attempt: AttemptRow): Promise<void> {
+  private async run(claimed: ClaimedAttempt): Promise<void> {
     const { deps, options } = this;
-    // The records a crashed attempt left for the turn, read beside the world.
+    // The claim read the world and the directive beside the attempt.
+    const { attempt, world, directive_id: directiveId } = claimed;
     const claimedTarget = attempt.target_turn;
-    const records =
-      claimedTarget === null
-        ? Promise.resolve(undefined)
+    // The records a crashed attempt left for the turn, read (only if there are any) beside the state.
+    const records: Promise<LlmCallRow[]> =
+      claimedTarget === null || !claimed.has_records
+        ? Promise.resolve([])
         : deps.calls.forTurn([attempt.world_id], claimedTarget);
     records.catch(() => undefined);
-    const world = await deps.store.worldById(attempt.world_id);
-    if (!world || world.deleted_at !== null) return; // delete_world failed it already
+    if (world.deleted_at !== null) return; // delete_world failed it already
     const state = await this.stateOf(world);
     const target = state.turn + 1;
     if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
-    const directiveId = await deps.gate.directiveOf(attempt.id);
     const gated = {
       attempt_id: attempt.id,
       world_id: world.id,
@@ -146,12 +147,12 @@ export class TurnWorker {
       // Refused (budget spent, directive not approved): failed before any LLM call, world unchanged.
       const refused = await deps.gate.before(directiveId, gated);
       if (refused !== undefined) {
-        const result = await commitOutcome(deps, attempt, this.owner, state.turn, {
+        const report = await commitOutcome(deps, attempt, this.owner, state.turn, {
           status: 'failed',
           failure: refused,
           events: [],
         });
-        this.finished(attempt, result);
+        this.finished(attempt, report);
         return;
       }
     }
@@ -224,16 +225,16 @@ export class TurnWorker {
           ? outcome
           : { status: 'failed' as const, failure: unrecorded, events: outcome.events };
       const encoded = final.status === 'committed' ? encodeState(final.state) : undefined;
-      const result = await commitOutcome(deps, attempt, this.owner, state.turn, final, encoded);
-      this.finished(attempt, result);
-      if (result === 'committed' && encoded) this.remember(world, target, encoded);
+      const report = await commitOutcome(deps, attempt, this.owner, state.turn, final, encoded);
+      this.finished(attempt, report);
+      if (report.result === 'committed' && encoded) this.remember(world, target, encoded);
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);
         return;
       }
       if (leaseLost) return;
-      const result = await commitOutcome(deps, attempt, this.owner, state.turn, {
+      const report = await commitOutcome(deps, attempt, this.owner, state.turn, {
         status: 'failed',
         failure: {
           code: 'internal',
@@ -244,7 +245,7 @@ export class TurnWorker {
         },
         events: [],
       });
-      this.finished(attempt, result);
+      this.finished(attempt, report);
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
@@ -276,8 +277,8 @@ export class TurnWorker {
   }
 
   /** Wakes this replica's get_turn_status waits of an attempt this worker finished. */
-  private finished(attempt: AttemptRow, result: CommitResult): void {
-    if (result !== 'lease_lost') this.deps.signals.finished(attempt.id);
+  private finished(attempt: AttemptRow, report: CommitReport): void {
+    if (report.result !== 'lease_lost') this.deps.signals.finished(attempt.id, report.finished);
   }
 
   /** Hands an attempt back to the queue (this replica is stopping). */
