@@ -36,12 +36,10 @@ async function runEvents(
 ): Promise<
   Array<{ from_status: string | null; to_status: string; actor: string; reason: string }>
 > {
-  const rows = (await table('outbox')
+  const rows = await table('outbox')
     .where({ key: directive })
     .orderBy('id')
-    .select('envelope')) as Array<{
-    envelope: { type: string; data: Record<string, unknown> };
-  }>;
+    .select<Array<{ envelope: { type: string; data: Record<string, unknown> } }>>('envelope');
   return rows
     .map((row) => row.envelope)
     .filter((e) => e.type === 'governance.execution_run_transitioned' && e.data['run_id'] === run)

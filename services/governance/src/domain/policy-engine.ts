@@ -218,11 +218,6 @@ export function outcomeOf(results: readonly PolicyResult[]): Verdict {
   return 'allow';
 }
 
-/** Whether any rule blocks. */
-export function hasBlockingVerdict(results: readonly PolicyResult[]): boolean {
-  return results.some((r) => r.verdict === 'block');
-}
-
 /** The reasons of the blocking rules, in rule order. */
 export function blockReasons(results: readonly PolicyResult[]): string[] {
   return results.filter((r) => r.verdict === 'block').map((r) => r.reason);
