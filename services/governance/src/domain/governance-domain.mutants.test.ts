@@ -10,6 +10,8 @@ import {
   directiveRequired,
   timeboxExpired,
 } from './governance-errors';
+import { invalidTransition } from './governance-errors';
+import { DIRECTIVE_LIFECYCLE, EXECUTION_RUN_LIFECYCLE } from './lifecycles';
 import { manualTransitionOperation } from './manual-transitions';
 import { amountUnits, compareAmounts } from './money';
 import { datumText, normalize, OFFLINE_DIMENSIONS, offlineEmbedding } from './offline-embedder';
@@ -183,6 +185,45 @@ describe('policy engine, every reason', () => {
     expect(evaluatePolicy(human, input({ type: 'deploy', scope: 'staging' }))).toEqual(
       oracle(human, input({ type: 'deploy', scope: 'staging' })),
     );
+  });
+
+  it('remembers a result per policy, frozen, up to 256 values beyond those prepared', () => {
+    const a: PolicyConfig = { ...DEFAULT_POLICY };
+    const b: PolicyConfig = { ...DEFAULT_POLICY };
+    const refused = () => evaluatePolicy(a, input({ type: 'deploy' }))[1];
+    const first = refused();
+    evaluatePolicy(b, input({ type: 'deploy' }));
+    // Under another policy in between, then under the first again: the same object.
+    expect(refused()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const fresh: PolicyConfig = { ...DEFAULT_POLICY };
+    const typeResult = (type: string) => evaluatePolicy(fresh, input({ type }))[1];
+    for (let i = 0; i < 255; i++) typeResult(`fill${i}`);
+    const last = typeResult('the256th');
+    expect(Object.isFrozen(last)).toBe(true);
+    expect(typeResult('the256th')).toBe(last);
+    const past = typeResult('the257th');
+    expect(past).toEqual({
+      rule: 'type_allowlist',
+      verdict: 'block',
+      reason: 'type the257th is not in the allowlist',
+    });
+    expect(Object.isFrozen(past)).toBe(false);
+    expect(typeResult('the257th')).not.toBe(past);
+    // The allowlisted values are prepared, whatever was remembered.
+    expect(Object.isFrozen(typeResult('test'))).toBe(true);
+  });
+
+  it('starts from the seed policy', () => {
+    expect(DEFAULT_POLICY).toEqual({
+      version: 'v1',
+      budget_ceiling: { amount: '100.00', currency: 'USD' },
+      token_ceiling: null,
+      type_allowlist: ['noop', 'echo', 'validate', 'test'],
+      scope_allowlist: ['test', 'development', 'staging'],
+      human_required_scopes: [],
+      human_required_types: [],
+    });
   });
 
   it('outcome: block over review over allow', () => {
@@ -389,6 +430,17 @@ describe('governance errors, work and spend', () => {
   });
 });
 
+describe('lifecycles', () => {
+  it('start where the seed says, and list every next status in a refusal', () => {
+    expect(DIRECTIVE_LIFECYCLE.initial).toEqual(['draft', 'proposed']);
+    expect(EXECUTION_RUN_LIFECYCLE.initial).toEqual(['pending']);
+    expect(
+      invalidTransition('directive', 'proposed', 'draft', ['approved', 'blocked'], '/status')
+        .message,
+    ).toBe('directive proposed → draft is not allowed; proposed may go to approved, blocked');
+  });
+});
+
 describe('edges owned by operations', () => {
   it.each([
     ['draft', 'proposed', 'propose_directive'],
@@ -409,7 +461,8 @@ describe('timeboxes', () => {
     expect(timeboxMs('P2D')).toBe(2 * 86_400_000);
     expect(timeboxMs('PT5M')).toBe(300_000);
     expect(timeboxMs('PT7S')).toBe(7000);
-    for (const bad of ['P', 'PT', 'P1DT', 'PT1H30', '1H', 'P1W', 'PT1.5S']) {
+    expect(timeboxMs('P10DT12H30M45S')).toBe((((10 * 24 + 12) * 60 + 30) * 60 + 45) * 1000);
+    for (const bad of ['P', 'PT', 'P1DT', 'PT1H30', '1H', 'P1W', 'PT1.5S', 'XP1D', 'xPT2H']) {
       expect(() => timeboxMs(bad)).toThrow(
         expect.objectContaining({
           code: 'invalid_argument',

@@ -47,8 +47,8 @@ interface CompiledPolicy {
   readonly ceilingCurrency: string;
   /** The budget rule's result of an amount in the ceiling's currency. */
   readonly amountChecked: Remembered<string>;
-  /** Of an amount in another currency (NO_CURRENCY: none given). */
-  readonly currencyBlocked: Remembered<string>;
+  /** Of an amount in another currency (undefined: none given). */
+  readonly currencyBlocked: Remembered<string | undefined>;
   /** Of a token count (the amount within the ceiling or absent). */
   readonly tokensChecked: Remembered<number>;
   /** The allowlist rules' results: every allowlisted value's prepared, others remembered. */
@@ -118,7 +118,7 @@ function compiledPolicy(policy: PolicyConfig): CompiledPolicy {
         result(
           'budget_ceiling',
           'block',
-          `budget is in ${currency === NO_CURRENCY ? 'no currency' : currency}, the ceiling in ${ceiling.currency}`,
+          `budget is in ${currency ?? 'no currency'}, the ceiling in ${ceiling.currency}`,
         ),
       ),
       tokensChecked: new Remembered((tokens) =>
@@ -182,9 +182,6 @@ const NO_BUDGET = shared('budget_ceiling', 'allow', 'no budget requested');
 const WITHIN_CEILING = shared('budget_ceiling', 'allow', 'budget within the ceiling');
 const NO_HUMAN = shared('human_review', 'allow', 'no human approval required');
 
-/** The key of a budget amount given without a currency (no currency code is empty). */
-const NO_CURRENCY = '';
-
 function budgetRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResult {
   const { budget } = input;
   if (budget === null) return NO_BUDGET;
@@ -192,7 +189,7 @@ function budgetRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResul
     const checked =
       budget.currency === compiled.ceilingCurrency
         ? compiled.amountChecked.get(budget.amount)
-        : compiled.currencyBlocked.get(budget.currency ?? NO_CURRENCY);
+        : compiled.currencyBlocked.get(budget.currency);
     if (checked !== WITHIN_CEILING) return checked;
   }
   return budget.tokens === undefined ? WITHIN_CEILING : compiled.tokensChecked.get(budget.tokens);
