@@ -35,6 +35,7 @@ const DIRECTIVE_EDGES = new Set([
 ]);
 const RUN_EDGES = new Set([
   'pending>running',
+  'pending>canceled',
   'running>completed',
   'running>failed',
   'running>canceled',

@@ -27,12 +27,16 @@ export const DIRECTIVE_LIFECYCLE: Lifecycle<DirectiveStatus> = {
   },
 };
 
-/** pending → running → completed | failed | canceled. */
+/**
+ * pending → running → completed | failed | canceled, and pending → canceled
+ * (beyond the seed: a run that will never start, such as one whose
+ * directive's timebox ran out, ends without a started_at it never had).
+ */
 export const EXECUTION_RUN_LIFECYCLE: Lifecycle<ExecutionRunStatus> = {
   kind: 'execution_run',
   initial: ['pending'],
   edges: {
-    pending: ['running'],
+    pending: ['running', 'canceled'],
     running: ['completed', 'failed', 'canceled'],
     completed: [],
     failed: [],

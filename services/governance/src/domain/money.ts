@@ -6,9 +6,13 @@ const SCALE = 6;
  * compare exactly (never as floats). The schema has checked the grammar.
  */
 export function amountUnits(amount: string): bigint {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 10n ** BigInt(SCALE) + BigInt(fraction.padEnd(SCALE, '0'));
+  // split always gives the whole part; the fraction may be absent.
+  const [whole, fraction = ''] = amount.split('.') as [string, string?];
+  return BigInt(whole) * UNIT + BigInt(fraction.padEnd(SCALE, '0'));
 }
+
+/** One, in millionths. */
+const UNIT = 1_000_000n;
 
 /**
  * Compares two amounts exactly, as amountUnits would, without building

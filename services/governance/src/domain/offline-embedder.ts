@@ -13,7 +13,8 @@ export const OFFLINE_DIMENSIONS = 256;
 export function offlineEmbedding(text: string): number[] {
   const vector = new Array<number>(OFFLINE_DIMENSIONS).fill(0);
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const features = [...words, ...words.slice(1).map((w, i) => `${words[i] ?? ''} ${w}`)];
+  // words[i] precedes w (slice(1) shifted the indices by one).
+  const features = [...words, ...words.slice(1).map((w, i) => `${words[i] as string} ${w}`)];
   for (const feature of features) {
     const digest = createHash('sha256').update(feature, 'utf8').digest();
     const index = digest.readUInt16BE(0) % OFFLINE_DIMENSIONS;

@@ -2,13 +2,7 @@ import type { DecisionInput, PolicyConfig } from '@crucible/contracts';
 import { approvalResult, proposalOutcome } from './approval';
 import { changedRules, decide, policyHash } from './decision-record';
 import { amountUnits, compareAmounts } from './money';
-import {
-  blockReasons,
-  DEFAULT_POLICY,
-  evaluatePolicy,
-  hasBlockingVerdict,
-  outcomeOf,
-} from './policy-engine';
+import { blockReasons, DEFAULT_POLICY, evaluatePolicy, outcomeOf } from './policy-engine';
 import { timeboxMs } from './timebox';
 
 const input = (over: Partial<DecisionInput> = {}): DecisionInput => ({
@@ -30,7 +24,7 @@ describe('policy engine', () => {
       { rule: 'human_review', verdict: 'allow', reason: 'no human approval required' },
     ]);
     expect(outcomeOf(results)).toBe('allow');
-    expect(hasBlockingVerdict(results)).toBe(false);
+    expect(blockReasons(results)).toEqual([]);
   });
 
   it.each([

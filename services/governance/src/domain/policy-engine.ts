@@ -22,42 +22,131 @@ export const DEFAULT_POLICY: PolicyConfig = {
  * rule, always in this order (budget_ceiling, type_allowlist,
  * scope_allowlist, human_review). Pure and deterministic: the same policy
  * and input always give the same results, which is what makes decisions
- * replayable. Allowing results are shared between calls, frozen (see
- * compiledPolicy).
+ * replayable. Results are shared between calls, frozen (see compiledPolicy).
  */
 export function evaluatePolicy(policy: PolicyConfig, input: DecisionInput): PolicyResult[] {
   const compiled = compiledPolicy(policy);
   return [
-    budgetRule(policy, input),
-    compiled.typeAllowed.get(input.type) ?? notAllowed('type_allowlist', 'type', input.type),
-    compiled.scopeAllowed.get(input.scope) ?? notAllowed('scope_allowlist', 'scope', input.scope),
-    humanReviewRule(policy, input),
+    budgetRule(compiled, input),
+    compiled.typeChecked.get(input.type),
+    compiled.scopeChecked.get(input.scope),
+    humanReviewRule(compiled, input),
   ];
 }
 
 /**
- * What a policy's evaluation can prepare once: the allowing result of every
- * allowlisted value, whose reason depends on nothing else. Measured, building
- * those reasons and objects per call was most of the engine's cost over the
- * bare checks (test/bench/governance.bench.ts). Keyed by the policy object:
+ * What a policy's evaluation can prepare once or remember: the results whose
+ * reasons depend on one input value alone (an allowlisted or refused type or
+ * scope, the scope or type that asks for a human, a budget's amount in the
+ * ceiling's currency, its currency otherwise, its tokens). Measured, building those
+ * reasons and objects per call was most of the engine's cost over the bare
+ * checks (test/bench/governance.bench.ts). Keyed by the policy object:
  * policies are never mutated once read (a new policy is a new object).
  */
 interface CompiledPolicy {
-  readonly typeAllowed: ReadonlyMap<string, PolicyResult>;
-  readonly scopeAllowed: ReadonlyMap<string, PolicyResult>;
+  readonly ceilingCurrency: string;
+  /** The budget rule's result of an amount in the ceiling's currency. */
+  readonly amountChecked: Remembered<string>;
+  /** Of an amount in another currency (undefined: none given). */
+  readonly currencyBlocked: Remembered<string | undefined>;
+  /** Of a token count (the amount within the ceiling or absent). */
+  readonly tokensChecked: Remembered<number>;
+  /** The allowlist rules' results: every allowlisted value's prepared, others remembered. */
+  readonly typeChecked: Remembered<string>;
+  readonly scopeChecked: Remembered<string>;
+  readonly humanScopes: ReadonlySet<string>;
+  readonly humanTypes: ReadonlySet<string>;
+  /** The review result of a scope (or type) alone requiring a human. */
+  readonly scopeReview: Remembered<string>;
+  readonly typeReview: Remembered<string>;
 }
 
+/**
+ * The result of each value: prepared ones, then those built on first use
+ * and kept (up to REMEMBERED_VALUES more, so inputs cannot grow it without
+ * bound; past that, built per call).
+ */
+class Remembered<K> {
+  private readonly results: Map<K, PolicyResult>;
+  private readonly limit: number;
+
+  constructor(
+    private readonly build: (value: K) => PolicyResult,
+    prepared: ReadonlyMap<K, PolicyResult> = new Map(),
+  ) {
+    this.results = new Map(prepared);
+    this.limit = this.results.size + REMEMBERED_VALUES;
+  }
+
+  get(value: K): PolicyResult {
+    const found = this.results.get(value);
+    if (found !== undefined) return found;
+    const built = this.build(value);
+    // Frozen once shared, so no caller can change another's.
+    if (this.results.size < this.limit) this.results.set(value, Object.freeze(built));
+    return built;
+  }
+}
+
+/** Values remembered per rule and policy. */
+const REMEMBERED_VALUES = 256;
+
+// The last policy evaluated, checked before the WeakMap: decisions come in
+// runs under the active policy, and a hit costs one comparison.
+let lastPolicy: PolicyConfig | undefined;
+let lastCompiled: CompiledPolicy | undefined;
 const compiledPolicies = new WeakMap<PolicyConfig, CompiledPolicy>();
 
 function compiledPolicy(policy: PolicyConfig): CompiledPolicy {
+  if (policy === lastPolicy && lastCompiled !== undefined) return lastCompiled;
   let compiled = compiledPolicies.get(policy);
   if (compiled === undefined) {
+    const ceiling = policy.budget_ceiling;
+    const tokenCeiling = policy.token_ceiling;
     compiled = {
-      typeAllowed: allowedResults('type_allowlist', 'type', policy.type_allowlist),
-      scopeAllowed: allowedResults('scope_allowlist', 'scope', policy.scope_allowlist),
+      ceilingCurrency: ceiling.currency,
+      amountChecked: new Remembered((amount) =>
+        compareAmounts(amount, ceiling.amount) > 0
+          ? result(
+              'budget_ceiling',
+              'block',
+              `budget ${amount} ${ceiling.currency} exceeds the ceiling of ${ceiling.amount} ${ceiling.currency}`,
+            )
+          : WITHIN_CEILING,
+      ),
+      currencyBlocked: new Remembered((currency) =>
+        result(
+          'budget_ceiling',
+          'block',
+          `budget is in ${currency ?? 'no currency'}, the ceiling in ${ceiling.currency}`,
+        ),
+      ),
+      tokensChecked: new Remembered((tokens) =>
+        tokenCeiling !== null && tokens > tokenCeiling
+          ? result(
+              'budget_ceiling',
+              'block',
+              `budget of ${tokens} tokens exceeds the ceiling of ${tokenCeiling}`,
+            )
+          : WITHIN_CEILING,
+      ),
+      typeChecked: new Remembered(
+        (type) => notAllowed('type_allowlist', 'type', type),
+        allowedResults('type_allowlist', 'type', policy.type_allowlist),
+      ),
+      scopeChecked: new Remembered(
+        (scope) => notAllowed('scope_allowlist', 'scope', scope),
+        allowedResults('scope_allowlist', 'scope', policy.scope_allowlist),
+      ),
+      humanScopes: new Set(policy.human_required_scopes),
+      humanTypes: new Set(policy.human_required_types),
+      scopeReview: new Remembered((scope) => needsHuman(`scope ${scope}`)),
+      typeReview: new Remembered((type) => needsHuman(`type ${type}`)),
     };
     compiledPolicies.set(policy, compiled);
   }
+  lastPolicy = policy;
+  lastCompiled = compiled;
   return compiled;
 }
 
@@ -93,50 +182,29 @@ const NO_BUDGET = shared('budget_ceiling', 'allow', 'no budget requested');
 const WITHIN_CEILING = shared('budget_ceiling', 'allow', 'budget within the ceiling');
 const NO_HUMAN = shared('human_review', 'allow', 'no human approval required');
 
-function budgetRule(policy: PolicyConfig, input: DecisionInput): PolicyResult {
+function budgetRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResult {
   const { budget } = input;
   if (budget === null) return NO_BUDGET;
-  const ceiling = policy.budget_ceiling;
   if (budget.amount !== undefined) {
-    if (budget.currency !== ceiling.currency) {
-      return result(
-        'budget_ceiling',
-        'block',
-        `budget is in ${budget.currency ?? 'no currency'}, the ceiling in ${ceiling.currency}`,
-      );
-    }
-    if (compareAmounts(budget.amount, ceiling.amount) > 0) {
-      return result(
-        'budget_ceiling',
-        'block',
-        `budget ${budget.amount} ${ceiling.currency} exceeds the ceiling of ${ceiling.amount} ${ceiling.currency}`,
-      );
-    }
+    const checked =
+      budget.currency === compiled.ceilingCurrency
+        ? compiled.amountChecked.get(budget.amount)
+        : compiled.currencyBlocked.get(budget.currency);
+    if (checked !== WITHIN_CEILING) return checked;
   }
-  if (
-    budget.tokens !== undefined &&
-    policy.token_ceiling !== null &&
-    budget.tokens > policy.token_ceiling
-  ) {
-    return result(
-      'budget_ceiling',
-      'block',
-      `budget of ${budget.tokens} tokens exceeds the ceiling of ${policy.token_ceiling}`,
-    );
-  }
-  return WITHIN_CEILING;
+  return budget.tokens === undefined ? WITHIN_CEILING : compiled.tokensChecked.get(budget.tokens);
 }
 
-function humanReviewRule(policy: PolicyConfig, input: DecisionInput): PolicyResult {
-  const scope = policy.human_required_scopes.includes(input.scope);
-  const type = policy.human_required_types.includes(input.type);
+function humanReviewRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResult {
+  const scope = compiled.humanScopes.has(input.scope);
+  const type = compiled.humanTypes.has(input.type);
   if (!scope && !type) return NO_HUMAN;
-  const needs =
-    scope && type
-      ? `scope ${input.scope} and type ${input.type}`
-      : scope
-        ? `scope ${input.scope}`
-        : `type ${input.type}`;
+  if (!type) return compiled.scopeReview.get(input.scope);
+  if (!scope) return compiled.typeReview.get(input.type);
+  return needsHuman(`scope ${input.scope} and type ${input.type}`);
+}
+
+function needsHuman(needs: string): PolicyResult {
   return result('human_review', 'review', `${needs} requires a human approver`);
 }
 
@@ -145,11 +213,6 @@ export function outcomeOf(results: readonly PolicyResult[]): Verdict {
   if (results.some((r) => r.verdict === 'block')) return 'block';
   if (results.some((r) => r.verdict === 'review')) return 'review';
   return 'allow';
-}
-
-/** Whether any rule blocks. */
-export function hasBlockingVerdict(results: readonly PolicyResult[]): boolean {
-  return results.some((r) => r.verdict === 'block');
 }
 
 /** The reasons of the blocking rules, in rule order. */

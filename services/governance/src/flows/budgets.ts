@@ -100,7 +100,9 @@ async function checkTimebox(deps: GovernanceDeps, directive: DirectiveRow): Prom
  * of the directive's execution run (its open run, started here if it has
  * none), in one transaction under the directive's row lock, so concurrent
  * reports of one directive add up and a repeated one adds nothing. Spend is
- * recorded whatever the directive's status now: it was incurred.
+ * recorded whatever the directive's status now: it was incurred. Spend
+ * reported after the directive stopped being workable (its timebox ended its
+ * runs) goes to the run that ended last: no new run opens under it.
  */
 export async function recordSpend(
   deps: GovernanceDeps,
@@ -115,6 +117,7 @@ export async function recordSpend(
     }
     let run =
       (await deps.spend.openRun(directive.id, trx)) ??
+      (await lateRun(deps, directive, trx)) ??
       (await startRun(deps, directive, actor, ctx, trx));
     const at = await deps.spend.now(trx);
     const rows = request.charges.map((charge) => ({
@@ -159,6 +162,15 @@ export async function recordSpend(
       exhausted: budgetExhausted(directive.budget, spent),
     };
   });
+}
+
+/** The run late spend goes to: of a directive no longer workable, the run that ended last. */
+async function lateRun(
+  deps: GovernanceDeps,
+  directive: DirectiveRow,
+  trx: Knex.Transaction,
+): Promise<ExecutionRunRow | undefined> {
+  return WORKABLE.has(directive.status) ? undefined : deps.spend.lastEndedRun(directive.id, trx);
 }
 
 /**

@@ -1,19 +1,12 @@
 import type { Logger } from '@crucible/telemetry';
-import type { DirectiveStatus } from '@crucible/contracts';
+import type { DirectiveStatus, ExecutionRunStatus } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
 import type { GovernanceDeps } from '../handlers/deps';
 import { directiveEscalated } from './governance-events';
-import { changeDirectiveStatus } from './status-changes';
-
-/**
- * Where a directive whose timebox ran out goes (the lifecycle's edges out
- * of a workable status): an approved one never started, so it is blocked
- * (it may be proposed again, and its next approval starts a new timebox);
- * an executing one is aborted.
- */
-const EXPIRED_TO: Readonly<Record<string, DirectiveStatus>> = {
-  approved: 'blocked',
-  executing: 'aborted',
-};
+import { expiredDirectiveStatus, expiredRunStatus } from '../domain/timebox';
+import type { DeadlineRow } from '../store/rows';
+import type { Cause } from './governance-events';
+import { changeDirectiveStatus, changeRunStatus } from './status-changes';
 
 /** How many due reviews one round escalates. */
 const ROUND_SIZE = 100;
@@ -26,9 +19,10 @@ const ROUND_SIZE = 100;
  * `directive_escalated` event (docs/services/governance.md, "Escalation").
  *
  * The same rounds act on approved directives whose timebox ran out (their
- * deadline rows, "Timeboxes"): each is claimed once and its directive moved
- * on (EXPIRED_TO) in the claim's transaction. authorize_work refuses their
- * work from the deadline on, whether or not a round has run.
+ * deadline rows, "Timeboxes"): each is claimed once and, in the claim's
+ * transaction, its directive moved on (expiredDirectiveStatus) and its open
+ * execution runs ended (expiredRunStatus). authorize_work refuses their work
+ * from the deadline on, whether or not a round has run.
  */
 export class EscalationTimer {
   private timer: NodeJS.Timeout | undefined;
@@ -85,24 +79,7 @@ export class EscalationTimer {
     return deps.deadlines.transaction(async (trx) => {
       const at = await deps.deadlines.now(trx);
       const due = await deps.deadlines.claimDue(at, ROUND_SIZE, trx);
-      for (const deadline of due) {
-        const directive = await deps.directives.lock(deadline.directive_id, trx);
-        const to = directive === undefined ? undefined : EXPIRED_TO[directive.status];
-        if (directive === undefined || to === undefined) continue; // moved on already
-        await changeDirectiveStatus(
-          deps,
-          {
-            id: directive.id,
-            from: directive.status as DirectiveStatus,
-            to,
-            actor: 'timebox',
-            reason: `timebox_expired: its timebox ${directive.timebox ?? ''} from its approval ran out at ${deadline.due_at.toISOString()}`,
-            decisionHash: null,
-          },
-          { requestId: `timebox:${directive.id}`, correlationId: directive.id },
-          trx,
-        );
-      }
+      for (const deadline of due) await expire(deps, deadline, trx);
       return due.length;
     });
   }
@@ -117,5 +94,56 @@ export class EscalationTimer {
           this.schedule(this.pollMs);
         });
     }, delayMs);
+  }
+}
+
+/**
+ * Acts on one claimed deadline: the directive moved on if it is still
+ * workable, then every run of it still open ended, whatever the directive's
+ * status (no work may be authorized under it any more). Each change goes
+ * through the lifecycle's one mutator, with its history row (actor
+ * `timebox`) and event; the locks (directive, then its runs, the order
+ * create_execution_run takes them in) keep a concurrent transition out.
+ */
+async function expire(
+  deps: GovernanceDeps,
+  deadline: DeadlineRow,
+  trx: Knex.Transaction,
+): Promise<void> {
+  const directive = await deps.directives.lock(deadline.directive_id, trx);
+  if (directive === undefined) return;
+  const cause: Cause = { requestId: `timebox:${directive.id}`, correlationId: directive.id };
+  const reason = `timebox_expired: its timebox ${directive.timebox ?? ''} from its approval ran out at ${deadline.due_at.toISOString()}`;
+  const to = expiredDirectiveStatus(directive.status);
+  if (to !== undefined) {
+    await changeDirectiveStatus(
+      deps,
+      {
+        id: directive.id,
+        from: directive.status as DirectiveStatus,
+        to,
+        actor: 'timebox',
+        reason,
+        decisionHash: null,
+      },
+      cause,
+      trx,
+    );
+  }
+  for (const run of await deps.records.lockOpenRuns(directive.id, trx)) {
+    const runTo = expiredRunStatus(run.status);
+    if (runTo === undefined) continue;
+    await changeRunStatus(
+      deps,
+      {
+        id: run.id,
+        from: run.status as ExecutionRunStatus,
+        to: runTo,
+        actor: 'timebox',
+        reason: `timebox_expired: the timebox ${directive.timebox ?? ''} of directive ${directive.id} ran out at ${deadline.due_at.toISOString()}`,
+      },
+      cause,
+      trx,
+    );
   }
 }

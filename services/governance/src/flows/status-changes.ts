@@ -116,53 +116,65 @@ export interface RunChange {
 /**
  * The single mutator of an execution run's status: the lifecycle check, the
  * compare-and-swap (setting started_at on running, completed_at on a
- * terminal status), the history row and the event, in one transaction.
+ * terminal status), the history row and the event, in one transaction: the
+ * caller's `trx` if given (the timebox moves a directive and its runs in
+ * one), else its own.
  */
 export async function changeRunStatus(
   deps: GovernanceDeps,
   change: RunChange,
   cause: Cause,
+  trx?: Knex.Transaction,
 ): Promise<{ run: ExecutionRunRow; historyId: number }> {
   checkTransition(EXECUTION_RUN_LIFECYCLE, change.from, change.to, '/status');
-  return deps.records.transaction(async (trx) => {
-    const at = await deps.records.now(trx);
-    const run = await deps.records.swapRunStatus(
-      change.id,
-      change.from,
-      { status: change.to, ...runTimestamps(change.to, at) },
-      trx,
-    );
-    if (run === undefined) {
-      const current = await deps.records.run(change.id, trx);
-      if (current === undefined) throw recordNotFound('execution_run', change.id, '/id');
-      throw statusCasFailed('execution run', change.id, change.from, current.status);
-    }
-    const historyId = await deps.records.insertRunHistory(
-      {
+  return trx === undefined
+    ? deps.records.transaction((own) => swapRun(deps, change, cause, own))
+    : swapRun(deps, change, cause, trx);
+}
+
+async function swapRun(
+  deps: GovernanceDeps,
+  change: RunChange,
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<{ run: ExecutionRunRow; historyId: number }> {
+  const at = await deps.records.now(trx);
+  const run = await deps.records.swapRunStatus(
+    change.id,
+    change.from,
+    { status: change.to, ...runTimestamps(change.to, at) },
+    trx,
+  );
+  if (run === undefined) {
+    const current = await deps.records.run(change.id, trx);
+    if (current === undefined) throw recordNotFound('execution_run', change.id, '/id');
+    throw statusCasFailed('execution run', change.id, change.from, current.status);
+  }
+  const historyId = await deps.records.insertRunHistory(
+    {
+      run_id: run.id,
+      from_status: change.from,
+      to_status: change.to,
+      actor: change.actor,
+      reason: change.reason,
+      changed_at: at,
+    },
+    trx,
+  );
+  await deps.records.enqueue(
+    [
+      runTransitioned(deps.events, cause, {
         run_id: run.id,
+        directive_id: run.directive_id,
+        history_id: historyId,
         from_status: change.from,
         to_status: change.to,
         actor: change.actor,
         reason: change.reason,
-        changed_at: at,
-      },
-      trx,
-    );
-    await deps.records.enqueue(
-      [
-        runTransitioned(deps.events, cause, {
-          run_id: run.id,
-          directive_id: run.directive_id,
-          history_id: historyId,
-          from_status: change.from,
-          to_status: change.to,
-          actor: change.actor,
-          reason: change.reason,
-          changed_at: at.toISOString(),
-        }),
-      ],
-      trx,
-    );
-    return { run, historyId };
-  });
+        changed_at: at.toISOString(),
+      }),
+    ],
+    trx,
+  );
+  return { run, historyId };
 }

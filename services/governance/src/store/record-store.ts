@@ -17,6 +17,19 @@ export class RecordStore extends GovernanceStore {
     return first<ExecutionRunRow>(this.db.table(RUNS, trx).where('id', id));
   }
 
+  /**
+   * A directive's runs still pending or running, oldest first, locked until
+   * the transaction ends (so none finishes meanwhile under another writer).
+   */
+  async lockOpenRuns(directiveId: string, trx: Knex.Transaction): Promise<ExecutionRunRow[]> {
+    return (await this.db
+      .table<ExecutionRunRow>(RUNS, trx)
+      .where('directive_id', directiveId)
+      .whereIn('status', ['pending', 'running'])
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .forUpdate()) as ExecutionRunRow[];
+  }
+
   /** The compare-and-swap of a run's status (see DirectiveStore.swapStatus), with the timestamps it sets. */
   async swapRunStatus(
     id: string,

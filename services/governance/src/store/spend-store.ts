@@ -22,6 +22,25 @@ export class SpendStore extends GovernanceStore {
   }
 
   /**
+   * The run of a directive that ended last (the one still open first), of
+   * those that ended together the one that had started: where spend reported
+   * after its runs were ended (by its timebox) belongs.
+   */
+  async lastEndedRun(
+    directiveId: string,
+    trx?: Knex.Transaction,
+  ): Promise<ExecutionRunRow | undefined> {
+    return first<ExecutionRunRow>(
+      this.db
+        .table(RUNS, trx)
+        .where('directive_id', directiveId)
+        .orderByRaw(
+          'completed_at desc nulls first, started_at desc nulls last, created_at desc, id desc',
+        ),
+    );
+  }
+
+  /**
    * What a directive has spent over all its runs (a budget is the
    * directive's: a run completed and a new one started does not reset it).
    * The amount as NUMERIC text; the currency of its runs (one, see record_spend).

@@ -52,7 +52,7 @@ export const GOVERNANCE_EXAMPLES: readonly OperationExample[] = [
       kind: 'execution_run',
       initial: ['pending'],
       statuses: [
-        { status: 'pending', next: ['running'], terminal: false },
+        { status: 'pending', next: ['running', 'canceled'], terminal: false },
         { status: 'running', next: ['completed', 'failed', 'canceled'], terminal: false },
         { status: 'completed', next: [], terminal: true },
         { status: 'failed', next: [], terminal: true },
