@@ -20,7 +20,7 @@ export interface GovernanceBenchOptions {
   service?: GovernanceServiceBenchOptions | false;
 }
 
-const INPUTS: DecisionInput[] = [
+const SHAPES: DecisionInput[] = [
   {
     type: 'test',
     scope: 'development',
@@ -38,6 +38,26 @@ const INPUTS: DecisionInput[] = [
   { type: 'echo', scope: 'staging', role: 'runner', budget: { tokens: 200_000 }, timebox: 'P1D' },
   { type: 'noop', scope: 'test', role: 'runner', budget: null, timebox: null },
 ];
+
+/**
+ * The inputs the figures cycle through: the four shapes above, each with
+ * 1,024 different budgets (amounts and token counts), so that what the engine
+ * remembers per value (256 per rule and policy) cannot hold them all, as in a
+ * service deciding for many directives.
+ */
+const INPUTS: DecisionInput[] = Array.from({ length: 4096 }, (_, i) => {
+  const shape = SHAPES[i & 3]!;
+  const n = i >> 2;
+  const budget = shape.budget;
+  if (budget === null) return shape;
+  return {
+    ...shape,
+    budget:
+      budget.amount !== undefined
+        ? { ...budget, amount: `${Number(budget.amount) + n}.${String(n % 100).padStart(2, '0')}` }
+        : { ...budget, tokens: (budget.tokens ?? 0) + n * 1_000 },
+  };
+});
 
 const POLICY: PolicyConfig = {
   ...DEFAULT_POLICY,
@@ -78,7 +98,7 @@ function round(fn: (input: DecisionInput) => unknown, roundMs: number): number {
   let now = start;
   while (now < until) {
     for (let i = 0; i < 64; i++) {
-      const out = fn(INPUTS[i & 3] as DecisionInput);
+      const out = fn(INPUTS[(calls + i) & 4095] as DecisionInput);
       sink += out === undefined ? 0 : 1;
     }
     calls += 64;
