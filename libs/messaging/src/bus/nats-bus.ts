@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Msg, MsgHdrs } from '@nats-io/nats-core';
+import type { Msg } from '@nats-io/nats-core';
 import { payloadTooLarge, unavailable } from '@crucible/contracts';
 import type {
   Bus,
@@ -10,7 +10,7 @@ import type {
   ServeOptions,
   Subscription,
 } from './bus';
-import { encodeHeaders } from './header-block';
+import { decodeHeaderBlock, encodeHeaders, fromNatsHeaders } from './header-block';
 import { messageSize } from './message-size';
 import { PublishBatch } from './publish-batch';
 import { ReplyInbox } from './reply-inbox';
@@ -200,7 +200,7 @@ async function answer(
   publisher: PublishBatch,
   alone: () => boolean,
 ): Promise<void> {
-  const reply = await handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) });
+  const reply = await handler({ data: msg.data, headers: requestHeaders(msg) });
   // What msg.respond does: publish to the reply subject, when the request has one.
   if (!msg.reply) return;
   const options = { headers: encodeHeaders(reply.headers) };
@@ -243,12 +243,17 @@ function translateRequestError(error: unknown): unknown {
   return error;
 }
 
-function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
-  const out: Headers = {};
-  if (!h) return out;
-  for (const [k, values] of h) {
-    const v = values[0];
-    if (v !== undefined) out[k.toLowerCase()] = v;
+/**
+ * A request's headers, read from the raw header block nats.js keeps on its
+ * message (`_rdata` up to `_msg.hdr`) when it is there and plain, else
+ * through nats.js's MsgHdrs as before (decodeHeaderBlock).
+ */
+function requestHeaders(msg: Msg): Headers {
+  const raw = msg as unknown as { _msg?: { hdr?: unknown }; _rdata?: unknown };
+  const end = raw._msg?.hdr;
+  if (typeof end === 'number' && end > 0 && raw._rdata instanceof Uint8Array) {
+    const decoded = decodeHeaderBlock(raw._rdata.subarray(0, end));
+    if (decoded !== undefined) return decoded;
   }
-  return out;
+  return fromNatsHeaders(msg.headers);
 }
