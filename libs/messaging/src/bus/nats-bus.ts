@@ -147,9 +147,13 @@ export class NatsBus implements Bus {
         }
         // A reply that cannot be sent (connection closed meanwhile) leaves the
         // requester to its timeout; it must not become an unhandled rejection.
-        const done = answer(msg, handler, this.publisher, () => inFlight.size === 1)
-          .catch(() => undefined)
-          .finally(() => inFlight.delete(done));
+        const settled = (): void => {
+          inFlight.delete(done);
+        };
+        const done = answer(msg, handler, this.publisher, () => inFlight.size === 1).then(
+          settled,
+          settled,
+        );
         inFlight.add(done);
       },
     });
@@ -171,6 +175,8 @@ export class NatsBus implements Bus {
           // It rejects only when the connection is already closed: nothing left to drain.
           await natsSubscription.drain().catch(() => undefined);
           await Promise.allSettled([...inFlight]);
+          // Replies queued for this turn's batch are handed over before the drain resolves.
+          this.publisher.flush();
           this.served.delete(subscription);
         })();
         return drained;
@@ -190,7 +196,8 @@ export class NatsBus implements Bus {
 }
 
 /**
- * Resolves once the reply is handed to nats.js, so a drain waits for it.
+ * Resolves once the reply is handed to nats.js or queued in `publisher`
+ * (which a drain flushes), so a drain waits for it.
  * `alone`: whether this is the only request of the subscription in flight
  * (then there is nothing to batch its reply with).
  */
@@ -204,9 +211,10 @@ async function answer(
   // What msg.respond does: publish to the reply subject, when the request has one.
   if (!msg.reply) return;
   const options = { headers: encodeHeaders(reply.headers) };
-  await (alone()
-    ? publisher.publishNow(msg.reply, reply.data, options)
-    : publisher.publish(msg.reply, reply.data, options));
+  // A reply nats.js refuses (connection closed meanwhile) leaves the
+  // requester to its timeout, as a reply lost on the way would.
+  if (alone()) publisher.publishNow(msg.reply, reply.data, options);
+  else publisher.publish(msg.reply, reply.data, options);
 }
 
 /**
