@@ -1,6 +1,7 @@
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { Headers } from './bus';
-import { encodeHeaders } from './header-block';
+import { MsgHdrsImpl } from '@nats-io/nats-core/internal';
+import { decodeHeaderBlock, encodeHeaders, fromNatsHeaders } from './header-block';
 
 /** MsgHdrs's type leaves encode() out; nats.js's publish calls it. */
 const bytesOf = (h: unknown): Buffer => Buffer.from((h as { encode(): Uint8Array }).encode());
@@ -38,5 +39,30 @@ describe('encodeHeaders', () => {
   it('refuses what nats.js refuses', () => {
     expect(() => encodeHeaders({ k: 'a\r\nb' })).toThrow('values cannot contain');
     expect(() => encodeHeaders({ 'bad key': 'v' })).toThrow('not a valid character');
+  });
+});
+
+describe('decodeHeaderBlock', () => {
+  /** What the server read before: nats.js's MsgHdrs, then fromNatsHeaders. */
+  const viaNats = (block: string): Headers =>
+    fromNatsHeaders(MsgHdrsImpl.decode(Buffer.from(block, 'utf8')));
+
+  it.each([
+    'NATS/1.0\r\ncrucible-request-id: 6f1c2a9e-0000-4000-8000-000000000000\r\ncrucible-timeout-ms: 5000\r\n\r\n',
+    'NATS/1.0\r\nA: 1\r\nA: 2\r\na: 3\r\nB:   spaced  \r\nC:\r\n\r\n',
+    'NATS/1.0\r\nno colon here\r\nk: v: w\r\n\r\n',
+    'NATS/1.0\r\n\r\n',
+  ])('reads what nats.js reads: %j', (block) => {
+    expect(decodeHeaderBlock(Buffer.from(block, 'utf8'))).toEqual(viaNats(block));
+  });
+
+  it.each([
+    // A status line (no responders), non-ASCII and a key nats.js refuses: left to nats.js.
+    'NATS/1.0 503\r\n\r\n',
+    'NATS/1.0\r\nbaggage: user=“é”\r\n\r\n',
+    'NATS/1.0\r\nbad key: v\r\n\r\n',
+    'NATS/1.0\r\n: empty key\r\n\r\n',
+  ])('leaves what is not plain to nats.js: %j', (block) => {
+    expect(decodeHeaderBlock(Buffer.from(block, 'utf8'))).toBeUndefined();
   });
 });

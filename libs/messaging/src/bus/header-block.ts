@@ -49,3 +49,49 @@ function viaNats(h: Headers): MsgHdrs {
   for (const [k, v] of Object.entries(h)) out.set(k, v);
   return out;
 }
+
+/**
+ * Headers as our bus hands them over: keys lowercased, the first value of
+ * each key as nats.js's MsgHdrs keeps it (a later spelling of a key in
+ * another case replaces an earlier one).
+ */
+export function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
+  const out: Headers = {};
+  if (!h) return out;
+  for (const [k, values] of h) {
+    const v = values[0];
+    if (v !== undefined) out[k.toLowerCase()] = v;
+  }
+  return out;
+}
+
+/**
+ * What `fromNatsHeaders(MsgHdrsImpl.decode(block))` gives, read from the
+ * block in one pass without the MsgHdrs (a Map of arrays, each key
+ * canonicalised and looked up again; measured: ~5% of a server's CPU per
+ * request in the peer bench). Only for a block nats.js reads plainly: ASCII,
+ * no status on the first line, every key of visible ASCII; undefined for
+ * anything else, which the caller gives to nats.js.
+ */
+export function decodeHeaderBlock(block: Uint8Array): Headers | undefined {
+  for (let i = 0; i < block.length; i++) if (block[i]! > 0x7f) return undefined;
+  const lines = Buffer.from(block.buffer, block.byteOffset, block.byteLength)
+    .toString('latin1')
+    .split('\r\n');
+  if (lines[0] !== 'NATS/1.0') return undefined;
+  const out: Headers = {};
+  const seen = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    // nats.js skips empty lines and lines without a colon.
+    if (colon < 0) continue;
+    const key = line.slice(0, colon);
+    if (!plainKey(key)) return undefined;
+    // MsgHdrs keeps the first value of a key (exact spelling).
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out[key.toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return out;
+}

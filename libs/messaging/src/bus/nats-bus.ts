@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Msg, MsgHdrs } from '@nats-io/nats-core';
+import type { Msg } from '@nats-io/nats-core';
 import { payloadTooLarge, unavailable } from '@crucible/contracts';
 import type {
   Bus,
@@ -10,7 +10,7 @@ import type {
   ServeOptions,
   Subscription,
 } from './bus';
-import { encodeHeaders } from './header-block';
+import { decodeHeaderBlock, encodeHeaders, fromNatsHeaders } from './header-block';
 import { messageSize } from './message-size';
 import { PublishBatch } from './publish-batch';
 import { ReplyInbox } from './reply-inbox';
@@ -147,9 +147,13 @@ export class NatsBus implements Bus {
         }
         // A reply that cannot be sent (connection closed meanwhile) leaves the
         // requester to its timeout; it must not become an unhandled rejection.
-        const done = answer(msg, handler, this.publisher, () => inFlight.size === 1)
-          .catch(() => undefined)
-          .finally(() => inFlight.delete(done));
+        const settled = (): void => {
+          inFlight.delete(done);
+        };
+        const done = answer(msg, handler, this.publisher, () => inFlight.size === 1).then(
+          settled,
+          settled,
+        );
         inFlight.add(done);
       },
     });
@@ -171,6 +175,8 @@ export class NatsBus implements Bus {
           // It rejects only when the connection is already closed: nothing left to drain.
           await natsSubscription.drain().catch(() => undefined);
           await Promise.allSettled([...inFlight]);
+          // Replies queued for this turn's batch are handed over before the drain resolves.
+          this.publisher.flush();
           this.served.delete(subscription);
         })();
         return drained;
@@ -190,7 +196,8 @@ export class NatsBus implements Bus {
 }
 
 /**
- * Resolves once the reply is handed to nats.js, so a drain waits for it.
+ * Resolves once the reply is handed to nats.js or queued in `publisher`
+ * (which a drain flushes), so a drain waits for it.
  * `alone`: whether this is the only request of the subscription in flight
  * (then there is nothing to batch its reply with).
  */
@@ -200,13 +207,14 @@ async function answer(
   publisher: PublishBatch,
   alone: () => boolean,
 ): Promise<void> {
-  const reply = await handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) });
+  const reply = await handler({ data: msg.data, headers: requestHeaders(msg) });
   // What msg.respond does: publish to the reply subject, when the request has one.
   if (!msg.reply) return;
   const options = { headers: encodeHeaders(reply.headers) };
-  await (alone()
-    ? publisher.publishNow(msg.reply, reply.data, options)
-    : publisher.publish(msg.reply, reply.data, options));
+  // A reply nats.js refuses (connection closed meanwhile) leaves the
+  // requester to its timeout, as a reply lost on the way would.
+  if (alone()) publisher.publishNow(msg.reply, reply.data, options);
+  else publisher.publish(msg.reply, reply.data, options);
 }
 
 /**
@@ -243,12 +251,17 @@ function translateRequestError(error: unknown): unknown {
   return error;
 }
 
-function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
-  const out: Headers = {};
-  if (!h) return out;
-  for (const [k, values] of h) {
-    const v = values[0];
-    if (v !== undefined) out[k.toLowerCase()] = v;
+/**
+ * A request's headers, read from the raw header block nats.js keeps on its
+ * message (`_rdata` up to `_msg.hdr`) when it is there and plain, else
+ * through nats.js's MsgHdrs as before (decodeHeaderBlock).
+ */
+function requestHeaders(msg: Msg): Headers {
+  const raw = msg as unknown as { _msg?: { hdr?: unknown }; _rdata?: unknown };
+  const end = raw._msg?.hdr;
+  if (typeof end === 'number' && end > 0 && raw._rdata instanceof Uint8Array) {
+    const decoded = decodeHeaderBlock(raw._rdata.subarray(0, end));
+    if (decoded !== undefined) return decoded;
   }
-  return out;
+  return fromNatsHeaders(msg.headers);
 }

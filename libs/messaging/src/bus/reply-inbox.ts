@@ -69,17 +69,22 @@ export class ReplyInbox {
     // With no other request in flight there is nothing to batch with.
     const alone = this.pending.size === 1;
     const publishOptions = { reply: this.prefix + token, headers: options.headers };
-    (alone
-      ? this.publisher.publishNow(subject, data, publishOptions)
-      : this.publisher.publish(subject, data, publishOptions)
-    ).catch((error: unknown) => {
-      // Nothing was sent: no reply can come.
+    // Nothing was sent: no reply can come.
+    const unsent = (error: unknown): void => {
       const pending = this.pending.get(token);
       if (pending === undefined) return;
       this.pending.delete(token);
       clearTimeout(pending.timer);
       pending.reject(error as Error);
-    });
+    };
+    if (!alone) this.publisher.publish(subject, data, publishOptions, unsent);
+    else {
+      try {
+        this.publisher.publishNow(subject, data, publishOptions);
+      } catch (error) {
+        unsent(error);
+      }
+    }
     return reply;
   }
 

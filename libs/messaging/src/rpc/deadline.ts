@@ -23,18 +23,6 @@ export function currentDeadline(): number | undefined {
   return handling.getStore();
 }
 
-/** An AbortSignal that aborts at `deadline`, made only when asked for (a timer each). */
-export function lazyDeadlineSignal(deadline: number | undefined): () => AbortSignal {
-  let signal: AbortSignal | undefined;
-  return () => {
-    signal ??=
-      deadline === undefined
-        ? new AbortController().signal
-        : AbortSignal.timeout(Math.max(0, deadline - Date.now()));
-    return signal;
-  };
-}
-
 /**
  * How long a request asks its responder to hold the reply: its `wait_ms`
  * (get_turn_status, get_run_progress: a long poll), else 0. A caller waits
