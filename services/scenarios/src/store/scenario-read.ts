@@ -30,8 +30,7 @@ interface ReadRow {
 
 /**
  * A scenario's manifest, bindings, profile compositions, relations and live
- * world count in one statement: what ScenarioStore.bindings, profileParts,
- * relations and WorldCounts.of read in five round trips one after another
+ * world count in one statement: five round trips one after another before
  * (measured: most of get_scenario's time beyond its SQL; docs/services/
  * scenarios.md, Performance). Prepared once per connection (`ServiceDb.run`):
  * Postgres plans its eight subqueries once, and knex builds nothing per call.

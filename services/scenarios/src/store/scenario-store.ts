@@ -4,7 +4,13 @@ import { readDerivation, type DerivationRow } from './derivations';
 import { readLineage, type Lineage } from './lineage';
 import { readScenario, scenarioReadStatement, type ScenarioRead } from './scenario-read';
 import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
-import { writeScenario, type ScenarioWrite, type WriteOutcome } from './scenario-write';
+import {
+  writeScenario,
+  writeStatements,
+  type ScenarioWrite,
+  type WriteOutcome,
+  type WriteStatements,
+} from './scenario-write';
 
 export type { ScenarioWrite, WriteOutcome } from './scenario-write';
 
@@ -17,12 +23,14 @@ export type { ScenarioWrite, WriteOutcome } from './scenario-write';
  */
 export class ScenarioStore {
   private readonly readStatement: NamedStatement;
+  private readonly writeStatements: WriteStatements;
 
   constructor(
     private readonly db: ServiceDb,
     private readonly outbox: Outbox,
   ) {
     this.readStatement = scenarioReadStatement(db);
+    this.writeStatements = writeStatements(db);
   }
 
   /**
@@ -34,7 +42,8 @@ export class ScenarioStore {
     events: (outcome: WriteOutcome) => OutboxRow[],
     trx?: Knex.Transaction,
   ): Promise<WriteOutcome> {
-    const write = (t: Knex.Transaction) => writeScenario(this.db, this.outbox, input, events, t);
+    const write = (t: Knex.Transaction) =>
+      writeScenario(this.db, this.writeStatements, this.outbox, input, events, t);
     return trx ? write(trx) : this.outbox.transaction(write);
   }
 
