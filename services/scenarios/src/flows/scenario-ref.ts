@@ -5,10 +5,11 @@ import type { ScenariosDeps } from '../handlers/deps';
 /**
  * The hash a {name} or {hash} reference stands for. A name is resolved now by
  * the names service (its not_found comes back as is, pointed at the name in
- * our request); a hash must be a stored scenario. `path` is where the
- * reference sits in the request.
+ * our request); a hash is returned as it is: the handler's own read of the
+ * scenario is its lookup (a missing one throws `scenarioNotFound`), not a
+ * round trip of its own. `path` is where the reference sits in the request.
  */
-export async function scenarioHashOf(
+export async function referencedHash(
   deps: ScenariosDeps,
   ref: { name?: string; hash?: string },
   path: string,
@@ -37,14 +38,14 @@ export async function scenarioHashOf(
       throw error;
     }
   }
-  const hash = ref.hash as string;
-  const found = await deps.store.existing([hash]);
-  if (!found.has(hash)) {
-    throw notFound(`no scenario with hash ${hash}`, {
-      path: `${path}/hash`,
-      reason: 'scenario_not_found',
-      hash,
-    });
-  }
-  return hash;
+  return ref.hash as string;
+}
+
+/** The error for a {hash} reference at `path` (where the reference sits) that is not stored. */
+export function scenarioNotFound(hash: string, path: string): CrucibleError {
+  return notFound(`no scenario with hash ${hash}`, {
+    path: `${path}/hash`,
+    reason: 'scenario_not_found',
+    hash,
+  });
 }

@@ -4,7 +4,7 @@ import { applyChanges } from '../domain/fork-changes';
 import { checkMetadataSize } from '../domain/scenario-size';
 import { boundTouched, touchedComponents } from '../domain/touched-components';
 import type { ScenariosDeps } from './deps';
-import { scenarioHashOf } from '../flows/scenario-ref';
+import { referencedHash, scenarioNotFound } from '../flows/scenario-ref';
 import { storeDraft } from '../flows/store-draft';
 
 /**
@@ -20,7 +20,19 @@ export async function forkScenario(
   ctx: RpcContext,
 ): Promise<ForkScenarioReply> {
   checkMetadataSize(request.metadata_extra, '/metadata_extra');
-  const parentHash = await scenarioHashOf(deps, request.primary_parent, '/primary_parent', ctx);
+  const parentHash = await referencedHash(deps, request.primary_parent, '/primary_parent', ctx);
+  // The parent's bindings and profile compositions in one round trip, which
+  // is also the lookup of a {hash} reference (store/scenario-read.ts).
+  const read = await deps.store.read(parentHash);
+  if (!read) {
+    if (request.primary_parent.hash !== undefined)
+      throw scenarioNotFound(parentHash, '/primary_parent');
+    throw notFound(`no scenario with hash ${parentHash}`, {
+      path: '/primary_parent',
+      reason: 'scenario_not_found',
+    });
+  }
+  const { bindings: parent, parts: parentProfiles } = read;
   const additional = request.additional_parents ?? [];
   const existing = await deps.store.existing(additional.map((p) => p.parent_hash));
   additional.forEach((p, index) => {
@@ -32,13 +44,6 @@ export async function forkScenario(
       });
     }
   });
-  const parent = await deps.store.bindings(parentHash);
-  if (!parent)
-    throw notFound(`no scenario with hash ${parentHash}`, {
-      path: '/primary_parent',
-      reason: 'scenario_not_found',
-    });
-  const parentProfiles = await deps.store.profileParts([...parent.cognition_profiles.values()]);
   const draft = applyChanges(parent, request.changes);
   const parents = [
     { parent_hash: parentHash, role: 'primary' },

@@ -1,14 +1,13 @@
-import {
-  notFound,
-  type ComponentKey,
-  type Entity,
-  type GetScenarioReply,
-  type GetScenarioRequest,
+import type {
+  ComponentKey,
+  Entity,
+  GetScenarioReply,
+  GetScenarioRequest,
 } from '@crucible/contracts';
 import type { RpcContext } from '@crucible/messaging';
 import type { ScenariosDeps } from './deps';
 import { listedNames } from '../domain/listed-names';
-import { scenarioHashOf } from '../flows/scenario-ref';
+import { referencedHash, scenarioNotFound } from '../flows/scenario-ref';
 
 /**
  * get_scenario: the manifest rebuilt in full from the components service (one
@@ -21,16 +20,12 @@ export async function getScenario(
   request: GetScenarioRequest,
   ctx: RpcContext,
 ): Promise<GetScenarioReply> {
-  const hash = await scenarioHashOf(deps, request, '', ctx);
-  // One round trip for everything of this service's (store/scenario-read.ts).
+  const hash = await referencedHash(deps, request, '', ctx);
+  // One round trip for everything of this service's, the lookup of a {hash}
+  // reference included (store/scenario-read.ts).
   const read = await deps.store.read(hash);
-  if (!read)
-    throw notFound(`no scenario with hash ${hash}`, {
-      path: '/hash',
-      reason: 'scenario_not_found',
-      hash,
-    });
-  const { bindings: stored, parts, relations } = read;
+  if (!read) throw scenarioNotFound(hash, '');
+  const { bindings: stored, parts, relations, worldCount } = read;
   const keys: ComponentKey[] = [
     ...[...stored.environments.values()].map((h) => ({ kind: 'environment' as const, hash: h })),
     ...stored.entity_hashes.map((h) => ({ kind: 'entity' as const, hash: h })),
@@ -69,7 +64,7 @@ export async function getScenario(
     created_at: stored.created_at.toISOString(),
     ...listedNames(names),
     ...counts,
-    world_count: (await deps.worldCounts.of([hash])).get(hash) ?? 0,
+    world_count: worldCount,
     scenario: {
       scenario_slug: stored.scenario_slug,
       description: stored.description,

@@ -1,4 +1,4 @@
-import { notFound, type LineageOfReply, type LineageOfRequest } from '@crucible/contracts';
+import type { LineageOfReply, LineageOfRequest } from '@crucible/contracts';
 import {
   decodeCursor,
   encodeCursor,
@@ -15,7 +15,7 @@ import {
 } from '../domain/lineage-page';
 import type { LineageRow } from '../store/lineage';
 import type { ScenariosDeps } from './deps';
-import { scenarioHashOf } from '../flows/scenario-ref';
+import { referencedHash, scenarioNotFound } from '../flows/scenario-ref';
 
 const DEFAULT_MAX_DEPTH = 10_000;
 
@@ -38,14 +38,10 @@ export async function lineageOf(
     ...(request.name === undefined ? {} : { name: request.name }),
     ...(request.hash === undefined ? {} : { hash: request.hash }),
   };
-  const hash = await scenarioHashOf(deps, ref, '', ctx);
+  const hash = await referencedHash(deps, ref, '', ctx);
+  // The lineage read is also the lookup of a {hash} reference.
   const found = await deps.store.lineage(hash, request.max_depth ?? DEFAULT_MAX_DEPTH);
-  if (!found)
-    throw notFound(`no scenario with hash ${hash}`, {
-      path: '/hash',
-      reason: 'scenario_not_found',
-      hash,
-    });
+  if (!found) throw scenarioNotFound(hash, '');
   const all: Array<Placed<LineageOfReply['lineage'][number]>> = [
     ...found.lineage.map((row) => ({ section: 'lineage' as const, node: toNode(row) })),
     ...found.descendants.map((row) => ({ section: 'descendants' as const, node: toNode(row) })),
@@ -71,7 +67,16 @@ export async function lineageOf(
   return frame;
 }
 
+/** A node of the reply, its keys in the order they have always had (no spreads: see lineage.ts). */
 function toNode(row: LineageRow): LineageOfReply['lineage'][number] {
-  const { parent_hashes, ...rest } = row;
-  return { ...rest, ...listedParents(parent_hashes), created_at: row.created_at.toISOString() };
+  const listed = listedParents(row.parent_hashes);
+  const node: LineageOfReply['lineage'][number] = {
+    hash: row.hash,
+    scenario_slug: row.scenario_slug,
+    created_at: row.created_at.toISOString(),
+    distance: row.distance,
+    parent_hashes: listed.parent_hashes,
+  };
+  if (listed.parents_truncated) node.parents_truncated = true;
+  return node;
 }

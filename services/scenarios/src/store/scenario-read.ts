@@ -1,4 +1,4 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import { NAMES_LISTED } from '../domain/listed-names';
 import type { ProfileComposition, StoredBindings } from '../domain/parent-scenario';
 
@@ -8,6 +8,8 @@ export interface ScenarioRead {
   /** Composition of each bound profile, by profile hash. */
   readonly parts: ReadonlyMap<string, ProfileComposition>;
   readonly relations: { names: string[]; child_count: number; has_parents: boolean };
+  /** Live worlds on it (the worlds projection, as WorldCounts.of counts them). */
+  readonly worldCount: number;
 }
 
 interface ReadRow {
@@ -23,59 +25,59 @@ interface ReadRow {
   names: string[];
   child_count: number;
   has_parents: boolean;
+  world_count: number;
 }
 
 /**
- * A scenario's manifest, bindings, profile compositions and relations in one
- * statement: what ScenarioStore.bindings, profileParts and relations read in
- * four round trips one after another (measured: most of get_scenario's time
- * beyond its SQL; docs/services/scenarios.md, Performance). Each part keeps
- * its order: bindings by label and index, names by name (NAMES_LISTED + 1 at
- * most, see domain/listed-names.ts).
+ * A scenario's manifest, bindings, profile compositions, relations and live
+ * world count in one statement: five round trips one after another before
+ * (measured: most of get_scenario's time beyond its SQL; docs/services/
+ * scenarios.md, Performance). Prepared once per connection (`ServiceDb.run`):
+ * Postgres plans its eight subqueries once, and knex builds nothing per call.
+ * Each part keeps its order: bindings by label and index, names by name
+ * (NAMES_LISTED + 1 at most, see domain/listed-names.ts).
  */
-export async function readScenario(
-  db: ServiceDb,
-  hash: string,
-  trx?: Knex.Transaction,
-): Promise<ScenarioRead | undefined> {
-  const t = (name: string): string => db.qualified(name);
-  const result = await (trx ?? db.knex).raw<{ rows: ReadRow[] }>(
+export function scenarioReadStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'read_scenario',
     `select s.hash, s.scenario_slug, s.description, s.chronon_seconds, s.created_at,
        coalesce((select json_agg(json_build_array(c.profile_label, c.profile_hash) order by c.profile_label)
-                   from ?? c where c.scenario_hash = s.hash), '[]') as profiles,
+                   from ${t('scenario_cognition_profiles')} c where c.scenario_hash = s.hash), '[]') as profiles,
        coalesce((select json_agg(json_build_array(e.environment_label, e.environment_hash) order by e.environment_label)
-                   from ?? e where e.scenario_hash = s.hash), '[]') as environments,
+                   from ${t('scenario_environments')} e where e.scenario_hash = s.hash), '[]') as environments,
        coalesce((select json_agg(n.entity_hash order by n.entity_index)
-                   from ?? n where n.scenario_hash = s.hash), '[]') as entities,
+                   from ${t('scenario_entities')} n where n.scenario_hash = s.hash), '[]') as entities,
        coalesce((select json_agg(json_build_array(pp.profile_hash, pp.perceive_system_hash,
                    pp.intend_system_hash, pp.adjudicate_system_hash, pp.adjudication_schema_hash,
                    pp.adjudication_retry_budget))
-                   from ?? pp
-                  where pp.profile_hash in (select c.profile_hash from ?? c where c.scenario_hash = s.hash)),
+                   from ${t('profile_parts')} pp
+                  where pp.profile_hash in (select c.profile_hash from ${t('scenario_cognition_profiles')} c
+                                             where c.scenario_hash = s.hash)),
                 '[]') as parts,
        coalesce((select array_agg(x.name order by x.name) from (
-                   select m.name::text as name from ?? m where m.hash = s.hash
+                   select m.name::text as name from ${t('names_projection')} m where m.hash = s.hash
                     order by m.name limit ${NAMES_LISTED + 1}) x), '{}'::text[]) as names,
-       (select count(distinct d.child_hash)::int from ?? p join ?? d on d.id = p.derivation_id
+       (select count(distinct d.child_hash)::int from ${t('scenario_derivation_parents')} p
+          join ${t('scenario_derivations')} d on d.id = p.derivation_id
          where p.parent_hash = s.hash) as child_count,
-       exists (select 1 from ?? d join ?? p on p.derivation_id = d.id where d.child_hash = s.hash) as has_parents
-     from ?? s where s.hash = ?`,
-    [
-      t('scenario_cognition_profiles'),
-      t('scenario_environments'),
-      t('scenario_entities'),
-      t('profile_parts'),
-      t('scenario_cognition_profiles'),
-      t('names_projection'),
-      t('scenario_derivation_parents'),
-      t('scenario_derivations'),
-      t('scenario_derivations'),
-      t('scenario_derivation_parents'),
-      t('scenarios'),
-      hash,
-    ],
+       exists (select 1 from ${t('scenario_derivations')} d
+                 join ${t('scenario_derivation_parents')} p on p.derivation_id = d.id
+                where d.child_hash = s.hash) as has_parents,
+       (select count(*)::int from ${t('world_projection')} w
+         where w.scenario_hash = s.hash and not w.deleted) as world_count
+     from ${t('scenarios')} s where s.hash = $1`,
   );
-  const row = result.rows[0];
+}
+
+/** Runs `statement` (from `scenarioReadStatement`) for `hash`: undefined when it is not stored. */
+export async function readScenario(
+  db: ServiceDb,
+  statement: NamedStatement,
+  hash: string,
+  trx?: Knex.Transaction,
+): Promise<ScenarioRead | undefined> {
+  const [row] = await db.run<ReadRow>(statement, [hash], trx);
   if (!row) return undefined;
   return {
     bindings: {
@@ -101,5 +103,6 @@ export async function readScenario(
       ]),
     ),
     relations: { names: row.names, child_count: row.child_count, has_parents: row.has_parents },
+    worldCount: row.world_count,
   };
 }

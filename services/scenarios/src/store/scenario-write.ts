@@ -1,4 +1,4 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { ProfileComposition } from '../domain/parent-scenario';
 
@@ -28,21 +28,79 @@ export interface WriteOutcome {
   readonly wasNewDerivation: boolean;
 }
 
-interface ManifestRow {
-  hash: string;
-  scenario_slug: string;
-  description: string;
-  chronon_seconds: number;
+/** The statements of a write, built once per store (each prepared once per connection). */
+export interface WriteStatements {
+  readonly manifest: NamedStatement;
+  readonly componentUses: NamedStatement;
+  readonly derivation: NamedStatement;
+  readonly existingDerivation: NamedStatement;
 }
 
-interface DerivationRecord {
-  id: string;
-  child_hash: string;
-  operator: string | null;
-  actor: string | null;
-  note: string | null;
-  metadata: string;
-  parent_key: string;
+/**
+ * The write in four statements at most, each prepared once per connection
+ * (`ServiceDb.run`): knex built nine per write before, each parsed and
+ * planned again by Postgres (docs/services/scenarios.md, Performance).
+ */
+export function writeStatements(db: ServiceDb): WriteStatements {
+  const t = (name: string): string => db.quotedTable(name);
+  return {
+    // The manifest, and only when it is new its bindings (they select from
+    // its RETURNING); the profiles' compositions either way. Foreign keys are
+    // checked at the end of the statement, when the manifest row is there.
+    manifest: db.statement(
+      'write_manifest',
+      `with m as (
+         insert into ${t('scenarios')} (hash, scenario_slug, description, chronon_seconds)
+         values ($1, $2, $3, $4) on conflict (hash) do nothing returning hash),
+       c as (
+         insert into ${t('scenario_cognition_profiles')} (scenario_hash, profile_label, profile_hash)
+         select m.hash, x.label, x.hash from m, unnest($5::text[], $6::text[]) as x(label, hash)),
+       e as (
+         insert into ${t('scenario_environments')} (scenario_hash, environment_label, environment_hash)
+         select m.hash, x.label, x.hash from m, unnest($7::text[], $8::text[]) as x(label, hash)),
+       n as (
+         insert into ${t('scenario_entities')} (scenario_hash, entity_index, entity_hash)
+         select m.hash, x.n - 1, x.hash from m, unnest($9::text[]) with ordinality as x(hash, n)),
+       pp as (
+         insert into ${t('profile_parts')} (profile_hash, perceive_system_hash, intend_system_hash,
+           adjudicate_system_hash, adjudication_schema_hash, adjudication_retry_budget)
+         select * from unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[])
+         on conflict (profile_hash) do nothing)
+       select count(*)::int as new from m`,
+    ),
+    // A separate statement: it reads the bindings and compositions, which a
+    // statement's own inserts cannot see (migration 0002).
+    componentUses: db.statement(
+      'record_component_uses',
+      `select ${t('record_component_uses')}($1::text[])`,
+    ),
+    // The derivation when no derivation of this child has these parent
+    // edges, and then its edges: none from the scenario to itself (a fork
+    // that changed nothing, or a parent listed that is the result; it would
+    // make the scenario its own parent and child). The other edges keep
+    // their index among the parents asked for, and parent_key keeps them
+    // all, so a retry of the same fork finds this derivation (migration 0004
+    // removed earlier self-edges).
+    derivation: db.statement(
+      'write_derivation',
+      `with d as (
+         insert into ${t('scenario_derivations')} (child_hash, operator, actor, note, metadata, parent_key)
+         values ($1::text, $2, $3, $4, $5::jsonb, $6)
+         on conflict (child_hash, parent_key) do nothing returning id),
+       p as (
+         insert into ${t('scenario_derivation_parents')} (derivation_id, parent_hash, parent_index, role)
+         select d.id, x.parent_hash, x.n - 1, x.role
+           from d, unnest($7::text[], $8::text[]) with ordinality as x(parent_hash, role, n)
+          where x.parent_hash <> $1::text)
+       select id from d`,
+    ),
+    // A statement of its own: it must see a concurrent write's derivation
+    // that the insert above waited for (a new snapshot, in read committed).
+    existingDerivation: db.statement(
+      'existing_derivation',
+      `select id from ${t('scenario_derivations')} where child_hash = $1 and parent_key = $2 limit 1`,
+    ),
+  };
 }
 
 /**
@@ -54,108 +112,66 @@ interface DerivationRecord {
  */
 export async function writeScenario(
   db: ServiceDb,
+  statements: WriteStatements,
   outbox: Outbox,
   input: ScenarioWrite,
   events: (outcome: WriteOutcome) => OutboxRow[],
   trx: Knex.Transaction,
 ): Promise<WriteOutcome> {
   const parentKey = input.parents.map((p) => `${p.parent_hash}:${p.role ?? ''}`).join('|');
-  const inserted = await db
-    .table<ManifestRow>('scenarios', trx)
-    .insert({
-      hash: input.hash,
-      scenario_slug: input.scenario_slug,
-      description: input.description,
-      chronon_seconds: input.chronon_seconds,
-    })
-    .onConflict('hash')
-    .ignore()
-    .returning('hash');
-  const wasNewScenario = inserted.length > 0;
-  if (wasNewScenario) await writeBindings(db, input, trx);
-  if (input.profile_parts.size > 0) {
-    await db
-      .table('profile_parts', trx)
-      .insert([...input.profile_parts].map(([profile_hash, parts]) => ({ profile_hash, ...parts })))
-      .onConflict('profile_hash')
-      .ignore();
-  }
+  const parts = [...input.profile_parts];
+  const [manifest] = await db.run<{ new: number }>(
+    statements.manifest,
+    [
+      input.hash,
+      input.scenario_slug,
+      input.description,
+      input.chronon_seconds,
+      [...input.cognition_profiles.keys()],
+      [...input.cognition_profiles.values()],
+      [...input.environments.keys()],
+      [...input.environments.values()],
+      input.entity_hashes,
+      parts.map(([hash]) => hash),
+      parts.map(([, p]) => p.perceive_system_hash),
+      parts.map(([, p]) => p.intend_system_hash),
+      parts.map(([, p]) => p.adjudicate_system_hash),
+      parts.map(([, p]) => p.adjudication_schema_hash),
+      parts.map(([, p]) => p.adjudication_retry_budget),
+    ],
+    trx,
+  );
+  const wasNewScenario = (manifest?.new ?? 0) > 0;
   // After the bindings and the profiles' compositions it reads (migration 0002).
-  if (wasNewScenario) {
-    await trx.raw('select ??(?::text[])', [db.qualified('record_component_uses'), [input.hash]]);
-  }
-  const created = await db
-    .table<DerivationRecord>('scenario_derivations', trx)
-    .insert({
-      child_hash: input.hash,
-      operator: input.operator,
-      actor: input.actor,
-      note: input.note,
-      metadata: JSON.stringify(input.metadata),
-      parent_key: parentKey,
-    })
-    .onConflict(['child_hash', 'parent_key'])
-    .ignore()
-    .returning('id');
+  if (wasNewScenario) await db.run(statements.componentUses, [[input.hash]], trx);
+  const [created] = await db.run<{ id: string }>(
+    statements.derivation,
+    [
+      input.hash,
+      input.operator,
+      input.actor,
+      input.note,
+      JSON.stringify(input.metadata),
+      parentKey,
+      input.parents.map((p) => p.parent_hash),
+      input.parents.map((p) => p.role),
+    ],
+    trx,
+  );
+  const wasNewDerivation = created !== undefined;
   let derivationId: number;
-  const wasNewDerivation = created.length > 0;
-  if (created[0]) {
-    derivationId = Number(created[0].id);
-    // No edge from a scenario to itself (a fork that changed nothing, or a
-    // parent listed that is the result): it would make the scenario its own
-    // parent and child. The other edges keep their index among the parents
-    // asked for, and parent_key above keeps them all, so a retry of the same
-    // fork finds this derivation (migration 0004 removed earlier self-edges).
-    const edges = input.parents
-      .map((p, index) => ({
-        derivation_id: derivationId,
-        parent_hash: p.parent_hash,
-        parent_index: index,
-        role: p.role,
-      }))
-      .filter((edge) => edge.parent_hash !== input.hash);
-    if (edges.length > 0) await db.table('scenario_derivation_parents', trx).insert(edges);
+  if (created) {
+    derivationId = Number(created.id);
   } else {
-    const existing = await db
-      .table<DerivationRecord>('scenario_derivations', trx)
-      .where({ child_hash: input.hash, parent_key: parentKey })
-      .first<{ id: string } | undefined>('id');
+    const [existing] = await db.run<{ id: string }>(
+      statements.existingDerivation,
+      [input.hash, parentKey],
+      trx,
+    );
     if (!existing) throw new Error('derivation vanished inside its transaction');
     derivationId = Number(existing.id);
   }
   const outcome = { wasNewScenario, derivationId, wasNewDerivation };
   await outbox.write(events(outcome), trx);
   return outcome;
-}
-
-async function writeBindings(
-  db: ServiceDb,
-  input: ScenarioWrite,
-  trx: Knex.Transaction,
-): Promise<void> {
-  if (input.cognition_profiles.size > 0) {
-    await db.table('scenario_cognition_profiles', trx).insert(
-      [...input.cognition_profiles].map(([profile_label, profile_hash]) => ({
-        scenario_hash: input.hash,
-        profile_label,
-        profile_hash,
-      })),
-    );
-  }
-  if (input.environments.size > 0) {
-    await db.table('scenario_environments', trx).insert(
-      [...input.environments].map(([environment_label, environment_hash]) => ({
-        scenario_hash: input.hash,
-        environment_label,
-        environment_hash,
-      })),
-    );
-  }
-  await db.table('scenario_entities', trx).insert(
-    input.entity_hashes.map((entity_hash, entity_index) => ({
-      scenario_hash: input.hash,
-      entity_index,
-      entity_hash,
-    })),
-  );
 }
