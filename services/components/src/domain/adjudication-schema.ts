@@ -54,3 +54,32 @@ export function checkAdjudicationSchema(schema: Record<string, unknown>, path: s
     ajv.removeSchema(schema);
   }
 }
+
+/**
+ * Content hashes of adjudication schemas that compiled, most recent last, at
+ * most `limit`: the same content compiles the same way, so a schema sent
+ * again (every inline assembly of a scenario resends its profile's) is not
+ * compiled again. Compiling was three quarters of resolve_components' CPU
+ * in the scenarios bench. Failures are not remembered: they are rare, and
+ * each refusal is worked out afresh.
+ */
+export class CompiledSchemas {
+  private readonly hashes = new Set<string>();
+
+  constructor(private readonly limit = 4096) {}
+
+  /** Checks the schema unless its hash compiled before (checkAdjudicationSchema's errors). */
+  check(schema: Record<string, unknown>, hash: string, path: string): void {
+    if (this.hashes.has(hash)) return;
+    checkAdjudicationSchema(schema, path);
+    if (this.hashes.size >= this.limit) {
+      const oldest = this.hashes.values().next().value as string;
+      this.hashes.delete(oldest);
+    }
+    this.hashes.add(hash);
+  }
+
+  has(hash: string): boolean {
+    return this.hashes.has(hash);
+  }
+}

@@ -1,7 +1,7 @@
 import { NotJsonError, canonicalJsonComponent, textComponentHash } from '@crucible/hashing';
 import { invalidArgument, type Entity } from '@crucible/contracts';
 import type { ContentKind, JsonKind, TextKind } from './component-kinds';
-import { checkAdjudicationSchema } from './adjudication-schema';
+import { CompiledSchemas } from './adjudication-schema';
 import { normalizeEntity } from './entity';
 
 /** Largest content of one component: UTF-8 bytes of the text, or of the canonical JSON. */
@@ -31,6 +31,9 @@ export function prepareText(kind: TextKind, text: string, path: string): Prepare
   return { kind, hash: textComponentHash(text), content: text, stored: text, sizeBytes };
 }
 
+/** Adjudication schemas known to compile, by content hash (per process). */
+const compiledSchemas = new CompiledSchemas();
+
 /** Checks and hashes a JSON component (an adjudication schema or an entity). */
 export function prepareJson(
   kind: JsonKind,
@@ -43,7 +46,7 @@ export function prepareJson(
   const { canonical: stored, hash } = canonicalOrInvalid(content, path);
   const sizeBytes = Buffer.byteLength(stored, 'utf8');
   checkSize(kind, sizeBytes, path);
-  if (kind === 'adjudication_schema') checkAdjudicationSchema(content, path);
+  if (kind === 'adjudication_schema') compiledSchemas.check(content, hash, path);
   return { kind, hash, content, stored, sizeBytes };
 }
 
