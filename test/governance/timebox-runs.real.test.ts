@@ -178,3 +178,68 @@ describe('a timebox that runs out ends the directive open runs', () => {
     }
   }, 45_000);
 });
+
+describe('a directive aborted by hand ends its open runs too', () => {
+  it('cancels the pending run and fails the running one, by the aborting actor, with the reason', async () => {
+    const { directive } = await s.rpc.call('create_directive', {
+      issued_by: 'planner',
+      objective: 'Run the locked room until someone stops it.',
+      scope: 'development',
+      role: 'builder',
+      type: 'test',
+      status: 'proposed',
+      budget: { amount: '25.00', currency: 'USD' },
+    });
+    const id = directive.id;
+    await s.rpc.call('transition_directive', {
+      id,
+      expected_status: 'approved',
+      status: 'executing',
+    });
+    const run = async () =>
+      (await s.rpc.call('create_execution_run', { directive_id: id, actor: 'worker' })).run.id;
+    const done = await run();
+    await s.rpc.call('transition_execution_run', {
+      id: done,
+      expected_status: 'pending',
+      status: 'canceled',
+      actor: 'worker',
+    });
+    const pending = await run();
+    const running = await run();
+    await s.rpc.call('transition_execution_run', {
+      id: running,
+      expected_status: 'pending',
+      status: 'running',
+      actor: 'worker',
+    });
+    const doneBefore = await runRow(done);
+
+    await s.rpc.call('transition_directive', {
+      id,
+      expected_status: 'executing',
+      status: 'aborted',
+      actor: 'operator',
+      reason: 'wrong room',
+    });
+
+    // In the abort's transaction: ended by the time it answered.
+    expect(await runRow(pending)).toMatchObject({ status: 'canceled', started_at: null });
+    expect((await runRow(pending)).completed_at).toBeInstanceOf(Date);
+    expect(await runRow(running)).toMatchObject({ status: 'failed' });
+    expect(await runRow(done)).toEqual(doneBefore);
+    const reason = `directive_aborted: directive ${id} was aborted: wrong room`;
+    for (const [runId, from, to] of [
+      [pending, 'pending', 'canceled'],
+      [running, 'running', 'failed'],
+    ] as const) {
+      expect(await runEvents(id, runId)).toContainEqual(
+        expect.objectContaining({ from_status: from, to_status: to, actor: 'operator', reason }),
+      );
+    }
+    // Nothing more may run under it.
+    await expect(
+      s.rpc.call('create_execution_run', { directive_id: id, actor: 'worker' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+});

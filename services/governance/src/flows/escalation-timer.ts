@@ -1,12 +1,12 @@
 import type { Logger } from '@crucible/telemetry';
-import type { DirectiveStatus, ExecutionRunStatus } from '@crucible/contracts';
+import type { DirectiveStatus } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
 import type { GovernanceDeps } from '../handlers/deps';
 import { directiveEscalated } from './governance-events';
-import { expiredDirectiveStatus, expiredRunStatus } from '../domain/timebox';
+import { expiredDirectiveStatus } from '../domain/timebox';
 import type { DeadlineRow } from '../store/rows';
 import type { Cause } from './governance-events';
-import { changeDirectiveStatus, changeRunStatus } from './status-changes';
+import { changeDirectiveStatus, endOpenRuns } from './status-changes';
 
 /** How many due reviews one round escalates. */
 const ROUND_SIZE = 100;
@@ -130,20 +130,12 @@ async function expire(
       trx,
     );
   }
-  for (const run of await deps.records.lockOpenRuns(directive.id, trx)) {
-    const runTo = expiredRunStatus(run.status);
-    if (runTo === undefined) continue;
-    await changeRunStatus(
-      deps,
-      {
-        id: run.id,
-        from: run.status as ExecutionRunStatus,
-        to: runTo,
-        actor: 'timebox',
-        reason: `timebox_expired: the timebox ${directive.timebox ?? ''} of directive ${directive.id} ran out at ${deadline.due_at.toISOString()}`,
-      },
-      cause,
-      trx,
-    );
-  }
+  await endOpenRuns(
+    deps,
+    directive.id,
+    'timebox',
+    `timebox_expired: the timebox ${directive.timebox ?? ''} of directive ${directive.id} ran out at ${deadline.due_at.toISOString()}`,
+    cause,
+    trx,
+  );
 }

@@ -7,7 +7,7 @@ import {
   runTimestamps,
 } from '../domain/lifecycles';
 import { recordNotFound, statusCasFailed } from '../domain/governance-errors';
-import { timeboxMs } from '../domain/timebox';
+import { expiredRunStatus, timeboxMs } from '../domain/timebox';
 import type { GovernanceDeps } from '../handlers/deps';
 import type { DirectiveHistoryRow, DirectiveRow, ExecutionRunRow } from '../store/rows';
 import { directiveTransitioned, runTransitioned, type Cause } from './governance-events';
@@ -130,6 +130,37 @@ export async function changeRunStatus(
   return trx === undefined
     ? deps.records.transaction((own) => swapRun(deps, change, cause, own))
     : swapRun(deps, change, cause, trx);
+}
+
+/**
+ * Ends every run of a directive that is still open, when no more work may be
+ * done under it (its timebox ran out, or it was aborted): a pending run is
+ * canceled, a running one failed (expiredRunStatus), each through
+ * changeRunStatus with its history row and event, in the caller's
+ * transaction. The runs are locked after the directive, the order
+ * create_execution_run takes them in. Returns how many were ended.
+ */
+export async function endOpenRuns(
+  deps: GovernanceDeps,
+  directiveId: string,
+  actor: string,
+  reason: string,
+  cause: Cause,
+  trx: Knex.Transaction,
+): Promise<number> {
+  let ended = 0;
+  for (const run of await deps.records.lockOpenRuns(directiveId, trx)) {
+    const to = expiredRunStatus(run.status);
+    if (to === undefined) continue;
+    await changeRunStatus(
+      deps,
+      { id: run.id, from: run.status as ExecutionRunStatus, to, actor, reason },
+      cause,
+      trx,
+    );
+    ended++;
+  }
+  return ended;
 }
 
 async function swapRun(
