@@ -45,12 +45,20 @@ export function evaluatePolicy(policy: PolicyConfig, input: DecisionInput): Poli
  */
 interface CompiledPolicy {
   readonly ceilingCurrency: string;
-  /** The budget rule's result of an amount in the ceiling's currency. */
-  readonly amountChecked: Remembered<string>;
+  readonly ceilingAmount: string;
+  readonly tokenCeiling: number | null;
+  /**
+   * The budget rule's result of an amount over the ceiling, in its currency.
+   * An amount within it is compared and allowed with no lookup: budgets
+   * differ from directive to directive, so the allowing path must not pay a
+   * map lookup that mostly misses (measured over 4,096 different budgets in
+   * the bench).
+   */
+  readonly amountBlocked: Remembered<string>;
   /** Of an amount in another currency (undefined: none given). */
   readonly currencyBlocked: Remembered<string | undefined>;
-  /** Of a token count (the amount within the ceiling or absent). */
-  readonly tokensChecked: Remembered<number>;
+  /** Of a token count over the token ceiling (the amount within the ceiling or absent). */
+  readonly tokensBlocked: Remembered<number>;
   /** The allowlist rules' results: every allowlisted value's prepared, others remembered. */
   readonly typeChecked: Remembered<string>;
   readonly scopeChecked: Remembered<string>;
@@ -105,14 +113,14 @@ function compiledPolicy(policy: PolicyConfig): CompiledPolicy {
     const tokenCeiling = policy.token_ceiling;
     compiled = {
       ceilingCurrency: ceiling.currency,
-      amountChecked: new Remembered((amount) =>
-        compareAmounts(amount, ceiling.amount) > 0
-          ? result(
-              'budget_ceiling',
-              'block',
-              `budget ${amount} ${ceiling.currency} exceeds the ceiling of ${ceiling.amount} ${ceiling.currency}`,
-            )
-          : WITHIN_CEILING,
+      ceilingAmount: ceiling.amount,
+      tokenCeiling,
+      amountBlocked: new Remembered((amount) =>
+        result(
+          'budget_ceiling',
+          'block',
+          `budget ${amount} ${ceiling.currency} exceeds the ceiling of ${ceiling.amount} ${ceiling.currency}`,
+        ),
       ),
       currencyBlocked: new Remembered((currency) =>
         result(
@@ -121,14 +129,12 @@ function compiledPolicy(policy: PolicyConfig): CompiledPolicy {
           `budget is in ${currency ?? 'no currency'}, the ceiling in ${ceiling.currency}`,
         ),
       ),
-      tokensChecked: new Remembered((tokens) =>
-        tokenCeiling !== null && tokens > tokenCeiling
-          ? result(
-              'budget_ceiling',
-              'block',
-              `budget of ${tokens} tokens exceeds the ceiling of ${tokenCeiling}`,
-            )
-          : WITHIN_CEILING,
+      tokensBlocked: new Remembered((tokens) =>
+        result(
+          'budget_ceiling',
+          'block',
+          `budget of ${tokens} tokens exceeds the ceiling of ${tokenCeiling}`,
+        ),
       ),
       typeChecked: new Remembered(
         (type) => notAllowed('type_allowlist', 'type', type),
@@ -186,13 +192,15 @@ function budgetRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResul
   const { budget } = input;
   if (budget === null) return NO_BUDGET;
   if (budget.amount !== undefined) {
-    const checked =
-      budget.currency === compiled.ceilingCurrency
-        ? compiled.amountChecked.get(budget.amount)
-        : compiled.currencyBlocked.get(budget.currency);
-    if (checked !== WITHIN_CEILING) return checked;
+    if (budget.currency !== compiled.ceilingCurrency)
+      return compiled.currencyBlocked.get(budget.currency);
+    if (compareAmounts(budget.amount, compiled.ceilingAmount) > 0)
+      return compiled.amountBlocked.get(budget.amount);
   }
-  return budget.tokens === undefined ? WITHIN_CEILING : compiled.tokensChecked.get(budget.tokens);
+  const { tokens } = budget;
+  return tokens === undefined || compiled.tokenCeiling === null || tokens <= compiled.tokenCeiling
+    ? WITHIN_CEILING
+    : compiled.tokensBlocked.get(tokens);
 }
 
 function humanReviewRule(compiled: CompiledPolicy, input: DecisionInput): PolicyResult {
