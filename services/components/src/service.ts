@@ -2,7 +2,7 @@ import { prepareService, serve, type Infrastructure, type Stoppable } from '@cru
 import { DEFAULT_COMPONENTS_SETTINGS, type ComponentsSettings } from './config';
 import { registerHandlers } from './handlers';
 import { ComponentStore } from './store/component-store';
-import { ReadCache } from './store/read-cache';
+import { readCache } from './store/read-cache';
 
 export const SERVICE_NAME = 'components';
 export const SERVICE_VERSION = '0.1.0';
@@ -16,7 +16,7 @@ export async function startComponentsService(
   registerHandlers(core.server, {
     store: new ComponentStore(core.db, core.outbox),
     events: core.outbox,
-    cache: new ReadCache(settings.cacheBytes),
+    cache: readCache(settings.cacheBytes),
     logger: core.logger,
   });
   return serve(core);

@@ -34,9 +34,12 @@ describe('CompiledSchemas', () => {
     expect(compiled.has('h2')).toBe(false);
   });
 
-  it('keeps at most its limit, forgetting the oldest first', () => {
+  it('keeps at most its limit, forgetting the least recently checked first', () => {
     const compiled = new CompiledSchemas(2);
     for (const hash of ['a', 'b', 'c']) compiled.check(valid, hash, '/content');
     expect(['a', 'b', 'c'].map((hash) => compiled.has(hash))).toEqual([false, true, true]);
+    compiled.check(valid, 'b', '/content'); // b is now the most recently checked
+    compiled.check(valid, 'd', '/content');
+    expect(['b', 'c', 'd'].map((hash) => compiled.has(hash))).toEqual([true, false, true]);
   });
 });

@@ -1,5 +1,6 @@
 import Ajv, { type AnySchemaObject } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
+import { LRUCache } from 'lru-cache';
 import { invalidArgument } from '@crucible/contracts';
 
 const DRAFT_07 = new Set([
@@ -56,27 +57,25 @@ export function checkAdjudicationSchema(schema: Record<string, unknown>, path: s
 }
 
 /**
- * Content hashes of adjudication schemas that compiled, most recent last, at
- * most `limit`: the same content compiles the same way, so a schema sent
- * again (every inline assembly of a scenario resends its profile's) is not
- * compiled again. Compiling was three quarters of resolve_components' CPU
- * in the scenarios bench. Failures are not remembered: they are rare, and
- * each refusal is worked out afresh.
+ * Content hashes of adjudication schemas that compiled, at most `limit`, the
+ * least recently checked dropped first: the same content compiles the same
+ * way, so a schema sent again (every inline assembly of a scenario resends
+ * its profile's) is not compiled again. Compiling was three quarters of
+ * resolve_components' CPU in the scenarios bench. Failures are not
+ * remembered: they are rare, and each refusal is worked out afresh.
  */
 export class CompiledSchemas {
-  private readonly hashes = new Set<string>();
+  private readonly hashes: LRUCache<string, true>;
 
-  constructor(private readonly limit = 4096) {}
+  constructor(limit = 4096) {
+    this.hashes = new LRUCache<string, true>({ max: limit });
+  }
 
   /** Checks the schema unless its hash compiled before (checkAdjudicationSchema's errors). */
   check(schema: Record<string, unknown>, hash: string, path: string): void {
-    if (this.hashes.has(hash)) return;
+    if (this.hashes.get(hash) === true) return;
     checkAdjudicationSchema(schema, path);
-    if (this.hashes.size >= this.limit) {
-      const oldest = this.hashes.values().next().value as string;
-      this.hashes.delete(oldest);
-    }
-    this.hashes.add(hash);
+    this.hashes.set(hash, true);
   }
 
   has(hash: string): boolean {

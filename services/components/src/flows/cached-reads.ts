@@ -63,7 +63,7 @@ export async function cachedOne<R extends object>(
       hash,
     });
   }
-  deps.cache.set(key, found, estimateSize(found));
+  deps.cache.set(key, found, { size: estimateSize(found) });
   return found;
 }
 
@@ -88,7 +88,7 @@ export async function cachedMany<R extends { hash: string }>(
   if (misses.length === 0) return found;
   for (const reply of await load(misses)) {
     found.set(reply.hash, reply);
-    deps.cache.set(componentKey(kind, reply.hash), reply, estimateSize(reply));
+    deps.cache.set(componentKey(kind, reply.hash), reply, { size: estimateSize(reply) });
   }
   return found;
 }

@@ -10,6 +10,6 @@ export interface ComponentsDeps {
   /** Builds the rows of the service's events (the store writes them). */
   readonly events: Pick<Outbox, 'event'>;
   /** Immutable reads by hash, keyed `<kind>:<hash>`. */
-  readonly cache: ReadCache<unknown>;
+  readonly cache: ReadCache;
   readonly logger: Logger;
 }

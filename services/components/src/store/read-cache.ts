@@ -1,44 +1,17 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * A bounded least-recently-used cache for immutable reads (a component never
- * changes once stored, so an entry never goes stale). Bounded by the summed
- * size estimate of its values; misses are never cached.
+ * Immutable reads by hash (a component never changes once stored, so an
+ * entry never goes stale), least recently used dropped first, bounded by the
+ * summed size estimate of its values; an entry larger than the budget is not
+ * kept. Misses are never cached.
  */
-export class ReadCache<V> {
-  private readonly entries = new Map<string, { value: V; size: number }>();
-  private bytes = 0;
+export type ReadCache = LRUCache<string, object>;
 
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    // Re-insert: Map iteration order is insertion order, so the oldest is first.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
-  }
-
-  set(key: string, value: V, size: number): void {
-    if (size > this.maxBytes) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, { value, size });
-    this.bytes += size;
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.size;
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get sizeBytes(): number {
-    return this.bytes;
-  }
+/**
+ * A read cache of `maxBytes`. Zero (COMPONENTS_CACHE_MB=0) keeps nothing:
+ * lru-cache needs a positive budget, and one byte holds no reply.
+ */
+export function readCache(maxBytes: number): ReadCache {
+  return new LRUCache<string, object>({ maxSize: Math.max(1, maxBytes) });
 }

@@ -1,5 +1,5 @@
 import { isCrucibleError, notFound } from '@crucible/contracts';
-import { ContentCache } from '../domain/content-cache';
+import { LRUCache } from 'lru-cache';
 import { profileHash } from '../domain/run-plan';
 import type { EvaluationDeps } from '../handlers/deps';
 
@@ -12,9 +12,13 @@ export interface ResolvedScenario {
 /** Scenario hashes a replica remembers the profile hash of (a hash and a hash each). */
 export const SCENARIO_PROFILE_CACHE_SIZE = 10_000;
 
-/** A replica's scenario hash -> profile hash (content-addressed: fixed once the scenario is stored). */
-export function scenarioProfileCache(): ContentCache<string> {
-  return new ContentCache<string>(SCENARIO_PROFILE_CACHE_SIZE);
+/**
+ * A replica's scenario hash -> profile hash, the least recently used dropped
+ * first. Only facts fixed by content belong here (a scenario's hash fixes its
+ * cognition profiles), never anything that moves, such as a name's target.
+ */
+export function scenarioProfileCache(): LRUCache<string, string> {
+  return new LRUCache<string, string>({ max: SCENARIO_PROFILE_CACHE_SIZE });
 }
 
 type Deps = Pick<EvaluationDeps, 'scenarios' | 'names' | 'scenarioProfiles'>;

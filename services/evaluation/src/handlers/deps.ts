@@ -1,6 +1,7 @@
 import type { Outbox } from '@crucible/messaging';
 import type { PriceTable } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
+import type { LRUCache } from 'lru-cache';
 import type { EvaluationSettings } from '../config';
 import type { GateStore } from '../store/gate-store';
 import type { RecordStore } from '../store/record-store';
@@ -14,7 +15,6 @@ import type { ResultStore } from '../store/result-store';
 import type { RunStore } from '../store/run-store';
 import type { LifecycleStore } from '../store/lifecycle-store';
 import type { FeedbackStore } from '../store/feedback-store';
-import type { ContentCache } from '../domain/content-cache';
 
 /** What every handler (and flow) of the evaluation service is given. */
 export interface EvaluationDeps {
@@ -37,7 +37,7 @@ export interface EvaluationDeps {
   /** Resolves a suite's scenarios to hashes. */
   readonly scenarios: ScenariosClient;
   /** Scenario hash -> profile hash, as this replica learnt them (fixed by content: flows/suite-scenarios.ts). */
-  readonly scenarioProfiles: ContentCache<string>;
+  readonly scenarioProfiles: LRUCache<string, string>;
   /** Makes a run's worlds and runs their turns. */
   readonly worlds: WorldsClient;
   /** Asks LLM judges for verdicts (circuit breakers per provider). */
