@@ -3,7 +3,9 @@
 //
 // - list_runs and compare_runs at 100k stored runs beside the same calls at
 //   10k (flat: ratio 100k/10k at most 1.2x), median and p99 over a fixed
-//   number of calls; the runs are seeded with SQL (evaluation/seed-runs.ts);
+//   number of calls; two stores (two databases, each with its services),
+//   timed in alternating blocks; the runs are seeded with SQL
+//   (evaluation/seed-runs.ts);
 // - a run of a small suite with the offline mind (2 scenarios x 2
 //   candidates x 2 seeds x 3 turns, rule scorers), start_run to completed,
 //   beside the identical re-run (every result reused): runs per second,
@@ -21,7 +23,7 @@ import { measureJudgeHedging, type HedgingSettings } from './evaluation/judge-he
 import { countRuns, seedProjects, seedRuns } from './evaluation/seed-runs';
 import type { Figure } from './figures';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
-import { measurePair, stats, type Pair } from './scenarios/measure';
+import { measurePair, stats } from './scenarios/measure';
 
 export interface EvaluationBenchOptions {
   /** Stored runs of the small and the large store. */
@@ -74,37 +76,68 @@ export async function benchEvaluation(options: EvaluationBenchOptions = {}): Pro
   };
   if (settings.largeRuns <= settings.smallRuns)
     throw new Error('the large store must hold more runs than the small one');
-  const platform = await startBenchPlatform();
-  const started: Stoppable[] = [];
+  const stops: Array<() => Promise<void>> = [];
   try {
-    // start_run asks governance (authorize_work); its worlds are made and moved on by worlds.
-    started.push(await startGovernanceService(platform.infra));
-    started.push(
-      await startWorldsService(platform.infra, {
-        ...DEFAULT_WORLDS_SETTINGS,
-        requestTimeoutMs: RPC_TIMEOUT_MS,
-        pollMs: 10,
-      }),
-    );
-    started.push(
-      await startEvaluationService(platform.infra, {
-        ...DEFAULT_EVALUATION_SETTINGS,
-        requestTimeoutMs: RPC_TIMEOUT_MS,
-        workerConcurrency: 4,
-        pollMs: 10,
-      }),
-    );
-    const figures = await benchRuns(platform, settings);
+    // Two platforms, each with a database of its own: the small store and the
+    // large one, so that list_runs and compare_runs are timed at both sizes in
+    // alternating blocks (a machine that slows down mid-bench slows both).
+    const small = await startEvaluationPlatform(stops);
+    const large = await startEvaluationPlatform(stops);
+    const figures = await benchRuns(small, large, settings);
     figures.push(...hedgingFigures(await measureJudgeHedging(settings.hedging), settings));
     return figures;
   } finally {
-    for (const service of started.reverse()) await service.stop().catch(() => undefined);
-    await platform.stop();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
 }
 
-/** The timed run and its cached re-runs, then list_runs and compare_runs at both sizes. */
-async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]> {
+/** The bench platform with governance, worlds and evaluation started on it; `stops` undoes it all. */
+async function startEvaluationPlatform(stops: Array<() => Promise<void>>): Promise<BenchPlatform> {
+  const platform = await startBenchPlatform();
+  stops.push(() => platform.stop());
+  const started: Stoppable[] = [];
+  stops.push(async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+  });
+  // start_run asks governance (authorize_work); its worlds are made and moved on by worlds.
+  started.push(await startGovernanceService(platform.infra));
+  started.push(
+    await startWorldsService(platform.infra, {
+      ...DEFAULT_WORLDS_SETTINGS,
+      requestTimeoutMs: RPC_TIMEOUT_MS,
+      pollMs: 10,
+    }),
+  );
+  started.push(
+    await startEvaluationService(platform.infra, {
+      ...DEFAULT_EVALUATION_SETTINGS,
+      requestTimeoutMs: RPC_TIMEOUT_MS,
+      workerConcurrency: 4,
+      pollMs: 10,
+    }),
+  );
+  return platform;
+}
+
+interface Experiments {
+  readonly platform: BenchPlatform;
+  readonly call: (op: string, request: unknown) => Promise<any>;
+  readonly projectId: number;
+  /** The measured experiment (seeds 1 and 2); a warm-up run on other seeds has been run. */
+  readonly measured: number;
+  /** start_run to completed (get_run_progress waiting); the run's id and the wall time. */
+  runToEnd(experimentId: number): Promise<RunTimes>;
+}
+
+interface RunTimes {
+  id: number;
+  ms: number;
+  startMs: number;
+  reused: number;
+}
+
+/** The bench project, suite and experiments on `platform`, after a warm-up run. */
+async function prepareExperiments(platform: BenchPlatform, s: Settings): Promise<Experiments> {
   const call = (op: string, request: unknown) =>
     platform.rpc.call(op as never, request as never) as Promise<any>;
 
@@ -154,10 +187,7 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
       })
     ).id as number;
 
-  /** start_run to completed (get_run_progress waiting); the run's id and the wall time. */
-  async function runToEnd(
-    experimentId: number,
-  ): Promise<{ id: number; ms: number; startMs: number; reused: number }> {
+  async function runToEnd(experimentId: number): Promise<RunTimes> {
     const began = performance.now();
     const reply = await call('start_run', { experiment_id: experimentId });
     const startMs = performance.now() - began;
@@ -174,10 +204,23 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
   // A warm-up run on other seeds: the first worlds, connections and statements are paid here.
   await runToEnd(await experiment('bench_warmup', [101, 102]));
   const measured = await experiment('bench_run', [1, 2]);
-  const first = await runToEnd(measured);
-  const cached: Array<{ id: number; ms: number; startMs: number }> = [];
+  return { platform, call, projectId, measured, runToEnd };
+}
+
+/**
+ * The timed run and its cached re-runs (on the small store's platform), then
+ * list_runs and compare_runs on the small store beside the large one.
+ */
+async function benchRuns(
+  smallPlatform: BenchPlatform,
+  largePlatform: BenchPlatform,
+  s: Settings,
+): Promise<Figure[]> {
+  const small = await prepareExperiments(smallPlatform, s);
+  const first = await small.runToEnd(small.measured);
+  const cached: RunTimes[] = [];
   for (let i = 0; i < s.cachedReruns; i++) {
-    const again = await runToEnd(measured);
+    const again = await small.runToEnd(small.measured);
     if (again.reused !== 8) throw new Error(`a re-run reused ${again.reused} of 8 results`);
     cached.push(again);
   }
@@ -205,69 +248,24 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
     },
   ];
 
-  // list_runs and compare_runs: the same calls at the small store, then at the large one.
-  const compared = { run_id: cached[0]!.id, baseline_run_id: first.id };
-  const otherProjects = await seedProjects(platform.seedPg, s.otherProjects);
-  const atSize = async (runs: number): Promise<Map<string, Pair>> => {
-    const have = await countRuns(platform.seedPg);
-    const began = performance.now();
-    await seedRuns(platform.seedPg, {
-      sourceRunId: first.id,
-      otherProjects,
-      from: have + 1,
-      to: runs,
+  // The same first run and one re-run on the large store's platform: the
+  // runs its seeded ones are cloned from, and the pair compare_runs compares.
+  const large = await prepareExperiments(largePlatform, s);
+  const largeFirst = await large.runToEnd(large.measured);
+  const largeAgain = await large.runToEnd(large.measured);
+  const smallCases = await listCases(small, s, first.id, cached[0]!.id, s.smallRuns);
+  const largeCases = await listCases(large, s, largeFirst.id, largeAgain.id, s.largeRuns);
+  for (const [name, smallCase] of smallCases) {
+    const pair = await measurePair(largeCases.get(name)!, smallCase, {
+      warmup: s.listWarmup,
+      iterations: s.listCalls,
+      rounds: 10,
     });
-    s.log(`seeded ${runs - have} runs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
-    const cursors = await middleCursors(platform, projectId);
-    const cases: Record<string, (i: number) => Promise<unknown>> = {
-      'list_runs.project_first_page': () => call('list_runs', { project_id: projectId, limit: 50 }),
-      'list_runs.project_later_page': () =>
-        call('list_runs', { project_id: projectId, cursor: cursors.project, limit: 50 }),
-      'list_runs.all_later_page': () => call('list_runs', { cursor: cursors.all, limit: 50 }),
-      'compare_runs.two_runs': () => call('compare_runs', compared),
-    };
-    // Each case's replies are checked once: a full page, or both runs' worlds.
-    const page = await call('list_runs', { project_id: projectId, cursor: cursors.project });
-    if (page.items.length !== 50 || page.next_cursor === undefined)
-      throw new Error(`a later page of the project's runs has ${page.items.length} runs`);
-    const comparison = await call('compare_runs', compared);
-    if (comparison.worlds !== 8 || comparison.baseline_worlds !== 8)
-      throw new Error(
-        `compare_runs saw ${comparison.worlds} and ${comparison.baseline_worlds} worlds`,
-      );
-    // Each case in alternating blocks with a control whose cost the store's
-    // size cannot change (get_run of one run, by primary key): its growth, in
-    // the figures' detail, tells a slower machine from a slower operation.
-    const control = () => call('get_run', { id: first.id });
-    const samples = new Map<string, Pair>();
-    for (const [name, fn] of Object.entries(cases)) {
-      samples.set(
-        name,
-        await measurePair(fn, control, {
-          warmup: s.listWarmup,
-          iterations: s.listCalls,
-          rounds: 10,
-        }),
-      );
-    }
-    return samples;
-  };
-  const small = await atSize(s.smallRuns);
-  const large = await atSize(s.largeRuns);
-  for (const [name, smallPair] of small) {
-    const largePair = large.get(name)!;
-    const [a, b] = [stats(smallPair.ours), stats(largePair.ours)];
-    const [ca, cb] = [stats(smallPair.baseline), stats(largePair.baseline)];
+    const [a, b] = [stats(pair.baseline), stats(pair.ours)];
     s.log(
-      `${name}: p50 ${a.p50.toFixed(2)} -> ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} -> ${b.p99.toFixed(2)} ms (control get_run p50 ${ca.p50.toFixed(2)} -> ${cb.p50.toFixed(2)} ms)`,
+      `${name}: p50 ${a.p50.toFixed(2)} -> ${b.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} -> ${b.p99.toFixed(2)} ms (${s.smallRuns} -> ${s.largeRuns} runs)`,
     );
-    const detail = {
-      calls: b.n,
-      small_runs: s.smallRuns,
-      large_runs: s.largeRuns,
-      control_growth_p50: cb.p50 / ca.p50,
-      control_growth_p99: cb.p99 / ca.p99,
-    };
+    const detail = { calls: b.n, small_runs: s.smallRuns, large_runs: s.largeRuns };
     for (const [suffix, value, baseline] of [
       ['latency_p50', b.p50, a.p50],
       ['latency_p99', b.p99, a.p99],
@@ -284,6 +282,45 @@ async function benchRuns(platform: BenchPlatform, s: Settings): Promise<Figure[]
     }
   }
   return figures;
+}
+
+/**
+ * Seeds `x`'s store up to `runs` runs (cloned from `sourceRunId`) and returns
+ * the list_runs and compare_runs calls timed on it, each reply checked once.
+ */
+async function listCases(
+  x: Experiments,
+  s: Settings,
+  sourceRunId: number,
+  rerunId: number,
+  runs: number,
+): Promise<Map<string, () => Promise<unknown>>> {
+  const { call, platform, projectId } = x;
+  const otherProjects = await seedProjects(platform.seedPg, s.otherProjects);
+  const have = await countRuns(platform.seedPg);
+  const began = performance.now();
+  await seedRuns(platform.seedPg, { sourceRunId, otherProjects, from: have + 1, to: runs });
+  s.log(`seeded ${runs - have} runs in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  const cursors = await middleCursors(platform, projectId);
+  const compared = { run_id: rerunId, baseline_run_id: sourceRunId };
+  // A full page, and both runs' worlds.
+  const page = await call('list_runs', { project_id: projectId, cursor: cursors.project });
+  if (page.items.length !== 50 || page.next_cursor === undefined)
+    throw new Error(`a later page of the project's runs has ${page.items.length} runs`);
+  const comparison = await call('compare_runs', compared);
+  if (comparison.worlds !== 8 || comparison.baseline_worlds !== 8)
+    throw new Error(
+      `compare_runs saw ${comparison.worlds} and ${comparison.baseline_worlds} worlds`,
+    );
+  return new Map<string, () => Promise<unknown>>([
+    ['list_runs.project_first_page', () => call('list_runs', { project_id: projectId, limit: 50 })],
+    [
+      'list_runs.project_later_page',
+      () => call('list_runs', { project_id: projectId, cursor: cursors.project, limit: 50 }),
+    ],
+    ['list_runs.all_later_page', () => call('list_runs', { cursor: cursors.all, limit: 50 })],
+    ['compare_runs.two_runs', () => call('compare_runs', compared)],
+  ]);
 }
 
 /** Cursors in the middle of the bench project's runs and of all runs (a later page). */
