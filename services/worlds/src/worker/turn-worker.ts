@@ -225,7 +225,10 @@ export class TurnWorker {
           ? outcome
           : { status: 'failed' as const, failure: unrecorded, events: outcome.events };
       const encoded = final.status === 'committed' ? encodeState(final.state) : undefined;
-      const report = await commitOutcome(deps, attempt, this.owner, state.turn, final, encoded);
+      const report = await commitOutcome(deps, attempt, this.owner, state.turn, final, {
+        stored: encoded,
+        worldSlug: world.slug,
+      });
       this.finished(attempt, report);
       if (report.result === 'committed' && encoded) this.remember(world, target, encoded);
     } catch (error) {
