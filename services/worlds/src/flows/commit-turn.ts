@@ -1,6 +1,6 @@
 import type { Outbox, OutboxRow } from '@crucible/messaging';
 import type { AuditEvent, TurnOutcome } from '../kernel';
-import type { LlmCallStore } from '../store/llm-call-store';
+import type { LlmCallStore, NewLlmCall } from '../store/llm-call-store';
 import type { AttemptRow, FinishedAttempt, StoredState, TurnFailureRow } from '../store/rows';
 import type { NewTurnEvent, TurnStore } from '../store/turn-store';
 import type { WorldStore } from '../store/world-store';
@@ -48,6 +48,17 @@ export interface CommitOptions {
    * turn_committed included (TurnStore.commitHeldTurn).
    */
   readonly worldSlug?: string;
+  /**
+   * Call records of the turn not written yet (a deterministic mind's last,
+   * RecordingMind.takeHeld), written by that one statement, which commits
+   * only when each is new or recorded before with the same content. When it
+   * commits nothing, `writeRecords` is called before the steps below: it
+   * writes and checks them (and throws if one differs).
+   */
+  readonly records?: {
+    readonly calls: readonly NewLlmCall[];
+    readonly writeRecords: () => Promise<void>;
+  };
 }
 
 /**
@@ -85,11 +96,14 @@ export async function commitOutcome(
         start_turn: startTurn,
         state: encoded,
         events: turnEventRows(outcome.events, target),
+        records: options.records?.calls ?? [],
       },
       turnCommitted(deps, attempt, options.worldSlug, target, encoded.state_hash),
     );
     if (finished) return { result: 'committed', finished };
   }
+  // Records the statement above did not commit with the turn (or was never given).
+  if (options.records !== undefined) await options.records.writeRecords();
   return deps.store.transaction(async (trx): Promise<CommitReport> => {
     // The attempt's lock, then the world's (undefined: the lease was lost).
     const world = await deps.turns.lockForCommit(attempt.id, owner, attempt.world_id, trx);

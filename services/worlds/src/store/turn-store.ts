@@ -1,5 +1,6 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
+import type { NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
 import type {
   AttemptRow,
@@ -123,7 +124,9 @@ export class TurnStore {
 
   /**
    * Commits a turn in one statement of its own (one round trip, its own
-   * transaction; no BEGIN, lock or COMMIT of their own): locks the attempt,
+   * transaction; no BEGIN, lock or COMMIT of their own): writes `records`
+   * (ON CONFLICT DO NOTHING, as recordMany) and, when each is written now
+   * or was recorded before with the same content, locks the attempt,
    * still running under `owner`'s lease, then its world, still live at
    * `start_turn`, and only then writes what commitTurn writes and
    * `event` (turn_committed) to the outbox. Returns undefined, having
@@ -140,15 +143,36 @@ export class TurnStore {
       readonly start_turn: number;
       readonly state: StoredState;
       readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
+      /** Call records of the turn not written yet (RecordingMind.takeHeld). */
+      readonly records: readonly NewLlmCall[];
     },
     event: OutboxRow,
   ): Promise<FinishedAttempt | undefined> {
+    const turn = commit.start_turn + 1;
+    const records = [...new Map(commit.records.map((r) => [r.hash, r])).values()];
+    for (const r of records) {
+      if (r.world_id !== commit.world_id || r.turn !== turn)
+        throw new Error(`record ${r.hash} is not of world ${commit.world_id}, turn ${turn}`);
+    }
     const [row] = await this.outbox.runReturning<AttemptRow & UsageColumns>(
       this.commitHeldStatement,
       [
-        ...commitValues({ ...commit, turn: commit.start_turn + 1 }),
+        ...commitValues({ ...commit, turn }),
         commit.owner,
         commit.start_turn,
+        records.map((r) => r.hash),
+        records.map((r) => r.request),
+        records.map((r) => r.content),
+        records.map((r) => r.finish_reason),
+        records.map((r) => r.input_tokens),
+        records.map((r) => r.output_tokens),
+        records.map((r) => r.latency_ms),
+        records.map((r) => r.provider),
+        records.map((r) => r.model),
+        records.map((r) => JSON.stringify(r.params)),
+        records.map((r) => r.agent_id),
+        records.map((r) => r.phase),
+        records.map((r) => r.profile_label),
       ],
       event,
     );
@@ -445,14 +469,20 @@ function finishedAttempt(row: AttemptRow & UsageColumns): FinishedAttempt {
  * `guard` (SQL) holds: the new pieces, the manifest, the turn row, the
  * world's current turn, the audit events numbered after the turn's existing
  * ones, and `committed`, the attempt's status (returning the attempt and the
- * usage of the turn's calls). Values: pieces' hashes and JSON ($1, $2), state
+ * usage of the turn's calls, those recorded before and those of the CTE
+ * `recordedNow`, written by the same statement). Values: pieces' hashes and JSON ($1, $2), state
  * hash ($3), manifest ($4), world ($5), turn ($6), attempt ($7), events'
  * kinds, agents and data ($8 to $10). Data-modifying CTEs all run, in one
  * snapshot; the foreign key of world_turns on world_states is checked at the
  * end of the statement, so it sees the manifest inserted beside it.
  */
-function turnWrites(db: ServiceDb, guard: string): string {
+function turnWrites(db: ServiceDb, guard: string, recordedNow?: string): string {
   const t = (name: string): string => db.quotedTable(name);
+  const calls = `select input_tokens, output_tokens, latency_ms from ${t('llm_calls')} where world_id = $5 and turn = $6${
+    recordedNow === undefined
+      ? ''
+      : ` union all select input_tokens, output_tokens, latency_ms from ${recordedNow}`
+  }`;
   return `pieces as (
        insert into ${t('state_pieces')} (hash, json)
        select p.hash, p.json from unnest($1::text[], $2::text[]) as p(hash, json) where ${guard}
@@ -478,11 +508,12 @@ function turnWrites(db: ServiceDb, guard: string): string {
               duration_ms = greatest(0, round(extract(epoch from (now() - a.started_at)) * 1000))::int,
               lease_until = null, produced_turn = $6, failure = null
          -- The usage of the turn's calls, answered to get_turn_status: the
-         -- worker wrote every record of them before this statement.
+         -- worker wrote every record of them before this statement (or in
+         -- it: recordedNow, which the statement's snapshot does not see).
          from (select count(*) as calls, coalesce(sum(input_tokens), 0) as input_tokens,
                       coalesce(sum(output_tokens), 0) as output_tokens,
                       coalesce(sum(latency_ms), 0) as latency_ms
-                 from ${t('llm_calls')} where world_id = $5 and turn = $6) as u
+                 from (${calls}) as c) as u
         where a.id = $7 and ${guard}
        returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
          u.calls, u.input_tokens, u.output_tokens, u.latency_ms
@@ -495,8 +526,11 @@ function commitTurnStatement(db: ServiceDb): NamedStatement {
 }
 
 /**
- * The statement of commitHeldTurn: commitTurn's writes and turn_committed,
- * guarded by the locks of `held` (the attempt, still running under the lease
+ * The statement of commitHeldTurn: the turn's last call records ($13 to
+ * $25, `recorded`), then commitTurn's writes and turn_committed, guarded by
+ * `checked` (every record given is written now or was recorded before with
+ * the same content; one that another transaction is writing meanwhile,
+ * unseen by the snapshot, fails it too) and the locks of `held` (the attempt, still running under the lease
  * of $11) and then `live` (the world, live at turn $12): `exists (select 1
  * from held)` is evaluated before the world's row is locked, so the attempt's
  * lock comes first, as in lockForCommit, and every write reads `live`, so
@@ -509,18 +543,35 @@ function commitTurnStatement(db: ServiceDb): NamedStatement {
 function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement {
   const t = (name: string): string => db.quotedTable(name);
   return outbox.withEventWhen('commit_held_turn', {
-    ctes: `held as materialized (
+    ctes: `recorded as (
+       insert into ${t('llm_calls')} (hash, request, content, finish_reason, input_tokens, output_tokens,
+         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
+       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
+              r.latency_ms, r.provider, r.model, r.params::json, $5, $6, r.agent_id, r.phase, r.profile_label
+         from unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[],
+                     $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
+           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
+                provider, model, params, agent_id, phase, profile_label)
+       on conflict (hash) do nothing
+       returning hash, input_tokens, output_tokens, latency_ms
+     ), checked as materialized (
+       -- Every record given is written now, or was recorded before with the same answer.
+       select where not exists (
+         select from unnest($13::text[], $15::text[]) as r(hash, content)
+          where not exists (select from recorded w where w.hash = r.hash)
+            and not exists (select from ${t('llm_calls')} l where l.hash = r.hash and l.content = r.content))
+     ), held as materialized (
        select id from ${t('turn_attempts')}
-        where id = $7 and lease_owner = $11 and status = 'running'
+        where id = $7 and lease_owner = $11 and status = 'running' and exists (select from checked)
           for update
      ), live as materialized (
        select id from ${t('worlds')}
         where id = $5 and current_turn = $12 and deleted_at is null and exists (select 1 from held)
           for update
-     ), ${turnWrites(db, 'exists (select 1 from live)')}`,
+     ), ${turnWrites(db, 'exists (select 1 from live)', 'recorded')}`,
     when: 'committed',
     select: 'select * from committed',
-    valueCount: 12,
+    valueCount: 25,
   });
 }
 
