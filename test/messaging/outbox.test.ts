@@ -131,6 +131,38 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     expect(pending.map((r) => r.event_id)).toEqual([a!.event_id, b!.event_id]);
   });
 
+  it("writes a statement's rows and its event together, the event only when its guard returned a row", async () => {
+    const svc = await service();
+    await svc.db.knex.raw('create table ?? (id text primary key)', [svc.db.qualified('things')]);
+    const things = svc.db.quotedTable('things');
+    const insert = svc.outbox.withEventWhen('insert_things_when', {
+      ctes: `ins as (insert into ${things} (id) select $1 where $3::boolean returning id),
+             more as (insert into ${things} (id) select $2 where exists (select from ins))`,
+      when: 'ins',
+      select: 'select id from ins',
+      valueCount: 3,
+    });
+    const [refused, taken] = ['refused', 'taken'].map(storedEvent);
+    expect(
+      await svc.outbox.runReturning(insert, ['a', 'a2', false], svc.outbox.row(refused!)),
+    ).toEqual([]);
+    expect(svc.wakes.count).toBe(0);
+    expect(
+      await svc.outbox.runReturning(insert, ['b', 'b2', true], svc.outbox.row(taken!)),
+    ).toEqual([{ id: 'b' }]);
+    expect(svc.wakes.count).toBe(1);
+    await expect(svc.outbox.runReturning(insert, ['c'], svc.outbox.row(taken!))).rejects.toThrow(
+      'takes 3 values',
+    );
+    const ids: Array<{ id: string }> = await svc.db.table('things').orderBy('id').select('id');
+    expect(ids.map((r) => r.id)).toEqual(['b', 'b2']);
+    const pending: Array<{ event_id: string }> = await svc.db
+      .table('outbox_pending')
+      .orderBy('id')
+      .select('event_id');
+    expect(pending.map((r) => r.event_id)).toEqual([taken!.event_id]);
+  });
+
   it('stops the relay promptly, even right after start()', async () => {
     const svc = await service();
     const relay = new OutboxRelay({

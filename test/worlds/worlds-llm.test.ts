@@ -13,6 +13,7 @@ const VALID = {
 
 const isAdjudication = (r: ReceivedChatRequest) =>
   r.responseFormat !== undefined && r.responseFormat !== 'text';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const agentOf = (r: ReceivedChatRequest) =>
   r.user.includes('id: elder_keeper') && !r.user.includes('World snapshot')
     ? 'elder_keeper'
@@ -226,6 +227,80 @@ describe('worlds against a scripted LLM (real servers)', () => {
     expect(status).toMatchObject({ status: 'failed' });
     expect(status.failure).toMatchObject({ code: 'mind_failed', phase: 'perceive' });
     expect((await ok(stack, 'get_world', { world_slug: 'broken' })).turn).toBe(0);
+  }, 60_000);
+
+  /**
+   * Runs a turn of a new world whose first LLM call is held until `meanwhile`
+   * has run (given the attempt's id): what the worker commits afterwards.
+   */
+  async function turnWhile(slug: string, meanwhile: (attemptId: number) => Promise<void>) {
+    let arrived!: () => void;
+    const held = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    server.handle(async (r) => {
+      if (first) {
+        first = false;
+        arrived();
+        await gate;
+      }
+      return isAdjudication(r) ? answer.json(VALID) : answer.text('I hold still.');
+    });
+    const s = await world(slug);
+    const run = await ok(stack, 'run_turn', { world_slug: slug });
+    await held;
+    await meanwhile(run.attempt_id);
+    release();
+    return { seed: s, attemptId: run.attempt_id as number };
+  }
+
+  /** What a commit of `attemptId` would have written: its turn row and its events. */
+  async function writtenBy(attemptId: number) {
+    const knex = stack.infra.knex;
+    const turns = await knex('worlds.world_turns')
+      .where({ attempt_id: attemptId })
+      .count({ n: '*' });
+    const events = await knex('worlds.outbox')
+      .whereRaw("(envelope -> 'data' ->> 'attempt_id')::bigint = ?", [attemptId])
+      .select<Array<{ type: string }>>(knex.raw("envelope ->> 'type' as type"));
+    return { turns: Number(turns[0]?.n), events: events.map((e) => e.type) };
+  }
+
+  it('commits nothing when the world moved while the turn ran: the attempt fails stale_state', async () => {
+    const { attemptId } = await turnWhile('moved', async () => {
+      // As if another writer had committed the world's turn 1 meanwhile.
+      await stack.infra.knex('worlds.worlds').where({ slug: 'moved' }).update({ current_turn: 1 });
+    });
+    const status = await ok(stack, 'get_turn_status', {
+      world_slug: 'moved',
+      attempt_id: attemptId,
+      wait_ms: 30_000,
+    });
+    expect(status).toMatchObject({ status: 'failed', failure: { code: 'stale_state' } });
+    // A stale attempt is only marked failed: no audit row, no event (commitOutcome).
+    expect(await writtenBy(attemptId)).toEqual({ turns: 0, events: [] });
+  }, 60_000);
+
+  it('commits nothing when its lease was taken over while the turn ran', async () => {
+    const { seed: s, attemptId } = await turnWhile('taken', async (id) => {
+      // Another replica's claim after this lease ran out (the heartbeat has not noticed yet).
+      await stack.infra
+        .knex('worlds.turn_attempts')
+        .where({ id })
+        .update({
+          lease_owner: 'another-replica',
+          lease_until: stack.infra.knex.raw("now() + interval '1 hour'"),
+        });
+    });
+    // Every call of the turn (two agents, three phases each), then the commit's time.
+    const deadline = Date.now() + 20_000;
+    while (requestsOf(s).length < 6 && Date.now() < deadline) await sleep(20);
+    await sleep(1_000);
+    expect(await writtenBy(attemptId)).toEqual({ turns: 0, events: [] });
+    const attempt = await stack.infra.knex('worlds.turn_attempts').where({ id: attemptId }).first();
+    expect(attempt).toMatchObject({ status: 'running', lease_owner: 'another-replica' });
+    expect((await ok(stack, 'get_world', { world_slug: 'taken' })).turn).toBe(0);
   }, 60_000);
 
   it("answers an offline world's requests from records another mind made first, so it replays identically", async () => {

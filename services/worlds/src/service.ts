@@ -39,7 +39,7 @@ export async function startWorldsService(
 ): Promise<Stoppable> {
   const core = await prepareService(infra, { name: SERVICE_NAME, version: SERVICE_VERSION });
   const store = new WorldStore(core.db, core.outbox);
-  const turns = new TurnStore(core.db);
+  const turns = new TurnStore(core.db, core.outbox);
   const calls = new LlmCallStore(core.db);
   const minds =
     options.minds ?? createMindFactory({ defaults: settings.mind, logger: core.logger });

@@ -53,10 +53,12 @@ interface OpenTransaction {
  *
  * - `event` builds an event's row (checked against its schemas, with the
  *   current trace context, so the relay can continue the trace).
- * - `write` and `run` are the only writers of outbox rows. Both run SQL that
- *   `outboxInsert` builds: `write` inserts rows; `run` runs a statement
- *   `withEvent` built, which inserts a service's row and its event in one
- *   statement (one round trip), the event only when the row is new.
+ * - `write`, `run` and `runReturning` are the only writers of outbox rows.
+ *   They run SQL that `outboxInsert` builds: `write` inserts rows; `run`
+ *   runs a statement `withEvent` built, which inserts a service's row and
+ *   its event in one statement (one round trip), the event only when the row
+ *   is new; `runReturning` one `withEventWhen` built, a statement of several
+ *   writes and one event, written only when the statement's guard holds.
  * - `transaction` is the transaction helper for writes that produce events:
  *   when the transaction wrote outbox rows, the relay is woken once it has
  *   committed. Rows written outside a transaction (one statement, its own
@@ -169,6 +171,55 @@ export class Outbox {
   }
 
   /**
+   * A statement of data-modifying CTEs that writes one event to the outbox
+   * when its CTE `when` returns a row: `ctes` is the body of its WITH (`a as
+   * (...), b as (...)`), `select` its final query, which must return rows
+   * exactly when `when` did (so its caller, and `runReturning`, know whether
+   * the event was written). For a write of several rows that produces one
+   * event, in one round trip (`withEvent` wraps a single INSERT). Values are
+   * `$1` to `$valueCount`; the event's follow. Run it with `runReturning`.
+   */
+  withEventWhen(
+    name: string,
+    statement: { ctes: string; when: string; select: string; valueCount: number },
+  ): EventStatement {
+    const { ctes, when, select, valueCount } = statement;
+    const [id, topic, key, envelope, headers] = [1, 2, 3, 4, 5].map((i) => `$${valueCount + i}`);
+    const sql = `with ${ctes},
+      outbox_event as (${outboxInsert(
+        this.db,
+        `(select from ${when} limit 1) as new_row`,
+        `${id}, ${topic}, ${key}, ${envelope}::json, ${headers}::json`,
+      )})
+      ${select}`;
+    return { statement: this.db.statement(name, sql), valueCount };
+  }
+
+  /**
+   * Runs a `withEventWhen` statement as a statement of its own (its own
+   * transaction, committed when it returns): its rows; when it returned any
+   * (its event was written), the relay is woken.
+   */
+  async runReturning<TRow>(
+    statement: EventStatement,
+    values: readonly unknown[],
+    event: OutboxRow,
+  ): Promise<TRow[]> {
+    if (values.length !== statement.valueCount)
+      throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
+    const rows = await this.db.run<TRow>(statement.statement, [
+      ...values,
+      event.event_id,
+      event.topic,
+      event.key,
+      event.envelope,
+      event.headers,
+    ]);
+    if (rows.length > 0) this.wrote(undefined);
+    return rows;
+  }
+
+  /**
    * Runs a `withEvent` statement with the insert's `values` and `event`:
    * inside `trx` (from `transaction`), or as one statement of its own.
    * Returns how many rows the insert returned (0: nothing new, no event).
@@ -213,7 +264,7 @@ export class Outbox {
 
 /**
  * The one INSERT into an outbox: a row per row of `source`, whose columns
- * are the `values` expressions. `write` and `withEvent` build their SQL
+ * are the `values` expressions. `write`, `withEvent` and `withEventWhen` build their SQL
  * with it, and nothing else writes outbox rows.
  */
 function outboxInsert(db: ServiceDb, source: string, values: string, orderBy = ''): string {

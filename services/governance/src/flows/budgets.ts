@@ -223,9 +223,7 @@ async function startRun(
 }
 
 async function activePolicy(deps: GovernanceDeps): Promise<PolicyConfig> {
-  const head = await deps.policies.head();
-  const row = head === undefined ? undefined : await deps.policies.policy(head.hash);
-  return row?.config ?? DEFAULT_POLICY;
+  return (await deps.policies.activePolicy())?.config ?? DEFAULT_POLICY;
 }
 
 function totalOf(totals: { amount: string; currency: string | null; tokens: number }): Spend {

@@ -11,8 +11,7 @@ export async function activePolicy(
   deps: GovernanceDeps,
   trx?: Knex.Transaction,
 ): Promise<{ hash: string; policy: PolicyConfig }> {
-  const head = await deps.policies.head(trx);
-  const row = head === undefined ? undefined : await deps.policies.policy(head.hash, trx);
+  const row = await deps.policies.activePolicy(trx);
   if (row === undefined) throw new Error('no active policy: the service sets one at start');
   return { hash: row.hash, policy: row.config };
 }

@@ -28,6 +28,16 @@ export class PolicyStore extends GovernanceStore {
     return first<PolicyRow>(this.db.table(POLICIES, trx).where('hash', hash));
   }
 
+  /**
+   * The active policy's row (the head's hash and the policy it names, read in
+   * one statement), or undefined before the first start has set one.
+   */
+  async activePolicy(trx?: Knex.Transaction): Promise<PolicyRow | undefined> {
+    return first<PolicyRow>(
+      this.db.table(POLICIES, trx).where('hash', this.db.table(HEAD, trx).select('hash')),
+    );
+  }
+
   /** The active policy, or undefined before the first start has set one. */
   async head(trx?: Knex.Transaction): Promise<PolicyHead | undefined> {
     return this.db.table<PolicyHead>(HEAD, trx).first('hash', 'changed_at');

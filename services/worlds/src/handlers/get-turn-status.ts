@@ -23,9 +23,11 @@ export async function getTurnStatus(
   deps: WorldsDeps,
   request: GetTurnStatusRequest,
 ): Promise<GetTurnStatusReply> {
-  const world = await liveWorld(deps, request.world_slug);
+  // The world and the attempt in one read; no live world: liveWorld says why.
+  const found = await deps.turns.liveWorldAttempt(request.world_slug, request.attempt_id);
+  const world = found?.world ?? (await liveWorld(deps, request.world_slug));
   const deadline = longPollUntil(request.wait_ms);
-  let attempt = await read(deps, world.id, request.attempt_id);
+  let attempt = found?.attempt ?? notFoundAttempt(request.attempt_id);
   // Committed by this replica's worker: the attempt and its usage as the commit left them.
   let committedHere: UsageTotals | undefined;
   while (!finished(attempt) && Date.now() < deadline) {
@@ -63,12 +65,12 @@ function finished(attempt: AttemptRow): boolean {
 }
 
 async function read(deps: WorldsDeps, worldId: number, id: number): Promise<AttemptRow> {
-  const attempt = await deps.turns.attempt(worldId, id);
-  if (!attempt) {
-    throw notFound(`no attempt ${id} of this world`, {
-      path: '/attempt_id',
-      reason: 'attempt_not_found',
-    });
-  }
-  return attempt;
+  return (await deps.turns.attempt(worldId, id)) ?? notFoundAttempt(id);
+}
+
+function notFoundAttempt(id: number): never {
+  throw notFound(`no attempt ${id} of this world`, {
+    path: '/attempt_id',
+    reason: 'attempt_not_found',
+  });
 }

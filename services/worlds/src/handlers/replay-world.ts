@@ -119,7 +119,9 @@ export async function replayWorld(
       });
       return divergence(slug, turn - 1, turn, expected.get(turn) as string, null, error.message);
     }
-    const { result } = await commitOutcome(deps, attempt, owner, state.turn, outcome);
+    const { result } = await commitOutcome(deps, attempt, owner, state.turn, outcome, {
+      worldSlug: world.slug,
+    });
     world = (await deps.store.worldById(world.id)) ?? world;
     if (result !== 'committed') {
       const message =

@@ -1,4 +1,6 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
+import type { NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
 import type {
   AttemptRow,
@@ -52,15 +54,22 @@ export interface TurnEventQuery {
  */
 export class TurnStore {
   private readonly commitStatement: NamedStatement;
+  private readonly commitHeldStatement: EventStatement;
   private readonly queueStatement: NamedStatement;
   private readonly claimStatement: NamedStatement;
   private readonly lockStatement: NamedStatement;
+  private readonly liveAttemptStatement: NamedStatement;
 
-  constructor(private readonly db: ServiceDb) {
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly outbox: Outbox,
+  ) {
     this.commitStatement = commitTurnStatement(db);
+    this.commitHeldStatement = commitHeldTurnStatement(db, outbox);
     this.queueStatement = queueTurnsStatement(db);
     this.claimStatement = claimStatement(db);
     this.lockStatement = lockForCommitStatement(db);
+    this.liveAttemptStatement = liveWorldAttemptStatement(db);
   }
 
   /**
@@ -104,36 +113,70 @@ export class TurnStore {
     },
     trx: Knex.Transaction,
   ): Promise<FinishedAttempt> {
-    const pieces = new Map(commit.state.pieces.map((p) => [p.hash, p.json]));
-    // Sorted, so concurrent commits sharing pieces take their locks in one order.
-    const hashes = [...pieces.keys()].sort();
     const [row] = await this.db.run<AttemptRow & UsageColumns>(
       this.commitStatement,
-      [
-        hashes,
-        hashes.map((h) => pieces.get(h)),
-        commit.state.state_hash,
-        commit.state.manifest,
-        commit.world_id,
-        commit.turn,
-        commit.attempt_id,
-        commit.events.map((e) => e.kind),
-        commit.events.map((e) => e.agent_id),
-        commit.events.map((e) => JSON.stringify(e.data)),
-      ],
+      commitValues(commit),
       trx,
     );
     if (!row) throw new Error('the commit of a turn updated no attempt');
-    const { calls, input_tokens, output_tokens, latency_ms, ...attempt } = row;
-    return {
-      attempt: normalizeAttempt(attempt),
-      usage: {
-        calls: Number(calls),
-        input_tokens: Number(input_tokens),
-        output_tokens: Number(output_tokens),
-        latency_ms: Number(latency_ms),
-      },
-    };
+    return finishedAttempt(row);
+  }
+
+  /**
+   * Commits a turn in one statement of its own (one round trip, its own
+   * transaction; no BEGIN, lock or COMMIT of their own): writes `records`
+   * (ON CONFLICT DO NOTHING, as recordMany) and, when each is written now
+   * or was recorded before with the same content, locks the attempt,
+   * still running under `owner`'s lease, then its world, still live at
+   * `start_turn`, and only then writes what commitTurn writes and
+   * `event` (turn_committed) to the outbox. Returns undefined, having
+   * written nothing, when the attempt or the world is not as expected: the
+   * caller then commits the outcome step by step (lease lost, world moved or
+   * deleted). Locks are taken in commitTurn's order (attempt, world, pieces
+   * by hash).
+   */
+  async commitHeldTurn(
+    commit: {
+      readonly world_id: number;
+      readonly attempt_id: number;
+      readonly owner: string;
+      readonly start_turn: number;
+      readonly state: StoredState;
+      readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
+      /** Call records of the turn not written yet (RecordingMind.takeHeld). */
+      readonly records: readonly NewLlmCall[];
+    },
+    event: OutboxRow,
+  ): Promise<FinishedAttempt | undefined> {
+    const turn = commit.start_turn + 1;
+    const records = [...new Map(commit.records.map((r) => [r.hash, r])).values()];
+    for (const r of records) {
+      if (r.world_id !== commit.world_id || r.turn !== turn)
+        throw new Error(`record ${r.hash} is not of world ${commit.world_id}, turn ${turn}`);
+    }
+    const [row] = await this.outbox.runReturning<AttemptRow & UsageColumns>(
+      this.commitHeldStatement,
+      [
+        ...commitValues({ ...commit, turn }),
+        commit.owner,
+        commit.start_turn,
+        records.map((r) => r.hash),
+        records.map((r) => r.request),
+        records.map((r) => r.content),
+        records.map((r) => r.finish_reason),
+        records.map((r) => r.input_tokens),
+        records.map((r) => r.output_tokens),
+        records.map((r) => r.latency_ms),
+        records.map((r) => r.provider),
+        records.map((r) => r.model),
+        records.map((r) => JSON.stringify(r.params)),
+        records.map((r) => r.agent_id),
+        records.map((r) => r.phase),
+        records.map((r) => r.profile_label),
+      ],
+      event,
+    );
+    return row && finishedAttempt(row);
   }
 
   /**
@@ -303,6 +346,28 @@ export class TurnStore {
     return row && normalizeAttempt(row);
   }
 
+  /**
+   * The live world with this slug (its id and slug) and its attempt `id`, if
+   * it has one, in one statement; undefined when no live world has the slug.
+   */
+  async liveWorldAttempt(
+    slug: string,
+    id: number,
+  ): Promise<
+    { world: Pick<WorldRow, 'id' | 'slug'>; attempt: AttemptRow | undefined } | undefined
+  > {
+    const [row] = await this.db.run<Record<string, unknown> & { w_id: string | number }>(
+      this.liveAttemptStatement,
+      [slug, id],
+    );
+    if (!row) return undefined;
+    const world = { id: Number(row.w_id), slug };
+    if (row['id'] === null) return { world, attempt: undefined };
+    const attempt = {} as Record<string, unknown>;
+    for (const column of ATTEMPT_COLUMNS) attempt[column] = row[column];
+    return { world, attempt: normalizeAttempt(attempt as unknown as AttemptRow) };
+  }
+
   /** Writes a turn's audit events. */
   async insertEvents(
     worldId: number,
@@ -360,47 +425,154 @@ export class TurnStore {
   }
 }
 
+/** A committed turn's values: `$1` to `$10` of turnWrites. */
+function commitValues(commit: {
+  readonly world_id: number;
+  readonly attempt_id: number;
+  readonly turn: number;
+  readonly state: StoredState;
+  readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
+}): unknown[] {
+  const pieces = new Map(commit.state.pieces.map((p) => [p.hash, p.json]));
+  // Sorted, so concurrent commits sharing pieces take their locks in one order.
+  const hashes = [...pieces.keys()].sort();
+  return [
+    hashes,
+    hashes.map((h) => pieces.get(h)),
+    commit.state.state_hash,
+    commit.state.manifest,
+    commit.world_id,
+    commit.turn,
+    commit.attempt_id,
+    commit.events.map((e) => e.kind),
+    commit.events.map((e) => e.agent_id),
+    commit.events.map((e) => JSON.stringify(e.data)),
+  ];
+}
+
+/** The attempt as a commit returned it, with its turn's usage. */
+function finishedAttempt(row: AttemptRow & UsageColumns): FinishedAttempt {
+  const { calls, input_tokens, output_tokens, latency_ms, ...attempt } = row;
+  return {
+    attempt: normalizeAttempt(attempt),
+    usage: {
+      calls: Number(calls),
+      input_tokens: Number(input_tokens),
+      output_tokens: Number(output_tokens),
+      latency_ms: Number(latency_ms),
+    },
+  };
+}
+
 /**
- * The statement of commitTurn. Data-modifying CTEs all run, in one snapshot;
- * the foreign key of world_turns on world_states is checked at the end of
- * the statement, so it sees the manifest inserted beside it.
+ * A committed turn's writes, as data-modifying CTEs, each made only when
+ * `guard` (SQL) holds: the new pieces, the manifest, the turn row, the
+ * world's current turn, the audit events numbered after the turn's existing
+ * ones, and `committed`, the attempt's status (returning the attempt and the
+ * usage of the turn's calls, those recorded before and those of the CTE
+ * `recordedNow`, written by the same statement). Values: pieces' hashes and JSON ($1, $2), state
+ * hash ($3), manifest ($4), world ($5), turn ($6), attempt ($7), events'
+ * kinds, agents and data ($8 to $10). Data-modifying CTEs all run, in one
+ * snapshot; the foreign key of world_turns on world_states is checked at the
+ * end of the statement, so it sees the manifest inserted beside it.
  */
-function commitTurnStatement(db: ServiceDb): NamedStatement {
+function turnWrites(db: ServiceDb, guard: string, recordedNow?: string): string {
   const t = (name: string): string => db.quotedTable(name);
-  return db.statement(
-    'commit_turn',
-    `with pieces as (
+  const calls = `select input_tokens, output_tokens, latency_ms from ${t('llm_calls')} where world_id = $5 and turn = $6${
+    recordedNow === undefined
+      ? ''
+      : ` union all select input_tokens, output_tokens, latency_ms from ${recordedNow}`
+  }`;
+  return `pieces as (
        insert into ${t('state_pieces')} (hash, json)
-       select p.hash, p.json from unnest($1::text[], $2::text[]) as p(hash, json)
+       select p.hash, p.json from unnest($1::text[], $2::text[]) as p(hash, json) where ${guard}
        on conflict (hash) do nothing
      ), manifest as (
-       insert into ${t('world_states')} (state_hash, manifest) values ($3, $4)
+       insert into ${t('world_states')} (state_hash, manifest) select $3, $4 where ${guard}
        on conflict (state_hash) do nothing
      ), turn_row as (
-       insert into ${t('world_turns')} (world_id, turn, state_hash, attempt_id) values ($5, $6, $3, $7)
+       insert into ${t('world_turns')} (world_id, turn, state_hash, attempt_id)
+       select $5, $6, $3, $7 where ${guard}
      ), world as (
-       update ${t('worlds')} set current_turn = $6 where id = $5
+       update ${t('worlds')} set current_turn = $6 where id = $5 and ${guard}
      ), base as (
        select coalesce(max(seq) + 1, 0) as seq from ${t('turn_events')} where world_id = $5 and turn = $6
      ), events as (
        insert into ${t('turn_events')} (world_id, attempt_id, turn, seq, kind, agent_id, data)
        select $5, $7, $6, base.seq + e.ord - 1, e.kind, e.agent_id, e.data::json
          from base, unnest($8::text[], $9::text[], $10::text[]) with ordinality as e(kind, agent_id, data, ord)
-     )
-     update ${t('turn_attempts')} as a
-        set status = 'committed', finished_at = now(),
-            duration_ms = greatest(0, round(extract(epoch from (now() - a.started_at)) * 1000))::int,
-            lease_until = null, produced_turn = $6, failure = null
-       -- The usage of the turn's calls, answered to get_turn_status: the
-       -- worker wrote every record of them before this statement.
-       from (select count(*) as calls, coalesce(sum(input_tokens), 0) as input_tokens,
-                    coalesce(sum(output_tokens), 0) as output_tokens,
-                    coalesce(sum(latency_ms), 0) as latency_ms
-               from ${t('llm_calls')} where world_id = $5 and turn = $6) as u
-      where a.id = $7
-     returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
-       u.calls, u.input_tokens, u.output_tokens, u.latency_ms`,
-  );
+        where ${guard}
+     ), committed as (
+       update ${t('turn_attempts')} as a
+          set status = 'committed', finished_at = now(),
+              duration_ms = greatest(0, round(extract(epoch from (now() - a.started_at)) * 1000))::int,
+              lease_until = null, produced_turn = $6, failure = null
+         -- The usage of the turn's calls, answered to get_turn_status: the
+         -- worker wrote every record of them before this statement (or in
+         -- it: recordedNow, which the statement's snapshot does not see).
+         from (select count(*) as calls, coalesce(sum(input_tokens), 0) as input_tokens,
+                      coalesce(sum(output_tokens), 0) as output_tokens,
+                      coalesce(sum(latency_ms), 0) as latency_ms
+                 from (${calls}) as c) as u
+        where a.id = $7 and ${guard}
+       returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
+         u.calls, u.input_tokens, u.output_tokens, u.latency_ms
+     )`;
+}
+
+/** The statement of commitTurn (in the commit's transaction, the attempt and the world locked). */
+function commitTurnStatement(db: ServiceDb): NamedStatement {
+  return db.statement('commit_turn', `with ${turnWrites(db, 'true')} select * from committed`);
+}
+
+/**
+ * The statement of commitHeldTurn: the turn's last call records ($13 to
+ * $25, `recorded`), then commitTurn's writes and turn_committed, guarded by
+ * `checked` (every record given is written now or was recorded before with
+ * the same content; one that another transaction is writing meanwhile,
+ * unseen by the snapshot, fails it too) and the locks of `held` (the attempt, still running under the lease
+ * of $11) and then `live` (the world, live at turn $12): `exists (select 1
+ * from held)` is evaluated before the world's row is locked, so the attempt's
+ * lock comes first, as in lockForCommit, and every write reads `live`, so
+ * none is made before both locks are held. FOR UPDATE gives the newest
+ * version of each row (a lease taken over or a world moved since the
+ * statement's snapshot leaves it empty). Only the events' numbering reads
+ * the snapshot: the turn's earlier events are those of the world's attempts
+ * finished before this one was claimed, all committed before it.
+ */
+function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return outbox.withEventWhen('commit_held_turn', {
+    ctes: `recorded as (
+       insert into ${t('llm_calls')} (hash, request, content, finish_reason, input_tokens, output_tokens,
+         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
+       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
+              r.latency_ms, r.provider, r.model, r.params::json, $5, $6, r.agent_id, r.phase, r.profile_label
+         from unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[],
+                     $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
+           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
+                provider, model, params, agent_id, phase, profile_label)
+       on conflict (hash) do nothing
+       returning hash, input_tokens, output_tokens, latency_ms
+     ), checked as materialized (
+       -- Every record given is written now, or was recorded before with the same answer.
+       select where not exists (
+         select from unnest($13::text[], $15::text[]) as r(hash, content)
+          where not exists (select from recorded w where w.hash = r.hash)
+            and not exists (select from ${t('llm_calls')} l where l.hash = r.hash and l.content = r.content))
+     ), held as materialized (
+       select id from ${t('turn_attempts')}
+        where id = $7 and lease_owner = $11 and status = 'running' and exists (select from checked)
+          for update
+     ), live as materialized (
+       select id from ${t('worlds')}
+        where id = $5 and current_turn = $12 and deleted_at is null and exists (select 1 from held)
+          for update
+     ), ${turnWrites(db, 'exists (select 1 from live)', 'recorded')}`,
+    when: 'committed',
+    select: 'select * from committed',
+    valueCount: 25,
+  });
 }
 
 /** The usage columns the commit returns beside the attempt (bigint sums: strings). */
@@ -495,6 +667,18 @@ function lockForCommitStatement(db: ServiceDb): NamedStatement {
        from ${t('worlds')} w
       where w.id = $3 and exists (select 1 from a)
         for update of w`,
+  );
+}
+
+/** TurnStore.liveWorldAttempt: the world's id (`w_id`) and the attempt's columns (null: none). */
+function liveWorldAttemptStatement(db: ServiceDb): NamedStatement {
+  const t = (name: string): string => db.quotedTable(name);
+  return db.statement(
+    'live_world_attempt',
+    `select w.id as w_id, ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')}
+       from ${t('worlds')} w
+       left join ${t('turn_attempts')} a on a.world_id = w.id and a.id = $2
+      where w.slug = $1 and w.deleted_at is null`,
   );
 }
 

@@ -82,4 +82,22 @@ describe('BatchRunner', () => {
     expect(await runner.add(6)).toBe(6);
     expect(batches).toEqual([[1, 2, 3], [4, 5], [6]]);
   });
+
+  it('take hands over the held items, answered with the given value, and never runs them', async () => {
+    const batches: number[][] = [];
+    const runner = new BatchRunner<number, number>(
+      (items) => {
+        batches.push([...items]);
+        return Promise.resolve(items.map((i) => i * 10));
+      },
+      { holdUntil: 3 },
+    );
+    const held = [1, 2].map((i) => runner.add(i));
+    expect(runner.take(-1)).toEqual([1, 2]);
+    expect(await Promise.all(held)).toEqual([-1, -1]);
+    expect(runner.take(-1)).toEqual([]);
+    runner.release();
+    expect(await runner.add(3)).toBe(30);
+    expect(batches).toEqual([[3]]);
+  });
 });

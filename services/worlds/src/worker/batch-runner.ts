@@ -32,6 +32,17 @@ export class BatchRunner<I, O> {
     this.schedule();
   }
 
+  /**
+   * Takes the items queued and not yet in a batch (held ones), answering
+   * each with `answer`: for a caller that runs them another way.
+   */
+  take(answer: O): I[] {
+    const taken = this.queued;
+    this.queued = [];
+    for (const q of taken) q.resolve(answer);
+    return taken.map((q) => q.item);
+  }
+
   /** Runs `item` in the next batch; resolves with its answer. */
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {

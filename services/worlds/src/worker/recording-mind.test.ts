@@ -226,6 +226,51 @@ describe('RecordingMind', () => {
       expect((error as RecordedCallDiffers).hashes).toEqual([mindRequestHash(other)]);
     });
 
+    it('hands its held records over for the commit to write, and flush then writes none of them', async () => {
+      const records = new InMemoryCallRecords();
+      const mind = new RecordingMind(new CountingMind(true), records, scope);
+      for (const a of ['a', 'b']) await mind.complete(request(a));
+      const held = mind.takeHeld();
+      expect(held.map((r) => r.hash)).toEqual(['a', 'b'].map((a) => mindRequestHash(request(a))));
+      expect(held[0]).toMatchObject({
+        world_id: 7,
+        turn: 4,
+        agent_id: 'a',
+        content: 'fresh:a: look',
+      });
+      await mind.flush();
+      expect(records.trips.recordMany).toBe(0);
+      expect(records.rows.size).toBe(0);
+    });
+
+    it('writes and checks held records given back: RecordedCallDiffers when one was recorded with another answer', async () => {
+      const records = new InMemoryCallRecords();
+      const other = request('ann');
+      records.put(recordOf(other, 'another mind said this', 3, 1));
+      const mind = new RecordingMind(new CountingMind(true), records, scope);
+      await mind.complete(request('bob'));
+      await mind.complete(other);
+      const held = mind.takeHeld();
+      await mind.flush();
+      mind.putBack(held);
+      const error = await mind.flush().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RecordedCallDiffers);
+      expect((error as RecordedCallDiffers).hashes).toEqual([mindRequestHash(other)]);
+      expect(records.rows.has(mindRequestHash(request('bob')))).toBe(true);
+    });
+
+    it('holds nothing back when it looks up first (a mind that is not deterministic)', async () => {
+      const records = new InMemoryCallRecords();
+      const mind = new RecordingMind(new CountingMind(false), records, scope);
+      await mind.complete(request('ann'));
+      expect(mind.takeHeld()).toEqual([]);
+      await mind.flush();
+      expect(records.rows.size).toBe(1);
+    });
+
     it('looks up first when asked to (the run after RecordedCallDiffers)', async () => {
       const records = new InMemoryCallRecords();
       const req = request('ann');

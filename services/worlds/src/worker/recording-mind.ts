@@ -147,6 +147,27 @@ export class RecordingMind implements Mind {
   }
 
   /**
+   * Hands over the records a deterministic mind still holds (none for any
+   * other mind), with the answers they carry: the caller writes them in the
+   * turn's commit, which checks them as `flush` would (a record of the same
+   * request made before must hold the same answer), or gives them back with
+   * `putBack` so that `flush` writes and checks them.
+   */
+  takeHeld(): NewLlmCall[] {
+    return this.lookupFirst ? [] : this.writes.take(true);
+  }
+
+  /** Records `records` (from takeHeld) as calls of this turn again: `flush` writes and checks them. */
+  putBack(records: readonly NewLlmCall[]): void {
+    this.writes.release();
+    for (const record of records) {
+      const write = this.writes.add(record);
+      write.catch(() => undefined);
+      this.pending.push({ hash: record.hash, inserted: write });
+    }
+  }
+
+  /**
    * Waits until every record of the calls made so far is committed; rejects
    * if one failed, or (deterministic mind) with RecordedCallDiffers when a
    * request the turn answered was recorded before with another answer.

@@ -198,21 +198,37 @@ export class TurnWorker {
       let mind = new RecordingMind(inner, deps.calls, scope);
       await mind.prefetch(claimedTarget === target ? await records : undefined);
       let outcome = await runTurn(state, mind, turnOptions);
-      try {
+      // A turn committed with no directive writes the deterministic mind's
+      // last records in its commit statement, one round trip fewer (a
+      // directive's charges read the turn's records before the commit).
+      let held = outcome.status === 'committed' && directiveId === undefined ? mind.takeHeld() : [];
+      const writeHeld = async (): Promise<void> => {
+        mind.putBack(held);
+        held = [];
         await mind.flush();
-      } catch (error) {
-        if (!(error instanceof RecordedCallDiffers)) throw error;
+      };
+      const runAgain = async (error: RecordedCallDiffers): Promise<void> => {
         // Another mind recorded some of these requests first: their records are the answers.
         deps.logger.warn('recorded calls differ from the offline answers; running the turn again', {
           attempt_id: attempt.id,
           hashes: error.hashes.length,
         });
+        held = [];
         mind = new RecordingMind(inner, deps.calls, scope, { lookupFirst: true });
         await mind.prefetch();
         outcome = await runTurn(state, mind, turnOptions);
         await mind.flush();
+      };
+      try {
+        await mind.flush();
+      } catch (error) {
+        if (!(error instanceof RecordedCallDiffers)) throw error;
+        await runAgain(error);
       }
-      if (leaseLost) return;
+      if (leaseLost) {
+        await writeHeld();
+        return;
+      }
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
         await this.release(attempt);
         return;
@@ -224,8 +240,25 @@ export class TurnWorker {
         unrecorded === undefined
           ? outcome
           : { status: 'failed' as const, failure: unrecorded, events: outcome.events };
-      const encoded = final.status === 'committed' ? encodeState(final.state) : undefined;
-      const report = await commitOutcome(deps, attempt, this.owner, state.turn, final, encoded);
+      let encoded = final.status === 'committed' ? encodeState(final.state) : undefined;
+      let report: CommitReport;
+      try {
+        report = await commitOutcome(deps, attempt, this.owner, state.turn, final, {
+          stored: encoded,
+          worldSlug: world.slug,
+          ...(held.length === 0 ? {} : { records: { calls: held, writeRecords: writeHeld } }),
+        });
+      } catch (error) {
+        // Only a held record can differ here, and then nothing was committed.
+        if (!(error instanceof RecordedCallDiffers)) throw error;
+        await runAgain(error);
+        if (leaseLost) return;
+        encoded = outcome.status === 'committed' ? encodeState(outcome.state) : undefined;
+        report = await commitOutcome(deps, attempt, this.owner, state.turn, outcome, {
+          stored: encoded,
+          worldSlug: world.slug,
+        });
+      }
       this.finished(attempt, report);
       if (report.result === 'committed' && encoded) this.remember(world, target, encoded);
     } catch (error) {
