@@ -2,18 +2,19 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import type { Headers } from './bus';
 
 /**
- * Headers for nats.js's publish, encoded once. nats.js's own MsgHdrs checks
- * and canonicalises each key, keeps arrays in a Map, and at publish builds
- * the block as a string and encodes it; publish only calls `encode()`. For
- * headers it would keep as they are (keys of visible ASCII without `:`,
- * values without CR or LF and without surrounding space: every header we
- * send), the block is built here in one pass. Anything else goes through nats.js's MsgHdrs, which
- * refuses or trims it exactly as before.
+ * The header block of a message as nats.js's MsgHdrs encodes it
+ * (`NATS/1.0\r\n`, `key: value\r\n` each, `\r\n`), built once. nats.js's own
+ * MsgHdrs checks and canonicalises each key, keeps arrays in a Map, and at
+ * publish builds the block as a string and encodes it. For headers it would
+ * keep as they are (keys of visible ASCII without `:`, values without CR or
+ * LF and without surrounding space: every header we send), the block is
+ * built here in one pass. Anything else goes through nats.js's MsgHdrs,
+ * which refuses or trims it exactly as before.
  */
 const HEADER_LINE = 'NATS/1.0\r\n';
 
-/** What nc.publish takes as `headers`; undefined for none. */
-export function encodeHeaders(h: Headers | undefined): MsgHdrs | undefined {
+/** Undefined for no headers. */
+export function encodeHeaders(h: Headers | undefined): Uint8Array | undefined {
   if (h === undefined) return undefined;
   let block = HEADER_LINE;
   let any = false;
@@ -24,8 +25,7 @@ export function encodeHeaders(h: Headers | undefined): MsgHdrs | undefined {
     any = true;
   }
   if (!any) return undefined;
-  const encoded: Uint8Array = Buffer.from(`${block}\r\n`, 'utf8');
-  return { encode: () => encoded } as unknown as MsgHdrs;
+  return Buffer.from(`${block}\r\n`, 'utf8');
 }
 
 function plainKey(key: string): boolean {
@@ -44,10 +44,11 @@ function plainValue(value: string): boolean {
 }
 
 /** As nats.js builds them (throws or trims as it does). */
-function viaNats(h: Headers): MsgHdrs {
+function viaNats(h: Headers): Uint8Array {
   const out = natsHeaders();
   for (const [k, v] of Object.entries(h)) out.set(k, v);
-  return out;
+  // MsgHdrs's type leaves encode() out; nats.js's publish calls it.
+  return (out as unknown as { encode(): Uint8Array }).encode();
 }
 
 /**
