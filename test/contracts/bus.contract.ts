@@ -70,6 +70,35 @@ export function describeBusContract(target: BusTarget): void {
       expect(reply.headers).toMatchObject({ 'x-echo': 'probe-value', 'x-server': 'yes' });
     });
 
+    it('carries each of many requests sent in one turn, and its reply, with its own bytes and headers', async () => {
+      const server = await network.connect();
+      const client = await network.connect();
+      await server.serve(subject, { queue: 'contract' }, (message) => {
+        // A reply with headers and one without.
+        const headers: Record<string, string> =
+          message.data.length % 2 === 0 ? { 'x-n': message.headers['x-n'] ?? '?' } : {};
+        return Promise.resolve({ data: Uint8Array.from([...message.data].reverse()), headers });
+      });
+      // Sizes around nothing, a few bytes and more than one batch holds at once; with and without headers.
+      const sizes = [0, 1, 2, 3, 255, 4_096, 40_000, 100_001, 0, 7];
+      const payloads = sizes.map((size, n) =>
+        Uint8Array.from({ length: size }, (_, i) => (i * 7 + n) % 256),
+      );
+      const replies = await Promise.all(
+        payloads.map((payload, n) =>
+          client.request(subject, payload, {
+            timeoutMs: 5_000,
+            ...(n % 3 === 2 ? {} : { headers: { 'x-n': String(n), baggage: 'user=“é”' } }),
+          }),
+        ),
+      );
+      replies.forEach((reply, n) => {
+        expect(Buffer.from(reply.data).equals(Buffer.from([...payloads[n]!].reverse()))).toBe(true);
+        const echoed = n % 3 === 2 ? '?' : String(n);
+        expect(reply.headers['x-n']).toBe(sizes[n]! % 2 === 0 ? echoed : undefined);
+      });
+    });
+
     it('delivers each request to exactly one member of a queue group', async () => {
       const client = await network.connect();
       const handled = new Collector<{ server: string; request: string }>();

@@ -49,3 +49,41 @@ describe('NatsBus on a closed connection', () => {
       expect(error).toMatchObject({ code: 'unavailable', details: { reason: 'connection' } });
   });
 });
+
+describe('NatsBus batches', () => {
+  it('fails a request nats.js refuses alone; the others of its turn are answered in order', async () => {
+    const server = await NatsBus.connect({ url: natsUrl, name: uniqueName('bus_batch') });
+    const client = await NatsBus.connect({ url: natsUrl, name: uniqueName('bus_batch') });
+    try {
+      const subject = `${uniqueName('bus')}.op`;
+      const seen: string[] = [];
+      await server.serve(subject, { queue: 'batch' }, (message) => {
+        seen.push(Buffer.from(message.data).toString());
+        return Promise.resolve({ data: message.data, headers: {} });
+      });
+      const request = (to: string, text: string) =>
+        client.request(to, Buffer.from(text), { timeoutMs: 5_000 });
+      // One turn: written together, but for the subject with a space, which nats.js refuses.
+      const results = await Promise.allSettled([
+        request(subject, 'a'),
+        request(subject, 'b'),
+        request(`${subject} x`, 'refused'),
+        request(subject, 'c'),
+      ]);
+
+      expect(
+        results.map((r) =>
+          r.status === 'fulfilled' ? Buffer.from(r.value.data).toString() : r.reason.name,
+        ),
+      ).toEqual(['a', 'b', 'InvalidSubjectError', 'c']);
+      expect(seen).toEqual(['a', 'b', 'c']);
+      // Alone, nothing to batch with: refused at once the same way.
+      await expect(request(`${subject} x`, 'alone')).rejects.toMatchObject({
+        name: 'InvalidSubjectError',
+      });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});

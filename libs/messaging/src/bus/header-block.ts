@@ -1,19 +1,21 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import { isAscii } from 'node:buffer';
 import type { Headers } from './bus';
 
 /**
- * Headers for nats.js's publish, encoded once. nats.js's own MsgHdrs checks
- * and canonicalises each key, keeps arrays in a Map, and at publish builds
- * the block as a string and encodes it; publish only calls `encode()`. For
- * headers it would keep as they are (keys of visible ASCII without `:`,
- * values without CR or LF and without surrounding space: every header we
- * send), the block is built here in one pass. Anything else goes through nats.js's MsgHdrs, which
- * refuses or trims it exactly as before.
+ * The header block of a message as nats.js's MsgHdrs encodes it
+ * (`NATS/1.0\r\n`, `key: value\r\n` each, `\r\n`), built once. nats.js's own
+ * MsgHdrs checks and canonicalises each key, keeps arrays in a Map, and at
+ * publish builds the block as a string and encodes it. For headers it would
+ * keep as they are (keys of visible ASCII without `:`, values without CR or
+ * LF and without surrounding space: every header we send), the block is
+ * built here in one pass. Anything else goes through nats.js's MsgHdrs,
+ * which refuses or trims it exactly as before.
  */
 const HEADER_LINE = 'NATS/1.0\r\n';
 
-/** What nc.publish takes as `headers`; undefined for none. */
-export function encodeHeaders(h: Headers | undefined): MsgHdrs | undefined {
+/** Undefined for no headers. */
+export function encodeHeaders(h: Headers | undefined): Uint8Array | undefined {
   if (h === undefined) return undefined;
   let block = HEADER_LINE;
   let any = false;
@@ -24,8 +26,7 @@ export function encodeHeaders(h: Headers | undefined): MsgHdrs | undefined {
     any = true;
   }
   if (!any) return undefined;
-  const encoded: Uint8Array = Buffer.from(`${block}\r\n`, 'utf8');
-  return { encode: () => encoded } as unknown as MsgHdrs;
+  return Buffer.from(`${block}\r\n`, 'utf8');
 }
 
 function plainKey(key: string): boolean {
@@ -44,10 +45,11 @@ function plainValue(value: string): boolean {
 }
 
 /** As nats.js builds them (throws or trims as it does). */
-function viaNats(h: Headers): MsgHdrs {
+function viaNats(h: Headers): Uint8Array {
   const out = natsHeaders();
   for (const [k, v] of Object.entries(h)) out.set(k, v);
-  return out;
+  // MsgHdrs's type leaves encode() out; nats.js's publish calls it.
+  return (out as unknown as { encode(): Uint8Array }).encode();
 }
 
 /**
@@ -65,33 +67,53 @@ export function fromNatsHeaders(h: MsgHdrs | undefined): Headers {
   return out;
 }
 
+/** What String.prototype.trim removes among ASCII characters: TAB, LF, VT, FF, CR, space. */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
 /**
  * What `fromNatsHeaders(MsgHdrsImpl.decode(block))` gives, read from the
  * block in one pass without the MsgHdrs (a Map of arrays, each key
  * canonicalised and looked up again; measured: ~5% of a server's CPU per
  * request in the peer bench). Only for a block nats.js reads plainly: ASCII,
  * no status on the first line, every key of visible ASCII; undefined for
- * anything else, which the caller gives to nats.js.
+ * anything else, which the caller gives to nats.js. The block is scanned in
+ * place: no array of lines, a key lowercased only when it has capitals, a
+ * value trimmed by index (measured: ~3.7 us -> ~1.4 us for our three
+ * request headers).
  */
 export function decodeHeaderBlock(block: Uint8Array): Headers | undefined {
-  for (let i = 0; i < block.length; i++) if (block[i]! > 0x7f) return undefined;
-  const lines = Buffer.from(block.buffer, block.byteOffset, block.byteLength)
-    .toString('latin1')
-    .split('\r\n');
-  if (lines[0] !== 'NATS/1.0') return undefined;
+  if (!isAscii(block)) return undefined;
+  const text = Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString('latin1');
+  if (!text.startsWith(HEADER_LINE)) return undefined;
   const out: Headers = {};
-  const seen = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
+  // Keys as spelled: MsgHdrs keeps the first value of a key (exact spelling).
+  const spelled: string[] = [];
+  for (let at = HEADER_LINE.length; at < text.length;) {
+    let end = text.indexOf('\r\n', at);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(':', at);
     // nats.js skips empty lines and lines without a colon.
-    if (colon < 0) continue;
-    const key = line.slice(0, colon);
-    if (!plainKey(key)) return undefined;
-    // MsgHdrs keeps the first value of a key (exact spelling).
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out[key.toLowerCase()] = line.slice(colon + 1).trim();
+    if (colon >= 0 && colon < end) {
+      if (colon === at) return undefined;
+      let capitals = false;
+      for (let i = at; i < colon; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 33 || c > 126) return undefined;
+        if (c >= 65 && c <= 90) capitals = true;
+      }
+      const key = text.slice(at, colon);
+      let from = colon + 1;
+      let to = end;
+      while (from < to && isAsciiSpace(text.charCodeAt(from))) from++;
+      while (to > from && isAsciiSpace(text.charCodeAt(to - 1))) to--;
+      const lower = capitals ? key.toLowerCase() : key;
+      // A later spelling of a key in another case replaces an earlier one (fromNatsHeaders).
+      if (out[lower] === undefined || !spelled.includes(key)) out[lower] = text.slice(from, to);
+      spelled.push(key);
+    }
+    at = end + 2;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { unavailable } from '@crucible/contracts';
 import type { PublishBatch } from './publish-batch';
 
@@ -45,7 +45,7 @@ export class ReplyInbox {
   request(
     subject: string,
     data: Uint8Array,
-    options: { timeoutMs: number; headers: MsgHdrs | undefined },
+    options: { timeoutMs: number; headers: Uint8Array | undefined },
   ): Promise<Msg> {
     const token = (this.nextToken++).toString(36);
     const reply = new Promise<Msg>((resolve, reject) => {

@@ -59,3 +59,21 @@ describe('what a message text proves of its strings', () => {
     expect(() => decodeMessage(bytes('{"a":1}\u0000'))).toThrow();
   });
 });
+
+describe('encodeJson', () => {
+  it('writes the UTF-8 of the JSON, each message its own bytes across slabs and sizes', () => {
+    const texts = ['', 'a', 'é“x”', 'pair \u{1F600} ok', 'lone \ud800 high'];
+    // Short and long (a buffer of their own), one-, two-, three- and four-byte characters.
+    for (const size of [1, 100, 1_000, 4_100, 20_000])
+      texts.push('x'.repeat(size), 'é'.repeat(size), '“'.repeat(size), '\u{1F600}'.repeat(size));
+    const encoded: Array<[unknown, Uint8Array]> = [];
+    // Enough messages to fill many slabs; earlier ones must keep their bytes.
+    for (let round = 0; round < 40; round++)
+      for (const text of texts) {
+        const value = { text, round };
+        encoded.push([value, encodeJson(value)]);
+      }
+    for (const [value, bytes] of encoded)
+      expect(Buffer.from(bytes).equals(Buffer.from(JSON.stringify(value), 'utf8'))).toBe(true);
+  });
+});

@@ -93,8 +93,12 @@ export class RpcClient {
     return this.callUnchecked(operation, request, options) as Promise<ReplyOf<Op>>;
   }
 
-  /** For untrusted input (gateway, MCP): `request` is validated here like any other. */
-  async callUnchecked(
+  /**
+   * For untrusted input (gateway, MCP): `request` is validated here like any other.
+   * Not `async` (nor `callForwarding`, nor `send`): a promise around the
+   * exchange's own promise costs a request more microtask turns.
+   */
+  callUnchecked(
     operation: OperationName,
     request: unknown,
     options: CallOptions = {},
@@ -110,7 +114,7 @@ export class RpcClient {
    * routes). The reply is still decoded and checked against its schema (both
    * ends check every message); only the encoding again is saved.
    */
-  async callForwarding(
+  callForwarding(
     operation: OperationName,
     request: unknown,
     options: CallOptions = {},
@@ -121,8 +125,28 @@ export class RpcClient {
     });
   }
 
-  /** Sends the request and reads the reply with `read`, inside the CLIENT span (which records an error reply's code). */
-  private async send<T>(
+  /**
+   * Sends the request and reads the reply with `read`, inside the CLIENT span
+   * (which records an error reply's code). What is refused before sending
+   * rejects, as from an async function; the exchange's own promise is
+   * returned, not wrapped in another.
+   */
+  private send<T>(
+    operation: OperationName,
+    request: unknown,
+    options: CallOptions,
+    read: (reply: Uint8Array) => T,
+  ): Promise<T> {
+    try {
+      return this.sendChecked(operation, request, options, read);
+    } catch (error) {
+      // What is refused here is a CrucibleError (or another Error), rejected as thrown.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** `send`, throwing what it refuses. */
+  private sendChecked<T>(
     operation: OperationName,
     request: unknown,
     options: CallOptions,
