@@ -57,6 +57,14 @@ describe('pageBySize', () => {
     const encoded = pageBySize([1, 2], { budgetBytes: 4, encode: (n) => ({ n }) });
     expect(encoded.items).toEqual([1]); // {"n":1} is 7 bytes
   });
+
+  it('counts three bytes for a code unit that takes three (the bound that skips counting)', () => {
+    // 27 code units of JSON, 67 bytes: 3 bytes a euro sign, 10 a string.
+    const euros = ['€'.repeat(10), '€'.repeat(10)];
+    expect(pageBySize(euros, { budgetBytes: 65 }).items).toHaveLength(1);
+    expect(pageBySize(euros, { budgetBytes: 66 }).items).toHaveLength(2);
+    expect(pageBySize(euros, { budgetBytes: 81 }).items).toHaveLength(2);
+  });
 });
 
 describe('budgets', () => {

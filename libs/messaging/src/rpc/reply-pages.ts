@@ -59,8 +59,14 @@ export function pageBySize<T>(items: readonly T[], options: PageBySizeOptions<T>
   if (limit === items.length) {
     // `[a,b,c]` is the items, a comma each but the last, and two brackets:
     // one byte less than the items and a comma each, as counted below.
-    const whole = jsonBytes(options.encode ? items.map(encode) : items) - 1;
-    if (whole <= options.budgetBytes) return { items: [...items], more: false };
+    const text = JSON.stringify(options.encode ? items.map(encode) : items);
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8: a text that fits
+    // even so needs no counting (Buffer.byteLength of a 1,000-node lineage
+    // page was 7% of the CPU of lineage_of, both ends, in a profile).
+    const fits =
+      text.length * 3 <= options.budgetBytes ||
+      Buffer.byteLength(text, 'utf8') - 1 <= options.budgetBytes;
+    if (fits) return { items: [...items], more: false };
   }
   let used = 0;
   let count = 0;

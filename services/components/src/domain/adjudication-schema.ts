@@ -13,12 +13,16 @@ const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 // value that is not really JSON Schema is refused rather than half-obeyed.
 // The stylistic strict checks (tuples, union types, required) stay off: they
 // reject valid schemas. No loadSchema: remote $refs fail to compile.
+// code.optimize off: the compiled function is thrown away (only whether the
+// schema compiles matters), and ajv's passes over the generated code were
+// more than half of each compile (bench schema, interleaved: 5.3 to 2.2 ms).
 const OPTIONS = {
   strict: false,
   strictSchema: true,
   strictNumbers: true,
   allErrors: false,
   validateFormats: false,
+  code: { optimize: false },
 } as const;
 const draft07 = new Ajv(OPTIONS);
 const draft2020 = new Ajv2020(OPTIONS);

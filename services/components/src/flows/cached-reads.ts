@@ -1,12 +1,15 @@
 import {
   notFound,
+  type ComponentKey,
   type ComponentKind,
   type Entity,
   type GetAdjudicationSchemaReply,
   type GetCognitionProfileReply,
   type GetEntityReply,
   type GetTextComponentReply,
+  type StoredComponent,
 } from '@crucible/contracts';
+import type { ContentKind } from '../domain/component-kinds';
 import { componentKey } from '../domain/inline-writes';
 import type { ComponentRow, ProfileRow } from '../store/component-store';
 import type { ComponentsDeps } from '../handlers/deps';
@@ -91,6 +94,76 @@ export async function cachedMany<R extends { hash: string }>(
     deps.cache.set(componentKey(kind, reply.hash), reply, { size: estimateSize(reply) });
   }
   return found;
+}
+
+type ContentReply = GetTextComponentReply | GetAdjudicationSchemaReply | GetEntityReply;
+
+/**
+ * Components by key (deduplicated), as get_components answers them, keyed
+ * `<kind>:<hash>`: cache hits, plus one statement for the misses of every
+ * content kind and one for the missing profiles, side by side (none when
+ * everything was cached). Absent keys are simply not in the map.
+ */
+export async function cachedComponents(
+  deps: ComponentsDeps,
+  keys: readonly ComponentKey[],
+): Promise<Map<string, StoredComponent>> {
+  const found = new Map<string, StoredComponent>();
+  const misses: Record<ContentKind, string[]> = {
+    perceive_system: [],
+    intend_system: [],
+    adjudicate_system: [],
+    adjudication_schema: [],
+    environment: [],
+    entity: [],
+  };
+  const profileHashes: string[] = [];
+  let missed = false;
+  for (const { kind, hash } of keys) {
+    if (kind === 'cognition_profile') {
+      profileHashes.push(hash);
+      continue;
+    }
+    const key = componentKey(kind, hash);
+    const hit = deps.cache.get(key) as ContentReply | undefined;
+    if (hit) found.set(key, storedComponent(kind, hit));
+    else {
+      misses[kind].push(hash);
+      missed = true;
+    }
+  }
+  const [rows, profiles] = await Promise.all([
+    missed ? deps.store.getContents(misses) : [],
+    cachedMany(deps, 'cognition_profile', profileHashes, async (absent) =>
+      (await deps.store.getProfiles(absent)).map(profileReply),
+    ),
+  ]);
+  for (const row of rows) {
+    // The get_<kind> reply shape (textReply, schemaReply, entityReply are this one).
+    const reply: ContentReply = {
+      hash: row.hash,
+      content: row.content,
+      created_at: row.created_at.toISOString(),
+    } as ContentReply;
+    const key = componentKey(row.kind, row.hash);
+    deps.cache.set(key, reply, estimateSize(reply));
+    found.set(key, storedComponent(row.kind, reply));
+  }
+  for (const { hash, created_at, ...content } of profiles.values()) {
+    found.set(componentKey('cognition_profile', hash), {
+      kind: 'cognition_profile',
+      hash,
+      content,
+      created_at,
+    });
+  }
+  return found;
+}
+
+function storedComponent(kind: ContentKind, reply: ContentReply): StoredComponent {
+  // An entity is a JSON object as stored (ComponentRow's content).
+  const content = reply.content as StoredComponent['content'];
+  return { kind, hash: reply.hash, content, created_at: reply.created_at };
 }
 
 function estimateSize(value: object): number {

@@ -50,6 +50,34 @@ export async function storeInline(
 }
 
 /**
+ * Remembers components as stored, once the transaction that stored or found
+ * them committed: a later inline write of one then needs no statement
+ * (`isKnownStored`). Components are never deleted, so this never goes stale;
+ * the markers share the read cache's bound (`COMPONENTS_CACHE_MB`).
+ */
+export function rememberStored(
+  deps: ComponentsDeps,
+  components: Iterable<{ readonly kind: ComponentKind; readonly hash: string }>,
+): void {
+  for (const { kind, hash } of components) {
+    const key = storedMarker(kind, hash);
+    deps.cache.set(key, true, key.length * 2 + 64);
+  }
+}
+
+/** Whether a component is known to be stored: remembered, or read (and cached) before. */
+export function isKnownStored(deps: ComponentsDeps, kind: ComponentKind, hash: string): boolean {
+  return (
+    deps.cache.get(storedMarker(kind, hash)) !== undefined ||
+    deps.cache.get(componentKey(kind, hash)) !== undefined
+  );
+}
+
+function storedMarker(kind: ComponentKind, hash: string): string {
+  return `stored:${componentKey(kind, hash)}`;
+}
+
+/**
  * Throws not_found for the first reference (in the order given) that is not
  * stored; one query per kind, inside `trx`.
  */

@@ -1,15 +1,12 @@
-import type {
-  ComponentKey,
-  ComponentKind,
-  GetComponentsReply,
-  GetComponentsRequest,
-  StoredComponent,
-} from '@crucible/contracts';
+import type { ComponentKey, GetComponentsReply, GetComponentsRequest } from '@crucible/contracts';
 import { jsonBytes, pageBudget, pageBySize, type RpcContext } from '@crucible/messaging';
+import { cachedComponents } from '../flows/cached-reads';
 import type { ComponentsDeps } from './deps';
 
 /**
- * get_components: one query per kind present, whatever the number of keys.
+ * get_components: cached components need no query; the rest take one
+ * statement for every content kind and one for profiles, whatever the number
+ * of keys (cached-reads.ts).
  * Keys are answered in request order, duplicates collapsed: found, or listed
  * as missing. The reply is cut to fit the bus (docs/messaging.md#paged-replies):
  * the keys it did not reach come back as `remaining`, for the next request's
@@ -22,34 +19,7 @@ export async function getComponents(
   ctx: RpcContext,
 ): Promise<GetComponentsReply> {
   const keys = dedupe(request.items);
-  const byKind = new Map<ComponentKind, string[]>();
-  for (const key of keys) byKind.set(key.kind, [...(byKind.get(key.kind) ?? []), key.hash]);
-
-  const found = new Map<string, StoredComponent>();
-  await Promise.all(
-    [...byKind].map(async ([kind, hashes]) => {
-      if (kind === 'cognition_profile') {
-        for (const row of await deps.store.getProfiles(hashes)) {
-          const { hash, created_at, ...content } = row;
-          found.set(`${kind}:${hash}`, {
-            kind,
-            hash,
-            content,
-            created_at: created_at.toISOString(),
-          });
-        }
-        return;
-      }
-      for (const row of await deps.store.getComponents(kind, hashes)) {
-        found.set(`${kind}:${row.hash}`, {
-          kind,
-          hash: row.hash,
-          content: row.content,
-          created_at: row.created_at.toISOString(),
-        });
-      }
-    }),
-  );
+  const found = await cachedComponents(deps, keys);
   const answers = keys.map((key) => ({ key, hit: found.get(`${key.kind}:${key.hash}`) }));
   // Room for the longest `remaining` this request can need: every key.
   const reserve = jsonBytes(keys) + '"remaining":,'.length;

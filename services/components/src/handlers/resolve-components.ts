@@ -7,7 +7,12 @@ import type { RpcContext } from '@crucible/messaging';
 import { componentNotFound, firstMissing } from '../domain/hash-refs';
 import { planResolution, type ResolutionPlan } from '../domain/resolution-plan';
 import { meetsScenarioTerms } from '../domain/scenario-terms';
-import { storeInline, type StoredInline } from '../flows/component-writes';
+import {
+  isKnownStored,
+  rememberStored,
+  storeInline,
+  type StoredInline,
+} from '../flows/component-writes';
 import { isFound, lookUpReferences, type FoundComponents } from '../flows/resolve-lookups';
 import { resolvedReply } from '../flows/resolved-reply';
 import type { ComponentsDeps } from './deps';
@@ -22,7 +27,9 @@ const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewCompone
  * lookups to the last insert is one transaction, so a missing reference
  * writes nothing; without, nothing is written at all. With
  * `store_if_scenario`, the items are stored only when they make a valid
- * scenario under its terms (`stored` says whether they were).
+ * scenario under its terms (`stored` says whether they were). Inline items
+ * known to be stored already (`isKnownStored`) are not written again: when
+ * all are, no transaction is opened.
  */
 export async function resolveComponents(
   deps: ComponentsDeps,
@@ -31,23 +38,29 @@ export async function resolveComponents(
 ): Promise<ResolveComponentsReply> {
   const plan = planResolution(request);
   const terms = request.store_if_scenario;
-  if (!request.store || plan.writes.length === 0) {
+  // Components known to be stored would be reused: inserting them changes
+  // nothing, so they are left out (all of them, for a repeated request).
+  const writes = plan.writes.filter((write) => !isKnownStored(deps, write.kind, write.hash));
+  if (!request.store || writes.length === 0) {
     const found = await lookUpReferences(deps, plan);
     assertAllFound(plan, found);
     const reply = resolvedReply(plan, found, NOTHING_STORED);
     return terms ? { ...reply, stored: request.store && meetsScenarioTerms(terms, reply) } : reply;
   }
   // Queries only inside: the embedded default has one connection for all.
-  return deps.store.transaction(async (trx) => {
+  const reply = await deps.store.transaction(async (trx) => {
     const found = await lookUpReferences(deps, plan, trx);
     assertAllFound(plan, found);
     if (terms) {
       const unstored = resolvedReply(plan, found, NOTHING_STORED);
       if (!meetsScenarioTerms(terms, unstored)) return { ...unstored, stored: false };
     }
-    const reply = resolvedReply(plan, found, await storeInline(deps, ctx, plan.writes, trx));
-    return terms ? { ...reply, stored: true } : reply;
+    const stored = resolvedReply(plan, found, await storeInline(deps, ctx, writes, trx));
+    return terms ? { ...stored, stored: true } : stored;
   });
+  // Committed: every inline component is stored now, inserted or reused.
+  if (reply.stored !== false) rememberStored(deps, plan.writes);
+  return reply;
 }
 
 function assertAllFound(plan: ResolutionPlan, found: FoundComponents): void {

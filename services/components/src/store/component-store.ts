@@ -1,4 +1,4 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import type { ComponentKind } from '@crucible/contracts';
 import { KINDS, type ContentKind } from '../domain/component-kinds';
@@ -34,6 +34,7 @@ export type ProfileParts = Omit<ProfileRow, 'created_at'>;
  */
 export class ComponentStore {
   private readonly inserts: ReadonlyMap<ComponentKind, EventStatement>;
+  private readonly contentsStatement: NamedStatement;
 
   constructor(
     private readonly db: ServiceDb,
@@ -52,6 +53,7 @@ export class ComponentStore {
       inserts.set(spec.kind, outbox.withEvent(`insert_${spec.table}`, insert, valueCount));
     }
     this.inserts = inserts;
+    this.contentsStatement = contentsStatement(db);
   }
 
   /** Stores a component; true when this call inserted it. */
@@ -132,6 +134,23 @@ export class ComponentStore {
       .select('hash', 'content', 'created_at');
   }
 
+  /**
+   * Components of every content kind by hash in one statement (the hashes of
+   * each kind in `CONTENT_KINDS` order; an empty list reads nothing). Text
+   * contents come back as JSON strings (`to_jsonb`), so one column carries
+   * both: parsed, they are the same strings.
+   */
+  async getContents(
+    hashes: Readonly<Record<ContentKind, readonly string[]>>,
+    trx?: Knex.Transaction,
+  ): Promise<Array<ComponentRow & { kind: ContentKind }>> {
+    return this.db.run(
+      this.contentsStatement,
+      CONTENT_KINDS.map((kind) => hashes[kind]),
+      trx,
+    );
+  }
+
   async getProfile(hash: string, trx?: Knex.Transaction): Promise<ProfileRow | undefined> {
     return this.db
       .table<ProfileRow>(KINDS.cognition_profile.table, trx)
@@ -151,6 +170,21 @@ export class ComponentStore {
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return this.outbox.transaction(fn);
   }
+}
+
+/** The content kinds in the order of `getContents`' parameters. */
+const CONTENT_KINDS: readonly ContentKind[] = Object.values(KINDS)
+  .map((spec) => spec.kind)
+  .filter((kind): kind is ContentKind => kind !== 'cognition_profile');
+
+function contentsStatement(db: ServiceDb): NamedStatement {
+  const selects = CONTENT_KINDS.map((kind, i) => {
+    const spec = KINDS[kind];
+    const content = spec.content === 'json' ? 'content' : 'to_jsonb(content)';
+    return `select '${kind}' as kind, hash, ${content} as content, created_at
+              from ${db.quotedTable(spec.table)} where hash = any($${i + 1}::text[])`;
+  });
+  return db.statement('get_contents', selects.join('\n union all '));
 }
 
 const PROFILE_COLUMNS = [
