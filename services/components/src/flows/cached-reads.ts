@@ -146,7 +146,7 @@ export async function cachedComponents(
       created_at: row.created_at.toISOString(),
     } as ContentReply;
     const key = componentKey(row.kind, row.hash);
-    deps.cache.set(key, reply, estimateSize(reply));
+    deps.cache.set(key, reply, { size: estimateSize(reply) });
     found.set(key, storedComponent(row.kind, reply));
   }
   for (const { hash, created_at, ...content } of profiles.values()) {

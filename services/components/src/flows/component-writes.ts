@@ -61,7 +61,7 @@ export function rememberStored(
 ): void {
   for (const { kind, hash } of components) {
     const key = storedMarker(kind, hash);
-    deps.cache.set(key, true, key.length * 2 + 64);
+    deps.cache.set(key, true, { size: key.length * 2 + 64 });
   }
 }
 
