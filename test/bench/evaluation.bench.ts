@@ -46,7 +46,7 @@ export const EVALUATION_BENCH_DEFAULTS = {
   smallRuns: 10_000,
   largeRuns: 100_000,
   otherProjects: 9,
-  listCalls: 200,
+  listCalls: 600,
   listWarmup: 50,
   turns: 3,
   cachedReruns: 5,
