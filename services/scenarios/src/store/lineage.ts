@@ -9,13 +9,6 @@ export interface LineageRow {
   parent_hashes: string[];
 }
 
-/** A row of the lineage statement: a scenario found, on which side, with its data. */
-interface FoundRow extends Omit<LineageRow, 'distance'> {
-  /** 0: the scenario asked about; 1: an ancestor; 2: a descendant. */
-  side: 0 | 1 | 2;
-  distance: number;
-}
-
 export interface Lineage {
   /** Ancestors oldest first (longest path first), then the scenario itself. */
   lineage: LineageRow[];
@@ -30,7 +23,7 @@ export interface Lineage {
  * way (a derivation graph can hold cycles: a fork may recreate an ancestor's
  * exact content, e.g. A forked to B, B forked back to A; the walks are
  * bounded by `maxDepth`, and a cycle costs at most `maxDepth` rows of the
- * walk), and the nodes' data, all in one statement. Distances are computed here on
+ * walk), then one query for the nodes' data. Distances are computed here on
  * what was found (`ancestorDistances`): the longest path for ancestors, with
  * the edges that close a cycle left out, the shortest for descendants.
  * Returns undefined when the scenario does not exist (for ScenarioStore.lineage).
@@ -42,39 +35,17 @@ export async function readLineage(
   trx?: Knex.Transaction,
 ): Promise<Lineage | undefined> {
   const t = (name: string) => db.qualified(name);
-  // One statement: both walks (edges back to the scenario itself are not
-  // followed: its own cycle ends there), then each scenario found (the one
-  // asked about as side 0, ancestors 1, descendants 2) with its data. It was
-  // three, the third sending every hash found back to Postgres.
-  const result = await (trx ?? db.knex).raw<{ rows: FoundRow[] }>(
-    `with recursive up(hash, distance) as (
+  const knex = trx ?? db.knex;
+  // Edges back to the scenario itself are not followed: its own cycle ends there.
+  const up = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
+    `with recursive walk(hash, distance) as (
        select p.parent_hash, 1 from ?? d join ?? p on p.derivation_id = d.id
         where d.child_hash = ? and p.parent_hash <> ?
        union
        select p.parent_hash, w.distance + 1
-         from up w join ?? d on d.child_hash = w.hash join ?? p on p.derivation_id = d.id
-        where w.distance < ? and p.parent_hash <> ?),
-     down(hash, distance) as (
-       select d.child_hash, 1 from ?? p join ?? d on d.id = p.derivation_id
-        where p.parent_hash = ? and d.child_hash <> ?
-       union
-       select d.child_hash, w.distance + 1
-         from down w join ?? p on p.parent_hash = w.hash join ?? d on d.id = p.derivation_id
-        where w.distance < ? and d.child_hash <> ?),
-     found(hash, side, distance) as (
-       select ?::text, 0, 0
-       union all select hash, 1, min(distance)::int from up group by hash
-       union all select hash, 2, min(distance)::int from down group by hash)
-     select f.side, f.distance, s.hash, s.scenario_slug, s.created_at,
-       coalesce((select json_agg(x.parent_hash order by x.first_seen) from (
-          select p.parent_hash, min(d.id * 1000 + p.parent_index) as first_seen
-            from ?? d join ?? p on p.derivation_id = d.id
-           where d.child_hash = s.hash group by p.parent_hash) x), '[]'::json) as parent_hashes
-     from found f cross join lateral (
-       -- offset 0: kept a subquery, so an index lookup per node found,
-       -- never a scan of the store (a join may hash the whole table).
-       select s.hash, s.scenario_slug, s.created_at from ?? s where s.hash = f.hash offset 0) s`,
-    // The parents as JSON, not text[]: pg parses JSON natively, an array char by char.
+         from walk w join ?? d on d.child_hash = w.hash join ?? p on p.derivation_id = d.id
+        where w.distance < ? and p.parent_hash <> ?)
+     select hash, min(distance)::int as distance from walk group by hash`,
     [
       t('scenario_derivations'),
       t('scenario_derivation_parents'),
@@ -84,6 +55,18 @@ export async function readLineage(
       t('scenario_derivation_parents'),
       maxDepth,
       hash,
+    ],
+  );
+  const down = await knex.raw<{ rows: Array<{ hash: string; distance: number }> }>(
+    `with recursive walk(hash, distance) as (
+       select d.child_hash, 1 from ?? p join ?? d on d.id = p.derivation_id
+        where p.parent_hash = ? and d.child_hash <> ?
+       union
+       select d.child_hash, w.distance + 1
+         from walk w join ?? p on p.parent_hash = w.hash join ?? d on d.id = p.derivation_id
+        where w.distance < ? and d.child_hash <> ?)
+     select hash, min(distance)::int as distance from walk group by hash`,
+    [
       t('scenario_derivation_parents'),
       t('scenario_derivations'),
       hash,
@@ -92,20 +75,13 @@ export async function readLineage(
       t('scenario_derivations'),
       maxDepth,
       hash,
-      hash,
-      t('scenario_derivations'),
-      t('scenario_derivation_parents'),
-      t('scenarios'),
     ],
   );
-  const nodes = new Map<string, Omit<LineageRow, 'distance'>>();
-  const up: Array<{ hash: string; distance: number }> = [];
-  const down: Array<{ hash: string; distance: number }> = [];
-  for (const r of result.rows) {
-    nodes.set(r.hash, r);
-    if (r.side === 1) up.push({ hash: r.hash, distance: r.distance });
-    else if (r.side === 2) down.push({ hash: r.hash, distance: r.distance });
-  }
+  const nodes = await nodeData(
+    db,
+    [hash, ...up.rows.map((r) => r.hash), ...down.rows.map((r) => r.hash)],
+    trx,
+  );
   const self = nodes.get(hash);
   if (!self) return undefined;
   // Rows built field by field and sorted on precomputed times: spreading
@@ -123,32 +99,23 @@ export async function readLineage(
       at: node.created_at.getTime(),
     };
   };
-  const found = new Set(up.map((r) => r.hash));
+  const found = new Set(up.rows.map((r) => r.hash));
   const longest = ancestorDistances(hash, found, (h) => nodes.get(h)?.parent_hashes ?? []);
-  const ancestors = up
+  const ancestors = up.rows
     .map((r) => row(r.hash, longest.get(r.hash) ?? r.distance))
     .sort((a, b) => b.distance - a.distance || a.at - b.at || cmp(a.hash, b.hash));
-  const descendants = down
+  const descendants = down.rows
     .map((r) => row(r.hash, r.distance))
     .sort((a, b) => a.distance - b.distance || a.at - b.at || cmp(a.hash, b.hash));
   // Truncated: an ancestor's parent, or a descendant's child, was left out by max_depth.
   const reached = new Set([hash, ...found]);
-  const lowest = down.filter((d) => d.distance === maxDepth).map((d) => d.hash);
+  const lowest = down.rows.filter((d) => d.distance === maxDepth).map((d) => d.hash);
   const truncated =
     ancestors.some((a) => a.parent_hashes.some((p) => !reached.has(p))) ||
     (lowest.length > 0 &&
-      (await hasChildrenOutside(db, lowest, [hash, ...down.map((d) => d.hash)], trx)));
+      (await hasChildrenOutside(db, lowest, [hash, ...down.rows.map((d) => d.hash)], trx)));
   return {
-    lineage: [
-      ...ancestors.map(withoutTime),
-      {
-        hash: self.hash,
-        scenario_slug: self.scenario_slug,
-        created_at: self.created_at,
-        distance: 0,
-        parent_hashes: self.parent_hashes,
-      },
-    ],
+    lineage: [...ancestors.map(withoutTime), { ...self, distance: 0 }],
     descendants: descendants.map(withoutTime),
     truncated,
   };
@@ -162,6 +129,31 @@ function withoutTime(row: LineageRow & { at: number }): LineageRow {
     distance: row.distance,
     parent_hashes: row.parent_hashes,
   };
+}
+
+async function nodeData(
+  db: ServiceDb,
+  hashes: string[],
+  trx?: Knex.Transaction,
+): Promise<Map<string, Omit<LineageRow, 'distance'>>> {
+  const t = (name: string) => db.qualified(name);
+  const result = await (trx ?? db.knex).raw<{ rows: Array<Omit<LineageRow, 'distance'>> }>(
+    `select s.hash, s.scenario_slug, s.created_at,
+       coalesce((select json_agg(x.parent_hash order by x.first_seen) from (
+          select p.parent_hash, min(d.id * 1000 + p.parent_index) as first_seen
+            from ?? d join ?? p on p.derivation_id = d.id
+           where d.child_hash = s.hash group by p.parent_hash) x), '[]'::json) as parent_hashes
+     from unnest(?::text[]) as h(hash) join ?? s on s.hash = h.hash`,
+    // unnest + join: an index lookup per lineage node, never a scan of the store.
+    // The parents as JSON, not text[]: pg parses JSON natively, an array char by char.
+    [
+      t('scenario_derivations'),
+      t('scenario_derivation_parents'),
+      [...new Set(hashes)],
+      t('scenarios'),
+    ],
+  );
+  return new Map(result.rows.map((r) => [r.hash, r]));
 }
 
 /** Whether a scenario among `parents` has a child outside `known`. */
