@@ -121,6 +121,11 @@ describe('rule scorers', () => {
       reason: 'state_value_wrong_type',
       message: '/x holds 1, not a categorical value',
     });
+    expect(applyRuleScorer(state('numeric'), [], { x: true })).toEqual({
+      ok: false,
+      reason: 'state_value_wrong_type',
+      message: '/x holds true, not a numeric value',
+    });
     expect(applyRuleScorer(state('numeric'), [], { x: 'a' })).toEqual({
       ok: false,
       reason: 'state_value_wrong_type',
