@@ -205,16 +205,10 @@ export class Outbox {
     values: readonly unknown[],
     event: OutboxRow,
   ): Promise<TRow[]> {
-    if (values.length !== statement.valueCount)
-      throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
-    const rows = await this.db.run<TRow>(statement.statement, [
-      ...values,
-      event.event_id,
-      event.topic,
-      event.key,
-      event.envelope,
-      event.headers,
-    ]);
+    const rows = await this.db.run<TRow>(
+      statement.statement,
+      statementValues(statement, values, event),
+    );
     if (rows.length > 0) this.wrote(undefined);
     return rows;
   }
@@ -230,12 +224,10 @@ export class Outbox {
     event: OutboxRow,
     trx?: Knex.Transaction,
   ): Promise<number> {
-    if (values.length !== statement.valueCount)
-      throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
     const state = this.stateOf(trx);
     const rows = await this.db.run<{ inserted: number }>(
       statement.statement,
-      [...values, event.event_id, event.topic, event.key, event.envelope, event.headers],
+      statementValues(statement, values, event),
       trx,
     );
     const inserted = rows[0]?.inserted ?? 0;
@@ -260,6 +252,17 @@ export class Outbox {
     // A statement of its own has committed already.
     else this.options.onCommitted();
   }
+}
+
+/** A `withEvent` or `withEventWhen` statement's values: the caller's `$1`..`$valueCount`, then the event's. */
+function statementValues(
+  statement: EventStatement,
+  values: readonly unknown[],
+  event: OutboxRow,
+): unknown[] {
+  if (values.length !== statement.valueCount)
+    throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
+  return [...values, event.event_id, event.topic, event.key, event.envelope, event.headers];
 }
 
 /**
