@@ -77,6 +77,11 @@ describe('NatsBus batches', () => {
         ),
       ).toEqual(['a', 'b', 'InvalidSubjectError', 'c']);
       expect(seen).toEqual(['a', 'b', 'c']);
+      // More in one turn than one batch holds: handed over in full batches, answered in order.
+      const many = Array.from({ length: 40 }, (_, i) => `m${i}`);
+      const answers = await Promise.all(many.map((text) => request(subject, text)));
+      expect(answers.map((r) => Buffer.from(r.data).toString())).toEqual(many);
+      expect(seen.slice(3)).toEqual(many);
       // Alone, nothing to batch with: refused at once the same way.
       await expect(request(`${subject} x`, 'alone')).rejects.toMatchObject({
         name: 'InvalidSubjectError',
