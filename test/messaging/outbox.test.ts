@@ -131,7 +131,7 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     expect(pending.map((r) => r.event_id)).toEqual([a!.event_id, b!.event_id]);
   });
 
-  it("writes a statement's rows and its event together, the event only when its guard returned a row", async () => {
+  it("writes a statement's rows and its events together, in order, the events only when its guard returned a row", async () => {
     const svc = await service();
     await svc.db.knex.raw('create table ?? (id text primary key)', [svc.db.qualified('things')]);
     const things = svc.db.quotedTable('things');
@@ -142,16 +142,17 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       select: 'select id from ins',
       valueCount: 3,
     });
-    const [refused, taken] = ['refused', 'taken'].map(storedEvent);
-    expect(
-      await svc.outbox.runReturning(insert, ['a', 'a2', false], svc.outbox.row(refused!)),
-    ).toEqual([]);
+    const [refused, taken, second, third] = ['refused', 'taken', 'second', 'third'].map(
+      storedEvent,
+    );
+    const rows = (...events: Array<typeof taken>) => events.map((e) => svc.outbox.row(e!));
+    expect(await svc.outbox.runReturning(insert, ['a', 'a2', false], rows(refused))).toEqual([]);
     expect(svc.wakes.count).toBe(0);
     expect(
-      await svc.outbox.runReturning(insert, ['b', 'b2', true], svc.outbox.row(taken!)),
+      await svc.outbox.runReturning(insert, ['b', 'b2', true], rows(taken, second, third)),
     ).toEqual([{ id: 'b' }]);
     expect(svc.wakes.count).toBe(1);
-    await expect(svc.outbox.runReturning(insert, ['c'], svc.outbox.row(taken!))).rejects.toThrow(
+    await expect(svc.outbox.runReturning(insert, ['c'], rows(taken))).rejects.toThrow(
       'takes 3 values',
     );
     const ids: Array<{ id: string }> = await svc.db.table('things').orderBy('id').select('id');
@@ -160,7 +161,8 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       .table('outbox_pending')
       .orderBy('id')
       .select('event_id');
-    expect(pending.map((r) => r.event_id)).toEqual([taken!.event_id]);
+    // In the order given (the outbox's ids, and so publication, follow it).
+    expect(pending.map((r) => r.event_id)).toEqual([taken, second, third].map((e) => e!.event_id));
   });
 
   it('stops the relay promptly, even right after start()', async () => {

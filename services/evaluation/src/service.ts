@@ -47,7 +47,7 @@ export async function startEvaluationService(
     lifecycle: new LifecycleStore(core.db),
     feedback: new FeedbackStore(core.db),
     results: new ResultStore(core.db),
-    runs: new RunStore(core.db),
+    runs: new RunStore(core.db, core.outbox),
     gates: new GateStore(core.db),
     names: new NamesClient(rpc),
     scenarios: new ScenariosClient(rpc),

@@ -58,7 +58,7 @@ interface OpenTransaction {
  *   runs a statement `withEvent` built, which inserts a service's row and
  *   its event in one statement (one round trip), the event only when the row
  *   is new; `runReturning` one `withEventWhen` built, a statement of several
- *   writes and one event, written only when the statement's guard holds.
+ *   writes and their events, written only when the statement's guard holds.
  * - `transaction` is the transaction helper for writes that produce events:
  *   when the transaction wrote outbox rows, the relay is woken once it has
  *   committed. Rows written outside a transaction (one statement, its own
@@ -171,13 +171,14 @@ export class Outbox {
   }
 
   /**
-   * A statement of data-modifying CTEs that writes one event to the outbox
+   * A statement of data-modifying CTEs that writes its events to the outbox
    * when its CTE `when` returns a row: `ctes` is the body of its WITH (`a as
    * (...), b as (...)`), `select` its final query, which must return rows
    * exactly when `when` did (so its caller, and `runReturning`, know whether
-   * the event was written). For a write of several rows that produces one
-   * event, in one round trip (`withEvent` wraps a single INSERT). Values are
-   * `$1` to `$valueCount`; the event's follow. Run it with `runReturning`.
+   * the events were written). For a write of several rows and its events, in
+   * one round trip (`withEvent` wraps a single INSERT and one event). Values
+   * are `$1` to `$valueCount`; the events' follow (as arrays, written in the
+   * order given). Run it with `runReturning`.
    */
   withEventWhen(
     name: string,
@@ -188,8 +189,11 @@ export class Outbox {
     const sql = `with ${ctes},
       outbox_event as (${outboxInsert(
         this.db,
-        `(select from ${when} limit 1) as new_row`,
-        `${id}, ${topic}, ${key}, ${envelope}::json, ${headers}::json`,
+        `(select from ${when} limit 1) as new_row,
+          unnest(${id}::uuid[], ${topic}::text[], ${key}::text[], ${envelope}::json[], ${headers}::json[])
+            with ordinality as e(event_id, topic, key, envelope, headers, n)`,
+        'e.event_id, e.topic, e.key, e.envelope, e.headers',
+        'order by e.n',
       )})
       ${select}`;
     return { statement: this.db.statement(name, sql), valueCount };
@@ -198,18 +202,24 @@ export class Outbox {
   /**
    * Runs a `withEventWhen` statement as a statement of its own (its own
    * transaction, committed when it returns): its rows; when it returned any
-   * (its event was written), the relay is woken.
+   * (its events were written), the relay is woken.
    */
   async runReturning<TRow>(
     statement: EventStatement,
     values: readonly unknown[],
-    event: OutboxRow,
+    events: readonly OutboxRow[],
   ): Promise<TRow[]> {
     const rows = await this.db.run<TRow>(
       statement.statement,
-      statementValues(statement, values, event),
+      statementValues(statement, values, [
+        events.map((e) => e.event_id),
+        events.map((e) => e.topic),
+        events.map((e) => e.key),
+        events.map((e) => e.envelope),
+        events.map((e) => e.headers),
+      ]),
     );
-    if (rows.length > 0) this.wrote(undefined);
+    if (rows.length > 0 && events.length > 0) this.wrote(undefined);
     return rows;
   }
 
@@ -227,7 +237,13 @@ export class Outbox {
     const state = this.stateOf(trx);
     const rows = await this.db.run<{ inserted: number }>(
       statement.statement,
-      statementValues(statement, values, event),
+      statementValues(statement, values, [
+        event.event_id,
+        event.topic,
+        event.key,
+        event.envelope,
+        event.headers,
+      ]),
       trx,
     );
     const inserted = rows[0]?.inserted ?? 0;
@@ -254,15 +270,15 @@ export class Outbox {
   }
 }
 
-/** A `withEvent` or `withEventWhen` statement's values: the caller's `$1`..`$valueCount`, then the event's. */
+/** A statement's values: the caller's `$1`..`$valueCount`, then its event's (`withEvent`) or events' (`withEventWhen`). */
 function statementValues(
   statement: EventStatement,
   values: readonly unknown[],
-  event: OutboxRow,
+  eventValues: readonly unknown[],
 ): unknown[] {
   if (values.length !== statement.valueCount)
     throw new Error(`${statement.statement.name} takes ${statement.valueCount} values`);
-  return [...values, event.event_id, event.topic, event.key, event.envelope, event.headers];
+  return [...values, ...eventValues];
 }
 
 /**

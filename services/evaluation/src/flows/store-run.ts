@@ -84,9 +84,10 @@ export async function planRunJobs(
 }
 
 /**
- * Stores a run and its jobs (start_run and start_gate_run) in one
- * transaction with its events (record_created, run_progressed and what
- * `alongside` adds), and wakes the run worker when a job is queued. A run
+ * Stores a run and its jobs (start_run and start_gate_run) with its events
+ * (record_created, run_progressed and what `alongside` adds): in one
+ * statement (a run alone), or one transaction (with `alongside`); and wakes
+ * the run worker when a job is queued. A run
  * whose every result is reused is stored `completed`: nothing is left to
  * do, so no worker, timer or event moves it on.
  */
@@ -102,38 +103,38 @@ export async function storeRun(
   // The progress of a run just stored is known without reading it back.
   const figures = progressOf(countsOfNewJobs(jobs));
   const cause = { causationId: ctx.requestId, correlationId: ctx.correlationId };
-  const run = await deps.store.transaction(async (trx) => {
-    const row = await deps.runs.insertRun(
-      {
-        project_id: projectId,
-        scenario_suite_id: plan.suiteId,
-        config: {
-          experiment_id: input.experiment.id,
-          experiment_hash: input.experiment.hash,
-          ...(input.directiveId !== undefined && { directive_id: input.directiveId }),
-          scenario_hashes: scenarios.map((s) => s.hash),
-          // What scores each world (read again by the worker that stores a job's result).
-          scorers: plan.scorers,
-        },
-        status,
-      },
-      jobs,
-      trx,
-    );
-    const runId = Number(row.id);
-    const data = { entity: 'run' as const, id: runId, project_id: projectId, version: 1 };
-    const extra =
-      input.alongside === undefined ? [] : await input.alongside({ id: runId, status }, trx);
-    await deps.store.enqueue(
-      [
-        recordEvent(deps, ctx, 'created', data),
-        progressEvent(deps, { run_id: runId, status, ...figures }, cause),
-        ...extra,
-      ],
-      trx,
-    );
-    return row;
-  });
+  // The id first: the run's events carry it, and are written with the run.
+  const runId = await deps.runs.nextRunId();
+  const newRun = {
+    id: runId,
+    project_id: projectId,
+    scenario_suite_id: plan.suiteId,
+    config: {
+      experiment_id: input.experiment.id,
+      experiment_hash: input.experiment.hash,
+      ...(input.directiveId !== undefined && { directive_id: input.directiveId }),
+      scenario_hashes: scenarios.map((s) => s.hash),
+      // What scores each world (read again by the worker that stores a job's result).
+      scorers: plan.scorers,
+    },
+    status,
+  };
+  const data = { entity: 'run' as const, id: runId, project_id: projectId, version: 1 };
+  const events = [
+    recordEvent(deps, ctx, 'created', data),
+    progressEvent(deps, { run_id: runId, status, ...figures }, cause),
+  ];
+  const alongside = input.alongside;
+  // A run alone is one statement with its events; a gate run's row is written in its transaction.
+  const run =
+    alongside === undefined
+      ? await deps.runs.insertRunWithEvents(newRun, jobs, events)
+      : await deps.store.transaction(async (trx) => {
+          const row = await deps.runs.insertRun(newRun, jobs, trx);
+          const extra = await alongside({ id: runId, status }, trx);
+          await deps.store.enqueue([...events, ...extra], trx);
+          return row;
+        });
   if (toRun > 0) deps.wakeRunWorker();
   return { run, jobs: jobs.length, reused: jobs.length - toRun, toRun };
 }

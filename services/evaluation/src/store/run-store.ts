@@ -1,4 +1,5 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import type { JobCounts } from '../domain/run-progress';
 import type { RecordRow } from './record-store';
 
@@ -140,20 +141,36 @@ function countsOf<R extends string>(row: CountsRow | undefined): JobProgressCoun
 
 const JOBS = 'run_jobs';
 
+/** The values of the run insert's `$1`..`$6`. */
+function runValues(run: NewRun & { id: number }, jobs: readonly NewRunJob[]): unknown[] {
+  return [
+    run.id,
+    run.project_id,
+    run.scenario_suite_id,
+    JSON.stringify(run.config),
+    run.status,
+    JSON.stringify(jobs),
+  ];
+}
+
 /** Data access of run jobs; every method takes its transaction last. */
 export class RunStore {
   private readonly countsStatement: NamedStatement;
   private readonly runProgressStatement: NamedStatement;
   private readonly insertRunStatement: NamedStatement;
+  private readonly insertRunWithEventsStatement: EventStatement;
+  private readonly nextRunIdStatement: NamedStatement;
 
-  constructor(private readonly db: ServiceDb) {
+  constructor(
+    private readonly db: ServiceDb,
+    private readonly outbox: Outbox,
+  ) {
     const jobs = db.quotedTable(JOBS);
+    const runs = db.quotedTable('runs');
     // Data-modifying CTEs always run; the jobs are inserted in array order.
-    this.insertRunStatement = db.statement(
-      'runs_insert_with_jobs',
-      `with run as (
-         insert into ${db.quotedTable('runs')} (project_id, scenario_suite_id, config, status)
-         values ($1, $2, $3::jsonb, $4) returning *
+    const insertCtes = `run as (
+         insert into ${runs} (id, project_id, scenario_suite_id, config, status)
+         values ($1, $2, $3, $4::jsonb, $5) returning *
        ), jobs as (
          insert into ${jobs} (run_id, candidate, candidate_kind, scenario_hash,
                               suite_scenario_hash, seed, turns, key_hash, key,
@@ -162,10 +179,22 @@ export class RunStore {
                 j->>'suite_scenario_hash', (j->>'seed')::bigint, (j->>'turns')::integer,
                 j->>'key_hash', j->'key', j->'world_request', j->>'status',
                 case when j->>'status' = 'reused' then now() end
-           from run, jsonb_array_elements($5::jsonb) with ordinality as e(j, n)
+           from run, jsonb_array_elements($6::jsonb) with ordinality as e(j, n)
           order by e.n
-       )
-       select * from run`,
+       )`;
+    this.insertRunStatement = db.statement(
+      'runs_insert_with_jobs',
+      `with ${insertCtes} select * from run`,
+    );
+    this.insertRunWithEventsStatement = outbox.withEventWhen('runs_insert_with_jobs_events', {
+      ctes: insertCtes,
+      when: 'run',
+      select: 'select * from run',
+      valueCount: 6,
+    });
+    this.nextRunIdStatement = db.statement(
+      'runs_next_id',
+      `select nextval(pg_get_serial_sequence('${runs.replace(/'/g, "''")}', 'id')) as id`,
     );
     this.countsStatement = db.statement('run_jobs_progress_counts', countsSql(jobs, '$1', '$2'));
     // The counts are read only when the run is not running (or asked for):
@@ -181,26 +210,42 @@ export class RunStore {
     );
   }
 
+  /** An id for a run about to be inserted (runs take their ids before their events are built). */
+  async nextRunId(): Promise<number> {
+    const [row] = await this.db.run<{ id: string }>(this.nextRunIdStatement, []);
+    if (row === undefined) throw new Error('nextval returned no row');
+    return Number(row.id);
+  }
+
   /**
-   * Inserts a run's `runs` record and its jobs, in the order given (their
-   * ids follow it), in one statement; a reused job is finished as it is
-   * stored. Returns the record.
+   * Inserts a run's `runs` record (under an id from `nextRunId`) and its
+   * jobs, in the order given (their ids follow it), in one statement; a
+   * reused job is finished as it is stored. Returns the record.
    */
   async insertRun(
-    run: NewRun,
+    run: NewRun & { id: number },
     jobs: readonly NewRunJob[],
     trx: Knex.Transaction,
   ): Promise<RecordRow> {
-    const [row] = await this.db.run<RecordRow>(
-      this.insertRunStatement,
-      [
-        run.project_id,
-        run.scenario_suite_id,
-        JSON.stringify(run.config),
-        run.status,
-        JSON.stringify(jobs),
-      ],
-      trx,
+    const [row] = await this.db.run<RecordRow>(this.insertRunStatement, runValues(run, jobs), trx);
+    if (row === undefined) throw new Error('inserting a run returned no row');
+    return row;
+  }
+
+  /**
+   * `insertRun` and the run's `events` in one statement of its own (its own
+   * transaction: no BEGIN, outbox insert or COMMIT of their own); the relay
+   * is woken when it returns.
+   */
+  async insertRunWithEvents(
+    run: NewRun & { id: number },
+    jobs: readonly NewRunJob[],
+    events: readonly OutboxRow[],
+  ): Promise<RecordRow> {
+    const [row] = await this.outbox.runReturning<RecordRow>(
+      this.insertRunWithEventsStatement,
+      runValues(run, jobs),
+      events,
     );
     if (row === undefined) throw new Error('inserting a run returned no row');
     return row;

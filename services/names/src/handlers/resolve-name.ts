@@ -22,7 +22,7 @@ export async function resolveName(
       hash: current.hash,
       history_id: Number(current.history_id),
       since: current.changed_at.toISOString(),
-      ...protectionFields((await deps.store.protections([name])).get(name)),
+      ...protectionFields(current.protection),
     };
   }
   const move = await deps.store.lastMoveAt(name, parseInstant(at, '/at'));

@@ -53,7 +53,12 @@ export interface CurrentName {
   hash: string;
   history_id: string;
   changed_at: Date;
+  /** Set when the name is protected. */
+  protection: ProtectionRow | undefined;
 }
+
+/** The protection columns `current` reads beside the name (`protected_name` is the row's name). */
+type ProtectionColumn = 'protected_name' | 'protected_at' | 'actor' | 'note';
 
 export interface ListFilter {
   /** A LIKE pattern (escape character `\`). */
@@ -161,19 +166,41 @@ export class NameStore {
     await this.outbox.write(events, trx);
   }
 
-  /** Where a name points now, or undefined when it is not set. */
+  /**
+   * Where a name points now, and its protection if it is protected (one
+   * statement: resolve_name is on the path of every run and world made by
+   * name); undefined when it is not set.
+   */
   async current(name: string, trx?: Knex.Transaction): Promise<CurrentName | undefined> {
     // The latest history row of a set name is the move that set it (both are
     // written in one transaction).
-    const result = await (trx ?? this.db.knex).raw<{ rows: CurrentName[] }>(
-      `select n.name, n.hash, h.id as history_id, h.changed_at
+    const result = await (trx ?? this.db.knex).raw<{
+      rows: Array<Omit<CurrentName, 'protection'> & Partial<Record<ProtectionColumn, unknown>>>;
+    }>(
+      `select n.name, n.hash, h.id as history_id, h.changed_at,
+              p.name as protected_name, p.protected_at, p.actor, p.note
          from ?? as n
          join lateral (select id, changed_at from ?? as h
                         where h.name = n.name order by h.id desc limit 1) as h on true
+         left join ?? as p on p.name = n.name
         where n.name = ?`,
-      [this.db.qualified(NAMES), this.db.qualified(HISTORY), name],
+      [this.db.qualified(NAMES), this.db.qualified(HISTORY), this.db.qualified(PROTECTED), name],
     );
-    return result.rows[0];
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    const { protected_name, protected_at, actor, note, ...current } = row;
+    return {
+      ...current,
+      protection:
+        protected_name == null
+          ? undefined
+          : {
+              name: protected_name as string,
+              protected_at: protected_at as Date,
+              actor: actor as string | null,
+              note: note as string | null,
+            },
+    };
   }
 
   /** The latest move of a name at or before `at`, if any. */

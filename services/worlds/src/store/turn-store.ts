@@ -174,7 +174,7 @@ export class TurnStore {
         records.map((r) => r.phase),
         records.map((r) => r.profile_label),
       ],
-      event,
+      [event],
     );
     return row && finishedAttempt(row);
   }
