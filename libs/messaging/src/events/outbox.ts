@@ -58,7 +58,9 @@ interface OpenTransaction {
  *   runs a statement `withEvent` built, which inserts a service's row and
  *   its event in one statement (one round trip), the event only when the row
  *   is new; `runReturning` one `withEventWhen` built, a statement of several
- *   writes and their events, written only when the statement's guard holds.
+ *   writes and their events, written only when the statement's guard holds;
+ *   `runPerRow` one `withEventsPerRow` built, a store-or-reuse of many rows
+ *   whose events are written for the new rows only.
  * - `transaction` is the transaction helper for writes that produce events:
  *   when the transaction wrote outbox rows, the relay is woken once it has
  *   committed. Rows written outside a transaction (one statement, its own
@@ -197,6 +199,67 @@ export class Outbox {
       )})
       ${select}`;
     return { statement: this.db.statement(name, sql), valueCount };
+  }
+
+  /**
+   * A statement of data-modifying CTEs that writes, for each row of its CTE
+   * `rows` (a column `match`, text), the events given for that match: a
+   * store-or-reuse of many rows (`INSERT ... ON CONFLICT DO NOTHING
+   * RETURNING`) whose events are written only for the rows that are new, in
+   * one round trip (`withEvent` does it for one row). `ctes` is the body of
+   * its WITH, `select` its final query, which must return rows exactly when
+   * `rows` did. Values are `$1` to `$valueCount`; the events' follow (as
+   * arrays: their matches, then their rows, written in the order given).
+   * Run it with `runPerRow`.
+   */
+  withEventsPerRow(
+    name: string,
+    statement: { ctes: string; rows: string; select: string; valueCount: number },
+  ): EventStatement {
+    const { ctes, rows, select, valueCount } = statement;
+    const [match, id, topic, key, envelope, headers] = [1, 2, 3, 4, 5, 6].map(
+      (i) => `$${valueCount + i}`,
+    );
+    const sql = `with ${ctes},
+      outbox_events as (${outboxInsert(
+        this.db,
+        `unnest(${match}::text[], ${id}::uuid[], ${topic}::text[], ${key}::text[], ${envelope}::json[], ${headers}::json[])
+            with ordinality as e(match, event_id, topic, key, envelope, headers, n)
+          join ${rows} as new_row on new_row.match = e.match`,
+        'e.event_id, e.topic, e.key, e.envelope, e.headers',
+        'order by e.n',
+      )})
+      ${select}`;
+    return { statement: this.db.statement(name, sql), valueCount };
+  }
+
+  /**
+   * Runs a `withEventsPerRow` statement with its `values` and the `events`
+   * of each match: inside `trx` (from `transaction`), or as one statement of
+   * its own. Returns the statement's rows; when it returned any (events were
+   * written), the relay is woken (after the commit, inside a transaction).
+   */
+  async runPerRow<TRow>(
+    statement: EventStatement,
+    values: readonly unknown[],
+    events: ReadonlyArray<{ readonly match: string; readonly row: OutboxRow }>,
+    trx?: Knex.Transaction,
+  ): Promise<TRow[]> {
+    const state = this.stateOf(trx);
+    const rows = await this.db.run<TRow>(
+      statement.statement,
+      statementValues(statement, values, [
+        events.map((e) => e.match),
+        events.map((e) => e.row.event_id),
+        events.map((e) => e.row.topic),
+        events.map((e) => e.row.key),
+        events.map((e) => e.row.envelope),
+        events.map((e) => e.row.headers),
+      ]),
+      trx,
+    );
+    if (rows.length > 0) this.wrote(state);
+    return rows;
   }
 
   /**

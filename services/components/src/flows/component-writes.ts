@@ -18,8 +18,8 @@ export interface StoredInline {
 /**
  * Stores inline components store-or-reuse inside `trx` (opened by
  * `store.transaction`, which wakes the outbox relay after the commit), each
- * once, in WRITE_ORDER (see inline-writes.ts), each with its component_stored
- * event in the same statement when new.
+ * once, in one statement, each new one with its component_stored event,
+ * the events in WRITE_ORDER (see inline-writes.ts).
  */
 export async function storeInline(
   deps: ComponentsDeps,
@@ -27,25 +27,31 @@ export async function storeInline(
   writes: Iterable<InlineWrite>,
   trx: Knex.Transaction,
 ): Promise<StoredInline> {
-  const inserted = new Set<string>();
+  const ordered = inWriteOrder(writes);
   const counts = noNewComponents();
-  for (const write of inWriteOrder(writes)) {
-    const isNew =
+  if (ordered.length === 0) return { inserted: new Set(), counts };
+  const inserted = await deps.store.insertMany(
+    ordered.map((write) =>
       write.kind === 'cognition_profile'
-        ? await deps.store.insertProfile(
-            write.profile.row,
-            componentStoredEvent(deps, ctx, write.kind, write.hash, write.profile.sizeBytes),
-            trx,
-          )
-        : await deps.store.insertComponent(
-            write.component,
-            componentStoredEvent(deps, ctx, write.kind, write.hash, write.component.sizeBytes),
-            trx,
-          );
-    if (!isNew) continue;
-    inserted.add(componentKey(write.kind, write.hash));
-    counts[KINDS[write.kind].counter]++;
-  }
+        ? {
+            profile: write.profile.row,
+            event: componentStoredEvent(deps, ctx, write.kind, write.hash, write.profile.sizeBytes),
+          }
+        : {
+            component: write.component,
+            event: componentStoredEvent(
+              deps,
+              ctx,
+              write.kind,
+              write.hash,
+              write.component.sizeBytes,
+            ),
+          },
+    ),
+    trx,
+  );
+  for (const write of ordered)
+    if (inserted.has(componentKey(write.kind, write.hash))) counts[KINDS[write.kind].counter]++;
   return { inserted, counts };
 }
 

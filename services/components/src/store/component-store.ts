@@ -34,6 +34,7 @@ export type ProfileParts = Omit<ProfileRow, 'created_at'>;
  */
 export class ComponentStore {
   private readonly inserts: ReadonlyMap<ComponentKind, EventStatement>;
+  private readonly insertManyStatement: EventStatement;
   private readonly contentsStatement: NamedStatement;
 
   constructor(
@@ -53,6 +54,7 @@ export class ComponentStore {
       inserts.set(spec.kind, outbox.withEvent(`insert_${spec.table}`, insert, valueCount));
     }
     this.inserts = inserts;
+    this.insertManyStatement = insertManyStatement(db, outbox);
     this.contentsStatement = contentsStatement(db);
   }
 
@@ -84,6 +86,49 @@ export class ComponentStore {
       event,
       trx,
     );
+  }
+
+  /**
+   * Stores components and profiles store-or-reuse, each new one with its
+   * event, in one statement (a data-modifying CTE per table: a profile's
+   * foreign keys are checked at the end of the statement, so its parts may
+   * be among the writes); events in the order of `writes`. Returns the
+   * `<kind>:<hash>` of the rows this call inserted.
+   */
+  async insertMany(
+    writes: ReadonlyArray<
+      | { readonly component: PreparedComponent; readonly event: OutboxRow }
+      | { readonly profile: ProfileParts; readonly event: OutboxRow }
+    >,
+    trx?: Knex.Transaction,
+  ): Promise<Set<string>> {
+    const values: unknown[][] = INSERT_MANY_KINDS.flatMap((kind) =>
+      kind === 'cognition_profile' ? PROFILE_INSERT_COLUMNS.map(() => []) : [[], []],
+    );
+    const events: Array<{ match: string; row: OutboxRow }> = [];
+    for (const write of writes) {
+      if ('profile' in write) {
+        const p = write.profile;
+        const at = INSERT_MANY_OFFSETS.get('cognition_profile')!;
+        [p.hash, ...PROFILE_INSERT_COLUMNS.slice(1).map((column) => p[column])].forEach((v, i) =>
+          values[at + i]!.push(v),
+        );
+        events.push({ match: `cognition_profile:${p.hash}`, row: write.event });
+      } else {
+        const c = write.component;
+        const at = INSERT_MANY_OFFSETS.get(c.kind)!;
+        values[at]!.push(c.hash);
+        values[at + 1]!.push(c.stored);
+        events.push({ match: `${c.kind}:${c.hash}`, row: write.event });
+      }
+    }
+    const rows = await this.outbox.runPerRow<{ match: string }>(
+      this.insertManyStatement,
+      values,
+      events,
+      trx,
+    );
+    return new Set(rows.map((row) => row.match));
   }
 
   private async insertReturningNew(
@@ -172,6 +217,71 @@ export class ComponentStore {
   }
 }
 
+/** The kinds in the order of `insertMany`'s parameters (profiles after their parts). */
+const INSERT_MANY_KINDS: readonly ComponentKind[] = Object.values(KINDS).map((spec) => spec.kind);
+
+/** A profile's columns in `insertMany`'s parameters (the hash, its parts, its budget). */
+const PROFILE_INSERT_COLUMNS = [
+  'hash',
+  'perceive_system_hash',
+  'intend_system_hash',
+  'adjudicate_system_hash',
+  'adjudication_schema_hash',
+  'adjudication_retry_budget',
+] as const;
+
+/** Where each kind's arrays start in `insertMany`'s parameters (0-based). */
+const INSERT_MANY_OFFSETS: ReadonlyMap<ComponentKind, number> = (() => {
+  const offsets = new Map<ComponentKind, number>();
+  let at = 0;
+  for (const kind of INSERT_MANY_KINDS) {
+    offsets.set(kind, at);
+    at += kind === 'cognition_profile' ? PROFILE_INSERT_COLUMNS.length : 2;
+  }
+  return offsets;
+})();
+
+/**
+ * `insertMany`'s statement: per kind, an INSERT ... ON CONFLICT DO NOTHING
+ * of its arrays, and `new_rows`, the `<kind>:<hash>` of each row inserted,
+ * which the outbox matches each event against.
+ */
+function insertManyStatement(db: ServiceDb, outbox: Outbox): EventStatement {
+  const ctes: string[] = [];
+  const news: string[] = [];
+  for (const kind of INSERT_MANY_KINDS) {
+    const spec = KINDS[kind];
+    const at = INSERT_MANY_OFFSETS.get(kind)! + 1;
+    const table = db.quotedTable(spec.table);
+    if (spec.content === 'profile') {
+      const columns = PROFILE_INSERT_COLUMNS.join(', ');
+      const arrays = PROFILE_INSERT_COLUMNS.map(
+        (column, i) =>
+          `$${at + i}::${column === 'adjudication_retry_budget' ? 'integer' : 'text'}[]`,
+      ).join(', ');
+      ctes.push(`new_${kind} as (insert into ${table} (${columns})
+          select * from unnest(${arrays})
+          on conflict (hash) do nothing returning hash)`);
+    } else {
+      const contentType = spec.content === 'json' ? 'jsonb' : 'text';
+      ctes.push(`new_${kind} as (insert into ${table} (hash, content)
+          select * from unnest($${at}::text[], $${at + 1}::${contentType}[])
+          on conflict (hash) do nothing returning hash)`);
+    }
+    news.push(`select '${kind}:' || hash as match from new_${kind}`);
+  }
+  ctes.push(`new_rows as (${news.join(' union all ')})`);
+  return outbox.withEventsPerRow('insert_components_many', {
+    ctes: ctes.join(',\n'),
+    rows: 'new_rows',
+    select: 'select match from new_rows',
+    valueCount: INSERT_MANY_KINDS.reduce(
+      (n, kind) => n + (kind === 'cognition_profile' ? PROFILE_INSERT_COLUMNS.length : 2),
+      0,
+    ),
+  });
+}
+
 /** The content kinds in the order of `getContents`' parameters. */
 const CONTENT_KINDS: readonly ContentKind[] = Object.values(KINDS)
   .map((spec) => spec.kind)
@@ -187,12 +297,4 @@ function contentsStatement(db: ServiceDb): NamedStatement {
   return db.statement('get_contents', selects.join('\n union all '));
 }
 
-const PROFILE_COLUMNS = [
-  'hash',
-  'perceive_system_hash',
-  'intend_system_hash',
-  'adjudicate_system_hash',
-  'adjudication_schema_hash',
-  'adjudication_retry_budget',
-  'created_at',
-] as const;
+const PROFILE_COLUMNS = [...PROFILE_INSERT_COLUMNS, 'created_at'] as const;
