@@ -2,6 +2,7 @@ import { streamTopic } from '@crucible/contracts';
 import { buildEvent } from '@crucible/messaging';
 import type { Call, EventTest, EventTestContext } from './event-test';
 import { scenarioRequest, tag } from './fixtures';
+import { expectedProgress, spendOf, type Spend, type Step } from './run-progress-steps';
 
 /** The record_created/record_updated data a record reply announces. */
 function announced(entity: string, call: Call) {
@@ -147,7 +148,8 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
 export const RESULT_EVENT_TESTS: readonly EventTest[] = [
   {
     type: 'evaluation.result_stored',
-    title: 'one per new result key, keyed by its hash; none when a stored result is reused',
+    title:
+      'one per new result key, keyed by its hash; none when a stored result is reused or a put refused',
     async run(ctx) {
       const key = {
         scenario_hash: 'a'.repeat(64),
@@ -163,8 +165,17 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       const again = await ctx.ok('put_result', { key, result: { score: 2 } });
       expect([first.body.reused, again.body.reused]).toEqual([false, true]);
       expect(again.body.stored.result).toEqual({ score: 1 });
+      // A key never stored, but not a key: a run has at least one turn.
+      const refused = await ctx.call('put_result', {
+        key: { ...key, mind_version: `mind-${tag()}`, turns: 0 },
+        result: { score: 3 },
+      });
+      expect([refused.status, refused.body.error?.code]).toEqual([400, 'invalid_argument']);
       const hash = first.body.stored.key_hash;
-      const events = await ctx.events('evaluation', (e) => e.record.key === hash);
+      const events = await ctx.events(
+        'evaluation',
+        (e) => e.record.key === hash || e.envelope.causation_id === refused.requestId,
+      );
       expect(events.map((e) => [e.envelope.data, e.envelope.causation_id])).toEqual([
         [{ key_hash: hash, actor: 'admin' }, first.requestId],
       ]);
@@ -172,7 +183,8 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
   },
   {
     type: 'evaluation.run_progressed',
-    title: 'a run announces its start, each turn and world of it, and its end; keyed by run',
+    title:
+      'a run announces its start, each turn and world of it, and its end, keyed by run; none for a refused start',
     async run(ctx) {
       const t = tag();
       const scenario = await ctx.ok('assemble_scenario', scenarioRequest(t));
@@ -182,6 +194,7 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
         name: 'one',
         scenarios: [{ hash: scenario.body.scenario_hash }],
       });
+      // Two worlds (one per seed) of two turns each.
       const experiment = await ctx.ok('create_experiment', {
         project_id: project.body.id,
         experiment: {
@@ -190,27 +203,91 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
           pipeline: [
             {
               name: 'evaluate',
-              options: { suite_id: suite.body.id, candidates: [{ name: 'one' }], turns: 2 },
+              options: {
+                suite_id: suite.body.id,
+                candidates: [{ name: 'one' }],
+                turns: 2,
+                seeds: [1, 2],
+              },
             },
           ],
         },
       });
+      const draft = await ctx.ok('create_directive', {
+        issued_by: 'events',
+        objective: 'Never approved.',
+        scope: 'development',
+        role: 'builder',
+        type: 'test',
+        status: 'draft',
+      });
+      // Governance refuses a run under a directive not approved: no run, so no progress.
+      const refused = await ctx.call('start_run', {
+        experiment_id: experiment.body.id,
+        directive_id: draft.body.directive.id,
+      });
+      expect([
+        refused.status,
+        refused.body.error?.code,
+        refused.body.error?.details?.reason,
+      ]).toEqual([409, 'conflict', 'directive_not_approved']);
       const started = await ctx.ok('start_run', { experiment_id: experiment.body.id });
       const runId = started.body.run.id;
       const done = await ctx.ok('get_run_progress', { id: runId, wait_ms: 30_000 });
       expect(done.body.status).toBe('completed');
+      const jobs = (await ctx.ok('list_run_results', { run_id: runId })).body.items as Array<{
+        job_id: number;
+        world_slug: string;
+        result: { usage: Spend; judge_usage: Spend };
+      }>;
+      expect(jobs).toHaveLength(2);
       const events = await ctx.events(
         'evaluation',
-        (e) => e.envelope.type === 'evaluation.run_progressed' && e.record.key === `run/${runId}`,
+        (e) =>
+          e.envelope.type === 'evaluation.run_progressed' &&
+          (e.record.key === `run/${runId}` || e.envelope.causation_id === refused.requestId),
       );
-      const seen = events.map((e) => e.envelope.data);
-      // The start, from start_run's request; then its turns; the end last, as get_run_progress says.
+      // What moved the run: each of its worlds' committed turns (the worlds
+      // service's events, read by the evaluation consumer) and each job's end.
+      const slugs = new Set(jobs.map((job) => job.world_slug));
+      const turns = await ctx.events(
+        'worlds',
+        (e) => e.envelope.type === 'worlds.turn_committed' && slugs.has(e.record.key ?? ''),
+      );
+      const steps = new Map<string, Step>([
+        ...turns.map((e): [string, Step] => [
+          e.envelope.event_id,
+          { kind: 'turn', label: `${e.record.key} turn ${e.envelope.data.turn}` },
+        ]),
+        ...jobs.map((job): [string, Step] => [
+          `run_job/${job.job_id}`,
+          { kind: 'world', label: `${job.world_slug} done`, spend: spendOf(job.result) },
+        ]),
+      ]);
+      expect(steps.size).toBe(2 * 2 + 2);
+
+      // The start, from start_run's request; then one event per step, each
+      // once, in the order the run made them; the end (the last world done) last.
       expect(events[0]!.envelope.causation_id).toBe(started.requestId);
-      expect(seen[0]).toMatchObject({ run_id: runId, status: 'running', turns_done: 0 });
-      expect(seen[seen.length - 1]).toEqual(done.body);
-      const turns = seen.map((d) => d.turns_done);
-      expect(turns).toEqual([...turns].sort((a, b) => a - b));
-      expect(seen.filter((d) => d.status === 'completed')).toHaveLength(1);
+      const causes = events.slice(1).map((e) => e.envelope.causation_id ?? '');
+      expect([...causes].sort()).toEqual([...steps.keys()].sort());
+      // Each world's turns in turn order, then its end.
+      const labels = causes.map((cause) => steps.get(cause)?.label ?? cause);
+      for (const slug of slugs) {
+        expect(labels.filter((label) => label.startsWith(`${slug} `))).toEqual([
+          `${slug} turn 1`,
+          `${slug} turn 2`,
+          `${slug} done`,
+        ]);
+      }
+      // Every event's figures: what the steps before it (and it) made.
+      const expected = expectedProgress(
+        runId,
+        causes.map((cause) => steps.get(cause)!),
+        { worlds: 2, turns: 4 },
+      );
+      expect(events.map((e) => e.envelope.data)).toEqual(expected);
+      expect(expected[expected.length - 1]).toEqual(done.body);
     },
   },
   {
@@ -254,22 +331,34 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
   {
     type: 'evaluation.gate_decided',
     title:
-      'once per gate run, when its run finishes, keyed by name; the decision get_gate_run shows',
+      'once per gate run, when its run finishes, keyed by name; the decision get_gate_run shows; none for a refused start',
     async run(ctx) {
-      const { name, experimentId, candidate } = await gateFixture(ctx);
+      const { name, experimentId, projectId, current, candidate } = await gateFixture(ctx);
       await ctx.ok('bind_name_gate', {
         name,
         experiment_id: experimentId,
         thresholds: [{ score: 'intents', kind: 'non_inferior', margin: 0 }],
       });
+      // Refused: the name points at that scenario already, so there is nothing to compare.
+      const refused = await ctx.call('start_gate_run', { name, candidate_hash: current });
+      expect([
+        refused.status,
+        refused.body.error?.code,
+        refused.body.error?.details?.reason,
+      ]).toEqual([400, 'invalid_argument', 'same_scenario']);
       const started = await ctx.ok('start_gate_run', { name, candidate_hash: candidate });
       const runId = started.body.gate_run.run_id;
       const decided = await ctx.ok('get_gate_run', { run_id: runId, wait_ms: 30_000 });
       expect(decided.body.decision).toBe('pass');
+      // A gate run is decided when its run stops, maybe after the barrier: the
+      // refused request started no run, so none is left to decide later.
+      const runs = await ctx.ok('list_runs', { project_id: projectId });
+      expect(runs.body.items.map((run: { id: number }) => run.id)).toEqual([runId]);
       const events = await ctx.events(
         'evaluation',
         (e) =>
-          e.envelope.type === 'evaluation.gate_decided' && e.record.key === `name-gate/${name}`,
+          e.envelope.type === 'evaluation.gate_decided' &&
+          (e.record.key === `name-gate/${name}` || e.envelope.causation_id === refused.requestId),
       );
       expect(events.map((e) => e.envelope.data)).toEqual([
         {
@@ -380,6 +469,8 @@ async function gateFixture(ctx: EventTestContext) {
   return {
     name,
     experimentId: experiment.body.id as number,
+    projectId: project.body.id as number,
+    current: current.body.scenario_hash as string,
     candidate: candidate.body.scenario_hash as string,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Call, EventTest, EventTestContext, SeenEvent } from './event-test';
 
 /** A draft directive's request (scope development: the first policy approves it). */
@@ -36,6 +37,18 @@ async function echoNeedsHuman(ctx: EventTestContext): Promise<Call> {
     reason: 'echo needs a human',
     actor: 'events',
   });
+}
+
+/** Waits (up to 20 s) until directive `id` has escalated; its escalation events. */
+async function escalation(ctx: EventTestContext, id: string): Promise<SeenEvent[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const events = await ctx.events(
+      'governance',
+      (e) => e.envelope.type === 'governance.directive_escalated' && e.record.key === id,
+    );
+    if (events.length > 0 || Date.now() >= deadline) return events;
+  }
 }
 
 export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
@@ -253,14 +266,34 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
   },
   {
     type: 'governance.decision_recorded',
-    title: 'one per new decision record, keyed by the directive; none when the record exists',
+    title:
+      'one per new decision record, keyed by the directive; none when the record exists or the request is refused',
     async run(ctx) {
       const created = await ctx.ok('create_directive', directive({ scope: 'production' }));
       const id = created.body.directive.id as string;
       const first = await ctx.ok('evaluate_directive', { id });
       const repeat = await ctx.ok('evaluate_directive', { id });
       expect(repeat.body.decision).toEqual(first.body.decision);
-      const events = await ctx.events('governance', causedBy([first, repeat]));
+      // Refused: a candidate policy that is not one (a negative ceiling), and
+      // a directive that does not exist. Either, evaluated, would be a new record.
+      const active = (await ctx.ok('get_policy', {})).body.policy;
+      const badPolicy = await ctx.call('evaluate_directive', {
+        id,
+        policy: {
+          ...active,
+          version: 'negative',
+          budget_ceiling: { amount: '-1', currency: 'USD' },
+        },
+      });
+      const unknown = await ctx.call('evaluate_directive', { id: randomUUID() });
+      expect([
+        [badPolicy.status, badPolicy.body.error?.code],
+        [unknown.status, unknown.body.error?.code, unknown.body.error?.details?.reason],
+      ]).toEqual([
+        [400, 'invalid_argument'],
+        [404, 'not_found', 'directive_not_found'],
+      ]);
+      const events = await ctx.events('governance', causedBy([first, repeat, badPolicy, unknown]));
       const decision = first.body.decision;
       expect(events.map(summary)).toEqual([
         {
@@ -282,7 +315,8 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
   },
   {
     type: 'governance.directive_escalated',
-    title: 'one when a proposal waiting for a human outlives its timebox',
+    title:
+      'exactly one when a proposal waiting for a human outlives its timebox; none for a refused proposal',
     async run(ctx) {
       const active = (await ctx.ok('get_policy', {})).body;
       if (!(active.policy.human_required_types as string[]).includes('echo'))
@@ -293,14 +327,23 @@ export const GOVERNANCE_EVENT_TESTS: readonly EventTest[] = [
       );
       const id = waiting.body.directive.id as string;
       expect(waiting.body.approval).toMatchObject({ status: 'proposed', approved: false });
-      let events: SeenEvent[] = [];
-      const deadline = Date.now() + 20_000;
-      while (events.length === 0 && Date.now() < deadline) {
-        events = await ctx.events(
-          'governance',
-          (e) => e.envelope.type === 'governance.directive_escalated' && e.record.key === id,
-        );
-      }
+      expect(await escalation(ctx, id)).toHaveLength(1);
+      // Proposed again while it waits, escalated: refused, so no new review (and no new timer).
+      const again = await ctx.call('propose_directive', { id, actor: 'events' });
+      expect([again.status, again.body.error?.code, again.body.error?.details?.reason]).toEqual([
+        409,
+        'conflict',
+        'cas_failed',
+      ]);
+      // The timer, not a request, escalates, so a write is no barrier for it: a
+      // later proposal's escalation is. Every round claims all that is due, so
+      // the round that escalates it would have escalated this one again too.
+      const later = await ctx.ok(
+        'create_directive',
+        directive({ status: 'proposed', type: 'echo', timebox: 'PT1S' }),
+      );
+      expect(await escalation(ctx, later.body.directive.id as string)).toHaveLength(1);
+      const events = await escalation(ctx, id);
       expect(events.map((e) => e.envelope.data)).toEqual([
         {
           directive_id: id,

@@ -1,12 +1,45 @@
-import type { EventTest } from './event-test';
+import type { Call, EventTest, EventTestContext } from './event-test';
 import { scenarioRequest, tag } from './fixtures';
 
-async function world(ctx: Parameters<EventTest['run']>[0]) {
+async function world(ctx: EventTestContext) {
   const hash = (await ctx.ok('assemble_scenario', scenarioRequest(tag()))).body
     .scenario_hash as string;
   const slug = `w-${tag()}`;
   const created = await ctx.ok('create_world', { slug, scenario_ref: { hash } });
   return { hash, slug, created };
+}
+
+/**
+ * run_turn under a draft directive: governance refuses it (409
+ * directive_not_approved) before anything is queued. Had it queued an
+ * attempt anyway, that attempt would run before any turn asked after it (a
+ * world's attempts run in id order), so waiting for a later turn proves it
+ * made no event.
+ */
+async function refusedRunTurn(ctx: EventTestContext, slug: string): Promise<Call> {
+  const draft = await ctx.ok('create_directive', {
+    issued_by: 'events',
+    objective: 'Never approved.',
+    scope: 'development',
+    role: 'builder',
+    type: 'test',
+    status: 'draft',
+  });
+  const refused = await ctx.call('run_turn', {
+    world_slug: slug,
+    directive_id: draft.body.directive.id,
+  });
+  expect([refused.status, refused.body.error?.code, refused.body.error?.details?.reason]).toEqual([
+    409,
+    'conflict',
+    'directive_not_approved',
+  ]);
+  return refused;
+}
+
+/** Waits until attempt `attemptId` of `slug` has finished; its status reply. */
+async function finished(ctx: EventTestContext, slug: string, attemptId: number): Promise<Call> {
+  return ctx.ok('get_turn_status', { world_slug: slug, attempt_id: attemptId, wait_ms: 20_000 });
 }
 
 export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
@@ -63,19 +96,17 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
   },
   {
     type: 'worlds.turn_committed',
-    title: 'one per committed turn, in turn order, with its state hash',
+    title:
+      'one per committed turn, in turn order, with its state hash; none for a refused run_turn',
     async run(ctx) {
       const { slug } = await world(ctx);
       const run = await ctx.ok('run_turn', { world_slug: slug, turns: 2 });
-      const last = run.body.attempts[1].attempt_id as number;
-      const status = await ctx.ok('get_turn_status', {
-        world_slug: slug,
-        attempt_id: last,
-        wait_ms: 20_000,
-      });
+      await refusedRunTurn(ctx, slug);
+      const after = await ctx.ok('run_turn', { world_slug: slug });
+      const status = await finished(ctx, slug, after.body.attempt_id as number);
       expect(status.body.status).toBe('committed');
       const states = await Promise.all(
-        [1, 2].map(
+        [1, 2, 3].map(
           async (turn) =>
             (await ctx.ok('get_world', { world_slug: slug, turn })).body.state_hash as string,
         ),
@@ -84,22 +115,26 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
         'worlds',
         (e) => e.envelope.type === 'worlds.turn_committed' && e.record.key === slug,
       );
-      // The actor is whoever queued the turns (run_turn's principal), not the worker.
+      // The actor is whoever queued the turns (run_turn's principal), not the worker;
+      // the attempts are exactly those the two accepted requests queued.
       expect(
         events.map((e) => [
           e.envelope.data.turn,
+          e.envelope.data.attempt_id,
           e.envelope.data.state_hash,
           e.envelope.data.actor,
         ]),
       ).toEqual([
-        [1, states[0], 'admin'],
-        [2, states[1], 'admin'],
+        [1, run.body.attempts[0].attempt_id, states[0], 'admin'],
+        [2, run.body.attempts[1].attempt_id, states[1], 'admin'],
+        [3, after.body.attempt_id, states[2], 'admin'],
       ]);
     },
   },
   {
     type: 'worlds.turn_failed',
-    title: 'one per failed attempt, with the failure; the world stays at its turn',
+    title:
+      'one per failed attempt, with the failure; the world stays at its turn; none for a refused run_turn',
     async run(ctx) {
       const hash = (await ctx.ok('assemble_scenario', scenarioRequest(tag()))).body
         .scenario_hash as string;
@@ -117,29 +152,34 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
         },
       });
       const run = await ctx.ok('run_turn', { world_slug: slug });
-      const status = await ctx.ok('get_turn_status', {
-        world_slug: slug,
-        attempt_id: run.body.attempt_id,
-        wait_ms: 20_000,
-      });
-      expect(status.body).toMatchObject({ status: 'failed', produced_turn: null });
-      expect(status.body.failure.code).toBe('mind_failed');
+      await refusedRunTurn(ctx, slug);
+      // Tried again: the same turn fails again, with an event of its own.
+      const again = await ctx.ok('run_turn', { world_slug: slug });
+      const statuses = [
+        await finished(ctx, slug, run.body.attempt_id as number),
+        await finished(ctx, slug, again.body.attempt_id as number),
+      ];
+      for (const status of statuses) {
+        expect(status.body).toMatchObject({ status: 'failed', produced_turn: null });
+        expect(status.body.failure.code).toBe('mind_failed');
+      }
       const now = await ctx.ok('get_world', { world_slug: slug });
       expect(now.body.turn).toBe(0);
       const events = await ctx.events(
         'worlds',
         (e) => e.envelope.type === 'worlds.turn_failed' && e.record.key === slug,
       );
-      expect(events.map((e) => e.envelope.data)).toEqual([
-        {
+      // One per attempt the two accepted requests queued; none for the refused one.
+      expect(events.map((e) => e.envelope.data)).toEqual(
+        [run, again].map((call, i) => ({
           world_id: expect.any(Number),
           world_slug: slug,
           turn: 1,
-          attempt_id: run.body.attempt_id,
-          failure: status.body.failure,
+          attempt_id: call.body.attempt_id,
+          failure: statuses[i]!.body.failure,
           actor: 'admin',
-        },
-      ]);
+        })),
+      );
     },
   },
 ];
