@@ -244,13 +244,32 @@ describe('evaluation: profile and fork candidates (real servers)', () => {
         },
       },
     });
-    const notAnObject = await op(stack, 'start_run', {
-      experiment_id: await experiment([{ name: 'x', changes: 'slower' }]),
+    // Changes that are no object break the plan's rules: create_experiment refuses to store them.
+    const notAnObject = await op(stack, 'create_experiment', {
+      project_id: projectId,
+      experiment: {
+        id: 'forks_not_an_object',
+        backend: { id: 'offline' },
+        pipeline: [
+          {
+            name: 'evaluate',
+            options: {
+              suite_id: suiteId,
+              candidates: [{ name: 'x', changes: 'slower' }],
+              turns: 2,
+            },
+          },
+        ],
+      },
     });
-    expect(notAnObject.body.error.details).toMatchObject({ reason: 'invalid_run_plan' });
+    expect(notAnObject.status).toBe(400);
+    expect(notAnObject.body.error.details).toMatchObject({
+      reason: 'invalid_run_plan',
+      path: '/experiment/pipeline/0/options/candidates/0/changes',
+    });
     expect(notAnObject.body.error.details.problems).toEqual([
       {
-        path: '/pipeline/0/options/candidates/0/changes',
+        path: '/experiment/pipeline/0/options/candidates/0/changes',
         message: "a ScenarioChanges object (fork_scenario's changes) is required",
       },
     ]);

@@ -71,6 +71,91 @@ describe('evaluation: experiments and model registry (real servers)', () => {
     ]);
   });
 
+  describe("the evaluate stage's run plan", () => {
+    // An evaluate stage breaking five of start_run's plan rules; the first stage is another one.
+    const badOptions = {
+      suite_id: 0,
+      candidates: [{ name: 'Calm' }, { name: 'warm', engine: 'fast' }],
+      turns: 101,
+      seeds: [1, 1],
+      extra: true,
+    };
+    const planned = (options: unknown, stage: Record<string, unknown> = {}) => ({
+      id: 'planned',
+      backend: { id: 'offline' },
+      pipeline: [{ name: 'simulate' }, { name: 'evaluate', options, ...stage }],
+    });
+    const expected = [
+      ['/pipeline/1/options/extra', 'unknown field'],
+      ['/pipeline/1/options/suite_id', 'a scenario suite id is required'],
+      ['/pipeline/1/options/turns', 'an integer from 1 to 100 is required'],
+      ['/pipeline/1/options/seeds', 'seeds repeat'],
+      ['/pipeline/1/options/candidates/0/name', 'a label (a-z, 0-9, _ and -) is required'],
+      ['/pipeline/1/options/candidates/1/engine', 'sequential or simultaneous'],
+    ];
+
+    it('validate_experiment lists its problems after the IR ones, as start_run would refuse them', async () => {
+      const report = await ok('validate_experiment', { experiment: planned(badOptions) });
+      expect(report).toEqual({
+        valid: false,
+        problems: expected.map(([path, message]) => ({
+          path,
+          reason: 'invalid_run_plan',
+          message: `${path}: ${message}`,
+        })),
+      });
+      // Both kinds at once: the IR's problems first, then the plan's.
+      const both = await ok('validate_experiment', {
+        experiment: { ...planned({ ...badOptions, extra: undefined }), backend: {} },
+      });
+      expect(
+        both.problems.map((p: { path: string; reason: string }) => [p.path, p.reason]),
+      ).toEqual([
+        ['/backend/id', 'missing_field'],
+        ...expected.slice(1).map(([path]) => [path, 'invalid_run_plan']),
+      ]);
+      // A disabled evaluate stage is no plan: nothing of it is checked.
+      const disabled = await ok('validate_experiment', {
+        experiment: planned(badOptions, { enabled: false }),
+      });
+      expect([disabled.valid, disabled.problems]).toEqual([true, []]);
+    });
+
+    it('create_experiment refuses a plan that breaks a rule with every problem, writing nothing', async () => {
+      const before = await settledRowCounts(stack.infra.knex);
+      const refused = await call('create_experiment', {
+        project_id: projectId,
+        experiment: planned(badOptions),
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_argument');
+      expect(refused.body.error.details).toEqual({
+        reason: 'invalid_run_plan',
+        path: '/experiment/pipeline/1/options/extra',
+        problems: expected.map(([path, message]) => ({ path: `/experiment${path}`, message })),
+      });
+      expect(refused.body.error.message).toMatch(
+        /^the evaluate stage has no valid run plan: \/experiment\/pipeline\/1\/options\/extra: unknown field; .* \(and 1 more\)$/,
+      );
+      // A rule of the plan is checked before the project is looked up.
+      const noProject = await call('create_experiment', {
+        project_id: 9_000_000_000,
+        experiment: planned({ ...badOptions, extra: undefined, seeds: [1] }),
+      });
+      expect([noProject.status, noProject.body.error.details.path]).toEqual([
+        400,
+        '/experiment/pipeline/1/options/suite_id',
+      ]);
+      expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
+      // Once the plan keeps the rules it is stored; whether its suite exists is start_run's to say.
+      const fixed = await ok('create_experiment', {
+        project_id: projectId,
+        experiment: planned({ suite_id: 999_999, candidates: [{ name: 'calm' }], turns: 2 }),
+      });
+      expect(fixed).toMatchObject({ project_id: projectId, experiment_id: 'planned' });
+    });
+  });
+
   it('stores an experiment once: the same again returns it, other content under its id is refused', async () => {
     const experiment = { id: 'exp_once', backend: { id: 'b' }, pipeline: [{ name: 's' }] };
     const stored = await ok('create_experiment', { project_id: projectId, experiment });

@@ -214,10 +214,26 @@ describe('evaluation: runs (real servers)', () => {
     expect(refused.body.error.details.problems).toEqual([
       { path: '/pipeline', message: 'no enabled stage named "evaluate"' },
     ]);
-    const badPlan = await experiment({ suite_id: suiteId, candidates: [{ name: 'x' }], turns: 0 });
-    const bad = await op(stack, 'start_run', { experiment_id: badPlan });
+    // A plan breaking a rule is not stored at all (create_experiment checks it), so it never runs.
+    const bad = await op(stack, 'create_experiment', {
+      project_id: projectId,
+      experiment: {
+        id: 'bad_plan',
+        backend: { id: 'x' },
+        pipeline: [
+          {
+            name: 'evaluate',
+            options: { suite_id: suiteId, candidates: [{ name: 'x' }], turns: 0 },
+          },
+        ],
+      },
+    });
+    expect([bad.status, bad.body.error.details.reason]).toEqual([400, 'invalid_run_plan']);
     expect(bad.body.error.details.problems).toEqual([
-      { path: '/pipeline/0/options/turns', message: 'an integer from 1 to 100 is required' },
+      {
+        path: '/experiment/pipeline/0/options/turns',
+        message: 'an integer from 1 to 100 is required',
+      },
     ]);
     const noSuite = await experiment({ suite_id: 999_999, candidates: [{ name: 'x' }], turns: 1 });
     expect(await op(stack, 'start_run', { experiment_id: noSuite })).toMatchObject({

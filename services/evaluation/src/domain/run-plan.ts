@@ -124,11 +124,16 @@ function isSafeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
-/** Reads the run plan of an (already valid) experiment; every problem with its path. */
-export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanResult {
-  const index = experiment.pipeline.findIndex(
+/** The index of a pipeline's enabled stage named `evaluate` (the first), or -1 for none. */
+export function planStageIndex(pipeline: readonly unknown[]): number {
+  return pipeline.findIndex(
     (stage) => isObject(stage) && stage.name === PLAN_STAGE && stage.enabled !== false,
   );
+}
+
+/** Reads the run plan of an (already valid) experiment; every problem with its path. */
+export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanResult {
+  const index = planStageIndex(experiment.pipeline);
   if (index < 0) {
     return {
       ok: false,

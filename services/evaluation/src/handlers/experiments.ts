@@ -1,10 +1,11 @@
-import type {
-  CreateExperimentRequest,
-  ListExperimentsReply,
-  ListExperimentsRequest,
-  StoredExperiment,
-  ValidateExperimentReply,
-  ValidateExperimentRequest,
+import {
+  invalidArgument,
+  type CreateExperimentRequest,
+  type ListExperimentsReply,
+  type ListExperimentsRequest,
+  type StoredExperiment,
+  type ValidateExperimentReply,
+  type ValidateExperimentRequest,
 } from '@crucible/contracts';
 import { pageBudget, type RpcContext } from '@crucible/messaging';
 import { checkIr, withDefaults, type Experiment } from '@crucible/experiment-ir';
@@ -12,6 +13,7 @@ import { canonicalJson, sha256Hex } from '@crucible/hashing';
 import { pageOf } from '../domain/page-cursor';
 import { recordNotFound } from '../domain/record-errors';
 import { RECORD_SPECS } from '../domain/record-kinds';
+import { planStageIndex, readRunPlan, type PlanProblem } from '../domain/run-plan';
 import { takenByOther } from '../domain/registry-errors';
 import { recordEvent } from '../flows/record-events';
 import type { ExperimentRow } from '../store/registry-store';
@@ -20,25 +22,79 @@ import type { EvaluationDeps } from './deps';
 /** Most problems validate_experiment lists (its reply schema's maxItems). */
 export const MAX_REPORTED_PROBLEMS = 1000;
 
-/** validate_experiment: every problem of an experiment (docs/experiment-ir.md), or it with its defaults. */
+/** The reason of a run plan problem of the evaluate stage, as start_run refuses the plan. */
+const PLAN_PROBLEM_REASON = 'invalid_run_plan';
+
+/**
+ * validate_experiment: every problem of an experiment (docs/experiment-ir.md),
+ * then every problem of its enabled `evaluate` stage's run plan (the checks
+ * start_run makes of it before it reads anything stored), or it with its
+ * defaults.
+ */
 export function validateExperiment(
   request: ValidateExperimentRequest,
 ): Promise<ValidateExperimentReply> {
   const result = checkIr('experiment', request.experiment);
-  if (result.ok) return Promise.resolve({ valid: true, problems: [], experiment: result.value });
+  const planProblems = evaluateStageProblems(result.ok ? result.value : request.experiment).map(
+    (p) => ({ path: p.path, reason: PLAN_PROBLEM_REASON, message: `${p.path}: ${p.message}` }),
+  );
+  if (result.ok && planProblems.length === 0) {
+    return Promise.resolve({ valid: true, problems: [], experiment: result.value });
+  }
+  const all = [...(result.ok ? [] : result.problems), ...planProblems];
   // The reply's list is capped (maxItems) so it always fits the bus
   // (docs/messaging.md#paged-replies); the first problems are the ones to fix.
-  const problems = result.problems.slice(0, MAX_REPORTED_PROBLEMS);
+  const problems = all.slice(0, MAX_REPORTED_PROBLEMS);
   return Promise.resolve(
-    result.problems.length > MAX_REPORTED_PROBLEMS
+    all.length > MAX_REPORTED_PROBLEMS
       ? { valid: false, problems, problems_truncated: true }
       : { valid: false, problems },
   );
 }
 
 /**
+ * The run plan problems of an experiment's enabled `evaluate` stage (paths
+ * inside the experiment), as start_run's plan reader finds them; none for an
+ * experiment without that stage (a training experiment, say: it may be
+ * stored, and start_run refuses to run it). What needs the database or
+ * another service (the suite stored, its scenarios, forks) is start_run's.
+ */
+function evaluateStageProblems(experiment: unknown): readonly PlanProblem[] {
+  if (typeof experiment !== 'object' || experiment === null) return [];
+  const pipeline = (experiment as { pipeline?: unknown }).pipeline;
+  if (!Array.isArray(pipeline) || planStageIndex(pipeline) < 0) return [];
+  const read = readRunPlan({ pipeline });
+  return read.ok ? [] : read.problems;
+}
+
+/** Most plan problems create_experiment's refusal spells out in its message (details list them all). */
+const PROBLEMS_IN_MESSAGE = 5;
+
+/**
+ * Refuses an experiment whose evaluate stage has no valid run plan, before
+ * anything is read or written: 400 `invalid_run_plan` at the first
+ * problem's path in the request, every problem in `details.problems`.
+ */
+function refuseInvalidPlan(experiment: Experiment): void {
+  const found = evaluateStageProblems(experiment);
+  if (found.length === 0) return;
+  const problems = found
+    .slice(0, MAX_REPORTED_PROBLEMS)
+    .map((p) => ({ path: `/experiment${p.path}`, message: p.message }));
+  const shown = problems.slice(0, PROBLEMS_IN_MESSAGE).map((p) => `${p.path}: ${p.message}`);
+  const more = found.length - shown.length;
+  throw invalidArgument(
+    problems[0]!.path,
+    PLAN_PROBLEM_REASON,
+    `the evaluate stage has no valid run plan: ${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+    { problems, ...(found.length > problems.length && { problems_truncated: true }) },
+  );
+}
+
+/**
  * create_experiment: stores the defaulted experiment under its project and
- * id with its content hash. The same experiment again returns the stored
+ * id with its content hash; one whose evaluate stage has no valid run plan
+ * is refused first. The same experiment again returns the stored
  * one; other content under a taken id is `experiment_exists`.
  */
 export async function createExperiment(
@@ -46,10 +102,11 @@ export async function createExperiment(
   request: CreateExperimentRequest,
   ctx: RpcContext,
 ): Promise<StoredExperiment> {
+  // The wire schema already checked the IR's rules; this fills the defaults in.
+  const experiment = withDefaults('experiment', request.experiment);
+  refuseInvalidPlan(experiment);
   const project = await deps.store.get(RECORD_SPECS.project, request.project_id);
   if (project === undefined) throw recordNotFound('project', request.project_id, '/project_id');
-  // The wire schema already checked the rules; this fills the defaults in.
-  const experiment = withDefaults('experiment', request.experiment);
   const hash = sha256Hex(canonicalJson(experiment));
   const inserted = await deps.store.transaction(async (trx) => {
     const row = await deps.registry.insertExperiment(
