@@ -335,7 +335,14 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
               judges: [
                 {
                   id: 'slow',
-                  mind: { provider: 'openai-compatible', base_url: slow.baseUrl, model: 'm' },
+                  mind: {
+                    provider: 'openai-compatible',
+                    base_url: slow.baseUrl,
+                    model: 'm',
+                    // Two workers' worlds each hold 2 slow requests: under the default cap
+                    // of 4 calls in flight, their third requests would wait for a slot.
+                    max_concurrency: 16,
+                  },
                 },
               ],
             }),
@@ -348,7 +355,8 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
       expect(Date.now() - began).toBeLessThan(20_000);
       const calls = items.map((item) => item.result.judge_usage.llm_calls as number);
       for (const item of items) expect(item.result.scores.judged).toBe(2);
-      expect(calls.filter((c) => c === 3).length).toBeGreaterThan(0);
+      // Every question got its third, fast request: a second duplicate went out.
+      expect(Math.min(...seen.values())).toBeGreaterThanOrEqual(3);
       expect(calls.every((c) => c >= 1 && c <= 3)).toBe(true);
       expect(slow.requests).toHaveLength(calls.reduce((a, b) => a + b, 0));
     } finally {
