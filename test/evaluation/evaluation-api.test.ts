@@ -1,11 +1,13 @@
 import { startRealPlatform, type PlatformStack } from '../platform/stack';
+import { validRequest } from '../scenarios/validation.suite';
 import { countRows, http, rowCountChanges, settledRowCounts } from '../support';
 
 /**
  * The evaluation service through the gateway on real Postgres, NATS and
  * Kafka (docs/services/evaluation.md): CRUD and paging, every refusal with
  * its status, code, reason and path and nothing written, versioned world
- * models, candidate lineage, and compare-and-swap updates racing.
+ * models, candidate lineage, compare-and-swap updates racing, and the
+ * status moves update_run allows.
  */
 describe('evaluation service (real servers)', () => {
   let stack: PlatformStack;
@@ -487,4 +489,94 @@ describe('evaluation service (real servers)', () => {
       ).toEqual(r.model);
     }
   });
+  it("update_run moves a create_run run's status forward only; a final status never changes", async () => {
+    const { run } = await world('statuses');
+    expect(await ok('update_run', { id: run.id, status: 'pending' })).toMatchObject({
+      status: 'pending',
+      version: 2,
+    });
+    expect(await ok('update_run', { id: run.id, status: 'running' })).toMatchObject({ version: 3 });
+    const done = await ok('update_run', { id: run.id, status: 'completed' });
+    expect(done).toMatchObject({ status: 'completed', version: 4 });
+    const before = await settledRowCounts(stack.infra.knex);
+    for (const to of ['running', 'pending', 'cancelled']) {
+      const refused = await call('update_run', { id: run.id, status: to });
+      expect(refused).toMatchObject({
+        status: 409,
+        body: {
+          error: {
+            code: 'conflict',
+            details: {
+              reason: 'invalid_transition',
+              path: '/status',
+              id: run.id,
+              from: 'completed',
+              to,
+            },
+          },
+        },
+      });
+    }
+    const back = await call('update_run', { id: run.id, status: 'pending', expected_version: 4 });
+    expect(back.body.error.details.reason).toBe('invalid_transition');
+    // Nothing written: no version, no event.
+    expect(await ok('get_run', { id: run.id })).toEqual(done);
+    expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
+    const running = (await world('running')).run;
+    await ok('update_run', { id: running.id, status: 'running' });
+    expect(
+      (await call('update_run', { id: running.id, status: 'pending' })).body.error.details,
+    ).toMatchObject({ reason: 'invalid_transition', from: 'running', to: 'pending' });
+    expect(await ok('update_run', { id: running.id, status: 'failed' })).toMatchObject({
+      status: 'failed',
+      version: 3,
+    });
+  });
+
+  it('update_run refuses any status for a run start_run runs, writing nothing; the run goes on', async () => {
+    const assembled = await ok('assemble_scenario', validRequest({ scenario_slug: 'managed_run' }));
+    const project = await ok('create_project', { name: 'managed' });
+    const suite = await ok('create_scenario_suite', {
+      project_id: project.id,
+      name: 'one',
+      scenarios: [{ hash: assembled.scenario_hash }],
+    });
+    const experiment = await ok('create_experiment', {
+      project_id: project.id,
+      experiment: {
+        id: 'managed',
+        backend: { id: 'offline' },
+        pipeline: [
+          {
+            name: 'evaluate',
+            options: { suite_id: suite.id, candidates: [{ name: 'calm' }], turns: 1 },
+          },
+        ],
+      },
+    });
+    const started = await ok('start_run', { experiment_id: experiment.id });
+    expect(started.run.status).toBe('running');
+    // Completing it by hand would leave its jobs running and a gate undecided.
+    const early = await call('update_run', { id: started.run.id, status: 'completed' });
+    expect(early).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          code: 'conflict',
+          details: { reason: 'run_managed', path: '/status', id: started.run.id, to: 'completed' },
+        },
+      },
+    });
+    const progress = await ok('get_run_progress', { id: started.run.id, wait_ms: 30_000 });
+    expect(progress).toMatchObject({ status: 'completed', worlds_done: 1, worlds_failed: 0 });
+    const finished = await ok('get_run', { id: started.run.id });
+    const before = await settledRowCounts(stack.infra.knex);
+    for (const to of ['running', 'cancelled', 'completed']) {
+      const refused = await call('update_run', { id: started.run.id, status: to });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.details).toMatchObject({ reason: 'run_managed', path: '/status' });
+    }
+    expect(await ok('get_run', { id: started.run.id })).toEqual(finished);
+    expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
+  }, 60_000);
 });

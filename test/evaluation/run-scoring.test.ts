@@ -1,4 +1,4 @@
-import { ok, startRealPlatform, type PlatformStack } from '../platform/stack';
+import { ok, op, startRealPlatform, type PlatformStack } from '../platform/stack';
 import { validRequest } from '../scenarios/validation.suite';
 import { answer, createLlmServer, type LlmServer } from '../support';
 
@@ -6,7 +6,9 @@ import { answer, createLlmServer, type LlmServer } from '../support';
  * Scoring a run on real servers (docs/services/evaluation.md, "Scorers"):
  * rule scorers and an LLM judge ensemble, the judges on a scripted
  * OpenAI-compatible server and the offline mind; a re-run pays for no LLM
- * call; a failing judge provider is stopped by its circuit breaker.
+ * call; a failing judge provider is stopped by its circuit breaker; the
+ * experiment's reliability config (ensemble, hedging, circuit_breaker)
+ * applies to judges that do not say otherwise.
  */
 describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
   let stack: PlatformStack;
@@ -40,13 +42,14 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
   }, 60_000);
 
   let n = 0;
-  async function run(scorers: unknown[]) {
+  async function run(scorers: unknown[], reliability?: Record<string, unknown>) {
     n += 1;
     const experiment = await ok(stack, 'create_experiment', {
       project_id: projectId,
       experiment: {
         id: `scoring_${n}`,
         backend: { id: 'offline' },
+        ...(reliability !== undefined && { reliability }),
         pipeline: [
           {
             name: 'evaluate',
@@ -263,4 +266,154 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     expect(failing.requests.length).toBeGreaterThanOrEqual(15);
     expect(failing.requests.length).toBeLessThanOrEqual(18);
   }, 120_000);
+  /** A judge scorer on 1 to 5 that names no judges, strategy or delay of its own. */
+  const bare = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    kind: 'llm_judge',
+    rubric: 'Rate 1 to 5.',
+    type: 'numeric',
+    min: 1,
+    max: 5,
+    ...extra,
+  });
+
+  it("the experiment's ensemble judges: its models ask, its strategy combines; a scorer's own strategy wins", async () => {
+    const panel = await createLlmServer({
+      // Each model its own verdict: the combining rule decides the score.
+      handler: (request) =>
+        answer.json({ score: request.model === 'judge-a' ? 2 : 5, reason: 'r' }),
+    });
+    try {
+      const { started, progress, items } = await finish(
+        await run([bare('weighted'), bare('median', { strategy: 'majority' })], {
+          ensemble: {
+            strategy: 'weighted',
+            models: [
+              { id: 'a', endpoint_url: panel.baseUrl, options: { model: 'judge-a', weight: 3 } },
+              { id: 'b', endpoint_url: panel.baseUrl, options: { model: 'judge-b' } },
+            ],
+          },
+        }),
+      );
+      expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      for (const item of items) {
+        // (2 x 3 + 5 x 1) / 4 by the experiment's weighted rule; the median of 2 and 5 by the scorer's.
+        expect(item.result.scores).toEqual({ weighted: 2.75, median: 3.5 });
+        expect(item.result.judge_usage.llm_calls).toBe(4);
+      }
+      // Two models for each of the two scorers, in each of the 8 worlds.
+      expect(panel.requests).toHaveLength(32);
+      expect(new Set(panel.requests.map((r) => r.model))).toEqual(new Set(['judge-a', 'judge-b']));
+      // The run keeps the scorers as they ran: the experiment's judges written into them.
+      expect(started.run.config.scorers[0]).toMatchObject({
+        strategy: 'weighted',
+        judges: [
+          { id: 'a', weight: 3, mind: { provider: 'openai-compatible', model: 'judge-a' } },
+          { id: 'b', weight: 1, mind: { provider: 'openai-compatible', model: 'judge-b' } },
+        ],
+      });
+    } finally {
+      await panel.close();
+    }
+  }, 120_000);
+
+  it("the experiment's fixed hedging: up to max_extra_requests duplicates of a judge request that names no delay", async () => {
+    const slow = await createLlmServer();
+    try {
+      // The first two requests of each question wait 20 s; the third is answered at once.
+      const seen = new Map<string, number>();
+      slow.handle((request) => {
+        const count = seen.get(request.user) ?? 0;
+        seen.set(request.user, count + 1);
+        return answer.json({ score: 2, reason: 'r' }, { delayMs: count < 2 ? 20_000 : 0 });
+      });
+      const began = Date.now();
+      const { progress, items } = await finish(
+        await run(
+          [
+            bare('judged', {
+              judges: [
+                {
+                  id: 'slow',
+                  mind: {
+                    provider: 'openai-compatible',
+                    base_url: slow.baseUrl,
+                    model: 'm',
+                    // Two workers' worlds each hold 2 slow requests: under the default cap
+                    // of 4 calls in flight, their third requests would wait for a slot.
+                    max_concurrency: 16,
+                  },
+                },
+              ],
+            }),
+          ],
+          { hedging: { strategy: 'fixed', delay_ms: 100, max_extra_requests: 2 } },
+        ),
+      );
+      expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      // One duplicate (a scorer delay's default) would have waited for a slow answer.
+      expect(Date.now() - began).toBeLessThan(20_000);
+      const calls = items.map((item) => item.result.judge_usage.llm_calls as number);
+      for (const item of items) expect(item.result.scores.judged).toBe(2);
+      // Every question got its third, fast request: a second duplicate went out.
+      expect(Math.min(...seen.values())).toBeGreaterThanOrEqual(3);
+      expect(calls.every((c) => c >= 1 && c <= 3)).toBe(true);
+      expect(slow.requests).toHaveLength(calls.reduce((a, b) => a + b, 0));
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
+
+  it("the experiment's circuit_breaker: the run's judge provider opens after its threshold, not the service's", async () => {
+    const down = await createLlmServer({ handler: () => answer.error(500) });
+    try {
+      const { progress, items } = await finish(
+        await run(
+          [
+            bare('judged', {
+              judges: [
+                {
+                  id: 'down',
+                  mind: { provider: 'openai-compatible', base_url: down.baseUrl, model: 'm' },
+                },
+                { id: 'offline' },
+              ],
+              strategy: 'best_confidence',
+            }),
+          ],
+          { circuit_breaker: { failure_threshold: 2, reset_timeout_ms: 600_000 } },
+        ),
+      );
+      expect(progress).toMatchObject({ status: 'completed', worlds_done: 8 });
+      for (const item of items) expect(item.result.scores.judged).toBeGreaterThanOrEqual(1);
+      // 2 failed calls in a row open it (two workers may have one more in flight), each
+      // call 3 requests; the service's breaker (5 in a row) would have let 15 through.
+      expect(down.requests.length).toBeGreaterThanOrEqual(6);
+      expect(down.requests.length).toBeLessThanOrEqual(9);
+    } finally {
+      await down.close();
+    }
+  }, 120_000);
+
+  it('refuses a reliability config judge calls cannot honour, at its path, writing no run', async () => {
+    const runsBefore = await stack.count('evaluation', 'runs');
+    const refused = await op(stack, 'start_run', {
+      experiment_id: await run([bare('judged')], {
+        ensemble: { execution_mode: 'cascade' },
+        hedging: { strategy: 'adaptive' },
+        circuit_breaker: { failure_threshold: 0 },
+      }),
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_argument', details: { reason: 'invalid_run_plan' } } },
+    });
+    expect(refused.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual([
+      '/pipeline/0/options/scorers/0/judges',
+      '/reliability/ensemble/execution_mode',
+      '/reliability/hedging/strategy',
+      '/reliability/circuit_breaker/failure_threshold',
+    ]);
+    expect(await stack.count('evaluation', 'runs')).toBe(runsBefore);
+  }, 60_000);
 });

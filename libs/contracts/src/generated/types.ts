@@ -3661,7 +3661,7 @@ export interface UpdateProjectRequest {
 export interface UpdateRunRequest {
   id: number;
   /**
-   * pending (default), running, completed, failed or cancelled.
+   * The run's new status. A run start_run or start_gate_run made (its config names an experiment_id) is the service's: any status is conflict/run_managed. A create_run run moves forward only: pending to running, completed, failed or cancelled; running to completed, failed or cancelled; those three are final (conflict/invalid_transition at /status).
    */
   status?: "pending" | "running" | "completed" | "failed" | "cancelled";
   /**

@@ -66,6 +66,32 @@ describe('JudgeClient', () => {
     expect(judges.breakerOf({ ...mind, base_url: 'http://127.0.0.1:10/v1' }).state).toBe('closed');
   });
 
+  it("a run's breaker settings make a breaker of their own for the provider", async () => {
+    const judges = client();
+    const mind = {
+      provider: 'openai-compatible',
+      base_url: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      max_retries: 0,
+    };
+    const signal = new AbortController().signal;
+    const label = { judgeId: 'j', attempt: 0 };
+    const reasons: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await judges
+        .ask(mind, request({ type: 'boolean' }), signal, label, {
+          breaker: { failure_threshold: 1 },
+        })
+        .catch((error: JudgeCallFailed) => {
+          reasons.push(error.reason);
+        });
+    }
+    // Open after one failure, where the service's (2 in a row) would still have let it through.
+    expect(reasons).toEqual(['http_error', 'circuit_open']);
+    expect(judges.breakerOf(mind, { failure_threshold: 1 }).state).toBe('open');
+    expect(judges.breakerOf(mind).state).toBe('closed');
+  });
+
   it('a mind that cannot be asked as configured fails at once, and its breaker stays closed', async () => {
     const judges = client();
     // No base URL, OPENAI_BASE_URL nor key: the hosted API would need a key.

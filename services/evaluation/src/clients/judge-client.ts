@@ -8,7 +8,12 @@ import {
   type MindFactory,
 } from '@crucible/minds';
 import type { Logger } from '@crucible/telemetry';
-import { CircuitBreaker, type CircuitBreakerOptions } from '../domain/circuit-breaker';
+import {
+  CircuitBreaker,
+  breakerOptionsOf,
+  type BreakerSettings,
+  type CircuitBreakerOptions,
+} from '../domain/circuit-breaker';
 import type { JudgeMessage } from '../domain/judge-verdict';
 import type { ScoreSpec } from '../domain/score-rules';
 
@@ -47,7 +52,14 @@ export class JudgeCallFailed extends Error {
   }
 }
 
+/** What a run sets for its judge calls. */
+export interface JudgeCallOptions {
+  /** The run's experiment's `reliability.circuit_breaker` (absent: the client's `breaker`). */
+  readonly breaker?: BreakerSettings;
+}
+
 export interface JudgeClientOptions {
+  /** The service's breaker options (EVALUATION_JUDGE_BREAKER_*): what a run's settings leave out. */
   readonly breaker: CircuitBreakerOptions;
   /** Where OPENAI_BASE_URL, OPENAI_API_KEY and a mind's `api_key_env` are read (the process's environment). */
   readonly env: NodeJS.ProcessEnv;
@@ -65,7 +77,9 @@ export interface JudgeClientOptions {
  * verdict's JSON Schema as structured output. Each provider (base URL) has
  * its own circuit breaker: once its calls fail too often in a row (each
  * after the mind's own retries) they are refused at once until a trial call
- * gets through.
+ * gets through. A run whose experiment sets `circuit_breaker` has a
+ * breaker of its settings per provider (shared by the runs with the same
+ * settings), so its threshold counts only the calls made under it.
  */
 export class JudgeClient {
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -80,12 +94,13 @@ export class JudgeClient {
     });
   }
 
-  /** The breaker of a provider (tests and progress read its state). */
-  breakerOf(mind: Readonly<Record<string, unknown>>): CircuitBreaker {
-    const key = providerKey(mind);
+  /** The breaker of a provider under a run's settings (tests and progress read its state). */
+  breakerOf(mind: Readonly<Record<string, unknown>>, settings?: BreakerSettings): CircuitBreaker {
+    const options = breakerOptionsOf(this.options.breaker, settings);
+    const key = `${providerKey(mind)} ${options.failureThreshold}/${options.resetTimeoutMs}`;
     let breaker = this.breakers.get(key);
     if (breaker === undefined) {
-      breaker = new CircuitBreaker(this.options.breaker);
+      breaker = new CircuitBreaker(options);
       this.breakers.set(key, breaker);
     }
     return breaker;
@@ -96,6 +111,7 @@ export class JudgeClient {
     request: JudgeRequest,
     signal: AbortSignal,
     label: JudgeCallLabel = { judgeId: 'judge', attempt: 0 },
+    options: JudgeCallOptions = {},
   ): Promise<JudgeAnswer> {
     if (mind.provider !== 'openai-compatible') return offlineVerdict(request);
     const config = judgeMindConfig(mind);
@@ -109,7 +125,7 @@ export class JudgeClient {
         cause: error,
       });
     }
-    const breaker = this.breakerOf(mind);
+    const breaker = this.breakerOf(mind, options.breaker);
     if (!breaker.tryAcquire()) {
       throw new JudgeCallFailed(
         `the judge provider ${providerKey(mind)} is failing: circuit open`,

@@ -1,4 +1,4 @@
-import { CircuitBreaker, compileBreakerOptions } from './circuit-breaker';
+import { CircuitBreaker, breakerOptionsOf } from './circuit-breaker';
 
 describe('CircuitBreaker', () => {
   let now = 0;
@@ -40,14 +40,16 @@ describe('CircuitBreaker', () => {
     expect(b.tryAcquire()).toBe(true);
   });
 
-  it('reads the IR map, keeping defaults for what is missing or malformed', () => {
-    expect(compileBreakerOptions({ failure_threshold: 2, reset_timeout_ms: 'x' })).toEqual({
+  it("a run's settings win over the service's, field by field", () => {
+    const service = { failureThreshold: 5, resetTimeoutMs: 30_000 };
+    expect(breakerOptionsOf(service, undefined)).toEqual(service);
+    expect(breakerOptionsOf(service, { failure_threshold: 2 })).toEqual({
       failureThreshold: 2,
       resetTimeoutMs: 30_000,
     });
-    expect(compileBreakerOptions(undefined)).toEqual({
+    expect(breakerOptionsOf(service, { reset_timeout_ms: 10 })).toEqual({
       failureThreshold: 5,
-      resetTimeoutMs: 30_000,
+      resetTimeoutMs: 10,
     });
   });
 });

@@ -19,15 +19,23 @@ export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = {
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Options from the IR's open `circuit_breaker` map; other or malformed fields keep their defaults. */
-export function compileBreakerOptions(
-  map: Readonly<Record<string, unknown>> | undefined,
+/**
+ * An experiment's `reliability.circuit_breaker` as a run keeps it (in its
+ * config; domain/judge-reliability.ts checks it): the fields it sets.
+ */
+export interface BreakerSettings {
+  readonly failure_threshold?: number;
+  readonly reset_timeout_ms?: number;
+}
+
+/** The breaker options of a run: its experiment's settings, the service's for what they leave out. */
+export function breakerOptionsOf(
+  service: CircuitBreakerOptions,
+  settings: BreakerSettings | undefined,
 ): CircuitBreakerOptions {
-  const int = (value: unknown, fallback: number): number =>
-    typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : fallback;
   return {
-    failureThreshold: int(map?.failure_threshold, DEFAULT_CIRCUIT_BREAKER.failureThreshold),
-    resetTimeoutMs: int(map?.reset_timeout_ms, DEFAULT_CIRCUIT_BREAKER.resetTimeoutMs),
+    failureThreshold: settings?.failure_threshold ?? service.failureThreshold,
+    resetTimeoutMs: settings?.reset_timeout_ms ?? service.resetTimeoutMs,
   };
 }
 

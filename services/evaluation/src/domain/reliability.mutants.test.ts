@@ -1,22 +1,9 @@
-import { compileBreakerOptions } from './circuit-breaker';
 import { combineVerdicts, type Verdict } from './judge-ensemble';
 import { isRunFinished, progressOf, type JobCounts } from './run-progress';
 
-// Written against the surviving mutants of circuit-breaker.ts,
-// judge-ensemble.ts and run-progress.ts (docs/testing.md, "Scores").
-
-describe('compileBreakerOptions', () => {
-  it('keeps the defaults for values that are not positive integers', () => {
-    expect(compileBreakerOptions({ failure_threshold: 0, reset_timeout_ms: -1 })).toEqual({
-      failureThreshold: 5,
-      resetTimeoutMs: 30_000,
-    });
-    expect(compileBreakerOptions({ failure_threshold: 1, reset_timeout_ms: 1 })).toEqual({
-      failureThreshold: 1,
-      resetTimeoutMs: 1,
-    });
-  });
-});
+// Written against the surviving mutants of judge-ensemble.ts and
+// run-progress.ts (docs/testing.md, "Scores"); circuit-breaker.ts's
+// breakerOptionsOf is pinned in circuit-breaker.test.ts.
 
 describe('combineVerdicts', () => {
   const verdict = (value: Verdict['value'], weight = 1): Verdict => ({

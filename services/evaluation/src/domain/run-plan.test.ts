@@ -202,3 +202,95 @@ describe('result key parts', () => {
     expect(scorerConfigHash([{ a: 1 }])).not.toBe(scorerConfigHash([{ a: 2 }]));
   });
 });
+
+describe('readRunPlan: the experiment reliability config and its judges', () => {
+  const judged = {
+    ...valid,
+    scorers: [
+      { name: 'fair', kind: 'llm_judge', rubric: 'Fair?', type: 'boolean' },
+      {
+        name: 'kind',
+        kind: 'llm_judge',
+        rubric: 'Kind?',
+        type: 'boolean',
+        judges: [{ id: 'own' }],
+        strategy: 'majority',
+      },
+    ],
+  };
+  const reliability = {
+    ensemble: {
+      strategy: 'unanimous',
+      execution_mode: 'parallel',
+      models: [{ id: 'm1' }, { id: 'm2' }],
+    },
+    hedging: { strategy: 'fixed', delay_ms: 100, max_extra_requests: 2 },
+    circuit_breaker: { failure_threshold: 3 },
+  };
+
+  it('fills the judge scorers from it (their own settings win) and keeps its breaker', () => {
+    const read = readRunPlan({ ...experiment(judged), reliability });
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.plan.scorers).toEqual([
+      {
+        ...judged.scorers[0],
+        judges: [
+          { id: 'm1', mind: { provider: 'offline' }, weight: 1 },
+          { id: 'm2', mind: { provider: 'offline' }, weight: 1 },
+        ],
+        strategy: 'unanimous',
+        hedge_delay_ms: 100,
+        hedge_max_extra_requests: 2,
+      },
+      {
+        ...judged.scorers[1],
+        judges: [{ id: 'own', mind: { provider: 'offline' }, weight: 1 }],
+        strategy: 'majority',
+        hedge_delay_ms: 100,
+        hedge_max_extra_requests: 2,
+      },
+    ]);
+    expect(read.plan.judgeBreaker).toEqual({ failure_threshold: 3 });
+  });
+
+  it('without it, the scorers (and so their hash, a result key part) are as before', () => {
+    const scorers = [{ ...judged.scorers[1] }];
+    const plain = readRunPlan(experiment({ ...valid, scorers }));
+    const empty = readRunPlan({
+      ...experiment({ ...valid, scorers }),
+      reliability: { hedging: { strategy: 'off' } },
+    });
+    expect(plain.ok && empty.ok).toBe(true);
+    if (!plain.ok || !empty.ok) return;
+    expect(plain.plan.scorers).toEqual([
+      { ...scorers[0], judges: [{ id: 'own', mind: { provider: 'offline' }, weight: 1 }] },
+    ]);
+    expect(scorerConfigHash(empty.plan.scorers)).toBe(scorerConfigHash(plain.plan.scorers));
+    expect(plain.plan.judgeBreaker).toBeUndefined();
+  });
+
+  it('its problems are the plan problems, after the stage ones', () => {
+    const read = readRunPlan({
+      ...experiment({ ...judged, turns: 0 }),
+      reliability: { hedging: { strategy: 'adaptive' }, circuit_breaker: { open_ms: 5 } },
+    });
+    expect(read.ok === false && read.problems.map((p) => p.path)).toEqual([
+      '/pipeline/1/options/turns',
+      // No ensemble models to fall back on.
+      '/pipeline/1/options/scorers/0/judges',
+      '/reliability/hedging/strategy',
+      '/reliability/circuit_breaker/open_ms',
+    ]);
+  });
+
+  it('a judge scorer with no judges and no ensemble models is a problem at its judges', () => {
+    const read = readRunPlan({
+      ...experiment(judged),
+      reliability: { ensemble: { strategy: 'weighted' } },
+    });
+    expect(read.ok === false && read.problems.map((p) => p.path)).toEqual([
+      '/pipeline/1/options/scorers/0/judges',
+    ]);
+  });
+});

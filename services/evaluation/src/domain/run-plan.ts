@@ -1,4 +1,6 @@
 import { canonicalJson, sha256Hex } from '@crucible/hashing';
+import type { BreakerSettings } from './circuit-breaker';
+import { readJudgeReliability } from './judge-reliability';
 import { readScorers, type Scorer } from './scorer-config';
 
 /**
@@ -17,8 +19,13 @@ export interface RunPlan {
   readonly turns: number;
   /** One world per candidate, scenario and seed. */
   readonly seeds: readonly number[];
-  /** What scores each world (domain/scorer-config.ts); their hash is part of every result key. */
+  /**
+   * What scores each world (domain/scorer-config.ts), the experiment's
+   * reliability defaults applied to its judges; their hash is part of every result key.
+   */
   readonly scorers: readonly Scorer[];
+  /** The experiment's `reliability.circuit_breaker` for its judge providers (absent: the service's). */
+  readonly judgeBreaker?: BreakerSettings;
 }
 
 /**
@@ -131,8 +138,15 @@ export function planStageIndex(pipeline: readonly unknown[]): number {
   );
 }
 
-/** Reads the run plan of an (already valid) experiment; every problem with its path. */
-export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanResult {
+/**
+ * Reads the run plan of an (already valid) experiment; every problem with
+ * its path. Its `reliability` config gives the judge scorers' defaults and
+ * their breaker (domain/judge-reliability.ts).
+ */
+export function readRunPlan(experiment: {
+  readonly pipeline: readonly unknown[];
+  readonly reliability?: unknown;
+}): PlanResult {
   const index = planStageIndex(experiment.pipeline);
   if (index < 0) {
     return {
@@ -168,7 +182,12 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
     });
     if (new Set(seeds).size !== seeds.length) problem('/seeds', 'seeds repeat');
   }
-  const scorerRead = readScorers(options.scorers ?? [], `${base}/scorers`);
+  const reliability = readJudgeReliability(experiment.reliability);
+  const scorerRead = readScorers(
+    options.scorers ?? [],
+    `${base}/scorers`,
+    reliability.value.defaults,
+  );
   if (!scorerRead.ok) problems.push(...scorerRead.problems);
   const candidates: RunCandidate[] = [];
   const rawCandidates = options.candidates;
@@ -226,6 +245,8 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
       });
     });
   }
+  // After the stage's: /pipeline comes before /reliability in an experiment.
+  problems.push(...reliability.problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -236,6 +257,9 @@ export function readRunPlan(experiment: { pipeline: readonly unknown[] }): PlanR
       turns: turns as number,
       seeds: seeds as number[],
       scorers: scorerRead.ok ? scorerRead.scorers : [],
+      ...(reliability.value.breaker !== undefined && {
+        judgeBreaker: reliability.value.breaker,
+      }),
     },
   };
 }

@@ -164,7 +164,12 @@ describe('readScorers: LLM judges', () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `j${i}` }));
     expect(one(judge({ judges: ids(1) }))).toEqual([]);
     expect(one(judge({ judges: ids(9) }))).toEqual([]);
-    const message = [{ path: '/s/0/judges', message: '1 to 9 judges' }];
+    const message = [
+      {
+        path: '/s/0/judges',
+        message: "1 to 9 judges (or the experiment's reliability.ensemble.models)",
+      },
+    ];
     expect(one(judge({ judges: ids(10) }))).toEqual(message);
     expect(one(judge({ judges: [] }))).toEqual(message);
     expect(one(judge({ judges: { id: 'a' } }))).toEqual(message);

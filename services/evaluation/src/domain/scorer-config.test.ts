@@ -1,4 +1,10 @@
-import { readScorers, scoreConfigOf } from './scorer-config';
+import {
+  hedgeOf,
+  judgeDefaultsApplied,
+  readScorers,
+  scoreConfigOf,
+  type JudgeScorer,
+} from './scorer-config';
 
 describe('readScorers', () => {
   it('reads rule scorers and judges with their defaults, and the score config they make', () => {
@@ -90,5 +96,123 @@ describe('readScorers', () => {
       '/s',
     );
     expect(categorical.ok ? [] : categorical.problems.map((p) => p.path)).toEqual(['/s/0/values']);
+  });
+});
+
+describe('judge settings: the scorer first, then the experiment reliability config', () => {
+  const judge = (extra: Record<string, unknown> = {}) => ({
+    name: 'fair',
+    kind: 'llm_judge',
+    rubric: 'Was it fair?',
+    type: 'boolean',
+    ...extra,
+  });
+  const own = [{ id: 'mine', mind: { provider: 'offline' }, weight: 2 }];
+  const theirs = [
+    { id: 'a', mind: { provider: 'openai-compatible', base_url: 'http://x/v1' }, weight: 1 },
+  ];
+
+  it('a scorer that says nothing takes the experiment ensemble and hedging', () => {
+    const read = readScorers([judge()], '/scorers', {
+      strategy: 'unanimous',
+      judges: theirs,
+      hedging: { delayMs: 250, maxExtraRequests: 2 },
+    });
+    expect(read).toEqual({
+      ok: true,
+      scorers: [
+        {
+          ...judge(),
+          judges: theirs,
+          strategy: 'unanimous',
+          hedge_delay_ms: 250,
+          hedge_max_extra_requests: 2,
+        },
+      ],
+    });
+    if (read.ok)
+      expect(hedgeOf(read.scorers[0] as JudgeScorer)).toEqual({
+        delayMs: 250,
+        maxExtraRequests: 2,
+      });
+  });
+
+  it("a scorer's own judges, strategy and delay win; the experiment's hedging keeps its duplicates", () => {
+    const read = readScorers(
+      [
+        judge({
+          judges: [{ id: 'mine', weight: 2 }],
+          strategy: 'best_confidence',
+          hedge_delay_ms: 10,
+        }),
+      ],
+      '/scorers',
+      { strategy: 'unanimous', judges: theirs, hedging: { delayMs: 250, maxExtraRequests: 3 } },
+    );
+    expect(read.ok && read.scorers[0]).toMatchObject({
+      judges: own,
+      strategy: 'best_confidence',
+      hedge_delay_ms: 10,
+      hedge_max_extra_requests: 3,
+    });
+  });
+
+  it('without the experiment hedging, a scorer delay sends one duplicate, and no delay none', () => {
+    const delayed = readScorers([judge({ judges: [{ id: 'mine' }], hedge_delay_ms: 40 })], '/s', {
+      strategy: 'weighted',
+    });
+    expect(delayed.ok && delayed.scorers[0]).toEqual({
+      ...judge(),
+      judges: [{ id: 'mine', mind: { provider: 'offline' }, weight: 1 }],
+      strategy: 'weighted',
+      hedge_delay_ms: 40,
+    });
+    if (delayed.ok) {
+      expect(hedgeOf(delayed.scorers[0] as JudgeScorer)).toEqual({
+        delayMs: 40,
+        maxExtraRequests: 1,
+      });
+    }
+    const plain = readScorers([judge({ judges: [{ id: 'mine' }] })], '/s');
+    expect(plain.ok && plain.scorers[0]).toEqual({
+      ...judge(),
+      judges: [{ id: 'mine', mind: { provider: 'offline' }, weight: 1 }],
+      strategy: 'majority',
+    });
+    if (plain.ok) {
+      expect(hedgeOf(plain.scorers[0] as JudgeScorer)).toEqual({ delayMs: 0, maxExtraRequests: 0 });
+    }
+  });
+
+  it('judges are required when the experiment has no ensemble models', () => {
+    expect(readScorers([judge()], '/s', { strategy: 'weighted' })).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: '/s/0/judges',
+          message: "1 to 9 judges (or the experiment's reliability.ensemble.models)",
+        },
+      ],
+    });
+    // An empty list is the scorer's own (wrong) setting, not a request for the defaults.
+    expect(readScorers([judge({ judges: [] })], '/s', { judges: theirs }).ok).toBe(false);
+  });
+
+  it('judgeDefaultsApplied: each setting alone', () => {
+    expect(judgeDefaultsApplied({}, {})).toEqual({ judges: undefined, strategy: 'majority' });
+    expect(judgeDefaultsApplied({ strategy: 'weighted' }, { strategy: 'unanimous' })).toMatchObject(
+      {
+        strategy: 'weighted',
+      },
+    );
+    expect(judgeDefaultsApplied({ judges: own }, { judges: theirs }).judges).toBe(own);
+    expect(
+      judgeDefaultsApplied({ hedge_delay_ms: 0 }, { hedging: { delayMs: 9, maxExtraRequests: 0 } }),
+    ).toEqual({
+      judges: undefined,
+      strategy: 'majority',
+      hedge_delay_ms: 0,
+      hedge_max_extra_requests: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { HedgeOptions } from './hedged-call';
 import type { EnsembleStrategy } from './judge-ensemble';
 import type { RuleScorer } from './rule-scorers';
 import { ruleScoreSpec } from './rule-scorers';
@@ -11,11 +12,13 @@ export interface JudgeRef {
 }
 
 /**
- * An LLM judge (docs/services/evaluation.md, "Scorers"): each judge reads
- * the rubric and the world's evidence and answers a verdict checked against
- * the score's schema; the ensemble `strategy` combines the judges' verdicts.
- * `hedge_delay_ms` sends a duplicate request when a judge has not answered
- * after that long (the first answer wins).
+ * An LLM judge (docs/services/evaluation.md, "Scorers") as it is run: each
+ * judge reads the rubric and the world's evidence and answers a verdict
+ * checked against the score's schema; the ensemble `strategy` combines the
+ * judges' verdicts. `hedge_delay_ms` sends a duplicate request when a judge
+ * has not answered after that long (the first answer wins), up to
+ * `hedge_max_extra_requests` of them. The experiment's reliability config
+ * fills in what the scorer does not say (judgeDefaultsApplied).
  */
 export interface JudgeScorer {
   readonly name: string;
@@ -28,6 +31,56 @@ export interface JudgeScorer {
   readonly judges: readonly JudgeRef[];
   readonly strategy: EnsembleStrategy;
   readonly hedge_delay_ms?: number;
+  /**
+   * Duplicates sent at most (the experiment's `reliability.hedging.max_extra_requests`);
+   * absent: 1 when `hedge_delay_ms` is set. Only set when the experiment's hedging
+   * is on, so the scorers (and their hash) of other experiments stay as they were.
+   */
+  readonly hedge_max_extra_requests?: number;
+}
+
+/**
+ * What an experiment's reliability config says about its judge scorers
+ * (domain/judge-reliability.ts reads it): each is a default, used only where
+ * a scorer does not say it itself.
+ */
+export interface JudgeDefaults {
+  /** `reliability.ensemble.strategy`: the combining rule of a scorer without `strategy`. */
+  readonly strategy?: EnsembleStrategy;
+  /** `reliability.ensemble.models` as judges: the judges of a scorer without `judges`. */
+  readonly judges?: readonly JudgeRef[];
+  /** `reliability.hedging` with strategy `fixed`: its `delay_ms` and `max_extra_requests`. */
+  readonly hedging?: { readonly delayMs: number; readonly maxExtraRequests: number };
+}
+
+/** The judge settings a scorer gives explicitly (before any default). */
+export interface ExplicitJudgeSettings {
+  readonly judges?: readonly JudgeRef[];
+  readonly strategy?: EnsembleStrategy;
+  readonly hedge_delay_ms?: number;
+}
+
+/**
+ * A judge scorer's settings with the experiment's defaults applied: the
+ * scorer's own `judges`, `strategy` and `hedge_delay_ms` win; what it leaves
+ * out is the experiment's (ensemble models, ensemble strategy, hedging), and
+ * else `majority` and no hedging. With the experiment's hedging on, a
+ * scorer's own delay keeps the experiment's number of duplicates.
+ */
+export function judgeDefaultsApplied(
+  own: ExplicitJudgeSettings,
+  defaults: JudgeDefaults,
+): Pick<JudgeScorer, 'strategy' | 'hedge_delay_ms' | 'hedge_max_extra_requests'> & {
+  judges: readonly JudgeRef[] | undefined;
+} {
+  const hedging = defaults.hedging;
+  const delay = own.hedge_delay_ms ?? hedging?.delayMs;
+  return {
+    judges: own.judges ?? defaults.judges,
+    strategy: own.strategy ?? defaults.strategy ?? 'majority',
+    ...(delay !== undefined && { hedge_delay_ms: delay }),
+    ...(hedging !== undefined && { hedge_max_extra_requests: hedging.maxExtraRequests }),
+  };
 }
 
 export type Scorer = RuleScorer | JudgeScorer;
@@ -70,14 +123,26 @@ export function scoreConfigOf(scorers: readonly Scorer[]): ScoreConfig {
   return { scores: Object.fromEntries(scorers.map((s) => [s.name, scoreSpecOf(s)])) };
 }
 
+/** A judge scorer's hedging: none without a delay; one duplicate unless the experiment says how many. */
+export function hedgeOf(scorer: JudgeScorer): HedgeOptions {
+  if (scorer.hedge_delay_ms === undefined) return { delayMs: 0, maxExtraRequests: 0 };
+  return {
+    delayMs: scorer.hedge_delay_ms,
+    maxExtraRequests: scorer.hedge_max_extra_requests ?? 1,
+  };
+}
+
 /**
  * Reads a list of scorer configs (a run plan's `scorers`), every problem
  * with its path under `base`: names unique, each kind's fields, and the
- * score config they make (types, ranges, categories) consistent.
+ * score config they make (types, ranges, categories) consistent. A judge
+ * scorer gets what it leaves out from `defaults` (the experiment's
+ * reliability config).
  */
 export function readScorers(
   raw: unknown,
   base: string,
+  defaults: JudgeDefaults = {},
 ): { ok: true; scorers: Scorer[] } | { ok: false; problems: ScorerProblem[] } {
   const problems: ScorerProblem[] = [];
   const problem = (path: string, message: string): void => {
@@ -99,7 +164,7 @@ export function readScorers(
       problem(`${at}/name`, 'a score name (a-z, 0-9 and _, starting with a letter) is required');
     } else if (names.has(name)) problem(`${at}/name`, `score "${name}" is named twice`);
     else names.add(name);
-    const scorer = readOne(item, at, problem);
+    const scorer = readOne(item, at, problem, defaults);
     if (scorer !== undefined) scorers.push(scorer);
   });
   if (problems.length === 0) {
@@ -118,6 +183,7 @@ function readOne(
   item: Record<string, unknown>,
   at: string,
   problem: (path: string, message: string) => void,
+  defaults: JudgeDefaults,
 ): Scorer | undefined {
   const before = { count: 0 };
   const fail = (path: string, message: string): void => {
@@ -194,8 +260,13 @@ function readOne(
       if (!isText(item.rubric, 20_000)) fail(`${at}/rubric`, 'a rubric of 1 to 20000 characters');
       typed();
       const judges = item.judges;
-      if (!Array.isArray(judges) || judges.length < 1 || judges.length > MAX_JUDGES) {
-        fail(`${at}/judges`, `1 to ${MAX_JUDGES} judges`);
+      if (judges === undefined && defaults.judges !== undefined) {
+        // The experiment's reliability.ensemble.models judge (checked where they are read).
+      } else if (!Array.isArray(judges) || judges.length < 1 || judges.length > MAX_JUDGES) {
+        fail(
+          `${at}/judges`,
+          `1 to ${MAX_JUDGES} judges (or the experiment's reliability.ensemble.models)`,
+        );
       } else {
         const ids = new Set<string>();
         judges.forEach((judge, j) => {
@@ -238,15 +309,24 @@ function readOne(
   }
   if (before.count > 0) return undefined;
   if (item.kind === 'llm_judge') {
-    return {
-      ...(item as unknown as JudgeScorer),
-      strategy: (item.strategy as EnsembleStrategy | undefined) ?? 'majority',
-      judges: (item.judges as Array<Record<string, unknown>>).map((judge) => ({
-        id: judge.id as string,
-        mind: isObject(judge.mind) ? judge.mind : { provider: 'offline' },
-        weight: typeof judge.weight === 'number' ? judge.weight : 1,
-      })),
-    };
+    const own = item.judges as Array<Record<string, unknown>> | undefined;
+    const settings = judgeDefaultsApplied(
+      {
+        ...(own !== undefined && {
+          judges: own.map((judge) => ({
+            id: judge.id as string,
+            mind: isObject(judge.mind) ? judge.mind : { provider: 'offline' },
+            weight: typeof judge.weight === 'number' ? judge.weight : 1,
+          })),
+        }),
+        ...(item.strategy !== undefined && { strategy: item.strategy as EnsembleStrategy }),
+        ...(item.hedge_delay_ms !== undefined && { hedge_delay_ms: item.hedge_delay_ms as number }),
+      },
+      defaults,
+    );
+    // Checked above: a scorer without judges has the experiment's.
+    const judges = settings.judges ?? [];
+    return { ...(item as unknown as JudgeScorer), ...settings, judges };
   }
   return item as unknown as RuleScorer;
 }

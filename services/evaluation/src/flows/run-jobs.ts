@@ -1,6 +1,7 @@
 import { isCrucibleError, type CrucibleError } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
 import { RECORD_SPECS } from '../domain/record-kinds';
+import type { BreakerSettings } from '../domain/circuit-breaker';
 import type { Scorer } from '../domain/scorer-config';
 import type { JobRow } from '../store/run-store';
 import { scoreWorld, ScoringFailed, type WorldScores } from './score-world';
@@ -128,7 +129,8 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
     return;
   }
   const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
-  const config = run?.config as { scorers?: Scorer[]; directive_id?: string } | undefined;
+  const config = run?.config as
+    { scorers?: Scorer[]; directive_id?: string; judge_breaker?: BreakerSettings } | undefined;
   const scorers = config?.scorers ?? [];
   let scored: WorldScores;
   try {
@@ -136,6 +138,7 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
       turns: job.turns,
       correlationId: cause.correlationId,
       candidate: job.candidate,
+      ...(config?.judge_breaker !== undefined && { breaker: config.judge_breaker }),
       spend: new JudgeSpend(deps, config?.directive_id, slug, cause.correlationId),
     });
   } catch (error) {

@@ -1,11 +1,18 @@
 import type { GetWorldReply } from '@crucible/contracts';
 import type { JudgeClient } from '../clients/judge-client';
 import type { WorldsClient } from '../clients/worlds-client';
+import type { BreakerSettings } from '../domain/circuit-breaker';
 import { hedgedCall } from '../domain/hedged-call';
 import { combineVerdicts, type Verdict } from '../domain/judge-ensemble';
 import { judgeMessages, parseVerdict, verdictSchema } from '../domain/judge-verdict';
 import { applyRuleScorer, type AuditEvent } from '../domain/rule-scorers';
-import { scoreConfigOf, scoreSpecOf, type JudgeScorer, type Scorer } from '../domain/scorer-config';
+import {
+  hedgeOf,
+  scoreConfigOf,
+  scoreSpecOf,
+  type JudgeScorer,
+  type Scorer,
+} from '../domain/scorer-config';
 import { scoresProblem, type ScoreValue } from '../domain/score-rules';
 import type { JudgeCharge, JudgeSpend } from './judge-spend';
 
@@ -33,7 +40,8 @@ export class ScoringFailed extends Error {
  * Scores a world at its job's last turn: rule scorers over its audit events
  * (list_turn_events, turns up to the job's) and final state, LLM judges over
  * both through their minds (each judge's request hedged when the scorer
- * says so, its verdict schema-checked), the judges' verdicts combined by
+ * says so, its verdict schema-checked; the providers' breakers as the run's
+ * `breaker` sets them, else the service's), the judges' verdicts combined by
  * the scorer's ensemble strategy. The scores are checked against the score
  * config the scorers make. With `spend`, each judge scorer asks governance
  * first (a refusal propagates: under a directive the run stops) and, under
@@ -47,6 +55,8 @@ export async function scoreWorld(
     readonly turns: number;
     readonly correlationId: string;
     readonly candidate: string;
+    /** The run's experiment's `reliability.circuit_breaker` (absent: the service's). */
+    readonly breaker?: BreakerSettings;
     readonly spend?: JudgeSpend;
   },
 ): Promise<WorldScores> {
@@ -67,14 +77,7 @@ export async function scoreWorld(
     if (scorer.kind === 'llm_judge') {
       const evidence = { candidate: context.candidate, final_state: finalState, events };
       const judged = { slug: world.world.slug, turn: world.turn };
-      scores[scorer.name] = await judge(
-        deps.judges,
-        scorer,
-        evidence,
-        judged,
-        usage,
-        context.spend,
-      );
+      scores[scorer.name] = await judge(deps.judges, scorer, evidence, judged, usage, context);
       continue;
     }
     const outcome = applyRuleScorer(scorer, events, finalState);
@@ -118,8 +121,9 @@ async function judge(
   evidence: unknown,
   world: { readonly slug: string; readonly turn: number },
   usage: { llm_calls: number; input_tokens: number; output_tokens: number },
-  spend: JudgeSpend | undefined,
+  context: { readonly breaker?: BreakerSettings; readonly spend?: JudgeSpend },
 ): Promise<ScoreValue> {
+  const { breaker, spend } = context;
   const request = {
     messages: judgeMessages(scorer, evidence),
     schema: verdictSchema(scorer),
@@ -135,11 +139,9 @@ async function judge(
       const online = ref.mind.provider === 'openai-compatible';
       try {
         const { value: answer, sent } = await hedgedCall(
-          (attempt, signal) => judges.ask(ref.mind, request, signal, { judgeId: ref.id, attempt }),
-          {
-            delayMs: scorer.hedge_delay_ms ?? 0,
-            maxExtraRequests: scorer.hedge_delay_ms === undefined ? 0 : 1,
-          },
+          (attempt, signal) =>
+            judges.ask(ref.mind, request, signal, { judgeId: ref.id, attempt }, { breaker }),
+          hedgeOf(scorer),
         );
         if (online) usage.llm_calls += sent;
         // The winner's tokens: a hedged duplicate given up on reports none.

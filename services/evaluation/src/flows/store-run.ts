@@ -116,6 +116,8 @@ export async function storeRun(
       scenario_hashes: scenarios.map((s) => s.hash),
       // What scores each world (read again by the worker that stores a job's result).
       scorers: plan.scorers,
+      // The breaker of its judge providers, when the experiment sets one (read with the scorers).
+      ...(plan.judgeBreaker !== undefined && { judge_breaker: plan.judgeBreaker }),
     },
     status,
   };

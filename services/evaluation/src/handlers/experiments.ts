@@ -61,9 +61,10 @@ export function validateExperiment(
  */
 function evaluateStageProblems(experiment: unknown): readonly PlanProblem[] {
   if (typeof experiment !== 'object' || experiment === null) return [];
-  const pipeline = (experiment as { pipeline?: unknown }).pipeline;
+  const { pipeline, reliability } = experiment as { pipeline?: unknown; reliability?: unknown };
   if (!Array.isArray(pipeline) || planStageIndex(pipeline) < 0) return [];
-  const read = readRunPlan({ pipeline });
+  // The reliability config too: start_run refuses judge settings it cannot honour.
+  const read = readRunPlan({ pipeline, reliability });
   return read.ok ? [] : read.problems;
 }
 

@@ -2,6 +2,7 @@ import { pageBudget, type RpcContext } from '@crucible/messaging';
 import type { Knex } from '@crucible/database';
 import { nothingToUpdate, recordNotFound, versionMismatch } from '../domain/record-errors';
 import type { RecordSpec } from '../domain/record-kinds';
+import { runStatusChangeProblem } from '../domain/run-status';
 import { pageOf } from '../domain/page-cursor';
 import { scoresProblem, type ScoreConfig, type ScoreValue } from '../domain/score-rules';
 import { recordEvent } from '../flows/record-events';
@@ -47,7 +48,8 @@ export async function getRecord(
 /**
  * update_<kind>: changes the fields given (only mutable ones are in the
  * schema), one version more; with expected_version, only at that version
- * (`conflict`/`version_mismatch`, nothing written).
+ * (`conflict`/`version_mismatch`, nothing written). A run's status moves
+ * only as domain/run-status.ts allows, checked under the run's row lock.
  */
 export async function updateRecord(
   deps: EvaluationDeps,
@@ -73,6 +75,15 @@ export async function updateRecord(
   }
   const expected = request.expected_version as number | undefined;
   const updated = await deps.store.transaction(async (trx) => {
+    if (spec.kind === 'run' && changes.status !== undefined) {
+      // Under the lock: a worker or another update cannot move it between the check and the write.
+      const locked = (await deps.store.getForUpdate(spec, id, trx)) ?? current;
+      const problem = runStatusChangeProblem(
+        { id, config: locked.config, status: String(locked.status) },
+        changes.status as string, // the schema's enum
+      );
+      if (problem !== null) throw problem;
+    }
     const row = await deps.store.update(spec, id, changes, expected, trx);
     if (row === undefined) return undefined;
     if (spec.kind === 'world_model') await storeWorldModelVersion(deps, row, ctx, trx);
