@@ -94,7 +94,7 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
   {
     type: 'evaluation.model_registry_changed',
     title:
-      'one per registered model, version and alias move, keyed by model; none for a repeat or a lost compare-and-swap',
+      'one per registered model, version, alias move and stage move, keyed by model; none for a repeat or a lost compare-and-swap',
     async run(ctx) {
       const id = `m_${tag().replace(/-/g, '_')}`;
       const model = await ctx.ok('register_model', { model: { id } });
@@ -118,8 +118,21 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
         version: '1.0.0',
         expected_current_version: null,
       });
+      const staged = await ctx.ok('set_model_version_stage', {
+        model_id: id,
+        version: '1.0.0',
+        stage: 'staging',
+        expected_stage: 'development',
+      });
+      const stale = await ctx.call('set_model_version_stage', {
+        model_id: id,
+        version: '1.0.0',
+        stage: 'production',
+        expected_stage: 'development',
+      });
       expect(same.body.changed).toBe(false);
       expect([lost.status, lost.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
+      expect([stale.status, stale.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
       const events = await ctx.events('evaluation', (e) => e.record.key === id);
       expect(events.map((e) => e.envelope.data)).toEqual([
         { model_id: id, change: 'model_registered', actor: 'admin' },
@@ -133,12 +146,23 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
           history_id: moved.body.history_id,
           actor: 'admin',
         },
+        {
+          model_id: id,
+          change: 'stage_moved',
+          version: '1.0.0',
+          stage: 'staging',
+          previous_stage: 'development',
+          history_id: staged.body.history_id,
+          actor: 'admin',
+        },
       ]);
       expect(events.map((e) => e.envelope.causation_id)).toEqual([
         model.requestId,
         version.requestId,
         moved.requestId,
+        staged.requestId,
       ]);
+      expect(events.map((e) => e.envelope.schema_version)).toEqual([3, 3, 3, 3]);
       expect(again.body).toEqual(model.body);
     },
   },

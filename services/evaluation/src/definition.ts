@@ -61,6 +61,8 @@ export const service = defineService({
     'get_model',
     'list_models',
     'register_model_version',
+    'set_model_version_stage',
+    'model_version_stage_history',
     'list_model_versions',
     'set_model_alias',
     'model_alias_history',

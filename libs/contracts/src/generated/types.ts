@@ -465,6 +465,22 @@ export type TokenCount = number;
  */
 export type SemanticVersion1 = string;
 /**
+ * When it took `stage`: the move's time, or its registration's.
+ */
+export type RecordTimestamp1 = string;
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ */
+export type SemanticVersion2 = string;
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage2 = "development" | "staging" | "production" | "archived";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage3 = "development" | "staging" | "production" | "archived";
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex5 = string;
@@ -504,6 +520,14 @@ export type RecordJson11 = {[key: string]: unknown};
  * The previous page's next_cursor.
  */
 export type PageCursor13 = string;
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage4 = "development" | "staging" | "production" | "archived";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage5 = "development" | "staging" | "production" | "archived";
 /**
  * A UUID, in lowercase hex with dashes.
  *
@@ -3216,6 +3240,37 @@ export interface ModelAliasHistoryRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersionStageHistoryReply".
+ */
+export interface ModelVersionStageHistoryReply {
+  model_id: IrId;
+  version: SemanticVersion;
+  entries: ModelVersionStageMove[];
+  next_cursor?: PageCursor;
+}
+export interface ModelVersionStageMove {
+  id: number;
+  old_stage: ModelStage;
+  new_stage: ModelStage;
+  note: string | null;
+  changed_at: RecordTimestamp;
+  /**
+   * Who made it: the principal the gateway authenticated (docs/security.md); null when no outside caller did.
+   */
+  actor: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersionStageHistoryRequest".
+ */
+export interface ModelVersionStageHistoryRequest {
+  model_id: IrId;
+  version: SemanticVersion;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "PutResultReply".
  */
 export interface PutResultReply {
@@ -3464,6 +3519,39 @@ export interface SetModelAliasRequest {
    * Compare-and-swap: the version the alias must point at now (null: the alias must not be set). Omit to move unconditionally.
    */
   expected_current_version?: SemanticVersion | null;
+  note?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelVersionStageReply".
+ */
+export interface SetModelVersionStageReply {
+  model_id: IrId;
+  version: SemanticVersion;
+  stage: ModelStage;
+  /**
+   * The stage before the move that put the version at `stage` (null: registered there, never moved).
+   */
+  previous_stage: ModelStage | null;
+  /**
+   * false: it was at that stage already (nothing written).
+   */
+  changed: boolean;
+  /**
+   * The move that put it at `stage` (model_version_stage_history); null: registered there, never moved.
+   */
+  history_id: number | null;
+  changed_at: RecordTimestamp1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelVersionStageRequest".
+ */
+export interface SetModelVersionStageRequest {
+  model_id: IrId;
+  version: SemanticVersion2;
+  stage: ModelStage2;
+  expected_stage: ModelStage3;
   note?: string;
 }
 /**
@@ -3915,6 +4003,29 @@ export interface ModelRegistryChangedV2 {
   version?: SemanticVersion;
   alias?: Label;
   previous_version?: SemanticVersion | null;
+  history_id?: number;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
+ * A model was registered, a version registered, an alias moved, or a version moved to another stage. Version 3 adds the change stage_moved with stage and previous_stage; version 2 data reads unchanged.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRegistryChangedV3".
+ */
+export interface ModelRegistryChangedV3 {
+  model_id: IrId;
+  change: "model_registered" | "version_registered" | "alias_moved" | "stage_moved";
+  version?: SemanticVersion;
+  alias?: Label;
+  previous_version?: SemanticVersion | null;
+  stage?: ModelStage4;
+  previous_stage?: ModelStage5;
+  /**
+   * alias_moved: the move in model_alias_history; stage_moved: the move in model_version_stage_history.
+   */
   history_id?: number;
   /**
    * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
