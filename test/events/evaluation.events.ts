@@ -1,7 +1,7 @@
 import { streamTopic } from '@crucible/contracts';
 import { buildEvent } from '@crucible/messaging';
 import type { Call, EventTest, EventTestContext } from './event-test';
-import { scenarioRequest, tag } from './fixtures';
+import { feedbackDeployment, scenarioRequest, tag } from './fixtures';
 
 /** The record_created/record_updated data a record reply announces. */
 function announced(entity: string, call: Call) {
@@ -322,26 +322,18 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       ]);
     },
   },
-  {
-    type: 'evaluation.feedback_submitted',
+  ...(['evaluation_feedback', 'evaluation'] as const).map((stream): EventTest => ({
+    type: `${stream}.feedback_submitted`,
     title:
-      'published by a collecting tool to the evaluation stream, ingested once like ingest_feedback',
+      stream === 'evaluation_feedback'
+        ? 'published by a collecting tool to the feedback stream, ingested once like ingest_feedback'
+        : 'deprecated, on the evaluation stream: still ingested once, as before the feedback stream',
     async run(ctx) {
-      const t = tag();
-      const modelId = `events_fb_${t}`;
-      const deploymentId = `events_fb_dep_${t}`;
-      await ctx.ok('register_model', { model: { id: modelId } });
-      await ctx.ok('register_model_version', {
-        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
-      });
-      await ctx.ok('report_deployment', {
-        deployment: { id: deploymentId, model_version_id: `${modelId}_v` },
-        feedback: { enabled: true },
-      });
+      const deploymentId = await feedbackDeployment((op, request) => ctx.ok(op, request), tag());
       const { infra } = ctx.stack;
       const envelope = buildEvent(
         infra.catalog,
-        'evaluation.feedback_submitted',
+        `${stream}.feedback_submitted`,
         { deployment_id: deploymentId, events: [{ id: 'f1', feedback_value: 'up' }] },
         { source: 'evaluation', key: deploymentId },
       );
@@ -352,11 +344,8 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
         headers: { 'crucible-event-id': envelope.event_id, 'crucible-event-type': envelope.type },
       };
       // Delivered twice: applied once.
-      await infra.eventLog.publish(streamTopic(infra.prefix, 'evaluation'), [record, record]);
-      const events = await ctx.events(
-        'evaluation',
-        (e) => e.envelope.event_id === envelope.event_id,
-      );
+      await infra.eventLog.publish(streamTopic(infra.prefix, stream), [record, record]);
+      const events = await ctx.events(stream, (e) => e.envelope.event_id === envelope.event_id);
       expect(events.map((e) => e.envelope.data)).toEqual([envelope.data, envelope.data]);
       const deadline = Date.now() + 20_000;
       let summary = await ctx.ok('get_feedback_summary', { deployment_id: deploymentId });
@@ -368,7 +357,7 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
         { feedback_type: 'thumbs', events: 1, scored: 1, mean_score: 1 },
       ]);
     },
-  },
+  })),
 ];
 
 /** A name set to a scenario, another scenario, and an experiment a gate can run (offline mind). */

@@ -90,7 +90,8 @@ export const service = defineService({
     'get_feedback_summary',
     'list_feedback',
   ],
-  streams: ['evaluation'],
+  // Its own events, and the feedback the collecting tools publish for it to ingest.
+  streams: ['evaluation', 'evaluation_feedback'],
   readSettings: readEvaluationSettings,
   start: startEvaluationService,
 });

@@ -170,6 +170,7 @@ export interface EventDataTypes {
   'evaluation.name_gate_changed': { 1: T.NameGateChangedV1 };
   'evaluation.gate_decided': { 1: T.GateDecidedV1 };
   'evaluation.feedback_submitted': { 1: T.FeedbackSubmittedV1 };
+  'evaluation_feedback.feedback_submitted': { 1: T.EvaluationFeedbackSubmittedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

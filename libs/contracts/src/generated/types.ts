@@ -2253,7 +2253,7 @@ export interface Evaluation {
   updated_at: RecordTimestamp;
 }
 /**
- * A batch of feedback events on one deployment: an ingest_feedback request, and the data of an evaluation.feedback_submitted event.
+ * A batch of feedback events on one deployment: an ingest_feedback request, and the data of an evaluation_feedback.feedback_submitted event (and of the deprecated evaluation.feedback_submitted).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "FeedbackBatch".
@@ -4234,6 +4234,22 @@ export interface RunProgressedV1 {
     message: string;
   };
   directive_spend?: Spend;
+}
+/**
+ * A batch of feedback on a deployment, published by the tools that collect it to the feedback stream (not by the evaluation service); the evaluation service ingests it as ingest_feedback does. The same data as evaluation.feedback_submitted.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluationFeedbackSubmittedV1".
+ */
+export interface EvaluationFeedbackSubmittedV1 {
+  deployment_id: IrId1;
+  /**
+   * The feedback events (ids unique within the deployment; one already stored is a duplicate, not stored again).
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  events: [FeedbackEvent, ...FeedbackEvent[]];
 }
 /**
  * A decision record was stored for the first time.
