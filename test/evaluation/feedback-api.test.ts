@@ -8,11 +8,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { http, openKafkaStreamReader, testInfra, TEST_AUTH_HEADERS } from '../support';
 
 /**
- * The model registry's other half through the gateway and the evaluation
+ * The model registry's other half through the gateway and the feedback
  * stream, on real servers (docs/services/evaluation.md, "Training runs,
  * deployments and feedback"): reported training runs and deployments with
  * their transitions and refusals, and feedback ingestion over HTTP and from
- * Kafka, sampled by event id and counted once however often it is delivered.
+ * Kafka (its own stream, and the deprecated evaluation stream), sampled by
+ * event id and counted once however often it is delivered.
  */
 describe('evaluation: training runs, deployments and feedback ingestion (real servers)', () => {
   let stack: PlatformStack;
@@ -344,17 +345,17 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
 
   it('dead-letters a refused batch from the stream with the refusal, writing nothing', async () => {
     const reader = await openKafkaStreamReader(testInfra().kafkaBrokers, [
-      deadLetterTopic(stack.infra.prefix, 'evaluation'),
+      deadLetterTopic(stack.infra.prefix, 'evaluation_feedback'),
     ]);
     const before = await stack.count('evaluation', 'feedback_events');
     try {
       const envelope = buildEvent(
         defaultCatalog(),
-        'evaluation.feedback_submitted',
+        'evaluation_feedback.feedback_submitted',
         { deployment_id: 'dep_unknown', events: [{ id: 'x1' }] },
         { source: 'evaluation', key: 'dep_unknown' },
       );
-      await stack.infra.eventLog.publish(streamTopic(stack.infra.prefix, 'evaluation'), [
+      await stack.infra.eventLog.publish(streamTopic(stack.infra.prefix, 'evaluation_feedback'), [
         {
           key: envelope.key,
           value: Buffer.from(JSON.stringify(envelope)),
@@ -367,6 +368,7 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
       expect(parked.json).toMatchObject({
         reason: 'handler_failed',
         consumer: 'evaluation.feedback_ingest',
+        source_topic: streamTopic(stack.infra.prefix, 'evaluation_feedback'),
         message: expect.stringContaining('not_found'),
       });
       expect(await stack.count('evaluation', 'feedback_events')).toBe(before);
@@ -379,12 +381,19 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
     const rate = 0.3;
     await deploy('dep_stream', { enabled: true, sampling_rate: rate, feedback_types: ['thumbs'] });
     await deploy('dep_barrier', { enabled: true });
+    await deploy('dep_barrier_old', { enabled: true });
     const catalog = defaultCatalog();
-    const topic = streamTopic(stack.infra.prefix, 'evaluation');
-    const envelope = (deploymentId: string, events: object[]) =>
+    const topic = streamTopic(stack.infra.prefix, 'evaluation_feedback');
+    // The deprecated type on the evaluation stream: still read during an upgrade.
+    const oldTopic = streamTopic(stack.infra.prefix, 'evaluation');
+    const envelope = (
+      deploymentId: string,
+      events: object[],
+      stream: 'evaluation_feedback' | 'evaluation' = 'evaluation_feedback',
+    ) =>
       buildEvent(
         catalog,
-        'evaluation.feedback_submitted',
+        `${stream}.feedback_submitted`,
         { deployment_id: deploymentId, events: events as never },
         { source: 'evaluation', key: deploymentId },
       );
@@ -403,15 +412,23 @@ describe('evaluation: training runs, deployments and feedback ingestion (real se
       ),
     );
     const first = batches[0]!;
-    // The first batch delivered twice (same event id), and its events again in a new envelope.
+    // The first batch delivered twice (same event id), and its events again in a new
+    // envelope, on the feedback stream and on the old one (a collector not moved yet).
     const resent = envelope('dep_stream', first.data.events);
+    const resentOld = envelope('dep_stream', first.data.events, 'evaluation');
     await stack.infra.eventLog.publish(topic, [...batches, first, resent].map(record));
     await stack.infra.eventLog.publish(topic, [record(envelope('dep_barrier', [{ id: 'b1' }]))]);
-    // One partition, applied in order: once the barrier is in, every earlier batch is.
+    await stack.infra.eventLog.publish(oldTopic, [
+      record(resentOld),
+      record(envelope('dep_barrier_old', [{ id: 'b1' }], 'evaluation')),
+    ]);
+    // One partition a topic, applied in order: once both barriers are in, every earlier batch is.
     const deadline = Date.now() + 30_000;
-    while ((await summary('dep_barrier')).events === 0) {
-      if (Date.now() > deadline) throw new Error('the feedback stream was not ingested in 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const barrier of ['dep_barrier', 'dep_barrier_old']) {
+      while ((await summary(barrier)).events === 0) {
+        if (Date.now() > deadline) throw new Error(`${barrier} was not ingested in 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
     const expected = ids.filter((id) => documentedSample('dep_stream', id, rate));
     const result = await summary('dep_stream');

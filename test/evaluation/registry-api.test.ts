@@ -1,10 +1,18 @@
+import { streamTopic } from '@crucible/contracts';
 import { startRealPlatform, type PlatformStack } from '../platform/stack';
-import { countRows, http, rowCountChanges, settledRowCounts } from '../support';
+import {
+  countRows,
+  http,
+  openKafkaStreamReader,
+  rowCountChanges,
+  settledRowCounts,
+  testInfra,
+} from '../support';
 
 /**
  * Experiments in the IR and the model registry through the gateway, on real
  * servers (docs/services/evaluation.md): IR validation, storing experiments,
- * versions and their rules, and alias compare-and-swap races.
+ * versions and their rules, and alias and stage compare-and-swap races.
  */
 describe('evaluation: experiments and model registry (real servers)', () => {
   let stack: PlatformStack;
@@ -187,6 +195,14 @@ describe('evaluation: experiments and model registry (real servers)', () => {
     await ok('register_model_version', {
       model_version: { id: 'refusals_1', model_id: 'refusals', version: '1.0.0' },
     });
+    await ok('register_model_version', {
+      model_version: {
+        id: 'refusals_old',
+        model_id: 'refusals',
+        version: '0.9.0',
+        stage: 'archived',
+      },
+    });
     const cases: Array<[string, string, unknown, number, string, string]> = [
       [
         'an experiment breaking a rule',
@@ -331,6 +347,62 @@ describe('evaluation: experiments and model registry (real servers)', () => {
         '/model_id',
       ],
       ['no such model', 'get_model', { id: 'ghost' }, 404, 'model_not_found', '/id'],
+      [
+        'a stage move from a stage it is not at',
+        'set_model_version_stage',
+        { model_id: 'refusals', version: '1.0.0', stage: 'staging', expected_stage: 'production' },
+        409,
+        'cas_failed',
+        '/expected_stage',
+      ],
+      [
+        'a stage move out of archived',
+        'set_model_version_stage',
+        { model_id: 'refusals', version: '0.9.0', stage: 'production', expected_stage: 'archived' },
+        409,
+        'invalid_transition',
+        '/stage',
+      ],
+      [
+        'an unknown stage to move to',
+        'set_model_version_stage',
+        { model_id: 'refusals', version: '1.0.0', stage: 'live', expected_stage: 'development' },
+        400,
+        'invalid_enum',
+        '/stage',
+      ],
+      [
+        'a stage move without the expected stage',
+        'set_model_version_stage',
+        { model_id: 'refusals', version: '1.0.0', stage: 'staging' },
+        400,
+        'missing_field',
+        '/expected_stage',
+      ],
+      [
+        'a stage move of no version',
+        'set_model_version_stage',
+        { model_id: 'refusals', version: '9.9.9', stage: 'staging', expected_stage: 'development' },
+        404,
+        'model_version_not_found',
+        '/version',
+      ],
+      [
+        'a stage move of no model',
+        'set_model_version_stage',
+        { model_id: 'ghost', version: '1.0.0', stage: 'staging', expected_stage: 'development' },
+        404,
+        'model_not_found',
+        '/model_id',
+      ],
+      [
+        'stage history of no version',
+        'model_version_stage_history',
+        { model_id: 'refusals', version: '9.9.9' },
+        404,
+        'model_version_not_found',
+        '/version',
+      ],
     ];
     const before = await settledRowCounts(stack.infra.knex);
     const problems: string[] = [];
@@ -346,6 +418,14 @@ describe('evaluation: experiments and model registry (real servers)', () => {
     }
     expect(problems).toEqual([]);
     expect(rowCountChanges(before, await countRows(stack.infra.knex))).toEqual({});
+    // A refused move changes no stage either (an update counts no new row).
+    const listed = await ok('list_model_versions', { model_id: 'refusals' });
+    expect(
+      listed.items.map((v: { version: string; stage: string }) => [v.version, v.stage]),
+    ).toEqual([
+      ['1.0.0', 'development'],
+      ['0.9.0', 'archived'],
+    ]);
   });
 
   it('caps the lists a reply holds whole: 1000 problems, 100 aliases a model', async () => {
@@ -471,4 +551,175 @@ describe('evaluation: experiments and model registry (real servers)', () => {
       { alias: 'champion', version: second.version, updated_at: second.changed_at },
     ]);
   });
+
+  it('stage compare-and-swap: moves, a race with one winner, history, events; archived is final', async () => {
+    const modelId = 'staging_race';
+    const reader = await openKafkaStreamReader(testInfra().kafkaBrokers, [
+      streamTopic(stack.infra.prefix, 'evaluation'),
+    ]);
+    try {
+      await ok('register_model', { model: { id: modelId } });
+      const registered = { id: 'staging_race_1', model_id: modelId, version: '1.0.0' };
+      await ok('register_model_version', { model_version: registered });
+      const move = (stage: string, expected: string, note?: string) =>
+        call('set_model_version_stage', {
+          model_id: modelId,
+          version: '1.0.0',
+          stage,
+          expected_stage: expected,
+          ...(note === undefined ? {} : { note }),
+        });
+
+      const unmoved = await move('development', 'development');
+      expect(unmoved.body).toMatchObject({
+        stage: 'development',
+        previous_stage: null,
+        changed: false,
+        history_id: null,
+      });
+      const staged = await move('staging', 'development', 'Ready for the night-shift trial.');
+      expect(staged.body).toEqual({
+        model_id: modelId,
+        version: '1.0.0',
+        stage: 'staging',
+        previous_stage: 'development',
+        changed: true,
+        history_id: expect.any(Number),
+        changed_at: expect.any(String),
+      });
+      // The same stage again writes nothing and names the move that put it there.
+      const again = await move('staging', 'staging');
+      expect(again.body).toEqual({ ...staged.body, changed: false });
+
+      // Five callers expect staging: one moves it, the others see where it went.
+      const targets = ['production', 'development', 'production', 'development', 'production'];
+      const race = await Promise.all(targets.map((stage) => move(stage, 'staging')));
+      const winners = race.filter((r) => r.status === 200);
+      expect(winners).toHaveLength(1);
+      const won = winners[0]!.body;
+      for (const lost of race.filter((r) => r.status !== 200)) {
+        expect([lost.status, lost.body.error.details]).toEqual([
+          409,
+          {
+            reason: 'cas_failed',
+            path: '/expected_stage',
+            model_id: modelId,
+            version: '1.0.0',
+            expected: 'staging',
+            current: won.stage,
+          },
+        ]);
+      }
+      const archived = await move('archived', won.stage);
+      expect(archived.body).toMatchObject({ stage: 'archived', previous_stage: won.stage });
+      const revived = await move('production', 'archived');
+      expect([revived.status, revived.body.error.details]).toEqual([
+        409,
+        {
+          reason: 'invalid_transition',
+          path: '/stage',
+          id: `${modelId} 1.0.0`,
+          from: 'archived',
+          to: 'production',
+        },
+      ]);
+
+      const history = await ok('model_version_stage_history', {
+        model_id: modelId,
+        version: '1.0.0',
+      });
+      expect(history).toEqual({
+        model_id: modelId,
+        version: '1.0.0',
+        entries: [
+          {
+            id: archived.body.history_id,
+            old_stage: won.stage,
+            new_stage: 'archived',
+            note: null,
+            changed_at: archived.body.changed_at,
+            actor: 'admin',
+          },
+          {
+            id: won.history_id,
+            old_stage: 'staging',
+            new_stage: won.stage,
+            note: null,
+            changed_at: won.changed_at,
+            actor: 'admin',
+          },
+          {
+            id: staged.body.history_id,
+            old_stage: 'development',
+            new_stage: 'staging',
+            note: 'Ready for the night-shift trial.',
+            changed_at: staged.body.changed_at,
+            actor: 'admin',
+          },
+        ],
+      });
+      const older = await ok('model_version_stage_history', {
+        model_id: modelId,
+        version: '1.0.0',
+        limit: 2,
+      });
+      expect(older.entries).toHaveLength(2);
+      expect(
+        (
+          await ok('model_version_stage_history', {
+            model_id: modelId,
+            version: '1.0.0',
+            cursor: older.next_cursor,
+          })
+        ).entries,
+      ).toEqual([history.entries[2]]);
+
+      // The version reads at its stage now; registering it again as first sent
+      // (a retry after the move) returns it, another stage is other content.
+      const now = { ...registered, stage: 'archived' };
+      expect(await ok('list_model_versions', { model_id: modelId, stage: 'archived' })).toEqual({
+        items: [now],
+      });
+      expect(await ok('register_model_version', { model_version: registered })).toEqual(now);
+      expect(await ok('register_model_version', { model_version: now })).toEqual(now);
+      const other = await call('register_model_version', {
+        model_version: { ...registered, stage: 'production' },
+      });
+      expect([other.status, other.body.error.details.reason]).toEqual([
+        409,
+        'model_version_exists',
+      ]);
+
+      // One event a move, keyed by the model; none for a refusal or a no-op.
+      await reader.waitFor('the archiving move', (r) => {
+        const data = (r.json as { data?: { history_id?: number } } | undefined)?.data;
+        return r.key === modelId && data?.history_id === archived.body.history_id;
+      });
+      const moves = reader
+        .records()
+        .filter((r) => r.key === modelId)
+        .map((r) => r.json as { type: string; data: { change: string } })
+        .filter((e) => e.data.change === 'stage_moved');
+      expect(moves.map((e) => [e.type, e.data])).toEqual(
+        [
+          [staged.body, 'development'],
+          [won, 'staging'],
+          [archived.body, won.stage],
+        ].map(([reply, from]) => [
+          'evaluation.model_registry_changed',
+          {
+            model_id: modelId,
+            change: 'stage_moved',
+            version: '1.0.0',
+            stage: (reply as { stage: string }).stage,
+            previous_stage: from,
+            history_id: (reply as { history_id: number }).history_id,
+            actor: 'admin',
+          },
+        ]),
+      );
+    } finally {
+      await reader.stop();
+    }
+  }, 60_000);
 });

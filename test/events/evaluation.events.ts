@@ -1,7 +1,7 @@
 import { streamTopic } from '@crucible/contracts';
 import { buildEvent } from '@crucible/messaging';
 import type { Call, EventTest, EventTestContext } from './event-test';
-import { scenarioRequest, tag } from './fixtures';
+import { feedbackDeployment, scenarioRequest, tag } from './fixtures';
 import { expectedProgress, spendOf, type Spend, type Step } from './run-progress-steps';
 
 /** The record_created/record_updated data a record reply announces. */
@@ -95,7 +95,7 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
   {
     type: 'evaluation.model_registry_changed',
     title:
-      'one per registered model, version and alias move, keyed by model; none for a repeat or a lost compare-and-swap',
+      'one per registered model, version, alias move and stage move, keyed by model; none for a repeat or a lost compare-and-swap',
     async run(ctx) {
       const id = `m_${tag().replace(/-/g, '_')}`;
       const model = await ctx.ok('register_model', { model: { id } });
@@ -119,8 +119,21 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
         version: '1.0.0',
         expected_current_version: null,
       });
+      const staged = await ctx.ok('set_model_version_stage', {
+        model_id: id,
+        version: '1.0.0',
+        stage: 'staging',
+        expected_stage: 'development',
+      });
+      const stale = await ctx.call('set_model_version_stage', {
+        model_id: id,
+        version: '1.0.0',
+        stage: 'production',
+        expected_stage: 'development',
+      });
       expect(same.body.changed).toBe(false);
       expect([lost.status, lost.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
+      expect([stale.status, stale.body.error?.details?.reason]).toEqual([409, 'cas_failed']);
       const events = await ctx.events('evaluation', (e) => e.record.key === id);
       expect(events.map((e) => e.envelope.data)).toEqual([
         { model_id: id, change: 'model_registered', actor: 'admin' },
@@ -134,12 +147,23 @@ export const REGISTRY_EVENT_TESTS: readonly EventTest[] = [
           history_id: moved.body.history_id,
           actor: 'admin',
         },
+        {
+          model_id: id,
+          change: 'stage_moved',
+          version: '1.0.0',
+          stage: 'staging',
+          previous_stage: 'development',
+          history_id: staged.body.history_id,
+          actor: 'admin',
+        },
       ]);
       expect(events.map((e) => e.envelope.causation_id)).toEqual([
         model.requestId,
         version.requestId,
         moved.requestId,
+        staged.requestId,
       ]);
+      expect(events.map((e) => e.envelope.schema_version)).toEqual([3, 3, 3, 3]);
       expect(again.body).toEqual(model.body);
     },
   },
@@ -387,26 +411,18 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
       ]);
     },
   },
-  {
-    type: 'evaluation.feedback_submitted',
+  ...(['evaluation_feedback', 'evaluation'] as const).map((stream): EventTest => ({
+    type: `${stream}.feedback_submitted`,
     title:
-      'published by a collecting tool to the evaluation stream, ingested once like ingest_feedback',
+      stream === 'evaluation_feedback'
+        ? 'published by a collecting tool to the feedback stream, ingested once like ingest_feedback'
+        : 'deprecated, on the evaluation stream: still ingested once, as before the feedback stream',
     async run(ctx) {
-      const t = tag();
-      const modelId = `events_fb_${t}`;
-      const deploymentId = `events_fb_dep_${t}`;
-      await ctx.ok('register_model', { model: { id: modelId } });
-      await ctx.ok('register_model_version', {
-        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
-      });
-      await ctx.ok('report_deployment', {
-        deployment: { id: deploymentId, model_version_id: `${modelId}_v` },
-        feedback: { enabled: true },
-      });
+      const deploymentId = await feedbackDeployment((op, request) => ctx.ok(op, request), tag());
       const { infra } = ctx.stack;
       const envelope = buildEvent(
         infra.catalog,
-        'evaluation.feedback_submitted',
+        `${stream}.feedback_submitted`,
         { deployment_id: deploymentId, events: [{ id: 'f1', feedback_value: 'up' }] },
         { source: 'evaluation', key: deploymentId },
       );
@@ -417,11 +433,8 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
         headers: { 'crucible-event-id': envelope.event_id, 'crucible-event-type': envelope.type },
       };
       // Delivered twice: applied once.
-      await infra.eventLog.publish(streamTopic(infra.prefix, 'evaluation'), [record, record]);
-      const events = await ctx.events(
-        'evaluation',
-        (e) => e.envelope.event_id === envelope.event_id,
-      );
+      await infra.eventLog.publish(streamTopic(infra.prefix, stream), [record, record]);
+      const events = await ctx.events(stream, (e) => e.envelope.event_id === envelope.event_id);
       expect(events.map((e) => e.envelope.data)).toEqual([envelope.data, envelope.data]);
       const deadline = Date.now() + 20_000;
       let summary = await ctx.ok('get_feedback_summary', { deployment_id: deploymentId });
@@ -433,7 +446,7 @@ export const RESULT_EVENT_TESTS: readonly EventTest[] = [
         { feedback_type: 'thumbs', events: 1, scored: 1, mean_score: 1 },
       ]);
     },
-  },
+  })),
 ];
 
 /** A name set to a scenario, another scenario, and an experiment a gate can run (offline mind). */

@@ -1,5 +1,6 @@
 import { streamTopic, type EventType } from '@crucible/contracts';
 import { textComponentHash } from '@crucible/hashing';
+import { buildEvent } from '@crucible/messaging';
 import type { PlatformStack } from '../platform/stack';
 import {
   http,
@@ -18,7 +19,7 @@ import {
   type StreamName,
 } from './event-test';
 import { EVENT_TESTS } from './event-tests';
-import { scenarioRequest, tag } from './fixtures';
+import { feedbackDeployment, scenarioRequest, tag } from './fixtures';
 
 const STREAMS: readonly StreamName[] = [
   'components',
@@ -26,6 +27,7 @@ const STREAMS: readonly StreamName[] = [
   'names',
   'worlds',
   'evaluation',
+  'evaluation_feedback',
   'governance',
 ];
 
@@ -39,6 +41,7 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
     let stack: PlatformStack | undefined;
     const readers = new Map<StreamName, StreamReader>();
     let barrierScenario: string | undefined;
+    let barrierDeployment: string | undefined;
 
     beforeAll(async () => {
       stack = await start();
@@ -107,6 +110,29 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
           case 'evaluation': {
             const project = await ok('create_project', { name: `barrier ${tag()}` });
             key = `project/${project.body.id}`;
+            break;
+          }
+          case 'evaluation_feedback': {
+            // Nothing of the platform writes this stream: the test publishes a
+            // batch as a collecting tool would, on a deployment of its own.
+            barrierDeployment ??= await feedbackDeployment(ok, `barrier_${tag()}`);
+            key = `barrier-${tag()}`;
+            const envelope = buildEvent(
+              s.infra.catalog,
+              'evaluation_feedback.feedback_submitted',
+              { deployment_id: barrierDeployment, events: [{ id: key }] },
+              { source: 'evaluation', key },
+            );
+            await s.infra.eventLog.publish(streamTopic(s.infra.prefix, stream), [
+              {
+                key,
+                value: Buffer.from(JSON.stringify(envelope)),
+                headers: {
+                  'crucible-event-id': envelope.event_id,
+                  'crucible-event-type': envelope.type,
+                },
+              },
+            ]);
             break;
           }
           case 'governance':

@@ -11,7 +11,13 @@ import type { StreamRecord } from '../support';
 
 /** The event streams of the catalog. */
 export type StreamName =
-  'components' | 'scenarios' | 'names' | 'worlds' | 'evaluation' | 'governance';
+  | 'components'
+  | 'scenarios'
+  | 'names'
+  | 'worlds'
+  | 'evaluation'
+  | 'evaluation_feedback'
+  | 'governance';
 
 /** An event read from its stream's topic, checked (see `checkRecord`). */
 export interface SeenEvent {
@@ -62,7 +68,8 @@ const catalog = defaultCatalog();
 /**
  * Checks one record of `stream`'s topic: a JSON envelope valid against the
  * envelope schema, a type of that stream, data valid against its version's
- * schema, produced by the stream's service, the record's key the envelope's,
+ * schema, produced by the stream's service (the one the catalog says owns
+ * it), the record's key the envelope's,
  * and the event id and type in the headers. (The trace context in the
  * headers is test/components/trace.test.ts's subject: without a tracer, as
  * here, there is none to carry.)
@@ -84,7 +91,7 @@ export function checkRecord(stream: StreamName, record: StreamRecord): SeenEvent
     eventId: record.headers['crucible-event-id'],
     type: record.headers['crucible-event-type'],
   }).toEqual({
-    source: stream,
+    source: catalog.streamService(stream),
     key: envelope.key,
     eventId: envelope.event_id,
     type: envelope.type,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { OperationName } from '@crucible/contracts';
 
 /** A short random tag that makes content, and so its hash, new. */
 export function tag(): string {
@@ -46,4 +47,25 @@ export function scenarioRequest(t: string, extra: Record<string, unknown> = {}) 
     ],
     ...extra,
   };
+}
+
+/**
+ * A deployment of a new model version that collects feedback (every event
+ * kept), for batches published to a feedback stream; its id.
+ */
+export async function feedbackDeployment(
+  ok: (operation: OperationName, request: unknown) => Promise<unknown>,
+  t: string,
+): Promise<string> {
+  const modelId = `events_fb_${t}`;
+  const deploymentId = `events_fb_dep_${t}`;
+  await ok('register_model', { model: { id: modelId } });
+  await ok('register_model_version', {
+    model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+  });
+  await ok('report_deployment', {
+    deployment: { id: deploymentId, model_version_id: `${modelId}_v` },
+    feedback: { enabled: true },
+  });
+  return deploymentId;
 }

@@ -441,6 +441,48 @@ export const EVALUATION_PAGED_REPLY_TESTS: readonly PagedReplyTest[] = [
     },
   },
   {
+    operation: 'model_version_stage_history',
+    title: 'a stage move with a 1000-character note copied past 1 MiB: each once, newest first',
+    async run(ctx) {
+      const knex = ctx.stack.infra.knex;
+      const modelId = `paged_${tag()}`;
+      await ctx.ok('register_model', { model: { id: modelId } });
+      await ctx.ok('register_model_version', {
+        model_version: { id: `${modelId}_v`, model_id: modelId, version: '1.0.0' },
+      });
+      const moved = await ctx.ok('set_model_version_stage', {
+        model_id: modelId,
+        version: '1.0.0',
+        stage: 'staging',
+        expected_stage: 'development',
+        note: big(1000),
+      });
+      await copyRows(
+        knex,
+        'model_version_stage_history',
+        { model_id: modelId },
+        copiesFor({ ...moved, note: big(1000) }),
+      );
+      const expected = (
+        await knex
+          .withSchema('evaluation')
+          .table('model_version_stage_history')
+          .where({ model_id: modelId, version: '1.0.0' })
+          .orderBy('id', 'desc')
+          .select('id')
+      ).map((row: { id: string | number }) => Number(row.id));
+      const { listed, pages } = await pageThrough(
+        ctx,
+        'model_version_stage_history',
+        { model_id: modelId, version: '1.0.0' },
+        'entries',
+        (entry: { id: number }) => entry.id,
+      );
+      expect(pages).toBeGreaterThan(1);
+      expect(listed).toEqual(expected);
+    },
+  },
+  {
     operation: 'lookup_results',
     title: '30 results of 60 KB among 40 keys: every key once, in the order asked, over pages',
     async run(ctx) {

@@ -4,12 +4,16 @@ import { markdownTable } from './markdown-table';
 
 // docs/messaging.md's event catalog is the one page a consumer reads: it lists
 // every event of schemas/catalog.json at the version producers write (the
-// latest), on its stream's topic, with the fields of that version's data.
+// latest), on its stream's topic, with the service that owns the stream and
+// the fields of that version's data.
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 interface CatalogFile {
-  streams: Record<string, { events: Record<string, { versions: Record<string, string> }> }>;
+  streams: Record<
+    string,
+    { service?: string; events: Record<string, { versions: Record<string, string> }> }
+  >;
 }
 
 /** An event's data schema, through a top-level `$ref` to a shape it shares (run_progressed). */
@@ -22,7 +26,7 @@ function dataSchema(file: string): { properties: Record<string, unknown> } {
 
 function expectedRows(): string[][] {
   const catalog = JSON.parse(read('schemas/catalog.json')) as CatalogFile;
-  return Object.entries(catalog.streams).flatMap(([stream, { events }]) =>
+  return Object.entries(catalog.streams).flatMap(([stream, { service, events }]) =>
     Object.entries(events).map(([name, { versions }]) => {
       const latest = Math.max(...Object.keys(versions).map(Number));
       const schema = dataSchema(join('schemas', versions[String(latest)]!));
@@ -30,7 +34,7 @@ function expectedRows(): string[][] {
         `\`${stream}.${name}\``,
         String(latest),
         `\`<prefix>.${stream}.events\``,
-        stream,
+        service ?? stream,
         `\`{${Object.keys(schema.properties).join(', ')}}\``,
       ];
     }),

@@ -79,6 +79,14 @@ describe('message catalog', () => {
     expect(catalog.isEventType('components.nope')).toBe(false);
   });
 
+  it('gives each stream an owning service: its own name, or the one it says', () => {
+    expect(catalog.streamService('names')).toBe('names');
+    expect(catalog.streamService('evaluation_feedback')).toBe('evaluation');
+    expect(catalog.streamsOf('evaluation')).toEqual(['evaluation', 'evaluation_feedback']);
+    expect(catalog.streamsOf('names')).toEqual(['names']);
+    expect(() => catalog.streamService('nope')).toThrow('unknown stream nope');
+  });
+
   it('has generated types in sync with the schemas', () => {
     const script = join(__dirname, '../scripts/codegen.mjs');
     const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });

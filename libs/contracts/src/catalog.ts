@@ -79,6 +79,7 @@ interface CatalogFile {
     string,
     {
       description: string;
+      service?: string;
       events: Record<string, { summary: string; versions: Record<string, string> }>;
     }
   >;
@@ -92,6 +93,8 @@ export class Catalog {
   readonly operations: ReadonlyMap<OperationName, OperationSpec>;
   readonly events: ReadonlyMap<EventType, EventSpec>;
   readonly streams: readonly string[];
+  /** Each stream's owning service: its `service`, else the service it is named after. */
+  private readonly owners: ReadonlyMap<string, string>;
 
   constructor(readonly registry: SchemaRegistry) {
     const raw: unknown = JSON.parse(readFileSync(join(registry.dir, 'catalog.json'), 'utf8'));
@@ -134,6 +137,21 @@ export class Catalog {
     this.operations = operations;
     this.events = events;
     this.streams = Object.keys(file.streams);
+    this.owners = new Map(
+      Object.entries(file.streams).map(([stream, s]) => [stream, s.service ?? stream]),
+    );
+  }
+
+  /** The service that owns `stream`: it creates the stream's topics and names itself its events' source. */
+  streamService(stream: string): string {
+    const owner = this.owners.get(stream);
+    if (owner === undefined) throw new Error(`unknown stream ${stream}`);
+    return owner;
+  }
+
+  /** The streams `service` owns, in catalog order. */
+  streamsOf(service: string): string[] {
+    return this.streams.filter((stream) => this.owners.get(stream) === service);
   }
 
   operation(name: OperationName): OperationSpec {

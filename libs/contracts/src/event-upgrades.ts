@@ -20,7 +20,11 @@ export const EVENT_UPGRADES: EventDataUpgrades = {
   'governance.directive_escalated': { 1: (data) => ({ ...(data as object), actor: null }) },
   'evaluation.record_created': { 1: (data) => ({ ...(data as object), actor: null }) },
   'evaluation.record_updated': { 1: (data) => ({ ...(data as object), actor: null }) },
-  'evaluation.model_registry_changed': { 1: (data) => ({ ...(data as object), actor: null }) },
+  // Version 3 only adds the stage_moved change: version 2 data is valid as it is.
+  'evaluation.model_registry_changed': {
+    1: (data) => ({ ...(data as object), actor: null }),
+    2: (data) => data,
+  },
   'evaluation.result_stored': { 1: (data) => ({ ...(data as object), actor: null }) },
   'worlds.world_created': { 1: (data) => ({ ...(data as object), actor: null }) },
   'worlds.world_deleted': { 1: (data) => ({ ...(data as object), actor: null }) },

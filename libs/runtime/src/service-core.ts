@@ -38,7 +38,8 @@ export interface ServiceCore {
  * The start-up every service shares, in order: bring the messaging tables
  * of its schema (outbox, relay cursor, processed events) up to the
  * messaging lib's version, migrate its own tables (`migrations/<service>/`),
- * both under an advisory lock on real Postgres; create its event topics;
+ * both under an advisory lock on real Postgres; create the topics of the
+ * streams it owns (schemas/catalog.json);
  * start its outbox relay; and prepare (not yet start) its RPC server.
  * Register handlers and consumers on the result, then call `serve`.
  */
@@ -53,11 +54,14 @@ export async function prepareService(
     migrationsDir: resolve(MIGRATIONS_ROOT, name),
     advisoryLock: infra.advisoryLocks,
   });
-  if (infra.catalog.streams.includes(name)) {
-    await infra.eventLog.ensureTopics([
-      streamTopic(infra.prefix, name),
-      deadLetterTopic(infra.prefix, name),
-    ]);
+  const streams = infra.catalog.streamsOf(name);
+  if (streams.length > 0) {
+    await infra.eventLog.ensureTopics(
+      streams.flatMap((stream) => [
+        streamTopic(infra.prefix, stream),
+        deadLetterTopic(infra.prefix, stream),
+      ]),
+    );
   }
   const db = new ServiceDb(infra.knex, name);
   // On real Postgres, a session lock hands the relay over within a round

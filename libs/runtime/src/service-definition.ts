@@ -15,7 +15,10 @@ export interface ServiceSpec<Settings> {
   readonly version: string;
   /** The operations of schemas/catalog.json it answers (the registry test compares). */
   readonly operations: readonly OperationName[];
-  /** The streams of schemas/catalog.json it writes through its outbox. */
+  /**
+   * The streams of schemas/catalog.json it owns: those it writes through its
+   * outbox, and those others publish for it to read (evaluation's feedback).
+   */
   readonly streams: readonly string[];
   /**
    * Reads its own variables, every one defaulted (not the connection

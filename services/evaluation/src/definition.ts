@@ -61,6 +61,8 @@ export const service = defineService({
     'get_model',
     'list_models',
     'register_model_version',
+    'set_model_version_stage',
+    'model_version_stage_history',
     'list_model_versions',
     'set_model_alias',
     'model_alias_history',
@@ -88,7 +90,8 @@ export const service = defineService({
     'get_feedback_summary',
     'list_feedback',
   ],
-  streams: ['evaluation'],
+  // Its own events, and the feedback the collecting tools publish for it to ingest.
+  streams: ['evaluation', 'evaluation_feedback'],
   readSettings: readEvaluationSettings,
   start: startEvaluationService,
 });

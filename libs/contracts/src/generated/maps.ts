@@ -96,6 +96,8 @@ export interface OperationTypes {
   get_model: { request: T.GetModelRequest; reply: T.RegisteredModel };
   list_models: { request: T.ListModelsRequest; reply: T.ListModelsReply };
   register_model_version: { request: T.RegisterModelVersionRequest; reply: T.ModelVersion };
+  set_model_version_stage: { request: T.SetModelVersionStageRequest; reply: T.SetModelVersionStageReply };
+  model_version_stage_history: { request: T.ModelVersionStageHistoryRequest; reply: T.ModelVersionStageHistoryReply };
   list_model_versions: { request: T.ListModelVersionsRequest; reply: T.ListModelVersionsReply };
   set_model_alias: { request: T.SetModelAliasRequest; reply: T.SetModelAliasReply };
   model_alias_history: { request: T.ModelAliasHistoryRequest; reply: T.ModelAliasHistoryReply };
@@ -162,12 +164,13 @@ export interface EventDataTypes {
   'worlds.turn_failed': { 1: T.TurnFailedV1; 2: T.TurnFailedV2 };
   'evaluation.record_created': { 1: T.RecordCreatedV1; 2: T.RecordCreatedV2 };
   'evaluation.record_updated': { 1: T.RecordUpdatedV1; 2: T.RecordUpdatedV2 };
-  'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2 };
+  'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2; 3: T.ModelRegistryChangedV3 };
   'evaluation.result_stored': { 1: T.ResultStoredV1; 2: T.ResultStoredV2 };
   'evaluation.run_progressed': { 1: T.RunProgressedV1 };
   'evaluation.name_gate_changed': { 1: T.NameGateChangedV1 };
   'evaluation.gate_decided': { 1: T.GateDecidedV1 };
   'evaluation.feedback_submitted': { 1: T.FeedbackSubmittedV1 };
+  'evaluation_feedback.feedback_submitted': { 1: T.EvaluationFeedbackSubmittedV1 };
   'governance.directive_transitioned': { 1: T.DirectiveTransitionedV1 };
   'governance.execution_run_transitioned': { 1: T.ExecutionRunTransitionedV1 };
   'governance.policy_activated': { 1: T.PolicyActivatedV1 };

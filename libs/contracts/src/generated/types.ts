@@ -465,6 +465,22 @@ export type TokenCount = number;
  */
 export type SemanticVersion1 = string;
 /**
+ * When it took `stage`: the move's time, or its registration's.
+ */
+export type RecordTimestamp1 = string;
+/**
+ * A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH with optional -prerelease and +build.
+ */
+export type SemanticVersion2 = string;
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage2 = "development" | "staging" | "production" | "archived";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage3 = "development" | "staging" | "production" | "archived";
+/**
  * A sha256 digest as 64 lowercase hex characters.
  */
 export type Sha256Hex5 = string;
@@ -504,6 +520,14 @@ export type RecordJson11 = {[key: string]: unknown};
  * The previous page's next_cursor.
  */
 export type PageCursor13 = string;
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage4 = "development" | "staging" | "production" | "archived";
+/**
+ * Where the version is in its life (default development).
+ */
+export type ModelStage5 = "development" | "staging" | "production" | "archived";
 /**
  * A UUID, in lowercase hex with dashes.
  *
@@ -2229,7 +2253,7 @@ export interface Evaluation {
   updated_at: RecordTimestamp;
 }
 /**
- * A batch of feedback events on one deployment: an ingest_feedback request, and the data of an evaluation.feedback_submitted event.
+ * A batch of feedback events on one deployment: an ingest_feedback request, and the data of an evaluation_feedback.feedback_submitted event (and of the deprecated evaluation.feedback_submitted).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "FeedbackBatch".
@@ -3216,6 +3240,37 @@ export interface ModelAliasHistoryRequest {
 }
 /**
  * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersionStageHistoryReply".
+ */
+export interface ModelVersionStageHistoryReply {
+  model_id: IrId;
+  version: SemanticVersion;
+  entries: ModelVersionStageMove[];
+  next_cursor?: PageCursor;
+}
+export interface ModelVersionStageMove {
+  id: number;
+  old_stage: ModelStage;
+  new_stage: ModelStage;
+  note: string | null;
+  changed_at: RecordTimestamp;
+  /**
+   * Who made it: the principal the gateway authenticated (docs/security.md); null when no outside caller did.
+   */
+  actor: string | null;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelVersionStageHistoryRequest".
+ */
+export interface ModelVersionStageHistoryRequest {
+  model_id: IrId;
+  version: SemanticVersion;
+  cursor?: PageCursor;
+  limit?: PageLimit;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
  * via the `definition` "PutResultReply".
  */
 export interface PutResultReply {
@@ -3464,6 +3519,39 @@ export interface SetModelAliasRequest {
    * Compare-and-swap: the version the alias must point at now (null: the alias must not be set). Omit to move unconditionally.
    */
   expected_current_version?: SemanticVersion | null;
+  note?: string;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelVersionStageReply".
+ */
+export interface SetModelVersionStageReply {
+  model_id: IrId;
+  version: SemanticVersion;
+  stage: ModelStage;
+  /**
+   * The stage before the move that put the version at `stage` (null: registered there, never moved).
+   */
+  previous_stage: ModelStage | null;
+  /**
+   * false: it was at that stage already (nothing written).
+   */
+  changed: boolean;
+  /**
+   * The move that put it at `stage` (model_version_stage_history); null: registered there, never moved.
+   */
+  history_id: number | null;
+  changed_at: RecordTimestamp1;
+}
+/**
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "SetModelVersionStageRequest".
+ */
+export interface SetModelVersionStageRequest {
+  model_id: IrId;
+  version: SemanticVersion2;
+  stage: ModelStage2;
+  expected_stage: ModelStage3;
   note?: string;
 }
 /**
@@ -3922,6 +4010,29 @@ export interface ModelRegistryChangedV2 {
   actor: string | null;
 }
 /**
+ * A model was registered, a version registered, an alias moved, or a version moved to another stage. Version 3 adds the change stage_moved with stage and previous_stage; version 2 data reads unchanged.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "ModelRegistryChangedV3".
+ */
+export interface ModelRegistryChangedV3 {
+  model_id: IrId;
+  change: "model_registered" | "version_registered" | "alias_moved" | "stage_moved";
+  version?: SemanticVersion;
+  alias?: Label;
+  previous_version?: SemanticVersion | null;
+  stage?: ModelStage4;
+  previous_stage?: ModelStage5;
+  /**
+   * alias_moved: the move in model_alias_history; stage_moved: the move in model_version_stage_history.
+   */
+  history_id?: number;
+  /**
+   * Who did it: the principal the gateway authenticated (docs/security.md); null when no outside caller did. Version 1 events read as null.
+   */
+  actor: string | null;
+}
+/**
  * A name was bound to a promotion gate (a new version) or its gate was lifted.
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema
@@ -4123,6 +4234,22 @@ export interface RunProgressedV1 {
     message: string;
   };
   directive_spend?: Spend;
+}
+/**
+ * A batch of feedback on a deployment, published by the tools that collect it to the feedback stream (not by the evaluation service); the evaluation service ingests it as ingest_feedback does. The same data as evaluation.feedback_submitted.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "EvaluationFeedbackSubmittedV1".
+ */
+export interface EvaluationFeedbackSubmittedV1 {
+  deployment_id: IrId1;
+  /**
+   * The feedback events (ids unique within the deployment; one already stored is a duplicate, not stored again).
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  events: [FeedbackEvent, ...FeedbackEvent[]];
 }
 /**
  * A decision record was stored for the first time.

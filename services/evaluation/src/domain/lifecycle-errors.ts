@@ -12,7 +12,7 @@ export function deploymentNotFound(id: string, path: string): CrucibleError {
 
 /** `conflict`/`invalid_transition`: a status may not move that way (nothing written). */
 export function invalidTransition(
-  what: 'training run' | 'deployment',
+  what: 'training run' | 'deployment' | 'model version',
   id: string,
   from: string,
   to: string,

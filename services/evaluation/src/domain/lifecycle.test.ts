@@ -2,6 +2,7 @@ import {
   deploymentEndpoint,
   deploymentTransitionAllowed,
   isServing,
+  stageTransitionAllowed,
   trainingFinal,
   trainingTransitionAllowed,
 } from './lifecycle';
@@ -58,5 +59,17 @@ describe('deploymentEndpoint', () => {
     expect(deploymentEndpoint({ endpoint: { model: 7 } }, {}, 'm')).toEqual({
       problem: expect.objectContaining({ path: '/deployment/endpoint/model' }),
     });
+  });
+});
+
+describe('model version stages', () => {
+  it('move between any two live stages; archived is final', () => {
+    const live = ['development', 'staging', 'production'] as const;
+    for (const from of live) {
+      for (const to of live) expect(stageTransitionAllowed(from, to)).toBe(from !== to);
+      expect(stageTransitionAllowed(from, 'archived')).toBe(true);
+      expect(stageTransitionAllowed('archived', from)).toBe(false);
+    }
+    expect(stageTransitionAllowed('archived', 'archived')).toBe(false);
   });
 });

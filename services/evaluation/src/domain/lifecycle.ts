@@ -1,4 +1,4 @@
-import type { DeploymentState, TrainingRunStatus } from '@crucible/contracts';
+import type { DeploymentState, ModelStage, TrainingRunStatus } from '@crucible/contracts';
 
 /**
  * Where a training run's status may go next. It moves forward only; a
@@ -40,6 +40,24 @@ const DEPLOYMENT_NEXT: Readonly<Record<DeploymentState, readonly DeploymentState
 
 export function deploymentTransitionAllowed(from: DeploymentState, to: DeploymentState): boolean {
   return DEPLOYMENT_NEXT[from].includes(to);
+}
+
+/**
+ * Where a model version's stage may go next. The IR (seed 001) names the
+ * stages but no order, so any stage may follow any other (a rollback from
+ * production to staging included) except archived: it is final, the one
+ * stage the seed's list marks as an end of life.
+ */
+const STAGE_NEXT: Readonly<Record<ModelStage, readonly ModelStage[]>> = {
+  development: ['staging', 'production', 'archived'],
+  staging: ['development', 'production', 'archived'],
+  production: ['development', 'staging', 'archived'],
+  archived: [],
+};
+
+/** Whether a version may move from stage `from` to another stage `to` (staying put is no move). */
+export function stageTransitionAllowed(from: ModelStage, to: ModelStage): boolean {
+  return STAGE_NEXT[from].includes(to);
 }
 
 /** The states in which a deployment answers requests (resolve_deployment resolves only these). */

@@ -43,6 +43,26 @@ export function aliasCasFailed(
   });
 }
 
+/** `conflict`/`cas_failed`: the version is not at the stage the caller expected (nothing written). */
+export function stageCasFailed(
+  modelId: string,
+  version: string,
+  expected: string,
+  current: string,
+): CrucibleError {
+  return conflict(
+    `model ${modelId} version ${version}: expected stage ${expected}, but it is ${current}`,
+    {
+      reason: 'cas_failed',
+      path: '/expected_stage',
+      model_id: modelId,
+      version,
+      expected,
+      current,
+    },
+  );
+}
+
 /**
  * Most aliases one model may have: `get_model` and `list_models` answer them
  * all in one reply (maxItems of registered_model.v1.json's `aliases`).

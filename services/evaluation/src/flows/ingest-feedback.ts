@@ -17,7 +17,7 @@ import type { NewFeedbackRow } from '../store/feedback-store';
 
 /**
  * Ingests a batch of feedback on one deployment, in `trx`: the one path of
- * both ingest_feedback and the consumer of `evaluation.feedback_submitted`.
+ * both ingest_feedback and the consumer of `evaluation_feedback.feedback_submitted`.
  * The whole batch is checked first (deployment known and collecting, each
  * event of it and of a collected type), so a refused batch writes nothing;
  * then sampling keeps the events whose id hashes under the deployment's

@@ -1,4 +1,4 @@
-import type { ModelRegistryChangedV2, RecordCreatedV2 } from '@crucible/contracts';
+import type { ModelRegistryChangedV3, RecordCreatedV2 } from '@crucible/contracts';
 import type { OutboxRow, RpcContext } from '@crucible/messaging';
 import type { EvaluationDeps } from '../handlers/deps';
 
@@ -24,7 +24,7 @@ export function recordEvent(
 export function registryEvent(
   deps: EvaluationDeps,
   ctx: RpcContext,
-  data: Omit<ModelRegistryChangedV2, 'actor'>,
+  data: Omit<ModelRegistryChangedV3, 'actor'>,
   occurredAt?: Date,
 ): OutboxRow {
   return deps.events.event('evaluation.model_registry_changed', withActor(data, ctx), {

@@ -18,6 +18,7 @@ import {
   registerModelVersion,
   setModelAlias,
 } from './models';
+import { modelVersionStageHistory, setModelVersionStage } from './model-stages';
 import { lookupResults, putResult } from './results';
 import { getDeployment, listDeployments, reportDeployment, resolveDeployment } from './deployments';
 import { getFeedbackSummary, ingestFeedbackBatch, listFeedback } from './feedback';
@@ -70,6 +71,8 @@ export function registerHandlers(server: RpcServer, deps: EvaluationDeps): void 
     .handle('get_model', (r) => getModel(deps, r))
     .handle('list_models', (r, ctx) => listModels(deps, r, ctx))
     .handle('register_model_version', (r, ctx) => registerModelVersion(deps, r, ctx))
+    .handle('set_model_version_stage', (r, ctx) => setModelVersionStage(deps, r, ctx))
+    .handle('model_version_stage_history', (r, ctx) => modelVersionStageHistory(deps, r, ctx))
     .handle('list_model_versions', (r, ctx) => listModelVersions(deps, r, ctx))
     .handle('set_model_alias', (r, ctx) => setModelAlias(deps, r, ctx))
     .handle('model_alias_history', (r, ctx) => modelAliasHistory(deps, r, ctx))

@@ -6,6 +6,7 @@ import type {
   ListModelVersionsRequest,
   ModelAliasHistoryReply,
   ModelAliasHistoryRequest,
+  ModelStage,
   RegisteredModel,
   RegisterModelRequest,
   RegisterModelVersionRequest,
@@ -25,7 +26,7 @@ import {
 } from '../domain/registry-errors';
 import { pageOf } from '../domain/page-cursor';
 import { registryEvent } from '../flows/record-events';
-import type { AliasRow, ModelRow } from '../store/registry-store';
+import type { AliasRow, ModelRow, ModelVersionRow } from '../store/registry-store';
 import type { EvaluationDeps } from './deps';
 
 /** register_model: stores a ModelRef (defaults filled in); the same again returns it, other content is `model_exists`. */
@@ -90,7 +91,8 @@ export async function listModels(
 /**
  * register_model_version: an immutable version of a registered model
  * (semver, stage); its parent_version, when given, a registered version of
- * the same model. The same again returns it; other content is `model_version_exists`.
+ * the same model. The same again returns it (at its stage now); other
+ * content is `model_version_exists`.
  */
 export async function registerModelVersion(
   deps: EvaluationDeps,
@@ -129,11 +131,9 @@ export async function registerModelVersion(
     }
     return row;
   });
-  if (inserted !== undefined) return inserted.model_version as unknown as ModelVersion;
+  if (inserted !== undefined) return versionOf(inserted);
   const same = await deps.registry.modelVersion({ modelId, version: version.version });
-  if (same !== undefined && canonicalJson(same.model_version) === canonicalJson(version)) {
-    return same.model_version as unknown as ModelVersion;
-  }
+  if (same !== undefined && sameRegistration(same, version)) return versionOf(same);
   // Either (model, version) or the version's id is taken by other content.
   const path = same !== undefined ? '/model_version/version' : '/model_version/id';
   throw takenByOther(
@@ -161,7 +161,7 @@ export async function listModelVersions(
   return pageOf(rows, {
     limit,
     budgetBytes: pageBudget(ctx.replyBudgetBytes, { items: [] }),
-    encode: (row) => row.model_version as unknown as ModelVersion,
+    encode: versionOf,
     position: (row) => Number(row.seq),
   });
 }
@@ -271,6 +271,25 @@ export async function modelAliasHistory(
   return page.next_cursor === undefined
     ? { ...frame, entries: page.items }
     : { ...frame, entries: page.items, next_cursor: page.next_cursor };
+}
+
+/**
+ * A version as it is now: its registered content at its current stage (the
+ * stored JSON keeps the stage it was registered at; set_model_version_stage
+ * moves the column).
+ */
+function versionOf(row: ModelVersionRow): ModelVersion {
+  return { ...(row.model_version as unknown as ModelVersion), stage: row.stage as ModelStage };
+}
+
+/**
+ * Whether a registration repeats the stored one: the same content at the
+ * stage it was registered at (a retry, even after the stage moved) or at the
+ * stage it is at now (a copy of the version as read).
+ */
+function sameRegistration(row: ModelVersionRow, version: ModelVersion): boolean {
+  const given = canonicalJson(version);
+  return given === canonicalJson(row.model_version) || given === canonicalJson(versionOf(row));
 }
 
 function toRegisteredModel(row: ModelRow, aliases: readonly AliasRow[]): RegisteredModel {

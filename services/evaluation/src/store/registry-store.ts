@@ -45,6 +45,36 @@ export interface AliasHistoryRow {
   actor: string | null;
 }
 
+export interface StageHistoryRow {
+  id: string | number;
+  model_id: string;
+  version: string;
+  old_stage: string;
+  new_stage: string;
+  note: string | null;
+  changed_at: Date;
+  /** The principal that moved it (null: no outside caller did). */
+  actor: string | null;
+}
+
+/**
+ * One statement: moves the version's stage only if it is still `from` (a
+ * concurrent move waits on the row's lock and then finds the stage changed,
+ * so of racing compare-and-swaps exactly one updates) and records the move.
+ * No row back: the compare-and-swap was lost, nothing written.
+ */
+const MOVE_STAGE_SQL = `
+with moved as (
+  update ?? set stage = ?
+  where model_id = ? and version = ? and stage = ?
+  returning model_id, version
+)
+insert into ??
+  (model_id, version, old_stage, new_stage, note, actor, changed_at)
+select model_id, version, ?, ?, ?, ?, date_trunc('milliseconds', clock_timestamp())
+from moved
+returning *`;
+
 /**
  * First key of the two-key advisory locks on model aliases: apart from any
  * other advisory lock in the database ('alia' in ASCII).
@@ -231,6 +261,47 @@ export class RegistryStore {
       .returning<AliasHistoryRow[]>('*');
     if (history === undefined) throw new Error('alias history insert returned no row');
     return history;
+  }
+
+  /** Moves a version's stage by compare-and-swap and records it; undefined: it was not at `from`. */
+  async moveStage(
+    move: {
+      modelId: string;
+      version: string;
+      from: string;
+      to: string;
+      note: string | null;
+      actor: string | null;
+    },
+    trx: Knex.Transaction,
+  ): Promise<StageHistoryRow | undefined> {
+    const result = await trx.raw<{ rows: StageHistoryRow[] }>(MOVE_STAGE_SQL, [
+      this.db.qualified('model_versions'),
+      move.to,
+      move.modelId,
+      move.version,
+      move.from,
+      this.db.qualified('model_version_stage_history'),
+      move.from,
+      move.to,
+      move.note,
+      move.actor,
+    ]);
+    return result.rows[0];
+  }
+
+  /** The stage moves of one version, newest first. */
+  async stageHistory(
+    modelId: string,
+    version: string,
+    page: { beforeId?: number; limit: number },
+    trx?: Knex.Transaction,
+  ): Promise<StageHistoryRow[]> {
+    const query = this.db
+      .table('model_version_stage_history', trx)
+      .where({ model_id: modelId, version });
+    if (page.beforeId !== undefined) query.andWhere('id', '<', page.beforeId);
+    return query.orderBy('id', 'desc').limit(page.limit).select<StageHistoryRow[]>('*');
   }
 
   async aliasHistory(

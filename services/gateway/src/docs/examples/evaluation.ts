@@ -175,13 +175,15 @@ const triageModel = {
   framework: 'nx',
   task: 'text_classification',
 };
-const v1 = {
+// Registered at staging; set_model_version_stage's example promotes it.
+const v1Staged = {
   id: 'triage_policy_1_0_0',
   model_id: 'triage_policy',
   version: '1.0.0',
-  stage: 'production' as const,
+  stage: 'staging' as const,
   metrics: { mean_wait_min: 45 },
 };
+const v1 = { ...v1Staged, stage: 'production' as const };
 
 const trainingConfig = {
   id: 'triage_cfg',
@@ -395,8 +397,45 @@ const REGISTRY_EXAMPLES: readonly OperationExample[] = [
   }),
   example({
     operation: 'register_model_version',
-    request: { model_version: v1 },
-    reply: v1,
+    request: { model_version: v1Staged },
+    reply: v1Staged,
+  }),
+  example({
+    operation: 'set_model_version_stage',
+    request: {
+      model_id: 'triage_policy',
+      version: '1.0.0',
+      stage: 'production',
+      expected_stage: 'staging',
+      note: 'Night-shift trial passed.',
+    },
+    reply: {
+      model_id: 'triage_policy',
+      version: '1.0.0',
+      stage: 'production',
+      previous_stage: 'staging',
+      changed: true,
+      history_id: 1,
+      changed_at: T(43),
+    },
+  }),
+  example({
+    operation: 'model_version_stage_history',
+    request: { model_id: 'triage_policy', version: '1.0.0' },
+    reply: {
+      model_id: 'triage_policy',
+      version: '1.0.0',
+      entries: [
+        {
+          id: 1,
+          old_stage: 'staging',
+          new_stage: 'production',
+          note: 'Night-shift trial passed.',
+          changed_at: T(43),
+          actor: 'admin',
+        },
+      ],
+    },
   }),
   example({
     operation: 'list_model_versions',
