@@ -395,25 +395,53 @@ describe('evaluation: scoring runs (real servers, scripted LLM)', () => {
     }
   }, 120_000);
 
-  it('refuses a reliability config judge calls cannot honour, at its path, writing no run', async () => {
-    const runsBefore = await stack.count('evaluation', 'runs');
-    const refused = await op(stack, 'start_run', {
-      experiment_id: await run([bare('judged')], {
-        ensemble: { execution_mode: 'cascade' },
-        hedging: { strategy: 'adaptive' },
-        circuit_breaker: { failure_threshold: 0 },
-      }),
-    });
-    expect(refused).toMatchObject({
-      status: 400,
-      body: { error: { code: 'invalid_argument', details: { reason: 'invalid_run_plan' } } },
-    });
-    expect(refused.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual([
+  it('refuses a reliability config judge calls cannot honour, at its path, writing nothing', async () => {
+    const reliability = {
+      ensemble: { execution_mode: 'cascade' },
+      hedging: { strategy: 'adaptive' },
+      circuit_breaker: { failure_threshold: 0 },
+    };
+    const experiment = {
+      id: 'scoring_unhonoured',
+      backend: { id: 'offline' },
+      reliability,
+      pipeline: [
+        {
+          name: 'evaluate',
+          options: {
+            suite_id: suiteId,
+            candidates: [{ name: 'calm' }],
+            turns: 2,
+            seeds: [1],
+            scorers: [bare('judged')],
+          },
+        },
+      ],
+    };
+    const paths = [
       '/pipeline/0/options/scorers/0/judges',
       '/reliability/ensemble/execution_mode',
       '/reliability/hedging/strategy',
       '/reliability/circuit_breaker/failure_threshold',
+    ];
+    // validate_experiment lists them as start_run would find them ...
+    const validated = await ok(stack, 'validate_experiment', { experiment });
+    expect(validated.valid).toBe(false);
+    expect(validated.problems.map((p: { path: string }) => p.path)).toEqual(paths);
+    // ... and create_experiment refuses the experiment, storing nothing.
+    const [runsBefore, experimentsBefore] = await Promise.all([
+      stack.count('evaluation', 'runs'),
+      stack.count('evaluation', 'experiments'),
     ]);
+    const refused = await op(stack, 'create_experiment', { project_id: projectId, experiment });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_argument', details: { reason: 'invalid_run_plan' } } },
+    });
+    expect(refused.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual(
+      paths.map((path) => `/experiment${path}`),
+    );
     expect(await stack.count('evaluation', 'runs')).toBe(runsBefore);
+    expect(await stack.count('evaluation', 'experiments')).toBe(experimentsBefore);
   }, 60_000);
 });
