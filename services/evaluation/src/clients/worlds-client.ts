@@ -40,11 +40,31 @@ export class WorldsClient {
   }
 
   /**
-   * get_world at a turn. Only the meta and the state hash are read here, so
-   * a reply that pages its entities (a `next_cursor`) serves as well.
+   * get_world at a turn, whole: a state whose environments and entities do
+   * not fit one reply comes in pages (`next_cursor`), read here one after
+   * another and joined, so scorers and judges see the whole final state.
    */
-  getWorld(worldSlug: string, turn: number, correlationId: string): Promise<GetWorldReply> {
-    return this.rpc.call('get_world', { world_slug: worldSlug, turn }, { correlationId });
+  async getWorld(worldSlug: string, turn: number, correlationId: string): Promise<GetWorldReply> {
+    const first = await this.rpc.call(
+      'get_world',
+      { world_slug: worldSlug, turn },
+      { correlationId },
+    );
+    const environments = { ...first.environments };
+    const entities = [...first.entities];
+    let cursor = first.next_cursor;
+    while (cursor !== undefined) {
+      const page = await this.rpc.call(
+        'get_world',
+        { world_slug: worldSlug, turn, cursor },
+        { correlationId },
+      );
+      Object.assign(environments, page.environments);
+      entities.push(...page.entities);
+      cursor = page.next_cursor;
+    }
+    const { next_cursor: _last, ...whole } = first;
+    return { ...whole, environments, entities };
   }
 
   /** A page of a world's audit events (all turns, in order). */
