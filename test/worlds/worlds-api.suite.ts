@@ -374,6 +374,50 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
       expect(full.request.messages[0].content).toBe('Perceive, differently.');
     }, 60_000);
 
+    it("cancels a world's unfinished turns: none commits after, the world stays readable", async () => {
+      await ok(stack, 'create_world', { slug: 'stopped', scenario_ref: { hash: scenarioHash } });
+      const queued = await ok(stack, 'run_turn', { world_slug: 'stopped', turns: 40 });
+      const ids: number[] = queued.attempts.map((a: any) => a.attempt_id);
+      const first = await ok(stack, 'get_turn_status', {
+        world_slug: 'stopped',
+        attempt_id: ids[0],
+        wait_ms: 20_000,
+      });
+      expect(first.status).toBe('committed');
+      const cancelled = await ok(stack, 'cancel_turns', { world_slug: 'stopped' });
+      expect(cancelled.world_slug).toBe('stopped');
+      expect(cancelled.cancelled).toBeGreaterThan(0);
+      expect(cancelled.current_turn).toBeGreaterThanOrEqual(1);
+      // Every attempt is finished now: committed up to the world's turn, the rest cancelled.
+      const statuses = [];
+      for (const id of ids) {
+        statuses.push(
+          await ok(stack, 'get_turn_status', { world_slug: 'stopped', attempt_id: id }),
+        );
+      }
+      const committed = statuses.filter((s) => s.status === 'committed');
+      const failed = statuses.filter((s) => s.status === 'failed');
+      expect(committed.length + failed.length).toBe(40);
+      expect(committed.length).toBe(cancelled.current_turn);
+      expect(failed.length).toBe(cancelled.cancelled);
+      expect(new Set(failed.map((s) => s.failure.code))).toEqual(new Set(['turns_cancelled']));
+      // Nothing more is committed, and the world and its audit are still read.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const world = await ok(stack, 'get_world', { world_slug: 'stopped' });
+      expect(world.turn).toBe(cancelled.current_turn);
+      const events = await ok(stack, 'list_turn_events', { world_slug: 'stopped', turn: 1 });
+      expect(events.events.map((e: any) => e.kind)).toContain('intent_adjudicated');
+      // Again: nothing left to cancel.
+      expect(await ok(stack, 'cancel_turns', { world_slug: 'stopped' })).toEqual({
+        ...cancelled,
+        cancelled: 0,
+      });
+      expect(await op(stack, 'cancel_turns', { world_slug: 'no-such-world' })).toMatchObject({
+        status: 404,
+        body: { error: { details: { reason: 'world_not_found', path: '/world_slug' } } },
+      });
+    }, 60_000);
+
     it('deletes a world keeping its record; the scenario stays and counts its live worlds', async () => {
       const other = await ok(
         stack,
