@@ -374,6 +374,48 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
       expect(full.request.messages[0].content).toBe('Perceive, differently.');
     }, 60_000);
 
+    it("cancels a world's unfinished turns: none commits after, the world stays readable", async () => {
+      await ok(stack, 'create_world', { slug: 'stopped', scenario_ref: { hash: scenarioHash } });
+      const queued = await ok(stack, 'run_turn', { world_slug: 'stopped', turns: 100 });
+      const ids: number[] = queued.attempts.map((a: any) => a.attempt_id);
+      const cancelled = await ok(stack, 'cancel_turns', { world_slug: 'stopped' });
+      expect(cancelled.world_slug).toBe('stopped');
+      // Cancelled at once, 100 offline turns are not all made on real servers.
+      // Embedded, run_turn's reply only comes once the in-process worker ran
+      // them (about 1.2 s for 100): nothing is left there, and 0 is cancelled.
+      if (stack.kind === 'real') expect(cancelled.cancelled).toBeGreaterThan(0);
+      // Every attempt is finished now: committed up to the world's turn, the rest cancelled.
+      const statuses = [];
+      for (const id of ids) {
+        statuses.push(
+          await ok(stack, 'get_turn_status', { world_slug: 'stopped', attempt_id: id }),
+        );
+      }
+      const committed = statuses.filter((s) => s.status === 'committed');
+      const failed = statuses.filter((s) => s.status === 'failed');
+      expect(committed.length + failed.length).toBe(100);
+      expect(committed.length).toBe(cancelled.current_turn);
+      expect(failed.length).toBe(cancelled.cancelled);
+      expect(failed.map((s) => s.failure.code)).toEqual(
+        Array(failed.length).fill('turns_cancelled'),
+      );
+      // Nothing more is committed, and the world and its audit are still read.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const world = await ok(stack, 'get_world', { world_slug: 'stopped' });
+      expect(world.turn).toBe(cancelled.current_turn);
+      const events = await ok(stack, 'list_turn_events', { world_slug: 'stopped', limit: 1000 });
+      expect(events.events.filter((e: any) => e.turn > cancelled.current_turn)).toEqual([]);
+      // Again: nothing left to cancel.
+      expect(await ok(stack, 'cancel_turns', { world_slug: 'stopped' })).toEqual({
+        ...cancelled,
+        cancelled: 0,
+      });
+      expect(await op(stack, 'cancel_turns', { world_slug: 'no-such-world' })).toMatchObject({
+        status: 404,
+        body: { error: { details: { reason: 'world_not_found', path: '/world_slug' } } },
+      });
+    }, 60_000);
+
     it('deletes a world keeping its record; the scenario stays and counts its live worlds', async () => {
       const other = await ok(
         stack,

@@ -16,6 +16,7 @@ export const service = defineService({
     'list_worlds',
     'get_world',
     'run_turn',
+    'cancel_turns',
     'get_turn_status',
     'list_turn_events',
     'list_llm_calls',

@@ -46,6 +46,7 @@ export interface OperationTypes {
   get_llm_call: { request: T.GetLlmCallRequest; reply: T.GetLlmCallReply };
   fork_world: { request: T.ForkWorldRequest; reply: T.ForkWorldReply };
   replay_world: { request: T.ReplayWorldRequest; reply: T.ReplayWorldReply };
+  cancel_turns: { request: T.CancelTurnsRequest; reply: T.CancelTurnsReply };
   delete_world: { request: T.DeleteWorldRequest; reply: T.DeleteWorldReply };
   create_project: { request: T.CreateProjectRequest; reply: T.Project };
   get_project: { request: T.GetRecordRequest; reply: T.Project };

@@ -4556,7 +4556,7 @@ export interface TurnFailedV1 {
  */
 export interface TurnFailure {
   /**
-   * What failed: mind_failed, adjudication_rejected, lease_lost, world_deleted, replay_record_missing, ...
+   * What failed: mind_failed, adjudication_rejected, lease_lost, world_deleted, turns_cancelled, replay_record_missing, ...
    */
   code: string;
   agent_id: string | null;
@@ -6406,6 +6406,32 @@ export interface Page {
    * next_cursor of the previous page.
    */
   cursor?: string;
+}
+/**
+ * What was cancelled, and the turn the world stays at.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CancelTurnsReply".
+ */
+export interface CancelTurnsReply {
+  world_slug: Label4;
+  /**
+   * How many attempts this call failed (queued or running); 0 when none was left.
+   */
+  cancelled: number;
+  /**
+   * The world's last committed turn: no later one is committed by the attempts cancelled.
+   */
+  current_turn: number;
+}
+/**
+ * Stop a world's unfinished turns: its queued and running attempts fail with turns_cancelled. The world, its committed turns and its LLM calls stay readable; calling it again cancels nothing more.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "CancelTurnsRequest".
+ */
+export interface CancelTurnsRequest {
+  world_slug: Label4;
 }
 /**
  * The world created.

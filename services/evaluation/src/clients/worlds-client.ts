@@ -1,4 +1,5 @@
 import type {
+  CancelTurnsReply,
   CreateWorldReply,
   CreateWorldRequest,
   GetTurnStatusReply,
@@ -10,9 +11,8 @@ import type { RpcClient } from '@crucible/messaging';
 
 /**
  * The evaluation service's calls to the worlds service (declared in the
- * catalog: create_world, run_turn, get_world, get_turn_status,
- * list_turn_events). Errors come
- * back as the worlds service sent them.
+ * catalog: create_world, run_turn, cancel_turns, get_world, get_turn_status,
+ * list_turn_events). Errors come back as the worlds service sent them.
  */
 export class WorldsClient {
   constructor(private readonly rpc: RpcClient) {}
@@ -37,6 +37,11 @@ export class WorldsClient {
       },
       { correlationId },
     );
+  }
+
+  /** cancel_turns: fails the world's queued and running turns (a cancelled run's world). */
+  cancelTurns(worldSlug: string, correlationId: string): Promise<CancelTurnsReply> {
+    return this.rpc.call('cancel_turns', { world_slug: worldSlug }, { correlationId });
   }
 
   /**

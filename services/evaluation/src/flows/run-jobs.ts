@@ -32,20 +32,23 @@ export function worldSlugOf(job: Pick<JobRow, 'run_id' | 'id'>): string {
   return `eval-${job.run_id}-${job.id}`;
 }
 
-function causeOf(job: JobRow): Cause {
+export function causeOf(job: JobRow): Cause {
   return { causationId: `run_job/${job.id}`, correlationId: `run/${job.run_id}` };
 }
 
 /** Failures worth another try after the lease runs out (the worlds service is away or slow). */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   return !isCrucibleError(error) || error.retryable || error.code === 'internal';
 }
 
-/** The directive a job's run works under (start_run's directive_id), if any. */
-async function directiveOf(deps: JobDeps, job: JobRow): Promise<string | undefined> {
+/** A job's run: its status, and the directive it works under (start_run's directive_id), if any. */
+async function runOf(
+  deps: JobDeps,
+  job: JobRow,
+): Promise<{ status: unknown; directiveId: string | undefined }> {
   const run = await deps.store.get(RECORD_SPECS.run, Number(job.run_id));
   const id = (run?.config as { directive_id?: unknown } | undefined)?.directive_id;
-  return typeof id === 'string' ? id : undefined;
+  return { status: run?.status, directiveId: typeof id === 'string' ? id : undefined };
 }
 
 /**
@@ -55,14 +58,24 @@ async function directiveOf(deps: JobDeps, job: JobRow): Promise<string | undefin
  * service checks and charges them). From then on the worlds service's turn
  * events move it. A transient failure leaves it to be claimed again when
  * its lease runs out; a refusal fails the job, and a refusal by the
- * directive (budget spent, ...) stops the run.
+ * directive (budget spent, ...) stops the run. A job cancelled while it
+ * starts queues no turns once that is seen (its run cancelled before the
+ * world is made, the job before its turns are queued); turns queued in the
+ * moment between are cancelled by its world's stop (flows/world-stop.ts),
+ * which waits for this lease.
  */
 export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promise<void> {
   const slug = worldSlugOf(job);
   const cause = causeOf(job);
   if (!(await deps.runs.setWorldSlug(job.id, owner, slug))) return;
   try {
-    const directiveId = await directiveOf(deps, job);
+    const run = await runOf(deps, job);
+    if (run.status === 'cancelled') {
+      // Its world's stop waits for this lease: let it go at once.
+      await deps.runs.markWaiting(job.id, owner);
+      return;
+    }
+    const directiveId = run.directiveId;
     const directive = directiveId === undefined ? {} : { directive_id: directiveId };
     try {
       await deps.worlds.createWorld(
@@ -80,7 +93,9 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
         throw error;
       }
     }
-    await deps.worlds.runTurns(slug, job.turns, cause.correlationId, directiveId);
+    if (await deps.runs.stillStarting(job.id, owner)) {
+      await deps.worlds.runTurns(slug, job.turns, cause.correlationId, directiveId);
+    }
     await deps.runs.markWaiting(job.id, owner);
   } catch (error) {
     if (await stoppedByDirective(deps, job, error)) return;

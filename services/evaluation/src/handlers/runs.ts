@@ -155,8 +155,11 @@ function settledValue<T>(outcome: PromiseSettledResult<T>): T {
 
 /**
  * cancel_run: cancels the unfinished jobs of a run (their later turn events
- * are ignored) and marks it cancelled. A cancelled run again answers it as
- * it is; a completed or failed one is `conflict`/`run_finished`.
+ * are ignored) and marks it cancelled, and the run worker then stops their
+ * worlds' unfinished turns (flows/world-stop.ts: pending in the same
+ * transaction, so the stop survives a crash right after the commit). A
+ * cancelled run again answers it as it is; a completed or failed one is
+ * `conflict`/`run_finished`.
  */
 export async function cancelRun(
   deps: EvaluationDeps,
@@ -195,6 +198,8 @@ export async function cancelRun(
     );
     return updated;
   });
+  // The stops are committed: any replica's worker makes them, this one at once.
+  deps.wakeRunWorker();
   return toWireRecord(RECORD_SPECS.run, row);
 }
 

@@ -38,6 +38,12 @@ export interface JobRow {
   input_tokens: string;
   output_tokens: string;
   failure: Record<string, unknown> | null;
+  /**
+   * A cancelled job's world: its unfinished turns are to be cancelled
+   * (pending), were (stopped), or the worlds service refused (refused); null
+   * when there was none to stop.
+   */
+  world_stop: 'pending' | 'stopped' | 'refused' | null;
   lease_owner: string | null;
   lease_until: Date | null;
   tries: number;
@@ -253,9 +259,11 @@ export class RunStore {
 
   /**
    * Claims the next job with work for a worker: queued (its world is to be
-   * made: it becomes starting), finishing (its result is to be stored), or
-   * either on an expired lease (its replica died); skipping rows another
-   * replica is claiming (FOR UPDATE SKIP LOCKED).
+   * made: it becomes starting), finishing (its result is to be stored),
+   * cancelled with its world's stop pending (its world's turns are to be
+   * cancelled), or any of those on an expired lease (its replica died, or a
+   * cancelled job's starter still holds it); skipping rows another replica
+   * is claiming (FOR UPDATE SKIP LOCKED).
    */
   async claimNext(owner: string, leaseMs: number): Promise<JobRow | undefined> {
     const table = this.db.qualified(JOBS);
@@ -267,6 +275,8 @@ export class RunStore {
           select c.id from ?? c
            where c.status = 'queued'
               or (c.status in ('starting', 'finishing')
+                  and (c.lease_until is null or c.lease_until < now()))
+              or (c.world_stop = 'pending'
                   and (c.lease_until is null or c.lease_until < now()))
            order by c.id
            limit 1
@@ -294,12 +304,41 @@ export class RunStore {
       .update({ world_slug: null });
   }
 
-  /** starting -> waiting (the turns are queued); its turn events finish it from here. */
+  /**
+   * starting -> waiting (the turns are queued); its turn events finish it
+   * from here. A job cancelled while it started is only let go: its world's
+   * stop, which waited for this lease, may be claimed now.
+   */
   async markWaiting(id: string, owner: string): Promise<void> {
     await this.db
       .table(JOBS)
+      .where({ id, lease_owner: owner })
+      .whereIn('status', ['starting', 'cancelled'])
+      .update({
+        status: this.db.knex.raw(`case when status = 'starting' then 'waiting' else status end`),
+        lease_owner: null,
+        lease_until: null,
+      });
+  }
+
+  /**
+   * Whether a job is still starting under `owner`'s lease (not cancelled
+   * meanwhile): read just before its turns are queued.
+   */
+  async stillStarting(id: string, owner: string): Promise<boolean> {
+    const row = await this.db
+      .table(JOBS)
       .where({ id, lease_owner: owner, status: 'starting' })
-      .update({ status: 'waiting', lease_owner: null, lease_until: null });
+      .first<{ id: string } | undefined>('id');
+    return row !== undefined;
+  }
+
+  /** Records how a cancelled job's world stop ended, and lets the job go. */
+  async worldStopped(id: string, owner: string, outcome: 'stopped' | 'refused'): Promise<void> {
+    await this.db
+      .table(JOBS)
+      .where({ id, lease_owner: owner, world_stop: 'pending' })
+      .update({ world_stop: outcome, lease_owner: null, lease_until: null });
   }
 
   /** Hands a starting job back to the queue (the replica stops, or the call may be retried). */
@@ -314,7 +353,8 @@ export class RunStore {
     const n = await this.db
       .table(JOBS)
       .where({ id, lease_owner: owner })
-      .whereIn('status', ['starting', 'finishing'])
+      // A cancelled job is held while it starts (its stop waits) and while its world is stopped.
+      .whereIn('status', ['starting', 'finishing', 'cancelled'])
       .update({
         lease_until: this.db.knex.raw(`now() + (? * interval '1 millisecond')`, [leaseMs]),
       });
@@ -393,17 +433,29 @@ export class RunStore {
     return n > 0;
   }
 
-  /** Cancels every unfinished job of a run; how many. */
+  /**
+   * Cancels every unfinished job of a run; how many. A job whose world may
+   * exist (its slug is recorded) has its world's stop pending; a starting
+   * one keeps its starter's lease, so the stop is claimed only once the
+   * starter has let it go (or died): turns it queues meanwhile are stopped
+   * too. (On the right of SET, `status` and `world_slug` are the old values.)
+   */
   async cancelJobs(runId: number, trx: Knex.Transaction): Promise<number> {
+    const raw = (sql: string) => this.db.knex.raw(sql);
     return this.db
       .table(JOBS, trx)
       .where('run_id', runId)
       .whereNotIn('status', [...FINISHED_JOB_STATUSES])
       .update({
         status: 'cancelled',
-        finished_at: this.db.knex.raw('now()'),
-        lease_owner: null,
-        lease_until: null,
+        finished_at: raw('now()'),
+        world_stop: raw(`case when world_slug is not null then 'pending' end`),
+        lease_owner: raw(
+          `case when status = 'starting' and world_slug is not null then lease_owner end`,
+        ),
+        lease_until: raw(
+          `case when status = 'starting' and world_slug is not null then lease_until end`,
+        ),
       });
   }
 

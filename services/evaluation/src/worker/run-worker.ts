@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { finishJob, startJob, type JobDeps } from '../flows/run-jobs';
+import { stopWorld } from '../flows/world-stop';
 import type { JobRow } from '../store/run-store';
 
 export interface RunWorkerOptions {
@@ -12,12 +13,13 @@ export interface RunWorkerOptions {
 
 /**
  * Works on the run jobs every replica shares in run_jobs: a slot claims the
- * next job with work (make its world and queue its turns, or store its
- * result once its last turn is in), holds it under a lease it renews every
- * third of the lease, and lets it go. A replica that dies stops renewing;
- * once the lease runs out another claims the job and does that step again
- * (both steps may run twice: the world's slug is the job's own, a result's
- * key takes the first result stored).
+ * next job with work (make its world and queue its turns, store its result
+ * once its last turn is in, or stop the world of a cancelled job), holds it
+ * under a lease it renews every third of the lease, and lets it go. A
+ * replica that dies stops renewing; once the lease runs out another claims
+ * the job and does that step again (each step may run twice: the world's
+ * slug is the job's own, a result's key takes the first result stored, a
+ * world's turns cancelled again cancel nothing more).
  */
 export class RunWorker {
   /** Identifies this worker's leases (host, pid and a random part). */
@@ -37,7 +39,7 @@ export class RunWorker {
     return Promise.resolve();
   }
 
-  /** Looks for work now (a run started, or a job's last turn came in). */
+  /** Looks for work now (a run started or was cancelled, or a job's last turn came in). */
   wake(): void {
     if (this.waiters.size === 0) this.woken = true;
     for (const waiter of [...this.waiters]) waiter();
@@ -101,6 +103,7 @@ export class RunWorker {
     );
     try {
       if (job.status === 'finishing') await finishJob(deps, job, this.owner);
+      else if (job.status === 'cancelled') await stopWorld(deps, job, this.owner);
       else await startJob(deps, job, this.owner);
     } finally {
       clearInterval(heartbeat);

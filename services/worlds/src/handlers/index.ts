@@ -1,4 +1,5 @@
 import type { RpcServer } from '@crucible/messaging';
+import { cancelTurns } from './cancel-turns';
 import { createWorldHandler } from './create-world';
 import { deleteWorld } from './delete-world';
 import type { WorldsDeps } from './deps';
@@ -24,6 +25,7 @@ export function registerHandlers(
     .handle('get_world', (r, ctx) => getWorld(deps, r, ctx))
     .handle('delete_world', (r, ctx) => deleteWorld(deps, r, ctx))
     .handle('run_turn', (r, ctx) => runTurn(deps, r, ctx))
+    .handle('cancel_turns', (r) => cancelTurns(deps, r))
     .handle('get_turn_status', (r) => getTurnStatus(deps, r))
     .handle('list_turn_events', (r) => listTurnEvents(deps, r))
     .handle('fork_world', (r, ctx) => forkWorld(deps, r, ctx))

@@ -313,11 +313,14 @@ export class TurnStore {
       });
   }
 
-  /** Fails every unfinished attempt of a world (it was deleted); returns their ids. */
+  /**
+   * Fails every unfinished attempt of a world (it was deleted, or its turns
+   * cancelled); returns their ids.
+   */
   async failUnfinished(
     worldId: number,
     failure: TurnFailureRow,
-    trx: Knex.Transaction,
+    trx?: Knex.Transaction,
   ): Promise<number[]> {
     const rows = await this.db
       .table('turn_attempts', trx)
@@ -325,7 +328,7 @@ export class TurnStore {
       .whereIn('status', ['queued', 'running'])
       .update({
         status: 'failed',
-        finished_at: trx.raw('now()'),
+        finished_at: this.db.knex.raw('now()'),
         lease_until: null,
         failure: JSON.stringify(failure),
       })

@@ -77,6 +77,15 @@ export class WorldStore {
     return row && normalizeWorld(row);
   }
 
+  /** A world's current turn (live or deleted); undefined when there is no such world. */
+  async currentTurn(id: number, trx?: Knex.Transaction): Promise<number | undefined> {
+    const row = await this.db
+      .table('worlds', trx)
+      .where({ id })
+      .first<{ current_turn: number } | undefined>('current_turn');
+    return row?.current_turn;
+  }
+
   /** A world by id, live or deleted. */
   async worldById(id: number, trx?: Knex.Transaction): Promise<WorldRow | undefined> {
     const row = await this.db

@@ -323,6 +323,11 @@ export const WORLDS_EXAMPLES: readonly OperationExample[] = [
     reply: { world_slug: 'first-world-replay', identical: true, turns: 1 },
   }),
   example({
+    operation: 'cancel_turns',
+    request: { world_slug: 'second-try' },
+    reply: { world_slug: 'second-try', cancelled: 3, current_turn: 0 },
+  }),
+  example({
     operation: 'delete_world',
     request: { world_slug: 'second-try' },
     reply: {
