@@ -324,8 +324,10 @@ export const WORLDS_EXAMPLES: readonly OperationExample[] = [
   }),
   example({
     operation: 'cancel_turns',
+    // Nothing queued on this world: a cancel stops nothing and says so
+    // (the count of a busy world's cancel depends on what had run by then).
     request: { world_slug: 'second-try' },
-    reply: { world_slug: 'second-try', cancelled: 3, current_turn: 0 },
+    reply: { world_slug: 'second-try', cancelled: 0, current_turn: 0 },
   }),
   example({
     operation: 'delete_world',
