@@ -73,7 +73,7 @@ describe('a service killed with SIGKILL under load', () => {
     });
     const committed = new Set(report.committed);
     // The crash hit what it was meant to: events not yet published, and
-    // transactions of the victim open with rows written, seen in
+    // transactions of the victim open (not committed), seen in
     // pg_stat_activity before the kill and after the process was gone.
     expect(report.unpublishedAtKill).toBeGreaterThan(0);
     expect(report.acknowledged.length).toBeGreaterThan(0);

@@ -21,10 +21,9 @@ export interface CrashWorkload {
   /** The event type each committed write publishes once. */
   readonly eventType: string;
   /**
-   * A table of the victim's schema that each write inserts into last, in a
-   * transaction that has already written rows. The harness locks it before
-   * the kill, so the writes in flight are open transactions with rows written
-   * that cannot commit.
+   * A table of the victim's schema that each write inserts into, inside a
+   * transaction it has opened. The harness locks it before the kill, so the
+   * writes in flight are open transactions that cannot commit.
    */
   readonly heldTable: string;
   /** The key of write number `seq` (unique per run and seq). */
@@ -165,7 +164,7 @@ class CrashLoad {
  * through NATS, stalls the victim's outbox relay by locking its
  * lease-and-cursor table, and once writes are acknowledged behind that hold
  * and a random time has passed, locks the workload's held table: the writes
- * in flight stop there, each an open transaction with rows written. When
+ * in flight stop there, each an open transaction that cannot commit. When
  * every write in flight is seen so in pg_stat_activity, the victim gets
  * SIGKILL. The holds go, the dead process's transactions end (they finish
  * their statement and find their client gone, so they roll back), the victim
@@ -268,17 +267,29 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
     await new Promise((resolve) => setTimeout(resolve, randomInt(low, high + 1)));
 
     // Hold the writes themselves: each write's transaction inserts into the
-    // held table last, so it stops there with its other rows written. SHARE
+    // held table, so it stops there, open, its reads done (its one insert
+    // statement waits for the lock as it starts, before it writes). SHARE
     // mode lets reads through and, like the relay's lock, takes no
     // transaction id. Writers keep sending until every write in flight is
     // seen so (a write that finished meanwhile is followed by one that stops).
-    // The waiting writes hold ids, so other relays on the server wait for
-    // them until they end, right after the kill.
     await hold.query(`LOCK TABLE ${heldTable} IN SHARE MODE`);
     const writesHeldAt = Date.now();
-    await waitUntil('every write in flight held with rows written', 30_000, async () => {
+    // Every write in flight held, or as many as can be: a write may wait
+    // elsewhere (for a pooled connection, behind another's insert of the same
+    // row) and never reach the held table while the lock lasts; once the
+    // held ones stop growing for a second, they are what there is.
+    let held = { count: 0, since: Date.now() };
+    await waitUntil('writes in flight held open', 30_000, async () => {
       const writing = await writersWaitingFor(db, victimSessions, heldTable);
-      return writing.length > 0 && writing.length >= load.pending.size;
+      if (writing.length !== held.count) held = { count: writing.length, since: Date.now() };
+      return (
+        writing.length > 0 &&
+        (writing.length >= load.pending.size || Date.now() - held.since >= 1_000)
+      );
+    }).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)} (${held.count} held, ${load.pending.size} in flight, ${load.acknowledged.length} acknowledged)`,
+      );
     });
     const writingBeforeKill = await writersWaitingFor(db, victimSessions, heldTable);
     const inFlightAtKill = [...load.pending];

@@ -7,10 +7,13 @@ import type { Client } from 'pg';
 // queries see that process's sessions and no one else's.
 
 /**
- * Transactions of `applicationName` that have written (Postgres gives a
- * transaction its id at its first write) and are waiting for a lock on
- * `relation` (a qualified table name), each as `<pid>:<xid>`: open, with rows
- * written and not committed, and unable to commit while the lock is held.
+ * Open transactions of `applicationName` (begun, not committed) waiting for
+ * a lock on `relation` (a qualified table name), each as `<pid>:<start>`
+ * (the transaction's start, so a later transaction of the same session is
+ * another): in flight, and unable to commit while the lock is held. A
+ * components write inserts all its rows in one statement, which waits for
+ * the held table's lock when it starts, before it writes: the transaction
+ * is open with its reads done and nothing written yet.
  */
 export async function writersWaitingFor(
   db: Client,
@@ -18,11 +21,10 @@ export async function writersWaitingFor(
   relation: string,
 ): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT a.pid || ':' || a.backend_xid AS id
+    `SELECT a.pid || ':' || extract(epoch from a.xact_start) AS id
        FROM pg_stat_activity a
       WHERE a.datname = current_database()
         AND a.application_name = $1
-        AND a.backend_xid IS NOT NULL
         AND a.xact_start IS NOT NULL
         AND EXISTS (SELECT 1 FROM pg_locks l
                      WHERE l.pid = a.pid AND NOT l.granted AND l.relation = $2::regclass)
