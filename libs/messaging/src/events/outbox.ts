@@ -137,17 +137,7 @@ export class Outbox {
   async write(rows: readonly OutboxRow[], trx?: Knex.Transaction): Promise<void> {
     if (rows.length === 0) return;
     const state = this.stateOf(trx);
-    await this.db.run(
-      this.insertRows,
-      [
-        rows.map((r) => r.event_id),
-        rows.map((r) => r.topic),
-        rows.map((r) => r.key),
-        rows.map((r) => r.envelope),
-        rows.map((r) => r.headers),
-      ],
-      trx,
-    );
+    await this.db.run(this.insertRows, columnArrays(rows), trx);
     this.wrote(state);
   }
 
@@ -250,11 +240,7 @@ export class Outbox {
       statement.statement,
       statementValues(statement, values, [
         events.map((e) => e.match),
-        events.map((e) => e.row.event_id),
-        events.map((e) => e.row.topic),
-        events.map((e) => e.row.key),
-        events.map((e) => e.row.envelope),
-        events.map((e) => e.row.headers),
+        ...columnArrays(events.map((e) => e.row)),
       ]),
       trx,
     );
@@ -274,13 +260,7 @@ export class Outbox {
   ): Promise<TRow[]> {
     const rows = await this.db.run<TRow>(
       statement.statement,
-      statementValues(statement, values, [
-        events.map((e) => e.event_id),
-        events.map((e) => e.topic),
-        events.map((e) => e.key),
-        events.map((e) => e.envelope),
-        events.map((e) => e.headers),
-      ]),
+      statementValues(statement, values, [...columnArrays(events)]),
     );
     if (rows.length > 0 && events.length > 0) this.wrote(undefined);
     return rows;
@@ -331,6 +311,17 @@ export class Outbox {
     // A statement of its own has committed already.
     else this.options.onCommitted();
   }
+}
+
+/** Outbox rows as the five arrays an outbox insert unnests: ids, topics, keys, envelopes, headers. */
+function columnArrays(rows: readonly OutboxRow[]): unknown[] {
+  return [
+    rows.map((r) => r.event_id),
+    rows.map((r) => r.topic),
+    rows.map((r) => r.key),
+    rows.map((r) => r.envelope),
+    rows.map((r) => r.headers),
+  ];
 }
 
 /** A statement's values: the caller's `$1`..`$valueCount`, then its event's (`withEvent`) or events' (`withEventWhen`). */
