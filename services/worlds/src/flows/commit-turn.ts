@@ -105,7 +105,7 @@ export async function commitOutcome(
   // Records the statement above did not commit with the turn (or was never given).
   if (options.records !== undefined) await options.records.writeRecords();
   return deps.store.transaction(async (trx): Promise<CommitReport> => {
-    // The attempt's lock, then the world's (undefined: the lease was lost).
+    // The world's lock, then the attempt's (undefined: the lease was lost).
     const world = await deps.turns.lockForCommit(attempt.id, owner, attempt.world_id, trx);
     if (!world) return { result: 'lease_lost' };
     const meta = eventMeta(world.slug, attempt.id);

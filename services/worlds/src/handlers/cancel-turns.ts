@@ -21,7 +21,7 @@ function cancelledFailure(slug: string): TurnFailureRow {
  * attempt can no longer commit: its commit locks the attempt only while it
  * is still running. The attempts are updated without the world's row lock,
  * so a turn committing now is waited for (its attempt's lock, which the
- * commit takes first) and not deadlocked with. Calling it again fails nothing.
+ * commit takes after the world's) and not deadlocked with. Calling it again fails nothing.
  */
 export async function cancelTurns(
   deps: WorldsDeps,

@@ -14,7 +14,8 @@ export async function deleteWorld(
   ctx: RpcContext,
 ): Promise<DeleteWorldReply> {
   const deleted = await deps.store.transaction(async (trx) => {
-    // The row lock orders this after a turn committing now, and a commit after it sees the world gone.
+    // The world's row lock first, as a turn's commit takes it (store/turn-store.ts, LOCK ORDER):
+    // this waits for a turn committing now, and a commit after it sees the world gone.
     const world = await liveWorld(deps, request.world_slug, '/world_slug', trx, { lock: true });
     const row = await deps.store.markDeleted(world.id, trx);
     await deps.turns.failUnfinished(

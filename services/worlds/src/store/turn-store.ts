@@ -30,6 +30,15 @@ const ATTEMPT_COLUMNS = [
   'requested_by',
 ] as const;
 
+/*
+ * LOCK ORDER. A transaction that locks a world's row and some of its
+ * attempts' rows locks the world first: a turn's commit (commitHeldTurn,
+ * lockForCommit), delete_world (the world, then its unfinished attempts)
+ * and run_turn (the world, then new attempts). Statements that lock
+ * attempts only (the claim, a heartbeat, cancel_turns) never wait for a
+ * world. Two orders would deadlock a commit with a delete of its world.
+ */
+
 /** An audit event to write with a turn. */
 export interface NewTurnEvent {
   readonly turn: number;
@@ -272,9 +281,10 @@ export class TurnStore {
   }
 
   /**
-   * Locks an attempt for its commit and then its world, in one statement
-   * (one round trip; the attempt's lock is taken first, then the world's): the world's id, slug, current turn and deletion,
-   * or undefined unless the attempt is still running under `owner`'s lease.
+   * Locks an attempt's world and then the attempt for its commit, in one
+   * statement (one round trip; the world's lock first, as delete_world takes
+   * them): the world's id, slug, current turn and deletion, or undefined
+   * unless the attempt is still running under `owner`'s lease.
    */
   async lockForCommit(
     id: number,
@@ -533,11 +543,12 @@ function commitTurnStatement(db: ServiceDb): NamedStatement {
  * $25, `recorded`), then commitTurn's writes and turn_committed, guarded by
  * `checked` (every record given is written now or was recorded before with
  * the same content; one that another transaction is writing meanwhile,
- * unseen by the snapshot, fails it too) and the locks of `held` (the attempt, still running under the lease
- * of $11) and then `live` (the world, live at turn $12): `exists (select 1
- * from held)` is evaluated before the world's row is locked, so the attempt's
- * lock comes first, as in lockForCommit, and every write reads `live`, so
- * none is made before both locks are held. FOR UPDATE gives the newest
+ * unseen by the snapshot, fails it too) and the locks of `live` (the world,
+ * live at turn $12) and then `held` (the attempt, still running under the
+ * lease of $11): `exists (select 1 from live)` is evaluated before the
+ * attempt's row is locked, so the world's lock comes first, as in
+ * lockForCommit and delete_world (LOCK ORDER above), and every write reads
+ * `held`, so none is made before both locks are held. FOR UPDATE gives the newest
  * version of each row (a lease taken over or a world moved since the
  * statement's snapshot leaves it empty). Only the events' numbering reads
  * the snapshot: the turn's earlier events are those of the world's attempts
@@ -563,15 +574,15 @@ function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement 
          select from unnest($13::text[], $15::text[]) as r(hash, content)
           where not exists (select from recorded w where w.hash = r.hash)
             and not exists (select from ${t('llm_calls')} l where l.hash = r.hash and l.content = r.content))
-     ), held as materialized (
-       select id from ${t('turn_attempts')}
-        where id = $7 and lease_owner = $11 and status = 'running' and exists (select from checked)
-          for update
      ), live as materialized (
        select id from ${t('worlds')}
-        where id = $5 and current_turn = $12 and deleted_at is null and exists (select 1 from held)
+        where id = $5 and current_turn = $12 and deleted_at is null and exists (select from checked)
           for update
-     ), ${turnWrites(db, 'exists (select 1 from live)', 'recorded')}`,
+     ), held as materialized (
+       select id from ${t('turn_attempts')}
+        where id = $7 and lease_owner = $11 and status = 'running' and exists (select 1 from live)
+          for update
+     ), ${turnWrites(db, 'exists (select 1 from held)', 'recorded')}`,
     when: 'committed',
     select: 'select * from committed',
     valueCount: 25,
@@ -652,24 +663,23 @@ function claimStatement(db: ServiceDb): NamedStatement {
 }
 
 /**
- * The commit's lock (TurnStore.lockForCommit). `exists (select 1 from a)`
- * is evaluated before the world's row is locked, so the attempt's lock comes
- * first; no row when the attempt is not this owner's (a world row is never
- * removed, so that is the only way to get none).
+ * The commit's lock (TurnStore.lockForCommit). `a` reads `w`, so the
+ * world's row is locked before the attempt's (LOCK ORDER above); no row
+ * when the attempt is not this owner's (a world row is never removed, so
+ * that is the only way to get none).
  */
 function lockForCommitStatement(db: ServiceDb): NamedStatement {
   const t = (name: string): string => db.quotedTable(name);
   return db.statement(
     'lock_for_commit',
-    `with a as (
+    `with w as materialized (
+       select id, slug, current_turn, deleted_at from ${t('worlds')} where id = $3 for update
+     ), a as materialized (
        select id from ${t('turn_attempts')}
-        where id = $1 and lease_owner = $2 and status = 'running'
+        where id = $1 and lease_owner = $2 and status = 'running' and exists (select 1 from w)
           for update
      )
-     select w.id, w.slug, w.current_turn, w.deleted_at
-       from ${t('worlds')} w
-      where w.id = $3 and exists (select 1 from a)
-        for update of w`,
+     select w.id, w.slug, w.current_turn, w.deleted_at from w where exists (select 1 from a)`,
   );
 }
 
