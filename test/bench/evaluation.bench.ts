@@ -191,6 +191,10 @@ async function prepareExperiments(platform: BenchPlatform, s: Settings): Promise
     const began = performance.now();
     const reply = await call('start_run', { experiment_id: experimentId });
     const startMs = performance.now() - began;
+    // A run whose every result is reused is completed in start_run's reply: nothing to wait for.
+    if (reply.run.status === 'completed') {
+      return { id: reply.run.id as number, ms: startMs, startMs, reused: reply.reused as number };
+    }
     let progress = await call('get_run_progress', { id: reply.run.id, wait_ms: 30_000 });
     while (progress.status === 'running') {
       progress = await call('get_run_progress', { id: reply.run.id, wait_ms: 30_000 });

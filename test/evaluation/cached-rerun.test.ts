@@ -75,7 +75,7 @@ describe('evaluation: a cached re-run (real servers)', () => {
     }
   }
 
-  it('is completed in start_run reply: no world, no LLM call, three requests on the bus, at most 6 statements of its own', async () => {
+  it('is completed in start_run reply: no world, no LLM call, three requests on the bus, at most 5 statements of its own', async () => {
     const worldsBefore = await stack.count('worlds', 'worlds');
     const callsBefore = await stack.count('worlds', 'llm_calls');
     const observed = await observe(stack, async () => {
@@ -108,13 +108,13 @@ describe('evaluation: a cached re-run (real servers)', () => {
       ].sort(),
     );
     // Evaluation's own statements while it handled them: the experiment, the
-    // suite, the stored result keys, the run's id, the run with its jobs and
-    // events (one statement, no transaction around it) and the progress read.
+    // suite, the stored result keys with the run's id, the run with its jobs
+    // and events (one statement, no transaction around it) and the progress read.
     const own = observed.statements.filter(
       (sql) => !/"(governance|names|scenarios|components|worlds)"\./.test(sql),
     );
     expect(own.length).toBeGreaterThan(0);
-    if (own.length > 6) throw new Error(`${own.length} statements:\n${own.join('\n')}`);
+    if (own.length > 5) throw new Error(`${own.length} statements:\n${own.join('\n')}`);
     expect(own.filter((sql) => /^\s*(begin|commit)\b/i.test(sql))).toEqual([]);
     expect(await stack.count('worlds', 'worlds')).toBe(worldsBefore);
     expect(await stack.count('worlds', 'llm_calls')).toBe(callsBefore);

@@ -15,9 +15,6 @@ import type { ResolvedScenario } from './suite-scenarios';
 /** Most combinations (candidates x scenarios x seeds) one run may have. */
 export const MAX_RUN_JOBS = 10_000;
 
-/** Result keys looked up in one statement (a run has at most MAX_RUN_JOBS). */
-const STORED_LOOKUP_BATCH = 1000;
-
 /** What storeRun stores: a run of an experiment's plan over resolved scenarios. */
 export interface RunInput {
   readonly experiment: { readonly id: number; readonly hash: string };
@@ -25,13 +22,19 @@ export interface RunInput {
   readonly plan: RunPlan;
   readonly scenarios: readonly ResolvedScenario[];
   readonly directiveId?: string;
-  /** The run's jobs as planRunJobs made them already (else storeRun makes them). */
-  readonly jobs?: readonly NewRunJob[];
+  /** The run's jobs and id as planRunJobs made them already (else storeRun makes them). */
+  readonly planned?: PlannedRun;
   /** Written in the run's transaction after its jobs (a gate run's row); the events it adds. */
   readonly alongside?: (
     run: { id: number; status: RunStatus },
     trx: Knex.Transaction,
   ) => Promise<OutboxRow[]>;
+}
+
+/** A run's jobs, each queued or reused, and the id the run is to be stored under. */
+export interface PlannedRun {
+  readonly jobs: readonly NewRunJob[];
+  readonly runId: number;
 }
 
 export interface StoredRun {
@@ -52,17 +55,19 @@ export function plansWithoutForks(plan: RunPlan): boolean {
 
 /**
  * The jobs of a run, one per candidate x scenario x seed, each `reused`
- * when its result key has a stored result (looked up in one statement per
- * thousand keys) and `queued` otherwise. A profile or fork candidate's
- * jobs run on its forks of the suite's scenarios (made here, through
- * fork_scenario; a refused fork refuses the run). Refuses a plan of more
- * than MAX_RUN_JOBS combinations at /experiment_id.
+ * when its result key has a stored result and `queued` otherwise, and the
+ * run's id: the lookup of every key and the id are one statement (a
+ * refused run may therefore leave a gap in run ids, as a rolled-back insert
+ * would). A profile or fork candidate's jobs run on its forks of the
+ * suite's scenarios (made here, through fork_scenario; a refused fork
+ * refuses the run). Refuses a plan of more than MAX_RUN_JOBS combinations
+ * at /experiment_id.
  */
 export async function planRunJobs(
-  deps: Pick<EvaluationDeps, 'scenarios' | 'results'>,
+  deps: Pick<EvaluationDeps, 'scenarios' | 'runs'>,
   input: Pick<RunInput, 'plan' | 'scenarios'>,
   correlationId: string,
-): Promise<NewRunJob[]> {
+): Promise<PlannedRun> {
   const { plan, scenarios } = input;
   const jobCount = plan.candidates.length * scenarios.length * plan.seeds.length;
   if (jobCount > MAX_RUN_JOBS) {
@@ -75,12 +80,14 @@ export async function planRunJobs(
   }
   const forks = await candidateScenarios(deps, plan, scenarios, correlationId);
   const planned = planJobs(plan, forks);
-  const stored = new Set<string>();
-  for (let i = 0; i < planned.length; i += STORED_LOOKUP_BATCH) {
-    const batch = planned.slice(i, i + STORED_LOOKUP_BATCH).map((job) => job.key_hash);
-    for (const hash of await deps.results.storedHashes(batch)) stored.add(hash);
-  }
-  return planned.map((job) => ({ ...job, status: stored.has(job.key_hash) ? 'reused' : 'queued' }));
+  const { id, stored } = await deps.runs.nextRunIdAndStoredKeys(planned.map((job) => job.key_hash));
+  return {
+    runId: id,
+    jobs: planned.map((job) => ({
+      ...job,
+      status: stored.has(job.key_hash) ? 'reused' : 'queued',
+    })),
+  };
 }
 
 /**
@@ -97,14 +104,13 @@ export async function storeRun(
   ctx: RpcContext,
 ): Promise<StoredRun> {
   const { plan, scenarios, projectId } = input;
-  const jobs = input.jobs ?? (await planRunJobs(deps, input, ctx.correlationId));
+  const { jobs, runId } = input.planned ?? (await planRunJobs(deps, input, ctx.correlationId));
   const toRun = jobs.filter((job) => job.status === 'queued').length;
   const status: RunStatus = toRun > 0 ? 'running' : 'completed';
   // The progress of a run just stored is known without reading it back.
   const figures = progressOf(countsOfNewJobs(jobs));
   const cause = { causationId: ctx.requestId, correlationId: ctx.correlationId };
-  // The id first: the run's events carry it, and are written with the run.
-  const runId = await deps.runs.nextRunId();
+  // The id was taken first (planRunJobs): the run's events carry it, and are written with the run.
   const newRun = {
     id: runId,
     project_id: projectId,

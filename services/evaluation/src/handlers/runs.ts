@@ -50,7 +50,8 @@ export async function startRun(
 ): Promise<StartRunReply> {
   // Only reads happen before governance has answered: the experiment, its
   // suite, the suite's scenarios and (when no candidate forks them) which
-  // results are stored are read while it is asked. Refusals keep their
+  // results are stored are read while it is asked, the last beside the
+  // run's id (a refused run leaves a gap in the ids). Refusals keep their
   // order: an unknown experiment, then governance's, then the others.
   const experimentRead = deps.registry.experimentById(request.experiment_id);
   const [experiment, authorization, inputs] = await Promise.allSettled([
@@ -92,7 +93,8 @@ export async function startRun(
 /**
  * What a run of a stored experiment is made of: its plan, its project, its
  * suite's scenarios resolved to hashes and, for a plan without forks, its
- * jobs (reads only: forks are made by storeRun, once the run may be made).
+ * jobs and id (reads only, and the id: forks are made by storeRun, once the
+ * run may be made).
  * Refuses a plan that breaks a rule, a suite not stored or of another
  * project, a suite scenario not stored and too many jobs, at /experiment_id.
  */
@@ -144,7 +146,7 @@ async function readRunInputs(
     scenarios,
   };
   if (!plansWithoutForks(plan)) return input;
-  return { ...input, jobs: await planRunJobs(deps, input, correlationId) };
+  return { ...input, planned: await planRunJobs(deps, input, correlationId) };
 }
 
 /** A settled promise's value, or its reason thrown. */

@@ -165,7 +165,7 @@ export class RunStore {
   private readonly runProgressStatement: NamedStatement;
   private readonly insertRunStatement: NamedStatement;
   private readonly insertRunWithEventsStatement: EventStatement;
-  private readonly nextRunIdStatement: NamedStatement;
+  private readonly nextRunIdAndStoredStatement: NamedStatement;
 
   constructor(
     private readonly db: ServiceDb,
@@ -198,9 +198,12 @@ export class RunStore {
       select: 'select * from run',
       valueCount: 6,
     });
-    this.nextRunIdStatement = db.statement(
-      'runs_next_id',
-      `select nextval(pg_get_serial_sequence('${runs.replace(/'/g, "''")}', 'id')) as id`,
+    // A run's id and which of its result keys have a stored result, in one round trip.
+    this.nextRunIdAndStoredStatement = db.statement(
+      'runs_next_id_and_stored_keys',
+      `select nextval(pg_get_serial_sequence('${runs.replace(/'/g, "''")}', 'id')) as id,
+              array(select r.key_hash from ${db.quotedTable('results')} r
+                     where r.key_hash = any($1::text[])) as stored`,
     );
     this.countsStatement = db.statement('run_jobs_progress_counts', countsSql(jobs, '$1', '$2'));
     // The counts are read only when the run is not running (or asked for):
@@ -216,15 +219,25 @@ export class RunStore {
     );
   }
 
-  /** An id for a run about to be inserted (runs take their ids before their events are built). */
-  async nextRunId(): Promise<number> {
-    const [row] = await this.db.run<{ id: string }>(this.nextRunIdStatement, []);
+  /**
+   * An id for a run about to be inserted (runs take their ids before their
+   * events are built) and which of `keyHashes` have a stored result (their
+   * key hashes only), in one statement: a run's jobs are planned and its id
+   * taken in one round trip.
+   */
+  async nextRunIdAndStoredKeys(
+    keyHashes: readonly string[],
+  ): Promise<{ id: number; stored: ReadonlySet<string> }> {
+    const [row] = await this.db.run<{ id: string; stored: string[] }>(
+      this.nextRunIdAndStoredStatement,
+      [[...keyHashes]],
+    );
     if (row === undefined) throw new Error('nextval returned no row');
-    return Number(row.id);
+    return { id: Number(row.id), stored: new Set(row.stored) };
   }
 
   /**
-   * Inserts a run's `runs` record (under an id from `nextRunId`) and its
+   * Inserts a run's `runs` record (under an id from `nextRunIdAndStoredKeys`) and its
    * jobs, in the order given (their ids follow it), in one statement; a
    * reused job is finished as it is stored. Returns the record.
    */
