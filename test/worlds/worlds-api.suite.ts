@@ -252,6 +252,55 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
       expect(missing.status).toBe(404);
     }, 60_000);
 
+    it('queues a request_key once: repeats (concurrent or later) answer the same attempts, another ask is 409', async () => {
+      await ok(stack, 'create_world', { slug: 'keyed', scenario_ref: { hash: scenarioHash } });
+      const attemptsBefore = await stack.count('worlds', 'turn_attempts');
+      const ask = { world_slug: 'keyed', turns: 2, request_key: 'job-7/start' };
+      // Two at once: one claims the key, the other answers its attempts.
+      const [first, second] = await Promise.all([
+        ok(stack, 'run_turn', ask),
+        ok(stack, 'run_turn', ask),
+      ]);
+      expect(first.attempts).toHaveLength(2);
+      expect(second).toEqual(first);
+      for (const attempt of first.attempts) {
+        expect(
+          await ok(stack, 'get_turn_status', {
+            world_slug: 'keyed',
+            attempt_id: attempt.attempt_id,
+            wait_ms: 20_000,
+          }),
+        ).toMatchObject({ status: 'committed' });
+      }
+      // Later, after the turns ran: still the same attempts, nothing queued.
+      expect(await ok(stack, 'run_turn', ask)).toEqual(first);
+      expect(await stack.count('worlds', 'turn_attempts')).toBe(attemptsBefore + 2);
+      expect((await ok(stack, 'get_world', { world_slug: 'keyed' })).turn).toBe(2);
+
+      // The key names that request: asking other turns with it is refused, nothing queued.
+      const other = await op(stack, 'run_turn', { ...ask, turns: 3 });
+      expect(other.status).toBe(409);
+      expect(other.body.error).toMatchObject({
+        code: 'conflict',
+        details: { reason: 'request_key_reused', path: '/request_key', turns: 2 },
+      });
+      // Another key, or none, queues as usual; a key is per world.
+      const next = await ok(stack, 'run_turn', { world_slug: 'keyed', request_key: 'job-8/start' });
+      expect(next.attempts).toHaveLength(1);
+      expect(next.attempt_id).toBeGreaterThan(first.attempt_id);
+      await ok(stack, 'create_world', { slug: 'keyed-too', scenario_ref: { hash: scenarioHash } });
+      const elsewhere = await ok(stack, 'run_turn', { ...ask, world_slug: 'keyed-too' });
+      expect(elsewhere.attempt_id).not.toBe(first.attempt_id);
+      expect(await stack.count('worlds', 'turn_attempts')).toBe(attemptsBefore + 5);
+
+      for (const bad of ['', 'has space', 'x'.repeat(129), 'caf\u00e9']) {
+        const refused = await op(stack, 'run_turn', { world_slug: 'keyed', request_key: bad });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.details.path).toBe('/request_key');
+      }
+      expect(await stack.count('worlds', 'turn_attempts')).toBe(attemptsBefore + 5);
+    }, 60_000);
+
     it('forks at a turn without touching the source, and replays a world identically', async () => {
       await ok(stack, 'create_world', { slug: 'origin', scenario_ref: { hash: scenarioHash } });
       const run = await ok(stack, 'run_turn', { world_slug: 'origin', turns: 2 });

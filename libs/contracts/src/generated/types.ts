@@ -7017,5 +7017,9 @@ export interface RunTurnRequest {
    * How many turns to queue, one attempt each, in order (default 1).
    */
   turns?: number;
+  /**
+   * A key of the caller's choosing (printable ASCII, no spaces) that makes the request safe to repeat: the first run_turn with this key for this world queues the turns, and a repeat (a retry after a lost reply, a crash) queues nothing more and answers the attempts the first one queued. A repeat with other turns or another directive_id is 409 request_key_reused.
+   */
+  request_key?: string;
   directive_id?: GovernanceId11;
 }

@@ -21,10 +21,15 @@ export class WorldsClient {
     return this.rpc.call('create_world', request, { correlationId });
   }
 
-  /** run_turn: queues `turns` turns, under a directive when given (worlds checks and charges them). */
+  /**
+   * run_turn: queues `turns` turns, under a directive when given (worlds
+   * checks and charges them), once per `requestKey`: a repeat with the key
+   * (a retry) queues nothing more and answers the same attempts.
+   */
   runTurns(
     worldSlug: string,
     turns: number,
+    requestKey: string,
     correlationId: string,
     directiveId?: string,
   ): Promise<RunTurnReply> {
@@ -33,6 +38,7 @@ export class WorldsClient {
       {
         world_slug: worldSlug,
         turns,
+        request_key: requestKey,
         ...(directiveId !== undefined && { directive_id: directiveId }),
       },
       { correlationId },

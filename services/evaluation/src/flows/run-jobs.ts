@@ -54,7 +54,8 @@ async function runOf(
 /**
  * A claimed queued job: records its world's slug, creates the world (a
  * conflict on its slug is its own world, made by an earlier try) and queues
- * its turns, both under the run's directive when it has one (the worlds
+ * its turns (keyed by the job, so an earlier try's are not queued again),
+ * both under the run's directive when it has one (the worlds
  * service checks and charges them). From then on the worlds service's turn
  * events move it. A transient failure leaves it to be claimed again when
  * its lease runs out; a refusal fails the job, and a refusal by the
@@ -94,7 +95,15 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
       }
     }
     if (await deps.runs.stillStarting(job.id, owner)) {
-      await deps.worlds.runTurns(slug, job.turns, cause.correlationId, directiveId);
+      // Keyed by the job: a try after one that queued them and died before
+      // marking the job waiting queues no second set of turns.
+      await deps.worlds.runTurns(
+        slug,
+        job.turns,
+        `run-job-${job.id}`,
+        cause.correlationId,
+        directiveId,
+      );
     }
     await deps.runs.markWaiting(job.id, owner);
   } catch (error) {

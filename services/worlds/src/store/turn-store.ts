@@ -39,6 +39,13 @@ const ATTEMPT_COLUMNS = [
  * world. Two orders would deadlock a commit with a delete of its world.
  */
 
+/** The attempts run_turn queued, or (`repeatOf`) those a request with its key queued before. */
+export interface QueuedTurns {
+  readonly ids: readonly number[];
+  /** What the earlier request with the key asked (its turns and directive). */
+  readonly repeatOf?: { readonly turns: number; readonly directive_id: string | null };
+}
+
 /** An audit event to write with a turn. */
 export interface NewTurnEvent {
   readonly turn: number;
@@ -82,26 +89,72 @@ export class TurnStore {
   }
 
   /**
-   * Queues `count` attempts of the live world `slug` in one statement (one
-   * round trip): takes the world's row lock (shared with delete_world, so no
-   * attempt is queued for a world being deleted), inserts the attempts in
-   * order and, with `directiveId`, their directive. Returns their ids, or
-   * undefined when no live world has that slug (nothing is written).
+   * run_turn's statement: locks the live world `slug`'s row and queues
+   * `count` attempts (with their directive), or, for a `requestKey` this
+   * world has queued under before, queues nothing and answers the attempts
+   * it queued then (`repeatOf`: what that request asked). Undefined when it
+   * wrote and found nothing: no live world by that slug, or a request with
+   * the same key committed while this one waited for the world's row (its
+   * attempts are newer than this statement's snapshot); queueChecked then
+   * answers.
    */
   async queue(
     slug: string,
     count: number,
     requestedBy: string | null,
     directiveId: string | undefined,
-  ): Promise<number[] | undefined> {
-    const rows = await this.db.run<{ id: string | number }>(this.queueStatement, [
-      slug,
-      count,
-      requestedBy,
-      directiveId ?? null,
-    ]);
-    if (rows.length === 0) return undefined;
-    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    requestKey: string | undefined,
+  ): Promise<QueuedTurns | undefined> {
+    const rows = await this.db.run<{
+      id: string | number;
+      repeated: boolean;
+      prior_turns: number | null;
+      prior_directive: string | null;
+    }>(this.queueStatement, [slug, count, requestedBy, directiveId ?? null, requestKey ?? null]);
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    return first.repeated
+      ? { ids, repeatOf: { turns: Number(first.prior_turns), directive_id: first.prior_directive } }
+      : { ids };
+  }
+
+  /** The attempts a world queued under `requestKey` and what that request asked; undefined if none. */
+  async requested(
+    worldId: number,
+    requestKey: string,
+    trx: Knex.Transaction,
+  ): Promise<QueuedTurns | undefined> {
+    const request = await this.db
+      .table('turn_requests', trx)
+      .where({ world_id: worldId, request_key: requestKey })
+      .first<{ turns: number; directive_id: string | null } | undefined>('turns', 'directive_id');
+    if (request === undefined) return undefined;
+    const rows = await this.db
+      .table('turn_attempts', trx)
+      .where({ world_id: worldId, request_key: requestKey })
+      .orderBy('id')
+      .select<Array<{ id: string | number }>>('id');
+    return {
+      ids: rows.map((r) => Number(r.id)),
+      repeatOf: { turns: request.turns, directive_id: request.directive_id },
+    };
+  }
+
+  /** Claims `requestKey` for the world (queueChecked, with the world's row locked). */
+  async insertRequest(
+    worldId: number,
+    requestKey: string,
+    turns: number,
+    directiveId: string | undefined,
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    await this.db.table('turn_requests', trx).insert({
+      world_id: worldId,
+      request_key: requestKey,
+      turns,
+      directive_id: directiveId ?? null,
+    });
   }
 
   /**
@@ -197,11 +250,16 @@ export class TurnStore {
     count: number,
     trx: Knex.Transaction,
     requestedBy: string | null = null,
+    requestKey: string | null = null,
   ): Promise<number[]> {
     const rows = await this.db
       .table('turn_attempts', trx)
       .insert(
-        Array.from({ length: count }, () => ({ world_id: worldId, requested_by: requestedBy })),
+        Array.from({ length: count }, () => ({
+          world_id: worldId,
+          requested_by: requestedBy,
+          request_key: requestKey,
+        })),
       )
       .returning<Array<{ id: string | number }>>('id');
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
@@ -607,7 +665,11 @@ type ClaimRow = Record<string, unknown> & {
  * run_turn's statement (TurnStore.queue). The world's row lock is taken by
  * `w` (FOR UPDATE in a CTE locks the rows it reads) and held to the end of
  * the statement's transaction; the directives' foreign key is checked at the
- * end of the statement, so it sees the attempts inserted beside them.
+ * end of the statement, so it sees the attempts inserted beside them. With
+ * a request key ($5), `req` claims it for the world (its primary key: a
+ * concurrent request with the key inserts nothing) and the attempts are
+ * queued only when it did; a key claimed before answers its attempts
+ * (`repeated`) with what it asked.
  */
 function queueTurnsStatement(db: ServiceDb): NamedStatement {
   const t = (name: string): string => db.quotedTable(name);
@@ -615,15 +677,28 @@ function queueTurnsStatement(db: ServiceDb): NamedStatement {
     'queue_turns',
     `with w as (
        select id from ${t('worlds')} where slug = $1 and deleted_at is null for update
+     ), req as (
+       insert into ${t('turn_requests')} (world_id, request_key, turns, directive_id)
+       select w.id, $5::text, $2::int, $4::uuid from w where $5::text is not null
+       on conflict do nothing
+       returning world_id
      ), queued as (
-       insert into ${t('turn_attempts')} (world_id, requested_by)
-       select w.id, $3::text from w, generate_series(1, $2::int) as g(n) order by g.n
+       insert into ${t('turn_attempts')} (world_id, requested_by, request_key)
+       select w.id, $3::text, $5::text from w, generate_series(1, $2::int) as g(n)
+        where $5::text is null or exists (select from req)
+        order by g.n
        returning id
      ), directives as (
        insert into ${t('attempt_directives')} (attempt_id, directive_id)
        select id, $4::uuid from queued where $4::uuid is not null
      )
-     select id from queued`,
+     select id, false as repeated, null::int as prior_turns, null::uuid as prior_directive from queued
+     union all
+     select a.id, true, r.turns, r.directive_id
+       from w
+       join ${t('turn_requests')} r on r.world_id = w.id and r.request_key = $5::text
+       join ${t('turn_attempts')} a on a.world_id = w.id and a.request_key = $5::text
+      where not exists (select from req)`,
   );
 }
 
