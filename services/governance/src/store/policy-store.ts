@@ -1,4 +1,4 @@
-import type { Knex } from '@crucible/database';
+import type { Knex, NamedStatement } from '@crucible/database';
 import { first, GovernanceStore } from './governance-store';
 import type { DecisionRow, PolicyRow } from './rows';
 
@@ -15,6 +15,8 @@ export interface PolicyHead {
 
 /** Content-addressed policies, the active one and its history, and decision records. */
 export class PolicyStore extends GovernanceStore {
+  private activeStatement: NamedStatement | undefined;
+
   /** Stores a policy by hash (a stored one is left as it is). */
   async putPolicy(row: Omit<PolicyRow, 'created_at'>, trx?: Knex.Transaction): Promise<void> {
     await this.db
@@ -33,9 +35,14 @@ export class PolicyStore extends GovernanceStore {
    * one statement), or undefined before the first start has set one.
    */
   async activePolicy(trx?: Knex.Transaction): Promise<PolicyRow | undefined> {
-    return first<PolicyRow>(
-      this.db.table(POLICIES, trx).where('hash', this.db.table(HEAD, trx).select('hash')),
+    // Named (prepared once per connection): every authorize_work reads it.
+    this.activeStatement ??= this.db.statement(
+      'policies_active',
+      `select p.* from ${this.db.quotedTable(POLICIES)} p
+        where p.hash = (select h.hash from ${this.db.quotedTable(HEAD)} h)`,
     );
+    const [row] = await this.db.run<PolicyRow>(this.activeStatement, [], trx);
+    return row;
   }
 
   /** The active policy, or undefined before the first start has set one. */
