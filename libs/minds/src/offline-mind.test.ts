@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import fc from 'fast-check';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -6,7 +7,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { MindRequest } from './mind';
 import { isMindError } from './mind-error';
-import { OfflineMind } from './offline-mind';
+import { OfflineMind, words } from './offline-mind';
 import { SchemaValidators } from './schema-validators';
 import { ADJUDICATION_SCHEMA as adjudicationSchema } from './test-fixtures';
 
@@ -161,5 +162,49 @@ describe('OfflineMind', () => {
       'crucible.phase': 'adjudicate',
     });
     await provider.shutdown();
+  });
+});
+
+describe('words', () => {
+  const reference = (text: string): number =>
+    text.split(/\s+/).filter((word) => word !== '').length;
+  // Every code unit that \s matches, and some neighbours that it does not.
+  const spaces = [
+    ...Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c)).filter((ch) =>
+      /\s/.test(ch),
+    ),
+  ];
+  const others = [
+    'a',
+    'Z',
+    '7',
+    '\u0008',
+    '\u000e',
+    '\u001f',
+    '\u0085',
+    '\u180e',
+    '\u200b',
+    '\u2060',
+    '\ud83d\ude00',
+    '\u00e9',
+  ];
+
+  it('knows exactly the code units \\s matches', () => {
+    expect(spaces.length).toBe(25);
+    for (const ch of spaces) expect(words(`a${ch}b`)).toBe(2);
+    for (const ch of others) expect(words(`a${ch}b`)).toBe(1);
+  });
+
+  it('counts as splitting on \\s does, on any mix of words and spaces', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...spaces, ...others), { maxLength: 40 }).map((a) => a.join('')),
+        (text) => expect(words(text)).toBe(reference(text)),
+      ),
+      { numRuns: 2000 },
+    );
+    expect(words('')).toBe(0);
+    expect(words('   ')).toBe(0);
+    expect(words(' one  two\tthree\n')).toBe(3);
   });
 });
