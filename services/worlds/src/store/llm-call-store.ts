@@ -1,4 +1,4 @@
-import type { Knex, ServiceDb } from '@crucible/database';
+import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
 import type { LlmCallRow, UsageTotals } from './rows';
 
@@ -56,15 +56,38 @@ export interface CallRecords {
  * takes over.
  */
 export class LlmCallStore implements CallRecords {
-  constructor(private readonly db: ServiceDb) {}
+  private readonly findManyStatement: NamedStatement;
+  private readonly recordManyStatement: NamedStatement;
+
+  constructor(private readonly db: ServiceDb) {
+    const calls = db.quotedTable('llm_calls');
+    // Named (prepared once per connection): a costly mind's turn looks up
+    // and records each of its calls, one after the other.
+    this.findManyStatement = db.statement(
+      'llm_calls_by_hash',
+      `select * from ${calls} where hash = any($1::text[])`,
+    );
+    this.recordManyStatement = db.statement(
+      'llm_calls_record',
+      `insert into ${calls} (hash, request, content, finish_reason, input_tokens, output_tokens,
+         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
+       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
+              r.latency_ms, r.provider, r.model, r.params::json, r.world_id, r.turn, r.agent_id,
+              r.phase, r.profile_label
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[],
+                     $7::int[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::int[],
+                     $13::text[], $14::text[], $15::text[])
+           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
+                provider, model, params, world_id, turn, agent_id, phase, profile_label)
+       on conflict (hash) do nothing
+       returning hash`,
+    );
+  }
 
   async findMany(hashes: readonly string[]): Promise<Map<string, LlmCallRow>> {
     const out = new Map<string, LlmCallRow>();
     if (hashes.length === 0) return out;
-    const rows = await this.db
-      .table('llm_calls')
-      .whereIn('hash', [...new Set(hashes)])
-      .select<LlmCallRow[]>('*');
+    const rows = await this.db.run<LlmCallRow>(this.findManyStatement, [[...new Set(hashes)]]);
     for (const row of rows) out.set(row.hash, { ...row, world_id: Number(row.world_id) });
     return out;
   }
@@ -81,18 +104,24 @@ export class LlmCallStore implements CallRecords {
 
   async recordMany(calls: readonly NewLlmCall[]): Promise<Set<string>> {
     if (calls.length === 0) return new Set();
-    const unique = new Map(calls.map((c) => [c.hash, c]));
-    const rows = await this.db
-      .table('llm_calls')
-      .insert(
-        [...unique.values()].map((call) => ({
-          ...call,
-          params: JSON.stringify(call.params),
-        })),
-      )
-      .onConflict('hash')
-      .ignore()
-      .returning<Array<{ hash: string }>>('hash');
+    const unique = [...new Map(calls.map((c) => [c.hash, c])).values()];
+    const rows = await this.db.run<{ hash: string }>(this.recordManyStatement, [
+      unique.map((c) => c.hash),
+      unique.map((c) => c.request),
+      unique.map((c) => c.content),
+      unique.map((c) => c.finish_reason),
+      unique.map((c) => c.input_tokens),
+      unique.map((c) => c.output_tokens),
+      unique.map((c) => c.latency_ms),
+      unique.map((c) => c.provider),
+      unique.map((c) => c.model),
+      unique.map((c) => JSON.stringify(c.params)),
+      unique.map((c) => c.world_id),
+      unique.map((c) => c.turn),
+      unique.map((c) => c.agent_id),
+      unique.map((c) => c.phase),
+      unique.map((c) => c.profile_label),
+    ]);
     return new Set(rows.map((r) => r.hash));
   }
 
