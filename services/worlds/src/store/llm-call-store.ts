@@ -9,6 +9,44 @@ import type { LlmCallRow, UsageTotals } from './rows';
  */
 export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonly request: string };
 
+/**
+ * The insert of call records of one world and turn (`world`, `turn`: SQL
+ * expressions), from the thirteen arrays of callArrays at $first on; a
+ * request recorded already is left as it is. recordMany's statement and the
+ * commit's (TurnStore.commitHeldTurn) both write records with it.
+ */
+export function insertCallsSql(table: string, first: number, world: string, turn: string): string {
+  const $ = (i: number): string => `$${first + i}`;
+  return `insert into ${table} (hash, request, content, finish_reason, input_tokens, output_tokens,
+         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
+       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
+              r.latency_ms, r.provider, r.model, r.params::json, ${world}, ${turn}, r.agent_id, r.phase, r.profile_label
+         from unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::int[], ${$(5)}::int[],
+                     ${$(6)}::int[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[])
+           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
+                provider, model, params, agent_id, phase, profile_label)
+       on conflict (hash) do nothing`;
+}
+
+/** The thirteen arrays insertCallsSql unnests, in its order. */
+export function callArrays(calls: readonly NewLlmCall[]): unknown[][] {
+  return [
+    calls.map((c) => c.hash),
+    calls.map((c) => c.request),
+    calls.map((c) => c.content),
+    calls.map((c) => c.finish_reason),
+    calls.map((c) => c.input_tokens),
+    calls.map((c) => c.output_tokens),
+    calls.map((c) => c.latency_ms),
+    calls.map((c) => c.provider),
+    calls.map((c) => c.model),
+    calls.map((c) => JSON.stringify(c.params)),
+    calls.map((c) => c.agent_id),
+    calls.map((c) => c.phase),
+    calls.map((c) => c.profile_label),
+  ];
+}
+
 /** list_llm_calls' filter. */
 export interface LlmCallFilter {
   readonly segments: readonly TurnSegment[];
@@ -69,18 +107,7 @@ export class LlmCallStore implements CallRecords {
     );
     this.recordManyStatement = db.statement(
       'llm_calls_record',
-      `insert into ${calls} (hash, request, content, finish_reason, input_tokens, output_tokens,
-         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
-       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
-              r.latency_ms, r.provider, r.model, r.params::json, r.world_id, r.turn, r.agent_id,
-              r.phase, r.profile_label
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[],
-                     $7::int[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::int[],
-                     $13::text[], $14::text[], $15::text[])
-           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
-                provider, model, params, world_id, turn, agent_id, phase, profile_label)
-       on conflict (hash) do nothing
-       returning hash`,
+      `${insertCallsSql(calls, 3, '$1::bigint', '$2::int')} returning hash`,
     );
   }
 
@@ -103,26 +130,24 @@ export class LlmCallStore implements CallRecords {
   }
 
   async recordMany(calls: readonly NewLlmCall[]): Promise<Set<string>> {
-    if (calls.length === 0) return new Set();
     const unique = [...new Map(calls.map((c) => [c.hash, c])).values()];
-    const rows = await this.db.run<{ hash: string }>(this.recordManyStatement, [
-      unique.map((c) => c.hash),
-      unique.map((c) => c.request),
-      unique.map((c) => c.content),
-      unique.map((c) => c.finish_reason),
-      unique.map((c) => c.input_tokens),
-      unique.map((c) => c.output_tokens),
-      unique.map((c) => c.latency_ms),
-      unique.map((c) => c.provider),
-      unique.map((c) => c.model),
-      unique.map((c) => JSON.stringify(c.params)),
-      unique.map((c) => c.world_id),
-      unique.map((c) => c.turn),
-      unique.map((c) => c.agent_id),
-      unique.map((c) => c.phase),
-      unique.map((c) => c.profile_label),
-    ]);
-    return new Set(rows.map((r) => r.hash));
+    // One statement per world and turn: a recording mind's calls are all of one.
+    const groups = new Map<string, NewLlmCall[]>();
+    for (const call of unique) {
+      const key = `${call.world_id}/${call.turn}`;
+      groups.set(key, [...(groups.get(key) ?? []), call]);
+    }
+    const inserted = new Set<string>();
+    for (const group of groups.values()) {
+      const [first] = group as [NewLlmCall];
+      const rows = await this.db.run<{ hash: string }>(this.recordManyStatement, [
+        first.world_id,
+        first.turn,
+        ...callArrays(group),
+      ]);
+      for (const row of rows) inserted.add(row.hash);
+    }
+    return inserted;
   }
 
   /** The record of a request, if one was made. */

@@ -1,6 +1,6 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
-import type { NewLlmCall } from './llm-call-store';
+import { callArrays, insertCallsSql, type NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
 import type {
   AttemptRow,
@@ -222,19 +222,7 @@ export class TurnStore {
         ...commitValues({ ...commit, turn }),
         commit.owner,
         commit.start_turn,
-        records.map((r) => r.hash),
-        records.map((r) => r.request),
-        records.map((r) => r.content),
-        records.map((r) => r.finish_reason),
-        records.map((r) => r.input_tokens),
-        records.map((r) => r.output_tokens),
-        records.map((r) => r.latency_ms),
-        records.map((r) => r.provider),
-        records.map((r) => r.model),
-        records.map((r) => JSON.stringify(r.params)),
-        records.map((r) => r.agent_id),
-        records.map((r) => r.phase),
-        records.map((r) => r.profile_label),
+        ...callArrays(records),
       ],
       [event],
     );
@@ -616,15 +604,7 @@ function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement 
   const t = (name: string): string => db.quotedTable(name);
   return outbox.withEventWhen('commit_held_turn', {
     ctes: `recorded as (
-       insert into ${t('llm_calls')} (hash, request, content, finish_reason, input_tokens, output_tokens,
-         latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
-       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
-              r.latency_ms, r.provider, r.model, r.params::json, $5, $6, r.agent_id, r.phase, r.profile_label
-         from unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::int[], $18::int[],
-                     $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
-           as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
-                provider, model, params, agent_id, phase, profile_label)
-       on conflict (hash) do nothing
+       ${insertCallsSql(t('llm_calls'), 13, '$5', '$6')}
        returning hash, input_tokens, output_tokens, latency_ms
      ), checked as materialized (
        -- Every record given is written now, or was recorded before with the same answer.
