@@ -532,6 +532,31 @@ describe('gateway security (real servers)', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
+
+  it('tells keep-alive clients KEEP_ALIVE_TIMEOUT_MS and closes an idle connection after it', async () => {
+    const gateway = await gatewayWith({ KEEP_ALIVE_TIMEOUT_MS: '2000' });
+    const { hostname, port } = new URL(gateway.url);
+    let answered = 0;
+    const { text, closed } = await new Promise<{ text: string; closed: number }>(
+      (resolve, reject) => {
+        const socket = connect({ host: hostname, port: Number(port) });
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          answered ||= Date.now();
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve({ text, closed: Date.now() }));
+        socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+      },
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect(text.toLowerCase()).toContain('keep-alive: timeout=2');
+    // Held open while idle (not closed with the answer), then closed.
+    expect(closed - answered).toBeGreaterThanOrEqual(1_500);
+    expect(closed - answered).toBeLessThan(4_500);
+  });
 });
 
 function testAuthorization(): string {

@@ -64,6 +64,13 @@ export interface GatewaySettings {
   /** BODY_TIMEOUT_MS: time for a client to send the whole body once headers are in; then 408 (default 10000). */
   readonly bodyTimeoutMs: number;
   /**
+   * KEEP_ALIVE_TIMEOUT_MS: how long an idle keep-alive connection stays open
+   * (default 5000). Behind a load balancer, set it above the balancer's idle
+   * timeout, or the balancer may send a request on a connection the gateway
+   * is closing and answer its client 502.
+   */
+  readonly keepAliveTimeoutMs: number;
+  /**
    * ALLOWED_HOSTS: host names the gateway answers to (the Host header, port
    * ignored); default localhost, 127.0.0.1, ::1 and HOST when it names one
    * interface; `*` for any (behind a proxy that checks it). Refusing other
@@ -101,6 +108,7 @@ export function readGatewaySettings(reader: EnvReader): GatewaySettings {
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 1_000_000, { min: 1024, max: 1_000_000 }),
     headersTimeoutMs: reader.int('HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     bodyTimeoutMs: reader.int('BODY_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    keepAliveTimeoutMs: reader.int('KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }),
     allowedHosts: (
       reader.list('ALLOWED_HOSTS') ?? [
         ...LOOPBACK_HOSTS,

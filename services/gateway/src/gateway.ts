@@ -65,6 +65,8 @@ export async function startGateway(
   // BODY_TIMEOUT_MS (armBodyTimeout), the whole request within both.
   server.headersTimeout = options.headersTimeoutMs;
   server.requestTimeout = options.headersTimeoutMs + options.bodyTimeoutMs + 1_000;
+  // Node tells keep-alive clients this timeout (`Keep-Alive: timeout=`).
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // Draining: every response still to be written says `Connection: close`,
   // so a keep-alive client cannot hold the gateway open.
   let draining = false;
