@@ -154,6 +154,32 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       ]);
       expect(shallow.truncated).toBe(true);
       expect((await ok(stack, 'get_scenario', { hash: a.scenario_hash })).child_count).toBe(1);
+
+      // c derived again, from its parents the other way round and a third:
+      // its node lists each parent once, in the order first seen.
+      const e: Hashes = await ok(
+        stack,
+        'assemble_scenario',
+        validRequest({ scenario_slug: 'lineage_e' }),
+      );
+      const again = await ok(stack, 'fork_scenario', {
+        primary_parent: { hash: b.scenario_hash },
+        changes: {
+          scenario_slug: 'lineage_c',
+          environment_upserts: { attic: { inline: 'An empty attic.' } },
+        },
+        additional_parents: [
+          { parent_hash: a.scenario_hash, role: 'donor' },
+          { parent_hash: e.scenario_hash, role: 'donor' },
+        ],
+      });
+      expect(again.scenario_hash).toBe(c.scenario_hash);
+      expect(again.derivation_id).not.toBe(c.derivation_id);
+      const fromC = await ok(stack, 'lineage_of', { hash: c.scenario_hash });
+      expect(fromC.lineage.at(-1)).toMatchObject({
+        hash: c.scenario_hash,
+        parent_hashes: [a.scenario_hash, b.scenario_hash, e.scenario_hash],
+      });
     });
 
     it('answers and records the first 1000 touched components of a fork that changes more, flagged', async () => {
