@@ -19,6 +19,7 @@ export {
   type PriceTable,
 } from './price-table';
 export { GovernanceClient } from './governance-client';
+export { IdleSlots } from './idle-slots';
 export { runMain, type Stoppable } from './run-main';
 export {
   migrateServiceSchema,

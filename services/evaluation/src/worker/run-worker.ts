@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { IdleSlots } from '@crucible/runtime';
 import { finishJob, startJob, type JobDeps } from '../flows/run-jobs';
 import { stopWorld } from '../flows/world-stop';
 import type { JobRow } from '../store/run-store';
@@ -26,13 +27,14 @@ export class RunWorker {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
   private readonly slots: Promise<void>[] = [];
-  private readonly waiters = new Set<() => void>();
-  private woken = false;
+  private readonly idleSlots: IdleSlots;
 
   constructor(
     private readonly deps: JobDeps,
     private readonly options: RunWorkerOptions,
-  ) {}
+  ) {
+    this.idleSlots = new IdleSlots(options.pollMs);
+  }
 
   start(): Promise<void> {
     for (let i = 0; i < this.options.concurrency; i++) this.slots.push(this.loop());
@@ -41,8 +43,7 @@ export class RunWorker {
 
   /** Looks for work now (a run started or was cancelled, or a job's last turn came in). */
   wake(): void {
-    if (this.waiters.size === 0) this.woken = true;
-    for (const waiter of [...this.waiters]) waiter();
+    this.idleSlots.wake();
   }
 
   /** Stops claiming and waits for the steps in progress (each is short: a few requests). */
@@ -61,6 +62,8 @@ export class RunWorker {
         this.deps.logger.warn('claiming a run job failed', { error: String(error) });
       }
       if (job) {
+        // There may be more: the next idle slot looks at once.
+        this.idleSlots.wakeOne();
         await this.work(job).catch((error: unknown) =>
           this.deps.logger.error('a run job step failed', {
             error: String(error),
@@ -69,24 +72,8 @@ export class RunWorker {
         );
         continue;
       }
-      await this.idle();
+      await this.idleSlots.idle();
     }
-  }
-
-  private idle(): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.pollMs);
-      this.waiters.add(done);
-    });
   }
 
   private async work(job: JobRow): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { IdleSlots } from '@crucible/runtime';
 import type { Logger } from '@crucible/telemetry';
 import { agentOf, runTurn, type AdjudicationValidators, type WorldState } from '../kernel';
 import { commitOutcome, type CommitDeps, type CommitReport } from '../flows/commit-turn';
@@ -43,9 +44,7 @@ export class TurnWorker {
   private stopping = false;
   private readonly slots: Promise<void>[] = [];
   private readonly running = new Map<number, AbortController>();
-  private readonly waiters = new Set<() => void>();
-  /** A wake that came while no slot was idle: the next idle slot looks again at once. */
-  private woken = false;
+  private readonly idleSlots: IdleSlots;
   /** The state this worker last committed per world (the most recent REMEMBERED_WORLDS worlds). */
   private readonly lastCommitted = new Map<number, { turn: number; state: StoredState }>();
 
@@ -60,7 +59,9 @@ export class TurnWorker {
       readonly signals: AttemptSignals;
     },
     private readonly options: TurnWorkerOptions,
-  ) {}
+  ) {
+    this.idleSlots = new IdleSlots(options.pollMs);
+  }
 
   start(): Promise<void> {
     for (let i = 0; i < this.options.concurrency; i++) this.slots.push(this.loop());
@@ -69,8 +70,7 @@ export class TurnWorker {
 
   /** Looks for work now (run_turn queued some). */
   wake(): void {
-    if (this.waiters.size === 0) this.woken = true;
-    for (const waiter of [...this.waiters]) waiter();
+    this.idleSlots.wake();
   }
 
   /**
@@ -93,6 +93,8 @@ export class TurnWorker {
         this.deps.logger.warn('claiming a turn attempt failed', { error: String(error) });
       }
       if (claimed) {
+        // There may be more: the next idle slot looks at once.
+        this.idleSlots.wakeOne();
         const attemptId = claimed.attempt.id;
         await this.run(claimed).catch((error: unknown) =>
           this.deps.logger.error('turn attempt failed to run', {
@@ -102,24 +104,8 @@ export class TurnWorker {
         );
         continue;
       }
-      await this.idle();
+      await this.idleSlots.idle();
     }
-  }
-
-  private idle(): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.pollMs);
-      this.waiters.add(done);
-    });
   }
 
   private async run(claimed: ClaimedAttempt): Promise<void> {
