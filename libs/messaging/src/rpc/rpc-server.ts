@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind, type Span } from '@opentelemetry/api';
 import {
   assertValid,
+  CrucibleError,
   internal,
+  isCrucibleError,
   operationSubject,
   payloadTooLarge,
   serviceQueue,
   toCrucibleError,
   unavailable,
   type Catalog,
-  type CrucibleError,
   type OperationName,
   type ReplyOf,
   type RequestOf,
@@ -21,6 +22,7 @@ import {
   type Logger,
   type MessagingSpanFacts,
 } from '@crucible/telemetry';
+import { transientDatabaseFailure } from '@crucible/database';
 import type { Bus, BusMessage, Subscription } from '../bus/bus';
 import { decodeMessage, encodeError, encodeMessage, encodeResult } from './codec';
 import {
@@ -209,8 +211,14 @@ export class RpcServer {
           });
         }
       } catch (thrown) {
-        const error = toCrucibleError(thrown);
-        if (error.code === 'internal') {
+        const error = replyError(thrown);
+        if (error.code === 'unavailable' && !isCrucibleError(thrown)) {
+          this.options.logger.warn('operation met a transient database failure', {
+            operation,
+            requestId,
+            error: thrown,
+          });
+        } else if (error.code === 'internal') {
           this.options.logger.error('operation failed', { operation, requestId, error: thrown });
         }
         // Answered, not thrown: the span records the wire error (error.type = its code).
@@ -258,4 +266,27 @@ export class RpcServer {
     if (error) return encodeError(error);
     return encoded?.bytes ?? encodeResult(result);
   }
+}
+
+/**
+ * The wire error for what a handler threw: a transient database failure (a
+ * deadlock, a serialization failure, a lock not granted, no connection) is
+ * `unavailable`, retryable, since the same request tried again can succeed;
+ * anything else not already a CrucibleError is `internal`.
+ */
+function replyError(thrown: unknown): CrucibleError {
+  if (isCrucibleError(thrown)) return thrown;
+  const transient = transientDatabaseFailure(thrown);
+  if (transient === undefined) return toCrucibleError(thrown);
+  return new CrucibleError(
+    'unavailable',
+    transient.reason === 'database_conflict'
+      ? 'the request met a concurrent one in the database; try again'
+      : 'the database could not take the request; try again',
+    {
+      reason: transient.reason,
+      ...(transient.sqlstate === undefined ? {} : { sqlstate: transient.sqlstate }),
+    },
+    { cause: thrown },
+  );
 }
