@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * then arrives and waits too. When the test lets go, the commit goes first
  * and the delete after it. With the attempt locked before the world by one
  * of them, the two would wait for each other and Postgres would abort one
- * (a delete answered 500, or a turn failed).
+ * (a delete answered 503 `database_conflict`, or a turn failed).
  */
 describe('worlds: delete_world during a turn commit (real servers)', () => {
   let stack: PlatformStack;
