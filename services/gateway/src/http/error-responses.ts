@@ -31,7 +31,7 @@ function meaning(code: ErrorCode): string {
     case 'resource_exhausted':
       return 'Too many requests from this caller (`details.reason` `rate_limited`): wait `Retry-After` seconds; retrying then is safe.';
     case 'unavailable':
-      return 'A service did not answer in time or is not running; retrying the same request is safe.';
+      return 'A service did not answer in time or is not running, or its database could not complete the request (`details.reason` `database_conflict`: a concurrent request won; `database_unavailable`); retrying the same request is safe.';
     case 'internal':
       return 'A bug: logged with the request id; the message says nothing more.';
     default:
