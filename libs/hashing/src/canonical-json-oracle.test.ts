@@ -7,7 +7,16 @@ import { NotJsonError } from './errors';
 import { type CanonicalizeOracle, startCanonicalizeOracle } from './testing/canonicalize-oracle';
 import { isWellFormedString } from './unicode';
 
-const RUNS = 3000;
+/**
+ * Cases per property: `n`, or fewer under `npm run mutate`, which sets
+ * CRUCIBLE_PROPERTY_RUNS (each case is a round trip to the oracle's
+ * process, and a mutant of the canonicalizer runs every property here).
+ */
+function runs(n: number): number {
+  const cap = Number(process.env.CRUCIBLE_PROPERTY_RUNS);
+  return Number.isInteger(cap) && cap > 0 ? Math.min(n, cap) : n;
+}
+const RUNS = runs(3000);
 jest.setTimeout(120_000);
 
 let oracle: CanonicalizeOracle;
@@ -98,7 +107,7 @@ describe('canonicalJson agrees with the reference canonicalize', () => {
       // fast-check's default size keeps collections within ~10 of their minimum.
       size: 'max',
     });
-    await fc.assert(fc.asyncProperty(largeObject, expectAgreement), { numRuns: 300 });
+    await fc.assert(fc.asyncProperty(largeObject, expectAgreement), { numRuns: runs(300) });
   });
 
   it('on a large object whose keys differ only in case, accents and surrogate pairs', async () => {
@@ -147,7 +156,7 @@ describe('canonicalJson agrees with the reference canonicalize', () => {
           error: { reason: 'lone_surrogate_in_key' },
         });
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });
