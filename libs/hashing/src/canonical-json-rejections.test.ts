@@ -109,6 +109,32 @@ describe('canonicalJson rejections', () => {
     );
   });
 
+  it('says what is wrong in each message', () => {
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    for (const [value, path, detail] of [
+      ['\ud800', '/a', 'is a string with a lone surrogate (no UTF-8 form)'],
+      [Infinity, '/a', 'is Infinity'],
+      [-Infinity, '/a', 'is -Infinity'],
+      [undefined, '/a', 'is undefined (use null, or leave the property out)'],
+      [() => 1, '/a', 'is a function'],
+      [Symbol('s'), '/a', 'is a symbol'],
+      [1n, '/a', 'is a BigInt (convert it to a number or a string first)'],
+      [cyclic, '/a/0', 'is an object that contains itself (a cycle)'],
+      [{ '\ud800': 1 }, '/a/\ud800', 'has a key with a lone surrogate (no UTF-8 form)'],
+    ] as const)
+      expect(rejection({ a: value }).message).toBe(
+        `not JSON: the value at ${JSON.stringify(path)} ${detail}`,
+      );
+    expect(rejection(nestedArrays(MAX_JSON_DEPTH + 1)).message).toMatch(
+      new RegExp(`is nested deeper than ${MAX_JSON_DEPTH} levels$`),
+    );
+    // A prototype whose class is further up its chain is not named by it.
+    expect(rejection(Object.create(Object.create(Map.prototype) as object)).message).toBe(
+      'not JSON: the root value is an object whose prototype is neither Object.prototype nor null',
+    );
+  });
+
   it('accepts nesting up to MAX_JSON_DEPTH and rejects one level more', () => {
     expect(canonicalJson(nestedArrays(MAX_JSON_DEPTH))).toBe(
       `${'['.repeat(MAX_JSON_DEPTH)}0${']'.repeat(MAX_JSON_DEPTH)}`,

@@ -117,4 +117,10 @@ describe('componentHash', () => {
       field: 'content',
     });
   });
+
+  it('refuses a kind it does not know (a caller outside the types), naming it', () => {
+    expect(() => componentHash('scenario' as never, 'x')).toThrow(
+      'unknown component kind "scenario"',
+    );
+  });
 });

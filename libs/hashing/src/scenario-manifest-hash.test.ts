@@ -92,6 +92,13 @@ describe('scenarioManifestHash', () => {
     );
   });
 
+  it('refuses an input that is not an object as the input itself', () => {
+    for (const input of [null, [], 'manifest'])
+      expect(() => scenarioManifestHash(input as never)).toThrow(
+        expect.objectContaining({ field: '', path: '' }) as Error,
+      );
+  });
+
   it('keeps a label such as "__proto__" as an ordinary binding', () => {
     const bindings = JSON.parse(`{"__proto__":"${h('x')}"}`) as Record<string, string>;
     expect(scenarioManifestCanonicalJson({ ...manifest, environments: bindings })).toContain(

@@ -10,6 +10,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * values and therefore has exactly one UTF-8 encoding.
  */
 export const isWellFormedString: (s: string) => boolean =
-  nativeIsWellFormed === undefined
-    ? (s) => !LONE_SURROGATE.test(s)
-    : (s) => nativeIsWellFormed.call(s);
+  nativeIsWellFormed === undefined ? isWellFormedByPattern : (s) => nativeIsWellFormed.call(s);
+
+/** The fallback: no high surrogate without a low one after it, no low one without a high one before it. */
+export function isWellFormedByPattern(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
