@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Catalog, defaultCatalog } from './catalog';
+import { Catalog, OPERATION_SCOPES, defaultCatalog, scopeGrants } from './catalog';
 import { DEFAULT_SCHEMAS_DIR, SchemaRegistry } from './schema-registry';
 
 describe('message catalog', () => {
@@ -114,5 +114,27 @@ describe('bundled schemas', () => {
     expect(entity.properties.content.properties.id.pattern).toBe(
       '^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$',
     );
+  });
+});
+
+describe('scopeGrants', () => {
+  it('lets each scope do what it and the weaker ones allow, and nothing without a scope', () => {
+    const table = OPERATION_SCOPES.flatMap((granted) =>
+      OPERATION_SCOPES.map((needed) => [granted, needed, scopeGrants([granted], needed)]),
+    );
+    expect(table).toEqual([
+      ['read', 'read', true],
+      ['read', 'write', false],
+      ['read', 'admin', false],
+      ['write', 'read', true],
+      ['write', 'write', true],
+      ['write', 'admin', false],
+      ['admin', 'read', true],
+      ['admin', 'write', true],
+      ['admin', 'admin', true],
+    ]);
+    expect(scopeGrants([], 'read')).toBe(false);
+    expect(scopeGrants(['read', 'admin'], 'write')).toBe(true);
+    expect(scopeGrants(new Set(['read', 'write'] as const), 'admin')).toBe(false);
   });
 });

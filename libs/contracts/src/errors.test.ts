@@ -3,7 +3,10 @@ import {
   internal,
   isCrucibleError,
   notFound,
+  permissionDenied,
+  resourceExhausted,
   toCrucibleError,
+  unauthenticated,
   unavailable,
 } from './errors';
 
@@ -67,5 +70,33 @@ describe('CrucibleError', () => {
     expect(isCrucibleError(error)).toBe(true);
     expect(error.toWire()).toEqual(wire);
     expect(CrucibleError.fromWire(notFound('gone').toWire()).code).toBe('not_found');
+  });
+});
+
+describe('the gateway refusals', () => {
+  it('carry their code, reason and details', () => {
+    expect(unauthenticated('missing_token', 'no token').toWire()).toEqual({
+      code: 'unauthenticated',
+      message: 'no token',
+      retryable: false,
+      details: { reason: 'missing_token' },
+    });
+    expect(
+      permissionDenied('insufficient_scope', 'needs write', {
+        required_scope: 'write',
+        reason: 'overridden',
+      }).toWire(),
+    ).toEqual({
+      code: 'permission_denied',
+      message: 'needs write',
+      retryable: false,
+      details: { required_scope: 'write', reason: 'insufficient_scope' },
+    });
+    expect(resourceExhausted('slow down', 3).toWire()).toEqual({
+      code: 'resource_exhausted',
+      message: 'slow down',
+      retryable: true,
+      details: { reason: 'rate_limited', retry_after_seconds: 3 },
+    });
   });
 });

@@ -27,4 +27,15 @@ describe('EVENT_UPGRADES', () => {
     expect(v2).toEqual({ ...v1, actor: null });
     expect(catalog.registry.check('events/names/name_moved.v2.json', v2)).toBeNull();
   });
+
+  it('adds actor: null and keeps every other member, in every step from v1', () => {
+    const data = { id: 7, nested: { kept: true } };
+    for (const [type, steps] of Object.entries(EVENT_UPGRADES)) {
+      const upgraded = steps[1]!(data);
+      expect([type, upgraded]).toEqual([type, { ...data, actor: null }]);
+    }
+    // model_registry_changed v2 -> v3 takes the data as it is.
+    const v2 = { actor: 'admin', change: 'registered' };
+    expect(EVENT_UPGRADES['evaluation.model_registry_changed']![2]!(v2)).toBe(v2);
+  });
 });
