@@ -40,6 +40,14 @@ const STRINGS = [
   '“curly” — text',
   'x'.repeat(9),
   PAIR.repeat(5) + 'x'.repeat(3),
+  // A low half after something that is not a high one, and the edges of both ranges.
+  'a' + LOW,
+  LOW + LOW,
+  HIGH + LOW + LOW,
+  '\udbff\udfff',
+  '\ud7ff\udc00',
+  '\udc00\udc00\udfff',
+  '\ue000\udc00',
 ];
 
 const SCHEMAS: object[] = [];
