@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { thrownBy } from '@crucible/contracts/testing';
 import { canonicalJson, canonicalJsonBytes, MAX_JSON_DEPTH } from './canonical-json';
 import { jsonComponentHash } from './component-hashes';
@@ -128,6 +129,10 @@ describe('canonicalJson rejections', () => {
       );
     expect(rejection(nestedArrays(MAX_JSON_DEPTH + 1)).message).toMatch(
       new RegExp(`is nested deeper than ${MAX_JSON_DEPTH} levels$`),
+    );
+    // A plain object of another realm: its prototype is not this realm's Object.prototype.
+    expect(rejection({ o: runInNewContext('({})') as unknown }).message).toBe(
+      'not JSON: the value at "/o" is an object whose prototype is neither Object.prototype nor null',
     );
     // A prototype whose class is further up its chain is not named by it.
     expect(rejection(Object.create(Object.create(Map.prototype) as object)).message).toBe(

@@ -96,6 +96,9 @@ describe('hash input checks', () => {
     );
     expect(Object.getPrototypeOf(bindings)).toBeNull();
     expect(Object.keys(bindings)).toEqual(['__proto__', 'b']);
+    const bare = Object.create(null) as Record<string, string>;
+    bare.x = HASH;
+    expect({ ...requireHashBindings(bare, ['environments']) }).toEqual({ x: HASH });
     expect(refusal(() => requireSha256Hex(HASH.toUpperCase(), ['h'])).path).toBe('/h');
   });
 });
