@@ -3,7 +3,7 @@
 // real Postgres + real Kafka, and on PGlite + the embedded event log (what
 // `npm start` uses).
 import { conflict, unavailable } from '@crucible/contracts';
-import { OutboxRelay } from '@crucible/messaging';
+import { EVENT_TYPE_HEADER, OutboxRelay } from '@crucible/messaging';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { initTelemetry, type Telemetry } from '@crucible/telemetry';
@@ -12,6 +12,7 @@ import {
   drainCount,
   openOutboxService,
   stackTargets,
+  STORED,
   storedEvent,
   type Stack,
 } from './outbox-harness';
@@ -389,6 +390,36 @@ describe.each(stackTargets)('outbox on $name', (target) => {
       consumer: 'platform.projector',
       headers: { 'x-case': 'malformed' },
     });
+    expect(await svc.processed()).toEqual([valid.event_id]);
+  });
+
+  it("passes over a record whose type header names a type it does not handle, and still judges its own type's records", async () => {
+    const svc = await service();
+    const valid = storedEvent('after the others');
+    const record = (key: string, type: string, value: string) => ({
+      key,
+      value: Buffer.from(value),
+      headers: { [EVENT_TYPE_HEADER]: type, 'x-case': key },
+    });
+    await stack!.eventLog.publish(svc.topics.stream, [
+      // Another consumer's type: not decoded here, so not dead-lettered here either.
+      record('other-type', 'names.name_moved', '{"event_id": '),
+      // Its own type: decoded and judged as every record was before.
+      record('own-type', STORED, '{"event_id": '),
+    ]);
+    await svc.commit([valid]);
+    expect(await drainCount(svc.relay, 1)).toBe(1);
+
+    const { applied } = await svc.consume();
+    const dlq = await svc.read(svc.topics.dlq);
+    expect(await applied.until(1, wait, 'the valid event after the two records')).toEqual([
+      valid.event_id,
+    ]);
+    // Records are handled in order: once the valid event is applied, both were seen.
+    const parked = await dlq.until(1, wait, 'the bad record of its own type');
+    expect(parked.map((r) => [r.key, r.headers['crucible-dead-letter-reason']])).toEqual([
+      ['own-type', 'malformed_json'],
+    ]);
     expect(await svc.processed()).toEqual([valid.event_id]);
   });
 

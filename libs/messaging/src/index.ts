@@ -67,6 +67,7 @@ export type {
   RecordHandler,
   SubscribeOptions,
 } from './events/event-log';
+export { EVENT_TYPE_HEADER } from './events/event-log';
 export { KafkaEventLog, type KafkaEventLogOptions } from './events/kafka-event-log';
 export {
   EmbeddedEventLog,

@@ -21,7 +21,12 @@ import {
   type MessagingSpanFacts,
 } from '@crucible/telemetry';
 import { extractTrace } from '../rpc/headers';
-import type { ConsumedRecord, ConsumerHandle, EventLog } from './event-log';
+import {
+  EVENT_TYPE_HEADER,
+  type ConsumedRecord,
+  type ConsumerHandle,
+  type EventLog,
+} from './event-log';
 import type { PartReadiness } from '../rpc/readiness';
 import type { TypedEnvelope } from './envelope';
 import type { Outbox } from './outbox';
@@ -90,6 +95,13 @@ class DeadLetter extends Error {
  * record that cannot be processed (bad JSON, bad envelope, unknown version, bad
  * data, a handler that keeps failing) goes to the stream's dead-letter topic
  * with the reason; nothing is dropped silently.
+ *
+ * A record whose EVENT_TYPE_HEADER names a type this consumer has no handler
+ * for is passed over before anything is decoded or a span made: it is
+ * another consumer's to apply (and to dead-letter if it is bad), e.g. each
+ * turn's turn_committed for a projection of world_created and world_deleted.
+ * A record without the header (no relay writes one) is decoded and judged by
+ * its envelope.
  */
 export class EventConsumer {
   private readonly handlers = new Map<EventType, EventHandler<EventType>>();
@@ -153,6 +165,8 @@ export class EventConsumer {
 
   /** Handles one record; rejects only when the log should deliver it again. */
   async process(record: ConsumedRecord): Promise<void> {
+    const type = record.headers[EVENT_TYPE_HEADER];
+    if (type !== undefined && !this.handlers.has(type as EventType)) return;
     const parent = extractTrace(record.headers);
     const facts: MessagingSpanFacts = {
       system: 'kafka',

@@ -7,6 +7,9 @@ export interface LogRecord {
   readonly headers: Headers;
 }
 
+/** Header the outbox relay sets to each record's event type (docs/messaging.md, "Envelope"). */
+export const EVENT_TYPE_HEADER = 'crucible-event-type';
+
 /** One record as a consumer sees it. */
 export interface ConsumedRecord extends LogRecord {
   readonly topic: string;

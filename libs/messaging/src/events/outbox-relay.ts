@@ -11,7 +11,7 @@ import {
 } from '@crucible/telemetry';
 import type { Headers } from '../bus/bus';
 import { extractTrace, injectTrace } from '../rpc/headers';
-import type { EventLog, LogRecord } from './event-log';
+import { EVENT_TYPE_HEADER, type EventLog, type LogRecord } from './event-log';
 import { OUTBOX_TABLE } from './outbox';
 import { messagingTracer } from '../tracer';
 
@@ -289,7 +289,7 @@ export class OutboxRelay {
       spans.push(span);
       const headers: Headers = {
         'crucible-event-id': row.event_id,
-        'crucible-event-type': type,
+        [EVENT_TYPE_HEADER]: type,
       };
       injectTrace(headers, trace.setSpan(context.active(), span));
       const list = byTopic.get(row.topic) ?? [];
