@@ -4,9 +4,11 @@
 //   a turn's wall time (run_turn to committed, client side) per agent, beside
 //   the same number of rows the turn commits written raw with `pg` in one
 //   transaction, per agent;
-// - LLM-bound turns: the scripted server answers every call after 50 ms; a
-//   turn's wall time beside the time the server had a call in flight (the
-//   union of the calls' intervals: what the turn cannot beat), the median of
+// - LLM-bound turns: the scripted server answers every call after 50 ms,
+//   from a process of its own as a model server would (its HTTP work never
+//   on the timed services' event loop); a turn's wall time beside the time
+//   the server held a call (the union of the calls' intervals from a
+//   request's arrival to its answer's last byte: what the turn cannot beat), the median of
 //   three turns (one at 100 agents) after the world's first, both engines,
 //   at 1, 10 and 100 agents (100 only for the simultaneous engine, whose
 //   calls overlap: sequentially it is 15 s of waiting per turn);
@@ -19,11 +21,12 @@ import { startGovernanceService } from '@crucible/governance';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
 import type { Stoppable } from '@crucible/runtime';
 import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
-import { answer, createLlmServer, type LlmServer } from '../support';
 import type { Figure } from './figures';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
 import { stats } from './scenarios/measure';
 import { countPgQueries, pgQueries } from './query-counter';
+import { SCRIPTED_ADJUDICATION } from './worlds/scripted-llm-child';
+import { startScriptedLlmProcess, type ScriptedLlmProcess } from './worlds/scripted-llm-process';
 
 export interface WorldsBenchOptions {
   agentCounts?: readonly number[];
@@ -43,14 +46,6 @@ export const WORLDS_BENCH_DEFAULTS = {
 } as const;
 
 type Settings = Required<WorldsBenchOptions>;
-
-const VALID = {
-  narration: 'The agent acts; nothing else moves.',
-  agent_state_after: 'Busy.',
-  agent_memory_append: 'Acted.',
-  entity_mutations: [],
-  environment_mutations: [],
-};
 
 /** A scenario of `agents` agents spread over ten rooms (so no perception lists them all). */
 function scenario(agents: number, tag: string): Record<string, unknown> {
@@ -96,7 +91,7 @@ export async function benchWorlds(options: WorldsBenchOptions = {}): Promise<Fig
   const platform = await startBenchPlatform();
   let worlds: Stoppable | undefined;
   let governance: Stoppable | undefined;
-  const server = await createLlmServer();
+  const server = await startScriptedLlmProcess(settings.llmDelayMs);
   try {
     // create_world and run_turn ask governance whether the work may be done (docs/services/worlds.md, "Budgets").
     governance = await startGovernanceService(platform.infra);
@@ -116,7 +111,11 @@ export async function benchWorlds(options: WorldsBenchOptions = {}): Promise<Fig
   }
 }
 
-async function run(platform: BenchPlatform, server: LlmServer, s: Settings): Promise<Figure[]> {
+async function run(
+  platform: BenchPlatform,
+  server: ScriptedLlmProcess,
+  s: Settings,
+): Promise<Figure[]> {
   const { rpc } = platform;
   const call = (op: string, request: unknown) =>
     rpc.call(op as never, request as never) as Promise<any>;
@@ -191,11 +190,6 @@ async function run(platform: BenchPlatform, server: LlmServer, s: Settings): Pro
   }
 
   // 2. LLM-bound turns against the scripted server.
-  server.handle((r) =>
-    r.responseFormat !== undefined && r.responseFormat !== 'text'
-      ? answer.json(VALID, { delayMs: s.llmDelayMs })
-      : answer.text('I keep busy.', { delayMs: s.llmDelayMs }),
-  );
   let seed = 0;
   for (const engine of ['sequential', 'simultaneous'] as const) {
     for (const agents of s.agentCounts) {
@@ -214,19 +208,20 @@ async function run(platform: BenchPlatform, server: LlmServer, s: Settings): Pro
       );
       // The world's first turn also opens the provider's connections: timed
       // (logged) but not the figure, which is the median of the next turns.
-      let first = server.requests.length;
+      let first = await server.count();
       const cold = await turnMs(slug);
-      const coldBusy = busyMs(server, first);
+      const coldBusy = await busyMs(server, first);
       const samples: Array<{ wall: number; busy: number; queries: number }> = [];
       for (let i = 0; i < (agents > 10 ? 1 : 3); i++) {
-        first = server.requests.length;
+        first = await server.count();
         const turnWall = await turnMs(slug);
-        samples.push({ wall: turnWall, busy: busyMs(server, first), queries: lastTurnQueries });
+        const busy = await busyMs(server, first);
+        samples.push({ wall: turnWall, busy, queries: lastTurnQueries });
       }
       samples.sort((a, b) => a.wall / a.busy - b.wall / b.busy);
       const median = samples[Math.floor(samples.length / 2)] as (typeof samples)[number];
       const { wall, busy } = median;
-      const calls = server.requests.length - first;
+      const calls = (await server.count()) - first;
       s.log(
         `${engine} ${agents} agents: turn ${wall.toFixed(0)} ms, LLM busy ${busy.toFixed(0)} ms, ${median.queries} statements (first turn ${cold.toFixed(0)} ms, busy ${coldBusy.toFixed(0)} ms)`,
       );
@@ -296,23 +291,23 @@ async function run(platform: BenchPlatform, server: LlmServer, s: Settings): Pro
   return figures;
 }
 
-/** The time the server had at least one call in flight, over requests from `first` on. */
-function busyMs(server: LlmServer, first: number): number {
-  // Each call lasts its scripted delay from arrival: union of [receivedAt, receivedAt + delay].
-  const delay = 50;
-  const starts = server.requests
-    .slice(first)
-    .map((r) => r.receivedAt)
-    .sort((a, b) => a - b);
+/**
+ * The time the server held at least one call, over requests from `first` on:
+ * the union of [arrival, answer written]. Every call of a committed turn was
+ * answered; one without an answer fails the figure rather than shrink it.
+ */
+async function busyMs(server: ScriptedLlmProcess, first: number): Promise<number> {
+  const held = [...(await server.held(first))].sort((a, b) => a[0] - b[0]);
   let total = 0;
   let end = -Infinity;
-  for (const start of starts) {
+  for (const [start, answered] of held) {
+    if (answered === null) throw new Error('a call of a committed turn has no answer');
     if (start >= end) {
-      total += delay;
-      end = start + delay;
-    } else if (start + delay > end) {
-      total += start + delay - end;
-      end = start + delay;
+      total += answered - start;
+      end = answered;
+    } else if (answered > end) {
+      total += answered - end;
+      end = answered;
     }
   }
   return total;
@@ -353,7 +348,7 @@ async function rawTurnWrites(
   const seqs = Array.from({ length: agents * 3 }, (_, i) => i);
   await pg.query(
     `insert into public.bench_events select $1, s, 'intent_adjudicated', $2::json from unnest($3::int[]) as s`,
-    [tag, JSON.stringify(VALID), seqs],
+    [tag, JSON.stringify(SCRIPTED_ADJUDICATION), seqs],
   );
   await pg.query('commit');
   return performance.now() - started;

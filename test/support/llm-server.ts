@@ -17,6 +17,13 @@ export interface ReceivedChatRequest {
   readonly index: number;
   /** performance.now() when the body had arrived (compare two requests to measure a wait). */
   readonly receivedAt: number;
+  /** performance.now() when the request's headers arrived: the server holds the call from then. */
+  readonly arrivedAt: number;
+  /**
+   * performance.now() when the answer's last byte was handed to the socket;
+   * undefined until then, and for a call whose client went away first.
+   */
+  answeredAt: number | undefined;
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body, as sent. */
   readonly body: Record<string, unknown>;
@@ -221,6 +228,7 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
   let maxInFlight = 0;
 
   const server = createServer((req, res) => {
+    const arrivedAt = performance.now();
     const path = req.url?.split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
       sendJson(res, 200, {
@@ -261,7 +269,10 @@ export async function createLlmServer(options: LlmServerOptions = {}): Promise<L
         }
         let next: () => Promise<{ scripted: LlmAnswer | EmbeddingAnswer; send: () => void }>;
         if (route === 'chat') {
-          const request = received(requests.length, req.headers, body);
+          const request = received(requests.length, req.headers, body, arrivedAt);
+          res.once('finish', () => {
+            request.answeredAt = performance.now();
+          });
           requests.push(request);
           for (const waiter of waiters) if (requests.length >= waiter.count) waiter.resolve();
           next = async () => {
@@ -396,6 +407,7 @@ function received(
   index: number,
   headers: IncomingHttpHeaders,
   body: Record<string, unknown>,
+  arrivedAt: number,
 ): ReceivedChatRequest {
   const messages = Array.isArray(body['messages'])
     ? (body['messages'] as unknown[]).map((message) => {
@@ -415,6 +427,8 @@ function received(
   return {
     index,
     receivedAt: performance.now(),
+    arrivedAt,
+    answeredAt: undefined,
     headers,
     body,
     model: typeof body['model'] === 'string' ? body['model'] : undefined,
