@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SpanKind, trace, context } from '@opentelemetry/api';
-import type { DbSession, NamedStatement, ServiceDb } from '@crucible/database';
+import {
+  RELAXED_COMMIT,
+  type DbSession,
+  type NamedStatement,
+  type ServiceDb,
+} from '@crucible/database';
 import {
   messagingAttributes,
   messagingSpanName,
@@ -350,12 +355,16 @@ function relayStatements(
        order by o.tx, o.id
        limit $3`,
     ),
-    // Moves the cursor forward only, and only for the lease holder; renews the lease.
+    // Moves the cursor forward only, and only for the lease holder; renews the
+    // lease. Its commit does not wait for the disk (RELAXED_COMMIT): a cursor
+    // that Postgres's crash takes back publishes its events again, and
+    // consumers apply each once.
     advance: db.statement(
       'outbox_advance',
       `update ${relay}
        set last_tx = $2::xid8, last_id = $3, published = published + $4, moved_at = now(),
            lease_until = now() + make_interval(secs => $5::float8)
+       from ${RELAXED_COMMIT}
        where holder = $1 and (last_tx, last_id) < ($2::xid8, $3::bigint)
        returning 1`,
     ),

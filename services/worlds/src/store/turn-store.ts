@@ -1,4 +1,4 @@
-import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import { RELAXED_COMMIT, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import { callArrays, insertCallsSql, type NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
@@ -688,7 +688,8 @@ function queueTurnsStatement(db: ServiceDb): NamedStatement {
  * is claiming; its target turn is the world's current turn + 1. Returns the
  * world as it read it, the attempt's directive and whether calls are
  * recorded for the target turn already, so the worker starts the turn
- * without another round trip.
+ * without another round trip. Its commit does not wait for the disk
+ * (RELAXED_COMMIT): a claim that Postgres's crash takes back is claimed again.
  */
 function claimStatement(db: ServiceDb): NamedStatement {
   const t = (name: string): string => db.quotedTable(name);
@@ -698,7 +699,7 @@ function claimStatement(db: ServiceDb): NamedStatement {
         set status = 'running', lease_owner = $1, lease_until = now() + ($2 * interval '1 millisecond'),
             started_at = coalesce(a.started_at, now()), tries = a.tries + 1,
             target_turn = w.current_turn + 1
-       from ${t('worlds')} as w
+       from ${t('worlds')} as w, ${RELAXED_COMMIT}
       where w.id = a.world_id
         and a.id = (
           select c.id from ${t('turn_attempts')} c
