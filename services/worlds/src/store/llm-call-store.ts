@@ -1,4 +1,4 @@
-import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import { RELAXED_COMMIT, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
 import type { TurnSegment } from '../domain/world-chain';
 import type { LlmCallRow, UsageTotals } from './rows';
 
@@ -13,9 +13,16 @@ export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonl
  * The insert of call records of one world and turn (`world`, `turn`: SQL
  * expressions), from the thirteen arrays of callArrays at $first on; a
  * request recorded already is left as it is. recordMany's statement and the
- * commit's (TurnStore.commitHeldTurn) both write records with it.
+ * commit's (TurnStore.commitHeldTurn) both write records with it. `relaxed`
+ * joins RELAXED_COMMIT: for recordMany's statement only, never the commit's.
  */
-export function insertCallsSql(table: string, first: number, world: string, turn: string): string {
+export function insertCallsSql(
+  table: string,
+  first: number,
+  world: string,
+  turn: string,
+  options: { readonly relaxed?: boolean } = {},
+): string {
   const $ = (i: number): string => `$${first + i}`;
   return `insert into ${table} (hash, request, content, finish_reason, input_tokens, output_tokens,
          latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
@@ -24,7 +31,7 @@ export function insertCallsSql(table: string, first: number, world: string, turn
          from unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::int[], ${$(5)}::int[],
                      ${$(6)}::int[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[])
            as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
-                provider, model, params, agent_id, phase, profile_label)
+                provider, model, params, agent_id, phase, profile_label)${options.relaxed === true ? `, ${RELAXED_COMMIT}` : ''}
        on conflict (hash) do nothing`;
 }
 
@@ -91,7 +98,11 @@ export interface CallRecords {
  * Recorded LLM calls, keyed by request hash. Records are written in
  * statements of their own as the calls return, never in a turn's
  * transaction: a crashed attempt's calls are there for the attempt that
- * takes over.
+ * takes over. Those statements do not wait for the disk (RELAXED_COMMIT):
+ * a crash of the worlds process loses none of them; a crash of Postgres may
+ * lose the last fraction of a second of them, and then those calls are paid
+ * again. A committed turn's records are durable: its commit waits for the
+ * disk, and with it for every record written before.
  */
 export class LlmCallStore implements CallRecords {
   private readonly findManyStatement: NamedStatement;
@@ -107,7 +118,7 @@ export class LlmCallStore implements CallRecords {
     );
     this.recordManyStatement = db.statement(
       'llm_calls_record',
-      `${insertCallsSql(calls, 3, '$1::bigint', '$2::int')} returning hash`,
+      `${insertCallsSql(calls, 3, '$1::bigint', '$2::int', { relaxed: true })} returning hash`,
     );
   }
 
