@@ -1,4 +1,4 @@
-import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import { RELAXED_COMMIT, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import type { JobCounts } from '../domain/run-progress';
 import type { RecordRow } from './record-store';
@@ -276,7 +276,9 @@ export class RunStore {
    * cancelled with its world's stop pending (its world's turns are to be
    * cancelled), or any of those on an expired lease (its replica died, or a
    * cancelled job's starter still holds it); skipping rows another replica
-   * is claiming (FOR UPDATE SKIP LOCKED).
+   * is claiming (FOR UPDATE SKIP LOCKED). Its commit does not wait for the
+   * disk (RELAXED_COMMIT): a claim that Postgres's crash takes back is made
+   * again, and every step of a job is safe to repeat.
    */
   async claimNext(owner: string, leaseMs: number): Promise<JobRow | undefined> {
     const table = this.db.qualified(JOBS);
@@ -284,6 +286,7 @@ export class RunStore {
       `update ?? as j
           set status = case when j.status = 'queued' then 'starting' else j.status end, lease_owner = ?, lease_until = now() + (? * interval '1 millisecond'),
               tries = j.tries + 1
+         from ${RELAXED_COMMIT}
         where j.id = (
           select c.id from ?? c
            where c.status = 'queued'
