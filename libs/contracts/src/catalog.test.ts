@@ -5,6 +5,35 @@ import { join } from 'node:path';
 import { Catalog, OPERATION_SCOPES, defaultCatalog, scopeGrants } from './catalog';
 import { DEFAULT_SCHEMAS_DIR, SchemaRegistry } from './schema-registry';
 
+type CatalogOperations = Record<
+  string,
+  { callers?: string[]; exposed?: boolean; request: string; reply: string }
+>;
+type CatalogStreams = Record<
+  string,
+  { events: Record<string, { versions: Record<string, string> }> }
+>;
+
+/** What building a catalog from an edited copy of ours throws (undefined: nothing). */
+function failureWith(edit: (ops: CatalogOperations, streams: CatalogStreams) => void): unknown {
+  const file = JSON.parse(readFileSync(join(DEFAULT_SCHEMAS_DIR, 'catalog.json'), 'utf8')) as {
+    operations: CatalogOperations;
+    streams: CatalogStreams;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+  try {
+    cpSync(DEFAULT_SCHEMAS_DIR, dir, { recursive: true });
+    edit(file.operations, file.streams);
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(file));
+    new Catalog(new SchemaRegistry(dir));
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('message catalog', () => {
   const catalog = defaultCatalog();
 
@@ -41,25 +70,6 @@ describe('message catalog', () => {
   });
 
   it('refuses a catalog whose callers name no service of it', () => {
-    const file = JSON.parse(readFileSync(join(DEFAULT_SCHEMAS_DIR, 'catalog.json'), 'utf8'));
-    /** What building a catalog from an edited copy of ours throws. */
-    const failureWith = (
-      edit: (ops: Record<string, { callers?: string[]; exposed?: boolean }>) => void,
-    ): unknown => {
-      const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
-      try {
-        cpSync(DEFAULT_SCHEMAS_DIR, dir, { recursive: true });
-        const copy = structuredClone(file);
-        edit(copy.operations);
-        writeFileSync(join(dir, 'catalog.json'), JSON.stringify(copy));
-        new Catalog(new SchemaRegistry(dir));
-        return undefined;
-      } catch (error) {
-        return error;
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    };
     expect(failureWith((ops) => (ops.check_scenarios!.callers = ['nmaes']))).toEqual(
       new Error('schemas/catalog.json: check_scenarios lists nmaes, which is no service'),
     );
@@ -69,6 +79,50 @@ describe('message catalog', () => {
     expect(String(failureWith((ops) => delete ops.check_scenarios!.callers))).toContain(
       'schemas/catalog.json is invalid',
     );
+  });
+
+  it('refuses a catalog naming a schema file that does not exist, when it loads', () => {
+    expect(failureWith((ops) => (ops.get_entity!.request = 'components/nope.v1.json'))).toEqual(
+      new Error('unknown schema components/nope.v1.json'),
+    );
+    expect(failureWith((ops) => (ops.get_entity!.reply = 'components/gone.v1.json'))).toEqual(
+      new Error('unknown schema components/gone.v1.json'),
+    );
+    expect(
+      failureWith((_ops, streams) => {
+        streams.names!.events.name_moved!.versions['1'] = 'events/names/nope.v1.json';
+      }),
+    ).toEqual(new Error('unknown schema events/names/nope.v1.json'));
+  });
+
+  it('defaults an operation to exposed, not paged, called by no other service', () => {
+    // Built here, not shared: what the constructor fills in is what is under test.
+    const built = new Catalog(new SchemaRegistry(DEFAULT_SCHEMAS_DIR));
+    const put = built.operation('put_environment');
+    expect([put.exposed, put.paged, put.callers]).toEqual([true, false, []]);
+    const listed = built.operation('get_components');
+    expect([listed.exposed, listed.paged, listed.callers]).toEqual([true, true, ['scenarios']]);
+    const internalOnly = built.operation('resolve_components');
+    expect([internalOnly.exposed, internalOnly.paged]).toEqual([false, false]);
+    expect(built.mayCall('scenarios', 'put_environment')).toBe(false);
+    // Streams: each owned by the service it names unless it says otherwise.
+    expect(built.streamService('names')).toBe('names');
+    expect(built.streamService('evaluation_feedback')).toBe('evaluation');
+    expect(built.streams).toContain('evaluation_feedback');
+    const moved = built.event('names.name_moved');
+    expect([moved.type, moved.stream, moved.name, moved.latestVersion]).toEqual([
+      'names.name_moved',
+      'names',
+      'name_moved',
+      2,
+    ]);
+    expect(moved.summary.length).toBeGreaterThan(0);
+  });
+
+  it('tells operation names and event types from other strings', () => {
+    expect(catalog.isOperation('put_environment')).toBe(true);
+    expect(catalog.isOperation('launch')).toBe(false);
+    expect(catalog.isEventType('names.name_moved')).toBe(true);
   });
 
   it('knows event versions', () => {

@@ -1,6 +1,9 @@
 // Behaviour of the contracts lib that its other unit tests left unchecked:
 // written against mutants that survived `npm run mutate` (docs/testing.md).
 // Each case pins a reason, a path or a message a client or an operator reads.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import {
   CrucibleError,
@@ -15,6 +18,7 @@ import {
 import { defaultCatalog, type OperationName } from './catalog';
 import { consumerGroup, operationSubject, serviceQueue, streamTopic } from './subjects';
 import { assertValid, findUnrepresentable, fromAjvError } from './validation';
+import { SCHEMA_BASE_URI, SchemaRegistry } from './schema-registry';
 
 describe('errors', () => {
   it('has the closed set of codes, each with its status and retry rule', () => {
@@ -66,6 +70,7 @@ describe('errors', () => {
     expect(toCrucibleError(own)).toBe(own);
     for (const notWire of [
       null,
+      undefined,
       'not_found',
       new Error('boom'),
       { ...wire, code: 'teapot' },
@@ -248,6 +253,49 @@ describe('fromAjvError', () => {
       expect(fromAjvError(ajvError({ keyword, parentSchema: annotated })).details.reason).toBe(
         reason,
       );
+  });
+});
+
+describe('fromAjvError on what the registry reports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crucible-ajv-errors-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = 'rules.v1.json';
+  writeFileSync(
+    join(dir, file),
+    JSON.stringify({
+      $id: SCHEMA_BASE_URI + file,
+      type: 'object',
+      properties: {
+        a: {},
+        b: {},
+        old: { type: 'string', not: {}, 'x-crucible-replaced-by': 'a' },
+      },
+      dependencies: { a: ['b'] },
+    }),
+  );
+  const own = new SchemaRegistry(dir);
+  const refusal = (value: unknown) => fromAjvError(own.check(file, value)!).toWire();
+
+  it('points a broken dependency at the object, not at the field it names', () => {
+    // ajv's `dependencies` error carries a missingProperty too; only `required` moves the path.
+    expect(refusal({ a: 1 })).toMatchObject({
+      message: 'message: must have property b when property a is present',
+      details: { path: '', reason: 'invalid_value', keyword: 'dependencies' },
+    });
+  });
+
+  it('names the replacement only when the refused field itself was sent', () => {
+    expect(refusal({ old: 'x' })).toMatchObject({
+      message: '/old: no longer accepted; replaced by a',
+      details: { path: '/old', keyword: 'not', replaced_by: 'a' },
+    });
+    // Another rule of the same schema is reported as itself.
+    expect(refusal({ old: 1 })).toEqual({
+      code: 'invalid_argument',
+      retryable: false,
+      message: '/old: must be string',
+      details: { path: '/old', reason: 'wrong_type', keyword: 'type' },
+    });
   });
 });
 

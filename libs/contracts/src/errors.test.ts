@@ -21,6 +21,15 @@ describe('CrucibleError', () => {
     expect(foreign instanceof CrucibleError).toBe(false);
     expect(isCrucibleError(foreign)).toBe(true);
     expect(toCrucibleError(foreign)).toBe(foreign);
+    // The brand is the process-wide symbol every build of the package looks for.
+    expect((foreign as unknown as Record<symbol, unknown>)[Symbol.for('crucible.error')]).toBe(
+      true,
+    );
+    // And the other copy rebuilds wire errors (the codes written out: not read from either copy).
+    for (const code of ['invalid_argument', 'not_found', 'unavailable', 'internal'] as const) {
+      const wire = { code, message: 'm', retryable: false, details: {} };
+      expect(other!.toCrucibleError(wire).toWire()).toEqual(wire);
+    }
   });
 
   it('recognises nothing else', () => {
@@ -54,6 +63,9 @@ describe('CrucibleError', () => {
       details: {},
     });
     expect(internal('internal error', {}, { cause }).cause).toBe(cause);
+    // Without one, no `cause` member at all, not one holding undefined.
+    expect(Object.hasOwn(notFound('gone'), 'cause')).toBe(false);
+    expect(Object.hasOwn(internal(), 'cause')).toBe(false);
   });
 
   it('turns an unknown error into internal with that error as its cause', () => {

@@ -30,5 +30,8 @@ describe('subject and topic names', () => {
     );
     expect(() => streamTopic('p', '>')).toThrow(/stream/);
     expect(() => operationSubject('', { service: 'c', name: 'put_environment' })).toThrow(/prefix/);
+    expect(() => readinessSubject('a.b', 'names')).toThrow('invalid prefix "a.b"');
+    expect(() => readinessSubject('crucible', 'Names')).toThrow('invalid service "Names"');
+    expect(() => deadLetterTopic('crucible', 'a b')).toThrow('invalid stream "a b"');
   });
 });

@@ -179,6 +179,10 @@ describe('request validation', () => {
     expect(findUnrepresentable(nested(MAX_JSON_DEPTH))).toBeNull();
     const tooDeep = findUnrepresentable({ a: nested(MAX_JSON_DEPTH) });
     expect(tooDeep?.details.reason).toBe('too_deep');
+    expect(tooDeep?.details.max_depth).toBe(MAX_JSON_DEPTH);
+    expect(tooDeep?.message).toBe(
+      `${tooDeep?.details.path}: objects and arrays nest more than ${MAX_JSON_DEPTH} deep`,
+    );
     // The container at depth MAX_JSON_DEPTH: /a, then MAX_JSON_DEPTH - 1 more tokens.
     expect(tooDeep?.details.path?.split('/').length).toBe(MAX_JSON_DEPTH + 1);
     expect(tooDeep?.details.path?.startsWith('/a/')).toBe(true);
@@ -187,6 +191,15 @@ describe('request validation', () => {
       const parsed: unknown = JSON.parse('['.repeat(levels) + ']'.repeat(levels));
       expect(findUnrepresentable(parsed)?.details.reason).toBe('too_deep');
       expect(findUnrepresentable(nested(levels))?.details.reason).toBe('too_deep');
+    }
+    // Only objects and arrays count: a scalar or null at depth MAX_JSON_DEPTH is
+    // fine, also on the way to a problem further on.
+    for (const leaf of [true, null, 'x', 0]) {
+      expect(findUnrepresentable(nested(MAX_JSON_DEPTH - 1, leaf))).toBeNull();
+      expect(findUnrepresentable([nested(MAX_JSON_DEPTH - 1, leaf), 'a\u0000'])?.details).toEqual({
+        path: '/1',
+        reason: 'nul_character',
+      });
     }
   });
 
@@ -198,6 +211,13 @@ describe('request validation', () => {
 describe('findUnrepresentable with clean strings known', () => {
   it('skips searching strings but still finds numbers JSON cannot carry', () => {
     expect(findUnrepresentable({ a: 'nul \u0000' }, '', { cleanStrings: true })).toBeNull();
+    expect(findUnrepresentable({ 'k\u0000': ['\ud800'] }, '', { cleanStrings: true })).toBeNull();
+    // Booleans and null beside such a string change nothing.
+    expect(
+      findUnrepresentable({ on: true, off: [false], none: null, s: '\u0000' }, '', {
+        cleanStrings: true,
+      }),
+    ).toBeNull();
     expect(findUnrepresentable({ a: [1, Infinity] }, '', { cleanStrings: true })?.details).toEqual(
       expect.objectContaining({ reason: 'number_out_of_range', path: '/a/1' }),
     );
