@@ -8,8 +8,8 @@
 //   from a process of its own as a model server would (its HTTP work never
 //   on the timed services' event loop); a turn's wall time beside the time
 //   the server held a call (the union of the calls' intervals from a
-//   request's arrival to its answer's last byte: what the turn cannot beat), the median of
-//   three turns (one at 100 agents) after the world's first, both engines,
+//   request's arrival to its answer's last byte: what the turn cannot
+//   beat), the median of three turns (one at 100 agents) after the world's first, both engines,
 //   at 1, 10 and 100 agents (100 only for the simultaneous engine, whose
 //   calls overlap: sequentially it is 15 s of waiting per turn);
 // - fork_world at turn 1000 beside fork_world at turn 10 (turns seeded with

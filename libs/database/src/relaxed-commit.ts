@@ -8,7 +8,8 @@
  *
  * For writes that a Postgres crash may take back without breaking a
  * promise: a lease or claim (the work is claimed again), a relay's cursor
- * (events are published again and consumers apply each once). Never for an
+ * (events are published again and consumers apply each once), a record kept
+ * only to save work (an LLM call's answer: the call is paid again). Never for an
  * acknowledged write or an outbox row. A crash of the writing process loses
  * nothing: only Postgres's own crash can, and only the last fraction of a
  * second, in commit order (a later commit that waits for the disk makes

@@ -14,10 +14,12 @@ export const SCRIPTED_ADJUDICATION = {
   environment_mutations: [],
 };
 
-/** What the parent may ask. */
-export type ScriptedLlmQuestion =
-  | { readonly id: number; readonly ask: 'count' }
-  | { readonly id: number; readonly ask: 'held'; readonly from: number };
+/** What the parent may ask: the requests received so far, or how long each was held. */
+export type ScriptedLlmAsk =
+  { readonly ask: 'count' } | { readonly ask: 'held'; readonly from: number };
+
+/** A question as sent, with the id its answer carries back. */
+export type ScriptedLlmQuestion = ScriptedLlmAsk & { readonly id: number };
 
 export interface ScriptedLlmAnswer {
   readonly id: number;

@@ -5,9 +5,7 @@
 // byte), which is the LLM time a turn's wall time is set against.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { ScriptedLlmAnswer } from './scripted-llm-child';
-
-type Question = { readonly ask: 'count' } | { readonly ask: 'held'; readonly from: number };
+import type { ScriptedLlmAnswer, ScriptedLlmAsk, ScriptedLlmQuestion } from './scripted-llm-child';
 
 export interface ScriptedLlmProcess {
   /** `http://127.0.0.1:<port>/v1`. */
@@ -41,7 +39,7 @@ export async function startScriptedLlmProcess(delayMs: number): Promise<Scripted
     let next = 0;
     const pending = new Map<number, (answer: ScriptedLlmAnswer) => void>();
     child.on('message', (message: ScriptedLlmAnswer) => pending.get(message.id)?.(message));
-    const ask = (question: Question): Promise<ScriptedLlmAnswer> =>
+    const ask = (question: ScriptedLlmAsk): Promise<ScriptedLlmAnswer> =>
       new Promise((resolve, reject) => {
         const id = (next += 1);
         const timer = setTimeout(() => {
@@ -53,7 +51,8 @@ export async function startScriptedLlmProcess(delayMs: number): Promise<Scripted
           pending.delete(id);
           resolve(answer);
         });
-        child.send({ id, ...question });
+        const sent: ScriptedLlmQuestion = { id, ...question };
+        child.send(sent);
       });
     return {
       baseUrl,
