@@ -83,6 +83,40 @@ describe('BatchRunner', () => {
     expect(batches).toEqual([[1, 2, 3], [4, 5], [6]]);
   });
 
+  it("starts after the event loop's turn when asked: until then the items can be taken", async () => {
+    const batches: number[][] = [];
+    const runner = new BatchRunner<number, number>(
+      (items) => {
+        batches.push([...items]);
+        return Promise.resolve(items);
+      },
+      { startAfter: 'macrotask' },
+    );
+    const taken = runner.add(1);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(batches).toEqual([]);
+    expect(runner.take(-1)).toEqual([1]);
+    expect(await taken).toBe(-1);
+    const sent = [2, 3].map((i) => runner.add(i));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[2, 3]]);
+    expect(runner.take(-1)).toEqual([]);
+    expect(await Promise.all(sent)).toEqual([2, 3]);
+  });
+
+  it('starts after the current microtasks by default', async () => {
+    const batches: number[][] = [];
+    const runner = new BatchRunner<number, number>((items) => {
+      batches.push([...items]);
+      return Promise.resolve(items);
+    });
+    const sent = runner.add(1);
+    await Promise.resolve();
+    expect(batches).toEqual([[1]]);
+    expect(runner.take(-1)).toEqual([]);
+    expect(await sent).toBe(1);
+  });
+
   it('take hands over the held items, answered with the given value, and never runs them', async () => {
     const batches: number[][] = [];
     const runner = new BatchRunner<number, number>(

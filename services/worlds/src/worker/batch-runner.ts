@@ -11,6 +11,11 @@
  * With `holdUntil`, items wait until that many are queued, or until
  * `release` is called (then everything queued goes, and items added after
  * go at once): for work nobody waits on item by item.
+ *
+ * With `startAfter: 'macrotask'`, an idle runner starts its batch at the
+ * next turn of the event loop (setImmediate) instead of after the current
+ * microtasks: work the caller may still `take` before it goes, when what
+ * follows the add is synchronous or microtasks only.
  */
 export class BatchRunner<I, O> {
   private queued: Array<{ item: I; resolve: (out: O) => void; reject: (error: unknown) => void }> =
@@ -18,12 +23,14 @@ export class BatchRunner<I, O> {
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   private holdUntil: number;
+  private readonly startAfter: 'microtask' | 'macrotask';
 
   constructor(
     private readonly run: (items: readonly I[]) => Promise<readonly O[]>,
-    options: { readonly holdUntil?: number } = {},
+    options: { readonly holdUntil?: number; readonly startAfter?: 'microtask' | 'macrotask' } = {},
   ) {
     this.holdUntil = options.holdUntil ?? 1;
+    this.startAfter = options.startAfter ?? 'microtask';
   }
 
   /** Stops holding items: what is queued goes now, and items added later at once. */
@@ -66,14 +73,16 @@ export class BatchRunner<I, O> {
   private schedule(): void {
     if (this.scheduled || this.inFlight !== undefined) return;
     this.scheduled = true;
-    // A microtask, not a macrotask: a lone caller (the sequential engine's
-    // one call at a time) waits for no turn of the event loop; callers that
-    // start in the same tick share the batch, and under load everything
-    // that queues during a round trip shares the next one.
-    queueMicrotask(() => {
+    // By default a microtask, not a macrotask: a lone caller (the sequential
+    // engine's one call at a time) waits for no turn of the event loop;
+    // callers that start in the same tick share the batch, and under load
+    // everything that queues during a round trip shares the next one.
+    const start = (): void => {
       this.scheduled = false;
       this.next();
-    });
+    };
+    if (this.startAfter === 'macrotask') setImmediate(start);
+    else queueMicrotask(start);
   }
 
   private next(): void {

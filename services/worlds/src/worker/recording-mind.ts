@@ -52,10 +52,12 @@ export class RecordedCallDiffers extends Error {
  * the turn (a crashed attempt's) in one query; the lookups of calls not
  * among them go in batches (BatchRunner: all the lookups that queue during
  * one round trip share the next); records are written the same way, in
- * multi-row inserts of their own (never in the turn's transaction), while
- * the kernel goes on. `flush` waits for every record before the turn
- * commits, so a committed turn's calls are all recorded; a crash loses
- * only records still being written.
+ * multi-row inserts of their own, while the kernel goes on, from the next
+ * turn of the event loop on: the records of the turn's last calls, not sent
+ * yet when the turn ends, go in its commit statement instead (`takeHeld`).
+ * `flush` waits for every record sent before the turn commits, so a
+ * committed turn's calls are all recorded; a crash loses only records
+ * still being written or about to be.
  *
  * A deterministic mind (the offline one, cheaper than a lookup) is called
  * without a lookup, and its records wait until HELD_RECORDS are queued (the
@@ -92,12 +94,17 @@ export class RecordingMind implements Mind {
     // the turn flushes: nobody waits on one, and a record lost in a crash
     // costs nothing (the same request gets the same free answer again), so
     // a small turn writes them in one statement, not one per round trip.
+    // Any other mind's record goes at the next turn of the event loop, not
+    // at once: the turn's last call returns straight into the end of the
+    // turn, whose commit then writes that record (takeHeld) instead of a
+    // round trip of its own before it; every earlier record has gone while
+    // the kernel waited on the next call.
     this.writes = new BatchRunner(
       async (records) => {
         const inserted = await calls.recordMany(records);
         return records.map((r) => inserted.has(r.hash));
       },
-      { holdUntil: this.lookupFirst ? 1 : HELD_RECORDS },
+      this.lookupFirst ? { startAfter: 'macrotask' } : { holdUntil: HELD_RECORDS },
     );
   }
 
@@ -147,14 +154,16 @@ export class RecordingMind implements Mind {
   }
 
   /**
-   * Hands over the records a deterministic mind still holds (none for any
-   * other mind), with the answers they carry: the caller writes them in the
-   * turn's commit, which checks them as `flush` would (a record of the same
-   * request made before must hold the same answer), or gives them back with
-   * `putBack` so that `flush` writes and checks them.
+   * Hands over the records not sent yet, with the answers they carry: a
+   * deterministic mind's held ones; for any other mind, the record of a call
+   * that returned in this turn of the event loop (the turn's last). The
+   * caller writes them in the turn's commit, which checks them as `flush`
+   * would for a deterministic mind (a record of the same request made
+   * before must hold the same answer), or gives them back with `putBack` so
+   * that `flush` writes them (and checks a deterministic mind's).
    */
   takeHeld(): NewLlmCall[] {
-    return this.lookupFirst ? [] : this.writes.take(true);
+    return this.writes.take(true);
   }
 
   /** Records `records` (from takeHeld) as calls of this turn again: `flush` writes and checks them. */

@@ -184,9 +184,10 @@ export class TurnWorker {
       let mind = new RecordingMind(inner, deps.calls, scope);
       await mind.prefetch(claimedTarget === target ? await records : undefined);
       let outcome = await runTurn(state, mind, turnOptions);
-      // A turn committed with no directive writes the deterministic mind's
-      // last records in its commit statement, one round trip fewer (a
-      // directive's charges read the turn's records before the commit).
+      // A turn committed with no directive writes its last records (a
+      // deterministic mind's held ones, any other's not sent yet) in its
+      // commit statement, one round trip fewer (a directive's charges read
+      // the turn's records before the commit).
       let held = outcome.status === 'committed' && directiveId === undefined ? mind.takeHeld() : [];
       const writeHeld = async (): Promise<void> => {
         mind.putBack(held);
