@@ -1,21 +1,27 @@
 // The worlds service, each figure beside a baseline from the same run:
 //
 // - kernel overhead per agent-turn (offline mind) at 1, 10 and 100 agents:
-//   a turn's wall time (run_turn to committed, client side) per agent, beside
-//   the same number of rows the turn commits written raw with `pg` in one
-//   transaction, per agent;
+//   a turn's wall time (run_turn to committed, client side) per agent, the
+//   median of at least five turns and 40 agent-turns, after warm-up turns,
+//   beside the same number of rows the turn commits written raw with `pg` in
+//   one transaction, per agent;
 // - LLM-bound turns: the scripted server answers every call after 50 ms,
 //   from a process of its own as a model server would (its HTTP work never
 //   on the timed services' event loop); a turn's wall time beside the time
 //   the server held a call (the union of the calls' intervals from a
 //   request's arrival to its answer's last byte: what the turn cannot
-//   beat), the median of three turns (one at 100 agents) after the world's first, both engines,
+//   beat), the median of seven turns at 1 agent, three at 10, one at 100,
+//   after warm-up turns (the first one logged), both engines,
 //   at 1, 10 and 100 agents (100 only for the simultaneous engine, whose
 //   calls overlap: sequentially it is 15 s of waiting per turn);
 // - fork_world at turn 1000 beside fork_world at turn 10 (turns seeded with
 //   SQL: the fork reads none of them);
 // - replay: agent-turns per second of replay_world beside the same turns run
 //   by run_turn with the offline mind.
+//
+// Before each turn figure the platform is let settle (quiesce): the worlds
+// relay has published what earlier figures committed, so no figure pays for
+// the Kafka work of the one before (a 100-agent turn publishes 300 events).
 import { performance } from 'node:perf_hooks';
 import { startGovernanceService } from '@crucible/governance';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
@@ -161,10 +167,11 @@ async function run(
   // 1. Kernel overhead per agent-turn, offline mind.
   for (const agents of s.agentCounts) {
     const slug = await world(agents);
-    await turnMs(slug); // warm-up
+    for (let i = 0; i < warmUpTurns(agents); i++) await turnMs(slug);
+    await quiesce(platform);
     const ours: number[] = [];
     const queries: number[] = [];
-    for (let i = 0; i < s.turnsPerSize; i++) {
+    for (let i = 0; i < samplesOf(s.turnsPerSize, agents); i++) {
       ours.push((await turnMs(slug)) / agents);
       queries.push(lastTurnQueries);
     }
@@ -211,8 +218,10 @@ async function run(
       let first = await server.count();
       const cold = await turnMs(slug);
       const coldBusy = await busyMs(server, first);
+      for (let i = 1; i < warmUpTurns(agents); i++) await turnMs(slug);
+      await quiesce(platform);
       const samples: Array<{ wall: number; busy: number; queries: number }> = [];
-      for (let i = 0; i < (agents > 10 ? 1 : 3); i++) {
+      for (let i = 0; i < llmSamplesOf(agents); i++) {
         first = await server.count();
         const turnWall = await turnMs(slug);
         const busy = await busyMs(server, first);
@@ -289,6 +298,54 @@ async function run(
     better: 'higher',
   });
   return figures;
+}
+
+/**
+ * Turns run before a world's figure is taken: a small world's turn is a few
+ * milliseconds, so its first turns are mostly the JIT warming the kernel's
+ * code paths; a large world's first turn warms them by itself.
+ */
+function warmUpTurns(agents: number): number {
+  return agents < 10 ? 5 : 1;
+}
+
+/** Offline turns timed per size: at least `perSize`, and 40 agent-turns, so a 1-agent median is not 5 samples. */
+function samplesOf(perSize: number, agents: number): number {
+  return Math.max(perSize, Math.ceil(40 / agents));
+}
+
+/** LLM-bound turns timed per size (each takes 50 ms per call on its critical path). */
+function llmSamplesOf(agents: number): number {
+  if (agents > 10) return 1;
+  return agents > 1 ? 3 : 7;
+}
+
+/** How long the platform may take to publish what earlier measurements wrote. */
+const QUIESCE_TIMEOUT_MS = 60_000;
+
+/**
+ * Waits until the worlds relay has published everything committed so far
+ * (`worlds.outbox_pending` empty), then a moment more for the consumers:
+ * a figure is then not charged with the Kafka work of the figure before it
+ * (100 agents' turns publish 300 audit events each).
+ */
+async function quiesce(platform: BenchPlatform): Promise<void> {
+  const deadline = performance.now() + QUIESCE_TIMEOUT_MS;
+  for (;;) {
+    const { rows } = await platform.pg.query<{ pending: string }>(
+      'select count(*) as pending from worlds.outbox_pending',
+    );
+    if (Number(rows[0]?.pending ?? 0) === 0) break;
+    if (performance.now() > deadline) {
+      throw new Error(`the worlds outbox still holds ${rows[0]?.pending} events after 60 s`);
+    }
+    await sleep(50);
+  }
+  await sleep(250);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
