@@ -8,6 +8,7 @@ import type {
   SubscribeOptions,
 } from './event-log';
 import { SupervisedConsumer } from './kafka-consumer';
+import { patchKafkajsIdleTimers } from './kafkajs-idle-timers';
 
 export interface KafkaEventLogOptions {
   brokers: string[];
@@ -26,6 +27,9 @@ export class KafkaEventLog implements EventLog {
 
   constructor(private readonly options: KafkaEventLogOptions) {
     const log = options.logger;
+    // kafkajs's idle connections would otherwise each run a 1 ms timer loop (kafkajs-idle-timers.ts).
+    const patched = patchKafkajsIdleTimers();
+    if (patched !== 'applied') log.warn('kafkajs idle timer fix not applied', { reason: patched });
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
