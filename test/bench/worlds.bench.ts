@@ -20,8 +20,9 @@
 //   by run_turn with the offline mind.
 //
 // Before each turn figure the platform is let settle (quiesce): the worlds
-// relay has published what earlier figures committed, so no figure pays for
-// the Kafka work of the one before (a 100-agent turn publishes 300 events).
+// relay has published what the turns before committed, then 250 ms more,
+// so no figure pays for work the one before left running (publishing,
+// consumers, garbage collection).
 import { performance } from 'node:perf_hooks';
 import { startGovernanceService } from '@crucible/governance';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
@@ -344,9 +345,9 @@ const QUIESCE_TIMEOUT_MS = 60_000;
 
 /**
  * Waits until the worlds relay has published everything committed so far
- * (`worlds.outbox_pending` empty), then a moment more for the consumers:
- * a figure is then not charged with the Kafka work of the figure before it
- * (100 agents' turns publish 300 audit events each).
+ * (`worlds.outbox_pending` empty), then a moment more for the consumers and
+ * whatever else the turns before left running: a figure is then not
+ * charged with the work of the figure before it.
  */
 async function quiesce(platform: BenchPlatform): Promise<void> {
   const deadline = performance.now() + QUIESCE_TIMEOUT_MS;

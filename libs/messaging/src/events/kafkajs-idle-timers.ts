@@ -36,8 +36,6 @@ export interface KafkajsRequestQueue {
   scheduleCheckPendingRequests(): void;
 }
 
-const PATCHED = Symbol.for('@crucible/messaging.kafkajsIdleTimers');
-
 /** Where the patch stands: applied (now or before), or why not. */
 export type KafkajsPatchState = 'applied' | `skipped: ${string}`;
 
@@ -58,13 +56,11 @@ function apply(): KafkajsPatchState {
   const version = (load('kafkajs/package.json') as { version?: unknown }).version;
   if (version !== KAFKAJS_VERSION) return `skipped: kafkajs ${String(version)} is installed`;
   const RequestQueue = load('kafkajs/src/network/requestQueue') as
-    { prototype?: Partial<KafkajsRequestQueue> & { [PATCHED]?: true } } | undefined;
+    { prototype?: Partial<KafkajsRequestQueue> } | undefined;
   const proto = RequestQueue?.prototype;
   if (proto === undefined || typeof proto.scheduleCheckPendingRequests !== 'function')
     return 'skipped: kafkajs has no RequestQueue.scheduleCheckPendingRequests';
-  if (proto[PATCHED] === true) return 'applied';
   proto.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
-  proto[PATCHED] = true;
   return 'applied';
 }
 

@@ -51,10 +51,10 @@ export interface CommitOptions {
   /**
    * Call records of the turn not written yet (RecordingMind.takeHeld: a
    * deterministic mind's last, or the record of any other's last call),
-   * written by that one statement, which commits
-   * only when each is new or recorded before with the same content. When it
-   * commits nothing, `writeRecords` is called before the steps below: it
-   * writes and checks them (and throws if one differs).
+   * written by that one statement, which commits only when each is new or
+   * recorded before with the same content. When it commits nothing,
+   * `writeRecords` is called before the steps below: it writes and checks
+   * them (and throws if one differs).
    */
   readonly records?: {
     readonly calls: readonly NewLlmCall[];
