@@ -26,6 +26,7 @@ const STREAMS: readonly StreamName[] = [
   'scenarios',
   'names',
   'worlds',
+  'worlds_audit',
   'evaluation',
   'evaluation_feedback',
   'governance',
@@ -105,6 +106,15 @@ export function describeEventTests(kind: string, start: () => Promise<PlatformSt
               .scenario_hash as string;
             key = `barrier-${tag()}`;
             await ok('create_world', { slug: key, scenario_ref: { hash: barrierScenario } });
+            break;
+          }
+          case 'worlds_audit': {
+            // A turn of a world of its own: its audit events come after every earlier one.
+            barrierScenario ??= (await ok('assemble_scenario', scenarioRequest(tag()))).body
+              .scenario_hash as string;
+            key = `barrier-${tag()}`;
+            await ok('create_world', { slug: key, scenario_ref: { hash: barrierScenario } });
+            await ok('run_turn', { world_slug: key });
             break;
           }
           case 'evaluation': {

@@ -15,6 +15,7 @@ export type StreamName =
   | 'scenarios'
   | 'names'
   | 'worlds'
+  | 'worlds_audit'
   | 'evaluation'
   | 'evaluation_feedback'
   | 'governance';

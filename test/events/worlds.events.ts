@@ -182,4 +182,86 @@ export const WORLDS_EVENT_TESTS: readonly EventTest[] = [
       );
     },
   },
+  {
+    type: 'worlds_audit.turn_events',
+    title:
+      "a record per attempt: its audit events as list_turn_events reads them; a failed attempt's turn_failed numbered after the earlier one's",
+    async run(ctx) {
+      const { slug } = await world(ctx);
+      const run = await ctx.ok('run_turn', { world_slug: slug, turns: 2 });
+      for (const attempt of run.body.attempts as Array<{ attempt_id: number }>)
+        expect((await finished(ctx, slug, attempt.attempt_id)).body.status).toBe('committed');
+      const listed = (await ctx.ok('list_turn_events', { world_slug: slug, limit: 500 })).body
+        .events as Array<Record<string, unknown>>;
+      expect(listed.length).toBeGreaterThan(0);
+      const records = await ctx.events('worlds_audit', (e) => e.record.key === slug);
+      // One record per committed attempt, in turn order, each final.
+      expect(
+        records.map((e) => [
+          e.envelope.type,
+          e.envelope.data.turn,
+          e.envelope.data.attempt_id,
+          e.envelope.data.final,
+        ]),
+      ).toEqual(
+        [1, 2].map((turn) => [
+          'worlds_audit.turn_events',
+          turn,
+          run.body.attempts[turn - 1].attempt_id,
+          true,
+        ]),
+      );
+      expect(
+        records.flatMap((e) =>
+          (e.envelope.data.events as Array<Record<string, unknown>>).map((event) => [
+            e.envelope.data.turn,
+            event.seq,
+            event.kind,
+            event.agent_id,
+            event.data,
+          ]),
+        ),
+      ).toEqual(listed.map((l) => [l.turn, l.seq, l.kind, l.agent_id, l.data]));
+
+      // Two failed attempts of one turn (a mind nobody answers): one turn_failed each, in order.
+      const hash = (await ctx.ok('assemble_scenario', scenarioRequest(tag()))).body
+        .scenario_hash as string;
+      const failing = `w-${tag()}`;
+      await ctx.ok('create_world', {
+        slug: failing,
+        scenario_ref: { hash },
+        mind: {
+          provider: 'openai-compatible',
+          base_url: 'http://127.0.0.1:9/v1',
+          model: 'nobody',
+          max_retries: 0,
+          timeout_ms: 1000,
+        },
+      });
+      const attempts: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const queued = await ctx.ok('run_turn', { world_slug: failing });
+        attempts.push(queued.body.attempt_id as number);
+        expect((await finished(ctx, failing, queued.body.attempt_id as number)).body.status).toBe(
+          'failed',
+        );
+      }
+      const failed = await ctx.events('worlds_audit', (e) => e.record.key === failing);
+      expect(
+        failed.map((e) => [
+          e.envelope.data.turn,
+          e.envelope.data.attempt_id,
+          e.envelope.data.final,
+          (e.envelope.data.events as Array<Record<string, any>>).map((event) => [
+            event.seq,
+            event.kind,
+            event.data.code,
+          ]),
+        ]),
+      ).toEqual([
+        [1, attempts[0], true, [[0, 'turn_failed', 'mind_failed']]],
+        [1, attempts[1], true, [[1, 'turn_failed', 'mind_failed']]],
+      ]);
+    },
+  },
 ];

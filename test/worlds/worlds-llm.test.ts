@@ -229,6 +229,55 @@ describe('worlds against a scripted LLM (real servers)', () => {
     expect((await ok(stack, 'get_world', { world_slug: 'broken' })).turn).toBe(0);
   }, 60_000);
 
+  it("numbers a turn's audit events after a failed attempt's, and publishes them as numbered", async () => {
+    // The first attempt's adjudications fail (500, no retries): its perceptions
+    // and intents are recorded, then the turn fails; the next attempt commits.
+    server.handle((r) =>
+      isAdjudication(r) ? answer.error(500) : answer.text('I look for the key.'),
+    );
+    await world('retried', { max_retries: 0 });
+    const failed = await turn('retried');
+    expect(failed).toMatchObject({ status: 'failed', failure: { code: 'mind_failed' } });
+    server.handle((r) => (isAdjudication(r) ? answer.json(VALID) : answer.text('I look.')));
+    const committed = await turn('retried');
+    expect(committed).toMatchObject({ status: 'committed', produced_turn: 1 });
+    const listed = (await ok(stack, 'list_turn_events', { world_slug: 'retried', turn: 1 }))
+      .events as Array<{ seq: number; kind: string; agent_id: string | null }>;
+    const kinds = listed.map((e) => e.kind);
+    expect(kinds.slice(0, kinds.indexOf('turn_failed') + 1)).toEqual([
+      'perception_emitted',
+      'intent_formed',
+      'turn_failed',
+    ]);
+    expect(kinds.filter((k) => k === 'intent_adjudicated')).toHaveLength(2);
+    // The worlds_audit records waiting in the outbox (the event tests read them from the stream).
+    const published = await stack.infra
+      .knex('worlds.outbox')
+      .where({ key: 'retried' })
+      .whereRaw("envelope ->> 'type' = 'worlds_audit.turn_events'")
+      .orderBy('id')
+      .select<
+        Array<{
+          envelope: {
+            data: { attempt_id: number; events: Array<Record<string, unknown>> };
+          };
+        }>
+      >('envelope');
+    expect(
+      published.flatMap(({ envelope: { data } }) =>
+        data.events.map((e) => [e['seq'], e['kind'], e['agent_id'], data.attempt_id]),
+      ),
+    ).toEqual(
+      listed.map((e, i) => [
+        e.seq,
+        e.kind,
+        e.agent_id,
+        i <= kinds.indexOf('turn_failed') ? failed.attempt_id : committed.attempt_id,
+      ]),
+    );
+    expect(listed.map((e) => e.seq)).toEqual(listed.map((_, i) => i));
+  }, 60_000);
+
   /**
    * Runs a turn of a new world whose first LLM call is held until `meanwhile`
    * has run (given the attempt's id): what the worker commits afterwards.

@@ -25,7 +25,7 @@ export const service = defineService({
     'replay_world',
     'delete_world',
   ],
-  streams: ['worlds'],
+  streams: ['worlds', 'worlds_audit'],
   readSettings: readWorldsSettings,
   start: (infra, settings) => startWorldsService(infra, settings),
 });

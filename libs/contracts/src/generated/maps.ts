@@ -163,6 +163,7 @@ export interface EventDataTypes {
   'worlds.world_deleted': { 1: T.WorldDeletedV1; 2: T.WorldDeletedV2 };
   'worlds.turn_committed': { 1: T.TurnCommittedV1; 2: T.TurnCommittedV2 };
   'worlds.turn_failed': { 1: T.TurnFailedV1; 2: T.TurnFailedV2 };
+  'worlds_audit.turn_events': { 1: T.TurnEventsV1 };
   'evaluation.record_created': { 1: T.RecordCreatedV1; 2: T.RecordCreatedV2 };
   'evaluation.record_updated': { 1: T.RecordUpdatedV1; 2: T.RecordUpdatedV2 };
   'evaluation.model_registry_changed': { 1: T.ModelRegistryChangedV1; 2: T.ModelRegistryChangedV2; 3: T.ModelRegistryChangedV3 };

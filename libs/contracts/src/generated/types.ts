@@ -4649,6 +4649,71 @@ export interface WorldDeletedV2 {
   actor: string | null;
 }
 /**
+ * The audit events of one turn attempt, as list_turn_events reads them, published when the attempt commits its turn (every event) or fails (its events so far, then its turn_failed). Keyed by world slug: a world's records arrive in order.
+ *
+ * This interface was referenced by `AllContracts`'s JSON-Schema
+ * via the `definition` "TurnEventsV1".
+ */
+export interface TurnEventsV1 {
+  world_id: number;
+  world_slug: Label;
+  /**
+   * The turn the attempt produced, or would have produced (a failed attempt's events).
+   */
+  turn: number;
+  attempt_id: number;
+  /**
+   * The attempt's audit events in seq order, as list_turn_events reads them (at most 1000, and about 512 KiB, a record: an attempt with more has several records).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  events: [
+    {
+      /**
+       * The event's place among the turn's audit events, as list_turn_events gives it: a failed attempt's events come before those of the attempt that committed the turn.
+       */
+      seq: number;
+      kind: "perception_emitted" | "intent_formed" | "intent_adjudicated" | "turn_failed";
+      agent_id: string | null;
+      data: JsonObject;
+      /**
+       * Present when the event's data outgrew 262144 bytes: each agent memory and environment text in it (the before and after of what the turn changed) is given by its most recent part, an equal share each. `path` is a JSON pointer into data; `bytes` the whole text's UTF-8 size, `kept_bytes` what is given. An agent's whole memory is its scenario memory plus the agent_memory_append of each of its intent_adjudicated events. An event whose data is too large with nothing of that kind to cut is given as {} with one entry of path '' (the whole data) and kept_bytes 0: list_turn_events gives it.
+       *
+       * @maxItems 100000
+       */
+      truncated?: {
+        path: string;
+        bytes: number;
+        kept_bytes: number;
+      }[];
+    },
+    ...{
+      /**
+       * The event's place among the turn's audit events, as list_turn_events gives it: a failed attempt's events come before those of the attempt that committed the turn.
+       */
+      seq: number;
+      kind: "perception_emitted" | "intent_formed" | "intent_adjudicated" | "turn_failed";
+      agent_id: string | null;
+      data: JsonObject;
+      /**
+       * Present when the event's data outgrew 262144 bytes: each agent memory and environment text in it (the before and after of what the turn changed) is given by its most recent part, an equal share each. `path` is a JSON pointer into data; `bytes` the whole text's UTF-8 size, `kept_bytes` what is given. An agent's whole memory is its scenario memory plus the agent_memory_append of each of its intent_adjudicated events. An event whose data is too large with nothing of that kind to cut is given as {} with one entry of path '' (the whole data) and kept_bytes 0: list_turn_events gives it.
+       *
+       * @maxItems 100000
+       */
+      truncated?: {
+        path: string;
+        bytes: number;
+        kept_bytes: number;
+      }[];
+    }[]
+  ];
+  /**
+   * True on the attempt's last record: its events are then all published.
+   */
+  final: boolean;
+}
+/**
  * How a directive was (or was not yet) approved: by policy alone, or by a human (human_override).
  *
  * This interface was referenced by `AllContracts`'s JSON-Schema

@@ -77,7 +77,7 @@ describe('pagedEventData', () => {
 
   it('gives data that fits as stored, the same object, no cuts', () => {
     const data = event('short', 'room');
-    expect(pagedEventData(data, 10_000)).toEqual({ data, cuts: [] });
+    expect(pagedEventData(data, 10_000)).toEqual({ data, cuts: [], dataBytes: jsonBytes(data) });
     expect(pagedEventData(data, 10_000).data).toBe(data);
   });
 
@@ -86,8 +86,9 @@ describe('pagedEventData', () => {
       Array.from({ length: 500 }, (_, i) => `line ${i}`).join('\n'),
       'e'.repeat(5000),
     );
-    const { data: paged, cuts } = pagedEventData(data, 4_000);
+    const { data: paged, cuts, dataBytes } = pagedEventData(data, 4_000);
     expect(jsonBytes(paged)).toBeLessThanOrEqual(4_000);
+    expect(dataBytes).toBe(jsonBytes(paged));
     expect(cuts.map((c) => c.path)).toEqual([
       '/entity_transitions/0/before/kind/agent/memory',
       '/entity_transitions/0/after/kind/agent/memory',
@@ -111,6 +112,6 @@ describe('pagedEventData', () => {
 
   it('gives data with nothing to cut as stored', () => {
     const data = { perception: 'p'.repeat(5000) };
-    expect(pagedEventData(data, 1_000)).toEqual({ data, cuts: [] });
+    expect(pagedEventData(data, 1_000)).toEqual({ data, cuts: [], dataBytes: jsonBytes(data) });
   });
 });

@@ -147,16 +147,18 @@ function growableTexts(data: Json): Slot[] {
  * An event's data as a list_turn_events page gives it: as stored when it fits
  * `maxBytes`; otherwise with its agents' memories and environments' texts cut
  * to their most recent parts, and the cuts. Data too large without those
- * texts is given as stored.
+ * texts is given as stored. `dataBytes`: the UTF-8 size of the data given,
+ * as JSON.
  */
 export function pagedEventData(
   data: Json,
   maxBytes = EVENT_MAX_BYTES,
-): { data: Json; cuts: TextCut[] } {
-  if (jsonBytes(data) <= maxBytes) return { data, cuts: [] };
+): { data: Json; cuts: TextCut[]; dataBytes: number } {
+  const bytes = jsonBytes(data);
+  if (bytes <= maxBytes) return { data, cuts: [], dataBytes: bytes };
   const copy = structuredClone(data);
   const slots = growableTexts(copy);
-  if (slots.length === 0) return { data, cuts: [] };
+  if (slots.length === 0) return { data, cuts: [], dataBytes: bytes };
   for (const slot of slots) slot.set('');
   const share = Math.max(0, Math.floor((maxBytes - jsonBytes(copy)) / slots.length));
   const cuts: TextCut[] = [];
@@ -170,5 +172,5 @@ export function pagedEventData(
         kept_bytes: Buffer.byteLength(kept, 'utf8'),
       });
   }
-  return { data: copy, cuts };
+  return { data: copy, cuts, dataBytes: jsonBytes(copy) };
 }

@@ -1,4 +1,6 @@
+import type { TurnEventsV1 } from '@crucible/contracts';
 import type { Outbox, OutboxRow } from '@crucible/messaging';
+import { EVENT_MAX_BYTES, pagedEventData } from '../domain/world-page';
 import type { AuditEvent, TurnOutcome } from '../kernel';
 import type { LlmCallStore, NewLlmCall } from '../store/llm-call-store';
 import type { AttemptRow, FinishedAttempt, StoredState, TurnFailureRow } from '../store/rows';
@@ -60,6 +62,13 @@ export interface CommitOptions {
     readonly calls: readonly NewLlmCall[];
     readonly writeRecords: () => Promise<void>;
   };
+  /**
+   * The seq of the turn's first audit event (the claim's `next_seq`: after
+   * a failed attempt's events of the turn), which the one statement needs
+   * to publish the events as they are numbered; without it the steps below
+   * read it.
+   */
+  readonly firstSeq?: number;
 }
 
 /**
@@ -86,9 +95,15 @@ export async function commitOutcome(
   const target = startTurn + 1;
   const encoded =
     outcome.status === 'committed' ? (options.stored ?? encodeState(outcome.state)) : undefined;
-  if (outcome.status === 'committed' && encoded && options.worldSlug !== undefined) {
+  if (
+    outcome.status === 'committed' &&
+    encoded &&
+    options.worldSlug !== undefined &&
+    options.firstSeq !== undefined
+  ) {
     // The usual case in one round trip; nothing written unless the attempt is
     // still ours and the world still at startTurn, and then the steps below say why.
+    const events = turnEventRows(outcome.events, target);
     const finished = await deps.turns.commitHeldTurn(
       {
         world_id: attempt.world_id,
@@ -96,10 +111,14 @@ export async function commitOutcome(
         owner,
         start_turn: startTurn,
         state: encoded,
-        events: turnEventRows(outcome.events, target),
+        events,
         records: options.records?.calls ?? [],
+        first_seq: options.firstSeq,
       },
-      turnCommitted(deps, attempt, options.worldSlug, target, encoded.state_hash),
+      [
+        turnCommitted(deps, attempt, options.worldSlug, target, encoded.state_hash),
+        ...auditEvents(deps, attempt, options.worldSlug, target, events, options.firstSeq),
+      ],
     );
     if (finished) return { result: 'committed', finished };
   }
@@ -125,18 +144,18 @@ export async function commitOutcome(
       return { result: 'failed' };
     }
     if (outcome.status === 'committed' && encoded) {
+      // The world's lock is held: the seq commitTurn numbers the events from.
+      const firstSeq = await deps.turns.nextEventSeq(world.id, target, trx);
+      const events = turnEventRows(outcome.events, target);
       const finished = await deps.turns.commitTurn(
-        {
-          world_id: world.id,
-          attempt_id: attempt.id,
-          turn: target,
-          state: encoded,
-          events: turnEventRows(outcome.events, target),
-        },
+        { world_id: world.id, attempt_id: attempt.id, turn: target, state: encoded, events },
         trx,
       );
       await deps.store.enqueue(
-        [turnCommitted(deps, attempt, world.slug, target, encoded.state_hash)],
+        [
+          turnCommitted(deps, attempt, world.slug, target, encoded.state_hash),
+          ...auditEvents(deps, attempt, world.slug, target, events, firstSeq),
+        ],
         trx,
       );
       return { result: 'committed', finished };
@@ -166,6 +185,7 @@ export async function commitOutcome(
           },
           meta,
         ),
+        ...auditEvents(deps, attempt, world.slug, target, rows, seq),
       ],
       trx,
     );
@@ -185,6 +205,75 @@ function turnEventRows(
     data: { ...event, turn },
   }));
 }
+
+/** At most this many audit events in one worlds_audit record. */
+const AUDIT_RECORD_EVENTS = 1000;
+/** And about this many bytes of them (an event is at most EVENT_MAX_BYTES, 256 KiB, after its cut). */
+const AUDIT_RECORD_BYTES = 512 * 1024;
+
+/**
+ * The worlds_audit records of an attempt's audit rows: the events in order,
+ * numbered from `firstSeq` as the turn's events are stored, each cut as
+ * list_turn_events cuts it (pagedEventData), as few records as fit
+ * AUDIT_RECORD_EVENTS and AUDIT_RECORD_BYTES, the last one `final`. One
+ * record per attempt in the usual case: a 100-agent turn's 300 events are
+ * not 300 records to write, publish and consume.
+ */
+function auditEvents(
+  deps: CommitDeps,
+  attempt: AttemptRow,
+  worldSlug: string,
+  turn: number,
+  rows: ReadonlyArray<Pick<NewTurnEvent, 'kind' | 'agent_id' | 'data'>>,
+  firstSeq: number,
+): OutboxRow[] {
+  if (rows.length === 0) return [];
+  const meta = eventMeta(worldSlug, attempt.id);
+  const chunks: AuditEntry[][] = [[]];
+  let bytes = 0;
+  rows.forEach((row, i) => {
+    const paged = pagedEventData(row.data);
+    // Data too large even cut (nothing growable in it) is left to list_turn_events.
+    const whole = paged.dataBytes <= EVENT_MAX_BYTES;
+    const dataBytes = whole ? paged.dataBytes : 2;
+    const cuts = whole ? paged.cuts : [{ path: '', bytes: paged.dataBytes, kept_bytes: 0 }];
+    const entry: AuditEntry = {
+      seq: firstSeq + i,
+      kind: row.kind as AuditEntry['kind'],
+      agent_id: row.agent_id,
+      data: whole ? paged.data : {},
+      ...(cuts.length > 0 ? { truncated: cuts } : {}),
+    };
+    let chunk = chunks[chunks.length - 1] as AuditEntry[];
+    if (
+      chunk.length > 0 &&
+      (chunk.length >= AUDIT_RECORD_EVENTS || bytes + dataBytes > AUDIT_RECORD_BYTES)
+    ) {
+      chunk = [];
+      chunks.push(chunk);
+      bytes = 0;
+    }
+    chunk.push(entry);
+    bytes += dataBytes;
+  });
+  return chunks.map((events, i) =>
+    deps.events.event(
+      'worlds_audit.turn_events',
+      {
+        world_id: attempt.world_id,
+        world_slug: worldSlug,
+        turn,
+        attempt_id: attempt.id,
+        // Never empty: a chunk is made for an event.
+        events: events as TurnEventsV1['events'],
+        final: i === chunks.length - 1,
+      },
+      meta,
+    ),
+  );
+}
+
+type AuditEntry = TurnEventsV1['events'][number];
 
 /** The turn_committed event of an attempt that produced `turn`. */
 function turnCommitted(

@@ -121,6 +121,8 @@ export async function replayWorld(
     }
     const { result } = await commitOutcome(deps, attempt, owner, state.turn, outcome, {
       worldSlug: world.slug,
+      // A replayed turn's attempt is its first: no failed attempt's events come before.
+      firstSeq: 0,
     });
     world = (await deps.store.worldById(world.id)) ?? world;
     if (result !== 'committed') {

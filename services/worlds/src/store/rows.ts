@@ -123,4 +123,6 @@ export interface ClaimedAttempt {
   readonly directive_id: string | undefined;
   /** Whether calls are recorded already for the turn it targets (a crashed attempt's). */
   readonly has_records: boolean;
+  /** The next free seq of the audit events of the turn it targets (after a failed attempt's). */
+  readonly next_seq: number;
 }

@@ -190,8 +190,9 @@ export class TurnStore {
    * (ON CONFLICT DO NOTHING, as recordMany) and, when each is written now
    * or was recorded before with the same content, locks the attempt,
    * still running under `owner`'s lease, then its world, still live at
-   * `start_turn`, and only then writes what commitTurn writes and
-   * `event` (turn_committed) to the outbox. Returns undefined, having
+   * `start_turn`, its turn's audit events numbered from `first_seq`, and
+   * only then writes what commitTurn writes and `events` (turn_committed
+   * and the audit events' own) to the outbox. Returns undefined, having
    * written nothing, when the attempt or the world is not as expected: the
    * caller then commits the outcome step by step (lease lost, world moved or
    * deleted). Locks are taken in commitTurn's order (attempt, world, pieces
@@ -207,8 +208,13 @@ export class TurnStore {
       readonly events: ReadonlyArray<Omit<NewTurnEvent, 'turn' | 'seq'>>;
       /** Call records of the turn not written yet (RecordingMind.takeHeld). */
       readonly records: readonly NewLlmCall[];
+      /**
+       * The seq its first audit event gets (after a failed attempt's events
+       * of the turn): the statement writes nothing unless it is so.
+       */
+      readonly first_seq: number;
     },
-    event: OutboxRow,
+    events: readonly OutboxRow[],
   ): Promise<FinishedAttempt | undefined> {
     const turn = commit.start_turn + 1;
     const records = [...new Map(commit.records.map((r) => [r.hash, r])).values()];
@@ -223,8 +229,9 @@ export class TurnStore {
         commit.owner,
         commit.start_turn,
         ...callArrays(records),
+        commit.first_seq,
       ],
-      [event],
+      events,
     );
     return row && finishedAttempt(row);
   }
@@ -273,6 +280,7 @@ export class TurnStore {
       world: normalizeWorld(world as unknown as WorldRow),
       directive_id: row.directive_id ?? undefined,
       has_records: row.has_records,
+      next_seq: Number(row.next_seq),
     };
   }
 
@@ -586,11 +594,12 @@ function commitTurnStatement(db: ServiceDb): NamedStatement {
 
 /**
  * The statement of commitHeldTurn: the turn's last call records ($13 to
- * $25, `recorded`), then commitTurn's writes and turn_committed, guarded by
+ * $25, `recorded`), then commitTurn's writes and the events, guarded by
  * `checked` (every record given is written now or was recorded before with
  * the same content; one that another transaction is writing meanwhile,
  * unseen by the snapshot, fails it too) and the locks of `live` (the world,
- * live at turn $12) and then `held` (the attempt, still running under the
+ * live at turn $12, its turn's audit events to be numbered from $26, as
+ * the published ones are) and then `held` (the attempt, still running under the
  * lease of $11): `exists (select 1 from live)` is evaluated before the
  * attempt's row is locked, so the world's lock comes first, as in
  * lockForCommit and delete_world (LOCK ORDER above), and every write reads
@@ -615,6 +624,8 @@ function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement 
      ), live as materialized (
        select id from ${t('worlds')}
         where id = $5 and current_turn = $12 and deleted_at is null and exists (select from checked)
+          -- The audit events' seqs, published with the turn, are the ones they get.
+          and (select coalesce(max(seq) + 1, 0) from ${t('turn_events')} where world_id = $5 and turn = $6) = $26
           for update
      ), held as materialized (
        select id from ${t('turn_attempts')}
@@ -623,7 +634,7 @@ function commitHeldTurnStatement(db: ServiceDb, outbox: Outbox): EventStatement 
      ), ${turnWrites(db, 'exists (select 1 from held)', 'recorded')}`,
     when: 'committed',
     select: 'select * from committed',
-    valueCount: 25,
+    valueCount: 26,
   });
 }
 
@@ -635,10 +646,11 @@ interface UsageColumns {
   latency_ms: string | number;
 }
 
-/** A claim's row: the attempt's columns, the world's prefixed `w_`, the directive and has_records. */
+/** A claim's row: the attempt's columns, the world's prefixed `w_`, the directive, has_records and next_seq. */
 type ClaimRow = Record<string, unknown> & {
   directive_id: string | null;
   has_records: boolean;
+  next_seq: number | string;
 };
 
 /**
@@ -686,10 +698,11 @@ function queueTurnsStatement(db: ServiceDb): NamedStatement {
  * The claim (TurnStore.claimNext): the oldest unfinished attempt of its
  * world, queued or running on an expired lease, skipping rows another worker
  * is claiming; its target turn is the world's current turn + 1. Returns the
- * world as it read it, the attempt's directive and whether calls are
- * recorded for the target turn already, so the worker starts the turn
- * without another round trip. Its commit does not wait for the disk
- * (RELAXED_COMMIT): a claim that Postgres's crash takes back is claimed again.
+ * world as it read it, the attempt's directive, whether calls are
+ * recorded for the target turn already and the seq its audit events start
+ * from, so the worker starts the turn without another round trip. Its
+ * commit does not wait for the disk (RELAXED_COMMIT): a claim that
+ * Postgres's crash takes back is claimed again.
  */
 function claimStatement(db: ServiceDb): NamedStatement {
   const t = (name: string): string => db.quotedTable(name);
@@ -714,7 +727,9 @@ function claimStatement(db: ServiceDb): NamedStatement {
         ${WORLD_COLUMNS.map((c) => `w.${c} as w_${c}`).join(', ')},
         (select d.directive_id from ${t('attempt_directives')} d where d.attempt_id = a.id) as directive_id,
         exists (select 1 from ${t('llm_calls')} l
-                 where l.world_id = a.world_id and l.turn = w.current_turn + 1) as has_records`,
+                 where l.world_id = a.world_id and l.turn = w.current_turn + 1) as has_records,
+        (select coalesce(max(e.seq) + 1, 0) from ${t('turn_events')} e
+          where e.world_id = a.world_id and e.turn = w.current_turn + 1) as next_seq`,
   );
 }
 

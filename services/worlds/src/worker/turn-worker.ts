@@ -123,6 +123,8 @@ export class TurnWorker {
     const state = await this.stateOf(world);
     const target = state.turn + 1;
     if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
+    // The claim numbered the target turn's audit events; another turn's the commit reads.
+    const firstSeq = claimedTarget === target ? claimed.next_seq : undefined;
     const gated = {
       attempt_id: attempt.id,
       world_id: world.id,
@@ -233,6 +235,7 @@ export class TurnWorker {
         report = await commitOutcome(deps, attempt, this.owner, state.turn, final, {
           stored: encoded,
           worldSlug: world.slug,
+          ...(firstSeq === undefined ? {} : { firstSeq }),
           ...(held.length === 0 ? {} : { records: { calls: held, writeRecords: writeHeld } }),
         });
       } catch (error) {
@@ -244,6 +247,7 @@ export class TurnWorker {
         report = await commitOutcome(deps, attempt, this.owner, state.turn, outcome, {
           stored: encoded,
           worldSlug: world.slug,
+          ...(firstSeq === undefined ? {} : { firstSeq }),
         });
       }
       this.finished(attempt, report);
