@@ -219,7 +219,7 @@ const AUDIT_RECORD_BYTES = 512 * 1024;
  * record per attempt in the usual case: a 100-agent turn's 300 events are
  * not 300 records to write, publish and consume.
  */
-function auditEvents(
+export function auditEvents(
   deps: CommitDeps,
   attempt: AttemptRow,
   worldSlug: string,
