@@ -140,6 +140,20 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect(new Set(hashes.slice(0, 2))).toEqual(new Set([a.scenario_hash, b.scenario_hash]));
       expect(fromD.lineage.at(-1)).toMatchObject({ distance: 0, parent_hashes: [c.scenario_hash] });
       expect(fromD.truncated).toBe(false);
+      // Postgres writes lineage's created_at; get_scenario's comes from a
+      // Date: the same text, microseconds cut (not rounded) on both sides.
+      await stack.infra.knex.raw(
+        `update scenarios.scenarios set created_at = timestamptz '2026-03-04T05:06:07.899999Z' where hash = ?`,
+        [b.scenario_hash],
+      );
+      const dated = await ok(stack, 'lineage_of', { hash: d.scenario_hash });
+      for (const node of dated.lineage as Array<{ hash: string; created_at: string }>) {
+        const scenario = await ok(stack, 'get_scenario', { hash: node.hash });
+        expect(node.created_at).toBe(scenario.created_at);
+      }
+      expect(dated.lineage.find((n: { hash: string }) => n.hash === b.scenario_hash)).toMatchObject(
+        { created_at: '2026-03-04T05:06:07.899Z' },
+      );
       const fromA = await ok(stack, 'lineage_of', { hash: a.scenario_hash });
       expect(
         fromA.descendants.map((n: { hash: string; distance: number }) => [n.hash, n.distance]),

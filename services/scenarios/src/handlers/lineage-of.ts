@@ -73,7 +73,7 @@ function toNode(row: LineageRow): LineageOfReply['lineage'][number] {
   const node: LineageOfReply['lineage'][number] = {
     hash: row.hash,
     scenario_slug: row.scenario_slug,
-    created_at: row.created_at.toISOString(),
+    created_at: row.created_at,
     distance: row.distance,
     parent_hashes: listed.parent_hashes,
   };

@@ -1,7 +1,7 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
 import type { Outbox, OutboxRow } from '@crucible/messaging';
 import { readDerivation, type DerivationRow } from './derivations';
-import { readLineage, type Lineage } from './lineage';
+import { lineageStatement, readLineage, type Lineage } from './lineage';
 import { readScenario, scenarioReadStatement, type ScenarioRead } from './scenario-read';
 import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
 import {
@@ -23,6 +23,7 @@ export type { ScenarioWrite, WriteOutcome } from './scenario-write';
  */
 export class ScenarioStore {
   private readonly readStatement: NamedStatement;
+  private readonly lineageStatement: NamedStatement;
   private readonly writeStatements: WriteStatements;
 
   constructor(
@@ -30,6 +31,7 @@ export class ScenarioStore {
     private readonly outbox: Outbox,
   ) {
     this.readStatement = scenarioReadStatement(db);
+    this.lineageStatement = lineageStatement(db);
     this.writeStatements = writeStatements(db);
   }
 
@@ -82,7 +84,7 @@ export class ScenarioStore {
 
   /** Ancestors and descendants of a scenario, or undefined when it does not exist (see lineage.ts). */
   lineage(hash: string, maxDepth: number, trx?: Knex.Transaction): Promise<Lineage | undefined> {
-    return readLineage(this.db, hash, maxDepth, trx);
+    return readLineage(this.db, this.lineageStatement, hash, maxDepth, trx);
   }
 
   /** A derivation with its parent edges, or undefined. */
