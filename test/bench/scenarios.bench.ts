@@ -32,7 +32,9 @@ import {
   measureOne,
   measurePair,
   overheadFigure,
+  overWalkFigure,
   stats,
+  type Call,
   type Pair,
 } from './scenarios/measure';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
@@ -159,9 +161,10 @@ async function run(platform: BenchPlatform, settings: Settings): Promise<Figure[
     for (const { readCase, pair } of largeReads.results.filter((r) =>
       r.readCase.name.startsWith('lineage.'),
     )) {
-      overheads.push(
-        await overhead(roundTrips, `scenarios.${readCase.name}`, pair, 1, readCase.replyBytes),
-      );
+      const name = `scenarios.${readCase.name}`;
+      overheads.push(await overhead(roundTrips, name, pair, 1, readCase.replyBytes));
+      if (readCase.walk)
+        overheads.push(await overWalk(roundTrips, name, pair, readCase.walk, readCase.replyBytes));
     }
   } finally {
     await roundTrips.stop();
@@ -182,6 +185,21 @@ async function overhead(
 ): Promise<Figure> {
   const p50Ms = await roundTrips.p50(replyBytes);
   return overheadFigure(name, pair, { count, p50Ms, replyBytes });
+}
+
+/** Lineage beside the walk alone plus its round trip: ours p50 from the same pair, the walk measured just after. */
+async function overWalk(
+  roundTrips: RoundTrips,
+  name: string,
+  pair: Pair,
+  walk: Call,
+  replyBytes: number,
+): Promise<Figure> {
+  const walkP50 = stats(await measureOne(walk, 5, 40)).p50;
+  return overWalkFigure(name, pair, walkP50, {
+    p50Ms: await roundTrips.p50(replyBytes),
+    replyBytes,
+  });
 }
 
 async function measureReads(

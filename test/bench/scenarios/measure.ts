@@ -148,3 +148,23 @@ export function overheadFigure(
     reply_bytes: roundTrips.replyBytes,
   });
 }
+
+/**
+ * lineage_of beside its earlier floor: the recursive walk alone (without the
+ * scenarios' rows and parents) plus the round trip. No target; printed so
+ * the floor lineage_of is held to now (its whole statement) can be judged.
+ */
+export function overWalkFigure(
+  name: string,
+  pair: Pair,
+  walkP50Ms: number,
+  roundTrip: { p50Ms: number; replyBytes: number },
+): Figure {
+  const ours = stats(pair.ours).p50;
+  return row(`${name}.over_walk_p50`, ours, walkP50Ms + roundTrip.p50Ms, {
+    walk_p50_ms: walkP50Ms,
+    statement_p50_ms: stats(pair.baseline).p50,
+    round_trip_p50_ms: roundTrip.p50Ms,
+    reply_bytes: roundTrip.replyBytes,
+  });
+}

@@ -22,6 +22,41 @@ export interface ReadCase {
   statements: CapturedQuery[];
   /** Size of the reply's result as JSON (what its round trip carries). */
   replyBytes: number;
+  /**
+   * lineage only: the recursive walk that finds the scenarios, alone (no
+   * rows or parents of the scenarios found), prepared. The floor until
+   * lineage_of ran one statement; printed beside it, with no target.
+   */
+  walk?: Call;
+}
+
+/**
+ * The walk of lineage_of's statement in one direction, on its own: the
+ * scenarios within $2 steps of $1 with their shortest distance.
+ */
+function walkSql(side: 'lineage' | 'descendants'): string {
+  const step =
+    side === 'lineage'
+      ? {
+          first: `select p.parent_hash, 1 from scenarios.scenario_derivations d
+                    join scenarios.scenario_derivation_parents p on p.derivation_id = d.id
+                   where d.child_hash = $1::text and p.parent_hash <> $1::text`,
+          next: `select p.parent_hash, w.distance + 1 from walk w
+                   join scenarios.scenario_derivations d on d.child_hash = w.hash
+                   join scenarios.scenario_derivation_parents p on p.derivation_id = d.id
+                  where w.distance < $2::int and p.parent_hash <> $1::text`,
+        }
+      : {
+          first: `select d.child_hash, 1 from scenarios.scenario_derivation_parents p
+                    join scenarios.scenario_derivations d on d.id = p.derivation_id
+                   where p.parent_hash = $1::text and d.child_hash <> $1::text`,
+          next: `select d.child_hash, w.distance + 1 from walk w
+                   join scenarios.scenario_derivation_parents p on p.parent_hash = w.hash
+                   join scenarios.scenario_derivations d on d.id = p.derivation_id
+                  where w.distance < $2::int and d.child_hash <> $1::text`,
+        };
+  return `with recursive walk(hash, distance) as (${step.first} union ${step.next})
+          select hash, min(distance)::int as distance from walk group by hash`;
 }
 
 // Statements of the operation itself, not of the relays and consumers sharing the knex.
@@ -132,10 +167,16 @@ export async function lineageCases(
       throw new Error(
         `${name}: the lineage statement returned ${rows} rows, not ${chain.depth + 1}`,
       );
+    const walkQuery = { name: `bench.${name}.walk`, text: walkSql(side), values: [hash, 10_000] };
+    const walk = () => pg.query(walkQuery);
+    const walked = (await walk()).rows.length;
+    if (walked !== chain.depth)
+      throw new Error(`${name}: the walk alone found ${walked} scenarios, not ${chain.depth}`);
     cases.push({
       name,
       ours: () => rpc.call('lineage_of', { hash }),
       baseline,
+      walk,
       query,
       rows: found,
       statements: operationStatements(queries),
