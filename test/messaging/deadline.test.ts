@@ -16,6 +16,7 @@ import {
   RpcClient,
   RpcServer,
   TIMEOUT_HEADER,
+  currentDeadline,
   decodeJson,
   encodeJson,
   type Bus,
@@ -31,16 +32,21 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 type Overrides = { [Op in OperationName]?: OperationHandler<Op> };
 
-/** A components stand-in whose put/get_environment do what the test says; the rest refuse. */
-async function startServer(bus: Bus, prefix: string, handlers: Overrides): Promise<RpcServer> {
+/** A stand-in of `service` (components unless given) whose operations do what the test says; the rest refuse. */
+async function startServer(
+  bus: Bus,
+  prefix: string,
+  handlers: Overrides,
+  service = 'components',
+): Promise<RpcServer> {
   const server = new RpcServer({
     bus,
     catalog,
     prefix,
-    service: { name: 'components', version: 'test' },
-    logger: memoryLogger('components'),
+    service: { name: service, version: 'test' },
+    logger: memoryLogger(service),
   });
-  for (const op of catalog.operationsOf('components')) {
+  for (const op of catalog.operationsOf(service)) {
     const handler = handlers[op.name] as OperationHandler<OperationName> | undefined;
     server.handle(
       op.name,
@@ -126,21 +132,59 @@ describe.each(targets)('deadlines over $name', (target) => {
           created_at: new Date().toISOString(),
         });
       },
-      put_environment: async (request, ctx) => {
-        // A nested call through a client with a long timeout of its own.
-        const inner = new RpcClient({ bus, catalog, prefix, timeoutMs: 60_000 });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        await inner.call('get_environment', { hash: sha256('inner') });
-        expect(ctx.deadline).toBeDefined();
-        return { hash: sha256(request.content), was_new: true };
-      },
     });
-    const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 1_000 });
-    await client.call('put_environment', { content: 'outer' });
+    // names calls other services (the catalog says so): its handlers carry their deadline.
+    const names = await startServer(
+      bus,
+      prefix,
+      {
+        resolve_name: async (request, ctx) => {
+          // A nested call through a client with a long timeout of its own.
+          const inner = new RpcClient({ bus, catalog, prefix, timeoutMs: 60_000 });
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await inner.call('get_environment', { hash: sha256('inner') });
+          expect(ctx.deadline).toBeDefined();
+          return {
+            name: request.name,
+            hash: sha256('outer'),
+            history_id: 1,
+            since: new Date().toISOString(),
+          };
+        },
+      },
+      'names',
+    );
+    try {
+      const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 1_000 });
+      await client.call('resolve_name', { name: 'outer' });
+    } finally {
+      await names.stop();
+    }
     expect(seen).toHaveLength(1);
     // 1 s minus the 100 ms the outer handler slept (and the time the two
     // messages took, which a loaded machine stretches), not the inner client's 60 s.
     expect(seen[0]!).toBeLessThanOrEqual(900);
     expect(seen[0]!).toBeGreaterThan(0);
+  });
+
+  it('gives a handler of a service that calls no other its deadline, and carries none', async () => {
+    // components calls nothing (the catalog lists it as no operation's caller):
+    // there is nothing to carry the deadline to, so the handler runs without
+    // the AsyncLocalStorage that would turn on promise hooks in the process.
+    const seen: Array<{ ctx: number | undefined; carried: number | undefined }> = [];
+    server = await startServer(bus, prefix, {
+      put_environment: async (request, ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        seen.push({ ctx: ctx.deadline, carried: currentDeadline() });
+        return { hash: sha256(request.content), was_new: true };
+      },
+    });
+    const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 1_000 });
+    const before = Date.now();
+    await client.call('put_environment', { content: 'leaf' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.ctx).toBeGreaterThan(before);
+    expect(seen[0]!.ctx).toBeLessThanOrEqual(before + 1_000 + 50);
+    expect(seen[0]!.carried).toBeUndefined();
   });
 });

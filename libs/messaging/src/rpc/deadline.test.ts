@@ -1,4 +1,10 @@
-import { LONG_POLL_REPLY_MS, longPollMs, longPollUntil, withDeadline } from './deadline';
+import {
+  LONG_POLL_REPLY_MS,
+  currentDeadline,
+  longPollMs,
+  longPollUntil,
+  withDeadline,
+} from './deadline';
 
 describe('longPollMs', () => {
   it('reads a positive integer wait_ms and nothing else', () => {
@@ -31,9 +37,17 @@ describe('longPollUntil', () => {
     const before = Date.now();
     expect(longPollUntil(10_000, before + 10)).toBeGreaterThanOrEqual(before);
   });
+});
 
-  it('reads the deadline of the request being handled', () => {
+describe('withDeadline', () => {
+  it('makes the deadline the current one while fn runs, and only then', async () => {
     const deadline = Date.now() + 1_000;
-    expect(withDeadline(deadline, () => longPollUntil(30_000))).toBe(deadline - LONG_POLL_REPLY_MS);
+    const inside = await withDeadline(deadline, async () => {
+      await Promise.resolve();
+      return currentDeadline();
+    });
+    expect(inside).toBe(deadline);
+    expect(currentDeadline()).toBeUndefined();
+    expect(withDeadline(undefined, () => currentDeadline())).toBeUndefined();
   });
 });

@@ -41,8 +41,9 @@ export const LONG_POLL_REPLY_MS = 500;
  * Until when (epoch ms) a handler may hold a long poll of `waitMs`: that long
  * from now, but no later than the deadline of the request it answers less
  * LONG_POLL_REPLY_MS, so the caller gets the current state, not a timeout.
+ * `deadline`: the handler's `ctx.deadline`.
  */
-export function longPollUntil(waitMs: number | undefined, deadline = currentDeadline()): number {
+export function longPollUntil(waitMs: number | undefined, deadline: number | undefined): number {
   const now = Date.now();
   const asked = now + (waitMs ?? 0);
   return deadline === undefined

@@ -218,9 +218,9 @@ const WAIT_POLL_MS = 50;
 export async function getRunProgress(
   deps: EvaluationDeps,
   request: GetRunProgressRequest,
-  ctx: Pick<RpcContext, 'correlationId'>,
+  ctx: Pick<RpcContext, 'correlationId' | 'deadline'>,
 ): Promise<RunProgress> {
-  const deadline = longPollUntil(request.wait_ms);
+  const deadline = longPollUntil(request.wait_ms, ctx.deadline);
   for (;;) {
     const evenRunning = Date.now() >= deadline;
     const run = await deps.runs.runProgress(request.id, DIRECTIVE_STOP_REASONS, { evenRunning });

@@ -1,5 +1,5 @@
 import { notFound, type GetTurnStatusReply, type GetTurnStatusRequest } from '@crucible/contracts';
-import { longPollUntil } from '@crucible/messaging';
+import { longPollUntil, type RpcContext } from '@crucible/messaging';
 import type { AttemptRow, UsageTotals } from '../store/rows';
 import type { WorldsDeps } from './deps';
 import { liveWorld } from './world-lookup';
@@ -22,11 +22,12 @@ const LOCAL_WAIT_POLL_MS = 500;
 export async function getTurnStatus(
   deps: WorldsDeps,
   request: GetTurnStatusRequest,
+  ctx: Pick<RpcContext, 'deadline'>,
 ): Promise<GetTurnStatusReply> {
   // The world and the attempt in one read; no live world: liveWorld says why.
   const found = await deps.turns.liveWorldAttempt(request.world_slug, request.attempt_id);
   const world = found?.world ?? (await liveWorld(deps, request.world_slug));
-  const deadline = longPollUntil(request.wait_ms);
+  const deadline = longPollUntil(request.wait_ms, ctx.deadline);
   let attempt = found?.attempt ?? notFoundAttempt(request.attempt_id);
   // Committed by this replica's worker: the attempt and its usage as the commit left them.
   let committedHere: UsageTotals | undefined;

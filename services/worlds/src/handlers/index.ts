@@ -26,7 +26,7 @@ export function registerHandlers(
     .handle('delete_world', (r, ctx) => deleteWorld(deps, r, ctx))
     .handle('run_turn', (r, ctx) => runTurn(deps, r, ctx))
     .handle('cancel_turns', (r) => cancelTurns(deps, r))
-    .handle('get_turn_status', (r) => getTurnStatus(deps, r))
+    .handle('get_turn_status', (r, ctx) => getTurnStatus(deps, r, ctx))
     .handle('list_turn_events', (r) => listTurnEvents(deps, r))
     .handle('fork_world', (r, ctx) => forkWorld(deps, r, ctx))
     .handle('replay_world', (r, ctx) => replayWorld(deps, replay, r, ctx))
