@@ -168,10 +168,11 @@ export class RpcClient {
         );
         const headers: Headers = {
           [REQUEST_ID_HEADER]: requestId,
-          [CORRELATION_ID_HEADER]: correlationId,
           // The responder stops work its caller has abandoned (docs/messaging.md).
           [TIMEOUT_HEADER]: String(timeoutMs),
         };
+        // Absent, the responder takes the request id (a call that starts a conversation).
+        if (correlationId !== requestId) headers[CORRELATION_ID_HEADER] = correlationId;
         if (options.principal !== undefined) headers[PRINCIPAL_HEADER] = options.principal;
         injectTrace(headers, context.active());
         const reply = await bus.request(subject, body, { timeoutMs, headers });

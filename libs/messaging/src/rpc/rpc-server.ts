@@ -241,7 +241,9 @@ export class RpcServer {
       } finally {
         span?.end();
       }
-      return { data: body, headers: { [REQUEST_ID_HEADER]: requestId } };
+      // No headers: the reply inbox names the exchange, and nothing reads
+      // them (a header block costs nats-server and both ends per message).
+      return { data: body, headers: {} };
     };
     const tracer = recordingMessagingTracer();
     if (tracer === undefined) return respond(undefined);
