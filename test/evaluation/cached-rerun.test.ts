@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { currentDeadline } from '@crucible/messaging';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RpcServer } from '@crucible/messaging';
 import pg from 'pg';
 import { op, ok, startRealPlatform, type PlatformStack } from '../platform/stack';
 import { validRequest } from '../scenarios/validation.suite';
@@ -196,9 +197,9 @@ interface Observed<T> {
 /**
  * Runs `fn` while watching the bus (a subscription of its own to every
  * subject of the stack's prefix sees a copy of each request) and the
- * statements sent while a request is being handled (a handler runs with its
- * caller's deadline, currentDeadline; the background loops, relays and
- * workers run without one).
+ * statements sent while a request is being handled (RpcServer's answer to
+ * a request, run here inside an AsyncLocalStorage of the test's own; the
+ * background loops, relays and workers run outside it).
  */
 async function observe<T>(stack: PlatformStack, fn: () => Promise<T>): Promise<Observed<T>> {
   const prefix = stack.infra.prefix;
@@ -210,6 +211,10 @@ async function observe<T>(stack: PlatformStack, fn: () => Promise<T>): Promise<O
   const statements: string[] = [];
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
+  // RpcServer's (private) answer to each request: the handler runs inside it.
+  const server = RpcServer.prototype as unknown as { answer: (...args: unknown[]) => unknown };
+  const answer = server.answer;
+  const handling = new AsyncLocalStorage<true>();
   try {
     watcher.subscribe(`${prefix}.>`, {
       callback: (error, msg) => {
@@ -219,8 +224,11 @@ async function observe<T>(stack: PlatformStack, fn: () => Promise<T>): Promise<O
       },
     });
     await watcher.flush();
+    server.answer = function handled(this: unknown, ...args: unknown[]): unknown {
+      return handling.run(true, () => answer.apply(this, args));
+    };
     proto.query = function counted(this: unknown, ...args: unknown[]): unknown {
-      if (currentDeadline() !== undefined) {
+      if (handling.getStore() === true) {
         const [query] = args as [string | { text?: string }];
         statements.push(typeof query === 'string' ? query : String(query.text));
       }
@@ -231,6 +239,7 @@ async function observe<T>(stack: PlatformStack, fn: () => Promise<T>): Promise<O
     return { result, requests, statements };
   } finally {
     proto.query = original;
+    server.answer = answer;
     await watcher.close();
   }
 }

@@ -1,7 +1,8 @@
 // The caller's deadline travels with each request (`crucible-timeout-ms`):
 // the responder skips a request its caller already gave up on, gives its
 // handler an AbortSignal that fires when the caller stops waiting, and the
-// calls a handler makes wait no longer than its own caller
+// calls a handler makes for its request (given its context) wait no longer
+// than its own caller
 // (docs/messaging.md, "Deadlines"). Over real NATS and the in-process bus.
 import { createHash } from 'node:crypto';
 import {
@@ -16,7 +17,7 @@ import {
   RpcClient,
   RpcServer,
   TIMEOUT_HEADER,
-  currentDeadline,
+  callerOptions,
   decodeJson,
   encodeJson,
   type Bus,
@@ -121,7 +122,7 @@ describe.each(targets)('deadlines over $name', (target) => {
     expect(abortedAfterMs!).toBeLessThan(600);
   });
 
-  it('gives the calls a handler makes no more time than its own caller has', async () => {
+  it('gives the calls a handler makes for its request no more time than its own caller has', async () => {
     const seen: number[] = [];
     server = await startServer(bus, prefix, {
       get_environment: async (request, ctx) => {
@@ -133,17 +134,16 @@ describe.each(targets)('deadlines over $name', (target) => {
         });
       },
     });
-    // names calls other services (the catalog says so): its handlers carry their deadline.
     const names = await startServer(
       bus,
       prefix,
       {
         resolve_name: async (request, ctx) => {
-          // A nested call through a client with a long timeout of its own.
+          // A nested call through a client with a long timeout of its own,
+          // made for this request (its context carries the deadline).
           const inner = new RpcClient({ bus, catalog, prefix, timeoutMs: 60_000 });
           await new Promise((resolve) => setTimeout(resolve, 100));
-          await inner.call('get_environment', { hash: sha256('inner') });
-          expect(ctx.deadline).toBeDefined();
+          await inner.call('get_environment', { hash: sha256('inner') }, callerOptions(ctx));
           return {
             name: request.name,
             hash: sha256('outer'),
@@ -167,24 +167,43 @@ describe.each(targets)('deadlines over $name', (target) => {
     expect(seen[0]!).toBeGreaterThan(0);
   });
 
-  it('gives a handler of a service that calls no other its deadline, and carries none', async () => {
-    // components calls nothing (the catalog lists it as no operation's caller):
-    // there is nothing to carry the deadline to, so the handler runs without
-    // the AsyncLocalStorage that would turn on promise hooks in the process.
-    const seen: Array<{ ctx: number | undefined; carried: number | undefined }> = [];
+  it('refuses, without sending it, a call made for a request whose caller has stopped waiting', async () => {
+    let reached = 0;
     server = await startServer(bus, prefix, {
-      put_environment: async (request, ctx) => {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        seen.push({ ctx: ctx.deadline, carried: currentDeadline() });
-        return { hash: sha256(request.content), was_new: true };
+      get_environment: () => {
+        reached += 1;
+        return Promise.reject(unavailable('not expected'));
       },
     });
-    const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 1_000 });
-    const before = Date.now();
-    await client.call('put_environment', { content: 'leaf' });
-    expect(seen).toHaveLength(1);
-    expect(seen[0]!.ctx).toBeGreaterThan(before);
-    expect(seen[0]!.ctx).toBeLessThanOrEqual(before + 1_000 + 50);
-    expect(seen[0]!.carried).toBeUndefined();
+    let refused: unknown;
+    const names = await startServer(
+      bus,
+      prefix,
+      {
+        resolve_name: async (_request, ctx) => {
+          const inner = new RpcClient({ bus, catalog, prefix, timeoutMs: 60_000 });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          refused = await inner
+            .call('get_environment', { hash: sha256('late') }, callerOptions(ctx))
+            .catch((error: unknown) => error);
+          throw unavailable('gave up');
+        },
+      },
+      'names',
+    );
+    try {
+      const client = new RpcClient({ bus, catalog, prefix, timeoutMs: 200 });
+      await expect(client.call('resolve_name', { name: 'late' })).rejects.toMatchObject({
+        code: 'unavailable',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await names.stop();
+    }
+    expect(refused).toMatchObject({
+      code: 'unavailable',
+      details: { reason: 'deadline_exceeded' },
+    });
+    expect(reached).toBe(0);
   });
 });

@@ -174,11 +174,6 @@ export class Catalog {
     return [...this.operations.values()].filter((op) => op.service === service);
   }
 
-  /** The operations the catalog declares that `service` calls (see `OperationSpec.callers`). */
-  callsOf(service: string): OperationSpec[] {
-    return [...this.operations.values()].filter((op) => op.callers.includes(service));
-  }
-
   /** Whether the catalog declares that `service` calls `operation` (see `OperationSpec.callers`). */
   mayCall(service: string, operation: OperationName): boolean {
     return this.operation(operation).callers.includes(service);

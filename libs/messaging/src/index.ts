@@ -23,7 +23,13 @@ export {
   type RpcContext,
   type RpcServerOptions,
 } from './rpc/rpc-server';
-export { RpcClient, type CallOptions, type RpcClientOptions } from './rpc/rpc-client';
+export {
+  RpcClient,
+  callerOptions,
+  type CallOptions,
+  type CallerContext,
+  type RpcClientOptions,
+} from './rpc/rpc-client';
 export {
   askReadiness,
   serveReadiness,
@@ -34,7 +40,6 @@ export { checkContentReply } from './rpc/content-check';
 export {
   LONG_POLL_REPLY_MS,
   TIMEOUT_HEADER,
-  currentDeadline,
   longPollMs,
   longPollUntil,
 } from './rpc/deadline';

@@ -4,7 +4,7 @@ import type {
   RecordSpendReply,
   RecordSpendRequest,
 } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 
 /**
  * A service's calls to the governance service for work under directives
@@ -16,12 +16,12 @@ export class GovernanceClient {
   constructor(private readonly rpc: RpcClient) {}
 
   /** authorize_work: may this work be done now, under this directive (if any)? */
-  authorize(request: AuthorizeWorkRequest, correlationId: string): Promise<AuthorizeWorkReply> {
-    return this.rpc.call('authorize_work', request, { correlationId });
+  authorize(request: AuthorizeWorkRequest, caller: CallerContext): Promise<AuthorizeWorkReply> {
+    return this.rpc.call('authorize_work', request, callerOptions(caller));
   }
 
   /** record_spend: adds priced calls to the directive's run, once per key. */
-  recordSpend(request: RecordSpendRequest, correlationId: string): Promise<RecordSpendReply> {
-    return this.rpc.call('record_spend', request, { correlationId });
+  recordSpend(request: RecordSpendRequest, caller: CallerContext): Promise<RecordSpendReply> {
+    return this.rpc.call('record_spend', request, callerOptions(caller));
   }
 }

@@ -1,10 +1,4 @@
-import {
-  LONG_POLL_REPLY_MS,
-  currentDeadline,
-  longPollMs,
-  longPollUntil,
-  withDeadline,
-} from './deadline';
+import { LONG_POLL_REPLY_MS, longPollMs, longPollUntil } from './deadline';
 
 describe('longPollMs', () => {
   it('reads a positive integer wait_ms and nothing else', () => {
@@ -36,18 +30,5 @@ describe('longPollUntil', () => {
   it('never lies in the past, even when the deadline is nearly due', () => {
     const before = Date.now();
     expect(longPollUntil(10_000, before + 10)).toBeGreaterThanOrEqual(before);
-  });
-});
-
-describe('withDeadline', () => {
-  it('makes the deadline the current one while fn runs, and only then', async () => {
-    const deadline = Date.now() + 1_000;
-    const inside = await withDeadline(deadline, async () => {
-      await Promise.resolve();
-      return currentDeadline();
-    });
-    expect(inside).toBe(deadline);
-    expect(currentDeadline()).toBeUndefined();
-    expect(withDeadline(undefined, () => currentDeadline())).toBeUndefined();
   });
 });

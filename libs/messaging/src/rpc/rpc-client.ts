@@ -24,17 +24,16 @@ import {
 import type { Bus, Headers } from '../bus/bus';
 import { decodeMessage, encodeJson, encodeMessage, resultJson } from './codec';
 import { checkContentReply } from './content-check';
-import { TIMEOUT_HEADER, currentDeadline, longPollMs } from './deadline';
+import { TIMEOUT_HEADER, longPollMs } from './deadline';
 import { CORRELATION_ID_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER, injectTrace } from './headers';
 import { recordingMessagingTracer } from '../tracer';
 
 /**
  * How long a call waits: its own timeout, cut to what is left of the
- * deadline of the request being handled, if any (a service calling another
+ * deadline of the request it is made for, if any (a service calling another
  * waits no longer than its own caller). None left: refused without sending.
  */
-function callTimeout(timeoutMs: number, subject: string): number {
-  const deadline = currentDeadline();
+function callTimeout(timeoutMs: number, deadline: number | undefined, subject: string): number {
   if (deadline === undefined) return timeoutMs;
   const left = deadline - Date.now();
   if (left <= 0) {
@@ -62,8 +61,34 @@ export interface RpcClientOptions {
   caller?: { readonly service: string; readonly logger: Logger };
 }
 
+/**
+ * What a call is made for: the request being handled (its `RpcContext`, which
+ * is one) or work of the service's own (`{ correlationId }`, no deadline).
+ */
+export interface CallerContext {
+  readonly correlationId: string;
+  /**
+   * When the caller of the request being handled stops waiting (epoch ms):
+   * the call waits no longer, and is not sent once it has passed.
+   */
+  readonly deadline?: number | undefined;
+}
+
+/** The options of a call made for `caller`: its correlation id and deadline. */
+export function callerOptions(caller: CallerContext): CallOptions {
+  return caller.deadline === undefined
+    ? { correlationId: caller.correlationId }
+    : { correlationId: caller.correlationId, deadline: caller.deadline };
+}
+
 export interface CallOptions {
   timeoutMs?: number;
+  /**
+   * The deadline of the request this call is made for (`CallerContext`):
+   * the call waits at most what is left of it, and none left is refused
+   * (`unavailable`/`deadline_exceeded`) without being sent.
+   */
+  deadline?: number;
   requestId?: string;
   correlationId?: string;
   /** Who asked (the gateway's authenticated principal), sent as PRINCIPAL_HEADER. */
@@ -164,6 +189,7 @@ export class RpcClient {
         // A long poll's wait comes on top of the time to answer.
         const timeoutMs = callTimeout(
           (options.timeoutMs ?? this.options.timeoutMs) + longPollMs(request),
+          options.deadline,
           subject,
         );
         const headers: Headers = {

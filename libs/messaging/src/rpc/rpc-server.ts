@@ -33,7 +33,7 @@ import {
 } from './headers';
 import { REPLY_HEADROOM_BYTES, replyBudget } from './reply-pages';
 import { recordingMessagingTracer } from '../tracer';
-import { TIMEOUT_HEADER, withDeadline } from './deadline';
+import { TIMEOUT_HEADER } from './deadline';
 
 /** The request's deadline: its arrival plus the caller's remaining wait, when it sent one. */
 function deadlineOf(
@@ -56,8 +56,8 @@ export interface RpcContext {
   /**
    * When the caller stops waiting (epoch ms, this process's clock), from the
    * request's `crucible-timeout-ms` header; undefined without one. Calls the
-   * handler makes inherit it (see `currentDeadline`), in a service the
-   * catalog lets call another.
+   * handler makes for this request are given it (`CallerContext`: pass the
+   * context itself) and wait no longer.
    */
   readonly deadline: number | undefined;
   /** Aborts at `deadline`: work the caller has abandoned can stop. */
@@ -122,21 +122,7 @@ export interface RpcServerOptions {
 export class RpcServer {
   private readonly handlers = new Map<OperationName, OperationHandler<OperationName>>();
   private subscriptions: Subscription[] = [];
-  /**
-   * Whether handlers run with their request's deadline as the deadline of
-   * the calls they make (`withDeadline`): only in a service the catalog lets
-   * call another, as its RpcClient refuses any call not declared
-   * (`RpcClientOptions.caller`). Elsewhere there is nothing to carry it to,
-   * and carrying it is not free: the first AsyncLocalStorage#run turns on
-   * promise hooks for the whole process, a cost on every promise after it
-   * (peer bench, one call in flight: ~10 us of the server's CPU a request;
-   * docs/messaging.md#against-a-peer-what-a-request-costs-each-side).
-   */
-  private readonly carriesDeadline: boolean;
-
-  constructor(private readonly options: RpcServerOptions) {
-    this.carriesDeadline = options.catalog.callsOf(options.service.name).length > 0;
-  }
+  constructor(private readonly options: RpcServerOptions) {}
 
   handle<Op extends OperationName>(operation: Op, handler: OperationHandler<Op>): this {
     const spec = this.options.catalog.operation(operation);
@@ -208,9 +194,7 @@ export class RpcServer {
           deadline,
           replyBudget(this.options.bus.maxPayload),
         );
-        const result = await (this.carriesDeadline
-          ? withDeadline(deadline, () => handler(request as RequestOf<OperationName>, ctx))
-          : handler(request as RequestOf<OperationName>, ctx));
+        const result = await handler(request as RequestOf<OperationName>, ctx);
         body = this.encodeReply(operation, spec.reply, result);
         // A reply the bus cannot carry would leave the caller waiting for
         // its timeout; answer with an error that fits instead.

@@ -1,5 +1,5 @@
 import { CrucibleError, isCrucibleError, toCrucibleError } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 
 /**
  * The evaluation service's calls to the names service (declared in the
@@ -10,9 +10,9 @@ export class NamesClient {
   constructor(private readonly rpc: RpcClient) {}
 
   /** Where the name points now; null when it is not set. */
-  async current(name: string, correlationId: string): Promise<string | null> {
+  async current(name: string, caller: CallerContext): Promise<string | null> {
     try {
-      const reply = await this.rpc.call('resolve_name', { name }, { correlationId });
+      const reply = await this.rpc.call('resolve_name', { name }, callerOptions(caller));
       return reply.hash;
     } catch (error) {
       if (isCrucibleError(error) && error.code === 'not_found') return null;
@@ -21,9 +21,9 @@ export class NamesClient {
   }
 
   /** Whether the names service asks check_name_gate before moving the name. */
-  async markGated(name: string, gated: boolean, correlationId: string): Promise<void> {
+  async markGated(name: string, gated: boolean, caller: CallerContext): Promise<void> {
     try {
-      await this.rpc.call('mark_name_gated', { name, gated }, { correlationId });
+      await this.rpc.call('mark_name_gated', { name, gated }, callerOptions(caller));
     } catch (error) {
       throw refusal(error);
     }

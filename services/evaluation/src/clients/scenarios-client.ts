@@ -1,5 +1,5 @@
 import type { ForkScenarioReply, ForkScenarioRequest, GetScenarioReply } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 
 /**
  * The evaluation service's calls to the scenarios service (declared in the
@@ -9,11 +9,11 @@ import type { RpcClient } from '@crucible/messaging';
 export class ScenariosClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  get(ref: { name: string } | { hash: string }, correlationId: string): Promise<GetScenarioReply> {
-    return this.rpc.call('get_scenario', ref, { correlationId });
+  get(ref: { name: string } | { hash: string }, caller: CallerContext): Promise<GetScenarioReply> {
+    return this.rpc.call('get_scenario', ref, callerOptions(caller));
   }
 
-  fork(request: ForkScenarioRequest, correlationId: string): Promise<ForkScenarioReply> {
-    return this.rpc.call('fork_scenario', request, { correlationId });
+  fork(request: ForkScenarioRequest, caller: CallerContext): Promise<ForkScenarioReply> {
+    return this.rpc.call('fork_scenario', request, callerOptions(caller));
   }
 }

@@ -26,7 +26,7 @@ function pagedWorlds(pages: number): { rpc: RpcClient; requests: unknown[] } {
 describe('WorldsClient.getWorld', () => {
   it('reads every page of a world at a turn and joins them, in order', async () => {
     const { rpc, requests } = pagedWorlds(3);
-    const world = await new WorldsClient(rpc).getWorld('w', 3, 'c');
+    const world = await new WorldsClient(rpc).getWorld('w', 3, { correlationId: 'c' });
 
     expect(world.entities).toEqual([{ id: 'e0' }, { id: 'e1' }, { id: 'e2' }]);
     expect(world.environments).toEqual({ room0: 'Room 0.', room1: 'Room 1.', room2: 'Room 2.' });
@@ -40,7 +40,7 @@ describe('WorldsClient.getWorld', () => {
 
   it('asks once for a world that fits one reply', async () => {
     const { rpc, requests } = pagedWorlds(1);
-    const world = await new WorldsClient(rpc).getWorld('w', 3, 'c');
+    const world = await new WorldsClient(rpc).getWorld('w', 3, { correlationId: 'c' });
 
     expect(world.entities).toEqual([{ id: 'e0' }]);
     expect(requests).toHaveLength(1);

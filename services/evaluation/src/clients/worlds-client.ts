@@ -7,7 +7,7 @@ import type {
   ListTurnEventsReply,
   RunTurnReply,
 } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 
 /**
  * The evaluation service's calls to the worlds service (declared in the
@@ -17,8 +17,8 @@ import type { RpcClient } from '@crucible/messaging';
 export class WorldsClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  createWorld(request: CreateWorldRequest, correlationId: string): Promise<CreateWorldReply> {
-    return this.rpc.call('create_world', request, { correlationId });
+  createWorld(request: CreateWorldRequest, caller: CallerContext): Promise<CreateWorldReply> {
+    return this.rpc.call('create_world', request, callerOptions(caller));
   }
 
   /**
@@ -30,7 +30,7 @@ export class WorldsClient {
     worldSlug: string,
     turns: number,
     requestKey: string,
-    correlationId: string,
+    caller: CallerContext,
     directiveId?: string,
   ): Promise<RunTurnReply> {
     return this.rpc.call(
@@ -41,13 +41,13 @@ export class WorldsClient {
         request_key: requestKey,
         ...(directiveId !== undefined && { directive_id: directiveId }),
       },
-      { correlationId },
+      callerOptions(caller),
     );
   }
 
   /** cancel_turns: fails the world's queued and running turns (a cancelled run's world). */
-  cancelTurns(worldSlug: string, correlationId: string): Promise<CancelTurnsReply> {
-    return this.rpc.call('cancel_turns', { world_slug: worldSlug }, { correlationId });
+  cancelTurns(worldSlug: string, caller: CallerContext): Promise<CancelTurnsReply> {
+    return this.rpc.call('cancel_turns', { world_slug: worldSlug }, callerOptions(caller));
   }
 
   /**
@@ -55,11 +55,11 @@ export class WorldsClient {
    * not fit one reply comes in pages (`next_cursor`), read here one after
    * another and joined, so scorers and judges see the whole final state.
    */
-  async getWorld(worldSlug: string, turn: number, correlationId: string): Promise<GetWorldReply> {
+  async getWorld(worldSlug: string, turn: number, caller: CallerContext): Promise<GetWorldReply> {
     const first = await this.rpc.call(
       'get_world',
       { world_slug: worldSlug, turn },
-      { correlationId },
+      callerOptions(caller),
     );
     const environments = { ...first.environments };
     const entities = [...first.entities];
@@ -68,7 +68,7 @@ export class WorldsClient {
       const page = await this.rpc.call(
         'get_world',
         { world_slug: worldSlug, turn, cursor },
-        { correlationId },
+        callerOptions(caller),
       );
       Object.assign(environments, page.environments);
       entities.push(...page.entities);
@@ -82,24 +82,24 @@ export class WorldsClient {
   turnEvents(
     worldSlug: string,
     cursor: string | undefined,
-    correlationId: string,
+    caller: CallerContext,
   ): Promise<ListTurnEventsReply> {
     return this.rpc.call(
       'list_turn_events',
       { world_slug: worldSlug, limit: 100, ...(cursor !== undefined && { cursor }) },
-      { correlationId },
+      callerOptions(caller),
     );
   }
 
   turnStatus(
     worldSlug: string,
     attemptId: number,
-    correlationId: string,
+    caller: CallerContext,
   ): Promise<GetTurnStatusReply> {
     return this.rpc.call(
       'get_turn_status',
       { world_slug: worldSlug, attempt_id: attemptId },
-      { correlationId },
+      callerOptions(caller),
     );
   }
 }

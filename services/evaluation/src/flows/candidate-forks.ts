@@ -1,4 +1,5 @@
 import { CrucibleError, isCrucibleError, type ForkScenarioRequest } from '@crucible/contracts';
+import type { CallerContext } from '@crucible/messaging';
 import { candidateChanges, profileHash, type RunCandidate, type RunPlan } from '../domain/run-plan';
 import type { EvaluationDeps } from '../handlers/deps';
 
@@ -28,7 +29,7 @@ export async function candidateScenarios(
   deps: Pick<EvaluationDeps, 'scenarios'>,
   plan: RunPlan,
   suite: ReadonlyArray<{ readonly hash: string; readonly profileHash: string }>,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<Map<string, CandidateScenario[]>> {
   const byCandidate = new Map<string, CandidateScenario[]>();
   for (const [index, candidate] of plan.candidates.entries()) {
@@ -44,7 +45,7 @@ export async function candidateScenarios(
         changes,
       } as unknown as ForkScenarioRequest;
       try {
-        const fork = await deps.scenarios.fork(request, correlationId);
+        const fork = await deps.scenarios.fork(request, caller);
         if (!scenarios.has(fork.scenario_hash)) {
           scenarios.set(fork.scenario_hash, {
             hash: fork.scenario_hash,

@@ -39,7 +39,7 @@ export class JudgeSpend {
         ...(this.directiveId !== undefined && { directive_id: this.directiveId }),
         subject: this.subject,
       },
-      this.correlationId,
+      { correlationId: this.correlationId },
     );
   }
 
@@ -68,7 +68,7 @@ export class JudgeSpend {
           };
         }),
       },
-      this.correlationId,
+      { correlationId: this.correlationId },
     );
   }
 }

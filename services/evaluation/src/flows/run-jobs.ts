@@ -83,7 +83,7 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
         { slug, ...(job.world_request as object), ...directive } as Parameters<
           JobDeps['worlds']['createWorld']
         >[0],
-        cause.correlationId,
+        { correlationId: cause.correlationId },
       );
     } catch (error) {
       // Made by an earlier try of this job (its slug is the job's own).
@@ -101,7 +101,7 @@ export async function startJob(deps: JobDeps, job: JobRow, owner: string): Promi
         slug,
         job.turns,
         `run-job-${job.id}`,
-        cause.correlationId,
+        { correlationId: cause.correlationId },
         directiveId,
       );
     }
@@ -133,9 +133,11 @@ export async function finishJob(deps: JobDeps, job: JobRow, owner: string): Prom
   let world;
   const usage = { llm_calls: 0, input_tokens: 0, output_tokens: 0 };
   try {
-    world = await deps.worlds.getWorld(slug, job.turns, cause.correlationId);
+    world = await deps.worlds.getWorld(slug, job.turns, { correlationId: cause.correlationId });
     for (const attemptId of job.attempt_ids) {
-      const status = await deps.worlds.turnStatus(slug, attemptId, cause.correlationId);
+      const status = await deps.worlds.turnStatus(slug, attemptId, {
+        correlationId: cause.correlationId,
+      });
       if (status.produced_turn === null || status.produced_turn > job.turns) continue;
       usage.llm_calls += status.usage.calls;
       usage.input_tokens += status.usage.input_tokens;

@@ -1,4 +1,5 @@
 import type { GetWorldReply } from '@crucible/contracts';
+import type { CallerContext } from '@crucible/messaging';
 import type { JudgeClient } from '../clients/judge-client';
 import type { WorldsClient } from '../clients/worlds-client';
 import type { BreakerSettings } from '../domain/circuit-breaker';
@@ -70,7 +71,9 @@ export async function scoreWorld(
   };
   const needsEvents = scorers.some((s) => s.kind !== 'state');
   const events = needsEvents
-    ? await auditEvents(deps.worlds, world.world.slug, context.turns, context.correlationId)
+    ? await auditEvents(deps.worlds, world.world.slug, context.turns, {
+        correlationId: context.correlationId,
+      })
     : [];
   const scores: Record<string, ScoreValue> = {};
   for (const scorer of scorers) {
@@ -93,12 +96,12 @@ async function auditEvents(
   worlds: WorldsClient,
   slug: string,
   turns: number,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_EVENT_PAGES; page++) {
-    const reply = await worlds.turnEvents(slug, cursor, correlationId);
+    const reply = await worlds.turnEvents(slug, cursor, caller);
     for (const event of reply.events) {
       if (event.turn <= turns) {
         events.push({

@@ -1,6 +1,6 @@
 import { invalidArgument, type ResultKey } from '@crucible/contracts';
 import type { Knex } from '@crucible/database';
-import type { OutboxRow, RpcContext } from '@crucible/messaging';
+import { type OutboxRow, type RpcContext, type CallerContext } from '@crucible/messaging';
 import { mindVersions, scorerConfigHash, seededMind, type RunPlan } from '../domain/run-plan';
 import { countsOfNewJobs, progressOf } from '../domain/run-progress';
 import type { EvaluationDeps } from '../handlers/deps';
@@ -66,7 +66,7 @@ export function plansWithoutForks(plan: RunPlan): boolean {
 export async function planRunJobs(
   deps: Pick<EvaluationDeps, 'scenarios' | 'runs'>,
   input: Pick<RunInput, 'plan' | 'scenarios'>,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<PlannedRun> {
   const { plan, scenarios } = input;
   const jobCount = plan.candidates.length * scenarios.length * plan.seeds.length;
@@ -78,7 +78,7 @@ export async function planRunJobs(
       { jobs: jobCount, max: MAX_RUN_JOBS },
     );
   }
-  const forks = await candidateScenarios(deps, plan, scenarios, correlationId);
+  const forks = await candidateScenarios(deps, plan, scenarios, caller);
   const planned = planJobs(plan, forks);
   const { id, stored } = await deps.runs.nextRunIdAndStoredKeys(planned.map((job) => job.key_hash));
   return {
@@ -104,7 +104,7 @@ export async function storeRun(
   ctx: RpcContext,
 ): Promise<StoredRun> {
   const { plan, scenarios, projectId } = input;
-  const { jobs, runId } = input.planned ?? (await planRunJobs(deps, input, ctx.correlationId));
+  const { jobs, runId } = input.planned ?? (await planRunJobs(deps, input, ctx));
   const toRun = jobs.filter((job) => job.status === 'queued').length;
   const status: RunStatus = toRun > 0 ? 'running' : 'completed';
   // The progress of a run just stored is known without reading it back.

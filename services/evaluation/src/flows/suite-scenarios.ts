@@ -1,4 +1,5 @@
 import { isCrucibleError, notFound } from '@crucible/contracts';
+import type { CallerContext } from '@crucible/messaging';
 import { LRUCache } from 'lru-cache';
 import { profileHash } from '../domain/run-plan';
 import type { EvaluationDeps } from '../handlers/deps';
@@ -37,11 +38,11 @@ const RESOLVE_CONCURRENCY = 8;
 export async function resolveSuite(
   deps: Deps,
   refs: ReadonlyArray<{ name: string } | { hash: string }>,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<ResolvedScenario[]> {
   const settled = await settleBounded(refs, RESOLVE_CONCURRENCY, async (ref) => {
-    const hash = 'hash' in ref ? ref.hash : await deps.names.current(ref.name, correlationId);
-    return hash === null ? undefined : await scenarioOfHash(deps, hash, correlationId);
+    const hash = 'hash' in ref ? ref.hash : await deps.names.current(ref.name, caller);
+    return hash === null ? undefined : await scenarioOfHash(deps, hash, caller);
   });
   const resolved = new Map<string, ResolvedScenario>();
   for (const [i, outcome] of settled.entries()) {
@@ -70,11 +71,11 @@ export async function resolveSuite(
 export async function scenarioOfHash(
   deps: Pick<Deps, 'scenarios' | 'scenarioProfiles'>,
   hash: string,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<ResolvedScenario> {
   const known = deps.scenarioProfiles.get(hash);
   if (known !== undefined) return { hash, profileHash: known };
-  const scenario = await deps.scenarios.get({ hash }, correlationId);
+  const scenario = await deps.scenarios.get({ hash }, caller);
   const resolved = {
     hash: scenario.hash,
     profileHash: profileHash(scenario.cognition_profile_hashes),

@@ -17,7 +17,7 @@ export async function stopWorld(deps: JobDeps, job: JobRow, owner: string): Prom
   let outcome: 'stopped' | 'refused' = 'stopped';
   if (slug !== null) {
     try {
-      await deps.worlds.cancelTurns(slug, causeOf(job).correlationId);
+      await deps.worlds.cancelTurns(slug, { correlationId: causeOf(job).correlationId });
     } catch (error) {
       if (isTransient(error)) {
         deps.logger.warn(

@@ -58,7 +58,7 @@ export async function bindNameGate(
   }
   // Before the gate exists: a move the names service lets through meanwhile
   // finds no gate bound here and was made before the binding.
-  await deps.names.markGated(request.name, true, ctx.correlationId);
+  await deps.names.markGated(request.name, true, ctx);
   return deps.store.transaction(async (trx) => {
     await deps.gates.lockName(request.name, trx);
     const latest = await deps.gates.latest(request.name, trx);
@@ -112,7 +112,7 @@ export async function unbindNameGate(
     await deps.store.enqueue([gateChangedEvent(deps, ctx, row)], trx);
     return { row, changed: true };
   });
-  await deps.names.markGated(request.name, false, ctx.correlationId);
+  await deps.names.markGated(request.name, false, ctx);
   return {
     name: request.name,
     gate: result.row === undefined ? null : toWireGate(result.row),
@@ -170,10 +170,10 @@ export async function startGateRun(
       ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
       subject: `name/${request.name}`,
     },
-    ctx.correlationId,
+    ctx,
   );
   const plan = planOf(experiment, '/name');
-  const from = await deps.names.current(request.name, ctx.correlationId);
+  const from = await deps.names.current(request.name, ctx);
   if (from === request.candidate_hash) {
     throw invalidArgument(
       '/candidate_hash',
@@ -301,7 +301,7 @@ async function resolve(
   ctx: RpcContext,
 ): Promise<ResolvedScenario> {
   try {
-    return await scenarioOfHash(deps, hash, ctx.correlationId);
+    return await scenarioOfHash(deps, hash, ctx);
   } catch (error) {
     if (isCrucibleError(error) && error.code === 'not_found') {
       throw notFound(`no scenario with hash ${hash}`, { reason: 'scenario_not_found', path, hash });

@@ -12,7 +12,12 @@ import {
   type StartRunReply,
   type StartRunRequest,
 } from '@crucible/contracts';
-import { longPollUntil, pageBudget, type RpcContext } from '@crucible/messaging';
+import {
+  longPollUntil,
+  pageBudget,
+  type RpcContext,
+  type CallerContext,
+} from '@crucible/messaging';
 import { DIRECTIVE_STOP_REASONS, stopReasonOf } from '../domain/directive-stop';
 import { pageOf } from '../domain/page-cursor';
 import { differentProject, recordNotFound } from '../domain/record-errors';
@@ -62,11 +67,9 @@ export async function startRun(
         ...(request.directive_id !== undefined && { directive_id: request.directive_id }),
         subject: `experiment/${request.experiment_id}`,
       },
-      ctx.correlationId,
+      ctx,
     ),
-    experimentRead.then(
-      (row) => row && readRunInputs(deps, row, request.experiment_id, ctx.correlationId),
-    ),
+    experimentRead.then((row) => row && readRunInputs(deps, row, request.experiment_id, ctx)),
   ]);
   if (settledValue(experiment) === undefined) {
     throw recordNotFound('experiment', request.experiment_id, '/experiment_id');
@@ -102,7 +105,7 @@ async function readRunInputs(
   deps: EvaluationDeps,
   experiment: ExperimentRow,
   experimentId: number,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<Omit<RunInput, 'directiveId' | 'alongside'>> {
   const projectId = Number(experiment.project_id);
   const read = readRunPlan(experiment.experiment as { pipeline: unknown[] });
@@ -137,7 +140,7 @@ async function readRunInputs(
   const scenarios = await resolveSuite(
     deps,
     suite.scenarios as Array<{ name: string } | { hash: string }>,
-    correlationId,
+    caller,
   );
   const input = {
     experiment: { id: experimentId, hash: experiment.hash },
@@ -146,7 +149,7 @@ async function readRunInputs(
     scenarios,
   };
   if (!plansWithoutForks(plan)) return input;
-  return { ...input, planned: await planRunJobs(deps, input, correlationId) };
+  return { ...input, planned: await planRunJobs(deps, input, caller) };
 }
 
 /** A settled promise's value, or its reason thrown. */
@@ -234,7 +237,7 @@ export async function getRunProgress(
         ...(stopped && { stopped }),
       };
       if (run.directiveId === undefined) return progress;
-      const spent = await directiveSpend(deps, run.directiveId, ctx.correlationId);
+      const spent = await directiveSpend(deps, run.directiveId, ctx);
       return spent === undefined ? progress : { ...progress, directive_spend: spent };
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
@@ -250,12 +253,12 @@ export async function getRunProgress(
 async function directiveSpend(
   deps: EvaluationDeps,
   directiveId: string,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<Spend | undefined> {
   try {
     const reply = await deps.governance.authorize(
       { work: 'start_run', directive_id: directiveId },
-      correlationId,
+      caller,
     );
     return reply.spent ?? undefined;
   } catch (error) {

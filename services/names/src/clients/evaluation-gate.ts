@@ -4,7 +4,7 @@ import {
   toCrucibleError,
   type CheckNameGateReply,
 } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 
 /** One move of a gated name, as the evaluation service is asked about it. */
@@ -18,7 +18,7 @@ export interface GatedMove {
 /** Whether a gated name's move passed its gate: the names service's question to evaluation. */
 export interface EvaluationGate {
   /** The evaluation service's answer: gated or not, and the gate run that speaks for the move. */
-  check(move: GatedMove, correlationId: string): Promise<CheckNameGateReply>;
+  check(move: GatedMove, caller: CallerContext): Promise<CheckNameGateReply>;
 }
 
 /**
@@ -33,7 +33,7 @@ export class RpcEvaluationGate implements EvaluationGate {
     private readonly logger: Logger,
   ) {}
 
-  async check(move: GatedMove, correlationId: string): Promise<CheckNameGateReply> {
+  async check(move: GatedMove, caller: CallerContext): Promise<CheckNameGateReply> {
     try {
       return await this.rpc.call(
         'check_name_gate',
@@ -43,7 +43,7 @@ export class RpcEvaluationGate implements EvaluationGate {
           to_hash: move.to,
           ...(move.gateRunId !== undefined && { gate_run_id: move.gateRunId }),
         },
-        { correlationId },
+        callerOptions(caller),
       );
     } catch (error) {
       const failure = toCrucibleError(error);

@@ -1,5 +1,5 @@
 import { CrucibleError, internal, toCrucibleError } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 
 /** Whether a name may be moved under a directive: the names service's question to governance. */
@@ -9,7 +9,7 @@ export interface GovernanceGate {
    * rejects with governance's refusal otherwise (directive_not_approved,
    * directive_does_not_name, not_found, ...).
    */
-  authorizeMove(directiveId: string, name: string, correlationId: string): Promise<void>;
+  authorizeMove(directiveId: string, name: string, caller: CallerContext): Promise<void>;
 }
 
 /**
@@ -23,12 +23,12 @@ export class RpcGovernanceGate implements GovernanceGate {
     private readonly logger: Logger,
   ) {}
 
-  async authorizeMove(directiveId: string, name: string, correlationId: string): Promise<void> {
+  async authorizeMove(directiveId: string, name: string, caller: CallerContext): Promise<void> {
     try {
       await this.rpc.call(
         'authorize_work',
         { work: 'move_name', directive_id: directiveId, subject: name },
-        { correlationId },
+        callerOptions(caller),
       );
     } catch (error) {
       throw this.refusal(error);

@@ -1,11 +1,11 @@
 import { CrucibleError, internal, toCrucibleError } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
 
 /** Which scenario hashes exist: the names service's one question to the scenarios service. */
 export interface ScenarioDirectory {
   /** The hashes among `hashes` that are not stored scenarios. */
-  missing(hashes: readonly string[], correlationId: string): Promise<Set<string>>;
+  missing(hashes: readonly string[], caller: CallerContext): Promise<Set<string>>;
 }
 
 /**
@@ -19,7 +19,7 @@ export class RpcScenarioDirectory implements ScenarioDirectory {
     private readonly logger: Logger,
   ) {}
 
-  async missing(hashes: readonly string[], correlationId: string): Promise<Set<string>> {
+  async missing(hashes: readonly string[], caller: CallerContext): Promise<Set<string>> {
     const [first, ...rest] = [...new Set(hashes)];
     if (first === undefined) return new Set();
     let found: string[];
@@ -27,7 +27,7 @@ export class RpcScenarioDirectory implements ScenarioDirectory {
       ({ found } = await this.rpc.call(
         'check_scenarios',
         { hashes: [first, ...rest] },
-        { correlationId },
+        callerOptions(caller),
       ));
     } catch (error) {
       throw this.dependencyFailure(error);

@@ -40,7 +40,7 @@ export async function moveNames(
 ): Promise<NameChange[]> {
   const targets = targetHashes(intents);
   if (targets.size > 0) {
-    const missing = await deps.scenarios.missing([...targets.keys()], ctx.correlationId);
+    const missing = await deps.scenarios.missing([...targets.keys()], ctx);
     for (const [hash, path] of targets) if (missing.has(hash)) throw scenarioNotFound(hash, path);
   }
 
@@ -129,7 +129,7 @@ async function checkProtection(
     return;
   }
   for (const name of new Set(names)) {
-    await deps.governance.authorizeMove(directiveId, name, ctx.correlationId);
+    await deps.governance.authorizeMove(directiveId, name, ctx);
   }
 }
 
@@ -168,7 +168,7 @@ async function checkGates(
     const move = { name: intent.name, from, to, path: intent.path };
     const reply = await deps.evaluation.check(
       { ...move, ...(intent.gateRunId !== undefined && { gateRunId: intent.gateRunId }) },
-      ctx.correlationId,
+      ctx,
     );
     checked.set(intent.name, { from, to, evidence: gateEvidence(move, reply) });
   }

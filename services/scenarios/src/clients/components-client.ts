@@ -4,7 +4,7 @@ import type {
   ResolveComponentsRequest,
   StoredComponent,
 } from '@crucible/contracts';
-import type { RpcClient, RpcContext } from '@crucible/messaging';
+import { type RpcClient, type RpcContext, callerOptions } from '@crucible/messaging';
 
 /** get_components takes at most this many keys. */
 const GET_COMPONENTS_BATCH = 1000;
@@ -21,7 +21,7 @@ export class ComponentsClient {
   resolve(request: ResolveComponentsRequest, ctx: RpcContext): Promise<ResolveComponentsReply> {
     // The caller's principal goes on: components it stores name it as their actor.
     return this.rpc.call('resolve_components', request, {
-      correlationId: ctx.correlationId,
+      ...callerOptions(ctx),
       ...(ctx.principal !== undefined && { principal: ctx.principal }),
     });
   }
@@ -44,7 +44,7 @@ export class ComponentsClient {
         const reply = await this.rpc.call(
           'get_components',
           { items: [first, ...rest] },
-          { correlationId: ctx.correlationId },
+          callerOptions(ctx),
         );
         for (const found of reply.found) contents.set(`${found.kind}:${found.hash}`, found.content);
         const missing = reply.missing[0];

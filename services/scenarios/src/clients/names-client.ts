@@ -1,5 +1,5 @@
 import type { ResolveNameReply, SetScenarioNameReply } from '@crucible/contracts';
-import type { RpcClient, RpcContext } from '@crucible/messaging';
+import { type RpcClient, type RpcContext, callerOptions } from '@crucible/messaging';
 
 /**
  * The scenarios service's calls to the names service (declared in the
@@ -11,7 +11,7 @@ export class NamesClient {
 
   /** resolve_name: where a name points now. */
   resolve(name: string, ctx: RpcContext): Promise<ResolveNameReply> {
-    return this.rpc.call('resolve_name', { name }, { correlationId: ctx.correlationId });
+    return this.rpc.call('resolve_name', { name }, callerOptions(ctx));
   }
 
   /** set_scenario_name: points a name at a stored scenario. */
@@ -21,7 +21,7 @@ export class NamesClient {
       'set_scenario_name',
       { name, hash },
       {
-        correlationId: ctx.correlationId,
+        ...callerOptions(ctx),
         ...(ctx.principal !== undefined && { principal: ctx.principal }),
       },
     );

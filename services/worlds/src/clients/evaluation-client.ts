@@ -1,5 +1,5 @@
 import type { ResolveDeploymentReply } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type CallerContext, type RpcClient, callerOptions } from '@crucible/messaging';
 
 /**
  * The worlds service's call to the evaluation service (declared in the
@@ -10,11 +10,11 @@ export class EvaluationClient {
   constructor(private readonly rpc: RpcClient) {}
 
   /** resolve_deployment: the endpoint and model name of a serving deployment. */
-  resolveDeployment(id: string, correlationId?: string): Promise<ResolveDeploymentReply> {
+  resolveDeployment(id: string, caller?: CallerContext): Promise<ResolveDeploymentReply> {
     return this.rpc.call(
       'resolve_deployment',
       { id },
-      correlationId === undefined ? {} : { correlationId },
+      caller === undefined ? {} : callerOptions(caller),
     );
   }
 }

@@ -3,7 +3,7 @@ import type {
   AssembleScenarioRequest,
   GetScenarioReply,
 } from '@crucible/contracts';
-import type { RpcClient } from '@crucible/messaging';
+import { type RpcClient, type CallerContext, callerOptions } from '@crucible/messaging';
 
 /**
  * The worlds service's calls to the scenarios service (declared in the
@@ -14,15 +14,15 @@ export class ScenariosClient {
   constructor(private readonly rpc: RpcClient) {}
 
   /** get_scenario: a stored scenario in full, by name (resolved now) or hash. */
-  get(ref: { name: string } | { hash: string }, correlationId: string): Promise<GetScenarioReply> {
-    return this.rpc.call('get_scenario', ref, { correlationId });
+  get(ref: { name: string } | { hash: string }, caller: CallerContext): Promise<GetScenarioReply> {
+    return this.rpc.call('get_scenario', ref, callerOptions(caller));
   }
 
   /** assemble_scenario: validates and stores a scenario given in full. */
   assemble(
     request: AssembleScenarioRequest,
-    correlationId: string,
+    caller: CallerContext,
   ): Promise<AssembleScenarioReply> {
-    return this.rpc.call('assemble_scenario', request, { correlationId });
+    return this.rpc.call('assemble_scenario', request, callerOptions(caller));
   }
 }

@@ -1,4 +1,5 @@
 import { CrucibleError, isCrucibleError, type Mind } from '@crucible/contracts';
+import type { CallerContext } from '@crucible/messaging';
 import type { MindConfig } from '@crucible/minds';
 import type { EvaluationClient } from '../clients/evaluation-client';
 
@@ -13,12 +14,12 @@ import type { EvaluationClient } from '../clients/evaluation-client';
 export async function resolvedMind(
   config: Mind | null | undefined,
   evaluation: Pick<EvaluationClient, 'resolveDeployment'>,
-  correlationId?: string,
+  caller?: CallerContext,
 ): Promise<MindConfig | undefined> {
   if (config === null || config === undefined) return undefined;
   if (config.provider !== 'deployment') return config;
   const { deployment_id: deploymentId, provider: _deployment, ...rest } = config;
-  const target = await evaluation.resolveDeployment(deploymentId, correlationId);
+  const target = await evaluation.resolveDeployment(deploymentId, caller);
   return { ...rest, provider: 'openai-compatible', base_url: target.base_url, model: target.model };
 }
 
@@ -29,10 +30,10 @@ export async function resolvedMind(
 export async function resolvedRequestMind(
   config: Mind | undefined,
   evaluation: Pick<EvaluationClient, 'resolveDeployment'>,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<MindConfig | undefined> {
   try {
-    return await resolvedMind(config, evaluation, correlationId);
+    return await resolvedMind(config, evaluation, caller);
   } catch (error) {
     if (isCrucibleError(error) && (error.code === 'not_found' || error.code === 'conflict')) {
       throw new CrucibleError(

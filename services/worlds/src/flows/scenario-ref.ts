@@ -1,3 +1,4 @@
+import type { CallerContext } from '@crucible/messaging';
 import {
   CrucibleError,
   isCrucibleError,
@@ -26,14 +27,14 @@ export async function resolveScenario(
   deps: WorldsDeps,
   ref: WorldScenarioRef,
   path: string,
-  correlationId: string,
+  caller: CallerContext,
 ): Promise<ResolvedScenario> {
   if (ref.data !== undefined) {
     const assembled = await withPath(path, () =>
-      deps.scenarios.assemble(assembleRequest(ref.data as Scenario), correlationId),
+      deps.scenarios.assemble(assembleRequest(ref.data as Scenario), caller),
     );
     const stored = await withPath(path, () =>
-      deps.scenarios.get({ hash: assembled.scenario_hash }, correlationId),
+      deps.scenarios.get({ hash: assembled.scenario_hash }, caller),
     );
     return {
       hash: stored.hash,
@@ -43,7 +44,7 @@ export async function resolveScenario(
   }
   if (ref.name !== undefined) {
     const stored = await withPath(path, () =>
-      deps.scenarios.get({ name: ref.name as string }, correlationId),
+      deps.scenarios.get({ name: ref.name as string }, caller),
     );
     return {
       hash: stored.hash,
@@ -52,7 +53,7 @@ export async function resolveScenario(
     };
   }
   const hash = ref.hash as string;
-  const stored = await withPath(path, () => deps.scenarios.get({ hash }, correlationId));
+  const stored = await withPath(path, () => deps.scenarios.get({ hash }, caller));
   return {
     hash: stored.hash,
     scenario: plain(stored.scenario),

@@ -12,7 +12,7 @@ export async function createWorldHandler(
   ctx: RpcContext,
 ): Promise<CreateWorldReply> {
   // A deployment mind must resolve (known, serving) now; each turn resolves it again.
-  checkMind(deps, await resolvedRequestMind(request.mind, deps.evaluation, ctx.correlationId));
+  checkMind(deps, await resolvedRequestMind(request.mind, deps.evaluation, ctx));
   // Governance first: a directive the policy requires, or one that may not be worked under, refuses here.
   await deps.governance.authorize(
     {
@@ -20,14 +20,14 @@ export async function createWorldHandler(
       ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
       subject: request.slug,
     },
-    ctx.correlationId,
+    ctx,
   );
   // Asked before anything is written, and outside any transaction.
   const scenario = await resolveScenario(
     deps,
     request.scenario_ref,
     '/scenario_ref',
-    ctx.correlationId,
+    ctx,
   );
   return createWorld(
     deps,

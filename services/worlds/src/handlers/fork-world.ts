@@ -31,14 +31,14 @@ export async function forkWorld(
       ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
       subject: request.slug,
     },
-    ctx.correlationId,
+    ctx,
   );
   const source = await liveWorld(deps, request.world_slug);
   const { state } = await readTurnState(deps, source, request.turn);
   const counterfactual =
     request.scenario_ref === undefined
       ? undefined
-      : await resolveScenario(deps, request.scenario_ref, '/scenario_ref', ctx.correlationId);
+      : await resolveScenario(deps, request.scenario_ref, '/scenario_ref', ctx);
   let replaced: StoredState | undefined;
   if (counterfactual) {
     const profiles = counterfactual.scenario.cognition_profiles;

@@ -49,7 +49,7 @@ export async function replayWorld(
       ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
       subject: request.world_slug,
     },
-    ctx.correlationId,
+    ctx,
   );
   const source = await liveWorld(deps, request.world_slug);
   const segments = turnSegments(await deps.store.chain(source.id));
@@ -60,7 +60,7 @@ export async function replayWorld(
   }
   // The model a deployment mind's calls were asked of: its deployment's, resolved before anything is stored.
   const requestSettings = mindRequestSettings(
-    await resolvedMind(source.mind, deps.evaluation, ctx.correlationId),
+    await resolvedMind(source.mind, deps.evaluation, ctx),
     settings.mindDefaults,
   );
   let world = await insertWorld(

@@ -23,7 +23,7 @@ export async function runTurn(
       ...(request.directive_id === undefined ? {} : { directive_id: request.directive_id }),
       subject: request.world_slug,
     },
-    ctx.correlationId,
+    ctx,
   );
   const count = request.turns ?? 1;
   const principal = ctx.principal ?? null;

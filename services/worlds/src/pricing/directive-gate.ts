@@ -39,7 +39,7 @@ export class DirectiveGate {
       await chargeTurn(this.deps, { ...turn, directive_id: directiveId }, correlationId);
       await this.deps.governance.authorize(
         { work: 'run_turn', directive_id: directiveId, subject: turn.world_slug },
-        correlationId,
+        { correlationId },
       );
       return undefined;
     } catch (error) {

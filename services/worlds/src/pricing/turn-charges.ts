@@ -52,7 +52,7 @@ export async function chargeTurn(
           currency: deps.prices.currency,
         })),
       },
-      correlationId,
+      { correlationId },
     );
     const last = calls.at(-1);
     if (last === undefined || calls.length < CHARGES_PER_REQUEST) return reply;
