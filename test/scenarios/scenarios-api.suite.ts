@@ -88,6 +88,55 @@ export function describeScenariosApi(name: string, start: () => Promise<Platform
       expect(reply.entity_hashes[0]).toBe(jsonComponentHash(ENTITIES[0]));
     });
 
+    it("records a new scenario's component uses in its write, as record_component_uses defines them", async () => {
+      // Two labels for one profile and one environment, parts shared by two
+      // profiles: each (kind, component) once.
+      const perceive = { inline: 'Perceive, shared by both profiles.' };
+      const profile = (adjudicate: string) => ({
+        inline: {
+          perceive_system: perceive,
+          intend_system: { inline: 'Intend, uses.' },
+          adjudicate_system: { inline: adjudicate },
+          adjudication_schema: { inline: { type: 'object', title: 'uses' } },
+          adjudication_retry_budget: 1,
+        },
+      });
+      const written = await ok(stack, 'assemble_scenario', {
+        ...validRequest({ scenario_slug: `uses_${stack.kind}` }),
+        cognition_profiles: {
+          keeper: profile('Adjudicate, keeper.'),
+          spare: profile('Adjudicate, keeper.'),
+          guest: profile('Adjudicate, guest.'),
+        },
+        environments: {
+          dome: { inline: 'A dome of uses.' },
+          attic: { inline: 'A dome of uses.' },
+          stairwell: { inline: 'A stairwell of uses.' },
+        },
+        entities: [{ inline: ENTITIES[0] }, { inline: ENTITIES[1] }],
+      });
+      const knex = stack.infra.knex;
+      const uses = async () =>
+        (
+          await knex.raw<{ rows: Array<{ kind: string; component_hash: string; at: string }> }>(
+            `select kind, component_hash, created_at::text as at from scenarios.scenario_component_uses
+              where scenario_hash = ? order by kind, component_hash`,
+            [written.scenario_hash],
+          )
+        ).rows;
+      const byWrite = await uses();
+      // 2 profiles, 1 + 1 + 2 + 1 parts, 2 environments, 2 entities.
+      expect(byWrite).toHaveLength(11);
+      expect(new Set(byWrite.map((u) => u.at)).size).toBe(1);
+      await knex.raw(`delete from scenarios.scenario_component_uses where scenario_hash = ?`, [
+        written.scenario_hash,
+      ]);
+      await knex.raw(`select scenarios.record_component_uses(?::text[])`, [
+        [written.scenario_hash],
+      ]);
+      expect(await uses()).toEqual(byWrite);
+    });
+
     it('records every parent of a fork with its role, and walks lineage both ways', async () => {
       const a: Hashes = await ok(
         stack,

@@ -31,27 +31,36 @@ export interface WriteOutcome {
 /** The statements of a write, built once per store (each prepared once per connection). */
 export interface WriteStatements {
   readonly manifest: NamedStatement;
-  readonly componentUses: NamedStatement;
   readonly derivation: NamedStatement;
   readonly existingDerivation: NamedStatement;
 }
 
 /**
- * The write in four statements at most, each prepared once per connection
+ * The write in three statements at most, each prepared once per connection
  * (`ServiceDb.run`): knex built nine per write before, each parsed and
  * planned again by Postgres (docs/services/scenarios.md, Performance).
  */
 export function writeStatements(db: ServiceDb): WriteStatements {
   const t = (name: string): string => db.quotedTable(name);
   return {
-    // The manifest, and only when it is new its bindings (they select from
-    // its RETURNING); the profiles' compositions either way. Foreign keys are
-    // checked at the end of the statement, when the manifest row is there.
+    // The manifest, and only when it is new its bindings and its component
+    // uses (they select from its RETURNING); the profiles' compositions
+    // either way. Foreign keys are checked at the end of the statement, when
+    // the manifest row is there. The uses are what component_uses_of makes
+    // of the hashes bound here (migration 0007: the definition
+    // record_component_uses also goes by); $6 are the bound profiles, $11 to
+    // $14 their parts.
     manifest: db.statement(
       'write_manifest',
       `with m as (
          insert into ${t('scenarios')} (hash, scenario_slug, description, chronon_seconds)
-         values ($1, $2, $3, $4) on conflict (hash) do nothing returning hash),
+         values ($1, $2, $3, $4) on conflict (hash) do nothing returning hash, created_at),
+       u as (
+         insert into ${t('scenario_component_uses')} (kind, component_hash, created_at, scenario_hash)
+         select x.kind, x.component_hash, m.created_at, m.hash
+           from m, ${t('component_uses_of')}($6::text[], $11::text[], $12::text[], $13::text[],
+                                           $14::text[], $8::text[], $9::text[]) as x
+         on conflict do nothing),
        c as (
          insert into ${t('scenario_cognition_profiles')} (scenario_hash, profile_label, profile_hash)
          select m.hash, x.label, x.hash from m, unnest($5::text[], $6::text[]) as x(label, hash)),
@@ -67,12 +76,6 @@ export function writeStatements(db: ServiceDb): WriteStatements {
          select * from unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[])
          on conflict (profile_hash) do nothing)
        select count(*)::int as new from m`,
-    ),
-    // A separate statement: it reads the bindings and compositions, which a
-    // statement's own inserts cannot see (migration 0002).
-    componentUses: db.statement(
-      'record_component_uses',
-      `select ${t('record_component_uses')}($1::text[])`,
     ),
     // The derivation when no derivation of this child has these parent
     // edges, and then its edges: none from the scenario to itself (a fork
@@ -142,8 +145,6 @@ export async function writeScenario(
     trx,
   );
   const wasNewScenario = (manifest?.new ?? 0) > 0;
-  // After the bindings and the profiles' compositions it reads (migration 0002).
-  if (wasNewScenario) await db.run(statements.componentUses, [[input.hash]], trx);
   const [created] = await db.run<{ id: string }>(
     statements.derivation,
     [
