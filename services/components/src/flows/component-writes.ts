@@ -16,16 +16,17 @@ export interface StoredInline {
 }
 
 /**
- * Stores inline components store-or-reuse inside `trx` (opened by
- * `store.transaction`, which wakes the outbox relay after the commit), each
- * once, in one statement, each new one with its component_stored event,
- * the events in WRITE_ORDER (see inline-writes.ts).
+ * Stores inline components store-or-reuse in one statement, each once,
+ * each new one with its component_stored event, the events in WRITE_ORDER
+ * (see inline-writes.ts): inside `trx` (opened by `store.transaction`, which
+ * wakes the outbox relay after the commit), or, without one, as a statement
+ * of its own (atomic by itself; the outbox wakes the relay).
  */
 export async function storeInline(
   deps: ComponentsDeps,
   ctx: RpcContext,
   writes: Iterable<InlineWrite>,
-  trx: Knex.Transaction,
+  trx?: Knex.Transaction,
 ): Promise<StoredInline> {
   const ordered = inWriteOrder(writes);
   const counts = noNewComponents();

@@ -29,7 +29,9 @@ const NOTHING_STORED: StoredInline = { inserted: new Set(), counts: noNewCompone
  * `store_if_scenario`, the items are stored only when they make a valid
  * scenario under its terms (`stored` says whether they were). Inline items
  * known to be stored already (`isKnownStored`) are not written again: when
- * all are, no transaction is opened.
+ * all are, no transaction is opened; nor when nothing is referenced by hash
+ * (nothing to look up: the insert, one statement, is atomic by itself, and
+ * BEGIN and COMMIT were two of its three round trips).
  */
 export async function resolveComponents(
   deps: ComponentsDeps,
@@ -46,6 +48,16 @@ export async function resolveComponents(
     assertAllFound(plan, found);
     const reply = resolvedReply(plan, found, NOTHING_STORED);
     return terms ? { ...reply, stored: request.store && meetsScenarioTerms(terms, reply) } : reply;
+  }
+  if (plan.hashRefs.length === 0) {
+    const none = await lookUpReferences(deps, plan);
+    if (terms) {
+      const unstored = resolvedReply(plan, none, NOTHING_STORED);
+      if (!meetsScenarioTerms(terms, unstored)) return { ...unstored, stored: false };
+    }
+    const stored = resolvedReply(plan, none, await storeInline(deps, ctx, writes));
+    rememberStored(deps, plan.writes);
+    return terms ? { ...stored, stored: true } : stored;
   }
   // Queries only inside: the embedded default has one connection for all.
   const reply = await deps.store.transaction(async (trx) => {
