@@ -31,12 +31,11 @@ export interface WriteOutcome {
 /** The statements of a write, built once per store (each prepared once per connection). */
 export interface WriteStatements {
   readonly manifest: NamedStatement;
-  readonly derivation: NamedStatement;
   readonly existingDerivation: NamedStatement;
 }
 
 /**
- * The write in three statements at most, each prepared once per connection
+ * The write in two statements at most, each prepared once per connection
  * (`ServiceDb.run`): knex built nine per write before, each parsed and
  * planned again by Postgres (docs/services/scenarios.md, Performance).
  */
@@ -45,11 +44,18 @@ export function writeStatements(db: ServiceDb): WriteStatements {
   return {
     // The manifest, and only when it is new its bindings and its component
     // uses (they select from its RETURNING); the profiles' compositions
-    // either way. Foreign keys are checked at the end of the statement, when
-    // the manifest row is there. The uses are what component_uses_of makes
-    // of the hashes bound here (migration 0007: the definition
-    // record_component_uses also goes by); $6 are the bound profiles, $11 to
-    // $14 their parts.
+    // either way; the derivation when no derivation of this child has these
+    // parent edges, and then its edges. Foreign keys are checked at the end
+    // of the statement, when the manifest row is there. The uses are what
+    // component_uses_of makes of the hashes bound here (migration 0007: the
+    // definition record_component_uses also goes by); $6 are the bound
+    // profiles, $11 to $14 their parts. No edge from the scenario to itself
+    // (a fork that changed nothing, or a parent listed that is the result;
+    // it would make the scenario its own parent and child); the other edges
+    // keep their index among the parents asked for, and parent_key keeps them
+    // all, so a retry of the same fork finds this derivation (migration 0004
+    // removed earlier self-edges). One statement, not a manifest's and a
+    // derivation's: a round trip fewer per write.
     manifest: db.statement(
       'write_manifest',
       `with m as (
@@ -74,28 +80,17 @@ export function writeStatements(db: ServiceDb): WriteStatements {
          insert into ${t('profile_parts')} (profile_hash, perceive_system_hash, intend_system_hash,
            adjudicate_system_hash, adjudication_schema_hash, adjudication_retry_budget)
          select * from unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[])
-         on conflict (profile_hash) do nothing)
-       select count(*)::int as new from m`,
-    ),
-    // The derivation when no derivation of this child has these parent
-    // edges, and then its edges: none from the scenario to itself (a fork
-    // that changed nothing, or a parent listed that is the result; it would
-    // make the scenario its own parent and child). The other edges keep
-    // their index among the parents asked for, and parent_key keeps them
-    // all, so a retry of the same fork finds this derivation (migration 0004
-    // removed earlier self-edges).
-    derivation: db.statement(
-      'write_derivation',
-      `with d as (
+         on conflict (profile_hash) do nothing),
+       d as (
          insert into ${t('scenario_derivations')} (child_hash, operator, actor, note, metadata, parent_key)
-         values ($1::text, $2, $3, $4, $5::jsonb, $6)
+         values ($1::text, $16, $17, $18, $19::jsonb, $20)
          on conflict (child_hash, parent_key) do nothing returning id),
        p as (
          insert into ${t('scenario_derivation_parents')} (derivation_id, parent_hash, parent_index, role)
          select d.id, x.parent_hash, x.n - 1, x.role
-           from d, unnest($7::text[], $8::text[]) with ordinality as x(parent_hash, role, n)
+           from d, unnest($21::text[], $22::text[]) with ordinality as x(parent_hash, role, n)
           where x.parent_hash <> $1::text)
-       select id from d`,
+       select (select count(*)::int from m) as new, (select id from d) as derivation_id`,
     ),
     // A statement of its own: it must see a concurrent write's derivation
     // that the insert above waited for (a new snapshot, in read committed).
@@ -123,7 +118,7 @@ export async function writeScenario(
 ): Promise<WriteOutcome> {
   const parentKey = input.parents.map((p) => `${p.parent_hash}:${p.role ?? ''}`).join('|');
   const parts = [...input.profile_parts];
-  const [manifest] = await db.run<{ new: number }>(
+  const [written] = await db.run<{ new: number; derivation_id: string | null }>(
     statements.manifest,
     [
       input.hash,
@@ -141,14 +136,6 @@ export async function writeScenario(
       parts.map(([, p]) => p.adjudicate_system_hash),
       parts.map(([, p]) => p.adjudication_schema_hash),
       parts.map(([, p]) => p.adjudication_retry_budget),
-    ],
-    trx,
-  );
-  const wasNewScenario = (manifest?.new ?? 0) > 0;
-  const [created] = await db.run<{ id: string }>(
-    statements.derivation,
-    [
-      input.hash,
       input.operator,
       input.actor,
       input.note,
@@ -159,10 +146,12 @@ export async function writeScenario(
     ],
     trx,
   );
+  const wasNewScenario = (written?.new ?? 0) > 0;
+  const created = written?.derivation_id ?? undefined;
   const wasNewDerivation = created !== undefined;
   let derivationId: number;
-  if (created) {
-    derivationId = Number(created.id);
+  if (created !== undefined) {
+    derivationId = Number(created);
   } else {
     const [existing] = await db.run<{ id: string }>(
       statements.existingDerivation,
