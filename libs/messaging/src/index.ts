@@ -37,12 +37,7 @@ export {
   type ServiceReadiness,
 } from './rpc/readiness';
 export { checkContentReply } from './rpc/content-check';
-export {
-  LONG_POLL_REPLY_MS,
-  TIMEOUT_HEADER,
-  longPollMs,
-  longPollUntil,
-} from './rpc/deadline';
+export { LONG_POLL_REPLY_MS, TIMEOUT_HEADER, longPollMs, longPollUntil } from './rpc/deadline';
 export {
   CORRELATION_ID_HEADER,
   PRINCIPAL_HEADER,

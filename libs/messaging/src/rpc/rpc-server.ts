@@ -122,6 +122,7 @@ export interface RpcServerOptions {
 export class RpcServer {
   private readonly handlers = new Map<OperationName, OperationHandler<OperationName>>();
   private subscriptions: Subscription[] = [];
+
   constructor(private readonly options: RpcServerOptions) {}
 
   handle<Op extends OperationName>(operation: Op, handler: OperationHandler<Op>): this {

@@ -23,12 +23,7 @@ export async function createWorldHandler(
     ctx,
   );
   // Asked before anything is written, and outside any transaction.
-  const scenario = await resolveScenario(
-    deps,
-    request.scenario_ref,
-    '/scenario_ref',
-    ctx,
-  );
+  const scenario = await resolveScenario(deps, request.scenario_ref, '/scenario_ref', ctx);
   return createWorld(
     deps,
     {
