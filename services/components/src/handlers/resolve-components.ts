@@ -3,6 +3,7 @@ import {
   type ResolveComponentsReply,
   type ResolveComponentsRequest,
 } from '@crucible/contracts';
+import type { Knex } from '@crucible/database';
 import type { RpcContext } from '@crucible/messaging';
 import { componentNotFound, firstMissing } from '../domain/hash-refs';
 import { planResolution, type ResolutionPlan } from '../domain/resolution-plan';
@@ -49,18 +50,7 @@ export async function resolveComponents(
     const reply = resolvedReply(plan, found, NOTHING_STORED);
     return terms ? { ...reply, stored: request.store && meetsScenarioTerms(terms, reply) } : reply;
   }
-  if (plan.hashRefs.length === 0) {
-    const none = await lookUpReferences(deps, plan);
-    if (terms) {
-      const unstored = resolvedReply(plan, none, NOTHING_STORED);
-      if (!meetsScenarioTerms(terms, unstored)) return { ...unstored, stored: false };
-    }
-    const stored = resolvedReply(plan, none, await storeInline(deps, ctx, writes));
-    rememberStored(deps, plan.writes);
-    return terms ? { ...stored, stored: true } : stored;
-  }
-  // Queries only inside: the embedded default has one connection for all.
-  const reply = await deps.store.transaction(async (trx) => {
+  const lookUpAndStore = async (trx?: Knex.Transaction): Promise<ResolveComponentsReply> => {
     const found = await lookUpReferences(deps, plan, trx);
     assertAllFound(plan, found);
     if (terms) {
@@ -69,7 +59,15 @@ export async function resolveComponents(
     }
     const stored = resolvedReply(plan, found, await storeInline(deps, ctx, writes, trx));
     return terms ? { ...stored, stored: true } : stored;
-  });
+  };
+  // Nothing referenced by hash: nothing to look up, and the insert (one
+  // statement) is atomic by itself. Otherwise the lookups and the insert
+  // share a transaction (queries only inside: the embedded default has one
+  // connection for all).
+  const reply =
+    plan.hashRefs.length === 0
+      ? await lookUpAndStore()
+      : await deps.store.transaction((trx) => lookUpAndStore(trx));
   // Committed: every inline component is stored now, inserted or reused.
   if (reply.stored !== false) rememberStored(deps, plan.writes);
   return reply;
