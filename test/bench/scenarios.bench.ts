@@ -34,7 +34,6 @@ import {
   overheadFigure,
   overWalkFigure,
   stats,
-  type Call,
   type Pair,
 } from './scenarios/measure';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
@@ -162,9 +161,16 @@ async function run(platform: BenchPlatform, settings: Settings): Promise<Figure[
       r.readCase.name.startsWith('lineage.'),
     )) {
       const name = `scenarios.${readCase.name}`;
-      overheads.push(await overhead(roundTrips, name, pair, 1, readCase.replyBytes));
+      const trip = {
+        p50Ms: await roundTrips.p50(readCase.replyBytes),
+        replyBytes: readCase.replyBytes,
+      };
+      overheads.push(overheadFigure(name, pair, { count: 1, ...trip }));
+      // Beside the walk alone (no target), measured just after the pair.
       if (readCase.walk)
-        overheads.push(await overWalk(roundTrips, name, pair, readCase.walk, readCase.replyBytes));
+        overheads.push(
+          overWalkFigure(name, pair, stats(await measureOne(readCase.walk, 5, 40)).p50, trip),
+        );
     }
   } finally {
     await roundTrips.stop();
@@ -185,21 +191,6 @@ async function overhead(
 ): Promise<Figure> {
   const p50Ms = await roundTrips.p50(replyBytes);
   return overheadFigure(name, pair, { count, p50Ms, replyBytes });
-}
-
-/** Lineage beside the walk alone plus its round trip: ours p50 from the same pair, the walk measured just after. */
-async function overWalk(
-  roundTrips: RoundTrips,
-  name: string,
-  pair: Pair,
-  walk: Call,
-  replyBytes: number,
-): Promise<Figure> {
-  const walkP50 = stats(await measureOne(walk, 5, 40)).p50;
-  return overWalkFigure(name, pair, walkP50, {
-    p50Ms: await roundTrips.p50(replyBytes),
-    replyBytes,
-  });
 }
 
 async function measureReads(
