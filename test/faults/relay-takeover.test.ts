@@ -55,8 +55,8 @@ describe('the replica holding the outbox relay killed with SIGKILL', () => {
     await db.connect();
     cleanup.push(() => db.end());
 
-    const put = async (content: string) => {
-      await rpc.call('put_environment', { content });
+    const put = async (content: string, timeoutMs?: number) => {
+      await rpc.call('put_environment', { content }, { timeoutMs });
       return textComponentHash(content);
     };
     const first = await put(`Before the kill ${prefix}.`);
@@ -70,10 +70,13 @@ describe('the replica holding the outbox relay killed with SIGKILL', () => {
     victim!.child.kill('SIGKILL');
     await exited;
     const killedAt = Date.now();
-    // Retried until the survivor answers (a request may have gone to the dead one).
+    // Retried until the survivor answers: a request sent before NATS has
+    // seen the dead connection close goes to the dead replica and is never
+    // answered, so each try waits half a second, not the client's 5 s (a CI
+    // run once measured that wait instead of the relay's takeover).
     let second: string | undefined;
     for (let i = 0; second === undefined; i += 1) {
-      second = await put(`After the kill ${prefix} #${i}.`).catch(() => undefined);
+      second = await put(`After the kill ${prefix} #${i}.`, 500).catch(() => undefined);
     }
     await reader.waitFor('the event written after the kill', (r) => r.key === second, 30_000);
     const takeoverMs = Date.now() - killedAt;
