@@ -8,6 +8,7 @@ import { adjudicationText, kernelFacts, offlineText } from './offline-text';
 import { schemaInstance, UnsupportedSchema } from './schema-instance';
 import { SchemaCompileError, SchemaValidators, type SchemaCheck } from './schema-validators';
 import { seededRandom } from './seeded-random';
+import { isWhiteSpace } from './white-space';
 
 export const OFFLINE_PROVIDER = 'offline';
 
@@ -137,26 +138,9 @@ export function words(text: string): number {
   let count = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
+    const space = isWhiteSpace(text.charCodeAt(i));
     if (!space && !inWord) count++;
     inWord = !space;
   }
   return count;
-}
-
-/** Whether a UTF-16 code unit is in a regular expression's `\s`. */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }

@@ -1,5 +1,6 @@
 import type { ChatMessage } from './mind';
 import { pick } from './seeded-random';
+import { isWhiteSpace } from './white-space';
 
 /**
  * What the offline mind reads from the kernel's user message: "Header:"
@@ -26,51 +27,115 @@ export interface KernelFacts {
 // have digits, '_' and '-' (schemas/common/defs.v1.json).
 const HEADER = /^([A-Z][A-Za-z0-9_ -]{0,80}?)(?: \(([^)\n]{1,120})\))?:\s*(.*)$/;
 
-/** The blocks of a message by header, in order; a header seen twice keeps the first. */
+/**
+ * The blocks of a message by header, in order; a header seen twice keeps the
+ * first. A body is its lines (split at `\r?\n`) joined by `\n` and
+ * trimmed. Read in one pass over line offsets, not split into line strings:
+ * an adjudicate request holds the whole world (at 100 agents, kernelFacts
+ * took 64 us a request split, 31-37 us so). offline-text.equivalence.test.ts
+ * holds the splitting reading this must match.
+ */
 export function messageSections(text: string): Map<string, { label?: string; body: string }> {
   const sections = new Map<string, { label?: string; body: string }>();
-  let current: { name: string; label?: string; lines: string[] } | undefined;
-  let previousBlank = true;
+  // The open block: its header, and the offsets of the lines after it.
+  let current:
+    | { name: string; label?: string; inline: string; from: number; to: number; lines: boolean }
+    | undefined;
   const close = (): void => {
-    if (current !== undefined && !sections.has(current.name)) {
-      sections.set(current.name, {
-        ...(current.label === undefined ? {} : { label: current.label }),
-        body: current.lines.join('\n').trim(),
-      });
-    }
+    if (current === undefined || sections.has(current.name)) return;
+    const rest = current.lines ? joinedLines(text, current.from, current.to) : undefined;
+    const body =
+      current.inline === ''
+        ? (rest ?? '')
+        : rest === undefined
+          ? current.inline
+          : `${current.inline}\n${rest}`;
+    sections.set(current.name, {
+      ...(current.label === undefined ? {} : { label: current.label }),
+      body: body.trim(),
+    });
   };
-  for (const line of text.split(/\r?\n/)) {
-    const header: RegExpExecArray | null = previousBlank ? HEADER.exec(line) : null;
+  let previousBlank = true;
+  for (let start = 0; ;) {
+    const newline = text.indexOf('\n', start);
+    const last = newline === -1;
+    let end = last ? text.length : newline;
+    if (!last && end > start && text.charCodeAt(end - 1) === CR) end -= 1;
+    const header: RegExpExecArray | null = previousBlank
+      ? HEADER.exec(text.slice(start, end))
+      : null;
     if (header !== null) {
       close();
       const [, name, label, inline] = header;
       current = {
         name: name!.trim(),
         ...(label === undefined ? {} : { label }),
-        lines: inline ? [inline] : [],
+        inline: inline ?? '',
+        from: 0,
+        to: 0,
+        lines: false,
       };
     } else if (current !== undefined) {
-      current.lines.push(line);
+      if (!current.lines) current.from = start;
+      current.to = end;
+      current.lines = true;
     }
     // After a one-line field ("World turn: 3") another header may follow at once;
     // after a block header ("Focus agent:") the next line is its body.
-    previousBlank = line.trim() === '' || (header !== null && (header[3] ?? '') !== '');
+    previousBlank = isBlank(text, start, end) || (header !== null && (header[3] ?? '') !== '');
+    if (last) break;
+    start = newline + 1;
   }
   close();
   return sections;
 }
 
+const CR = 0x0d;
+
+/** The lines of text[from, to) joined by `\n` (a `\r\n` between them made `\n`). */
+function joinedLines(text: string, from: number, to: number): string {
+  const lines = text.slice(from, to);
+  const crlf = text.indexOf('\r\n', from);
+  return crlf === -1 || crlf >= to ? lines : lines.replace(/\r\n/g, '\n');
+}
+
+/** Whether text[from, to) is empty or white space only (what `trim` removes). */
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isWhiteSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+// Paragraphs are separated by a blank line (white space allowed on it).
+const PARAGRAPH_BREAK = /\r?\n\s*\r?\n/g;
+
+/**
+ * The last paragraph of `text`, and the paragraphs before it joined by a
+ * blank line (undefined when there is one paragraph): sliced from `text`
+ * when every break is exactly `\n\n`, split and joined otherwise.
+ */
+function lastParagraph(text: string): { last: string; before: string | undefined } {
+  let at = -1;
+  let after = 0;
+  let plain = true;
+  for (const found of text.matchAll(PARAGRAPH_BREAK)) {
+    if (found[0] !== '\n\n') plain = false;
+    at = found.index;
+    after = found.index + found[0].length;
+  }
+  if (at === -1) return { last: text, before: undefined };
+  const before = plain ? text.slice(0, at) : text.split(PARAGRAPH_BREAK).slice(0, -1).join('\n\n');
+  return { last: text.slice(after), before };
+}
+
 /** Reads the kernel facts out of the last user message. */
 export function kernelFacts(messages: readonly ChatMessage[]): KernelFacts {
   const user = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  const trimmed = user.trim();
   // The kernel ends with a one-line instruction after a blank line: not part of the last block.
-  const paragraphs = user.trim().split(/\r?\n\s*\r?\n/);
-  const last = paragraphs.at(-1) ?? '';
+  const { last, before } = lastParagraph(trimmed);
   const endsWithInstruction =
-    paragraphs.length > 1 && !last.includes('\n') && HEADER.exec(last) === null;
-  const sections = messageSections(
-    endsWithInstruction ? paragraphs.slice(0, -1).join('\n\n') : user,
-  );
+    before !== undefined && !last.includes('\n') && HEADER.exec(last) === null;
+  const sections = messageSections(endsWithInstruction ? before : user);
   const find = (prefix: string): { label?: string; body: string } | undefined => {
     for (const [name, section] of sections) if (name.startsWith(prefix)) return section;
     return undefined;
@@ -79,7 +144,6 @@ export function kernelFacts(messages: readonly ChatMessage[]): KernelFacts {
   const { name, rest } = splitAgentLine(agentLine);
   const environment = find('Environment');
   const others = find('Other entities')?.body ?? '';
-  const lines = user.trim().split(/\r?\n/);
   return {
     agent: name,
     agentState: rest,
@@ -92,7 +156,8 @@ export function kernelFacts(messages: readonly ChatMessage[]): KernelFacts {
     perception: find('Perception')?.body,
     intent: find('Intent')?.body,
     turn: find('World turn')?.body,
-    instruction: lines.at(-1)?.trim() ?? '',
+    // The last line (split at \r?\n: a \r before the last \n is not part of it).
+    instruction: trimmed.slice(trimmed.lastIndexOf('\n') + 1).trim(),
   };
 }
 
