@@ -11,7 +11,7 @@ export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonl
 
 /**
  * The insert of call records of one world and turn (`world`, `turn`: SQL
- * expressions), from the thirteen arrays of callArrays at $first on; a
+ * expressions), from the thirteen values of callArrays at $first on; a
  * request recorded already is left as it is. recordMany's statement and the
  * commit's (TurnStore.commitHeldTurn) both write records with it. `relaxed`
  * joins RELAXED_COMMIT: for recordMany's statement only, never the commit's.
@@ -26,20 +26,27 @@ export function insertCallsSql(
   const $ = (i: number): string => `$${first + i}`;
   return `insert into ${table} (hash, request, content, finish_reason, input_tokens, output_tokens,
          latency_ms, provider, model, params, world_id, turn, agent_id, phase, profile_label)
-       select r.hash, r.request::json, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
+       select r.hash, r.request, r.content, r.finish_reason, r.input_tokens, r.output_tokens,
               r.latency_ms, r.provider, r.model, r.params::json, ${world}, ${turn}, r.agent_id, r.phase, r.profile_label
-         from unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::int[], ${$(5)}::int[],
-                     ${$(6)}::int[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[])
+         from rows from (unnest(${$(0)}::text[]), json_array_elements(${$(1)}::json), unnest(${$(2)}::text[], ${$(3)}::text[], ${$(4)}::int[], ${$(5)}::int[],
+                     ${$(6)}::int[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[]))
            as r(hash, request, content, finish_reason, input_tokens, output_tokens, latency_ms,
                 provider, model, params, agent_id, phase, profile_label)${options.relaxed === true ? `, ${RELAXED_COMMIT}` : ''}
        on conflict (hash) do nothing`;
 }
 
-/** The thirteen arrays insertCallsSql unnests, in its order. */
-export function callArrays(calls: readonly NewLlmCall[]): unknown[][] {
+/**
+ * The thirteen values insertCallsSql reads, in its order: arrays, but the
+ * requests as one JSON array (each request's canonical text written in as
+ * it is). `pg` would write a text[] of them escaping every quote and
+ * backslash in JavaScript (two regular expressions over each request): at
+ * 100 agents, about 2 ms a turn for 0.7 MB of requests; the join is a
+ * quarter of a millisecond.
+ */
+export function callArrays(calls: readonly NewLlmCall[]): unknown[] {
   return [
     calls.map((c) => c.hash),
-    calls.map((c) => c.request),
+    `[${calls.map((c) => c.request).join(',')}]`,
     calls.map((c) => c.content),
     calls.map((c) => c.finish_reason),
     calls.map((c) => c.input_tokens),

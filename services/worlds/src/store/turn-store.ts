@@ -513,7 +513,8 @@ function commitValues(commit: {
     commit.attempt_id,
     commit.events.map((e) => e.kind),
     commit.events.map((e) => e.agent_id),
-    commit.events.map((e) => JSON.stringify(e.data)),
+    // One JSON array, not a text[] that `pg` would escape (llm-call-store.ts, callArrays).
+    `[${commit.events.map((e) => JSON.stringify(e.data)).join(',')}]`,
   ];
 }
 
@@ -539,7 +540,7 @@ function finishedAttempt(row: AttemptRow & UsageColumns): FinishedAttempt {
  * usage of the turn's calls, those recorded before and those of the CTE
  * `recordedNow`, written by the same statement). Values: pieces' hashes and JSON ($1, $2), state
  * hash ($3), manifest ($4), world ($5), turn ($6), attempt ($7), events'
- * kinds, agents and data ($8 to $10). Data-modifying CTEs all run, in one
+ * kinds and agents ($8, $9) and data (a JSON array, $10). Data-modifying CTEs all run, in one
  * snapshot; the foreign key of world_turns on world_states is checked at the
  * end of the statement, so it sees the manifest inserted beside it.
  */
@@ -566,8 +567,9 @@ function turnWrites(db: ServiceDb, guard: string, recordedNow?: string): string 
        select coalesce(max(seq) + 1, 0) as seq from ${t('turn_events')} where world_id = $5 and turn = $6
      ), events as (
        insert into ${t('turn_events')} (world_id, attempt_id, turn, seq, kind, agent_id, data)
-       select $5, $7, $6, base.seq + e.ord - 1, e.kind, e.agent_id, e.data::json
-         from base, unnest($8::text[], $9::text[], $10::text[]) with ordinality as e(kind, agent_id, data, ord)
+       select $5, $7, $6, base.seq + e.ord - 1, e.kind, e.agent_id, e.data
+         from base, rows from (unnest($8::text[], $9::text[]), json_array_elements($10::json))
+              with ordinality as e(kind, agent_id, data, ord)
         where ${guard}
      ), committed as (
        update ${t('turn_attempts')} as a
