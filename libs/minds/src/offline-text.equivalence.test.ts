@@ -6,7 +6,7 @@
 // messages: kernel-shaped ones and ones made of awkward pieces (CRLF, lone
 // CR, blank lines of white space, repeated headers, Unicode spaces).
 import type { ChatMessage } from './mind';
-import { kernelFacts, messageSections } from './offline-text';
+import { kernelFacts, messageSections, type KernelFacts } from './offline-text';
 import { seededRandom } from './seeded-random';
 
 const HEADER = /^([A-Z][A-Za-z0-9_ -]{0,80}?)(?: \(([^)\n]{1,120})\))?:\s*(.*)$/;
@@ -42,17 +42,62 @@ function referenceSections(text: string): Map<string, { label?: string; body: st
   return sections;
 }
 
-/** The reference's choice of text to read sections from, and its instruction line. */
-function referenceInput(user: string): { sectionsOf: string; instruction: string } {
+/** The kernel facts as the plain reading gave them (the rest of offline-text.ts as it was). */
+function referenceFacts(messages: readonly ChatMessage[]): KernelFacts {
+  const user = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
   const paragraphs = user.trim().split(/\r?\n\s*\r?\n/);
   const last = paragraphs.at(-1) ?? '';
   const endsWithInstruction =
     paragraphs.length > 1 && !last.includes('\n') && HEADER.exec(last) === null;
+  const sections = referenceSections(
+    endsWithInstruction ? paragraphs.slice(0, -1).join('\n\n') : user,
+  );
+  const find = (prefix: string): { label?: string; body: string } | undefined => {
+    for (const [name, section] of sections) if (name.startsWith(prefix)) return section;
+    return undefined;
+  };
+  const agentLine = firstLine((find('Focus agent') ?? find('Acting agent'))?.body ?? '');
+  const { name, rest } = splitAgentLine(agentLine);
+  const environment = find('Environment');
+  const others = find('Other entities')?.body ?? '';
   const lines = user.trim().split(/\r?\n/);
   return {
-    sectionsOf: endsWithInstruction ? paragraphs.slice(0, -1).join('\n\n') : user,
+    agent: name,
+    agentState: rest,
+    environmentLabel: environment?.label,
+    environment: environment?.body,
+    others: others
+      .split(/\r?\n/)
+      .map((line) => splitName(line.replace(/^[-*]\s*/, '')).name)
+      .filter((other) => other !== 'The agent' && !/^\(?none\)?$/i.test(other)),
+    perception: find('Perception')?.body,
+    intent: find('Intent')?.body,
+    turn: find('World turn')?.body,
     instruction: lines.at(-1)?.trim() ?? '',
   };
+}
+
+function splitAgentLine(line: string): { name: string; rest: string } {
+  const trimmed = line.trim();
+  const at = trimmed.indexOf(': ');
+  if (at > 0 && at <= 120) {
+    return { name: trimmed.slice(0, at).trim(), rest: trimmed.slice(at + 2).trim() };
+  }
+  return splitName(line);
+}
+
+function splitName(line: string): { name: string; rest: string } {
+  const trimmed = line.trim();
+  const match = /^([^:(,\n]{1,60}?)\s*(?:[:(,]|\s-\s)\s*(.*)$/.exec(trimmed);
+  if (match !== null && match[1]!.trim() !== '') {
+    return { name: match[1]!.trim(), rest: match[2]!.replace(/\)\s*$/, '').trim() };
+  }
+  if (trimmed !== '' && trimmed.length <= 60) return { name: trimmed, rest: '' };
+  return { name: 'The agent', rest: trimmed };
+}
+
+function firstLine(text: string): string {
+  return text.trim().split(/\r?\n/)[0]?.trim() ?? '';
 }
 
 const PIECES = [
@@ -146,20 +191,9 @@ describe("the offline mind's one-pass reading of a message", () => {
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: text },
       ];
-      const { sectionsOf, instruction } = referenceInput(text);
-      const sections = referenceSections(sectionsOf);
-      const find = (prefix: string) => [...sections].find(([name]) => name.startsWith(prefix))?.[1];
-      const facts = kernelFacts(messages);
-      expect({ text, facts: pickFacts(facts) }).toEqual({
+      expect({ text, facts: kernelFacts(messages) }).toEqual({
         text,
-        facts: {
-          instruction,
-          environmentLabel: find('Environment')?.label,
-          environment: find('Environment')?.body,
-          perception: find('Perception')?.body,
-          intent: find('Intent')?.body,
-          turn: find('World turn')?.body,
-        },
+        facts: referenceFacts(messages),
       });
     }
   });
@@ -173,14 +207,3 @@ describe("the offline mind's one-pass reading of a message", () => {
     expect(facts.instruction).toBe('Decide.');
   });
 });
-
-function pickFacts(facts: ReturnType<typeof kernelFacts>) {
-  return {
-    instruction: facts.instruction,
-    environmentLabel: facts.environmentLabel,
-    environment: facts.environment,
-    perception: facts.perception,
-    intent: facts.intent,
-    turn: facts.turn,
-  };
-}

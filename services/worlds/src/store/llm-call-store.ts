@@ -11,7 +11,7 @@ export type NewLlmCall = Omit<LlmCallRow, 'recorded_at' | 'request'> & { readonl
 
 /**
  * The insert of call records of one world and turn (`world`, `turn`: SQL
- * expressions), from the thirteen values of callArrays at $first on; a
+ * expressions), from the thirteen values of callValues at $first on; a
  * request recorded already is left as it is. recordMany's statement and the
  * commit's (TurnStore.commitHeldTurn) both write records with it. `relaxed`
  * joins RELAXED_COMMIT: for recordMany's statement only, never the commit's.
@@ -43,7 +43,7 @@ export function insertCallsSql(
  * 100 agents, about 2 ms a turn for 0.7 MB of requests; the join is a
  * quarter of a millisecond.
  */
-export function callArrays(calls: readonly NewLlmCall[]): unknown[] {
+export function callValues(calls: readonly NewLlmCall[]): unknown[] {
   return [
     calls.map((c) => c.hash),
     `[${calls.map((c) => c.request).join(',')}]`,
@@ -161,7 +161,7 @@ export class LlmCallStore implements CallRecords {
       const rows = await this.db.run<{ hash: string }>(this.recordManyStatement, [
         first.world_id,
         first.turn,
-        ...callArrays(group),
+        ...callValues(group),
       ]);
       for (const row of rows) inserted.add(row.hash);
     }

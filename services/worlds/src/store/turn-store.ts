@@ -1,6 +1,6 @@
 import { RELAXED_COMMIT, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
-import { callArrays, insertCallsSql, type NewLlmCall } from './llm-call-store';
+import { callValues, insertCallsSql, type NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
 import type {
   AttemptRow,
@@ -228,7 +228,7 @@ export class TurnStore {
         ...commitValues({ ...commit, turn }),
         commit.owner,
         commit.start_turn,
-        ...callArrays(records),
+        ...callValues(records),
         commit.first_seq,
       ],
       events,
@@ -513,7 +513,7 @@ function commitValues(commit: {
     commit.attempt_id,
     commit.events.map((e) => e.kind),
     commit.events.map((e) => e.agent_id),
-    // One JSON array, not a text[] that `pg` would escape (llm-call-store.ts, callArrays).
+    // One JSON array, not a text[] that `pg` would escape (llm-call-store.ts, callValues).
     `[${commit.events.map((e) => JSON.stringify(e.data)).join(',')}]`,
   ];
 }
