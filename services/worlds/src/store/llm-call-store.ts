@@ -40,8 +40,8 @@ export function insertCallsSql(
  * requests as one JSON array (each request's canonical text written in as
  * it is). `pg` would write a text[] of them escaping every quote and
  * backslash in JavaScript (two regular expressions over each request): at
- * 100 agents, about 2 ms a turn for 0.7 MB of requests; the join is a
- * quarter of a millisecond.
+ * 100 agents, about 2.2 ms a turn for 0.7 MB of requests; the join, about
+ * 0.6 ms.
  */
 export function callValues(calls: readonly NewLlmCall[]): unknown[] {
   return [

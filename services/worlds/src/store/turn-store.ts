@@ -514,7 +514,7 @@ function commitValues(commit: {
     commit.events.map((e) => e.kind),
     commit.events.map((e) => e.agent_id),
     // One JSON array, not a text[] that `pg` would escape (llm-call-store.ts, callValues).
-    `[${commit.events.map((e) => JSON.stringify(e.data)).join(',')}]`,
+    JSON.stringify(commit.events.map((e) => e.data)),
   ];
 }
 
