@@ -2,6 +2,7 @@ export { readCommonEnv, type CommonEnv } from './common-env';
 export { ConfigError, EnvReader } from './env';
 export {
   MIGRATIONS_ROOT,
+  SOLE_WRITER_IDLE_POLL_MS,
   connectInfrastructure,
   openEmbeddedInfrastructure,
   type EmbeddedInfrastructureConfig,

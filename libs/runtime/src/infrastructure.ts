@@ -33,8 +33,26 @@ export interface Infrastructure {
   readonly logger: Logger;
   /** Whether migrations take a Postgres advisory lock (false on the embedded PGlite). */
   readonly advisoryLocks: boolean;
+  /**
+   * Whether this process is the only one that writes the database and the
+   * event log (the embedded data folder, which a lock file keeps to one
+   * process). Then whatever waits for a write (an outbox relay, an event
+   * consumer) is woken by the write itself, and its idle poll is only a
+   * safety net: `SOLE_WRITER_IDLE_POLL_MS`.
+   */
+  readonly soleWriter: boolean;
   close(): Promise<void>;
 }
+
+/**
+ * The idle poll of outbox relays and event consumers where this process is
+ * the sole writer. Their usual polls (500 ms and 1 s) cost PGlite some 30
+ * statements a second with nothing to do (a relay's read and prune, a
+ * consumer's offsets and records): an idle `npm start`
+ * used 38-43 ms of CPU a second with them, 25-27 ms with this. Under half
+ * the relay's lease (10 s), so an idle relay still renews it in time.
+ */
+export const SOLE_WRITER_IDLE_POLL_MS = 4_000;
 
 export interface RealInfrastructureConfig {
   databaseUrl: string;
@@ -86,6 +104,7 @@ export async function connectInfrastructure(
       prefix: config.prefix,
       logger,
       advisoryLocks: true,
+      soleWriter: false,
       close: () => closeAll(opened, logger),
     };
   } catch (error) {
@@ -117,7 +136,11 @@ export async function openEmbeddedInfrastructure(
       advisoryLock: false,
     });
     const bus = new InProcessBus();
-    const eventLog = new EmbeddedEventLog({ knex: postgres.knex, logger: config.logger });
+    const eventLog = new EmbeddedEventLog({
+      knex: postgres.knex,
+      logger: config.logger,
+      idlePollMs: SOLE_WRITER_IDLE_POLL_MS,
+    });
     opened.push(
       { what: 'embedded event log', close: () => eventLog.close() },
       { what: 'in-process bus', close: () => bus.close() },
@@ -130,6 +153,7 @@ export async function openEmbeddedInfrastructure(
       prefix: config.prefix,
       logger: config.logger,
       advisoryLocks: false,
+      soleWriter: true,
       close: () => closeAll(opened, config.logger),
     };
   } catch (error) {

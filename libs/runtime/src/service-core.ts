@@ -14,7 +14,7 @@ import {
   type Subscription,
 } from '@crucible/messaging';
 import type { Logger } from '@crucible/telemetry';
-import { MIGRATIONS_ROOT, type Infrastructure } from './infrastructure';
+import { MIGRATIONS_ROOT, SOLE_WRITER_IDLE_POLL_MS, type Infrastructure } from './infrastructure';
 import type { Stoppable } from './run-main';
 
 /** What every service builds on: its schema, its outbox and relay, its RPC server. */
@@ -71,6 +71,7 @@ export async function prepareService(
     eventLog: infra.eventLog,
     logger,
     sessionLock: infra.advisoryLocks,
+    ...(infra.soleWriter ? { idlePollMs: SOLE_WRITER_IDLE_POLL_MS } : {}),
   });
   const outbox = new Outbox({
     db,
