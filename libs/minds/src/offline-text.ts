@@ -273,8 +273,14 @@ function mentionedTarget(text: string): string | undefined {
   return listed?.[1]?.trim();
 }
 
+/**
+ * The first line of the trimmed text, trimmed: found, not split off from
+ * every other line (a CR before the LF goes with the trim).
+ */
 function firstLine(text: string): string {
-  return text.trim().split(/\r?\n/)[0]?.trim() ?? '';
+  const trimmed = text.trim();
+  const end = trimmed.indexOf('\n');
+  return (end < 0 ? trimmed : trimmed.slice(0, end)).trim();
 }
 
 function firstSentence(text: string): string {
