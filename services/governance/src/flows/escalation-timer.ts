@@ -84,10 +84,23 @@ export class EscalationTimer {
     });
   }
 
+  /**
+   * One round: looks whether anything is due (one statement), and only then
+   * escalates and expires it, each in its transaction. Most rounds find
+   * nothing: they were two transactions of four statements each.
+   */
+  private async dueRound(): Promise<number[]> {
+    const due = await this.deps.directives.dueWork();
+    return Promise.all([
+      due.reviews ? this.escalateDue() : 0,
+      due.deadlines ? this.expireDue() : 0,
+    ]);
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.round = Promise.all([this.escalateDue(), this.expireDue()])
+      this.round = this.dueRound()
         .then((counts) => this.schedule(counts.includes(ROUND_SIZE) ? 0 : this.pollMs))
         .catch((error: unknown) => {
           this.logger.warn('escalation round failed; retrying', { error });

@@ -107,6 +107,27 @@ export class DirectiveStore extends GovernanceStore {
   }
 
   /**
+   * Whether any review's timer, and any approved directive's timebox
+   * (`DeadlineStore`), has run out and is still unclaimed: one statement
+   * outside any transaction, so that an idle escalation round opens none.
+   * Read at `clock_timestamp()`, no earlier than the claims' `now()` of a
+   * round that follows it, so whatever such a claim would take it counts.
+   */
+  async dueWork(): Promise<{ reviews: boolean; deadlines: boolean }> {
+    const result = await this.db.knex.raw<{
+      rows: Array<{ reviews: boolean; deadlines: boolean }>;
+    }>(
+      `select exists (select from ?? where escalated_at is null and due_at is not null
+                        and due_at <= clock_timestamp()) as reviews,
+              exists (select from ?? where expired_at is null
+                        and due_at <= clock_timestamp()) as deadlines`,
+      [this.db.qualified(REVIEWS), this.db.qualified(DEADLINES)],
+    );
+    const row = result.rows[0];
+    return { reviews: row?.reviews === true, deadlines: row?.deadlines === true };
+  }
+
+  /**
    * Claims the reviews whose timers ran out and have not escalated yet:
    * marks them escalated at `at` and returns them. Rows another poller holds
    * are skipped (SKIP LOCKED), so each escalates once whatever the replicas.
