@@ -14,7 +14,7 @@ import {
   textComponentHash,
 } from '@crucible/hashing';
 import { RpcClient, decodeJson, encodeJson } from '@crucible/messaging';
-import pg from 'pg';
+import { statementsDuring } from '../support';
 import { countAll, type RowCounts, type Stack } from './stack';
 
 const NO_NEW_COMPONENTS: NewComponents = {
@@ -26,30 +26,6 @@ const NO_NEW_COMPONENTS: NewComponents = {
   environments: 0,
   entities: 0,
 };
-
-/**
- * The SQL texts this process sent to Postgres while `work` ran (every pg
- * client: relays and consumers too, so callers filter).
- */
-async function statementsDuring<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; statements: string[] }> {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function recorded(this: unknown, ...args: unknown[]): unknown {
-    const [query] = args;
-    if (typeof query === 'string') statements.push(query);
-    else if (typeof (query as { text?: unknown })?.text === 'string')
-      statements.push((query as { text: string }).text);
-    return original.apply(this, args);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    proto.query = original;
-  }
-}
 
 /** Bytes a text takes as a JSON string literal, the way the reply's json_bytes counts. */
 const literalBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8');

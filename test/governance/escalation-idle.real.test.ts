@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { idleFor, statementsDuring } from '../support';
 import { startGovernanceStack, type GovernanceStack } from './stack';
 
 // The escalation timer's rounds (docs/services/governance.md, "Escalation")
@@ -17,26 +17,14 @@ afterAll(async () => {
 });
 
 it('looks for due work in one statement and opens no transaction while nothing is due', async () => {
-  const texts: string[] = [];
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function counted(this: unknown, ...args: unknown[]): unknown {
-    const config = args[0] as { text?: string } | string;
-    texts.push(typeof config === 'string' ? config : (config.text ?? ''));
-    return original.apply(this, args);
-  };
-  try {
-    // Rounds every 100 ms (the stack's escalationPollMs): about fifteen.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-  } finally {
-    proto.query = original;
-  }
-  const looks = texts.filter(
-    (text) => text.includes('"governance"."pending_reviews"') && text.includes('exists'),
+  // Rounds every 100 ms (the stack's escalationPollMs): about fifteen.
+  const { statements } = await statementsDuring(() => idleFor(1_500));
+  const looks = statements.filter(
+    (sql) => sql.includes('"governance"."pending_reviews"') && sql.includes('exists'),
   );
   expect(looks.length).toBeGreaterThanOrEqual(5);
-  expect(texts.filter((text) => /^\s*BEGIN/i.test(text))).toEqual([]);
-  expect(texts.filter((text) => /pending_reviews|directive_deadlines/.test(text))).toHaveLength(
+  expect(statements.filter((sql) => /^\s*BEGIN/i.test(sql))).toEqual([]);
+  expect(statements.filter((sql) => /pending_reviews|directive_deadlines/.test(sql))).toHaveLength(
     looks.length,
   );
 });

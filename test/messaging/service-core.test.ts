@@ -3,7 +3,6 @@
 // declares for it, and a stop that fails is logged and reported, never
 // swallowed.
 import { rmSync } from 'node:fs';
-import pg from 'pg';
 import { isCrucibleError, streamTopic } from '@crucible/contracts';
 import {
   openEmbeddedInfrastructure,
@@ -13,7 +12,7 @@ import {
   type Infrastructure,
 } from '@crucible/runtime';
 import { memoryLogger } from '@crucible/telemetry';
-import { embeddedDataDir } from '../support';
+import { embeddedDataDir, idleFor, statementsDuring } from '../support';
 
 jest.setTimeout(60_000);
 
@@ -69,24 +68,14 @@ describe('prepareService and serve', () => {
   it('polls the outbox only as a safety net where it is the sole writer, and publishes a write at once', async () => {
     expect(infra.soleWriter).toBe(true);
     const core = await prepareService(infra, { name: 'components', version: '0.0.0-test' });
-    const relayReads: number[] = [];
-    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function counted(this: unknown, ...args: unknown[]): unknown {
-      // The relay's read (a round's first statement) of this service's outbox.
-      const config = args[0] as { name?: string; text?: string } | string;
-      if (
-        typeof config === 'object' &&
-        config.name?.endsWith('.outbox_read') === true &&
-        config.text?.includes('"components"."outbox"') === true
-      )
-        relayReads.push(performance.now());
-      return original.apply(this, args);
-    };
     try {
-      // Idle for longer than four of the usual 500 ms pauses: at most one safety-net read.
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
-      expect(relayReads.length).toBeLessThanOrEqual(1);
+      // Idle for longer than four of the usual 500 ms pauses: at most one round (its read).
+      const { statements } = await statementsDuring(() => idleFor(2_500));
+      const reads = statements.filter(
+        (sql) =>
+          sql.trimStart().startsWith('with taken as') && sql.includes('"components"."outbox"'),
+      );
+      expect(reads.length).toBeLessThanOrEqual(1);
       expect(SOLE_WRITER_IDLE_POLL_MS).toBeGreaterThan(2_500);
       // A write wakes the relay: published long before the next safety-net read.
       const topic = streamTopic(infra.prefix, 'components');
@@ -108,37 +97,28 @@ describe('prepareService and serve', () => {
       ]);
       while ((await published()) === before) {
         expect(performance.now() - written).toBeLessThan(1_000);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await idleFor(20);
       }
     } finally {
-      proto.query = original;
       await core.relay.stop();
     }
   });
 
   it('has an idle event consumer poll the log only as a safety net where it is the sole writer', async () => {
     const topic = streamTopic(infra.prefix, 'names');
-    let polls = 0;
-    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function counted(this: unknown, ...args: unknown[]): unknown {
-      const config = args[0] as { text?: string } | string;
-      const text = typeof config === 'string' ? config : (config.text ?? '');
-      if (text.includes('"eventlog"."records"') && !text.startsWith('insert')) polls++;
-      return original.apply(this, args);
-    };
     const consumer = await infra.eventLog.subscribe(
       { groupId: 'sole-writer-test', topics: [topic] },
       () => Promise.resolve(),
     );
     try {
-      // Past its first poll, idle for longer than two of the usual 1 s pauses.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const first = polls;
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
-      expect(polls - first).toBeLessThanOrEqual(1);
+      await idleFor(200); // past its first poll
+      // Idle for longer than two of the usual 1 s pauses: at most one poll.
+      const { statements } = await statementsDuring(() => idleFor(2_500));
+      const polls = statements.filter(
+        (sql) => sql.includes('"eventlog"."records"') && !sql.startsWith('insert'),
+      );
+      expect(polls.length).toBeLessThanOrEqual(1);
     } finally {
-      proto.query = original;
       await consumer.stop();
     }
   });

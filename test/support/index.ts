@@ -46,3 +46,4 @@ export {
   type CrashWorkload,
 } from './crash-harness';
 export { freePort, startTestNatsServer, type TestNatsServer } from './nats-server';
+export { idleFor, statementsDuring } from './statements';

@@ -48,9 +48,9 @@ export interface Infrastructure {
  * The idle poll of outbox relays and event consumers where this process is
  * the sole writer. Their usual polls (500 ms and 1 s) cost PGlite some 30
  * statements a second with nothing to do (a relay's read and prune, a
- * consumer's offsets and records): an idle `npm start`
- * used 38-43 ms of CPU a second with them, 25-27 ms with this. Under half
- * the relay's lease (10 s), so an idle relay still renews it in time.
+ * consumer's offsets and records): an idle `npm start` used 38-43 ms of CPU
+ * a second with them, 25-27 ms with this. Under half the relay's lease
+ * (10 s), so an idle relay still renews it in time.
  */
 export const SOLE_WRITER_IDLE_POLL_MS = 4_000;
 
