@@ -112,6 +112,32 @@ export function describeEventLogContract(target: EventLogTarget): void {
       ]);
     });
 
+    it('publishAll appends several topics at once, each in order, with empty batches skipped', async () => {
+      const [a, b, c] = [target.topic(), target.topic(), target.topic()];
+      await log.ensureTopics([a, b, c]);
+      const records = numbered(6);
+      // Topics interleaved by the caller: each keeps its own order.
+      await log.publishAll([
+        { topic: b, records: records.slice(3) },
+        { topic: c, records: [] },
+        { topic: a, records: records.slice(0, 3) },
+      ]);
+      await log.publishAll([]);
+      await log.publishAll([{ topic: a, records: [] }]);
+
+      const got = new Collector<ConsumedRecord>();
+      await subscribe(uniqueName('group'), [a, b, c], (record) => {
+        got.push(record);
+        return Promise.resolve();
+      });
+      const all = await got.until(6, wait, 'the records of both topics');
+      expect(all.filter((r) => r.topic === a).map(seen)).toEqual(expected(a, records.slice(0, 3)));
+      expect(all.filter((r) => r.topic === b).map(seen)).toEqual(expected(b, records.slice(3)));
+      // Nothing more comes (no record on c, nothing doubled).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(got.items).toHaveLength(6);
+    });
+
     it('delivers records published before subscribing from the beginning, in order and intact', async () => {
       const topic = target.topic();
       await log.ensureTopics([topic]);

@@ -64,6 +64,7 @@ export type {
   ConsumerHealth,
   EventLog,
   LogRecord,
+  TopicRecords,
   RecordHandler,
   SubscribeOptions,
 } from './events/event-log';

@@ -9,6 +9,7 @@ import type {
   LogRecord,
   RecordHandler,
   SubscribeOptions,
+  TopicRecords,
 } from './event-log';
 
 /** Schema holding the embedded log's tables (migrations/eventlog). */
@@ -59,24 +60,35 @@ export class EmbeddedEventLog implements EventLog {
     if (rows.length > 0) await this.table('topics').insert(rows).onConflict('name').ignore();
   }
 
-  async publish(topic: string, records: LogRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  publish(topic: string, records: LogRecord[]): Promise<void> {
+    return this.publishAll([{ topic, records }]);
+  }
+
+  async publishAll(batches: readonly TopicRecords[]): Promise<void> {
+    const filled = batches.filter((batch) => batch.records.length > 0);
+    if (filled.length === 0) return;
+    // Topics locked in name order: two publishers of the same topics never wait on each other in a cycle.
+    const topics = [...new Set(filled.map((batch) => batch.topic))].sort();
     await this.options.knex.transaction(async (trx) => {
       const locked = await this.table<{ name: string }>('topics', trx)
-        .where({ name: topic })
+        .whereIn('name', topics)
+        .orderBy('name')
         .forUpdate()
-        .first<{ name: string } | undefined>('name');
-      if (!locked) throw new Error(`topic ${topic} does not exist`);
+        .select<Array<{ name: string }>>('name');
+      const missing = topics.filter((topic) => !locked.some((row) => row.name === topic));
+      if (missing.length > 0) throw new Error(`topic ${missing.join(', ')} does not exist`);
       await this.table('records', trx).insert(
-        records.map((r) => ({
-          topic,
-          key: r.key,
-          value: Buffer.from(r.value),
-          headers: JSON.stringify(r.headers),
-        })),
+        filled.flatMap(({ topic, records }) =>
+          records.map((r) => ({
+            topic,
+            key: r.key,
+            value: Buffer.from(r.value),
+            headers: JSON.stringify(r.headers),
+          })),
+        ),
       );
     });
-    this.appended.emit('append', topic);
+    for (const topic of topics) this.appended.emit('append', topic);
   }
 
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle> {

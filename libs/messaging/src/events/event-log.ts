@@ -7,6 +7,12 @@ export interface LogRecord {
   readonly headers: Headers;
 }
 
+/** Records for one topic, in the order they are appended. */
+export interface TopicRecords {
+  readonly topic: string;
+  readonly records: readonly LogRecord[];
+}
+
 /** Header the outbox relay sets to each record's event type (docs/messaging.md, "Envelope"). */
 export const EVENT_TYPE_HEADER = 'crucible-event-type';
 
@@ -65,6 +71,14 @@ export interface EventLog {
   ensureTopics(topics: string[]): Promise<void>;
   /** Appends records in order; resolves once they are durably stored. */
   publish(topic: string, records: LogRecord[]): Promise<void>;
+  /**
+   * Appends each topic's records in order, several topics in one request
+   * (Kafka: one produce request per broker; embedded: one transaction);
+   * resolves once all are durably stored. Not atomic across topics on
+   * Kafka: a failure may leave some topics appended, and a retry appends
+   * them again (at least once, as the relay promises).
+   */
+  publishAll(batches: readonly TopicRecords[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: RecordHandler): Promise<ConsumerHandle>;
   close(): Promise<void>;
 }

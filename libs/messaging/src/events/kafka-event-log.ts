@@ -6,6 +6,7 @@ import type {
   LogRecord,
   RecordHandler,
   SubscribeOptions,
+  TopicRecords,
 } from './event-log';
 import { SupervisedConsumer } from './kafka-consumer';
 import { patchKafkajsIdleTimers } from './kafkajs-idle-timers';
@@ -60,19 +61,25 @@ export class KafkaEventLog implements EventLog {
     }
   }
 
-  async publish(topic: string, records: LogRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const producer = await this.connectedProducer();
-    try {
-      await producer.send({
+  publish(topic: string, records: LogRecord[]): Promise<void> {
+    return this.publishAll([{ topic, records }]);
+  }
+
+  async publishAll(batches: readonly TopicRecords[]): Promise<void> {
+    const topicMessages = batches
+      .filter((batch) => batch.records.length > 0)
+      .map(({ topic, records }) => ({
         topic,
-        acks: -1,
         messages: records.map((r) => ({
           key: r.key,
           value: Buffer.from(r.value),
           headers: { ...r.headers },
         })),
-      });
+      }));
+    if (topicMessages.length === 0) return;
+    const producer = await this.connectedProducer();
+    try {
+      await producer.sendBatch({ acks: -1, topicMessages });
     } catch (error) {
       this.discardProducer(producer);
       throw error;

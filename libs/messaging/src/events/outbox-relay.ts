@@ -268,7 +268,7 @@ export class OutboxRelay {
     return (this.options.leaseMs ?? 10_000) / 1000;
   }
 
-  /** Publishes rows grouped by topic, keeping their order within each topic. */
+  /** Publishes rows grouped by topic, keeping their order within each topic, in one request. */
   private async publish(rows: OutboxRecord[]): Promise<void> {
     const byTopic = new Map<string, LogRecord[]>();
     const spans = [];
@@ -303,7 +303,10 @@ export class OutboxRelay {
       byTopic.set(row.topic, list);
     }
     try {
-      for (const [topic, records] of byTopic) await this.options.eventLog.publish(topic, records);
+      // Every topic of the round in one request (one produce request, not one a topic).
+      await this.options.eventLog.publishAll(
+        [...byTopic].map(([topic, records]) => ({ topic, records })),
+      );
     } catch (error) {
       for (const span of spans) recordSpanError(span, error);
       throw error;
