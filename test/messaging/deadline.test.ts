@@ -162,8 +162,10 @@ describe.each(targets)('deadlines over $name', (target) => {
     }
     expect(seen).toHaveLength(1);
     // 1 s minus the 100 ms the outer handler slept (and the time the two
-    // messages took, which a loaded machine stretches), not the inner client's 60 s.
-    expect(seen[0]!).toBeLessThanOrEqual(900);
+    // messages took, which a loaded machine stretches), not the inner client's
+    // 60 s. A timer may fire up to 1 ms early by the wall clock (libuv counts
+    // from its loop's cached time): seen once, 901.
+    expect(seen[0]!).toBeLessThanOrEqual(901);
     expect(seen[0]!).toBeGreaterThan(0);
   });
 
