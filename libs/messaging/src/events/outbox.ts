@@ -6,7 +6,7 @@ import {
   type EventEnvelope,
   type EventType,
 } from '@crucible/contracts';
-import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
+import { jsonArrayBytes, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
 import type { Headers } from '../bus/bus';
 import { injectTrace } from '../rpc/headers';
 import { buildEvent, type EventMeta } from './envelope';
@@ -79,7 +79,8 @@ export class Outbox {
       'outbox_insert',
       outboxInsert(
         options.db,
-        `unnest($1::uuid[], $2::text[], $3::text[], $4::json[], $5::json[])
+        `rows from (unnest($1::uuid[], $2::text[], $3::text[]),
+                    json_array_elements($4::json), json_array_elements($5::json))
            with ordinality as e(event_id, topic, key, envelope, headers, n)`,
         'e.event_id, e.topic, e.key, e.envelope, e.headers',
         // In the order given: ids, and so publication order, follow it.
@@ -182,7 +183,8 @@ export class Outbox {
       outbox_event as (${outboxInsert(
         this.db,
         `(select from ${when} limit 1) as new_row,
-          unnest(${id}::uuid[], ${topic}::text[], ${key}::text[], ${envelope}::json[], ${headers}::json[])
+          rows from (unnest(${id}::uuid[], ${topic}::text[], ${key}::text[]),
+                     json_array_elements(${envelope}::json), json_array_elements(${headers}::json))
             with ordinality as e(event_id, topic, key, envelope, headers, n)`,
         'e.event_id, e.topic, e.key, e.envelope, e.headers',
         'order by e.n',
@@ -213,7 +215,8 @@ export class Outbox {
     const sql = `with ${ctes},
       outbox_events as (${outboxInsert(
         this.db,
-        `unnest(${match}::text[], ${id}::uuid[], ${topic}::text[], ${key}::text[], ${envelope}::json[], ${headers}::json[])
+        `rows from (unnest(${match}::text[], ${id}::uuid[], ${topic}::text[], ${key}::text[]),
+                    json_array_elements(${envelope}::json), json_array_elements(${headers}::json))
             with ordinality as e(match, event_id, topic, key, envelope, headers, n)
           join ${rows} as new_row on new_row.match = e.match`,
         'e.event_id, e.topic, e.key, e.envelope, e.headers',
@@ -313,14 +316,19 @@ export class Outbox {
   }
 }
 
-/** Outbox rows as the five arrays an outbox insert unnests: ids, topics, keys, envelopes, headers. */
+/**
+ * Outbox rows as the five values an outbox insert reads: ids, topics and
+ * keys as arrays; envelopes and headers as JSON arrays of their texts
+ * (jsonArrayBytes: not escaped into an array literal, and a large batch
+ * not made one large string).
+ */
 function columnArrays(rows: readonly OutboxRow[]): unknown[] {
   return [
     rows.map((r) => r.event_id),
     rows.map((r) => r.topic),
     rows.map((r) => r.key),
-    rows.map((r) => r.envelope),
-    rows.map((r) => r.headers),
+    jsonArrayBytes(rows.map((r) => r.envelope)),
+    jsonArrayBytes(rows.map((r) => r.headers)),
   ];
 }
 

@@ -1,4 +1,10 @@
-import { RELAXED_COMMIT, type Knex, type NamedStatement, type ServiceDb } from '@crucible/database';
+import {
+  jsonArrayBytes,
+  RELAXED_COMMIT,
+  type Knex,
+  type NamedStatement,
+  type ServiceDb,
+} from '@crucible/database';
 import type { EventStatement, Outbox, OutboxRow } from '@crucible/messaging';
 import { callValues, insertCallsSql, type NewLlmCall } from './llm-call-store';
 import type { TurnSegment } from '../domain/world-chain';
@@ -513,8 +519,9 @@ function commitValues(commit: {
     commit.attempt_id,
     commit.events.map((e) => e.kind),
     commit.events.map((e) => e.agent_id),
-    // One JSON array, not a text[] that `pg` would escape (llm-call-store.ts, callValues).
-    JSON.stringify(commit.events.map((e) => e.data)),
+    // One JSON array, not a text[] that `pg` would escape; as bytes (jsonArrayBytes: what
+    // JSON.stringify of the array writes, without making it one large string).
+    jsonArrayBytes(commit.events.map((e) => JSON.stringify(e.data))),
   ];
 }
 
