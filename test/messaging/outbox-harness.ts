@@ -113,11 +113,16 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 
 /** A valid component_stored event at the latest version; `label` makes it unique. */
 export function storedEvent(label: string): Stored {
+  return storedEventBy(label, null);
+}
+
+/** storedEvent with `actor` as its data's actor. */
+export function storedEventBy(label: string, actor: string | null): Stored {
   const data: ComponentStoredV2 = {
     kind: 'environment',
     hash: sha256(label),
     size_bytes: label.length,
-    actor: null,
+    actor,
   };
   return buildEvent(catalog, STORED, data, { source: 'components', key: data.hash });
 }

@@ -14,6 +14,7 @@ import {
   stackTargets,
   STORED,
   storedEvent,
+  storedEventBy,
   type Stack,
 } from './outbox-harness';
 
@@ -180,7 +181,10 @@ describe.each(stackTargets)('outbox on $name', (target) => {
 
   it('publishes in write order and moves its cursor past what it published', async () => {
     const svc = await service();
-    const events = ['first', 'second', 'third'].map(storedEvent);
+    // Texts JSON can write more than one way: the stored envelope must be the very bytes written.
+    const events = ['first', 'second', 'third'].map((label) =>
+      storedEventBy(label, `${label} \u00e9 \u2014 \ud83d\ude00 \u2028 "quoted" \\ / \u0001`),
+    );
     await svc.commit(events.slice(0, 2));
     await svc.commit(events.slice(2));
     expect(await drainCount(svc.relay, 3)).toBe(3);
@@ -194,7 +198,10 @@ describe.each(stackTargets)('outbox on $name', (target) => {
     expect(onTopic.map((r) => r.headers['crucible-event-type'])).toEqual(
       events.map(() => 'components.component_stored'),
     );
-    // The record is the envelope as the service wrote it.
+    // Each record is the envelope as the service wrote it, byte for byte.
+    expect(onTopic.map((r) => Buffer.from(r.value).toString('utf8'))).toEqual(
+      events.map((e) => JSON.stringify(e)),
+    );
     expect(JSON.parse(Buffer.from(onTopic[0]!.value).toString('utf8'))).toEqual(events[0]);
     const [relayRow] = await svc.db.table('outbox_relay').select('published');
     expect(Number(relayRow.published)).toBe(3);
