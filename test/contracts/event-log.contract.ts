@@ -116,11 +116,12 @@ export function describeEventLogContract(target: EventLogTarget): void {
       const [a, b, c] = [target.topic(), target.topic(), target.topic()];
       await log.ensureTopics([a, b, c]);
       const records = numbered(6);
-      // Topics interleaved by the caller: each keeps its own order.
+      // Topics interleaved by the caller, one of them given twice: each keeps its own order.
       await log.publishAll([
         { topic: b, records: records.slice(3) },
+        { topic: a, records: records.slice(0, 2) },
         { topic: c, records: [] },
-        { topic: a, records: records.slice(0, 3) },
+        { topic: a, records: records.slice(2, 3) },
       ]);
       await log.publishAll([]);
       await log.publishAll([{ topic: a, records: [] }]);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '@crucible/telemetry';
 import type {
   ConsumerHandle,
@@ -66,17 +66,17 @@ export class KafkaEventLog implements EventLog {
   }
 
   async publishAll(batches: readonly TopicRecords[]): Promise<void> {
-    const topicMessages = batches
-      .filter((batch) => batch.records.length > 0)
-      .map(({ topic, records }) => ({
-        topic,
-        messages: records.map((r) => ({
-          key: r.key,
-          value: Buffer.from(r.value),
-          headers: { ...r.headers },
-        })),
-      }));
-    if (topicMessages.length === 0) return;
+    // One entry a topic (a topic given twice keeps its records' order).
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, records } of batches) {
+      if (records.length === 0) continue;
+      const messages = byTopic.get(topic) ?? [];
+      for (const r of records)
+        messages.push({ key: r.key, value: Buffer.from(r.value), headers: { ...r.headers } });
+      byTopic.set(topic, messages);
+    }
+    if (byTopic.size === 0) return;
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const producer = await this.connectedProducer();
     try {
       await producer.sendBatch({ acks: -1, topicMessages });
