@@ -35,7 +35,7 @@ const OPTIONS = {
  * 200). A fresh instance compiles its meta-schema on first use, 10-20 ms,
  * once per this many compiles.
  */
-export const COMPILES_PER_INSTANCE = 1000;
+const COMPILES_PER_INSTANCE = 1000;
 
 /** The ajv instances adjudication schemas are compiled by, replaced after `limit` compiles. */
 export class SchemaCompilers {
