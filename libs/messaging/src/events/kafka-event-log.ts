@@ -71,8 +71,11 @@ export class KafkaEventLog implements EventLog {
     for (const { topic, records } of batches) {
       if (records.length === 0) continue;
       const messages = byTopic.get(topic) ?? [];
-      for (const r of records)
-        messages.push({ key: r.key, value: Buffer.from(r.value), headers: { ...r.headers } });
+      for (const r of records) {
+        // A view of the caller's bytes, not a copy (kafkajs copies them into its request).
+        const value = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+        messages.push({ key: r.key, value, headers: { ...r.headers } });
+      }
       byTopic.set(topic, messages);
     }
     if (byTopic.size === 0) return;
