@@ -80,4 +80,26 @@ describe('IdleSlots', () => {
     await jest.advanceTimersByTimeAsync(10);
     expect(released()).toBe(1);
   });
+
+  it('signal lets one idle slot go at once, and the others keep their poll', async () => {
+    const slots = new IdleSlots(1_000);
+    const { released } = park(slots, 3);
+    slots.signal();
+    await Promise.resolve();
+    expect(released()).toBe(1);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(released()).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(released()).toBe(2);
+  });
+
+  it('a signal while no slot is idle lets the next idle slot go at once, not the one after', async () => {
+    const slots = new IdleSlots(1_000);
+    slots.signal();
+    const { released } = park(slots, 2);
+    await Promise.resolve();
+    expect(released()).toBe(1);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(released()).toBe(1);
+  });
 });

@@ -36,6 +36,23 @@ export class IdleSlots {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 
+  /**
+   * Work was queued here that one slot can take (the worlds worker: one
+   * world's attempts run one at a time): one idle slot looks at once; with
+   * none idle, the next slot to go idle looks at once instead, as after
+   * `wake`. More slots look only if the one that found work sees more
+   * (`wakeOne`).
+   */
+  signal(): void {
+    const first = this.waiting.shift();
+    if (first === undefined) {
+      this.woken = true;
+      return;
+    }
+    first();
+    if (this.waiting.length === 0) this.disarm();
+  }
+
   /** One idle slot looks at once (a slot found work: there may be more). */
   wakeOne(): void {
     this.waiting.shift()?.();

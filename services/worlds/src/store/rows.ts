@@ -112,6 +112,12 @@ export interface UsageTotals {
 export interface FinishedAttempt {
   readonly attempt: AttemptRow;
   readonly usage: UsageTotals;
+  /**
+   * Whether, as the commit's snapshot saw it, another attempt may be waiting
+   * for a worker (queued, or running on an expired lease): the worker that
+   * committed looks for work at once only then (TurnWorker).
+   */
+  readonly claimable: boolean;
 }
 
 /** What a claim reads beside the attempt, in the same statement. */
@@ -125,4 +131,6 @@ export interface ClaimedAttempt {
   readonly has_records: boolean;
   /** The next free seq of the audit events of the turn it targets (after a failed attempt's). */
   readonly next_seq: number;
+  /** Whether the claim saw other work a claim could take (FinishedAttempt.claimable's test). */
+  readonly more: boolean;
 }

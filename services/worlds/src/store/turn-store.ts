@@ -287,6 +287,7 @@ export class TurnStore {
       directive_id: row.directive_id ?? undefined,
       has_records: row.has_records,
       next_seq: Number(row.next_seq),
+      more: row.more,
     };
   }
 
@@ -527,7 +528,7 @@ function commitValues(commit: {
 
 /** The attempt as a commit returned it, with its turn's usage. */
 function finishedAttempt(row: AttemptRow & UsageColumns): FinishedAttempt {
-  const { calls, input_tokens, output_tokens, latency_ms, ...attempt } = row;
+  const { calls, input_tokens, output_tokens, latency_ms, claimable, ...attempt } = row;
   return {
     attempt: normalizeAttempt(attempt),
     usage: {
@@ -536,6 +537,7 @@ function finishedAttempt(row: AttemptRow & UsageColumns): FinishedAttempt {
       output_tokens: Number(output_tokens),
       latency_ms: Number(latency_ms),
     },
+    claimable,
   };
 }
 
@@ -592,7 +594,8 @@ function turnWrites(db: ServiceDb, guard: string, recordedNow?: string): string 
                  from (${calls}) as c) as u
         where a.id = $7 and ${guard}
        returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
-         u.calls, u.input_tokens, u.output_tokens, u.latency_ms
+         u.calls, u.input_tokens, u.output_tokens, u.latency_ms,
+         ${claimableSql(t('turn_attempts'), '$7')} as claimable
      )`;
 }
 
@@ -653,13 +656,16 @@ interface UsageColumns {
   input_tokens: string | number;
   output_tokens: string | number;
   latency_ms: string | number;
+  /** FinishedAttempt.claimable, beside them in the commit's row. */
+  claimable: boolean;
 }
 
-/** A claim's row: the attempt's columns, the world's prefixed `w_`, the directive, has_records and next_seq. */
+/** A claim's row: the attempt's columns, the world's prefixed `w_`, the directive, has_records, next_seq and more. */
 type ClaimRow = Record<string, unknown> & {
   directive_id: string | null;
   has_records: boolean;
   next_seq: number | string;
+  more: boolean;
 };
 
 /**
@@ -738,8 +744,22 @@ function claimStatement(db: ServiceDb): NamedStatement {
         exists (select 1 from ${t('llm_calls')} l
                  where l.world_id = a.world_id and l.turn = w.current_turn + 1) as has_records,
         (select coalesce(max(e.seq) + 1, 0) from ${t('turn_events')} e
-          where e.world_id = a.world_id and e.turn = w.current_turn + 1) as next_seq`,
+          where e.world_id = a.world_id and e.turn = w.current_turn + 1) as next_seq,
+        ${claimableSql(t('turn_attempts'), 'a.id')} as more`,
   );
+}
+
+/**
+ * Whether an attempt other than `except` (SQL) is one a claim could take
+ * (queued, or running on an expired lease), in the statement's snapshot: the
+ * claim's candidates, found by the open attempts' index. A claim and a
+ * commit return it, so a worker looks for more work only when there may be
+ * some (TurnWorker).
+ */
+function claimableSql(attempts: string, except: string): string {
+  return `exists (select 1 from ${attempts} c
+                   where c.id <> ${except}
+                     and (c.status = 'queued' or (c.status = 'running' and c.lease_until < now())))`;
 }
 
 /**

@@ -35,6 +35,7 @@ describe('AttemptSignals', () => {
     const finished = {
       attempt: { id: 7, world_id: 2, status: 'committed', produced_turn: 3 } as AttemptRow,
       usage: { calls: 3, input_tokens: 30, output_tokens: 9, latency_ms: 12 },
+      claimable: false,
     };
     const early = signals.wait(7, 10_000);
     signals.finished(7, finished);

@@ -68,9 +68,12 @@ export class TurnWorker {
     return Promise.resolve();
   }
 
-  /** Looks for work now (run_turn queued some). */
+  /**
+   * Looks for work now (run_turn queued some): one idle slot, as a world's
+   * attempts run one at a time; a slot whose claim saw more wakes the next.
+   */
   wake(): void {
-    this.idleSlots.wake();
+    this.idleSlots.signal();
   }
 
   /**
@@ -79,7 +82,7 @@ export class TurnWorker {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.idleSlots.wake();
     for (const controller of this.running.values()) controller.abort();
     await Promise.all(this.slots);
   }
@@ -93,22 +96,30 @@ export class TurnWorker {
         this.deps.logger.warn('claiming a turn attempt failed', { error: String(error) });
       }
       if (claimed) {
-        // There may be more: the next idle slot looks at once.
-        this.idleSlots.wakeOne();
+        // The claim saw more work: the next idle slot looks at once.
+        if (claimed.more) this.idleSlots.wakeOne();
         const attemptId = claimed.attempt.id;
-        await this.run(claimed).catch((error: unknown) =>
+        const lookAgain = await this.run(claimed).catch((error: unknown) => {
           this.deps.logger.error('turn attempt failed to run', {
             error: String(error),
             attempt_id: attemptId,
-          }),
-        );
-        continue;
+          });
+          return true;
+        });
+        // A commit that saw nothing to claim: this slot waits for a wake
+        // (a run_turn here since, kept if it came while no slot was idle) or
+        // the poll, instead of a claim that would find nothing.
+        if (lookAgain) continue;
       }
       await this.idleSlots.idle();
     }
   }
 
-  private async run(claimed: ClaimedAttempt): Promise<void> {
+  /**
+   * Runs a claimed attempt to its end; resolves whether the slot should look
+   * for work at once (false only after a commit that saw nothing claimable).
+   */
+  private async run(claimed: ClaimedAttempt): Promise<boolean> {
     const { deps, options } = this;
     // The claim read the world and the directive beside the attempt.
     const { attempt, world, directive_id: directiveId } = claimed;
@@ -119,7 +130,7 @@ export class TurnWorker {
         ? Promise.resolve([])
         : deps.calls.forTurn([attempt.world_id], claimedTarget);
     records.catch(() => undefined);
-    if (world.deleted_at !== null) return; // delete_world failed it already
+    if (world.deleted_at !== null) return true; // delete_world failed it already
     const state = await this.stateOf(world);
     const target = state.turn + 1;
     if (claimedTarget !== target) await deps.turns.setTarget(attempt.id, this.owner, target);
@@ -141,7 +152,7 @@ export class TurnWorker {
           events: [],
         });
         this.finished(attempt, report);
-        return;
+        return true;
       }
     }
     const controller = new AbortController();
@@ -216,11 +227,11 @@ export class TurnWorker {
       }
       if (leaseLost) {
         await writeHeld();
-        return;
+        return true;
       }
       if (outcome.status === 'failed' && outcome.failure.code === 'aborted' && this.stopping) {
         await this.release(attempt);
-        return;
+        return true;
       }
       // The turn's spend is recorded before it is committed, never after.
       const unrecorded =
@@ -242,7 +253,7 @@ export class TurnWorker {
         // Only a held record can differ here, and then nothing was committed.
         if (!(error instanceof RecordedCallDiffers)) throw error;
         await runAgain(error);
-        if (leaseLost) return;
+        if (leaseLost) return true;
         encoded = outcome.status === 'committed' ? encodeState(outcome.state) : undefined;
         report = await commitOutcome(deps, attempt, this.owner, state.turn, outcome, {
           stored: encoded,
@@ -252,12 +263,13 @@ export class TurnWorker {
       }
       this.finished(attempt, report);
       if (report.result === 'committed' && encoded) this.remember(world, target, encoded);
+      return report.finished?.claimable ?? true;
     } catch (error) {
       if (this.stopping) {
         await this.release(attempt);
-        return;
+        return true;
       }
-      if (leaseLost) return;
+      if (leaseLost) return true;
       const report = await commitOutcome(deps, attempt, this.owner, state.turn, {
         status: 'failed',
         failure: {
@@ -270,6 +282,7 @@ export class TurnWorker {
         events: [],
       });
       this.finished(attempt, report);
+      return true;
     } finally {
       clearInterval(heartbeat);
       this.running.delete(attempt.id);
