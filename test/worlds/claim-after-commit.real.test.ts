@@ -53,13 +53,17 @@ describe('claims after a commit (real servers)', () => {
     expect(statements.filter(isClaim)).toHaveLength(5);
   }, 60_000);
 
-  it('takes the next queued attempt at once after a commit that saw it', async () => {
-    const run = await ok(stack, 'run_turn', { world_slug: 'claims-three', turns: 3 });
-    expect(run.attempts).toHaveLength(3);
+  it('takes the next queued attempt at once after a commit that saw it, and wakes no slot for a blocked one', async () => {
     const started = Date.now();
-    for (const attempt of run.attempts) await committed('claims-three', attempt.attempt_id);
+    const { statements } = await statementsDuring(async () => {
+      const run = await ok(stack, 'run_turn', { world_slug: 'claims-three', turns: 3 });
+      expect(run.attempts).toHaveLength(3);
+      for (const attempt of run.attempts) await committed('claims-three', attempt.attempt_id);
+    });
     // Well under the poll: each commit's slot claimed the next at once.
     expect(Date.now() - started).toBeLessThan(POLL_MS / 4);
+    // One claim a turn: the attempts queued behind the running one are not work for the other slot.
+    expect(statements.filter(isClaim)).toHaveLength(3);
     const world = await ok(stack, 'get_world', { world_slug: 'claims-three' });
     expect(world.turn).toBe(3);
   }, 60_000);

@@ -595,7 +595,7 @@ function turnWrites(db: ServiceDb, guard: string, recordedNow?: string): string 
         where a.id = $7 and ${guard}
        returning ${ATTEMPT_COLUMNS.map((c) => `a.${c}`).join(', ')},
          u.calls, u.input_tokens, u.output_tokens, u.latency_ms,
-         ${claimableSql(t('turn_attempts'), '$7')} as claimable
+         ${claimableSql(t('turn_attempts'), '$7', '$7')} as claimable
      )`;
 }
 
@@ -750,16 +750,23 @@ function claimStatement(db: ServiceDb): NamedStatement {
 }
 
 /**
- * Whether an attempt other than `except` (SQL) is one a claim could take
- * (queued, or running on an expired lease), in the statement's snapshot: the
- * claim's candidates, found by the open attempts' index. A claim and a
- * commit return it, so a worker looks for more work only when there may be
- * some (TurnWorker).
+ * Whether an attempt other than `except` (SQL) is one a claim could take, in
+ * the statement's snapshot: queued, or running on an expired lease, and not
+ * behind an open attempt of its own world (the claim's own test), found by
+ * the open attempts' index. The claim returns it (`except` the attempt it
+ * took, which still blocks its world's next); the commit too, where the
+ * attempt it finishes (`finishing`) no longer blocks. A worker looks for more
+ * work only when there is some (TurnWorker).
  */
-function claimableSql(attempts: string, except: string): string {
+function claimableSql(attempts: string, except: string, finishing?: string): string {
   return `exists (select 1 from ${attempts} c
                    where c.id <> ${except}
-                     and (c.status = 'queued' or (c.status = 'running' and c.lease_until < now())))`;
+                     and (c.status = 'queued' or (c.status = 'running' and c.lease_until < now()))
+                     and not exists (
+                       select 1 from ${attempts} e
+                        where e.world_id = c.world_id and e.id < c.id and e.status in ('queued', 'running')${
+                          finishing === undefined ? '' : ` and e.id <> ${finishing}`
+                        }))`;
 }
 
 /**
