@@ -44,13 +44,8 @@ export class IdleSlots {
    * (`wakeOne`).
    */
   signal(): void {
-    const first = this.waiting.shift();
-    if (first === undefined) {
-      this.woken = true;
-      return;
-    }
-    first();
-    if (this.waiting.length === 0) this.disarm();
+    if (this.waiting.length === 0) this.woken = true;
+    else this.wakeOne();
   }
 
   /** One idle slot looks at once (a slot found work: there may be more). */
