@@ -4,7 +4,12 @@
 // included, and so part of "ours": request and reply checks, the
 // resolve_components calls to the components service (validation, hashing,
 // storing inline components), the outbox rows and their relay to Kafka, the
-// profile compositions and relations lookups, the NATS hops.
+// profile compositions and relations lookups, the NATS hops. The write is
+// the plain form of the store's SQL, one statement a table in a
+// transaction; the store now sends all of it as one statement (and takes
+// the derivation's id while the components service works), so the floor
+// holds more round trips than the service makes: it is what the rows cost
+// written directly, not the fewest round trips that can write them.
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 

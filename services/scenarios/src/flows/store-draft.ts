@@ -5,11 +5,11 @@ import {
   type AssembleScenarioReply,
   type WireError,
 } from '@crucible/contracts';
-import type { OutboxRow, RpcContext } from '@crucible/messaging';
+import type { RpcContext } from '@crucible/messaging';
 import type { ResolvedDraft, ScenarioDraft } from '../domain/draft';
 import { checkScenarioRules } from '../domain/scenario-rules';
 import type { ScenariosDeps } from '../handlers/deps';
-import type { WriteOutcome } from '../store/scenario-store';
+import type { WriteEvents } from '../store/scenario-store';
 import { hasInline, resolveDraft } from './resolve-draft';
 
 export interface StoreOptions {
@@ -37,7 +37,8 @@ export interface StoredDraft {
  *    checked here and report any failure. A bad scenario writes nothing
  *    anywhere. An orphan component, if the next step fails, is legal:
  *    components are immutable, and the retry reuses it;
- * 2. commit manifest, bindings, derivation and events in one transaction;
+ * 2. commit manifest, bindings, derivation and events in one statement
+ *    (the derivation's id taken during step 1, so its event is built first);
  * 3. set the name, if asked, through the names service. If that fails the
  *    reply still reports the stored scenario, with `name_error`; retrying the
  *    whole call is safe (steps 1 and 2 are store-or-reuse, and setting a name
@@ -52,6 +53,11 @@ export async function storeDraft(
   // A blank description is the one rule the terms sent cannot carry: known
   // here, and reported below after the components service's own checks.
   const store = hasInline(draft) && draft.description.trim() !== '';
+  // The derivation's id is taken while the components service resolves, off
+  // the call's path. A request refused below leaves a gap in the ids, as a
+  // write that finds its derivation stored always did (scenario-write.ts).
+  const reservation = deps.store.reserveDerivationId();
+  reservation.catch(() => undefined); // awaited below, unless a refusal comes first
   const { resolved, newComponents, stored } = await resolveDraft(deps, draft, { store }, ctx);
   try {
     checkScenarioRules(resolved);
@@ -83,6 +89,7 @@ export async function storeDraft(
     entity_hashes,
   });
   const metadata = options.metadata(resolved);
+  const derivationId = await reservation;
   const outcome = await deps.store.write(
     {
       hash,
@@ -109,8 +116,9 @@ export async function storeDraft(
       actor: ctx.principal ?? null,
       note: options.note,
       metadata,
+      derivation_id: derivationId,
     },
-    (result) => events(deps, ctx, hash, draft.scenario_slug, options, result),
+    events(deps, ctx, hash, draft.scenario_slug, options, derivationId),
   );
   const naming =
     options.name === undefined
@@ -130,43 +138,35 @@ export async function storeDraft(
   return { reply, resolved, metadata };
 }
 
-/** The events of a write: what it made new. */
+/** The events a write may make, each written only if what it reports is new. */
 function events(
   deps: ScenariosDeps,
   ctx: RpcContext,
   hash: string,
   slug: string,
   options: StoreOptions,
-  outcome: WriteOutcome,
-): OutboxRow[] {
+  derivationId: number,
+): WriteEvents {
   const meta = { key: hash, causationId: ctx.requestId, correlationId: ctx.correlationId };
-  const rows: OutboxRow[] = [];
-  if (outcome.wasNewScenario) {
-    rows.push(
-      deps.events.event(
-        'scenarios.scenario_stored',
-        { hash, scenario_slug: slug, actor: ctx.principal ?? null },
-        meta,
-      ),
-    );
-  }
-  if (outcome.wasNewDerivation) {
-    rows.push(
-      deps.events.event(
-        'scenarios.derivation_recorded',
-        {
-          derivation_id: outcome.derivationId,
-          child_hash: hash,
-          // The edges recorded: none from the scenario to itself (scenario-write.ts).
-          parents: options.parents.filter((p) => p.parent_hash !== hash),
-          operator: options.operator,
-          actor: ctx.principal ?? null,
-        },
-        meta,
-      ),
-    );
-  }
-  return rows;
+  return {
+    scenario: deps.events.event(
+      'scenarios.scenario_stored',
+      { hash, scenario_slug: slug, actor: ctx.principal ?? null },
+      meta,
+    ),
+    derivation: deps.events.event(
+      'scenarios.derivation_recorded',
+      {
+        derivation_id: derivationId,
+        child_hash: hash,
+        // The edges recorded: none from the scenario to itself (scenario-write.ts).
+        parents: options.parents.filter((p) => p.parent_hash !== hash),
+        operator: options.operator,
+        actor: ctx.principal ?? null,
+      },
+      meta,
+    ),
+  };
 }
 
 async function setName(

@@ -1,23 +1,25 @@
 import type { Knex, NamedStatement, ServiceDb } from '@crucible/database';
-import type { Outbox, OutboxRow } from '@crucible/messaging';
+import type { Outbox } from '@crucible/messaging';
 import { readDerivation, type DerivationRow } from './derivations';
 import { lineageStatement, readLineage, type Lineage } from './lineage';
 import { readScenario, scenarioReadStatement, type ScenarioRead } from './scenario-read';
 import { readScenarioList, type ListQuery, type SummaryRow } from './scenario-list';
 import {
+  reserveDerivationId,
   writeScenario,
   writeStatements,
   type ScenarioWrite,
+  type WriteEvents,
   type WriteOutcome,
   type WriteStatements,
 } from './scenario-write';
 
-export type { ScenarioWrite, WriteOutcome } from './scenario-write';
+export type { ScenarioWrite, WriteEvents, WriteOutcome } from './scenario-write';
 
 /**
  * Data access of the scenarios schema, the handlers' only way to it; every
  * method takes its optional transaction last. A manifest, its bindings, its
- * derivation and their events commit in one transaction; writes are
+ * derivation and their events commit together (one statement); writes are
  * store-or-reuse, so retries and concurrent identical calls converge on one
  * manifest and one derivation.
  */
@@ -32,21 +34,20 @@ export class ScenarioStore {
   ) {
     this.readStatement = scenarioReadStatement(db);
     this.lineageStatement = lineageStatement(db);
-    this.writeStatements = writeStatements(db);
+    this.writeStatements = writeStatements(db, outbox);
+  }
+
+  /** The id a write's derivation gets if it is new (`ScenarioWrite.derivation_id`). */
+  reserveDerivationId(trx?: Knex.Transaction): Promise<number> {
+    return reserveDerivationId(this.db, this.writeStatements, trx);
   }
 
   /**
-   * Writes a scenario and its derivation, in `trx` or in a transaction of
-   * its own; `events` builds the outbox rows from the outcome (no I/O).
+   * Writes a scenario and its derivation, in `trx` or committed on its own,
+   * with each of `events` whose row is new.
    */
-  write(
-    input: ScenarioWrite,
-    events: (outcome: WriteOutcome) => OutboxRow[],
-    trx?: Knex.Transaction,
-  ): Promise<WriteOutcome> {
-    const write = (t: Knex.Transaction) =>
-      writeScenario(this.db, this.writeStatements, this.outbox, input, events, t);
-    return trx ? write(trx) : this.outbox.transaction(write);
+  write(input: ScenarioWrite, events: WriteEvents, trx?: Knex.Transaction): Promise<WriteOutcome> {
+    return writeScenario(this.db, this.writeStatements, this.outbox, input, events, trx);
   }
 
   /** The hashes among `hashes` that are stored scenarios. */
