@@ -95,7 +95,9 @@ export function checkAdjudicationSchema(
   path: string,
   using: SchemaCompilers = compilers,
 ): void {
-  if (isDraft07(schema.$schema) && using.draft07MetaValid(schema) && isPlainDraft07(schema)) return;
+  // The walk first: a schema it leaves to the compile is not checked
+  // against the meta-schema twice (the compile checks it too).
+  if (isDraft07(schema.$schema) && isPlainDraft07(schema) && using.draft07MetaValid(schema)) return;
   const ajv = using.forDialect(schema.$schema);
   if (ajv === undefined) {
     throw invalidArgument(

@@ -1,4 +1,4 @@
-// Whether a draft-07 schema that passed its meta-schema is one ajv compiles
+// Whether a draft-07 schema that passes its meta-schema is one ajv compiles
 // (with adjudication-schema.ts's options) whatever else it holds, so the
 // check need not compile it: docs/services/components.md, "Adjudication
 // schemas that need no compile".
@@ -57,10 +57,11 @@ const SUBSCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
 const MAX_DEPTH = 64;
 
 /**
- * True when `schema`, already valid against draft-07's meta-schema, uses only
- * plain keywords (above) in every subschema, each `enum` is non-empty and
- * each `pattern` compiles as ajv compiles it. False means "compile it to
- * know", not "invalid".
+ * True when `schema` uses only plain keywords (above) in every subschema,
+ * each `enum` is non-empty and each `pattern` compiles as ajv compiles it:
+ * then, if it is valid against draft-07's meta-schema, ajv compiles it. Safe
+ * on any JSON value (it reads nothing it has not checked the type of). False
+ * means "compile it to know", not "invalid".
  */
 export function isPlainDraft07(schema: unknown): boolean {
   return plain(schema, 0, true);
