@@ -152,6 +152,7 @@ describe.each(BACKENDS)('upgrading on $name', (backend) => {
       expect(await upgrade(restarted, schema, service.name)).toEqual([
         '0001_outbox.sql',
         '0002_processed_events.sql',
+        '0003_outbox_lz4.sql',
         ...newerThanLegacy(service.name),
       ]);
       const after = new ServiceDb(restarted.knex, schema);
@@ -196,12 +197,14 @@ describe.each(BACKENDS)('upgrading on $name', (backend) => {
     expect(await upgrade(restarted, schema, 'components')).toEqual([
       '0001_outbox.sql',
       '0002_processed_events.sql',
+      '0003_outbox_lz4.sql',
       '0001_components.sql',
     ]);
     const created = new ServiceDb(restarted.knex, schema);
     expect(await created.table('messaging_migrations').orderBy('id').pluck('name')).toEqual([
       '0001_outbox.sql',
       '0002_processed_events.sql',
+      '0003_outbox_lz4.sql',
     ]);
     expect(await created.table('knex_migrations').pluck('name')).toEqual(['0001_components.sql']);
     expect(await cursorOf(created)).toEqual({

@@ -509,5 +509,33 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
         scenario_ref: { hash: other.scenario_hash },
       });
     }, 60_000);
+
+    it('compresses large values with lz4 on a server that has it, and keeps pglz on one that has not', async () => {
+      // migrations/worlds/0006_lz4_compression.sql and the messaging lib's
+      // 0003_outbox_lz4.sql: 'l' is lz4, '' the server's default (pglz).
+      const columns = [
+        ['llm_calls', 'request'],
+        ['llm_calls', 'content'],
+        ['turn_events', 'data'],
+        ['state_pieces', 'json'],
+        ['world_states', 'manifest'],
+        ['worlds', 'scenario_snapshot'],
+        ['outbox', 'envelope'],
+      ];
+      const { rows } = (await stack.infra.knex.raw(
+        `select c.relname || '.' || a.attname as col, a.attcompression::text as method
+           from pg_attribute a
+           join pg_class c on c.oid = a.attrelid
+           join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'worlds' and a.attnum > 0 and not a.attisdropped
+            and c.relname || '.' || a.attname = any(?)`,
+        [columns.map(([table, column]) => `${table}.${column}`)],
+      )) as { rows: Array<{ col: string; method: string }> };
+      // This machine's Postgres is built with lz4; PGlite is not.
+      const expected = stack.kind === 'real' ? 'l' : '';
+      expect(Object.fromEntries(rows.map((r) => [r.col, r.method]))).toEqual(
+        Object.fromEntries(columns.map(([table, column]) => [`${table}.${column}`, expected])),
+      );
+    });
   });
 }
