@@ -522,7 +522,7 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
         ['worlds', 'scenario_snapshot'],
         ['outbox', 'envelope'],
       ];
-      const { rows } = (await stack.infra.knex.raw(
+      const { rows } = await stack.infra.knex.raw<{ rows: Array<{ col: string; method: string }> }>(
         `select c.relname || '.' || a.attname as col, a.attcompression::text as method
            from pg_attribute a
            join pg_class c on c.oid = a.attrelid
@@ -530,7 +530,7 @@ export function describeWorldsApi(name: string, start: () => Promise<PlatformSta
           where n.nspname = 'worlds' and a.attnum > 0 and not a.attisdropped
             and c.relname || '.' || a.attname = any(?)`,
         [columns.map(([table, column]) => `${table}.${column}`)],
-      )) as { rows: Array<{ col: string; method: string }> };
+      );
       // This machine's Postgres is built with lz4; PGlite is not.
       const expected = stack.kind === 'real' ? 'l' : '';
       expect(Object.fromEntries(rows.map((r) => [r.col, r.method]))).toEqual(
