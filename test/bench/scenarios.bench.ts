@@ -13,8 +13,11 @@
 // time. NATS rather than HTTP because the gateway has its own bench: this one
 // measures the service. Baseline: the operation's main SQL run raw with `pg`
 // on the same database and the same parameters (read-cases.ts,
-// raw-statements.ts). Latencies are client side, median and p99, after a
-// warm-up, ours and baseline in alternating blocks.
+// raw-statements.ts); for an assembly or fork that stores new components,
+// also the components service's statements for them, replayed as captured
+// (components-replay.ts; timed alone in `detail.components_sql_p50_ms`).
+// Latencies are client side, median and p99, after a warm-up, ours and
+// baseline in alternating blocks.
 //
 // The store is seeded with SQL (seed-store.ts); the chain's root is
 // assembled through the API and its 1,000 forks seeded with their real
@@ -152,8 +155,25 @@ async function run(platform: BenchPlatform, settings: Settings): Promise<Figure[
       writeFigures.push(
         ...latencyFigures(`scenarios.${writeCase.name}`, pair, { store_scenarios: large }),
       );
+      // The components service's share of the floor, timed alone just after the pair.
+      const components = writeCase.components;
+      const detail: Record<string, number> =
+        components === undefined
+          ? {}
+          : {
+              components_statements: components.statements,
+              components_sql_p50_ms: stats(
+                await measureOne(() => components.run(platform.pg), 3, 20),
+              ).p50,
+            };
       overheads.push(
-        await overhead(roundTrips, `scenarios.${writeCase.name}`, pair, writeCase.roundTrips),
+        await overhead(
+          roundTrips,
+          `scenarios.${writeCase.name}`,
+          pair,
+          writeCase.roundTrips,
+          detail,
+        ),
       );
     }
     // Lineage needs one round trip, carrying its large reply.
@@ -187,10 +207,10 @@ async function overhead(
   name: string,
   pair: Pair,
   count: number,
-  replyBytes = SMALL_REPLY_BYTES,
+  detail: Record<string, number>,
 ): Promise<Figure> {
-  const p50Ms = await roundTrips.p50(replyBytes);
-  return overheadFigure(name, pair, { count, p50Ms, replyBytes });
+  const p50Ms = await roundTrips.p50(SMALL_REPLY_BYTES);
+  return overheadFigure(name, pair, { count, p50Ms, replyBytes: SMALL_REPLY_BYTES }, detail);
 }
 
 async function measureReads(

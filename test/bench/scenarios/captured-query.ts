@@ -6,6 +6,8 @@ export interface CapturedQuery {
   bindings: readonly unknown[];
   /** The prepared statement's name, when the service sent it as one (ServiceDb.run). */
   name?: string;
+  /** The connection it was sent on (a transaction's statements share one). */
+  connection: object;
 }
 
 type QueryArgs = [config: unknown, values?: unknown, ...rest: unknown[]];
@@ -24,10 +26,14 @@ export async function captureQueries<T>(
   const queries: CapturedQuery[] = [];
   const proto = pg.Client.prototype as unknown as { query: (...args: QueryArgs) => unknown };
   const original = proto.query;
-  proto.query = function captured(this: unknown, ...args: QueryArgs): unknown {
+  proto.query = function captured(this: object, ...args: QueryArgs): unknown {
     const [config, values] = args;
     if (typeof config === 'string') {
-      queries.push({ sql: config, bindings: Array.isArray(values) ? [...values] : [] });
+      queries.push({
+        sql: config,
+        bindings: Array.isArray(values) ? [...values] : [],
+        connection: this,
+      });
     } else if (config !== null && typeof config === 'object' && 'text' in config) {
       const {
         text,
@@ -43,6 +49,7 @@ export async function captureQueries<T>(
           sql: text,
           bindings: Array.isArray(configValues) ? [...(configValues as unknown[])] : [],
           ...(typeof name === 'string' ? { name } : {}),
+          connection: this,
         });
     }
     return original.apply(this, args);

@@ -138,10 +138,12 @@ export function overheadFigure(
   name: string,
   pair: Pair,
   roundTrips: { count: number; p50Ms: number; replyBytes: number },
+  detail: Record<string, number> = {},
 ): Figure {
   const ours = stats(pair.ours).p50;
   const sql = stats(pair.baseline).p50;
   return row(`${name}.overhead_p50`, ours, sql + roundTrips.count * roundTrips.p50Ms, {
+    ...detail,
     sql_p50_ms: sql,
     round_trips: roundTrips.count,
     round_trip_p50_ms: roundTrips.p50Ms,

@@ -1,10 +1,11 @@
 // The baselines of the write and get operations: the main statements of
 // ScenarioStore.write and ScenarioStore.bindings (services/scenarios/src/
-// store/scenario-store.ts), written out by hand and run raw with `pg`. Not
-// included, and so part of "ours": request and reply checks, the
-// resolve_components calls to the components service (validation, hashing,
-// storing inline components), the outbox rows and their relay to Kafka, the
-// profile compositions and relations lookups, the NATS hops. The write is
+// store/scenario-store.ts), written out by hand and run raw with `pg`. A
+// write that stores new components adds the components service's statements
+// for them beside these (components-replay.ts, write-cases.ts). Not
+// included, and so part of "ours": request and reply checks, the components
+// service's validation and hashing, the scenarios outbox row and the relays
+// to Kafka, the profile compositions and relations lookups, the NATS hops. The write is
 // the plain form of the store's SQL, one statement a table in a
 // transaction; the store now sends all of it as one statement (and takes
 // the derivation's id while the components service works), so the floor

@@ -1,5 +1,8 @@
 // assemble_scenario, fork_scenario and get_scenario, each beside the raw
-// statements of its store step (raw-statements.ts says what that leaves out).
+// statements of its store step (raw-statements.ts says what that leaves out)
+// and, for a write that stores new components, the components service's
+// statements for them (components-replay.ts).
+import { captureComponents, type ComponentsReplay } from './components-replay';
 import type { BenchPlatform } from './platform';
 import { newManifestRows, rawBindings, rawWrite } from './raw-statements';
 import { inlineAssembly, oneComponentFork } from './requests';
@@ -14,6 +17,8 @@ export interface WriteCase {
    * request to the components service (resolve_components or get_components).
    */
   roundTrips: number;
+  /** The components service's statements in the baseline, if any (components-replay.ts). */
+  components?: ComponentsReplay;
 }
 
 /**
@@ -27,6 +32,21 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
   const parent = await rpc.call('assemble_scenario', inlineAssembly(reuseMarker));
   const reuseRows = newManifestRows();
   await rawWrite(pg, reuseRows);
+  // What the components service runs for a new assembly's 13 components, and
+  // for a fork's new adjudicate text and profile (captured from calls of
+  // their own, with markers the measured calls never use).
+  const newComponents = await captureComponents(
+    () => rpc.call('assemble_scenario', inlineAssembly(`${tag}-capture`)),
+    'assemble.inline_new',
+  );
+  const forkComponents = await captureComponents(
+    () =>
+      rpc.call(
+        'fork_scenario',
+        oneComponentFork(parent.scenario_hash, reuseMarker, `${tag}-fork-capture`),
+      ),
+    'fork.one_component',
+  );
   const nth = (i: number): string => {
     const hash = assembled[i % assembled.length];
     if (hash === undefined) throw new Error('get_scenario ran before anything was assembled');
@@ -41,8 +61,12 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
         if (!reply.was_new_scenario) throw new Error('assemble.inline_new: scenario not new');
         assembled.push(reply.scenario_hash);
       },
-      baseline: () => rawWrite(pg, newManifestRows()),
+      baseline: async () => {
+        await newComponents.run(pg);
+        await rawWrite(pg, newManifestRows());
+      },
       roundTrips: 2,
+      components: newComponents,
     },
     {
       // The same request again: every component, the manifest and the derivation reused.
@@ -54,6 +78,7 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
       },
       baseline: () => rawWrite(pg, reuseRows),
       roundTrips: 2,
+      // Every component is known to the scenarios service already: it asks the components service nothing.
     },
     {
       // One new adjudicate text: one new component, one new profile, one new manifest.
@@ -65,8 +90,12 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
         );
         if (!reply.was_new_scenario) throw new Error('fork.one_component: scenario not new');
       },
-      baseline: () => rawWrite(pg, newManifestRows(parent.scenario_hash)),
+      baseline: async () => {
+        await forkComponents.run(pg);
+        await rawWrite(pg, newManifestRows(parent.scenario_hash));
+      },
       roundTrips: 2,
+      components: forkComponents,
     },
     {
       // Rebuilt in full: includes the components service's lookup of 13 contents.
@@ -74,6 +103,7 @@ export async function writeCases(platform: BenchPlatform, tag: string): Promise<
       ours: (i) => rpc.call('get_scenario', { hash: nth(i) }),
       baseline: (i) => rawBindings(pg, nth(i)),
       roundTrips: 2,
+      // Not counted: the components service's read of the 13 contents, which its read cache may answer.
     },
   ];
 }
