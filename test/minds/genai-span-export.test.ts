@@ -112,5 +112,9 @@ describe('GenAI span over OTLP', () => {
       },
     });
     expect(server.requests).toHaveLength(1);
+    // The chat span is the call's only span: its HTTP request is not traced
+    // (no client span of its own, no trace headers sent to the LLM server).
+    expect(spans.map((s) => s.name)).toEqual(['chat scripted-model']);
+    expect(server.requests[0]?.headers['traceparent']).toBeUndefined();
   }, 30_000);
 });

@@ -15,6 +15,7 @@ import {
   chatRequestAttributes,
   serverAttributes,
 } from './genai-span';
+import { httpFetch } from './http-fetch';
 import type { Mind, MindRequest, MindResponse } from './mind';
 import { MindError, isMindError } from './mind-error';
 import { newProviderState, type ProviderState } from './provider-state';
@@ -105,6 +106,8 @@ export class OpenAiCompatibleMind implements Mind {
       apiKey: options.apiKey ?? NO_KEY_PLACEHOLDER,
       timeout: options.timeoutMs,
       maxRetries: 0,
+      // Node's http with keep-alive agents rather than its fetch: the same requests, less time and CPU a call.
+      fetch: httpFetch,
     });
     this.tracer = deps.tracer ?? trace.getTracer('@crucible/worlds');
     this.state =

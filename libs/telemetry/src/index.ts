@@ -14,6 +14,7 @@ export {
 } from './trace-context';
 export { recordHttpRoute } from './http-route';
 export { recordSpanError, withSpan, type WithSpanOptions } from './with-span';
+export { untraced } from './untraced';
 export {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
