@@ -147,6 +147,7 @@ async function run(platform: BenchPlatform, settings: Settings): Promise<Figure[
     for (const writeCase of await writeCases(platform, tag)) {
       const iterations =
         writeCase.name === 'get.by_hash' ? settings.getIterations : settings.writeIterations;
+      await writeCase.prepare?.(settings.warmup + iterations);
       const pair = await measurePair(writeCase.ours, writeCase.baseline, {
         warmup: settings.warmup,
         iterations,

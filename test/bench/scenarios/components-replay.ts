@@ -31,13 +31,15 @@ const HASH_OR_UUID = /[0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /**
  * Runs `work` (one call) and keeps the statements the components service
- * sent for it: its named statements (the relays' excepted) and its reads of
+ * sent for it (`stores`: a write that stored new components, made new again
+ * at each replay; `reads`: reads, replayed as they were): its named statements (the relays' excepted) and its reads of
  * components tables, with the BEGIN and COMMIT of a transaction that holds
  * any of them (services may share a pool, so a connection is not a service).
  */
 export async function captureComponents(
   work: () => Promise<unknown>,
   what: string,
+  kind: 'stores' | 'reads' = 'stores',
 ): Promise<ComponentsReplay> {
   const { queries } = await captureQueries(work);
   const ofComponents = (q: CapturedQuery): boolean =>
@@ -63,7 +65,9 @@ export async function captureComponents(
           const match = typeof item === 'string' ? NEW_ROW.exec(item) : null;
           if (match?.[1] !== undefined) inserted.add(match[1]);
         }
-  if (inserted.size === 0) throw new Error(`${what}: the components service stored nothing new`);
+  if (statements.length === 0) throw new Error(`${what}: the components service ran nothing`);
+  if (kind === 'stores' && inserted.size === 0)
+    throw new Error(`${what}: the components service stored nothing new`);
   // Each value as a template whose slots are the new rows' hashes and the
   // events' ids, made once: a replay fills them (a regex over the ~30 KB of
   // a new assembly's values took ~0.2 ms, which the floor would have held).
@@ -86,8 +90,9 @@ export async function captureComponents(
         if (q.name !== undefined) returned += result.rowCount ?? 0;
       }
       // The service's statement returns a row per new component: a replay that found them stored measures nothing.
-      if (returned < inserted.size)
+      if (kind === 'stores' && returned < inserted.size)
         throw new Error(`${what}: a replay stored ${returned} of ${inserted.size} new components`);
+      if (kind === 'reads' && returned === 0) throw new Error(`${what}: a replay read nothing`);
     },
   };
 }
