@@ -112,16 +112,19 @@ describe('httpFetch', () => {
 
   it('follows a redirect as fetch does', async () => {
     const server = await serve((req, body, res) => {
-      if (req.url === '/old') {
-        res.writeHead(307, { location: '/new' });
+      if (req.url === '/old' || req.url === '/see-other') {
+        res.writeHead(req.url === '/old' ? 307 : 303, { location: '/new' });
         res.end();
         return;
       }
-      res.end(JSON.stringify({ at: req.url, body }));
+      res.end(JSON.stringify({ at: req.url, method: req.method, body }));
     });
     try {
       const response = await httpFetch(`${server.url}/old`, { method: 'POST', body: 'b' });
-      expect(await response.json()).toEqual({ at: '/new', body: 'b' });
+      expect(await response.json()).toEqual({ at: '/new', method: 'POST', body: 'b' });
+      // A 303 is followed with a GET, without the body.
+      const seeOther = await httpFetch(`${server.url}/see-other`, { method: 'POST', body: 'b' });
+      expect(await seeOther.json()).toEqual({ at: '/new', method: 'GET', body: '' });
     } finally {
       await server.close();
     }

@@ -111,7 +111,7 @@ export function httpFetch(input: FetchInput, init: RequestInit = {}): Promise<Re
         done();
         if (!settled) {
           settled = true;
-          resolve(fetch(new URL(location, url), init));
+          resolve(fetch(new URL(location, url), redirected(status, init)));
         }
         return;
       }
@@ -152,6 +152,31 @@ export function httpFetch(input: FetchInput, init: RequestInit = {}): Promise<Re
     });
     request.end(body ?? undefined);
   });
+}
+
+/**
+ * The request a redirect leads to, as fetch makes it: a 303, or a 301 or 302
+ * answering a POST, is followed with a GET and no body; a 307 or 308 with the
+ * request as it was.
+ */
+function redirected(status: number, init: RequestInit): RequestInit {
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (
+    (status === 303 && method !== 'HEAD') ||
+    ((status === 301 || status === 302) && method === 'POST')
+  ) {
+    const headers = new Headers(init.headers);
+    for (const name of [
+      'content-type',
+      'content-length',
+      'content-encoding',
+      'content-language',
+      'content-location',
+    ])
+      headers.delete(name);
+    return { ...init, method: 'GET', body: null, headers };
+  }
+  return init;
 }
 
 /** Why an aborted call rejects: the signal's reason, as fetch rejects (else an AbortError). */
