@@ -50,8 +50,8 @@ type FetchInput = string | URL | Request;
  * It behaves as fetch does for what the client sends (a URL, a method,
  * headers, a string or byte body, an AbortSignal): the answer is read whole
  * before the promise resolves (chat replies are not streamed), a gzip,
- * deflate or br body is decoded, a redirect is followed by handing the
- * request to fetch, an abort rejects with the signal's reason, and a
+ * deflate or br body is decoded, a redirect is followed by handing fetch
+ * the request it leads to (`redirected`), an abort rejects with the signal's reason, and a
  * connection failure rejects with `TypeError('fetch failed')` whose cause is
  * Node's error (as undici's fetch does: ECONNREFUSED and the like are read
  * from it). Anything else (a Request object, a stream or form body, another
