@@ -1,9 +1,10 @@
-// The components service's share of a scenarios write, run raw: an
+// The components service's share of a scenarios operation, run raw: an
 // assembly or fork with inline content has the components service store
 // what is new (one statement writing the rows and their events' outbox rows;
-// a fork also reads the parent's entities it keeps, in a transaction). That
-// SQL is part of what the operation runs, so its floor holds it beside the
-// scenarios service's own statements (raw-statements.ts).
+// a fork also reads the parent's entities it keeps, in a transaction), and
+// a get has it read the contents. That SQL is part of what the operation
+// runs, so its floor holds it beside the scenarios service's own statements
+// (raw-statements.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { captureQueries, type CapturedQuery } from './captured-query';
@@ -31,10 +32,11 @@ const HASH_OR_UUID = /[0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /**
  * Runs `work` (one call) and keeps the statements the components service
- * sent for it (`stores`: a write that stored new components, made new again
- * at each replay; `reads`: reads, replayed as they were): its named statements (the relays' excepted) and its reads of
+ * sent for it: its named statements (the relays' excepted) and its reads of
  * components tables, with the BEGIN and COMMIT of a transaction that holds
  * any of them (services may share a pool, so a connection is not a service).
+ * `stores`: a write that stored new components, made new again at each
+ * replay; `reads`: reads, replayed as they were.
  */
 export async function captureComponents(
   work: () => Promise<unknown>,
@@ -71,11 +73,9 @@ export async function captureComponents(
   // Each value as a template whose slots are the new rows' hashes and the
   // events' ids, made once: a replay fills them (a regex over the ~30 KB of
   // a new assembly's values took ~0.2 ms, which the floor would have held).
-  const templates = statements.map((q) =>
-    q.bindings.map((value) =>
-      templateOf(value, (found) => found.length < 64 || inserted.has(found)),
-    ),
-  );
+  const replaced =
+    kind === 'reads' ? () => false : (found: string) => found.length < 64 || inserted.has(found);
+  const templates = statements.map((q) => q.bindings.map((value) => templateOf(value, replaced)));
   return {
     statements: statements.length,
     async run(pg) {
