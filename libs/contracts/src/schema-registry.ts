@@ -13,13 +13,14 @@ export const DEFAULT_SCHEMAS_DIR = resolve(__dirname, '../../../schemas');
 
 /**
  * Loads every JSON Schema under a folder into one ajv instance and compiles
- * validators on first use. Schemas reference each other by relative `$ref`,
+ * each validator on first use (with the schemas it references). Schemas reference each other by relative `$ref`,
  * resolved against their `$id`.
  */
 export class SchemaRegistry {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly files: ReadonlySet<string>;
+  /** Each schema file's JSON as loaded, by its path under the folder. */
+  private readonly schemas: ReadonlyMap<string, Record<string, unknown>>;
 
   constructor(readonly dir: string = DEFAULT_SCHEMAS_DIR) {
     // verbose: errors carry their parentSchema, which names the rule that
@@ -40,28 +41,28 @@ export class SchemaRegistry {
     // How a versioned datum schema upgrades data of the version before it
     // (schemas/memories/; docs/services/governance.md, "Memories").
     this.ajv.addKeyword({ keyword: 'x-crucible-upgrade', schemaType: 'object' });
-    const files = new Set<string>();
+    const schemas = new Map<string, Record<string, unknown>>();
     for (const file of listJsonFiles(dir)) {
       const rel = relative(dir, file).split('\\').join('/');
-      const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id?: string };
+      const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       if (schema.$id !== SCHEMA_BASE_URI + rel) {
         throw new Error(`schema ${rel} must have $id ${SCHEMA_BASE_URI + rel}`);
       }
       this.ajv.addSchema(schema);
-      files.add(rel);
+      schemas.set(rel, schema);
     }
-    this.files = files;
+    this.schemas = schemas;
   }
 
   has(file: string): boolean {
-    return this.files.has(file);
+    return this.schemas.has(file);
   }
 
   /** The compiled validator of a schema file (path relative to schemas/, e.g. `common/error.v1.json`). */
   validator(file: string): ValidateFunction {
     let validate = this.validators.get(file);
     if (!validate) {
-      if (!this.files.has(file)) throw new Error(`unknown schema ${file}`);
+      if (!this.schemas.has(file)) throw new Error(`unknown schema ${file}`);
       const compiled = this.ajv.getSchema(SCHEMA_BASE_URI + file);
       if (!compiled) throw new Error(`schema ${file} did not compile`);
       validate = compiled;
@@ -77,16 +78,19 @@ export class SchemaRegistry {
     return pickMostSpecific(validate.errors ?? []);
   }
 
-  /** The raw schema object of a file (for OpenAPI and MCP tool definitions). */
+  /**
+   * The raw schema object of a file (for OpenAPI and MCP tool definitions),
+   * as loaded: reading it compiles nothing.
+   */
   schema(file: string): Record<string, unknown> {
-    const found = this.ajv.getSchema(SCHEMA_BASE_URI + file);
+    const found = this.schemas.get(file);
     if (!found) throw new Error(`unknown schema ${file}`);
-    return found.schema as Record<string, unknown>;
+    return found;
   }
 
   /** Every loaded schema file, relative to the schemas folder. */
   list(): string[] {
-    return [...this.files].sort();
+    return [...this.schemas.keys()].sort();
   }
 }
 
