@@ -4,8 +4,8 @@
 //   a turn's wall time (run_turn to committed, client side) per agent, the
 //   median of at least five turns and 40 agent-turns, after 200 agent-turns
 //   on another world of the same size (JIT warm-up) and warm-up turns of its
-//   own, beside the same number of rows the turn commits written raw with `pg` in
-//   one transaction, per agent;
+//   own, beside the same number of rows the turn commits written raw with
+//   `pg` in one transaction, per agent;
 // - LLM-bound turns: the scripted server answers every call after 50 ms,
 //   from a process of its own as a model server would (its HTTP work never
 //   on the timed services' event loop); a turn's wall time beside the time
@@ -329,9 +329,10 @@ async function run(
 }
 
 /**
- * Turns run before a world's figure is taken: a small world's turn is a few
- * milliseconds, so its first turns are mostly the JIT warming the kernel's
- * code paths; a large world's first turn warms them by itself.
+ * Turns run on a world before its figure is taken. The LLM figures' worlds
+ * (whose code the 10-agent warm-up world warms) start with these; the
+ * offline ones after KERNEL_WARM_UP_AGENT_TURNS on a world of their own,
+ * these then being the measured world's own first turns.
  */
 function warmUpTurns(agents: number): number {
   return agents < 10 ? 5 : 1;
