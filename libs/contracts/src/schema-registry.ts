@@ -13,8 +13,8 @@ export const DEFAULT_SCHEMAS_DIR = resolve(__dirname, '../../../schemas');
 
 /**
  * Loads every JSON Schema under a folder into one ajv instance and compiles
- * each validator on first use (with the schemas it references). Schemas reference each other by relative `$ref`,
- * resolved against their `$id`.
+ * each validator on first use (with the schemas it references). Schemas
+ * reference each other by relative `$ref`, resolved against their `$id`.
  */
 export class SchemaRegistry {
   private readonly ajv: Ajv;
