@@ -12,7 +12,7 @@ import { untraced } from '@crucible/telemetry';
  */
 const IDLE_CONNECTION_MS = 4_000;
 
-/** Statuses a fetch follows (with the same request) to the Location they give. */
+/** Statuses a fetch follows to the Location they give (`redirected`: with which request). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Statuses whose Response has no body. */
@@ -51,11 +51,11 @@ type FetchInput = string | URL | Request;
  * headers, a string or byte body, an AbortSignal): the answer is read whole
  * before the promise resolves (chat replies are not streamed), a gzip,
  * deflate or br body is decoded, a redirect is followed by handing fetch
- * the request it leads to (`redirected`), an abort rejects with the signal's reason, and a
- * connection failure rejects with `TypeError('fetch failed')` whose cause is
- * Node's error (as undici's fetch does: ECONNREFUSED and the like are read
- * from it). Anything else (a Request object, a stream or form body, another
- * protocol) goes to fetch unchanged. Requests run with tracing suppressed:
+ * the request it leads to (`redirected`), an abort rejects with the signal's
+ * reason, and a connection failure rejects with `TypeError('fetch failed')`
+ * whose cause is Node's error (as undici's fetch does: ECONNREFUSED and the
+ * like are read from it). Anything else (a Request object, a stream or form
+ * body, another protocol) goes to fetch unchanged. Requests run with tracing suppressed:
  * the chat span is the call's span, as before (fetch was never instrumented).
  */
 export function httpFetch(input: FetchInput, init: RequestInit = {}): Promise<Response> {

@@ -5,8 +5,8 @@
 // for them beside these (components-replay.ts, write-cases.ts). Not
 // included, and so part of "ours": request and reply checks, the components
 // service's validation and hashing, the scenarios outbox row and the relays
-// to Kafka, the profile compositions and relations lookups, the NATS hops. The write is
-// the plain form of the store's SQL, one statement a table in a
+// to Kafka, the profile compositions and relations lookups, the NATS hops.
+// The write is the plain form of the store's SQL, one statement a table in a
 // transaction; the store now sends all of it as one statement (and takes
 // the derivation's id while the components service works), so the floor
 // holds more round trips than the service makes: it is what the rows cost
