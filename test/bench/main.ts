@@ -7,7 +7,7 @@
 // Options:
 //   --only hashing,gateway        which benches (default: all)
 //   --topology processes|in-process|both   gateway topology (default processes)
-//   --measure-ms N                gateway: measured ms per side and scenario (default 5000)
+//   --measure-ms N                gateway and peer: measured ms per side and scenario or concurrency (default 5000, peer 10000)
 //   --warmup-ms N                 gateway: warm-up ms per round (default 250)
 //   --scenarios put_new.c50,...   gateway: only these scenarios (default: all four)
 //   --cpu-prof DIR                gateway (processes topology) and peer: V8 CPU profiles of each child process

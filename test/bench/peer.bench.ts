@@ -9,12 +9,16 @@
 // NatsBus, everything our services do per call (request checked on both
 // ends, reply checked on both ends, request and correlation ids, trace
 // headers, size limits). Moleculer: two ServiceBrokers on its NATS
-// transporter, params checked by its default validator on the server.
+// transporter, params checked by its default validator on the server. Bare:
+// nats.js used directly, its request/reply with JSON and a hand-written
+// check, no framework (figures `peer.bare_nats.*`, ours / bare, no target):
+// how much of a call is the transport's and how much a framework's.
 //
 // Load: the client runs `concurrency` loops with one call in flight each, a
-// warm-up then a window, sides in alternating rounds (ours first in even
-// rounds). Throughput: calls completed in the windows per second. Latency:
-// per call, in the client. CPU per request: server + client process CPU
+// warm-up then a window, sides in alternating rounds (ours, Moleculer, bare
+// in even rounds, the reverse in odd ones) after each side has settled.
+// Throughput: calls completed in the windows per second. Latency: per call,
+// in the client. CPU per request: server + client process CPU
 // from /proc over each round (warm-up included) divided by the calls
 // completed in it; nats-server's share is in the figure's detail.
 import { randomBytes } from 'node:crypto';
@@ -27,11 +31,13 @@ import { environmentText } from './gateway/workload';
 import { mean, percentile } from './latency-stats';
 import { writeBenchCatalog } from './peer/bench-catalog';
 import { PeerChild } from './peer/peer-child';
-import type { PeerConfig } from './peer/peer-protocol';
+import type { PeerConfig, PeerFramework } from './peer/peer-protocol';
 
 export interface PeerBenchOptions {
   concurrencies?: readonly number[];
   warmupMs?: number;
+  /** Untimed calls per side and concurrency before the first round (see PEER_BENCH_DEFAULTS). */
+  settleMs?: number;
   /** Measured time per side and concurrency, split over the rounds. */
   measureMs?: number;
   rounds?: number;
@@ -41,30 +47,43 @@ export interface PeerBenchOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What a run uses unless told otherwise. Each side settles for a second
+ * before the first round: the first rounds of a fresh pair of processes ran
+ * at half the later rounds' rate (JIT, nats-server's buffers), and ours went
+ * first in round 0. Twenty rounds of 500 ms a side: two rounds of a pair,
+ * side by side in time, differ by 10-15% on this 2-core VM (a slow spell of
+ * the machine falls on one of them), so a run's ratio moves by a few per
+ * cent with ten and by less with twenty.
+ */
 export const PEER_BENCH_DEFAULTS = {
   concurrencies: [1, 50],
   warmupMs: 250,
-  measureMs: 5_000,
-  rounds: 10,
+  settleMs: 1_000,
+  measureMs: 10_000,
+  rounds: 20,
   contentBytes: 2_048,
 } as const;
 
-type Side = 'ours' | 'moleculer';
+type Side = PeerFramework;
 
 interface SideTotals {
   requests: number;
   completed: number;
   windowMs: number;
   latencies: Float64Array[];
+  /** Requests per second of each round, in order. */
+  roundRates: number[];
   cpuSeconds: Map<string, number>;
   wallSeconds: number;
 }
 
-/** Throughput, p50, p99 and CPU per request at each concurrency, ours / Moleculer. */
+/** Throughput, p50, p99 and CPU per request at each concurrency, ours / Moleculer and ours / bare nats.js. */
 export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[]> {
   const settings = {
     concurrencies: options.concurrencies ?? PEER_BENCH_DEFAULTS.concurrencies,
     warmupMs: options.warmupMs ?? PEER_BENCH_DEFAULTS.warmupMs,
+    settleMs: options.settleMs ?? PEER_BENCH_DEFAULTS.settleMs,
     measureMs: options.measureMs ?? PEER_BENCH_DEFAULTS.measureMs,
     rounds: options.rounds ?? PEER_BENCH_DEFAULTS.rounds,
     contentBytes: options.contentBytes ?? PEER_BENCH_DEFAULTS.contentBytes,
@@ -95,22 +114,33 @@ export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[
         server: await start('moleculer-server'),
         client: await start('moleculer-client'),
       },
+      bare: { server: await start('bare-server'), client: await start('bare-client') },
     };
-    // Both answer the same call with the same hash.
+    // All answer the same call with the same hash.
     const probe = `${config.baseText}\n#probe`;
-    const [ourHash, theirHash] = [
+    const [ourHash, theirHash, bareHash] = [
       await sides.ours.client.probe(probe),
       await sides.moleculer.client.probe(probe),
+      await sides.bare.client.probe(probe),
     ];
-    if (ourHash !== theirHash || !/^[0-9a-f]{64}$/.test(ourHash))
-      throw new Error(`the two sides answer differently: ${ourHash} vs ${theirHash}`);
+    if (ourHash !== theirHash || ourHash !== bareHash || !/^[0-9a-f]{64}$/.test(ourHash))
+      throw new Error(`the sides answer differently: ${ourHash}, ${theirHash}, ${bareHash}`);
 
     const figures: Figure[] = [];
     for (const concurrency of settings.concurrencies) {
-      const totals: Record<Side, SideTotals> = { ours: emptyTotals(), moleculer: emptyTotals() };
+      const totals: Record<Side, SideTotals> = {
+        ours: emptyTotals(),
+        moleculer: emptyTotals(),
+        bare: emptyTotals(),
+      };
       const roundMs = Math.round(settings.measureMs / settings.rounds);
+      for (const side of ['bare', 'moleculer', 'ours'] as const) {
+        await sides[side].client.run({ concurrency, warmupMs: settings.settleMs, measureMs: 0 });
+      }
       for (let round = 0; round < settings.rounds; round++) {
-        const order: Side[] = round % 2 === 0 ? ['ours', 'moleculer'] : ['moleculer', 'ours'];
+        // Ours and Moleculer side by side in time, each first in every other round; bare at either end.
+        const order: Side[] =
+          round % 2 === 0 ? ['ours', 'moleculer', 'bare'] : ['bare', 'moleculer', 'ours'];
         for (const side of order) {
           const { server, client } = sides[side];
           const roles = new Map<number, string>([
@@ -134,7 +164,10 @@ export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[
           add(totals[side], result, cpu, wallSeconds);
         }
       }
-      figures.push(...peerFigures(concurrency, totals.ours, totals.moleculer));
+      figures.push(
+        ...peerFigures(`peer.moleculer.c${concurrency}`, totals.ours, totals.moleculer),
+        ...peerFigures(`peer.bare_nats.c${concurrency}`, totals.ours, totals.bare),
+      );
       settings.log(describe(concurrency, totals));
     }
     return figures;
@@ -150,6 +183,7 @@ function emptyTotals(): SideTotals {
     completed: 0,
     windowMs: 0,
     latencies: [],
+    roundRates: [],
     cpuSeconds: new Map(),
     wallSeconds: 0,
   };
@@ -165,6 +199,7 @@ function add(
   totals.completed += result.completed;
   totals.windowMs += result.windowMs;
   totals.latencies.push(result.latenciesMs);
+  totals.roundRates.push(result.requests / (result.windowMs / 1000));
   totals.wallSeconds += wallSeconds;
   for (const [group, seconds] of cpu)
     totals.cpuSeconds.set(group, (totals.cpuSeconds.get(group) ?? 0) + seconds);
@@ -183,8 +218,8 @@ function otherCores(t: SideTotals): number {
   return (t.cpuSeconds.get('other') ?? 0) / Math.max(t.wallSeconds, 1e-9);
 }
 
-function peerFigures(concurrency: number, ours: SideTotals, theirs: SideTotals): Figure[] {
-  const base = `peer.moleculer.c${concurrency}`;
+/** Ours against a baseline side, figures named `<base>.<figure>`. */
+function peerFigures(base: string, ours: SideTotals, theirs: SideTotals): Figure[] {
   const [a, b] = [concat(ours.latencies), concat(theirs.latencies)];
   const figure = (
     name: string,
@@ -203,10 +238,16 @@ function peerFigures(concurrency: number, ours: SideTotals, theirs: SideTotals):
     ...(detail === undefined ? {} : { detail }),
   });
   const work = (t: SideTotals): number => cpuUs(t, 'server') + cpuUs(t, 'client');
+  // Each round's ratio against the other side's round of the same pair.
+  const pairs = Float64Array.from(ours.roundRates, (r, i) => r / (theirs.roundRates[i] ?? NaN));
   return [
     figure('throughput', 'req/s', 'higher', rate(ours), rate(theirs), {
       requests: ours.requests,
       baseline_requests: theirs.requests,
+      rounds: pairs.length,
+      round_ratio_p25: percentile(pairs, 25),
+      round_ratio_p50: percentile(pairs, 50),
+      round_ratio_p75: percentile(pairs, 75),
       other_cpu_cores: otherCores(ours),
       baseline_other_cpu_cores: otherCores(theirs),
     }),
@@ -229,10 +270,12 @@ function peerFigures(concurrency: number, ours: SideTotals, theirs: SideTotals):
 function describe(concurrency: number, totals: Record<Side, SideTotals>): string {
   const side = (t: SideTotals): string =>
     `${Math.round(rate(t))} req/s, cpu us/call server ${Math.round(cpuUs(t, 'server'))} client ${Math.round(cpuUs(t, 'client'))} nats ${Math.round(cpuUs(t, 'nats-server'))}`;
-  const noise = Math.max(otherCores(totals.ours), otherCores(totals.moleculer));
+  const noise = Math.max(...Object.values(totals).map(otherCores));
   const warning =
     noise > 0.1 ? `\n  WARNING: other processes used ${noise.toFixed(2)} cores meanwhile` : '';
-  return `c=${concurrency}\n  ours      ${side(totals.ours)}\n  moleculer ${side(totals.moleculer)}${warning}`;
+  const pairs = totals.ours.roundRates.map((r, i) => r / (totals.moleculer.roundRates[i] ?? NaN));
+  const spread = `round ratios p25 ${percentile(pairs, 25).toFixed(2)}, p50 ${percentile(pairs, 50).toFixed(2)}, p75 ${percentile(pairs, 75).toFixed(2)}`;
+  return `c=${concurrency}\n  ours      ${side(totals.ours)}\n  moleculer ${side(totals.moleculer)}\n  bare nats ${side(totals.bare)}\n  ours / moleculer ${spread}${warning}`;
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {

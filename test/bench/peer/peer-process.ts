@@ -6,16 +6,26 @@
 // Each framework is used as its documentation shows: ours through RpcServer
 // and RpcClient on a NatsBus (request and reply checked against their
 // schemas on both ends), Moleculer through two ServiceBrokers on its NATS
-// transporter (params checked by its default validator, on the server).
+// transporter (params checked by its default validator, on the server);
+// bare: nats.js used directly, its request/reply with the JSON parsed and
+// the content's type checked by hand, no framework at all.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Catalog, SchemaRegistry, type OperationName, type ReplyOf } from '@crucible/contracts';
 import { NatsBus, RpcClient, RpcServer } from '@crucible/messaging';
 import { createLogger, initTelemetry } from '@crucible/telemetry';
+import { connect } from '@nats-io/transport-node';
 import { ServiceBroker } from 'moleculer';
 import type { LoadResult } from '../gateway/load-protocol';
 import { PEER_OPERATION, PEER_SERVICE } from './bench-catalog';
-import type { FromPeerChild, PeerConfig, PeerJob, PeerRole, ToPeerChild } from './peer-protocol';
+import type {
+  FromPeerChild,
+  PeerConfig,
+  PeerFramework,
+  PeerJob,
+  PeerRole,
+  ToPeerChild,
+} from './peer-protocol';
 
 const REQUEST_TIMEOUT_MS = 5_000;
 const MOLECULER_ACTION = `${PEER_SERVICE}.hash`;
@@ -112,6 +122,43 @@ async function startMoleculer(config: PeerConfig, role: 'server' | 'client'): Pr
   };
 }
 
+/**
+ * nats.js alone, as its documentation shows a service: a subscription whose
+ * callback parses the request, checks that `content` is a non-empty string
+ * and responds; the client's `request`. The same JSON on the wire as ours.
+ */
+async function startBare(config: PeerConfig, role: 'server' | 'client'): Promise<Running> {
+  const nc = await connect({ servers: config.natsUrl, name: `peer-bare-${role}-${process.pid}` });
+  const subject = `${config.prefix}.bare.hash`;
+  if (role === 'server') {
+    nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error !== null) return;
+        const request = msg.json<{ content?: unknown }>();
+        const content = request.content;
+        const body =
+          typeof content === 'string' && content.length > 0
+            ? { hash: sha256Hex(content) }
+            : { error: 'content must be a non-empty string' };
+        msg.respond(JSON.stringify(body));
+      },
+    });
+    await nc.flush();
+    return { stop: () => nc.close() };
+  }
+  return {
+    call: async (content) => {
+      const reply = await nc.request(subject, JSON.stringify({ content }), {
+        timeout: REQUEST_TIMEOUT_MS,
+      });
+      const body = reply.json<{ hash?: string; error?: string }>();
+      if (body.hash === undefined) throw new Error(body.error ?? 'no hash');
+      return body.hash;
+    },
+    stop: () => nc.close(),
+  };
+}
+
 async function runJob(call: Call, baseText: string, job: PeerJob): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
@@ -156,11 +203,11 @@ async function main(): Promise<void> {
   const raw = process.env.PEER_CONFIG;
   if (raw === undefined) throw new Error('PEER_CONFIG is not set');
   const config = JSON.parse(raw) as PeerConfig;
-  const [framework, side] = role.split('-') as ['ours' | 'moleculer', 'server' | 'client'];
-  if (!['ours', 'moleculer'].includes(framework) || !['server', 'client'].includes(side))
+  const [framework, side] = role.split('-') as [PeerFramework, 'server' | 'client'];
+  const start = { ours: startOurs, moleculer: startMoleculer, bare: startBare }[framework];
+  if (start === undefined || !['server', 'client'].includes(side))
     throw new Error(`unknown role ${role}`);
-  const running =
-    framework === 'ours' ? await startOurs(config, side) : await startMoleculer(config, side);
+  const running = await start(config, side);
   process.on('message', (message: ToPeerChild) => {
     const call = running.call;
     if (call === undefined) {

@@ -2,13 +2,16 @@
 // serialization so latencies travel as a Float64Array).
 import type { LoadResult } from '../gateway/load-protocol';
 
+/** What a side runs: our messaging, Moleculer's, or nats.js used directly (no framework). */
+export type PeerFramework = 'ours' | 'moleculer' | 'bare';
+
 /** Which framework a child runs, and whether it answers or calls. */
-export type PeerRole = 'ours-server' | 'ours-client' | 'moleculer-server' | 'moleculer-client';
+export type PeerRole = `${PeerFramework}-${'server' | 'client'}`;
 
 /** What every child needs, from the PEER_CONFIG environment variable. */
 export interface PeerConfig {
   natsUrl: string;
-  /** NATS subject prefix (ours) and Moleculer namespace: this run's alone. */
+  /** NATS subject prefix (ours, bare) and Moleculer namespace: this run's alone. */
   prefix: string;
   /** Our side's schemas folder (bench-catalog.ts). */
   catalogDir: string;
