@@ -29,12 +29,14 @@ import { startGovernanceService } from '@crucible/governance';
 import { startWorldsService, DEFAULT_WORLDS_SETTINGS } from '@crucible/worlds';
 import type { Stoppable } from '@crucible/runtime';
 import { ADJUDICATION_SCHEMA } from '../scenarios/fixtures';
+import { testInfra } from '../support';
 import type { Figure } from './figures';
 import { startBenchPlatform, type BenchPlatform } from './scenarios/platform';
 import { stats } from './scenarios/measure';
 import { countPgQueries, pgQueries } from './query-counter';
 import { SCRIPTED_ADJUDICATION } from './worlds/scripted-llm-child';
 import { startScriptedLlmProcess, type ScriptedLlmProcess } from './worlds/scripted-llm-process';
+import { turnFloorMs } from './worlds/turn-floor';
 
 export interface WorldsBenchOptions {
   agentCounts?: readonly number[];
@@ -183,6 +185,9 @@ async function run(
       ours.push((await turnMs(slug)) / agents);
       queries.push(lastTurnQueries);
     }
+    // The raw writes' statements and tables warmed too: the first ones in a
+    // process took twice as long as later ones.
+    for (let i = 0; i < RAW_WARM_UP; i++) await rawTurnWrites(platform, agents, `${slug}-w${i}`);
     const baseline: number[] = [];
     for (let i = 0; i < s.turnsPerSize; i++) {
       baseline.push((await rawTurnWrites(platform, agents, `${slug}-${i}`)) / agents);
@@ -206,6 +211,25 @@ async function run(
         warm_up_agent_turns: KERNEL_WARM_UP_AGENT_TURNS,
       },
     });
+    if (agents === 1) {
+      // The same turn against the floor of its chain of hops (worlds/turn-floor.ts).
+      const floor = await turnFloorMs(
+        { natsUrl: testInfra().natsUrl, worldsPg: platform.pg, governancePg: platform.seedPg },
+        FLOOR_SAMPLES,
+        FLOOR_WARM_UP,
+        SCRIPTED_ADJUDICATION,
+      );
+      s.log(`offline 1 agent: ${o.toFixed(3)} ms, the floor of its hops ${floor.toFixed(3)} ms`);
+      figures.push({
+        name: 'worlds.offline_turn.agents_1.vs_floor',
+        unit: 'ms',
+        value: o,
+        baseline: floor,
+        ratio: o / floor,
+        better: 'lower',
+        detail: { floor_samples: FLOOR_SAMPLES },
+      });
+    }
   }
 
   // 2. LLM-bound turns against the scripted server.
@@ -343,6 +367,13 @@ function warmUpTurns(agents: number): number {
  * (see there): by measurement enough for a 1-agent turn's CPU to settle.
  */
 const KERNEL_WARM_UP_AGENT_TURNS = 200;
+
+/** Untimed raw writes before the timed ones, per size. */
+const RAW_WARM_UP = 5;
+
+/** Floor turns timed (after FLOOR_WARM_UP untimed), as many as a 1-agent figure's turns. */
+const FLOOR_SAMPLES = 40;
+const FLOOR_WARM_UP = 100;
 
 /** Offline turns timed per size: at least `perSize`, and 40 agent-turns, so a 1-agent median is not 5 samples. */
 function samplesOf(perSize: number, agents: number): number {
