@@ -49,9 +49,8 @@ export interface PeerBenchOptions {
 
 /**
  * What a run uses unless told otherwise. Each side settles for a second
- * before the first round: the first rounds of a fresh pair of processes ran
- * at half the later rounds' rate (JIT, nats-server's buffers), and ours went
- * first in round 0. Twenty rounds of 500 ms a side: two rounds of a pair,
+ * before the first round: the first two rounds of fresh processes ran at
+ * about half the later rounds' rate, and ours went first in round 0. Twenty rounds of 500 ms a side: two rounds of a pair,
  * side by side in time, differ by 10-15% on this 2-core VM (a slow spell of
  * the machine falls on one of them), so a run's ratio moves by a few per
  * cent with ten and by less with twenty.
@@ -135,7 +134,13 @@ export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[
       };
       const roundMs = Math.round(settings.measureMs / settings.rounds);
       for (const side of ['bare', 'moleculer', 'ours'] as const) {
-        await sides[side].client.run({ concurrency, warmupMs: settings.settleMs, measureMs: 0 });
+        const settled = await sides[side].client.run({
+          concurrency,
+          warmupMs: settings.settleMs,
+          measureMs: 0,
+        });
+        if (settled.errors > 0)
+          throw new Error(`${side} c=${concurrency}: ${settled.errors} failed calls settling`);
       }
       for (let round = 0; round < settings.rounds; round++) {
         // Ours and Moleculer side by side in time, each first in every other round; bare at either end.

@@ -5,7 +5,8 @@
 //   median of at least five turns and 40 agent-turns, after 200 agent-turns
 //   on another world of the same size (JIT warm-up) and warm-up turns of its
 //   own, beside the same number of rows the turn commits written raw with
-//   `pg` in one transaction, per agent;
+//   `pg` in one transaction, per agent (after five untimed); at 1 agent also
+//   beside the floor of the turn's chain of hops (worlds/turn-floor.ts);
 // - LLM-bound turns: the scripted server answers every call after 50 ms,
 //   from a process of its own as a model server would (its HTTP work never
 //   on the timed services' event loop); a turn's wall time beside the time
@@ -186,7 +187,7 @@ async function run(
       queries.push(lastTurnQueries);
     }
     // The raw writes' statements and tables warmed too: the first ones in a
-    // process took twice as long as later ones.
+    // process took several times as long as later ones.
     for (let i = 0; i < RAW_WARM_UP; i++) await rawTurnWrites(platform, agents, `${slug}-w${i}`);
     const baseline: number[] = [];
     for (let i = 0; i < s.turnsPerSize; i++) {

@@ -125,7 +125,7 @@ async function startMoleculer(config: PeerConfig, role: 'server' | 'client'): Pr
 /**
  * nats.js alone, as its documentation shows a service: a subscription whose
  * callback parses the request, checks that `content` is a non-empty string
- * and responds; the client's `request`. The same JSON on the wire as ours.
+ * and responds; the client's `request`. The request's JSON is ours' (`{content}`).
  */
 async function startBare(config: PeerConfig, role: 'server' | 'client'): Promise<Running> {
   const nc = await connect({ servers: config.natsUrl, name: `peer-bare-${role}-${process.pid}` });
