@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { connect, type Msg } from '@nats-io/transport-node';
 import type { Client } from 'pg';
+import { stats } from '../scenarios/measure';
 
 export interface FloorConnections {
   natsUrl: string;
@@ -136,8 +137,7 @@ export async function turnFloorMs(
     for (let i = 0; i < warmUp; i++) await one();
     const times: number[] = [];
     for (let i = 0; i < samples; i++) times.push(await one());
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
+    return stats(times).p50;
   } finally {
     await Promise.all([caller.close(), worlds.close(), governance.close()]);
   }
