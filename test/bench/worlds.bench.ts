@@ -16,8 +16,8 @@
 //   after warm-up turns (the first one logged), both engines,
 //   at 1, 10 and 100 agents (100 only for the simultaneous engine, whose
 //   calls overlap: sequentially it is 15 s of waiting per turn);
-// - fork_world at turn 1000 beside fork_world at turn 10 (turns seeded with
-//   SQL: the fork reads none of them);
+// - fork_world at turn 1000 beside fork_world at turn 10, alternating (turns
+//   seeded with SQL: the fork reads none of them);
 // - replay: agent-turns per second of replay_world beside the same turns run
 //   by run_turn with the offline mind.
 //
