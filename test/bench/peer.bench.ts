@@ -243,8 +243,7 @@ function peerFigures(base: string, ours: SideTotals, theirs: SideTotals): Figure
     ...(detail === undefined ? {} : { detail }),
   });
   const work = (t: SideTotals): number => cpuUs(t, 'server') + cpuUs(t, 'client');
-  // Each round's ratio against the other side's round of the same pair.
-  const pairs = Float64Array.from(ours.roundRates, (r, i) => r / (theirs.roundRates[i] ?? NaN));
+  const pairs = roundRatios(ours, theirs);
   return [
     figure('throughput', 'req/s', 'higher', rate(ours), rate(theirs), {
       requests: ours.requests,
@@ -278,9 +277,14 @@ function describe(concurrency: number, totals: Record<Side, SideTotals>): string
   const noise = Math.max(...Object.values(totals).map(otherCores));
   const warning =
     noise > 0.1 ? `\n  WARNING: other processes used ${noise.toFixed(2)} cores meanwhile` : '';
-  const pairs = totals.ours.roundRates.map((r, i) => r / (totals.moleculer.roundRates[i] ?? NaN));
+  const pairs = roundRatios(totals.ours, totals.moleculer);
   const spread = `round ratios p25 ${percentile(pairs, 25).toFixed(2)}, p50 ${percentile(pairs, 50).toFixed(2)}, p75 ${percentile(pairs, 75).toFixed(2)}`;
   return `c=${concurrency}\n  ours      ${side(totals.ours)}\n  moleculer ${side(totals.moleculer)}\n  bare nats ${side(totals.bare)}\n  ours / moleculer ${spread}${warning}`;
+}
+
+/** Each round's throughput against the other side's round of the same pair. */
+function roundRatios(ours: SideTotals, theirs: SideTotals): Float64Array {
+  return Float64Array.from(ours.roundRates, (r, i) => r / (theirs.roundRates[i] ?? NaN));
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {

@@ -55,8 +55,9 @@ type FetchInput = string | URL | Request;
  * reason, and a connection failure rejects with `TypeError('fetch failed')`
  * whose cause is Node's error (as undici's fetch does: ECONNREFUSED and the
  * like are read from it). Anything else (a Request object, a stream or form
- * body, another protocol) goes to fetch unchanged. Requests run with tracing suppressed:
- * the chat span is the call's span, as before (fetch was never instrumented).
+ * body, another protocol) goes to fetch unchanged. Requests run with
+ * tracing suppressed: the chat span is the call's span, as before (fetch was
+ * never instrumented).
  */
 export function httpFetch(input: FetchInput, init: RequestInit = {}): Promise<Response> {
   const body = init.body;
