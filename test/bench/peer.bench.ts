@@ -15,8 +15,9 @@
 // how much of a call is the transport's and how much a framework's.
 //
 // Load: the client runs `concurrency` loops with one call in flight each, a
-// warm-up then a window, sides in alternating rounds (ours, Moleculer, bare
-// in even rounds, the reverse in odd ones) after each side has settled.
+// warm-up then a window, the sides in rounds whose order turns (roundOrder:
+// each side in each place, and after each other side, equally often) after
+// each side has settled.
 // Throughput: calls completed in the windows per second. Latency: per call,
 // in the client. CPU per request: server + client process CPU
 // from /proc over each round (warm-up included) divided by the calls
@@ -31,6 +32,7 @@ import { environmentText } from './gateway/workload';
 import { mean, percentile } from './latency-stats';
 import { writeBenchCatalog } from './peer/bench-catalog';
 import { PeerChild } from './peer/peer-child';
+import { roundOrder } from './peer/round-order';
 import type { PeerConfig, PeerFramework } from './peer/peer-protocol';
 
 export interface PeerBenchOptions {
@@ -50,21 +52,24 @@ export interface PeerBenchOptions {
 /**
  * What a run uses unless told otherwise. Each side settles for a second
  * before the first round: the first two rounds of fresh processes ran at
- * about half the later rounds' rate, and ours went first in round 0. Twenty rounds of 500 ms a side: two rounds of a pair,
- * side by side in time, differ by 10-15% on this 2-core VM (a slow spell of
- * the machine falls on one of them), so a run's ratio moves by a few per
- * cent with ten and by less with twenty.
+ * about half the later rounds' rate. Twenty-four rounds (four turns of
+ * roundOrder) of about 420 ms a side: two rounds of a pair, side by side in
+ * time, differ by 10-15% on this 2-core VM (a slow spell of the machine
+ * falls on one of them), so a run's ratio moves by a few per cent with ten
+ * rounds and by less with twenty.
  */
 export const PEER_BENCH_DEFAULTS = {
   concurrencies: [1, 50],
   warmupMs: 250,
   settleMs: 1_000,
   measureMs: 10_000,
-  rounds: 20,
+  rounds: 24,
   contentBytes: 2_048,
 } as const;
 
 type Side = PeerFramework;
+
+const SIDES: readonly Side[] = ['ours', 'moleculer', 'bare'];
 
 interface SideTotals {
   requests: number;
@@ -133,7 +138,8 @@ export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[
         bare: emptyTotals(),
       };
       const roundMs = Math.round(settings.measureMs / settings.rounds);
-      for (const side of ['bare', 'moleculer', 'ours'] as const) {
+      // Each settles just before its first round: the first of round 0 last.
+      for (const side of [...roundOrder(SIDES, 0)].reverse()) {
         const settled = await sides[side].client.run({
           concurrency,
           warmupMs: settings.settleMs,
@@ -143,10 +149,7 @@ export async function benchPeer(options: PeerBenchOptions = {}): Promise<Figure[
           throw new Error(`${side} c=${concurrency}: ${settled.errors} failed calls settling`);
       }
       for (let round = 0; round < settings.rounds; round++) {
-        // Ours and Moleculer side by side in time, each first in every other round; bare at either end.
-        const order: Side[] =
-          round % 2 === 0 ? ['ours', 'moleculer', 'bare'] : ['bare', 'moleculer', 'ours'];
-        for (const side of order) {
+        for (const side of roundOrder(SIDES, round)) {
           const { server, client } = sides[side];
           const roles = new Map<number, string>([
             [server.pid ?? -1, 'server'],
