@@ -55,8 +55,10 @@ export interface PeerBenchOptions {
  * about half the later rounds' rate. Twenty-four rounds (four turns of
  * roundOrder) of about 420 ms a side: two rounds of a pair, side by side in
  * time, differ by 10-15% on this 2-core VM (a slow spell of the machine
- * falls on one of them), so a run's ratio moves by a few per cent with ten
- * rounds and by less with twenty.
+ * falls on one of them). Even so, at one call in flight a run's throughput
+ * ratio is good to about ±3%: two identical sides gave 0.97x-1.02x
+ * (docs/messaging.md, "Stop 36"); longer runs of shorter rounds were no
+ * steadier.
  */
 export const PEER_BENCH_DEFAULTS = {
   concurrencies: [1, 50],
